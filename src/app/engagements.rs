@@ -1,0 +1,309 @@
+//! The engagement list and overview: creating, editing, switching, phasing and deleting engagements.
+
+use color_eyre::Result;
+
+use super::form::Form;
+use super::{Action, App, Confirm, FormPurpose, Overlay, Pending, Tab};
+use crate::domain::{Engagement, FieldKind, FieldSpec, Value};
+use crate::store::{Table, engagements, notes, settings};
+
+/// The one field of the note form.
+const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "Note", FieldKind::LongText).required()];
+
+impl App {
+    pub(super) fn reload_engagements(&mut self) -> Result<()> {
+        self.engagements.all = engagements::list(self.store.conn())?;
+        self.engagements.refilter();
+        Ok(())
+    }
+
+    /// Makes `id` the current engagement and loads what the overview shows.
+    pub(super) fn load_current(&mut self, id: i64) -> Result<()> {
+        self.current = engagements::get(self.store.conn(), id)?;
+        match &self.current {
+            Some(e) => {
+                self.summary =
+                    engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+                self.notes = notes::recent(self.store.conn(), e.id, 20)?;
+            }
+            None => {
+                self.summary = Default::default();
+                self.notes.clear();
+            }
+        }
+        Ok(())
+    }
+
+    fn select_engagement_row(&mut self, id: i64) {
+        if let Some(pos) = self
+            .engagements
+            .visible
+            .iter()
+            .position(|&i| self.engagements.all[i].id == id)
+        {
+            self.engagements.cursor.select(pos);
+        }
+    }
+
+    pub(super) fn open_new_engagement(&mut self) {
+        self.overlay = Some(Overlay::Form(Box::new(Form::new(
+            "New engagement",
+            FormPurpose::NewEngagement,
+            Engagement::FIELDS,
+            &Engagement::defaults(),
+        ))));
+    }
+
+    fn open_edit_engagement(&mut self, e: &Engagement) {
+        let values: Vec<Value> = Engagement::FIELDS.iter().map(|f| e.value(f.key)).collect();
+        self.overlay = Some(Overlay::Form(Box::new(Form::new(
+            format!("Edit engagement — {}", e.name),
+            FormPurpose::EditEngagement(e.id),
+            Engagement::FIELDS,
+            &values,
+        ))));
+    }
+
+    fn open_set_phase(&mut self, e: &Engagement) {
+        let spec: Vec<FieldSpec> = Engagement::FIELDS
+            .iter()
+            .filter(|f| f.key == "phase")
+            .copied()
+            .collect();
+        self.overlay = Some(Overlay::Form(Box::new(Form::new(
+            format!("Phase of {} (← → to choose)", e.name),
+            FormPurpose::SetPhase(e.id),
+            &spec,
+            &[e.value("phase")],
+        ))));
+    }
+
+    fn open_note(&mut self, engagement: i64, target: Option<(Table, i64)>, about: &str) {
+        self.overlay = Some(Overlay::Form(Box::new(Form::new(
+            format!("Note on {about}"),
+            FormPurpose::Note { engagement, target },
+            NOTE_FIELDS,
+            &[],
+        ))));
+    }
+
+    /// Commits a validated form through the store; returns the message to show.
+    pub(super) fn save_form(
+        &mut self,
+        purpose: &FormPurpose,
+        values: &[(&'static str, Value)],
+    ) -> Result<String> {
+        match purpose {
+            FormPurpose::NewEngagement => {
+                let id = self.store.write(|w| {
+                    let id = engagements::create(w, values)?;
+                    settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string())?;
+                    Ok(id)
+                })?;
+                self.reload_engagements()?;
+                self.load_current(id)?;
+                self.select_engagement_row(id);
+                self.tab = Tab::Overview;
+                Ok("Engagement created".into())
+            }
+            FormPurpose::EditEngagement(id) => {
+                let n = self.store.write(|w| engagements::update(w, *id, values))?;
+                self.after_engagement_change(*id)?;
+                Ok(if n == 0 {
+                    "No changes".into()
+                } else {
+                    format!("Saved ({n} field{})", plural(n))
+                })
+            }
+            FormPurpose::SetPhase(id) => {
+                let n = self.store.write(|w| engagements::update(w, *id, values))?;
+                self.after_engagement_change(*id)?;
+                let phase = values
+                    .first()
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default();
+                Ok(if n == 0 {
+                    "Phase unchanged".into()
+                } else {
+                    format!("Phase set to {phase}")
+                })
+            }
+            FormPurpose::Note { engagement, target } => {
+                let text = values
+                    .first()
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default();
+                self.store
+                    .write(|w| notes::add(w, *engagement, *target, &text))?;
+                if self.current.as_ref().is_some_and(|c| c.id == *engagement) {
+                    self.load_current(*engagement)?;
+                }
+                Ok("Note added".into())
+            }
+        }
+    }
+
+    fn after_engagement_change(&mut self, id: i64) -> Result<()> {
+        self.reload_engagements()?;
+        self.select_engagement_row(id);
+        if self.current.as_ref().is_some_and(|c| c.id == id) {
+            self.load_current(id)?;
+        }
+        Ok(())
+    }
+
+    /// Makes the engagement current and shows its overview; remembered for the next start.
+    fn open_engagement(&mut self, id: i64) -> Result<()> {
+        self.store
+            .write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()))?;
+        self.load_current(id)?;
+        self.tab = Tab::Overview;
+        self.overview_scroll = 0;
+        Ok(())
+    }
+
+    fn ask_delete(&mut self, e: &Engagement) -> Result<()> {
+        let s = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+        let held = [
+            (s.providers, "provider"),
+            (s.risks, "risk"),
+            (s.members, "team member"),
+            (s.assets, "asset"),
+            (s.checklist_total, "checklist item"),
+            (s.notes, "note"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}{}", plural(*n as usize)))
+        .collect::<Vec<_>>();
+        let contents = if held.is_empty() {
+            "It holds no records yet.".to_string()
+        } else {
+            format!("It holds {}.", held.join(", "))
+        };
+        self.overlay = Some(Overlay::Confirm(Confirm {
+            title: "Delete engagement".into(),
+            message: format!(
+                "Delete “{}” and everything recorded under it? {contents} This cannot be undone.",
+                e.name
+            ),
+            pending: Pending::DeleteEngagement(e.id),
+            back: None,
+        }));
+        Ok(())
+    }
+
+    pub(super) fn delete_engagement(&mut self, id: i64) -> Result<()> {
+        let name = self
+            .engagements
+            .all
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.name.clone())
+            .unwrap_or_default();
+        match self.store.write(|w| engagements::delete(w, id)) {
+            Ok(_) => {
+                self.reload_engagements()?;
+                if self.current.as_ref().is_some_and(|c| c.id == id) {
+                    self.current = None;
+                    if let Some(first) = self.engagements.all.first().map(|e| e.id) {
+                        self.load_current(first)?;
+                    } else {
+                        self.load_current(-1)?;
+                    }
+                }
+                self.tab = Tab::Engagements;
+                self.saved(&format!("Deleted “{name}”"));
+            }
+            Err(e) => self.toast_error(format!("Not deleted: {e}")),
+        }
+        Ok(())
+    }
+
+    pub(super) fn update_engagement_list(&mut self, action: Action) -> Result<()> {
+        let list = &mut self.engagements;
+        if list.filtering {
+            match action {
+                Action::Char(c) => list.filter.insert(c),
+                Action::Backspace => list.filter.backspace(),
+                Action::CursorLeft => list.filter.left(),
+                Action::CursorRight => list.filter.right(),
+                Action::ClearField => list.filter.clear(),
+                Action::Submit => list.filtering = false,
+                Action::Cancel => {
+                    list.filter.clear();
+                    list.filtering = false;
+                }
+                _ => {}
+            }
+            list.refilter();
+            self.resize(self.size.0, self.size.1);
+            return Ok(());
+        }
+        let selected = list.selected().cloned();
+        match action {
+            Action::NextRow => list.cursor.next(),
+            Action::PrevRow => list.cursor.prev(),
+            Action::FirstRow => list.cursor.first(),
+            Action::LastRow => list.cursor.last(),
+            Action::PageDown => list.cursor.page_down(),
+            Action::PageUp => list.cursor.page_up(),
+            Action::Filter => {
+                list.filtering = true;
+                self.resize(self.size.0, self.size.1);
+            }
+            Action::Cancel => {
+                list.filter.clear();
+                list.refilter();
+                self.resize(self.size.0, self.size.1);
+            }
+            Action::Add => self.open_new_engagement(),
+            Action::Edit => {
+                if let Some(e) = selected {
+                    self.open_edit_engagement(&e);
+                }
+            }
+            Action::Open => {
+                if let Some(e) = selected {
+                    self.open_engagement(e.id)?;
+                }
+            }
+            Action::SetPhase => {
+                if let Some(e) = selected {
+                    self.open_set_phase(&e);
+                }
+            }
+            Action::Note => {
+                if let Some(e) = selected {
+                    self.open_note(e.id, None, &e.name);
+                }
+            }
+            Action::Delete => {
+                if let Some(e) = selected {
+                    self.ask_delete(&e)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn update_overview(&mut self, action: Action) -> Result<()> {
+        let Some(e) = self.current.clone() else {
+            return Ok(());
+        };
+        match action {
+            Action::Edit => self.open_edit_engagement(&e),
+            Action::SetPhase => self.open_set_phase(&e),
+            Action::Note => self.open_note(e.id, None, &e.name),
+            Action::ScrollDown => self.overview_scroll = self.overview_scroll.saturating_add(1),
+            Action::ScrollUp => self.overview_scroll = self.overview_scroll.saturating_sub(1),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

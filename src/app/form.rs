@@ -1,0 +1,266 @@
+//! The one generic form: built from an entity's field list, validated field by field.
+
+use chrono::NaiveDate;
+
+use super::input::TextInput;
+use crate::domain::{FieldKind, FieldSpec, Value};
+
+/// One field being edited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub spec: FieldSpec,
+    pub input: TextInput,
+    pub error: Option<String>,
+}
+
+/// A form over a list of fields, with the focus on one of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form<P> {
+    pub title: String,
+    /// What saving the form does.
+    pub purpose: P,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// Whether anything was typed since the form opened.
+    pub dirty: bool,
+}
+
+impl<P> Form<P> {
+    /// A form over `specs`, filled with `values` (in the same order; missing ones are blank).
+    pub fn new(
+        title: impl Into<String>,
+        purpose: P,
+        specs: &[FieldSpec],
+        values: &[Value],
+    ) -> Self {
+        let fields = specs
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let v = values.get(i).cloned().unwrap_or(Value::Null);
+                let text = match (spec.kind, &v) {
+                    (FieldKind::YesNo, v) => spec.display(v),
+                    (_, v) => v.to_string(),
+                };
+                FormField {
+                    spec: *spec,
+                    input: TextInput::new(text),
+                    error: None,
+                }
+            })
+            .collect();
+        Form {
+            title: title.into(),
+            purpose,
+            fields,
+            focus: 0,
+            dirty: false,
+        }
+    }
+
+    pub fn focused(&self) -> Option<&FormField> {
+        self.fields.get(self.focus)
+    }
+
+    fn focused_mut(&mut self) -> Option<&mut FormField> {
+        self.fields.get_mut(self.focus)
+    }
+
+    pub fn focus_key(&mut self, key: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.spec.key == key) {
+            self.focus = i;
+        }
+    }
+
+    pub fn next_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
+    pub fn prev_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+
+    /// Types a character. In a choice field it picks the first option starting with it (or toggles yes/no).
+    pub fn type_char(&mut self, c: char) {
+        let Some(f) = self.focused_mut() else { return };
+        match f.spec.kind {
+            FieldKind::Enum(options) => {
+                let lc = c.to_ascii_lowercase();
+                let current = f.input.value().to_string();
+                // Repeated presses of the same letter walk through the options that start with it.
+                let matches: Vec<&str> = options
+                    .iter()
+                    .copied()
+                    .filter(|o| o.starts_with(lc))
+                    .collect();
+                if let Some(pos) = matches.iter().position(|o| *o == current) {
+                    f.input.set(matches[(pos + 1) % matches.len()]);
+                } else if let Some(first) = matches.first() {
+                    f.input.set(*first);
+                }
+                if c == ' ' {
+                    cycle(f, 1);
+                }
+            }
+            FieldKind::YesNo => match c.to_ascii_lowercase() {
+                'y' => f.input.set("yes"),
+                'n' => f.input.set("no"),
+                ' ' => cycle(f, 1),
+                _ => {}
+            },
+            _ => f.input.insert(c),
+        }
+        f.error = None;
+        self.dirty = true;
+    }
+
+    /// Left arrow: cursor left, or the previous option of a choice field.
+    pub fn left(&mut self) {
+        if let Some(f) = self.focused_mut() {
+            if is_choice(f.spec.kind) {
+                cycle(f, -1);
+                self.dirty = true;
+            } else {
+                f.input.left();
+            }
+        }
+    }
+
+    /// Right arrow: cursor right, or the next option of a choice field.
+    pub fn right(&mut self) {
+        if let Some(f) = self.focused_mut() {
+            if is_choice(f.spec.kind) {
+                cycle(f, 1);
+                self.dirty = true;
+            } else {
+                f.input.right();
+            }
+        }
+    }
+
+    pub fn edit(&mut self, op: impl FnOnce(&mut TextInput)) {
+        if let Some(f) = self.focused_mut()
+            && !is_choice(f.spec.kind)
+        {
+            op(&mut f.input);
+            f.error = None;
+            self.dirty = true;
+        }
+    }
+
+    /// Checks every field; on success returns the values keyed by column, otherwise marks the fields in error and
+    /// moves the focus to the first of them.
+    pub fn validate(&mut self, today: NaiveDate) -> Option<Vec<(&'static str, Value)>> {
+        let mut out = Vec::with_capacity(self.fields.len());
+        let mut first_error = None;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            match f.spec.parse(f.input.value(), today) {
+                Ok(v) => {
+                    f.error = None;
+                    out.push((f.spec.key, v));
+                }
+                Err(e) => {
+                    f.error = Some(e);
+                    first_error.get_or_insert(i);
+                }
+            }
+        }
+        match first_error {
+            Some(i) => {
+                self.focus = i;
+                None
+            }
+            None => Some(out),
+        }
+    }
+
+    /// The current text of a field, by key.
+    pub fn value_of(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|f| f.spec.key == key)
+            .map(|f| f.input.value())
+    }
+}
+
+fn is_choice(kind: FieldKind) -> bool {
+    matches!(kind, FieldKind::Enum(_) | FieldKind::YesNo)
+}
+
+fn cycle(f: &mut FormField, step: isize) {
+    let options: &[&str] = match f.spec.kind {
+        FieldKind::Enum(o) => o,
+        FieldKind::YesNo => &["yes", "no"],
+        _ => return,
+    };
+    if options.is_empty() {
+        return;
+    }
+    let n = options.len() as isize;
+    let next = match options.iter().position(|o| *o == f.input.value()) {
+        Some(i) => (i as isize + step).rem_euclid(n),
+        None if step > 0 => 0,
+        None => n - 1,
+    };
+    f.input.set(options[next as usize]);
+    f.error = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Engagement;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    #[test]
+    fn validation_marks_fields_and_moves_focus() {
+        let mut f = Form::new("New", (), Engagement::FIELDS, &Engagement::defaults());
+        f.focus_key("start_date");
+        for c in "31/12".chars() {
+            f.type_char(c);
+        }
+        f.focus = 0;
+        assert!(f.validate(today()).is_none());
+        assert_eq!(f.focus, 0, "name is required and comes first");
+        assert_eq!(f.fields[0].error.as_deref(), Some("Name is required"));
+        assert!(
+            f.fields
+                .iter()
+                .any(|x| x.spec.key == "start_date" && x.error.is_some())
+        );
+        f.type_char('X');
+        f.focus_key("start_date");
+        f.edit(TextInput::clear);
+        f.type_char('t');
+        let values = f.validate(today()).expect("valid now");
+        assert!(values.contains(&("name", Value::text("X"))));
+        assert!(values.contains(&("start_date", Value::text("2026-11-23"))));
+        assert!(values.contains(&("phase", Value::text("pre"))));
+    }
+
+    #[test]
+    fn choice_fields_cycle_and_jump_by_letter() {
+        let mut f = Form::new(
+            "Phase",
+            (),
+            &Engagement::FIELDS[5..6],
+            &[Value::text("pre")],
+        );
+        f.right();
+        assert_eq!(f.fields[0].input.value(), "during");
+        f.left();
+        f.left();
+        assert_eq!(f.fields[0].input.value(), "post");
+        f.type_char('d');
+        assert_eq!(f.fields[0].input.value(), "during");
+        f.edit(TextInput::clear); // ignored on a choice
+        assert_eq!(f.fields[0].input.value(), "during");
+    }
+}

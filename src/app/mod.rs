@@ -1,0 +1,467 @@
+//! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
+
+pub mod action;
+mod engagements;
+pub mod form;
+pub mod input;
+pub mod keymap;
+pub mod table;
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::KeyEvent;
+use strum::IntoEnumIterator;
+
+pub use action::Action;
+pub use keymap::{Context, Key, Keymap};
+
+use crate::domain::{Engagement, EngagementSummary};
+use crate::store::{Store, Table, notes::Note};
+use crate::ui::theme::Theme;
+use form::Form;
+use input::TextInput;
+use table::TableCursor;
+
+/// The tabs along the top, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::FromRepr, Default)]
+pub enum Tab {
+    #[default]
+    Engagements,
+    Overview,
+}
+
+impl Tab {
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Engagements => "Engagements",
+            Tab::Overview => "Overview",
+        }
+    }
+
+    /// Whether the tab shows the current engagement (and so needs one).
+    pub fn needs_engagement(self) -> bool {
+        !matches!(self, Tab::Engagements)
+    }
+}
+
+/// What saving the open form does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormPurpose {
+    NewEngagement,
+    EditEngagement(i64),
+    SetPhase(i64),
+    Note {
+        engagement: i64,
+        target: Option<(Table, i64)>,
+    },
+}
+
+/// What a yes in the open dialog does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    DeleteEngagement(i64),
+    Quit,
+}
+
+/// A yes/no question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub message: String,
+    pub pending: Pending,
+    /// What to go back to on a "no" (the form whose quit was asked about).
+    pub back: Option<Box<Overlay>>,
+}
+
+/// What sits on top of the pane, taking the keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Form(Box<Form<FormPurpose>>),
+    Confirm(Confirm),
+}
+
+/// A short message in the corner that goes away by itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub ticks_left: u16,
+}
+
+/// The engagement list with its filter.
+#[derive(Debug, Clone, Default)]
+pub struct EngagementList {
+    pub all: Vec<Engagement>,
+    /// Indices into `all` of the rows that pass the filter.
+    pub visible: Vec<usize>,
+    pub filter: TextInput,
+    pub filtering: bool,
+    pub cursor: TableCursor,
+}
+
+impl EngagementList {
+    pub fn selected(&self) -> Option<&Engagement> {
+        self.visible
+            .get(self.cursor.selected)
+            .and_then(|&i| self.all.get(i))
+    }
+
+    fn refilter(&mut self) {
+        let needle = self.filter.value().to_lowercase();
+        self.visible = self
+            .all
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                needle.is_empty()
+                    || e.name.to_lowercase().contains(&needle)
+                    || e.business_owner
+                        .as_deref()
+                        .is_some_and(|o| o.to_lowercase().contains(&needle))
+                    || e.phase.as_ref().contains(&needle)
+                    || e.status.contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.cursor.set_len(self.visible.len());
+    }
+}
+
+/// The whole state of the workbench.
+pub struct App {
+    pub store: Store,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub today: NaiveDate,
+    pub tab: Tab,
+    pub overlay: Option<Overlay>,
+    pub toast: Option<Toast>,
+    pub engagements: EngagementList,
+    pub current: Option<Engagement>,
+    pub summary: EngagementSummary,
+    pub notes: Vec<Note>,
+    pub overview_scroll: u16,
+    /// When the last edit was committed (local time, for the status line).
+    pub last_saved: Option<String>,
+    pub size: (u16, u16),
+    pub should_quit: bool,
+}
+
+/// How long a message stays, in ticks of a quarter second.
+const TOAST_TICKS: u16 = 16;
+
+/// The smallest terminal the workbench draws in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+impl App {
+    pub fn new(
+        store: Store,
+        keymap: Keymap,
+        theme: Theme,
+        today: NaiveDate,
+    ) -> color_eyre::Result<App> {
+        let mut app = App {
+            store,
+            keymap,
+            theme,
+            today,
+            tab: Tab::Engagements,
+            overlay: None,
+            toast: None,
+            engagements: EngagementList::default(),
+            current: None,
+            summary: EngagementSummary::default(),
+            notes: Vec::new(),
+            overview_scroll: 0,
+            last_saved: None,
+            size: (120, 40),
+            should_quit: false,
+        };
+        app.reload_engagements()?;
+        let remembered = crate::store::settings::get(
+            app.store.conn(),
+            crate::store::settings::CURRENT_ENGAGEMENT,
+        )?
+        .and_then(|s| s.parse::<i64>().ok());
+        let first = remembered
+            .filter(|id| app.engagements.all.iter().any(|e| e.id == *id))
+            .or_else(|| app.engagements.all.first().map(|e| e.id));
+        if let Some(id) = first {
+            app.load_current(id)?;
+            app.tab = Tab::Overview;
+        }
+        app.resize(app.size.0, app.size.1);
+        Ok(app)
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => Context::Help,
+            Some(Overlay::Form(_)) => Context::Form,
+            Some(Overlay::Confirm(_)) => Context::Confirm,
+            None if self.engagements.all.is_empty() => Context::Start,
+            None => match self.tab {
+                Tab::Engagements if self.engagements.filtering => Context::Filter,
+                Tab::Engagements => Context::List,
+                Tab::Overview => Context::Overview,
+            },
+        }
+    }
+
+    /// Maps a key press to an action: the context's own bindings first, then typing (in text contexts), then the
+    /// global bindings (not under a dialog, and only non-printable keys while typing).
+    pub fn action_for_key(&self, ev: KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        let ctx = self.context();
+        if let Some(a) = self.keymap.lookup(ctx, key) {
+            return Some(a.clone());
+        }
+        if ctx.takes_text()
+            && let Some(c) = key.printable()
+        {
+            return Some(Action::Char(c));
+        }
+        if ctx == Context::Confirm {
+            return None;
+        }
+        self.keymap.lookup(Context::Global, key).cloned()
+    }
+
+    /// Applies an action. Returns a follow-up action, if any. Store failures become error messages on screen; the
+    /// form that caused them stays open so nothing typed is lost.
+    pub fn update(&mut self, action: Action) -> color_eyre::Result<Option<Action>> {
+        match action {
+            Action::Tick => {
+                if let Some(t) = &mut self.toast {
+                    t.ticks_left = t.ticks_left.saturating_sub(1);
+                    if t.ticks_left == 0 {
+                        self.toast = None;
+                    }
+                }
+                return Ok(None);
+            }
+            Action::Resize(w, h) => {
+                self.resize(w, h);
+                return Ok(None);
+            }
+            Action::Quit => {
+                self.quit();
+                return Ok(None);
+            }
+            _ => {}
+        }
+        match self.overlay.take() {
+            Some(Overlay::Help { scroll }) => {
+                self.overlay = self.update_help(scroll, &action);
+                Ok(None)
+            }
+            Some(Overlay::Form(form)) => self.update_form(*form, action),
+            Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
+            None => self.update_pane(action),
+        }
+    }
+
+    fn quit(&mut self) {
+        match self.overlay.take() {
+            Some(Overlay::Form(f)) if f.dirty => {
+                let message = format!(
+                    "“{}” has changes that are not saved. Quit and discard them?",
+                    f.title
+                );
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    title: "Unsaved edit".into(),
+                    message,
+                    pending: Pending::Quit,
+                    back: Some(Box::new(Overlay::Form(f))),
+                }));
+            }
+            Some(Overlay::Confirm(c)) if c.pending == Pending::Quit => self.should_quit = true,
+            _ => self.should_quit = true,
+        }
+    }
+
+    /// Shows a message in the corner.
+    pub fn toast(&mut self, text: impl Into<String>) {
+        self.toast = Some(Toast {
+            text: text.into(),
+            error: false,
+            ticks_left: TOAST_TICKS,
+        });
+    }
+
+    /// Shows an error in the corner; it stays twice as long.
+    pub fn toast_error(&mut self, text: impl Into<String>) {
+        self.toast = Some(Toast {
+            text: text.into(),
+            error: true,
+            ticks_left: TOAST_TICKS * 2,
+        });
+    }
+
+    /// Notes that an edit was committed.
+    fn saved(&mut self, what: &str) {
+        self.last_saved = Some(chrono::Local::now().format("%H:%M:%S").to_string());
+        self.toast(what.to_string());
+    }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        let filter_line =
+            usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
+        self.engagements
+            .cursor
+            .set_height(list_rows(h).saturating_sub(filter_line));
+    }
+
+    fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
+        let page = usize::from(self.size.1.saturating_sub(6)).max(1);
+        match action {
+            Action::Cancel | Action::Help => None,
+            Action::ScrollDown => Some(Overlay::Help { scroll: scroll + 1 }),
+            Action::ScrollUp => Some(Overlay::Help {
+                scroll: scroll.saturating_sub(1),
+            }),
+            Action::PageDown => Some(Overlay::Help {
+                scroll: scroll + page,
+            }),
+            Action::PageUp => Some(Overlay::Help {
+                scroll: scroll.saturating_sub(page),
+            }),
+            _ => Some(Overlay::Help { scroll }),
+        }
+    }
+
+    fn update_confirm(
+        &mut self,
+        c: Confirm,
+        action: &Action,
+    ) -> color_eyre::Result<Option<Action>> {
+        match action {
+            Action::ConfirmYes => match c.pending {
+                Pending::Quit => self.should_quit = true,
+                Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
+            },
+            Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
+            _ => self.overlay = Some(Overlay::Confirm(c)),
+        }
+        Ok(None)
+    }
+
+    fn update_form(
+        &mut self,
+        mut form: Form<FormPurpose>,
+        action: Action,
+    ) -> color_eyre::Result<Option<Action>> {
+        match action {
+            Action::Cancel => return Ok(None),
+            Action::Submit => {
+                let Some(values) = form.validate(self.today) else {
+                    self.overlay = Some(Overlay::Form(Box::new(form)));
+                    return Ok(None);
+                };
+                match self.save_form(&form.purpose, &values) {
+                    Ok(msg) => self.saved(&msg),
+                    Err(e) => {
+                        self.toast_error(format!("Not saved: {e}"));
+                        self.overlay = Some(Overlay::Form(Box::new(form)));
+                    }
+                }
+                return Ok(None);
+            }
+            Action::NextField => form.next_field(),
+            Action::PrevField => form.prev_field(),
+            Action::CursorLeft => form.left(),
+            Action::CursorRight => form.right(),
+            Action::CursorHome => form.edit(TextInput::home),
+            Action::CursorEnd => form.edit(TextInput::end),
+            Action::Backspace => form.edit(TextInput::backspace),
+            Action::DeleteChar => form.edit(TextInput::delete),
+            Action::ClearField => form.edit(TextInput::clear),
+            Action::Char(c) => form.type_char(c),
+            Action::Help => {
+                // Help over a form would hide it; the form's keys are in the status line.
+                self.toast("Tab/↑↓ move between fields · Enter saves · Esc cancels");
+            }
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+        Ok(None)
+    }
+
+    fn update_pane(&mut self, action: Action) -> color_eyre::Result<Option<Action>> {
+        match action {
+            Action::Help => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                return Ok(None);
+            }
+            Action::Click(x, y) => self.click(x, y)?,
+            Action::NextTab => self.goto_tab_index(self.tab as usize + 1, true),
+            Action::PrevTab => self.goto_tab_index(
+                (self.tab as usize + Tab::iter().count() - 1) % Tab::iter().count(),
+                true,
+            ),
+            Action::Tab1 => self.goto_tab_index(0, false),
+            Action::Tab2 => self.goto_tab_index(1, false),
+            Action::Tab3 => self.goto_tab_index(2, false),
+            Action::Tab4 => self.goto_tab_index(3, false),
+            Action::Tab5 => self.goto_tab_index(4, false),
+            Action::Tab6 => self.goto_tab_index(5, false),
+            Action::Tab7 => self.goto_tab_index(6, false),
+            Action::Tab8 => self.goto_tab_index(7, false),
+            Action::NewEngagement => self.open_new_engagement(),
+            other => match self.context() {
+                Context::Start => {}
+                Context::List | Context::Filter => self.update_engagement_list(other)?,
+                Context::Overview => self.update_overview(other)?,
+                _ => {}
+            },
+        }
+        Ok(None)
+    }
+
+    /// A left click: on a tab title it opens the tab; on a list row it selects it (a second click opens it).
+    fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
+        if y == 0 {
+            if let Some((tab, _, _)) = crate::ui::tab_spans()
+                .into_iter()
+                .find(|(_, a, b)| (*a..*b).contains(&x))
+            {
+                self.goto_tab_index(tab as usize, false);
+            }
+            return Ok(());
+        }
+        if self.tab == Tab::Engagements && !self.engagements.all.is_empty() {
+            let filter_line = u16::from(
+                self.engagements.filtering || !self.engagements.filter.value().is_empty(),
+            );
+            let first_row = 3 + filter_line; // tab bar, border, header
+            if y >= first_row {
+                let i = self.engagements.cursor.offset + usize::from(y - first_row);
+                if i < self.engagements.visible.len() {
+                    if i == self.engagements.cursor.selected {
+                        return self.update_engagement_list(Action::Open);
+                    }
+                    self.engagements.cursor.select(i);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn goto_tab_index(&mut self, i: usize, wrap: bool) {
+        let count = Tab::iter().count();
+        let i = if wrap { i % count } else { i };
+        let Some(tab) = Tab::from_repr(i) else { return };
+        if tab.needs_engagement() && self.current.is_none() {
+            self.toast("Open or create an engagement first");
+            return;
+        }
+        self.tab = tab;
+    }
+}
+
+/// Rows of a full-height table: the terminal less the tab bar, the status line, the borders and the header.
+pub fn list_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(5))
+}

@@ -1,0 +1,46 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "assay",
+    version,
+    about = "Offline workbench for assessing information security in ICT outsourcing"
+)]
+pub struct Cli {
+    /// The workspace file (default: assay.db in the user's data folder).
+    #[arg(long, global = true, env = "ASSAY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The config file (default: config.toml in the user's config folder).
+    #[arg(long, global = true, env = "ASSAY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a realistic sample workspace and print its path.
+    Demo {
+        /// How much to generate: small to explore, large for benchmarks.
+        #[arg(long, value_enum, default_value_t = DemoSize::Small)]
+        size: DemoSize,
+        /// Where to write it (default: assay-demo-SIZE.db in the current folder).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoSize {
+    Small,
+    Large,
+}

@@ -1,0 +1,61 @@
+//! The subcommands, and opening the workbench itself.
+
+pub mod demo;
+
+use std::os::unix::fs::DirBuilderExt;
+use std::path::PathBuf;
+
+use color_eyre::eyre::{Result, eyre};
+
+use crate::app::{App, Keymap};
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config};
+use crate::store::Store;
+use crate::ui::theme::Theme;
+
+/// Runs what the command line asks for.
+pub fn run(cli: Cli) -> Result<()> {
+    let config = match cli.config.clone().or_else(config::default_config_path) {
+        Some(p) => Config::load(&p).map_err(|e| eyre!("config file {e}"))?,
+        None => Config::default(),
+    };
+    match cli.command {
+        None => open_workbench(cli.db, &config),
+        Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
+    }
+}
+
+/// The workspace path: `--db`/`ASSAY_DB`, or the default in the user's data folder (created, private, if missing).
+pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = db {
+        return Ok(p);
+    }
+    let p = config::default_db_path()
+        .ok_or_else(|| eyre!("no home folder to keep the workspace in; pass --db PATH"))?;
+    if let Some(dir) = p.parent()
+        && !dir.exists()
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| eyre!("cannot create {}: {e}", dir.display()))?;
+    }
+    Ok(p)
+}
+
+fn open_workbench(db: Option<PathBuf>, config: &Config) -> Result<()> {
+    let path = workspace_path(db)?;
+    let mut keymap = Keymap::default_map();
+    keymap
+        .apply_overrides(&config.keys)
+        .map_err(|e| eyre!("config file: {e}"))?;
+    let store = Store::open(&path, &config.assessor())?;
+    let app = App::new(
+        store,
+        keymap,
+        Theme::from_env(),
+        chrono::Local::now().date_naive(),
+    )?;
+    crate::tui::run(app)
+}

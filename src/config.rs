@@ -1,0 +1,79 @@
+//! The user's config file: assessor name and key overrides.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// What the config file may say.
+#[derive(Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The name recorded on every change (default: the login name).
+    pub assessor: Option<String>,
+    /// Key overrides: `[keys.list] next_row = ["j", "ctrl-n"]`.
+    #[serde(default)]
+    pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+impl Config {
+    /// Reads the config file; a missing file is an empty config, a malformed one an error naming the place.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+                toml::from_str(&text)
+                    .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// The name recorded in the audit log.
+    pub fn assessor(&self) -> String {
+        self.assessor
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "assessor".into())
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "assay")
+}
+
+/// Where the workspace lives unless `--db` or `ASSAY_DB` says otherwise.
+pub fn default_db_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("assay.db"))
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_config_names_the_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "assessor = \"A\"\n[keys.list]\nnext_row = 5\n").expect("write");
+        let err = Config::load(&p).expect_err("malformed");
+        assert!(err.contains("line 3"), "{err}");
+        std::fs::write(&p, "assesor = \"typo\"\n").expect("write");
+        assert!(
+            Config::load(&p)
+                .expect_err("unknown field")
+                .contains("unknown field")
+        );
+        assert_eq!(
+            Config::load(&dir.path().join("none.toml")),
+            Ok(Config::default())
+        );
+    }
+}

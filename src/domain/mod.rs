@@ -1,0 +1,61 @@
+//! Pure types and rules of an outsourcing assessment: no SQLite, no terminal.
+
+pub mod engagement;
+pub mod fields;
+pub mod value;
+
+pub use engagement::{Engagement, EngagementSummary};
+pub use fields::{FieldKind, FieldSpec};
+pub use value::Value;
+
+use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};
+
+/// The three phases of an outsourcing arrangement.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Display,
+    EnumString,
+    AsRefStr,
+    IntoStaticStr,
+    EnumIter,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[strum(serialize_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Pre,
+    During,
+    Post,
+}
+
+impl Phase {
+    pub const ALL: &'static [&'static str] = &["pre", "during", "post"];
+
+    /// The label a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Pre => "Pre-outsourcing",
+            Phase::During => "During outsourcing",
+            Phase::Post => "Post-outsourcing",
+        }
+    }
+
+    pub fn next(self) -> Option<Phase> {
+        match self {
+            Phase::Pre => Some(Phase::During),
+            Phase::During => Some(Phase::Post),
+            Phase::Post => None,
+        }
+    }
+}
+
+/// Where an engagement stands as a piece of work.
+pub const ENGAGEMENT_STATUSES: &[&str] = &["active", "on_hold", "closed"];

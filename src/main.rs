@@ -1,0 +1,17 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    if let Err(e) = color_eyre::install() {
+        eprintln!("assay: {e}");
+    }
+    let cli = assay::cli::Cli::parse();
+    match assay::commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("assay: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Engagements: the unit of work everything else belongs to.
+
+use std::str::FromStr;
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::{Table, Writer};
+use crate::domain::{Engagement, EngagementSummary, Phase, Value};
+
+const COLUMNS: &str = "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
+    let phase: String = r.get(6)?;
+    Ok(Engagement {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        service: r.get(2)?,
+        scope: r.get(3)?,
+        objective: r.get(4)?,
+        business_owner: r.get(5)?,
+        phase: Phase::from_str(&phase).unwrap_or_default(),
+        start_date: r.get(7)?,
+        planned_end: r.get(8)?,
+        status: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
+/// All engagements, most recently changed first.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Engagement>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM engagement ORDER BY updated_at DESC, id DESC"
+    ))?;
+    stmt.query_map([], from_row)?.collect()
+}
+
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Engagement>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM engagement WHERE id = ?"),
+        [id],
+        from_row,
+    )
+    .optional()
+}
+
+/// Creates an engagement from field values keyed as in [`Engagement::FIELDS`].
+pub fn create(w: &mut Writer<'_>, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
+    w.insert(Table::Engagement, values)
+}
+
+pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
+    w.update(Table::Engagement, id, values)
+}
+
+pub fn set_phase(w: &mut Writer<'_>, id: i64, phase: Phase) -> rusqlite::Result<usize> {
+    w.update(
+        Table::Engagement,
+        id,
+        &[("phase", Value::text(phase.as_ref()))],
+    )
+}
+
+/// Deletes an engagement and, by cascade, everything recorded under it.
+pub fn delete(w: &mut Writer<'_>, id: i64) -> rusqlite::Result<bool> {
+    w.delete(Table::Engagement, id)
+}
+
+/// The figures the overview shows for one engagement, in one query.
+pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<EngagementSummary> {
+    conn.query_row(
+        "SELECT
+            (SELECT count(*) FROM provider WHERE engagement_id = ?1),
+            (SELECT count(*) FROM criterion WHERE engagement_id = ?1),
+            (SELECT count(*) FROM risk WHERE engagement_id = ?1),
+            (SELECT count(*) FROM risk WHERE engagement_id = ?1
+                AND likelihood * max(impact_c, impact_i, impact_a) >= 10),
+            (SELECT count(*) FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1),
+            (SELECT count(*) FROM vetting_check c JOIN team_member m ON m.id = c.member_id
+                JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1 AND c.status = 'pending'),
+            (SELECT count(*) FROM asset WHERE engagement_id = ?1),
+            (SELECT count(*) FROM asset WHERE engagement_id = ?1 AND disposition IS NULL),
+            (SELECT count(*) FROM access_grant WHERE engagement_id = ?1
+                AND (revoked_on IS NULL OR revoked_on > ?2)),
+            (SELECT count(*) FROM checklist_item WHERE engagement_id = ?1 AND status = 'open'),
+            (SELECT count(*) FROM checklist_item WHERE engagement_id = ?1),
+            (SELECT count(*) FROM note WHERE engagement_id = ?1)",
+        rusqlite::params![id, today],
+        |r| {
+            Ok(EngagementSummary {
+                providers: r.get(0)?,
+                criteria: r.get(1)?,
+                risks: r.get(2)?,
+                risks_high: r.get(3)?,
+                members: r.get(4)?,
+                checks_pending: r.get(5)?,
+                assets: r.get(6)?,
+                assets_out: r.get(7)?,
+                grants_active: r.get(8)?,
+                checklist_open: r.get(9)?,
+                checklist_total: r.get(10)?,
+                notes: r.get(11)?,
+            })
+        },
+    )
+}

@@ -1,0 +1,248 @@
+//! The schema, as an append-only list of migrations. Never edit a step that has shipped: add a new one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Step 1: the whole data model of an assessment workspace.
+const V1_DATA_MODEL: &str = r#"
+CREATE TABLE engagement (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(name) > 0),
+    service TEXT,
+    scope TEXT,
+    objective TEXT,
+    business_owner TEXT,
+    phase TEXT NOT NULL DEFAULT 'pre' CHECK (phase IN ('pre', 'during', 'post')),
+    start_date TEXT,
+    planned_end TEXT,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'on_hold', 'closed')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE provider (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'candidate'
+        CHECK (status IN ('candidate', 'shortlisted', 'selected', 'rejected')),
+    cert_body TEXT,
+    cert_number TEXT,
+    cert_expiry TEXT,
+    cert_scope TEXT,
+    scope_covers_service INTEGER NOT NULL DEFAULT 0,
+    agrees_policies INTEGER NOT NULL DEFAULT 0,
+    agrees_audit INTEGER NOT NULL DEFAULT 0,
+    focal_point TEXT,
+    decision_reason TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX provider_engagement ON provider(engagement_id);
+
+CREATE TABLE criterion (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    catalog_ref TEXT,
+    text TEXT NOT NULL,
+    weight INTEGER NOT NULL DEFAULT 1 CHECK (weight >= 0),
+    must_have INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX criterion_engagement ON criterion(engagement_id);
+
+CREATE TABLE score (
+    id INTEGER PRIMARY KEY,
+    provider_id INTEGER NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+    criterion_id INTEGER NOT NULL REFERENCES criterion(id) ON DELETE CASCADE,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 5),
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (provider_id, criterion_id)
+);
+CREATE INDEX score_criterion ON score(criterion_id);
+
+CREATE TABLE risk (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    catalog_ref TEXT,
+    title TEXT NOT NULL,
+    description TEXT,
+    likelihood INTEGER NOT NULL DEFAULT 1 CHECK (likelihood BETWEEN 1 AND 5),
+    impact_c INTEGER NOT NULL DEFAULT 0 CHECK (impact_c BETWEEN 0 AND 5),
+    impact_i INTEGER NOT NULL DEFAULT 0 CHECK (impact_i BETWEEN 0 AND 5),
+    impact_a INTEGER NOT NULL DEFAULT 0 CHECK (impact_a BETWEEN 0 AND 5),
+    treatment TEXT CHECK (treatment IN ('modify', 'retain', 'avoid', 'share')),
+    plan TEXT,
+    owner TEXT,
+    due_date TEXT,
+    residual_likelihood INTEGER CHECK (residual_likelihood BETWEEN 1 AND 5),
+    residual_c INTEGER CHECK (residual_c BETWEEN 0 AND 5),
+    residual_i INTEGER CHECK (residual_i BETWEEN 0 AND 5),
+    residual_a INTEGER CHECK (residual_a BETWEEN 0 AND 5),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'done')),
+    accepted_by TEXT,
+    accepted_at TEXT,
+    review_date TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX risk_engagement ON risk(engagement_id);
+
+CREATE TABLE team_member (
+    id INTEGER PRIMARY KEY,
+    provider_id INTEGER NOT NULL REFERENCES provider(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    role TEXT,
+    backup_for INTEGER REFERENCES team_member(id) ON DELETE SET NULL,
+    joined TEXT,
+    left_on TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX team_member_provider ON team_member(provider_id);
+
+CREATE TABLE vetting_check (
+    id INTEGER PRIMARY KEY,
+    member_id INTEGER NOT NULL REFERENCES team_member(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('references', 'criminal_record', 'cv_accuracy',
+        'qualifications', 'identity', 'credit', 'nda_signed')),
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'passed', 'failed', 'waived', 'not_permitted')),
+    checked_on TEXT,
+    verifier TEXT,
+    evidence TEXT,
+    reference_count INTEGER,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (member_id, kind)
+);
+
+CREATE TABLE asset (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    description TEXT,
+    kind TEXT NOT NULL DEFAULT 'device' CHECK (kind IN ('device', 'media', 'document',
+        'data_set', 'badge', 'key', 'account')),
+    classification TEXT,
+    holder_id INTEGER REFERENCES team_member(id) ON DELETE SET NULL,
+    handed_over TEXT,
+    accepted_by TEXT,
+    expected_return TEXT,
+    returned_on TEXT,
+    disposition TEXT CHECK (disposition IN ('returned', 'destroyed')),
+    verified_by TEXT,
+    condition TEXT,
+    certificate TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX asset_engagement ON asset(engagement_id);
+CREATE INDEX asset_holder ON asset(holder_id);
+
+CREATE TABLE access_grant (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    holder_id INTEGER REFERENCES team_member(id) ON DELETE SET NULL,
+    holder_name TEXT,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'logical' CHECK (kind IN ('logical', 'physical')),
+    granted_on TEXT,
+    revoked_on TEXT,
+    verified_by TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX access_grant_engagement ON access_grant(engagement_id);
+
+CREATE TABLE checklist_item (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    catalog_ref TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'not_applicable')),
+    note TEXT,
+    done_at TEXT,
+    done_by TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (engagement_id, catalog_ref)
+);
+
+CREATE TABLE note (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    target_table TEXT,
+    target_id INTEGER,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX note_engagement ON note(engagement_id);
+CREATE INDEX note_target ON note(target_table, target_id);
+
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    note_id INTEGER REFERENCES note(id) ON DELETE SET NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    seen_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    assessor TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    table_name TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    field TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX audit_log_row ON audit_log(table_name, row_id);
+
+CREATE TABLE setting (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"#;
+
+/// The list of schema steps, oldest first. Append only.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(STEPS)
+}
+
+static STEPS: &[M<'static>] =
+    &[M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace")];
+
+/// The schema version this build writes.
+pub fn latest_version() -> usize {
+    STEPS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,338 @@
+//! The SQLite workspace: opening, checking, migrating, and the one write path.
+
+pub mod engagements;
+pub mod migrations;
+pub mod notes;
+pub mod settings;
+mod write;
+
+use std::fmt;
+use std::fs::{self, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+
+pub use write::{Table, Writer};
+
+use crate::domain::Value;
+
+/// Marks a SQLite file as an assay workspace (`PRAGMA application_id`): "ASSY".
+pub const APPLICATION_ID: i32 = 0x4153_5359;
+
+/// Why a workspace could not be opened. Each says what is wrong in one line; the file is left as it was.
+#[derive(Debug)]
+pub enum OpenError {
+    MissingDir(PathBuf),
+    ReadOnlyDir(PathBuf),
+    IsDirectory(PathBuf),
+    NotADatabase(PathBuf),
+    Truncated {
+        path: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: usize,
+    },
+    Foreign(PathBuf),
+    Migration(PathBuf, String),
+    Io(PathBuf, std::io::Error),
+    Sqlite(PathBuf, rusqlite::Error),
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::MissingDir(d) => write!(
+                f,
+                "cannot create the workspace: folder {} does not exist",
+                d.display()
+            ),
+            OpenError::ReadOnlyDir(d) => write!(
+                f,
+                "cannot use a workspace in {}: the folder is read-only (assay keeps a journal beside the file)",
+                d.display()
+            ),
+            OpenError::IsDirectory(p) => {
+                write!(f, "{} is a folder, not a workspace file", p.display())
+            }
+            OpenError::NotADatabase(p) => write!(
+                f,
+                "{} is not an assay workspace (not a SQLite database); it was left untouched",
+                p.display()
+            ),
+            OpenError::Truncated {
+                path,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "{} is damaged: it is truncated ({actual} of {expected} bytes); it was left untouched — restore it from a backup",
+                path.display()
+            ),
+            OpenError::TooNew { path, found, known } => write!(
+                f,
+                "{} was written by a newer assay (schema {found}; this one knows up to {known}); upgrade assay to open it — it was left untouched",
+                path.display()
+            ),
+            OpenError::Foreign(p) => write!(
+                f,
+                "{} is a SQLite database of another program, not an assay workspace; it was left untouched",
+                p.display()
+            ),
+            OpenError::Migration(p, e) => write!(f, "cannot upgrade {}: {e}", p.display()),
+            OpenError::Io(p, e) => write!(f, "cannot open {}: {e}", p.display()),
+            OpenError::Sqlite(p, e) => write!(f, "cannot open {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// An open workspace.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    assessor: String,
+}
+
+impl Store {
+    /// Opens the workspace at `path`, creating it (mode 0600) if it does not exist. Every refusal leaves the file
+    /// byte for byte as it was.
+    pub fn open(path: &Path, assessor: &str) -> Result<Store, OpenError> {
+        let dir = parent_dir(path);
+        if path.is_dir() {
+            return Err(OpenError::IsDirectory(path.to_path_buf()));
+        }
+        if !dir.is_dir() {
+            return Err(OpenError::MissingDir(dir));
+        }
+        if is_read_only(&dir) {
+            return Err(OpenError::ReadOnlyDir(dir));
+        }
+        if path.exists() {
+            check_header(path)?;
+        } else {
+            create_private(path)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            assessor: assessor.to_string(),
+        };
+        store.prepare().map_err(|e| match e {
+            PrepareError::NotADatabase => OpenError::NotADatabase(path.to_path_buf()),
+            PrepareError::Foreign => OpenError::Foreign(path.to_path_buf()),
+            PrepareError::TooNew(found) => OpenError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known: migrations::latest_version(),
+            },
+            PrepareError::Migration(e) => OpenError::Migration(path.to_path_buf(), e),
+            PrepareError::Sqlite(e) => OpenError::Sqlite(path.to_path_buf(), e),
+        })?;
+        Ok(store)
+    }
+
+    /// A fresh workspace in memory, for tests and benchmarks.
+    pub fn open_in_memory(assessor: &str) -> rusqlite::Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store {
+            conn,
+            path: None,
+            assessor: assessor.to_string(),
+        };
+        store.prepare().map_err(|e| match e {
+            PrepareError::Sqlite(e) => e,
+            _ => rusqlite::Error::InvalidQuery,
+        })?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<(), PrepareError> {
+        let c = &mut self.conn;
+        // SQLCipher would otherwise log to stderr, over the screen.
+        let _ = c.execute_batch("PRAGMA cipher_log_level = NONE;");
+        let tables: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => PrepareError::NotADatabase,
+                _ => PrepareError::Sqlite(e),
+            })?;
+        let app_id: i32 = c.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if tables > 0 && app_id != APPLICATION_ID {
+            return Err(PrepareError::Foreign);
+        }
+        if version > migrations::latest_version() as i64 {
+            return Err(PrepareError::TooNew(version));
+        }
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )?;
+        migrations::migrations().to_latest(c).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => PrepareError::Sqlite(err),
+            other => PrepareError::Migration(other.to_string()),
+        })?;
+        if app_id != APPLICATION_ID {
+            c.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))?;
+        }
+        Ok(())
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn assessor(&self) -> &str {
+        &self.assessor
+    }
+
+    /// The schema version of the open workspace.
+    pub fn schema_version(&self) -> rusqlite::Result<i64> {
+        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+    }
+
+    /// Runs `f` as one transaction through the audited write path; nothing is kept if it fails.
+    pub fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let tx = self.conn.transaction()?;
+        let mut w = Writer::new(tx, &self.assessor)?;
+        let out = f(&mut w)?;
+        w.commit()?;
+        Ok(out)
+    }
+}
+
+enum PrepareError {
+    NotADatabase,
+    Foreign,
+    TooNew(i64),
+    Migration(String),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for PrepareError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => PrepareError::NotADatabase,
+            _ => PrepareError::Sqlite(e),
+        }
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A folder with no write permission for anyone is read-only to us too, even where root could write to it.
+fn is_read_only(dir: &Path) -> bool {
+    fs::metadata(dir)
+        .map(|m| m.permissions().mode() & 0o222 == 0 || m.permissions().readonly())
+        .unwrap_or(false)
+}
+
+fn create_private(path: &Path) -> Result<(), OpenError> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                OpenError::ReadOnlyDir(parent_dir(path))
+            }
+            _ => OpenError::Io(path.to_path_buf(), e),
+        })
+}
+
+/// Reads the 100-byte SQLite header and refuses what is plainly not a whole database, before SQLite touches it.
+fn check_header(path: &Path) -> Result<(), OpenError> {
+    let io = |e| OpenError::Io(path.to_path_buf(), e);
+    let mut f = fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if len == 0 {
+        return Ok(()); // an empty file becomes a new workspace
+    }
+    let mut header = [0u8; 100];
+    if len < 100 || f.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
+        return Err(OpenError::NotADatabase(path.to_path_buf()));
+    }
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536u64,
+        n => u64::from(n),
+    };
+    if !(512..=65_536).contains(&page_size) || !page_size.is_power_of_two() {
+        return Err(OpenError::NotADatabase(path.to_path_buf()));
+    }
+    // The page count at offset 28 is trustworthy only when the change counter matches "version valid for".
+    let pages = u64::from(be32(28));
+    let expected = pages * page_size;
+    if be32(24) == be32(92) && pages > 0 && len < expected {
+        return Err(OpenError::Truncated {
+            path: path.to_path_buf(),
+            expected,
+            actual: len,
+        });
+    }
+    if len % page_size != 0 {
+        return Err(OpenError::Truncated {
+            path: path.to_path_buf(),
+            expected: len.div_ceil(page_size) * page_size,
+            actual: len,
+        });
+    }
+    Ok(())
+}
+
+/// Now as stored: UTC, RFC 3339 to the second.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+            Value::Int(i) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(*i)),
+            Value::Real(r) => ToSqlOutput::Owned(rusqlite::types::Value::Real(*r)),
+            Value::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+        })
+    }
+}
+
+impl FromSql for Value {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        Ok(match v {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::Int(i),
+            ValueRef::Real(r) => Value::Real(r),
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                Value::Text(String::from_utf8_lossy(t).into_owned())
+            }
+        })
+    }
+}

@@ -1,0 +1,284 @@
+//! The one write path: every insert, update and delete goes through [`Writer`], which stamps the row and appends a
+//! hash-chained entry to `audit_log` in the same transaction.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+
+use crate::domain::Value;
+
+/// The tables the write path may touch. Their names are the only identifiers spliced into SQL.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter, strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Table {
+    Engagement,
+    Provider,
+    Criterion,
+    Score,
+    Risk,
+    TeamMember,
+    VettingCheck,
+    Asset,
+    AccessGrant,
+    ChecklistItem,
+    Note,
+    Evidence,
+    Setting,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// The hash an audit entry starts its chain from.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An open write transaction with its audit trail.
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    assessor: String,
+    now: String,
+    prev_hash: String,
+}
+
+impl<'c> Writer<'c> {
+    pub(super) fn new(tx: Transaction<'c>, assessor: &str) -> rusqlite::Result<Self> {
+        let prev_hash = tx
+            .query_row(
+                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| GENESIS_HASH.to_string());
+        Ok(Writer {
+            tx,
+            assessor: assessor.to_string(),
+            now: super::now(),
+            prev_hash,
+        })
+    }
+
+    pub(super) fn commit(self) -> rusqlite::Result<()> {
+        self.tx.commit()
+    }
+
+    /// Reads inside the transaction (for checks that must see the writes made so far).
+    pub fn tx(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
+    /// The time stamped on everything this transaction writes.
+    pub fn now(&self) -> &str {
+        &self.now
+    }
+
+    pub fn assessor(&self) -> &str {
+        &self.assessor
+    }
+
+    /// Inserts a row and returns its id.
+    pub fn insert(&mut self, table: Table, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
+        check_columns(values)?;
+        let cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let marks = vec!["?"; cols.len() + 2].join(", ");
+        let sql = format!(
+            "INSERT INTO {} ({}{}created_at, updated_at) VALUES ({marks})",
+            table.name(),
+            cols.join(", "),
+            if cols.is_empty() { "" } else { ", " }
+        );
+        let mut args: Vec<&dyn rusqlite::ToSql> = values
+            .iter()
+            .map(|(_, v)| v as &dyn rusqlite::ToSql)
+            .collect();
+        args.push(&self.now);
+        args.push(&self.now);
+        self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
+        let id = self.tx.last_insert_rowid();
+        let json = to_json(values);
+        self.audit("insert", table, id, None, None, Some(&json))?;
+        Ok(id)
+    }
+
+    /// Updates the given fields of a row; only fields whose value changes are written and audited. Returns how
+    /// many changed. A missing row is an error.
+    pub fn update(
+        &mut self,
+        table: Table,
+        id: i64,
+        values: &[(&str, Value)],
+    ) -> rusqlite::Result<usize> {
+        check_columns(values)?;
+        if values.is_empty() {
+            return Ok(0);
+        }
+        let cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE id = ?",
+            cols.join(", "),
+            table.name()
+        );
+        let old: Vec<Value> = self.tx.prepare_cached(&sql)?.query_row([id], |r| {
+            (0..cols.len())
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        let mut changed = 0;
+        for ((col, new), old) in values.iter().zip(old) {
+            if same(&old, new) {
+                continue;
+            }
+            let sql = format!(
+                "UPDATE {} SET {col} = ?, updated_at = ? WHERE id = ?",
+                table.name()
+            );
+            self.tx
+                .prepare_cached(&sql)?
+                .execute(params![new, self.now, id])?;
+            self.audit(
+                "update",
+                table,
+                id,
+                Some(col),
+                as_text(&old).as_deref(),
+                as_text(new).as_deref(),
+            )?;
+            changed += 1;
+        }
+        Ok(changed)
+    }
+
+    /// Deletes a row (and, through the schema's cascades, what belongs to it). Returns whether it existed.
+    pub fn delete(&mut self, table: Table, id: i64) -> rusqlite::Result<bool> {
+        let sql = format!("SELECT * FROM {} WHERE id = ?", table.name());
+        let old = {
+            let mut stmt = self.tx.prepare_cached(&sql)?;
+            let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+            stmt.query_row([id], |r| {
+                let mut map = serde_json::Map::new();
+                for (i, n) in names.iter().enumerate() {
+                    map.insert(
+                        n.clone(),
+                        serde_json::to_value(r.get::<_, Value>(i)?).unwrap_or_default(),
+                    );
+                }
+                Ok(serde_json::Value::Object(map).to_string())
+            })
+            .optional()?
+        };
+        let Some(old) = old else { return Ok(false) };
+        self.tx
+            .prepare_cached(&format!("DELETE FROM {} WHERE id = ?", table.name()))?
+            .execute([id])?;
+        self.audit("delete", table, id, None, Some(&old), None)?;
+        Ok(true)
+    }
+
+    fn audit(
+        &mut self,
+        action: &str,
+        table: Table,
+        row: i64,
+        field: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> rusqlite::Result<()> {
+        let hash = entry_hash(
+            &self.prev_hash,
+            &self.now,
+            &self.assessor,
+            action,
+            table.name(),
+            row,
+            field,
+            old,
+            new,
+        );
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_log (at, assessor, action, table_name, row_id, field, old_value, new_value, \
+                 prev_hash, hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
+            )?
+            .execute(params![self.now, self.assessor, action, table.name(), row, field, old, new, self.prev_hash, hash])?;
+        self.prev_hash = hash;
+        Ok(())
+    }
+}
+
+/// The hash of one audit entry: SHA-256 over the previous hash and every field, each length-prefixed so that no
+/// two different entries can be spelled alike.
+#[allow(clippy::too_many_arguments)]
+pub fn entry_hash(
+    prev: &str,
+    at: &str,
+    assessor: &str,
+    action: &str,
+    table: &str,
+    row: i64,
+    field: Option<&str>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> String {
+    let mut h = Sha256::new();
+    let row = row.to_string();
+    for part in [
+        Some(prev),
+        Some(at),
+        Some(assessor),
+        Some(action),
+        Some(table),
+        Some(row.as_str()),
+        field,
+        old,
+        new,
+    ] {
+        match part {
+            Some(s) => {
+                h.update((s.len() as u64).to_be_bytes());
+                h.update(s.as_bytes());
+            }
+            None => h.update(u64::MAX.to_be_bytes()),
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn check_columns(values: &[(&str, Value)]) -> rusqlite::Result<()> {
+    match values
+        .iter()
+        .find(|(c, _)| c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+    {
+        Some((c, _)) => Err(rusqlite::Error::InvalidColumnName((*c).to_string())),
+        None => Ok(()),
+    }
+}
+
+fn same(old: &Value, new: &Value) -> bool {
+    match (old, new) {
+        (Value::Int(a), Value::Text(b)) | (Value::Text(b), Value::Int(a)) => {
+            b.parse::<i64>().ok() == Some(*a)
+        }
+        _ => old == new,
+    }
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    (!v.is_null()).then(|| v.to_string())
+}
+
+fn to_json(values: &[(&str, Value)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(k, v)| {
+            (
+                (*k).to_string(),
+                serde_json::to_value(v).unwrap_or_default(),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}

@@ -1,0 +1,79 @@
+//! The list of engagements in the workspace.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use crate::app::App;
+use crate::ui::widgets::table::{Column, DataTable};
+
+const COLUMNS: &[Column] = &[
+    Column::new(" ", Constraint::Length(1)),
+    Column::new("Name", Constraint::Fill(3)),
+    Column::new("Phase", Constraint::Length(18)),
+    Column::new("Status", Constraint::Length(8)),
+    Column::new("Business owner", Constraint::Fill(2)),
+    Column::new("Planned end", Constraint::Length(11)),
+    Column::new("Updated", Constraint::Length(16)),
+];
+
+pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+    let list = &app.engagements;
+    let t = &app.theme;
+    let current = app.current.as_ref().map(|c| c.id);
+    let title = Line::from(vec![
+        Span::styled(" Engagements ", t.title),
+        Span::styled(
+            if list.visible.len() == list.all.len() {
+                format!("{} ", list.all.len())
+            } else {
+                format!("{} of {} ", list.visible.len(), list.all.len())
+            },
+            t.dim,
+        ),
+    ]);
+    let filter = (list.filtering || !list.filter.value().is_empty()).then(|| {
+        Line::from(vec![
+            Span::styled(" filter: ", t.key),
+            Span::raw(list.filter.value().to_string()),
+            Span::styled(if list.filtering { "▏" } else { "" }, t.key),
+        ])
+    });
+    let row = |i: usize| {
+        let e = &list.all[list.visible[i]];
+        let overdue = e.is_overdue(app.today);
+        Row::new(vec![
+            Cell::from(if Some(e.id) == current { "●" } else { " " }),
+            Cell::from(e.name.clone()),
+            Cell::from(e.phase.label()),
+            Cell::from(e.status.replace('_', " ")),
+            Cell::from(e.business_owner.clone().unwrap_or_default()),
+            Cell::from(Span::styled(
+                format!(
+                    "{}{}",
+                    e.planned_end.clone().unwrap_or_default(),
+                    if overdue { "!" } else { "" }
+                ),
+                if overdue { t.warn } else { t.base },
+            )),
+            Cell::from(
+                e.updated_at
+                    .replace('T', " ")
+                    .chars()
+                    .take(16)
+                    .collect::<String>(),
+            ),
+        ])
+    };
+    DataTable {
+        title,
+        columns: COLUMNS,
+        cursor: &list.cursor,
+        row,
+        empty: "No engagement matches the filter (Esc clears it)",
+        filter,
+        focused: true,
+    }
+    .render(area, frame, t);
+}

@@ -1,0 +1,215 @@
+//! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
+
+mod engagements;
+mod help;
+mod overview;
+mod start;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+use strum::IntoEnumIterator;
+
+use crate::app::{App, Context, MIN_SIZE, Overlay, Tab};
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        render_too_small(area, frame.buffer_mut(), app);
+        return;
+    }
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_tabs(app, tabs, frame.buffer_mut());
+    if app.engagements.all.is_empty() {
+        start::render(app, body, frame.buffer_mut());
+    } else {
+        match app.tab {
+            Tab::Engagements => engagements::render(app, body, frame),
+            Tab::Overview => overview::render(app, body, frame.buffer_mut()),
+        }
+    }
+    render_status(app, status, frame.buffer_mut());
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::render(app, *scroll, body, frame.buffer_mut()),
+        Some(Overlay::Form(form)) => widgets::form::render(form, &app.theme, body, frame),
+        Some(Overlay::Confirm(c)) => {
+            widgets::confirm::render(c, &app.theme, body, frame.buffer_mut())
+        }
+        None => {}
+    }
+    if let Some(t) = &app.toast {
+        widgets::toast::render(t, &app.theme, body, frame.buffer_mut());
+    }
+}
+
+fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
+    Clear.render(area, buf);
+    let lines = vec![
+        Line::from(Span::styled("Terminal too small", app.theme.error)),
+        Line::from(format!(
+            "need {}×{}, have {}×{}",
+            MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+        )),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    let top = area.height.saturating_sub(3) / 2;
+    let inner = Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
+}
+
+/// The x range of each tab title, as drawn: for mouse clicks.
+pub fn tab_spans() -> Vec<(Tab, u16, u16)> {
+    let mut x = 0u16;
+    Tab::iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let w = format!(" {} {} ", i + 1, t.title()).chars().count() as u16;
+            let span = (t, x, x + w);
+            x += w + 1;
+            span
+        })
+        .collect()
+}
+
+fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut spans = Vec::new();
+    for (i, tab) in Tab::iter().enumerate() {
+        let style = if tab == app.tab && !app.engagements.all.is_empty() {
+            app.theme.tab_active
+        } else {
+            app.theme.tab
+        };
+        let style = if tab.needs_engagement() && app.current.is_none() {
+            style.patch(app.theme.dim)
+        } else {
+            style
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans).render(area, buf);
+    let brand = Span::styled(" assay ", app.theme.title);
+    let w = brand.width() as u16;
+    if area.width > w {
+        Line::from(brand).render(
+            Rect {
+                x: area.right() - w,
+                width: w,
+                ..area
+            },
+            buf,
+        );
+    }
+}
+
+fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
+    buf.set_style(area, app.theme.status);
+    let t = &app.theme;
+    let mut left = vec![];
+    match &app.current {
+        Some(e) => {
+            left.push(Span::styled(format!(" {} ", e.name), t.title));
+            left.push(Span::styled(format!("· {} ", e.phase.label()), t.base));
+        }
+        None => left.push(Span::styled(" no engagement open ", t.dim)),
+    }
+    let dirty = matches!(&app.overlay, Some(Overlay::Form(f)) if f.dirty);
+    left.push(match (&app.last_saved, dirty) {
+        (_, true) => Span::styled("· unsaved edit ", t.warn),
+        (Some(at), false) => Span::styled(format!("· saved {at} "), t.ok),
+        (None, false) => Span::styled("· all saved ", t.dim),
+    });
+    let left = Line::from(left);
+    let used = left.width() as u16;
+    left.render(area, buf);
+    let hint_area = Rect {
+        x: area.x + used + 1,
+        width: area.width.saturating_sub(used + 1),
+        ..area
+    };
+    let hints = hints(app, usize::from(hint_area.width));
+    Line::from(hints)
+        .alignment(Alignment::Right)
+        .render(hint_area, buf);
+}
+
+/// The status-line hints: the main bindings of the current context, then lookup, help and quit; all from the
+/// keymap itself. Context hints are dropped from the end until the line fits `room` columns.
+fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
+    let ctx = app.context();
+    let wanted: &[&str] = match ctx {
+        Context::List => &["add", "edit", "open", "delete", "filter", "set_phase"],
+        Context::Overview => &["edit", "set_phase", "note"],
+        Context::Form => &["next_field", "submit", "cancel"],
+        Context::Filter => &["submit", "cancel"],
+        Context::Confirm => &["confirm_yes", "confirm_no"],
+        Context::Help => &["cancel"],
+        Context::Start => &["new_engagement"],
+        Context::Global => &[],
+    };
+    let pick = |ctx: Context, action: &str| {
+        app.keymap
+            .bindings(ctx)
+            .iter()
+            .find(|b| b.action.name() == action)
+            .and_then(|b| b.keys.first().map(|k| (k.to_string(), b.desc.clone())))
+    };
+    let mut local: Vec<(String, String)> = wanted.iter().filter_map(|a| pick(ctx, a)).collect();
+    let global: Vec<(String, String)> = if matches!(
+        ctx,
+        Context::Form | Context::Confirm | Context::Help | Context::Filter
+    ) {
+        Vec::new()
+    } else {
+        ["lookup", "help", "quit"]
+            .iter()
+            .filter_map(|a| pick(Context::Global, a))
+            .collect()
+    };
+    let width = |xs: &[(String, String)]| {
+        xs.iter()
+            .map(|(k, d)| k.chars().count() + d.chars().count() + 3)
+            .sum::<usize>()
+    };
+    while !local.is_empty() && width(&local) + width(&global) > room {
+        local.pop();
+    }
+    let mut out = Vec::new();
+    for (k, d) in local.into_iter().chain(global) {
+        if width(&[(k.clone(), d.clone())]) > room {
+            break;
+        }
+        out.push(Span::styled(k, app.theme.key));
+        out.push(Span::styled(format!(" {d}  "), app.theme.dim));
+    }
+    out
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,170 @@
+//! The overview of the current engagement: its details, what it holds, and its latest notes.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use crate::app::App;
+use crate::domain::Engagement;
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(e) = &app.current else { return };
+    let t = &app.theme;
+    let [left, right] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(area);
+
+    let mut lines = Vec::new();
+    let text_w = usize::from(left.width.saturating_sub(2 + LABEL_W as u16)).max(10);
+    for f in Engagement::FIELDS {
+        let v = f.display(&e.value(f.key));
+        let shown = if f.key == "phase" {
+            e.phase.label().to_string()
+        } else {
+            v.replace('_', " ")
+        };
+        if shown.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:>w$}  ", f.label, w = LABEL_W - 2), t.dim),
+                Span::styled("—", t.dim),
+            ]));
+            continue;
+        }
+        for (i, part) in wrap(&shown, text_w).into_iter().enumerate() {
+            let label = if i == 0 { f.label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:>w$}  ", w = LABEL_W - 2), t.dim),
+                Span::raw(part),
+            ]));
+        }
+    }
+    if e.is_overdue(app.today) {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "  ! the planned end date has passed",
+            t.warn,
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        format!("  Notes ({})", app.summary.notes),
+        t.header,
+    )));
+    if app.notes.is_empty() {
+        lines.push(Line::from(Span::styled("  none yet — n adds one", t.dim)));
+    }
+    for n in &app.notes {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "  {} ",
+                    n.created_at
+                        .replace('T', " ")
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                ),
+                t.dim,
+            ),
+            Span::raw(n.text.clone()),
+        ]));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((app.overview_scroll, 0))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.border_focus)
+                .title(Line::styled(format!(" {} ", e.name), t.title)),
+        )
+        .render(left, buf);
+
+    let s = &app.summary;
+    let figure = |label: &str, n: i64, extra: String| {
+        Line::from(vec![
+            Span::styled(format!("{label:>14}  "), t.dim),
+            Span::styled(format!("{n:>6}"), t.base),
+            Span::styled(format!("  {extra}"), t.dim),
+        ])
+    };
+    let pct = if s.checklist_total > 0 {
+        (s.checklist_total - s.checklist_open) * 100 / s.checklist_total
+    } else {
+        0
+    };
+    let lines = vec![
+        figure("Providers", s.providers, format!("{} criteria", s.criteria)),
+        figure(
+            "Risks",
+            s.risks,
+            format!("{} high or critical", s.risks_high),
+        ),
+        figure(
+            "Team members",
+            s.members,
+            format!("{} checks pending", s.checks_pending),
+        ),
+        figure("Assets", s.assets, format!("{} not returned", s.assets_out)),
+        figure("Access grants", s.grants_active, "active".into()),
+        figure(
+            "Checklist",
+            s.checklist_total,
+            format!("{} open · {pct}% done", s.checklist_open),
+        ),
+    ];
+    Paragraph::new(lines)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.border)
+                .title(Line::styled(" In this engagement ", t.title)),
+        )
+        .render(right, buf);
+}
+
+const LABEL_W: usize = 20;
+
+/// Splits text into lines of at most `width` columns at word boundaries (a longer word is cut).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        while word.width() > width {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            let cut: String = crate::ui::widgets::truncate(&word, width + 1)
+                .trim_end_matches('…')
+                .to_string();
+            let n = cut.chars().count().max(1);
+            out.push(word.chars().take(n).collect());
+            word = word.chars().skip(n).collect();
+        }
+        if !line.is_empty() && line.width() + 1 + word.width() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_words_and_cuts_long_ones() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), vec![""]);
+    }
+}

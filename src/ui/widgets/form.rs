@@ -1,0 +1,212 @@
+//! The one generic form, drawn from its field list: labels, values, the cursor, and each field's error beside it.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::form::{Form, FormField};
+use crate::domain::FieldKind;
+use crate::ui::centered;
+use crate::ui::theme::Theme;
+
+/// The hint shown under each kind of field while it has the focus.
+fn kind_hint(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Date => "YYYY-MM-DD · t today · +30 in 30 days",
+        FieldKind::Enum(_) | FieldKind::YesNo => "← → or first letter to choose",
+        FieldKind::Number { .. } => "a whole number",
+        FieldKind::LongText => "free text",
+        FieldKind::Text { .. } => "",
+    }
+}
+
+pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| f.spec.label.width() + 2)
+        .max()
+        .unwrap_or(8) as u16;
+    let width = area.width.saturating_sub(4).min(96);
+    // one line per field, one more for each error, a blank and the footer
+    let errors = form.fields.iter().filter(|f| f.error.is_some()).count() as u16;
+    let want = form.fields.len() as u16 + errors + 4;
+    let rect = centered(area, width, want.min(area.height));
+    Clear.render(rect, frame.buffer_mut());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Line::styled(format!(" {} ", form.title), theme.title));
+    let inner = block.inner(rect);
+    block.render(rect, frame.buffer_mut());
+    if inner.height == 0 || inner.width <= label_w + 2 {
+        return;
+    }
+    let value_w = inner.width - label_w - 1;
+
+    // Lay out field lines, then scroll so that the focused field is visible.
+    let mut lines: Vec<(Line, Option<usize>)> = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        lines.push((
+            field_line(f, i == form.focus, label_w, value_w, theme),
+            Some(i),
+        ));
+        if let Some(e) = &f.error {
+            lines.push((
+                Line::from(vec![
+                    Span::raw(" ".repeat(label_w as usize + 1)),
+                    Span::styled(format!("✗ {e}"), theme.error),
+                ]),
+                None,
+            ));
+        }
+    }
+    let body_h = inner.height.saturating_sub(2).max(1) as usize;
+    let focus_line = lines
+        .iter()
+        .position(|(_, i)| *i == Some(form.focus))
+        .unwrap_or(0);
+    let skip = focus_line.saturating_sub(body_h.saturating_sub(2));
+    for (row, (line, idx)) in lines.into_iter().skip(skip).take(body_h).enumerate() {
+        let y = inner.y + row as u16;
+        line.render(
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+            frame.buffer_mut(),
+        );
+        if idx == Some(form.focus)
+            && let Some(f) = form.focused()
+            && !matches!(f.spec.kind, FieldKind::Enum(_) | FieldKind::YesNo)
+        {
+            let (_, cursor_x) = window(f.input.value(), f.input.cursor(), value_w as usize);
+            frame.set_cursor_position(Position {
+                x: inner.x + label_w + 1 + cursor_x as u16,
+                y,
+            });
+        }
+    }
+    let hint = form.focused().map(|f| kind_hint(f.spec.kind)).unwrap_or("");
+    let footer = Line::from(vec![
+        Span::styled("Enter", theme.key),
+        Span::styled(" save  ", theme.dim),
+        Span::styled("Tab", theme.key),
+        Span::styled(" next field  ", theme.dim),
+        Span::styled("Esc", theme.key),
+        Span::styled(" cancel", theme.dim),
+        Span::styled(
+            if hint.is_empty() {
+                String::new()
+            } else {
+                format!("   {hint}")
+            },
+            theme.dim,
+        ),
+    ]);
+    footer.render(
+        Rect {
+            y: inner.bottom() - 1,
+            height: 1,
+            ..inner
+        },
+        frame.buffer_mut(),
+    );
+}
+
+fn field_line<'a>(
+    f: &'a FormField,
+    focused: bool,
+    label_w: u16,
+    value_w: u16,
+    theme: &Theme,
+) -> Line<'a> {
+    let mark = if f.spec.required { "*" } else { " " };
+    let label = format!("{:>w$}{mark}", f.spec.label, w = label_w as usize - 1);
+    let label_style = if focused {
+        theme.key
+    } else if f.error.is_some() {
+        theme.error
+    } else {
+        theme.dim
+    };
+    let value = match f.spec.kind {
+        FieldKind::Enum(_) | FieldKind::YesNo => {
+            let v = if f.input.value().is_empty() {
+                "—"
+            } else {
+                f.input.value()
+            };
+            if focused {
+                format!("◂ {} ▸", v.replace('_', " "))
+            } else {
+                v.replace('_', " ")
+            }
+        }
+        _ => window(f.input.value(), f.input.cursor(), value_w as usize).0,
+    };
+    let value_style = if focused { theme.selected } else { theme.base };
+    let pad = (value_w as usize).saturating_sub(value.width());
+    Line::from(vec![
+        Span::styled(label, label_style),
+        Span::raw(" "),
+        Span::styled(
+            format!(
+                "{value}{}",
+                if focused {
+                    " ".repeat(pad)
+                } else {
+                    String::new()
+                }
+            ),
+            value_style,
+        ),
+    ])
+}
+
+/// The part of `text` that fits in `width` columns with the cursor in view, and the cursor's column within it.
+pub fn window(text: &str, cursor: usize, width: usize) -> (String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let width = width.max(2);
+    let col = |range: &[char]| {
+        range
+            .iter()
+            .map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0))
+            .sum::<usize>()
+    };
+    let mut start = 0;
+    // Move the window's start right until the cursor fits (leaving one column for the cursor itself).
+    while col(&chars[start..cursor.min(chars.len())]) + 1 > width && start < cursor {
+        start += 1;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in &chars[start..] {
+        let cw = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        out.push(*c);
+        w += cw;
+    }
+    (out, col(&chars[start..cursor.min(chars.len())]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn window_keeps_cursor_in_view() {
+        assert_eq!(window("hello", 5, 10), ("hello".into(), 5));
+        let (shown, at) = window("abcdefghijklmnop", 16, 6);
+        assert_eq!(shown, "lmnop");
+        assert_eq!(at, 5);
+        let (shown, at) = window("日本語のテキスト", 8, 7);
+        assert!(unicode_width::UnicodeWidthStr::width(shown.as_str()) <= 7);
+        assert!(at < 7);
+    }
+}
