@@ -5,11 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "assay",
-    version,
-    about = "Offline workbench for assessing information security in ICT outsourcing"
-)]
+#[command(name = "assay", version, about = "Offline workbench for assessing information security in ICT outsourcing")]
 pub struct Cli {
     /// The workspace file (default: assay.db in the user's data folder).
     #[arg(long, global = true, env = "ASSAY_DB", value_name = "PATH")]

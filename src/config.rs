@@ -21,10 +21,8 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         match std::fs::read(path) {
             Ok(bytes) => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
-                toml::from_str(&text)
-                    .map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
+                let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+                toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(format!("{}: {e}", path.display())),
@@ -66,14 +64,7 @@ mod tests {
         let err = Config::load(&p).expect_err("malformed");
         assert!(err.contains("line 3"), "{err}");
         std::fs::write(&p, "assesor = \"typo\"\n").expect("write");
-        assert!(
-            Config::load(&p)
-                .expect_err("unknown field")
-                .contains("unknown field")
-        );
-        assert_eq!(
-            Config::load(&dir.path().join("none.toml")),
-            Ok(Config::default())
-        );
+        assert!(Config::load(&p).expect_err("unknown field").contains("unknown field"));
+        assert_eq!(Config::load(&dir.path().join("none.toml")), Ok(Config::default()));
     }
 }

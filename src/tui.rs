@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use color_eyre::Result;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyEventKind, MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
+    MouseButton, MouseEventKind,
 };
 
 use crate::app::{Action, App};
@@ -20,14 +20,9 @@ pub fn run(mut app: App) -> Result<()> {
         ));
     }
     let mut terminal = ratatui::try_init()?;
-    let _ =
-        ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app);
-    let _ = ratatui::crossterm::execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        DisableBracketedPaste
-    );
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -52,9 +47,7 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
                 }
                 Event::Resize(w, h) => dispatch(app, Action::Resize(w, h))?,
                 Event::Mouse(m) => match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => {
-                        dispatch(app, Action::Click(m.column, m.row))?
-                    }
+                    MouseEventKind::Down(MouseButton::Left) => dispatch(app, Action::Click(m.column, m.row))?,
                     MouseEventKind::ScrollDown => dispatch(app, Action::NextRow)?,
                     MouseEventKind::ScrollUp => dispatch(app, Action::PrevRow)?,
                     _ => {}

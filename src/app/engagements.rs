@@ -22,8 +22,7 @@ impl App {
         self.current = engagements::get(self.store.conn(), id)?;
         match &self.current {
             Some(e) => {
-                self.summary =
-                    engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+                self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
                 self.notes = notes::recent(self.store.conn(), e.id, 20)?;
             }
             None => {
@@ -35,12 +34,7 @@ impl App {
     }
 
     fn select_engagement_row(&mut self, id: i64) {
-        if let Some(pos) = self
-            .engagements
-            .visible
-            .iter()
-            .position(|&i| self.engagements.all[i].id == id)
-        {
+        if let Some(pos) = self.engagements.visible.iter().position(|&i| self.engagements.all[i].id == id) {
             self.engagements.cursor.select(pos);
         }
     }
@@ -65,11 +59,7 @@ impl App {
     }
 
     fn open_set_phase(&mut self, e: &Engagement) {
-        let spec: Vec<FieldSpec> = Engagement::FIELDS
-            .iter()
-            .filter(|f| f.key == "phase")
-            .copied()
-            .collect();
+        let spec: Vec<FieldSpec> = Engagement::FIELDS.iter().filter(|f| f.key == "phase").copied().collect();
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
             format!("Phase of {} (← → to choose)", e.name),
             FormPurpose::SetPhase(e.id),
@@ -88,11 +78,7 @@ impl App {
     }
 
     /// Commits a validated form through the store; returns the message to show.
-    pub(super) fn save_form(
-        &mut self,
-        purpose: &FormPurpose,
-        values: &[(&'static str, Value)],
-    ) -> Result<String> {
+    pub(super) fn save_form(&mut self, purpose: &FormPurpose, values: &[(&'static str, Value)]) -> Result<String> {
         match purpose {
             FormPurpose::NewEngagement => {
                 let id = self.store.write(|w| {
@@ -109,32 +95,17 @@ impl App {
             FormPurpose::EditEngagement(id) => {
                 let n = self.store.write(|w| engagements::update(w, *id, values))?;
                 self.after_engagement_change(*id)?;
-                Ok(if n == 0 {
-                    "No changes".into()
-                } else {
-                    format!("Saved ({n} field{})", plural(n))
-                })
+                Ok(if n == 0 { "No changes".into() } else { format!("Saved ({n} field{})", plural(n)) })
             }
             FormPurpose::SetPhase(id) => {
                 let n = self.store.write(|w| engagements::update(w, *id, values))?;
                 self.after_engagement_change(*id)?;
-                let phase = values
-                    .first()
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default();
-                Ok(if n == 0 {
-                    "Phase unchanged".into()
-                } else {
-                    format!("Phase set to {phase}")
-                })
+                let phase = values.first().map(|(_, v)| v.to_string()).unwrap_or_default();
+                Ok(if n == 0 { "Phase unchanged".into() } else { format!("Phase set to {phase}") })
             }
             FormPurpose::Note { engagement, target } => {
-                let text = values
-                    .first()
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default();
-                self.store
-                    .write(|w| notes::add(w, *engagement, *target, &text))?;
+                let text = values.first().map(|(_, v)| v.to_string()).unwrap_or_default();
+                self.store.write(|w| notes::add(w, *engagement, *target, &text))?;
                 if self.current.as_ref().is_some_and(|c| c.id == *engagement) {
                     self.load_current(*engagement)?;
                 }
@@ -154,8 +125,7 @@ impl App {
 
     /// Makes the engagement current and shows its overview; remembered for the next start.
     fn open_engagement(&mut self, id: i64) -> Result<()> {
-        self.store
-            .write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()))?;
+        self.store.write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()))?;
         self.load_current(id)?;
         self.tab = Tab::Overview;
         self.overview_scroll = 0;
@@ -183,10 +153,7 @@ impl App {
         };
         self.overlay = Some(Overlay::Confirm(Confirm {
             title: "Delete engagement".into(),
-            message: format!(
-                "Delete “{}” and everything recorded under it? {contents} This cannot be undone.",
-                e.name
-            ),
+            message: format!("Delete “{}” and everything recorded under it? {contents} This cannot be undone.", e.name),
             pending: Pending::DeleteEngagement(e.id),
             back: None,
         }));
@@ -194,13 +161,7 @@ impl App {
     }
 
     pub(super) fn delete_engagement(&mut self, id: i64) -> Result<()> {
-        let name = self
-            .engagements
-            .all
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.name.clone())
-            .unwrap_or_default();
+        let name = self.engagements.all.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
         match self.store.write(|w| engagements::delete(w, id)) {
             Ok(_) => {
                 self.reload_engagements()?;

@@ -27,12 +27,7 @@ pub struct Form<P> {
 
 impl<P> Form<P> {
     /// A form over `specs`, filled with `values` (in the same order; missing ones are blank).
-    pub fn new(
-        title: impl Into<String>,
-        purpose: P,
-        specs: &[FieldSpec],
-        values: &[Value],
-    ) -> Self {
+    pub fn new(title: impl Into<String>, purpose: P, specs: &[FieldSpec], values: &[Value]) -> Self {
         let fields = specs
             .iter()
             .enumerate()
@@ -42,20 +37,10 @@ impl<P> Form<P> {
                     (FieldKind::YesNo, v) => spec.display(v),
                     (_, v) => v.to_string(),
                 };
-                FormField {
-                    spec: *spec,
-                    input: TextInput::new(text),
-                    error: None,
-                }
+                FormField { spec: *spec, input: TextInput::new(text), error: None }
             })
             .collect();
-        Form {
-            title: title.into(),
-            purpose,
-            fields,
-            focus: 0,
-            dirty: false,
-        }
+        Form { title: title.into(), purpose, fields, focus: 0, dirty: false }
     }
 
     pub fn focused(&self) -> Option<&FormField> {
@@ -92,11 +77,7 @@ impl<P> Form<P> {
                 let lc = c.to_ascii_lowercase();
                 let current = f.input.value().to_string();
                 // Repeated presses of the same letter walk through the options that start with it.
-                let matches: Vec<&str> = options
-                    .iter()
-                    .copied()
-                    .filter(|o| o.starts_with(lc))
-                    .collect();
+                let matches: Vec<&str> = options.iter().copied().filter(|o| o.starts_with(lc)).collect();
                 if let Some(pos) = matches.iter().position(|o| *o == current) {
                     f.input.set(matches[(pos + 1) % matches.len()]);
                 } else if let Some(first) = matches.first() {
@@ -180,10 +161,7 @@ impl<P> Form<P> {
 
     /// The current text of a field, by key.
     pub fn value_of(&self, key: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|f| f.spec.key == key)
-            .map(|f| f.input.value())
+        self.fields.iter().find(|f| f.spec.key == key).map(|f| f.input.value())
     }
 }
 
@@ -230,11 +208,7 @@ mod tests {
         assert!(f.validate(today()).is_none());
         assert_eq!(f.focus, 0, "name is required and comes first");
         assert_eq!(f.fields[0].error.as_deref(), Some("Name is required"));
-        assert!(
-            f.fields
-                .iter()
-                .any(|x| x.spec.key == "start_date" && x.error.is_some())
-        );
+        assert!(f.fields.iter().any(|x| x.spec.key == "start_date" && x.error.is_some()));
         f.type_char('X');
         f.focus_key("start_date");
         f.edit(TextInput::clear);
@@ -247,12 +221,7 @@ mod tests {
 
     #[test]
     fn choice_fields_cycle_and_jump_by_letter() {
-        let mut f = Form::new(
-            "Phase",
-            (),
-            &Engagement::FIELDS[5..6],
-            &[Value::text("pre")],
-        );
+        let mut f = Form::new("Phase", (), &Engagement::FIELDS[5..6], &[Value::text("pre")]);
         f.right();
         assert_eq!(f.fields[0].input.value(), "during");
         f.left();

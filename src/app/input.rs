@@ -23,10 +23,7 @@ impl TextInput {
     }
 
     fn byte_at(&self, char_idx: usize) -> usize {
-        self.value
-            .char_indices()
-            .nth(char_idx)
-            .map_or(self.value.len(), |(i, _)| i)
+        self.value.char_indices().nth(char_idx).map_or(self.value.len(), |(i, _)| i)
     }
 
     pub fn insert(&mut self, c: char) {

@@ -11,17 +11,7 @@ use super::Action;
 
 /// Where a key is pressed; each has its own bindings.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    strum::EnumString,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Context {
@@ -69,16 +59,10 @@ impl Key {
     pub fn from_event(ev: KeyEvent) -> Key {
         let code = match ev.code {
             KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
-            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::SHIFT) => {
-                KeyCode::Char(c.to_ascii_uppercase())
-            }
+            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::Char(c.to_ascii_uppercase()),
             c => c,
         };
-        Key {
-            code,
-            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
-            alt: ev.modifiers.contains(KeyModifiers::ALT),
-        }
+        Key { code, ctrl: ev.modifiers.contains(KeyModifiers::CONTROL), alt: ev.modifiers.contains(KeyModifiers::ALT) }
     }
 
     pub fn parse(s: &str) -> Result<Key, String> {
@@ -112,10 +96,7 @@ impl Key {
             "end" => KeyCode::End,
             "pageup" => KeyCode::PageUp,
             "pagedown" => KeyCode::PageDown,
-            f if f.len() > 1
-                && f.starts_with('f')
-                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
-            {
+            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) => {
                 KeyCode::F(f[1..].parse().unwrap_or(1))
             }
             c if c.chars().count() == 1 => KeyCode::Char(c.chars().next().unwrap_or(' ')),
@@ -194,32 +175,19 @@ impl Keymap {
     /// The default table.
     pub fn default_map() -> Keymap {
         // The embedded table is checked by a test, so this cannot fail in a released build.
-        Keymap::parse(DEFAULT_KEYMAP).unwrap_or_else(|_| Keymap {
-            contexts: BTreeMap::new(),
-        })
+        Keymap::parse(DEFAULT_KEYMAP).unwrap_or_else(|_| Keymap { contexts: BTreeMap::new() })
     }
 
     pub fn parse(text: &str) -> Result<Keymap, String> {
-        let raw: BTreeMap<String, Vec<RawBinding>> =
-            toml::from_str(text).map_err(|e| e.to_string())?;
+        let raw: BTreeMap<String, Vec<RawBinding>> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut contexts = BTreeMap::new();
         for (name, bindings) in raw {
-            let ctx: Context = name
-                .parse()
-                .map_err(|_| format!("unknown key context \"{name}\""))?;
+            let ctx: Context = name.parse().map_err(|_| format!("unknown key context \"{name}\""))?;
             let list = bindings
                 .into_iter()
                 .map(|b| {
-                    let keys = b
-                        .keys
-                        .iter()
-                        .map(|k| Key::parse(k))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok(Binding {
-                        keys,
-                        action: b.action,
-                        desc: b.desc,
-                    })
+                    let keys = b.keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+                    Ok(Binding { keys, action: b.action, desc: b.desc })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             contexts.insert(ctx, list);
@@ -234,30 +202,18 @@ impl Keymap {
         overrides: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
     ) -> Result<(), String> {
         for (ctx_name, actions) in overrides {
-            let ctx: Context = ctx_name
-                .parse()
-                .map_err(|_| format!("unknown key context \"{ctx_name}\""))?;
+            let ctx: Context = ctx_name.parse().map_err(|_| format!("unknown key context \"{ctx_name}\""))?;
             let list = self.contexts.entry(ctx).or_default();
             for (action_name, keys) in actions {
-                let action: Action =
-                    serde_json::from_value(serde_json::Value::String(action_name.clone()))
-                        .map_err(|_| {
-                            format!("unknown action \"{action_name}\" in [keys.{ctx_name}]")
-                        })?;
-                let keys = keys
-                    .iter()
-                    .map(|k| Key::parse(k))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let action: Action = serde_json::from_value(serde_json::Value::String(action_name.clone()))
+                    .map_err(|_| format!("unknown action \"{action_name}\" in [keys.{ctx_name}]"))?;
+                let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
                 for b in list.iter_mut() {
                     b.keys.retain(|k| !keys.contains(k));
                 }
                 match list.iter_mut().find(|b| b.action == action) {
                     Some(b) => b.keys = keys,
-                    None => list.push(Binding {
-                        keys,
-                        desc: action_name.replace('_', " "),
-                        action,
-                    }),
+                    None => list.push(Binding { keys, desc: action_name.replace('_', " "), action }),
                 }
             }
         }
@@ -266,11 +222,7 @@ impl Keymap {
 
     /// The action a key triggers in a context, if any.
     pub fn lookup(&self, ctx: Context, key: Key) -> Option<&Action> {
-        self.contexts
-            .get(&ctx)?
-            .iter()
-            .find(|b| b.keys.contains(&key))
-            .map(|b| &b.action)
+        self.contexts.get(&ctx)?.iter().find(|b| b.keys.contains(&key)).map(|b| &b.action)
     }
 
     pub fn bindings(&self, ctx: Context) -> &[Binding] {
@@ -279,10 +231,7 @@ impl Keymap {
 
     /// The first key bound to an action in a context, for hints.
     pub fn key_for(&self, ctx: Context, action: &Action) -> Option<Key> {
-        self.bindings(ctx)
-            .iter()
-            .find(|b| &b.action == action)
-            .and_then(|b| b.keys.first().copied())
+        self.bindings(ctx).iter().find(|b| &b.action == action).and_then(|b| b.keys.first().copied())
     }
 }
 
@@ -315,15 +264,9 @@ mod tests {
 
     #[test]
     fn keys_parse_and_print() {
-        assert_eq!(
-            Key::parse("ctrl-k").map(|k| k.to_string()),
-            Ok("Ctrl-K".into())
-        );
+        assert_eq!(Key::parse("ctrl-k").map(|k| k.to_string()), Ok("Ctrl-K".into()));
         assert_eq!(Key::parse("G").map(|k| k.code), Ok(KeyCode::Char('G')));
-        assert_eq!(
-            Key::parse("pagedown").map(|k| k.to_string()),
-            Ok("PgDn".into())
-        );
+        assert_eq!(Key::parse("pagedown").map(|k| k.to_string()), Ok("PgDn".into()));
         assert!(Key::parse("hyper-x").is_err());
         let shifted = Key::from_event(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::SHIFT));
         assert_eq!(shifted, Key::parse("G").expect("G"));
@@ -335,19 +278,13 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert(
             "list".to_string(),
-            BTreeMap::from([(
-                "next_row".to_string(),
-                vec!["ctrl-n".to_string(), "n".to_string()],
-            )]),
+            BTreeMap::from([("next_row".to_string(), vec!["ctrl-n".to_string(), "n".to_string()])]),
         );
         km.apply_overrides(&o).expect("override applies");
         let n = Key::parse("n").expect("n");
         assert_eq!(km.lookup(Context::List, n), Some(&Action::NextRow));
         assert_eq!(km.lookup(Context::List, Key::parse("j").expect("j")), None);
-        let bad = BTreeMap::from([(
-            "list".to_string(),
-            BTreeMap::from([("fly".to_string(), vec!["x".to_string()])]),
-        )]);
+        let bad = BTreeMap::from([("list".to_string(), BTreeMap::from([("fly".to_string(), vec!["x".to_string()])]))]);
         assert!(km.apply_overrides(&bad).is_err());
     }
 }

@@ -49,10 +49,7 @@ pub enum FormPurpose {
     NewEngagement,
     EditEngagement(i64),
     SetPhase(i64),
-    Note {
-        engagement: i64,
-        target: Option<(Table, i64)>,
-    },
+    Note { engagement: i64, target: Option<(Table, i64)> },
 }
 
 /// What a yes in the open dialog does.
@@ -101,9 +98,7 @@ pub struct EngagementList {
 
 impl EngagementList {
     pub fn selected(&self) -> Option<&Engagement> {
-        self.visible
-            .get(self.cursor.selected)
-            .and_then(|&i| self.all.get(i))
+        self.visible.get(self.cursor.selected).and_then(|&i| self.all.get(i))
     }
 
     fn refilter(&mut self) {
@@ -115,9 +110,7 @@ impl EngagementList {
             .filter(|(_, e)| {
                 needle.is_empty()
                     || e.name.to_lowercase().contains(&needle)
-                    || e.business_owner
-                        .as_deref()
-                        .is_some_and(|o| o.to_lowercase().contains(&needle))
+                    || e.business_owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&needle))
                     || e.phase.as_ref().contains(&needle)
                     || e.status.contains(&needle)
             })
@@ -154,12 +147,7 @@ const TOAST_TICKS: u16 = 16;
 pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 impl App {
-    pub fn new(
-        store: Store,
-        keymap: Keymap,
-        theme: Theme,
-        today: NaiveDate,
-    ) -> color_eyre::Result<App> {
+    pub fn new(store: Store, keymap: Keymap, theme: Theme, today: NaiveDate) -> color_eyre::Result<App> {
         let mut app = App {
             store,
             keymap,
@@ -178,11 +166,8 @@ impl App {
             should_quit: false,
         };
         app.reload_engagements()?;
-        let remembered = crate::store::settings::get(
-            app.store.conn(),
-            crate::store::settings::CURRENT_ENGAGEMENT,
-        )?
-        .and_then(|s| s.parse::<i64>().ok());
+        let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
+            .and_then(|s| s.parse::<i64>().ok());
         let first = remembered
             .filter(|id| app.engagements.all.iter().any(|e| e.id == *id))
             .or_else(|| app.engagements.all.first().map(|e| e.id));
@@ -265,10 +250,7 @@ impl App {
     fn quit(&mut self) {
         match self.overlay.take() {
             Some(Overlay::Form(f)) if f.dirty => {
-                let message = format!(
-                    "“{}” has changes that are not saved. Quit and discard them?",
-                    f.title
-                );
+                let message = format!("“{}” has changes that are not saved. Quit and discard them?", f.title);
                 self.overlay = Some(Overlay::Confirm(Confirm {
                     title: "Unsaved edit".into(),
                     message,
@@ -283,35 +265,27 @@ impl App {
 
     /// Shows a message in the corner.
     pub fn toast(&mut self, text: impl Into<String>) {
-        self.toast = Some(Toast {
-            text: text.into(),
-            error: false,
-            ticks_left: TOAST_TICKS,
-        });
+        self.toast = Some(Toast { text: text.into(), error: false, ticks_left: TOAST_TICKS });
     }
 
     /// Shows an error in the corner; it stays twice as long.
     pub fn toast_error(&mut self, text: impl Into<String>) {
-        self.toast = Some(Toast {
-            text: text.into(),
-            error: true,
-            ticks_left: TOAST_TICKS * 2,
-        });
+        self.toast = Some(Toast { text: text.into(), error: true, ticks_left: TOAST_TICKS * 2 });
     }
 
     /// Notes that an edit was committed.
     fn saved(&mut self, what: &str) {
-        self.last_saved = Some(chrono::Local::now().format("%H:%M:%S").to_string());
+        let at = chrono::DateTime::parse_from_rfc3339(&self.store.now())
+            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M:%S").to_string())
+            .unwrap_or_default();
+        self.last_saved = Some(at);
         self.toast(what.to_string());
     }
 
     fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
-        let filter_line =
-            usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
-        self.engagements
-            .cursor
-            .set_height(list_rows(h).saturating_sub(filter_line));
+        let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
+        self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
     }
 
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
@@ -319,24 +293,14 @@ impl App {
         match action {
             Action::Cancel | Action::Help => None,
             Action::ScrollDown => Some(Overlay::Help { scroll: scroll + 1 }),
-            Action::ScrollUp => Some(Overlay::Help {
-                scroll: scroll.saturating_sub(1),
-            }),
-            Action::PageDown => Some(Overlay::Help {
-                scroll: scroll + page,
-            }),
-            Action::PageUp => Some(Overlay::Help {
-                scroll: scroll.saturating_sub(page),
-            }),
+            Action::ScrollUp => Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+            Action::PageDown => Some(Overlay::Help { scroll: scroll + page }),
+            Action::PageUp => Some(Overlay::Help { scroll: scroll.saturating_sub(page) }),
             _ => Some(Overlay::Help { scroll }),
         }
     }
 
-    fn update_confirm(
-        &mut self,
-        c: Confirm,
-        action: &Action,
-    ) -> color_eyre::Result<Option<Action>> {
+    fn update_confirm(&mut self, c: Confirm, action: &Action) -> color_eyre::Result<Option<Action>> {
         match action {
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
@@ -348,11 +312,7 @@ impl App {
         Ok(None)
     }
 
-    fn update_form(
-        &mut self,
-        mut form: Form<FormPurpose>,
-        action: Action,
-    ) -> color_eyre::Result<Option<Action>> {
+    fn update_form(&mut self, mut form: Form<FormPurpose>, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
             Action::Cancel => return Ok(None),
             Action::Submit => {
@@ -397,10 +357,9 @@ impl App {
             }
             Action::Click(x, y) => self.click(x, y)?,
             Action::NextTab => self.goto_tab_index(self.tab as usize + 1, true),
-            Action::PrevTab => self.goto_tab_index(
-                (self.tab as usize + Tab::iter().count() - 1) % Tab::iter().count(),
-                true,
-            ),
+            Action::PrevTab => {
+                self.goto_tab_index((self.tab as usize + Tab::iter().count() - 1) % Tab::iter().count(), true)
+            }
             Action::Tab1 => self.goto_tab_index(0, false),
             Action::Tab2 => self.goto_tab_index(1, false),
             Action::Tab3 => self.goto_tab_index(2, false),
@@ -423,18 +382,13 @@ impl App {
     /// A left click: on a tab title it opens the tab; on a list row it selects it (a second click opens it).
     fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         if y == 0 {
-            if let Some((tab, _, _)) = crate::ui::tab_spans()
-                .into_iter()
-                .find(|(_, a, b)| (*a..*b).contains(&x))
-            {
+            if let Some((tab, _, _)) = crate::ui::tab_spans().into_iter().find(|(_, a, b)| (*a..*b).contains(&x)) {
                 self.goto_tab_index(tab as usize, false);
             }
             return Ok(());
         }
         if self.tab == Tab::Engagements && !self.engagements.all.is_empty() {
-            let filter_line = u16::from(
-                self.engagements.filtering || !self.engagements.filter.value().is_empty(),
-            );
+            let filter_line = u16::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
             let first_row = 3 + filter_line; // tab bar, border, header
             if y >= first_row {
                 let i = self.engagements.cursor.offset + usize::from(y - first_row);

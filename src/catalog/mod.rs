@@ -8,24 +8,12 @@ use serde::{Deserialize, Serialize};
 
 /// The catalog's source files, embedded at build time: (file name, text).
 pub const SOURCES: &[(&str, &str)] = &[
-    (
-        "policy.toml",
-        include_str!("../../assets/catalog/policy.toml"),
-    ),
-    (
-        "glossary.toml",
-        include_str!("../../assets/catalog/glossary.toml"),
-    ),
+    ("policy.toml", include_str!("../../assets/catalog/policy.toml")),
+    ("glossary.toml", include_str!("../../assets/catalog/glossary.toml")),
     ("pre.toml", include_str!("../../assets/catalog/pre.toml")),
-    (
-        "during.toml",
-        include_str!("../../assets/catalog/during.toml"),
-    ),
+    ("during.toml", include_str!("../../assets/catalog/during.toml")),
     ("post.toml", include_str!("../../assets/catalog/post.toml")),
-    (
-        "risks.toml",
-        include_str!("../../assets/catalog/risks.toml"),
-    ),
+    ("risks.toml", include_str!("../../assets/catalog/risks.toml")),
 ];
 
 /// The topics an item may have.
@@ -52,18 +40,7 @@ pub const TOPICS: &[&str] = &[
     "definitions",
 ];
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Source {
@@ -81,18 +58,7 @@ impl Source {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ItemPhase {
@@ -102,18 +68,7 @@ pub enum ItemPhase {
     Any,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Party {
@@ -232,10 +187,5 @@ impl Catalog {
 /// empty catalog rather than crash.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        Catalog::parse(SOURCES).unwrap_or(Catalog {
-            items: Vec::new(),
-            by_id: HashMap::new(),
-        })
-    })
+    CATALOG.get_or_init(|| Catalog::parse(SOURCES).unwrap_or(Catalog { items: Vec::new(), by_id: HashMap::new() }))
 }

@@ -60,16 +60,12 @@ pub fn run(size: DemoSize, out: Option<PathBuf>, force: bool, assessor: &str) ->
     let path = run_path(size, out);
     if path.exists() {
         if !force {
-            return Err(eyre!(
-                "{} exists; pass --force to replace it",
-                path.display()
-            ));
+            return Err(eyre!("{} exists; pass --force to replace it", path.display()));
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", path.display()));
             if p.exists() {
-                std::fs::remove_file(&p)
-                    .map_err(|e| eyre!("cannot replace {}: {e}", p.display()))?;
+                std::fs::remove_file(&p).map_err(|e| eyre!("cannot replace {}: {e}", p.display()))?;
             }
         }
     }
@@ -137,15 +133,8 @@ const SERVICES: &[&str] = &[
     "Document digitisation",
     "HR system (SaaS)",
 ];
-const UNITS: &[&str] = &[
-    "Finance",
-    "Group IT",
-    "Operations",
-    "Human Resources",
-    "Customer Service",
-    "Legal",
-    "Procurement",
-];
+const UNITS: &[&str] =
+    &["Finance", "Group IT", "Operations", "Human Resources", "Customer Service", "Legal", "Procurement"];
 const OWNERS: &[&str] = &[
     "Aisha Rahman",
     "Jonas Weber",
@@ -170,26 +159,12 @@ const VENDOR_A: &[&str] = &[
     "Coho",
     "Alpine",
 ];
-const VENDOR_B: &[&str] = &[
-    "Systems",
-    "IT Services",
-    "Digital",
-    "Outsourcing",
-    "Technologies",
-    "Data",
-];
+const VENDOR_B: &[&str] = &["Systems", "IT Services", "Digital", "Outsourcing", "Technologies", "Data"];
 const VENDOR_C: &[&str] = &["Sdn Bhd", "Ltd", "GmbH", "B.V.", "S.A.", "Pte Ltd"];
-const CERT_BODIES: &[&str] = &[
-    "BSI",
-    "SIRIM QAS",
-    "DNV",
-    "TÜV SÜD",
-    "Bureau Veritas",
-    "LRQA",
-];
+const CERT_BODIES: &[&str] = &["BSI", "SIRIM QAS", "DNV", "TÜV SÜD", "Bureau Veritas", "LRQA"];
 const FIRST: &[&str] = &[
-    "Nurul", "José", "Zoë", "Łukasz", "Mei", "Arjun", "Fatima", "Lars", "Chloé", "Hiroshi",
-    "Amani", "Dmitri", "Siti", "Liam", "Ingrid", "Raj",
+    "Nurul", "José", "Zoë", "Łukasz", "Mei", "Arjun", "Fatima", "Lars", "Chloé", "Hiroshi", "Amani", "Dmitri", "Siti",
+    "Liam", "Ingrid", "Raj",
 ];
 const LAST: &[&str] = &[
     "Aïn",
@@ -219,18 +194,9 @@ const ROLES: &[&str] = &[
     "Security analyst",
     "Backup operator",
 ];
-const CHECKS: &[&str] = &[
-    "references",
-    "criminal_record",
-    "cv_accuracy",
-    "qualifications",
-    "identity",
-    "credit",
-    "nda_signed",
-];
-const ASSET_KINDS: &[&str] = &[
-    "device", "media", "document", "data_set", "badge", "key", "account",
-];
+const CHECKS: &[&str] =
+    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
+const ASSET_KINDS: &[&str] = &["device", "media", "document", "data_set", "badge", "key", "account"];
 const CLASSES: &[&str] = &["Public", "Internal", "Confidential", "Restricted"];
 const ASSET_THINGS: &[&str] = &[
     "Laptop",
@@ -313,8 +279,17 @@ fn engagement(
         &[
             ("name", Value::text(name)),
             ("service", Value::text(format!("{service} for {unit}, including support, maintenance and reporting"))),
-            ("scope", Value::text(format!("All {} systems and data of {unit}; production and disaster-recovery sites", service.to_lowercase()))),
-            ("objective", Value::text("Reduce cost and gain specialist skills while keeping information risks within appetite")),
+            (
+                "scope",
+                Value::text(format!(
+                    "All {} systems and data of {unit}; production and disaster-recovery sites",
+                    service.to_lowercase()
+                )),
+            ),
+            (
+                "objective",
+                Value::text("Reduce cost and gain specialist skills while keeping information risks within appetite"),
+            ),
             ("business_owner", Value::text(rng.pick(OWNERS))),
             ("phase", Value::text(phase)),
             ("start_date", date(start)),
@@ -344,12 +319,7 @@ fn engagement(
 
     let mut members = Vec::new();
     for p in 0..shape.providers_per_engagement {
-        let pname = format!(
-            "{} {} {}",
-            rng.pick(VENDOR_A),
-            rng.pick(VENDOR_B),
-            rng.pick(VENDOR_C)
-        );
+        let pname = format!("{} {} {}", rng.pick(VENDOR_A), rng.pick(VENDOR_B), rng.pick(VENDOR_C));
         let status = match (phase, p) {
             ("pre", 0 | 1) => "shortlisted",
             ("pre", _) => "candidate",
@@ -363,10 +333,7 @@ fn engagement(
                 ("name", Value::text(pname)),
                 ("status", Value::text(status)),
                 ("cert_body", Value::text(rng.pick(CERT_BODIES))),
-                (
-                    "cert_number",
-                    Value::text(format!("ISMS {:05}", rng.range(1000, 99999))),
-                ),
+                ("cert_number", Value::text(format!("ISMS {:05}", rng.range(1000, 99999)))),
                 ("cert_expiry", date(days(today, rng.range(-60, 900)))),
                 (
                     "cert_scope",
@@ -378,10 +345,7 @@ fn engagement(
                 ("scope_covers_service", Value::from(rng.chance(80))),
                 ("agrees_policies", Value::from(rng.chance(85))),
                 ("agrees_audit", Value::from(rng.chance(80))),
-                (
-                    "focal_point",
-                    Value::text(format!("{} {}", rng.pick(FIRST), rng.pick(LAST))),
-                ),
+                ("focal_point", Value::text(format!("{} {}", rng.pick(FIRST), rng.pick(LAST)))),
             ],
         )?;
         counts.providers += 1;
@@ -395,9 +359,6 @@ fn engagement(
                 ],
             )?;
         }
-        if status == "rejected" && shape.members_per_provider > 5 {
-            continue; // rejected bidders in large demos send no team
-        }
         let mut previous: Option<i64> = None;
         for m in 0..shape.members_per_provider {
             let joined = days(start, rng.range(0, 60));
@@ -406,10 +367,7 @@ fn engagement(
                 Table::TeamMember,
                 &[
                     ("provider_id", Value::Int(pid)),
-                    (
-                        "name",
-                        Value::text(format!("{} {}", rng.pick(FIRST), rng.pick(LAST))),
-                    ),
+                    ("name", Value::text(format!("{} {}", rng.pick(FIRST), rng.pick(LAST)))),
                     ("role", Value::text(ROLES[m % ROLES.len()])),
                     ("backup_for", Value::from(previous.filter(|_| m % 2 == 1))),
                     ("joined", date(joined)),
@@ -424,16 +382,8 @@ fn engagement(
                 let (status, note) = match roll {
                     0..=59 => ("passed", None),
                     60..=84 => ("pending", None),
-                    85..=87 => (
-                        "failed",
-                        Some("Discrepancy found; provider asked to replace the member"),
-                    ),
-                    88..=94 => (
-                        "waived",
-                        Some(
-                            "Equivalent check done by the provider's own screening; evidence seen",
-                        ),
-                    ),
+                    85..=87 => ("failed", Some("Discrepancy found; provider asked to replace the member")),
+                    88..=94 => ("waived", Some("Equivalent check done by the provider's own screening; evidence seen")),
                     _ if matches!(*kind, "criminal_record" | "credit") => {
                         ("not_permitted", Some("Not permitted under local law"))
                     }
@@ -446,19 +396,10 @@ fn engagement(
                         ("member_id", Value::Int(mid)),
                         ("kind", Value::text(*kind)),
                         ("status", Value::text(status)),
-                        (
-                            "checked_on",
-                            Value::from(done.then(|| days(joined, -rng.range(1, 20)).to_string())),
-                        ),
+                        ("checked_on", Value::from(done.then(|| days(joined, -rng.range(1, 20)).to_string()))),
                         ("verifier", Value::from(done.then(|| rng.pick(OWNERS)))),
-                        (
-                            "evidence",
-                            Value::from(done.then(|| format!("HR file {}-{}", kind, mid))),
-                        ),
-                        (
-                            "reference_count",
-                            Value::from((*kind == "references").then(|| rng.range(0, 3))),
-                        ),
+                        ("evidence", Value::from(done.then(|| format!("HR file {}-{}", kind, mid)))),
+                        ("reference_count", Value::from((*kind == "references").then(|| rng.range(0, 3)))),
                         ("note", Value::from(note)),
                     ],
                 )?;
@@ -470,10 +411,7 @@ fn engagement(
     let catalog_risks: Vec<&catalog::Item> = catalog::catalog().with_use(Use::Risk).collect();
     for r in 0..shape.risks_per_engagement {
         let (cref, title) = if r < catalog_risks.len() {
-            (
-                Some(catalog_risks[r].id.clone()),
-                catalog_risks[r].title.clone(),
-            )
+            (Some(catalog_risks[r].id.clone()), catalog_risks[r].title.clone())
         } else {
             (None, format!("{} ({})", rng.pick(CUSTOM_RISKS), r + 1))
         };
@@ -487,46 +425,23 @@ fn engagement(
                 ("engagement_id", Value::Int(id)),
                 ("catalog_ref", Value::from(cref)),
                 ("title", Value::text(title)),
-                (
-                    "description",
-                    Value::text(
-                        "Identified in the pre-outsourcing workshop with the business owner",
-                    ),
-                ),
+                ("description", Value::text("Identified in the pre-outsourcing workshop with the business owner")),
                 ("likelihood", Value::Int(likelihood)),
                 ("impact_c", Value::Int(rng.range(0, 5))),
                 ("impact_i", Value::Int(rng.range(0, 5))),
                 ("impact_a", Value::Int(rng.range(0, 5))),
                 ("treatment", Value::text(treatment)),
-                (
-                    "plan",
-                    Value::text("Contract clause, quarterly review and evidence of the control"),
-                ),
+                ("plan", Value::text("Contract clause, quarterly review and evidence of the control")),
                 ("owner", Value::text(rng.pick(OWNERS))),
                 ("due_date", date(days(today, rng.range(-45, 180)))),
-                (
-                    "residual_likelihood",
-                    Value::from(treated.then(|| rng.range(1, 2))),
-                ),
+                ("residual_likelihood", Value::from(treated.then(|| rng.range(1, 2)))),
                 ("residual_c", Value::from(treated.then(|| rng.range(0, 3)))),
                 ("residual_i", Value::from(treated.then(|| rng.range(0, 3)))),
                 ("residual_a", Value::from(treated.then(|| rng.range(0, 3)))),
-                (
-                    "status",
-                    Value::text(["open", "in_progress", "done"][rng.below(3)]),
-                ),
-                (
-                    "accepted_by",
-                    Value::from(accepted.then(|| rng.pick(OWNERS))),
-                ),
-                (
-                    "accepted_at",
-                    Value::from(accepted.then(|| days(today, -rng.range(1, 60)).to_string())),
-                ),
-                (
-                    "review_date",
-                    Value::from(accepted.then(|| days(today, rng.range(30, 365)).to_string())),
-                ),
+                ("status", Value::text(["open", "in_progress", "done"][rng.below(3)])),
+                ("accepted_by", Value::from(accepted.then(|| rng.pick(OWNERS)))),
+                ("accepted_at", Value::from(accepted.then(|| days(today, -rng.range(1, 60)).to_string()))),
+                ("review_date", Value::from(accepted.then(|| days(today, rng.range(30, 365)).to_string()))),
             ],
         )?;
         counts.risks += 1;
@@ -551,27 +466,15 @@ fn engagement(
                 ("classification", Value::text(rng.pick(CLASSES))),
                 ("holder_id", Value::from(holder)),
                 ("handed_over", date(handed)),
-                (
-                    "accepted_by",
-                    Value::text(format!("{} {}", rng.pick(FIRST), rng.pick(LAST))),
-                ),
+                ("accepted_by", Value::text(format!("{} {}", rng.pick(FIRST), rng.pick(LAST)))),
                 ("expected_return", date(days(handed, rng.range(30, 500)))),
                 ("returned_on", Value::from(back.map(|d| d.to_string()))),
                 ("disposition", Value::from(disposition)),
-                (
-                    "verified_by",
-                    Value::from(disposition.map(|_| rng.pick(OWNERS))),
-                ),
-                (
-                    "condition",
-                    Value::from((disposition == Some("returned")).then_some("Good")),
-                ),
+                ("verified_by", Value::from(disposition.map(|_| rng.pick(OWNERS)))),
+                ("condition", Value::from((disposition == Some("returned")).then_some("Good"))),
                 (
                     "certificate",
-                    Value::from(
-                        (disposition == Some("destroyed"))
-                            .then(|| format!("DC-{:06}", rng.range(1, 999_999))),
-                    ),
+                    Value::from((disposition == Some("destroyed")).then(|| format!("DC-{:06}", rng.range(1, 999_999)))),
                 ),
             ],
         )?;
@@ -580,31 +483,19 @@ fn engagement(
 
     for _ in 0..shape.grants_per_engagement {
         let target = rng.pick(TARGETS);
-        let physical = matches!(
-            target,
-            "Data centre hall B" | "Server room" | "Office level 3"
-        );
+        let physical = matches!(target, "Data centre hall B" | "Server room" | "Office level 3");
         let granted = days(start, rng.range(0, 90));
         let revoked = rng.chance(30).then(|| days(granted, rng.range(10, 200)));
         w.insert(
             Table::AccessGrant,
             &[
                 ("engagement_id", Value::Int(id)),
-                (
-                    "holder_id",
-                    Value::from((!members.is_empty()).then(|| members[rng.below(members.len())])),
-                ),
+                ("holder_id", Value::from((!members.is_empty()).then(|| members[rng.below(members.len())]))),
                 ("target", Value::text(target)),
-                (
-                    "kind",
-                    Value::text(if physical { "physical" } else { "logical" }),
-                ),
+                ("kind", Value::text(if physical { "physical" } else { "logical" })),
                 ("granted_on", date(granted)),
                 ("revoked_on", Value::from(revoked.map(|d| d.to_string()))),
-                (
-                    "verified_by",
-                    Value::from(revoked.map(|_| rng.pick(OWNERS))),
-                ),
+                ("verified_by", Value::from(revoked.map(|_| rng.pick(OWNERS)))),
             ],
         )?;
     }
@@ -621,11 +512,7 @@ fn engagement(
         "during" => 1,
         _ => 2,
     };
-    for item in catalog::catalog()
-        .items
-        .iter()
-        .filter(|i| i.has_use(Use::Workflow) || i.has_use(Use::Agreement))
-    {
+    for item in catalog::catalog().items.iter().filter(|i| i.has_use(Use::Workflow) || i.has_use(Use::Agreement)) {
         let status = match rank(item.phase).cmp(&here) {
             std::cmp::Ordering::Less => {
                 if rng.chance(90) {
@@ -644,16 +531,8 @@ fn engagement(
                 ("engagement_id", Value::Int(id)),
                 ("catalog_ref", Value::text(&item.id)),
                 ("status", Value::text(status)),
-                (
-                    "note",
-                    Value::from(
-                        (status == "not_applicable").then_some("Not relevant to this service"),
-                    ),
-                ),
-                (
-                    "done_at",
-                    Value::from(done.then(|| days(today, -rng.range(1, 120)).to_string())),
-                ),
+                ("note", Value::from((status == "not_applicable").then_some("Not relevant to this service"))),
+                ("done_at", Value::from(done.then(|| days(today, -rng.range(1, 120)).to_string()))),
                 ("done_by", Value::from(done.then(|| rng.pick(OWNERS)))),
             ],
         )?;
@@ -666,13 +545,7 @@ fn engagement(
             "Site visit: visitor register in place, CCTV coverage of the server room confirmed.",
             "Legal asked to review the exit clause against the asset register.",
         ][n % 4];
-        w.insert(
-            Table::Note,
-            &[
-                ("engagement_id", Value::Int(id)),
-                ("text", Value::text(text)),
-            ],
-        )?;
+        w.insert(Table::Note, &[("engagement_id", Value::Int(id)), ("text", Value::text(text))])?;
     }
     Ok(id)
 }

@@ -30,8 +30,8 @@ pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(p) = db {
         return Ok(p);
     }
-    let p = config::default_db_path()
-        .ok_or_else(|| eyre!("no home folder to keep the workspace in; pass --db PATH"))?;
+    let p =
+        config::default_db_path().ok_or_else(|| eyre!("no home folder to keep the workspace in; pass --db PATH"))?;
     if let Some(dir) = p.parent()
         && !dir.exists()
     {
@@ -47,15 +47,8 @@ pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
 fn open_workbench(db: Option<PathBuf>, config: &Config) -> Result<()> {
     let path = workspace_path(db)?;
     let mut keymap = Keymap::default_map();
-    keymap
-        .apply_overrides(&config.keys)
-        .map_err(|e| eyre!("config file: {e}"))?;
+    keymap.apply_overrides(&config.keys).map_err(|e| eyre!("config file: {e}"))?;
     let store = Store::open(&path, &config.assessor())?;
-    let app = App::new(
-        store,
-        keymap,
-        Theme::from_env(),
-        chrono::Local::now().date_naive(),
-    )?;
+    let app = App::new(store, keymap, Theme::from_env(), chrono::Local::now().date_naive())?;
     crate::tui::run(app)
 }

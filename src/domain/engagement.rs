@@ -26,11 +26,7 @@ impl Engagement {
         FieldSpec::new("service", "Service outsourced", FieldKind::LongText),
         FieldSpec::new("scope", "Scope", FieldKind::LongText),
         FieldSpec::new("objective", "Objective", FieldKind::LongText),
-        FieldSpec::new(
-            "business_owner",
-            "Business owner",
-            FieldKind::Text { max: 120 },
-        ),
+        FieldSpec::new("business_owner", "Business owner", FieldKind::Text { max: 120 }),
         FieldSpec::new("phase", "Phase", FieldKind::Enum(Phase::ALL)).required(),
         FieldSpec::new("start_date", "Start date", FieldKind::Date),
         FieldSpec::new("planned_end", "Planned end", FieldKind::Date),

@@ -34,12 +34,7 @@ pub struct FieldSpec {
 
 impl FieldSpec {
     pub const fn new(key: &'static str, label: &'static str, kind: FieldKind) -> Self {
-        Self {
-            key,
-            label,
-            kind,
-            required: false,
-        }
+        Self { key, label, kind, required: false }
     }
 
     pub const fn required(mut self) -> Self {
@@ -60,11 +55,7 @@ impl FieldSpec {
         match self.kind {
             FieldKind::Text { max } => {
                 let n = s.chars().count();
-                if n > max {
-                    Err(format!("at most {max} characters ({n} given)"))
-                } else {
-                    Ok(Value::text(s))
-                }
+                if n > max { Err(format!("at most {max} characters ({n} given)")) } else { Ok(Value::text(s)) }
             }
             FieldKind::LongText => {
                 let n = s.chars().count();
@@ -153,10 +144,7 @@ mod tests {
         assert_eq!(f.parse("t", today()), Ok(Value::text("2026-11-23")));
         assert_eq!(f.parse("+30", today()), Ok(Value::text("2026-12-23")));
         assert_eq!(f.parse("-23", today()), Ok(Value::text("2026-10-31")));
-        assert_eq!(
-            f.parse("2027-02-28", today()),
-            Ok(Value::text("2027-02-28"))
-        );
+        assert_eq!(f.parse("2027-02-28", today()), Ok(Value::text("2027-02-28")));
         assert!(f.parse("2027-02-30", today()).is_err());
         assert_eq!(f.parse("", today()), Ok(Value::Null));
     }
@@ -173,10 +161,7 @@ mod tests {
     fn enums_match_case_insensitively_and_store_canonical() {
         let f = FieldSpec::new("p", "Phase", FieldKind::Enum(&["pre", "during", "post"]));
         assert_eq!(f.parse("DURING", today()), Ok(Value::text("during")));
-        assert_eq!(
-            f.parse("later", today()),
-            Err("one of pre, during, post".into())
-        );
+        assert_eq!(f.parse("later", today()), Err("one of pre, during, post".into()));
     }
 
     #[test]

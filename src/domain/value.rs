@@ -19,11 +19,7 @@ impl Value {
 
     /// `Null` for an empty string, otherwise the text.
     pub fn opt_text(s: &str) -> Self {
-        if s.is_empty() {
-            Value::Null
-        } else {
-            Value::Text(s.to_string())
-        }
+        if s.is_empty() { Value::Null } else { Value::Text(s.to_string()) }
     }
 
     pub fn as_i64(&self) -> Option<i64> {

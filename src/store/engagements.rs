@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::{Table, Writer};
 use crate::domain::{Engagement, EngagementSummary, Phase, Value};
 
-const COLUMNS: &str = "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, updated_at";
+const COLUMNS: &str =
+    "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
     let phase: String = r.get(6)?;
@@ -28,19 +29,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
 
 /// All engagements, most recently changed first.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Engagement>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM engagement ORDER BY updated_at DESC, id DESC"
-    ))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM engagement ORDER BY updated_at DESC, id DESC"))?;
     stmt.query_map([], from_row)?.collect()
 }
 
 pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Engagement>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM engagement WHERE id = ?"),
-        [id],
-        from_row,
-    )
-    .optional()
+    conn.query_row(&format!("SELECT {COLUMNS} FROM engagement WHERE id = ?"), [id], from_row).optional()
 }
 
 /// Creates an engagement from field values keyed as in [`Engagement::FIELDS`].
@@ -53,11 +48,7 @@ pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite
 }
 
 pub fn set_phase(w: &mut Writer<'_>, id: i64, phase: Phase) -> rusqlite::Result<usize> {
-    w.update(
-        Table::Engagement,
-        id,
-        &[("phase", Value::text(phase.as_ref()))],
-    )
+    w.update(Table::Engagement, id, &[("phase", Value::text(phase.as_ref()))])
 }
 
 /// Deletes an engagement and, by cascade, everything recorded under it.

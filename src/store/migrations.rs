@@ -229,8 +229,7 @@ pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
 }
 
-static STEPS: &[M<'static>] =
-    &[M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace")];
+static STEPS: &[M<'static>] = &[M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace")];
 
 /// The schema version this build writes.
 pub fn latest_version() -> usize {

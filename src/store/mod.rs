@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::{Table, Writer};
+pub use write::{GENESIS_HASH, Table, Writer, entry_hash};
 
 use crate::domain::Value;
 
@@ -29,16 +29,8 @@ pub enum OpenError {
     ReadOnlyDir(PathBuf),
     IsDirectory(PathBuf),
     NotADatabase(PathBuf),
-    Truncated {
-        path: PathBuf,
-        expected: u64,
-        actual: u64,
-    },
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: usize,
-    },
+    Truncated { path: PathBuf, expected: u64, actual: u64 },
+    TooNew { path: PathBuf, found: i64, known: usize },
     Foreign(PathBuf),
     Migration(PathBuf, String),
     Io(PathBuf, std::io::Error),
@@ -48,11 +40,7 @@ pub enum OpenError {
 impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            OpenError::MissingDir(d) => write!(
-                f,
-                "cannot create the workspace: folder {} does not exist",
-                d.display()
-            ),
+            OpenError::MissingDir(d) => write!(f, "cannot create the workspace: folder {} does not exist", d.display()),
             OpenError::ReadOnlyDir(d) => write!(
                 f,
                 "cannot use a workspace in {}: the folder is read-only (assay keeps a journal beside the file)",
@@ -61,16 +49,10 @@ impl fmt::Display for OpenError {
             OpenError::IsDirectory(p) => {
                 write!(f, "{} is a folder, not a workspace file", p.display())
             }
-            OpenError::NotADatabase(p) => write!(
-                f,
-                "{} is not an assay workspace (not a SQLite database); it was left untouched",
-                p.display()
-            ),
-            OpenError::Truncated {
-                path,
-                expected,
-                actual,
-            } => write!(
+            OpenError::NotADatabase(p) => {
+                write!(f, "{} is not an assay workspace (not a SQLite database); it was left untouched", p.display())
+            }
+            OpenError::Truncated { path, expected, actual } => write!(
                 f,
                 "{} is damaged: it is truncated ({actual} of {expected} bytes); it was left untouched — restore it from a backup",
                 path.display()
@@ -99,6 +81,8 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     assessor: String,
+    /// A fixed time to stamp writes with (tests and benchmarks); `None` is the real clock.
+    fixed_now: Option<String>,
 }
 
 impl Store {
@@ -120,24 +104,15 @@ impl Store {
         } else {
             create_private(path)?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
-        let mut store = Store {
-            conn,
-            path: Some(path.to_path_buf()),
-            assessor: assessor.to_string(),
-        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()), assessor: assessor.to_string(), fixed_now: None };
         store.prepare().map_err(|e| match e {
             PrepareError::NotADatabase => OpenError::NotADatabase(path.to_path_buf()),
             PrepareError::Foreign => OpenError::Foreign(path.to_path_buf()),
-            PrepareError::TooNew(found) => OpenError::TooNew {
-                path: path.to_path_buf(),
-                found,
-                known: migrations::latest_version(),
-            },
+            PrepareError::TooNew(found) => {
+                OpenError::TooNew { path: path.to_path_buf(), found, known: migrations::latest_version() }
+            }
             PrepareError::Migration(e) => OpenError::Migration(path.to_path_buf(), e),
             PrepareError::Sqlite(e) => OpenError::Sqlite(path.to_path_buf(), e),
         })?;
@@ -147,11 +122,7 @@ impl Store {
     /// A fresh workspace in memory, for tests and benchmarks.
     pub fn open_in_memory(assessor: &str) -> rusqlite::Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store {
-            conn,
-            path: None,
-            assessor: assessor.to_string(),
-        };
+        let mut store = Store { conn, path: None, assessor: assessor.to_string(), fixed_now: None };
         store.prepare().map_err(|e| match e {
             PrepareError::Sqlite(e) => e,
             _ => rusqlite::Error::InvalidQuery,
@@ -163,12 +134,12 @@ impl Store {
         let c = &mut self.conn;
         // SQLCipher would otherwise log to stderr, over the screen.
         let _ = c.execute_batch("PRAGMA cipher_log_level = NONE;");
-        let tables: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-            .map_err(|e| match e.sqlite_error_code() {
+        let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| {
+            match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::NotADatabase) => PrepareError::NotADatabase,
                 _ => PrepareError::Sqlite(e),
-            })?;
+            }
+        })?;
         let app_id: i32 = c.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if tables > 0 && app_id != APPLICATION_ID {
@@ -207,13 +178,21 @@ impl Store {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))
     }
 
+    /// Stamps every later write with this time instead of the clock's (RFC 3339, UTC).
+    pub fn set_fixed_now(&mut self, at: Option<&str>) {
+        self.fixed_now = at.map(str::to_string);
+    }
+
+    /// The time the next write will be stamped with.
+    pub fn now(&self) -> String {
+        self.fixed_now.clone().unwrap_or_else(now)
+    }
+
     /// Runs `f` as one transaction through the audited write path; nothing is kept if it fails.
-    pub fn write<T>(
-        &mut self,
-        f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>,
-    ) -> rusqlite::Result<T> {
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+        let at = self.now();
         let tx = self.conn.transaction()?;
-        let mut w = Writer::new(tx, &self.assessor)?;
+        let mut w = Writer::new(tx, &self.assessor, at)?;
         let out = f(&mut w)?;
         w.commit()?;
         Ok(out)
@@ -246,24 +225,16 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// A folder with no write permission for anyone is read-only to us too, even where root could write to it.
 fn is_read_only(dir: &Path) -> bool {
-    fs::metadata(dir)
-        .map(|m| m.permissions().mode() & 0o222 == 0 || m.permissions().readonly())
-        .unwrap_or(false)
+    fs::metadata(dir).map(|m| m.permissions().mode() & 0o222 == 0 || m.permissions().readonly()).unwrap_or(false)
 }
 
 fn create_private(path: &Path) -> Result<(), OpenError> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(drop)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                OpenError::ReadOnlyDir(parent_dir(path))
-            }
-            _ => OpenError::Io(path.to_path_buf(), e),
-        })
+    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop).map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            OpenError::ReadOnlyDir(parent_dir(path))
+        }
+        _ => OpenError::Io(path.to_path_buf(), e),
+    })
 }
 
 /// Reads the 100-byte SQLite header and refuses what is plainly not a whole database, before SQLite touches it.
@@ -278,9 +249,7 @@ fn check_header(path: &Path) -> Result<(), OpenError> {
     if len < 100 || f.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
         return Err(OpenError::NotADatabase(path.to_path_buf()));
     }
-    let be32 = |at: usize| {
-        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
-    };
+    let be32 = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
     let page_size = match u16::from_be_bytes([header[16], header[17]]) {
         1 => 65_536u64,
         n => u64::from(n),
@@ -292,11 +261,7 @@ fn check_header(path: &Path) -> Result<(), OpenError> {
     let pages = u64::from(be32(28));
     let expected = pages * page_size;
     if be32(24) == be32(92) && pages > 0 && len < expected {
-        return Err(OpenError::Truncated {
-            path: path.to_path_buf(),
-            expected,
-            actual: len,
-        });
+        return Err(OpenError::Truncated { path: path.to_path_buf(), expected, actual: len });
     }
     if len % page_size != 0 {
         return Err(OpenError::Truncated {
@@ -330,9 +295,7 @@ impl FromSql for Value {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(i) => Value::Int(i),
             ValueRef::Real(r) => Value::Real(r),
-            ValueRef::Text(t) | ValueRef::Blob(t) => {
-                Value::Text(String::from_utf8_lossy(t).into_owned())
-            }
+            ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         })
     }
 }

@@ -15,12 +15,7 @@ pub struct Note {
     pub created_at: String,
 }
 
-pub fn add(
-    w: &mut Writer<'_>,
-    engagement: i64,
-    target: Option<(Table, i64)>,
-    text: &str,
-) -> rusqlite::Result<i64> {
+pub fn add(w: &mut Writer<'_>, engagement: i64, target: Option<(Table, i64)>, text: &str) -> rusqlite::Result<i64> {
     w.insert(
         Table::Note,
         &[

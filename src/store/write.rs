@@ -7,9 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::Value;
 
 /// The tables the write path may touch. Their names are the only identifiers spliced into SQL.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter, strum::EnumString,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter, strum::EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum Table {
     Engagement,
@@ -45,21 +43,12 @@ pub struct Writer<'c> {
 }
 
 impl<'c> Writer<'c> {
-    pub(super) fn new(tx: Transaction<'c>, assessor: &str) -> rusqlite::Result<Self> {
+    pub(super) fn new(tx: Transaction<'c>, assessor: &str, now: String) -> rusqlite::Result<Self> {
         let prev_hash = tx
-            .query_row(
-                "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get::<_, String>(0),
-            )
+            .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_else(|| GENESIS_HASH.to_string());
-        Ok(Writer {
-            tx,
-            assessor: assessor.to_string(),
-            now: super::now(),
-            prev_hash,
-        })
+        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash })
     }
 
     pub(super) fn commit(self) -> rusqlite::Result<()> {
@@ -91,10 +80,7 @@ impl<'c> Writer<'c> {
             cols.join(", "),
             if cols.is_empty() { "" } else { ", " }
         );
-        let mut args: Vec<&dyn rusqlite::ToSql> = values
-            .iter()
-            .map(|(_, v)| v as &dyn rusqlite::ToSql)
-            .collect();
+        let mut args: Vec<&dyn rusqlite::ToSql> = values.iter().map(|(_, v)| v as &dyn rusqlite::ToSql).collect();
         args.push(&self.now);
         args.push(&self.now);
         self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
@@ -106,47 +92,25 @@ impl<'c> Writer<'c> {
 
     /// Updates the given fields of a row; only fields whose value changes are written and audited. Returns how
     /// many changed. A missing row is an error.
-    pub fn update(
-        &mut self,
-        table: Table,
-        id: i64,
-        values: &[(&str, Value)],
-    ) -> rusqlite::Result<usize> {
+    pub fn update(&mut self, table: Table, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
         check_columns(values)?;
         if values.is_empty() {
             return Ok(0);
         }
         let cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
-        let sql = format!(
-            "SELECT {} FROM {} WHERE id = ?",
-            cols.join(", "),
-            table.name()
-        );
-        let old: Vec<Value> = self.tx.prepare_cached(&sql)?.query_row([id], |r| {
-            (0..cols.len())
-                .map(|i| r.get::<_, Value>(i))
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })?;
+        let sql = format!("SELECT {} FROM {} WHERE id = ?", cols.join(", "), table.name());
+        let old: Vec<Value> = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
         let mut changed = 0;
         for ((col, new), old) in values.iter().zip(old) {
             if same(&old, new) {
                 continue;
             }
-            let sql = format!(
-                "UPDATE {} SET {col} = ?, updated_at = ? WHERE id = ?",
-                table.name()
-            );
-            self.tx
-                .prepare_cached(&sql)?
-                .execute(params![new, self.now, id])?;
-            self.audit(
-                "update",
-                table,
-                id,
-                Some(col),
-                as_text(&old).as_deref(),
-                as_text(new).as_deref(),
-            )?;
+            let sql = format!("UPDATE {} SET {col} = ?, updated_at = ? WHERE id = ?", table.name());
+            self.tx.prepare_cached(&sql)?.execute(params![new, self.now, id])?;
+            self.audit("update", table, id, Some(col), as_text(&old).as_deref(), as_text(new).as_deref())?;
             changed += 1;
         }
         Ok(changed)
@@ -161,19 +125,14 @@ impl<'c> Writer<'c> {
             stmt.query_row([id], |r| {
                 let mut map = serde_json::Map::new();
                 for (i, n) in names.iter().enumerate() {
-                    map.insert(
-                        n.clone(),
-                        serde_json::to_value(r.get::<_, Value>(i)?).unwrap_or_default(),
-                    );
+                    map.insert(n.clone(), serde_json::to_value(r.get::<_, Value>(i)?).unwrap_or_default());
                 }
                 Ok(serde_json::Value::Object(map).to_string())
             })
             .optional()?
         };
         let Some(old) = old else { return Ok(false) };
-        self.tx
-            .prepare_cached(&format!("DELETE FROM {} WHERE id = ?", table.name()))?
-            .execute([id])?;
+        self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?", table.name()))?.execute([id])?;
         self.audit("delete", table, id, None, Some(&old), None)?;
         Ok(true)
     }
@@ -187,23 +146,24 @@ impl<'c> Writer<'c> {
         old: Option<&str>,
         new: Option<&str>,
     ) -> rusqlite::Result<()> {
-        let hash = entry_hash(
-            &self.prev_hash,
-            &self.now,
-            &self.assessor,
-            action,
-            table.name(),
-            row,
-            field,
-            old,
-            new,
-        );
+        let hash = entry_hash(&self.prev_hash, &self.now, &self.assessor, action, table.name(), row, field, old, new);
         self.tx
             .prepare_cached(
                 "INSERT INTO audit_log (at, assessor, action, table_name, row_id, field, old_value, new_value, \
                  prev_hash, hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
             )?
-            .execute(params![self.now, self.assessor, action, table.name(), row, field, old, new, self.prev_hash, hash])?;
+            .execute(params![
+                self.now,
+                self.assessor,
+                action,
+                table.name(),
+                row,
+                field,
+                old,
+                new,
+                self.prev_hash,
+                hash
+            ])?;
         self.prev_hash = hash;
         Ok(())
     }
@@ -225,17 +185,7 @@ pub fn entry_hash(
 ) -> String {
     let mut h = Sha256::new();
     let row = row.to_string();
-    for part in [
-        Some(prev),
-        Some(at),
-        Some(assessor),
-        Some(action),
-        Some(table),
-        Some(row.as_str()),
-        field,
-        old,
-        new,
-    ] {
+    for part in [Some(prev), Some(at), Some(assessor), Some(action), Some(table), Some(row.as_str()), field, old, new] {
         match part {
             Some(s) => {
                 h.update((s.len() as u64).to_be_bytes());
@@ -248,10 +198,7 @@ pub fn entry_hash(
 }
 
 fn check_columns(values: &[(&str, Value)]) -> rusqlite::Result<()> {
-    match values
-        .iter()
-        .find(|(c, _)| c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-    {
+    match values.iter().find(|(c, _)| c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) {
         Some((c, _)) => Err(rusqlite::Error::InvalidColumnName((*c).to_string())),
         None => Ok(()),
     }
@@ -259,9 +206,7 @@ fn check_columns(values: &[(&str, Value)]) -> rusqlite::Result<()> {
 
 fn same(old: &Value, new: &Value) -> bool {
     match (old, new) {
-        (Value::Int(a), Value::Text(b)) | (Value::Text(b), Value::Int(a)) => {
-            b.parse::<i64>().ok() == Some(*a)
-        }
+        (Value::Int(a), Value::Text(b)) | (Value::Text(b), Value::Int(a)) => b.parse::<i64>().ok() == Some(*a),
         _ => old == new,
     }
 }
@@ -271,14 +216,7 @@ fn as_text(v: &Value) -> Option<String> {
 }
 
 fn to_json(values: &[(&str, Value)]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = values
-        .iter()
-        .map(|(k, v)| {
-            (
-                (*k).to_string(),
-                serde_json::to_value(v).unwrap_or_default(),
-            )
-        })
-        .collect();
+    let map: serde_json::Map<String, serde_json::Value> =
+        values.iter().map(|(k, v)| ((*k).to_string(), serde_json::to_value(v).unwrap_or_default())).collect();
     serde_json::Value::Object(map).to_string()
 }

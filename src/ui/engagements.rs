@@ -50,20 +50,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             Cell::from(e.status.replace('_', " ")),
             Cell::from(e.business_owner.clone().unwrap_or_default()),
             Cell::from(Span::styled(
-                format!(
-                    "{}{}",
-                    e.planned_end.clone().unwrap_or_default(),
-                    if overdue { "!" } else { "" }
-                ),
+                format!("{}{}", e.planned_end.clone().unwrap_or_default(), if overdue { "!" } else { "" }),
                 if overdue { t.warn } else { t.base },
             )),
-            Cell::from(
-                e.updated_at
-                    .replace('T', " ")
-                    .chars()
-                    .take(16)
-                    .collect::<String>(),
-            ),
+            Cell::from(e.updated_at.replace('T', " ").chars().take(16).collect::<String>()),
         ])
     };
     DataTable {

@@ -23,16 +23,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
         out.push(Line::from(Span::styled(ctx.title().to_string(), t.header)));
         for b in bindings {
-            let keys = b
-                .keys
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" / ");
-            out.push(Line::from(vec![
-                Span::styled(format!("  {keys:<22}"), t.key),
-                Span::raw(b.desc.clone()),
-            ]));
+            let keys = b.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / ");
+            out.push(Line::from(vec![Span::styled(format!("  {keys:<22}"), t.key), Span::raw(b.desc.clone())]));
         }
     }
     out
@@ -45,11 +37,7 @@ pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
     let inner_h = rect.height.saturating_sub(2) as usize;
     let max_scroll = all.len().saturating_sub(inner_h);
     let scroll = scroll.min(max_scroll);
-    let title = format!(
-        " Keys — {}/{} · j/k scroll · Esc close ",
-        (scroll + inner_h).min(all.len()),
-        all.len()
-    );
+    let title = format!(" Keys — {}/{} · j/k scroll · Esc close ", (scroll + inner_h).min(all.len()), all.len());
     Paragraph::new(all)
         .scroll((scroll as u16, 0))
         .block(

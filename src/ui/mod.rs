@@ -23,12 +23,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_too_small(area, frame.buffer_mut(), app);
         return;
     }
-    let [tabs, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [tabs, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     render_tabs(app, tabs, frame.buffer_mut());
     if app.engagements.all.is_empty() {
         start::render(app, body, frame.buffer_mut());
@@ -42,9 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, body, frame.buffer_mut()),
         Some(Overlay::Form(form)) => widgets::form::render(form, &app.theme, body, frame),
-        Some(Overlay::Confirm(c)) => {
-            widgets::confirm::render(c, &app.theme, body, frame.buffer_mut())
-        }
+        Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
         None => {}
     }
     if let Some(t) = &app.toast {
@@ -56,22 +50,12 @@ fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
     Clear.render(area, buf);
     let lines = vec![
         Line::from(Span::styled("Terminal too small", app.theme.error)),
-        Line::from(format!(
-            "need {}×{}, have {}×{}",
-            MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
-        )),
+        Line::from(format!("need {}×{}, have {}×{}", MIN_SIZE.0, MIN_SIZE.1, area.width, area.height)),
         Line::from("Enlarge the window, or press q to quit."),
     ];
     let top = area.height.saturating_sub(3) / 2;
-    let inner = Rect {
-        y: area.y + top,
-        height: area.height - top,
-        ..area
-    };
-    Paragraph::new(lines)
-        .alignment(Alignment::Center)
-        .wrap(Wrap { trim: true })
-        .render(inner, buf);
+    let inner = Rect { y: area.y + top, height: area.height - top, ..area };
+    Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }).render(inner, buf);
 }
 
 /// The x range of each tab title, as drawn: for mouse clicks.
@@ -91,16 +75,9 @@ pub fn tab_spans() -> Vec<(Tab, u16, u16)> {
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for (i, tab) in Tab::iter().enumerate() {
-        let style = if tab == app.tab && !app.engagements.all.is_empty() {
-            app.theme.tab_active
-        } else {
-            app.theme.tab
-        };
-        let style = if tab.needs_engagement() && app.current.is_none() {
-            style.patch(app.theme.dim)
-        } else {
-            style
-        };
+        let style =
+            if tab == app.tab && !app.engagements.all.is_empty() { app.theme.tab_active } else { app.theme.tab };
+        let style = if tab.needs_engagement() && app.current.is_none() { style.patch(app.theme.dim) } else { style };
         spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
         spans.push(Span::raw(" "));
     }
@@ -108,14 +85,7 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let brand = Span::styled(" assay ", app.theme.title);
     let w = brand.width() as u16;
     if area.width > w {
-        Line::from(brand).render(
-            Rect {
-                x: area.right() - w,
-                width: w,
-                ..area
-            },
-            buf,
-        );
+        Line::from(brand).render(Rect { x: area.right() - w, width: w, ..area }, buf);
     }
 }
 
@@ -139,15 +109,9 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let left = Line::from(left);
     let used = left.width() as u16;
     left.render(area, buf);
-    let hint_area = Rect {
-        x: area.x + used + 1,
-        width: area.width.saturating_sub(used + 1),
-        ..area
-    };
+    let hint_area = Rect { x: area.x + used + 1, width: area.width.saturating_sub(used + 1), ..area };
     let hints = hints(app, usize::from(hint_area.width));
-    Line::from(hints)
-        .alignment(Alignment::Right)
-        .render(hint_area, buf);
+    Line::from(hints).alignment(Alignment::Right).render(hint_area, buf);
 }
 
 /// The status-line hints: the main bindings of the current context, then lookup, help and quit; all from the
@@ -172,22 +136,14 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
             .and_then(|b| b.keys.first().map(|k| (k.to_string(), b.desc.clone())))
     };
     let mut local: Vec<(String, String)> = wanted.iter().filter_map(|a| pick(ctx, a)).collect();
-    let global: Vec<(String, String)> = if matches!(
-        ctx,
-        Context::Form | Context::Confirm | Context::Help | Context::Filter
-    ) {
-        Vec::new()
-    } else {
-        ["lookup", "help", "quit"]
-            .iter()
-            .filter_map(|a| pick(Context::Global, a))
-            .collect()
-    };
-    let width = |xs: &[(String, String)]| {
-        xs.iter()
-            .map(|(k, d)| k.chars().count() + d.chars().count() + 3)
-            .sum::<usize>()
-    };
+    let global: Vec<(String, String)> =
+        if matches!(ctx, Context::Form | Context::Confirm | Context::Help | Context::Filter) {
+            Vec::new()
+        } else {
+            ["lookup", "help", "quit"].iter().filter_map(|a| pick(Context::Global, a)).collect()
+        };
+    let width =
+        |xs: &[(String, String)]| xs.iter().map(|(k, d)| k.chars().count() + d.chars().count() + 3).sum::<usize>();
     while !local.is_empty() && width(&local) + width(&global) > room {
         local.pop();
     }
@@ -206,10 +162,5 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }

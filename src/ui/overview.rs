@@ -17,11 +17,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let text_w = usize::from(left.width.saturating_sub(2 + LABEL_W as u16)).max(10);
     for f in Engagement::FIELDS {
         let v = f.display(&e.value(f.key));
-        let shown = if f.key == "phase" {
-            e.phase.label().to_string()
-        } else {
-            v.replace('_', " ")
-        };
+        let shown = if f.key == "phase" { e.phase.label().to_string() } else { v.replace('_', " ") };
         if shown.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>w$}  ", f.label, w = LABEL_W - 2), t.dim),
@@ -39,34 +35,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if e.is_overdue(app.today) {
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            "  ! the planned end date has passed",
-            t.warn,
-        )));
+        lines.push(Line::from(Span::styled("  ! the planned end date has passed", t.warn)));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        format!("  Notes ({})", app.summary.notes),
-        t.header,
-    )));
+    lines.push(Line::from(Span::styled(format!("  Notes ({})", app.summary.notes), t.header)));
     if app.notes.is_empty() {
         lines.push(Line::from(Span::styled("  none yet — n adds one", t.dim)));
     }
     for n in &app.notes {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(
-                    "  {} ",
-                    n.created_at
-                        .replace('T', " ")
-                        .chars()
-                        .take(16)
-                        .collect::<String>()
-                ),
-                t.dim,
-            ),
-            Span::raw(n.text.clone()),
-        ]));
+        let stamp: String = n.created_at.replace('T', " ").chars().take(16).collect();
+        for (i, part) in wrap(&n.text, text_w).into_iter().enumerate() {
+            let lead = if i == 0 { format!("{stamp:>w$}  ", w = LABEL_W - 2) } else { " ".repeat(LABEL_W) };
+            lines.push(Line::from(vec![Span::styled(lead, t.dim), Span::raw(part)]));
+        }
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
@@ -87,30 +68,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(format!("  {extra}"), t.dim),
         ])
     };
-    let pct = if s.checklist_total > 0 {
-        (s.checklist_total - s.checklist_open) * 100 / s.checklist_total
-    } else {
-        0
-    };
+    let pct = if s.checklist_total > 0 { (s.checklist_total - s.checklist_open) * 100 / s.checklist_total } else { 0 };
     let lines = vec![
         figure("Providers", s.providers, format!("{} criteria", s.criteria)),
-        figure(
-            "Risks",
-            s.risks,
-            format!("{} high or critical", s.risks_high),
-        ),
-        figure(
-            "Team members",
-            s.members,
-            format!("{} checks pending", s.checks_pending),
-        ),
+        figure("Risks", s.risks, format!("{} high or critical", s.risks_high)),
+        figure("Team members", s.members, format!("{} checks pending", s.checks_pending)),
         figure("Assets", s.assets, format!("{} not returned", s.assets_out)),
         figure("Access grants", s.grants_active, "active".into()),
-        figure(
-            "Checklist",
-            s.checklist_total,
-            format!("{} open · {pct}% done", s.checklist_open),
-        ),
+        figure("Checklist", s.checklist_total, format!("{} open · {pct}% done", s.checklist_open)),
     ];
     Paragraph::new(lines)
         .block(
@@ -136,9 +101,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             if !line.is_empty() {
                 out.push(std::mem::take(&mut line));
             }
-            let cut: String = crate::ui::widgets::truncate(&word, width + 1)
-                .trim_end_matches('…')
-                .to_string();
+            let cut: String = crate::ui::widgets::truncate(&word, width + 1).trim_end_matches('…').to_string();
             let n = cut.chars().count().max(1);
             out.push(word.chars().take(n).collect());
             word = word.chars().skip(n).collect();

@@ -10,19 +10,10 @@ use crate::ui::centered;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let key = |a: &Action, ctx: Context| {
-        app.keymap
-            .key_for(ctx, a)
-            .map(|k| k.to_string())
-            .unwrap_or_default()
-    };
+    let key = |a: &Action, ctx: Context| app.keymap.key_for(ctx, a).map(|k| k.to_string()).unwrap_or_default();
     let lines = vec![
         Line::from(Span::styled("assay", t.title)).centered(),
-        Line::from(Span::styled(
-            "information security assessments of ICT outsourcing",
-            t.dim,
-        ))
-        .centered(),
+        Line::from(Span::styled("information security assessments of ICT outsourcing", t.dim)).centered(),
         Line::from(""),
         Line::from("This workspace has no engagement yet.").centered(),
         Line::from(""),
@@ -32,11 +23,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::raw(" to create your first engagement"),
         ])
         .centered(),
-        Line::from(Span::styled(
-            "(type its name, then Enter again — everything else can wait)",
-            t.dim,
-        ))
-        .centered(),
+        Line::from(Span::styled("(type its name, then Enter again — everything else can wait)", t.dim)).centered(),
         Line::from(""),
         Line::from(vec![
             Span::styled(key(&Action::Lookup, Context::Global), t.key),
@@ -48,19 +35,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ])
         .centered(),
         Line::from(""),
-        Line::from(Span::styled(
-            "To explore with sample data first: assay demo, then assay --db <the path it prints>",
-            t.dim,
-        ))
-        .centered(),
+        Line::from(Span::styled("Sample data to explore: run  assay demo  and open the file it prints", t.dim))
+            .centered(),
     ];
     let rect = centered(area, 84, lines.len() as u16 + 2);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.border),
-        )
+        .block(Block::default().borders(Borders::ALL).border_style(t.border))
         .render(rect, buf);
 }

@@ -31,23 +31,16 @@ impl Theme {
             dim: Style::new().fg(Color::DarkGray),
             title: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             tab: Style::new().fg(Color::Gray),
-            tab_active: Style::new()
-                .fg(Color::Black)
-                .bg(Color::Cyan)
-                .add_modifier(Modifier::BOLD),
+            tab_active: Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
             header: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            selected: Style::new()
-                .bg(Color::Rgb(40, 60, 90))
-                .add_modifier(Modifier::BOLD),
+            selected: Style::new().bg(Color::Rgb(40, 60, 90)).add_modifier(Modifier::BOLD),
             border: Style::new().fg(Color::DarkGray),
             border_focus: Style::new().fg(Color::Cyan),
             key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             ok: Style::new().fg(Color::Green),
             warn: Style::new().fg(Color::Yellow),
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            highlight: Style::new()
-                .fg(Color::Yellow)
-                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            highlight: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             status: Style::new().bg(Color::Rgb(30, 30, 40)),
         }
     }

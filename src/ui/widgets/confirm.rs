@@ -11,8 +11,8 @@ use crate::ui::theme::Theme;
 
 pub fn render(c: &Confirm, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let width = 64.min(area.width);
-    let text_lines = (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16)
-        .div_ceil(width.saturating_sub(4).max(1));
+    let text_lines =
+        (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16).div_ceil(width.saturating_sub(4).max(1));
     let rect = centered(area, width, text_lines + 5);
     Clear.render(rect, buf);
     let lines = vec![

@@ -23,12 +23,7 @@ fn kind_hint(kind: FieldKind) -> &'static str {
 }
 
 pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let label_w = form
-        .fields
-        .iter()
-        .map(|f| f.spec.label.width() + 2)
-        .max()
-        .unwrap_or(8) as u16;
+    let label_w = form.fields.iter().map(|f| f.spec.label.width() + 2).max().unwrap_or(8) as u16;
     let width = area.width.saturating_sub(4).min(96);
     // one line per field, one more for each error, a blank and the footer
     let errors = form.fields.iter().filter(|f| f.error.is_some()).count() as u16;
@@ -49,10 +44,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
     // Lay out field lines, then scroll so that the focused field is visible.
     let mut lines: Vec<(Line, Option<usize>)> = Vec::new();
     for (i, f) in form.fields.iter().enumerate() {
-        lines.push((
-            field_line(f, i == form.focus, label_w, value_w, theme),
-            Some(i),
-        ));
+        lines.push((field_line(f, i == form.focus, label_w, value_w, theme), Some(i)));
         if let Some(e) = &f.error {
             lines.push((
                 Line::from(vec![
@@ -64,30 +56,17 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
         }
     }
     let body_h = inner.height.saturating_sub(2).max(1) as usize;
-    let focus_line = lines
-        .iter()
-        .position(|(_, i)| *i == Some(form.focus))
-        .unwrap_or(0);
+    let focus_line = lines.iter().position(|(_, i)| *i == Some(form.focus)).unwrap_or(0);
     let skip = focus_line.saturating_sub(body_h.saturating_sub(2));
     for (row, (line, idx)) in lines.into_iter().skip(skip).take(body_h).enumerate() {
         let y = inner.y + row as u16;
-        line.render(
-            Rect {
-                y,
-                height: 1,
-                ..inner
-            },
-            frame.buffer_mut(),
-        );
+        line.render(Rect { y, height: 1, ..inner }, frame.buffer_mut());
         if idx == Some(form.focus)
             && let Some(f) = form.focused()
             && !matches!(f.spec.kind, FieldKind::Enum(_) | FieldKind::YesNo)
         {
             let (_, cursor_x) = window(f.input.value(), f.input.cursor(), value_w as usize);
-            frame.set_cursor_position(Position {
-                x: inner.x + label_w + 1 + cursor_x as u16,
-                y,
-            });
+            frame.set_cursor_position(Position { x: inner.x + label_w + 1 + cursor_x as u16, y });
         }
     }
     let hint = form.focused().map(|f| kind_hint(f.spec.kind)).unwrap_or("");
@@ -98,32 +77,12 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
         Span::styled(" next field  ", theme.dim),
         Span::styled("Esc", theme.key),
         Span::styled(" cancel", theme.dim),
-        Span::styled(
-            if hint.is_empty() {
-                String::new()
-            } else {
-                format!("   {hint}")
-            },
-            theme.dim,
-        ),
+        Span::styled(if hint.is_empty() { String::new() } else { format!("   {hint}") }, theme.dim),
     ]);
-    footer.render(
-        Rect {
-            y: inner.bottom() - 1,
-            height: 1,
-            ..inner
-        },
-        frame.buffer_mut(),
-    );
+    footer.render(Rect { y: inner.bottom() - 1, height: 1, ..inner }, frame.buffer_mut());
 }
 
-fn field_line<'a>(
-    f: &'a FormField,
-    focused: bool,
-    label_w: u16,
-    value_w: u16,
-    theme: &Theme,
-) -> Line<'a> {
+fn field_line<'a>(f: &'a FormField, focused: bool, label_w: u16, value_w: u16, theme: &Theme) -> Line<'a> {
     let mark = if f.spec.required { "*" } else { " " };
     let label = format!("{:>w$}{mark}", f.spec.label, w = label_w as usize - 1);
     let label_style = if focused {
@@ -135,16 +94,8 @@ fn field_line<'a>(
     };
     let value = match f.spec.kind {
         FieldKind::Enum(_) | FieldKind::YesNo => {
-            let v = if f.input.value().is_empty() {
-                "—"
-            } else {
-                f.input.value()
-            };
-            if focused {
-                format!("◂ {} ▸", v.replace('_', " "))
-            } else {
-                v.replace('_', " ")
-            }
+            let v = if f.input.value().is_empty() { "—" } else { f.input.value() };
+            if focused { format!("◂ {} ▸", v.replace('_', " ")) } else { v.replace('_', " ") }
         }
         _ => window(f.input.value(), f.input.cursor(), value_w as usize).0,
     };
@@ -153,17 +104,7 @@ fn field_line<'a>(
     Line::from(vec![
         Span::styled(label, label_style),
         Span::raw(" "),
-        Span::styled(
-            format!(
-                "{value}{}",
-                if focused {
-                    " ".repeat(pad)
-                } else {
-                    String::new()
-                }
-            ),
-            value_style,
-        ),
+        Span::styled(format!("{value}{}", if focused { " ".repeat(pad) } else { String::new() }), value_style),
     ])
 }
 
@@ -171,12 +112,8 @@ fn field_line<'a>(
 pub fn window(text: &str, cursor: usize, width: usize) -> (String, usize) {
     let chars: Vec<char> = text.chars().collect();
     let width = width.max(2);
-    let col = |range: &[char]| {
-        range
-            .iter()
-            .map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0))
-            .sum::<usize>()
-    };
+    let col =
+        |range: &[char]| range.iter().map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0)).sum::<usize>();
     let mut start = 0;
     // Move the window's start right until the cursor fits (leaving one column for the cursor itself).
     while col(&chars[start..cursor.min(chars.len())]) + 1 > width && start < cursor {

@@ -4,8 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
-    Widget,
+    Block, Borders, Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, Widget,
 };
 
 use crate::app::table::TableCursor;
@@ -40,11 +39,7 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
     pub fn render(self, area: Rect, frame: &mut Frame, theme: &Theme) {
         let block = Block::default()
             .borders(Borders::ALL)
-            .border_style(if self.focused {
-                theme.border_focus
-            } else {
-                theme.border
-            })
+            .border_style(if self.focused { theme.border_focus } else { theme.border })
             .title(self.title);
         let inner = block.inner(area);
         block.render(area, frame.buffer_mut());
@@ -55,23 +50,11 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
             body.height = body.height.saturating_sub(1);
         }
         if self.cursor.len == 0 {
-            let header =
-                Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
-            Table::new([header], self.columns.iter().map(|c| c.width)).render(
-                Rect {
-                    height: 1.min(body.height),
-                    ..body
-                },
-                frame.buffer_mut(),
-            );
-            let msg = Rect {
-                y: body.y + 2,
-                height: body.height.saturating_sub(2),
-                ..body
-            };
-            Paragraph::new(Line::from(Span::styled(self.empty, theme.dim)))
-                .centered()
-                .render(msg, frame.buffer_mut());
+            let header = Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
+            Table::new([header], self.columns.iter().map(|c| c.width))
+                .render(Rect { height: 1.min(body.height), ..body }, frame.buffer_mut());
+            let msg = Rect { y: body.y + 2, height: body.height.saturating_sub(2), ..body };
+            Paragraph::new(Line::from(Span::styled(self.empty, theme.dim))).centered().render(msg, frame.buffer_mut());
             return;
         }
         let visible = self.cursor.visible();
@@ -79,11 +62,7 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
             .clone()
             .map(|i| {
                 let r = (self.row)(i);
-                if i == self.cursor.selected {
-                    r.style(theme.selected)
-                } else {
-                    r
-                }
+                if i == self.cursor.selected { r.style(theme.selected) } else { r }
             })
             .collect();
         let header = Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
@@ -92,18 +71,10 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
             .column_spacing(1)
             .render(body, frame.buffer_mut());
         if self.cursor.len > self.cursor.height {
-            let mut state = ScrollbarState::new(self.cursor.len.saturating_sub(self.cursor.height))
-                .position(self.cursor.offset);
-            let bar = Rect {
-                y: area.y + 1,
-                height: area.height.saturating_sub(2),
-                ..area
-            };
-            frame.render_stateful_widget(
-                Scrollbar::new(ScrollbarOrientation::VerticalRight),
-                bar,
-                &mut state,
-            );
+            let mut state =
+                ScrollbarState::new(self.cursor.len.saturating_sub(self.cursor.height)).position(self.cursor.offset);
+            let bar = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
+            frame.render_stateful_widget(Scrollbar::new(ScrollbarOrientation::VerticalRight), bar, &mut state);
         }
     }
 }

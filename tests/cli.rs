@@ -1,0 +1,90 @@
+//! The real binary from a shell: exit codes, one-line messages, files left untouched.
+
+use std::process::{Command, Output};
+
+fn assay(args: &[&str], dir: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(dir)
+        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
+        .env_remove("ASSAY_DB")
+        .output()
+        .expect("run assay")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_bad_workspace_gets_one_line_and_a_failure_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("photo.jpg");
+    std::fs::write(&bad, vec![0xFFu8; 4096]).expect("write");
+    let out = assay(&["--db", bad.to_str().expect("utf8")], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+    assert!(msg.starts_with("assay: ") && msg.contains("not an assay workspace"), "{msg}");
+    assert_eq!(std::fs::read(&bad).expect("read"), vec![0xFFu8; 4096]);
+
+    let out = assay(&["--db", "/no/such/dir/w.db"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_workbench_needs_a_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let out = assay(&["--db", db.to_str().expect("utf8")], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("interactive terminal"), "{}", stderr(&out));
+}
+
+#[test]
+fn demo_prints_its_path_and_will_not_overwrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = assay(&["demo"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8(out.stdout).expect("utf8");
+    let path = std::path::PathBuf::from(printed.trim());
+    assert!(path.ends_with("assay-demo-small.db"), "{printed}");
+    let conn = rusqlite::Connection::open(&path).expect("open demo");
+    let (e, p, r): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM engagement), (SELECT count(*) FROM provider), (SELECT count(*) FROM risk)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("counts");
+    assert_eq!((e, p, r), (3, 12, 42));
+    let again = assay(&["demo"], dir.path());
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    let forced = assay(&["demo", "--force"], dir.path());
+    assert!(forced.status.success(), "{}", stderr(&forced));
+}
+
+#[test]
+fn a_malformed_config_is_named_with_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "assessor = 'Ana'\n[keys.list]\nnext_row = \"j\"\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(["--db", dir.path().join("w.db").to_str().expect("utf8")])
+        .env("ASSAY_CONFIG", &cfg)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(msg.contains("config.toml") && msg.contains("line 3"), "{msg}");
+    let bad_key = dir.path().join("keys.toml");
+    std::fs::write(&bad_key, "[keys.list]\nnext_row = [\"hyper-j\"]\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(["--db", dir.path().join("w.db").to_str().expect("utf8")])
+        .env("ASSAY_CONFIG", &bad_key)
+        .output()
+        .expect("run");
+    assert!(stderr(&out).contains("unknown key \"hyper-j\""), "{}", stderr(&out));
+}

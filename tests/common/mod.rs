@@ -1,0 +1,68 @@
+//! Shared test harness: an app on a temporary workspace, key presses, and rendering into a test backend.
+#![allow(dead_code)]
+
+use assay::app::{Action, App, Keymap};
+use assay::cli::DemoSize;
+use assay::commands::demo::{self, Shape};
+use assay::store::Store;
+use assay::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub const NOW: &str = "2026-11-23T09:00:00Z";
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+/// An app on an empty in-memory workspace, sized `w`×`h`.
+pub fn empty_app(w: u16, h: u16) -> App {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    app_on(store, w, h)
+}
+
+/// An app on the small demo workspace.
+pub fn demo_app(w: u16, h: u16) -> App {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    app_on(store, w, h)
+}
+
+pub fn app_on(store: Store, w: u16, h: u16) -> App {
+    let mut app = App::new(store, Keymap::default_map(), Theme::plain(), today()).expect("app");
+    app.update(Action::Resize(w, h)).expect("resize");
+    app
+}
+
+/// Presses a key as the terminal would deliver it.
+pub fn press(app: &mut App, code: KeyCode) {
+    press_mod(app, code, KeyModifiers::NONE);
+}
+
+pub fn press_mod(app: &mut App, code: KeyCode, mods: KeyModifiers) {
+    if let Some(action) = app.action_for_key(KeyEvent::new(code, mods)) {
+        assay::tui::dispatch(app, action).expect("update");
+    }
+}
+
+pub fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// Renders the app into a `w`×`h` test backend.
+pub fn render(app: &App) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| assay::ui::render(app, f)).expect("draw");
+    t
+}
+
+/// The rendered screen as text, for `contains` checks.
+pub fn screen(app: &App) -> String {
+    render(app).backend().to_string()
+}

@@ -1,0 +1,292 @@
+//! The workspace on disk: creation, pragmas, refusals that leave files untouched, the audited write path.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use assay::cli::DemoSize;
+use assay::commands::demo::{self, Shape};
+use assay::domain::Value;
+use assay::store::{self, OpenError, Store, Table, engagements, migrations};
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn new_engagement(store: &mut Store, name: &str) -> i64 {
+    store
+        .write(|w| engagements::create(w, &[("name", Value::text(name)), ("phase", Value::text("pre"))]))
+        .expect("create engagement")
+}
+
+#[test]
+fn creates_a_private_wal_workspace_with_the_whole_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    let store = Store::open(&path, "tester").expect("open");
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let c = store.conn();
+    let q = |sql: &str| c.query_row(sql, [], |r| r.get::<_, Value>(0)).expect(sql);
+    assert_eq!(q("PRAGMA journal_mode"), Value::text("wal"));
+    assert_eq!(q("PRAGMA foreign_keys"), Value::Int(1));
+    assert_eq!(q("PRAGMA synchronous"), Value::Int(2), "FULL");
+    assert_eq!(q("PRAGMA application_id"), Value::Int(i64::from(store::APPLICATION_ID)));
+    assert_eq!(store.schema_version().expect("version"), migrations::latest_version() as i64);
+    for table in [
+        "engagement",
+        "provider",
+        "criterion",
+        "score",
+        "risk",
+        "team_member",
+        "vetting_check",
+        "asset",
+        "access_grant",
+        "checklist_item",
+        "note",
+        "evidence",
+        "audit_log",
+    ] {
+        let cols: Vec<String> = c
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("columns");
+        for required in ["id", "created_at", "updated_at"] {
+            assert!(cols.iter().any(|x| x == required), "{table} lacks {required}");
+        }
+    }
+    drop(store);
+    // Reopening an existing workspace works and keeps its data.
+    let mut store = Store::open(&path, "tester").expect("reopen");
+    new_engagement(&mut store, "Kept");
+    drop(store);
+    let store = Store::open(&path, "tester").expect("reopen again");
+    assert_eq!(engagements::list(store.conn()).expect("list")[0].name, "Kept");
+}
+
+/// Opens `path`, expects a refusal whose message contains `needle`, and checks the file did not change.
+fn refused(path: &Path, needle: &str) -> OpenError {
+    let before = std::fs::read(path).ok();
+    let err = match Store::open(path, "tester") {
+        Ok(_) => panic!("{} should have been refused", path.display()),
+        Err(e) => e,
+    };
+    let msg = err.to_string();
+    assert!(msg.contains(needle), "message {msg:?} lacks {needle:?}");
+    assert!(!msg.contains('\n'), "one line: {msg:?}");
+    assert_eq!(std::fs::read(path).ok(), before, "file changed");
+    for suffix in ["-wal", "-shm"] {
+        let side = format!("{}{suffix}", path.display());
+        assert!(!Path::new(&side).exists() || before.is_none(), "{side} was created");
+    }
+    err
+}
+
+#[test]
+fn refuses_a_file_that_is_not_a_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "Meeting notes: this is plainly not a database, but it is longer than one hundred bytes of text so the header is read whole.\n").expect("write");
+    refused(&path, "not an assay workspace");
+    let short = dir.path().join("short.db");
+    std::fs::write(&short, "tiny").expect("write");
+    refused(&short, "not an assay workspace");
+}
+
+#[test]
+fn refuses_a_truncated_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("full.db");
+    let mut store = Store::open(&path, "tester").expect("open");
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    drop(store);
+    let bytes = std::fs::read(&path).expect("read");
+    let cut = dir.path().join("cut.db");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    refused(&cut, "truncated");
+    let ragged = dir.path().join("ragged.db");
+    std::fs::write(&ragged, &bytes[..bytes.len() - 100]).expect("write");
+    refused(&ragged, "truncated");
+}
+
+#[test]
+fn refuses_a_workspace_from_a_newer_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("future.db");
+    drop(Store::open(&path, "tester").expect("open"));
+    {
+        let c = rusqlite::Connection::open(&path).expect("raw open");
+        c.execute_batch("PRAGMA user_version = 999; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")
+            .expect("bump");
+    }
+    let err = refused(&path, "newer assay");
+    assert!(err.to_string().contains("schema 999"), "{err}");
+}
+
+#[test]
+fn refuses_another_programs_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("other.db");
+    {
+        let c = rusqlite::Connection::open(&path).expect("raw open");
+        c.execute_batch(
+            "CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO recipes (name) VALUES ('soup');",
+        )
+        .expect("seed");
+    }
+    refused(&path, "another program");
+}
+
+#[test]
+fn refuses_missing_and_read_only_folders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no/such/folder/w.db");
+    refused(&missing, "does not exist");
+    assert!(!missing.parent().expect("parent").exists(), "folder must not be created");
+
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).expect("mkdir");
+    // An existing workspace in a folder that later became read-only.
+    let existing = ro.join("w.db");
+    drop(Store::open(&existing, "tester").expect("open"));
+    {
+        let c = rusqlite::Connection::open(&existing).expect("raw");
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+    }
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", existing.display()));
+    }
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    refused(&ro.join("new.db"), "read-only");
+    assert!(!ro.join("new.db").exists());
+    refused(&existing, "read-only");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+}
+
+#[test]
+fn a_folder_is_not_a_workspace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = Store::open(dir.path(), "tester").err().expect("refused");
+    assert!(err.to_string().contains("is a folder"), "{err}");
+}
+
+#[test]
+fn an_empty_file_becomes_a_workspace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").expect("touch");
+    let store = Store::open(&path, "tester").expect("open empty file");
+    assert_eq!(store.schema_version().expect("version"), migrations::latest_version() as i64);
+}
+
+fn audit_rows(
+    store: &Store,
+) -> Vec<(String, String, i64, Option<String>, Option<String>, Option<String>, String, String)> {
+    store
+        .conn()
+        .prepare("SELECT action, table_name, row_id, field, old_value, new_value, prev_hash, hash FROM audit_log ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+#[test]
+fn every_write_is_audited_in_a_hash_chain() {
+    let mut store = Store::open_in_memory("Ana Souza").expect("open");
+    store.set_fixed_now(Some("2026-11-23T09:00:00Z"));
+    let id = new_engagement(&mut store, "Payroll");
+    let changed = store
+        .write(|w| {
+            engagements::update(w, id, &[("name", Value::text("Payroll (SaaS)")), ("phase", Value::text("pre"))])
+        })
+        .expect("update");
+    assert_eq!(changed, 1, "only the name changed");
+    store.write(|w| engagements::delete(w, id)).expect("delete");
+
+    let rows = audit_rows(&store);
+    assert_eq!(rows.len(), 3);
+    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str(), rows[0].2), ("insert", "engagement", id));
+    assert!(rows[0].5.as_deref().is_some_and(|j| j.contains("\"name\":\"Payroll\"")));
+    assert_eq!(rows[1].3.as_deref(), Some("name"));
+    assert_eq!(rows[1].4.as_deref(), Some("Payroll"));
+    assert_eq!(rows[1].5.as_deref(), Some("Payroll (SaaS)"));
+    assert_eq!(rows[2].0, "delete");
+    assert!(rows[2].4.as_deref().is_some_and(|j| j.contains("Payroll (SaaS)")), "delete keeps the old row");
+    // The chain: each entry names the hash of the one before, and each hash is recomputable.
+    assert_eq!(rows[0].6, store::GENESIS_HASH);
+    for pair in rows.windows(2) {
+        assert_eq!(pair[1].6, pair[0].7);
+    }
+    let r = &rows[1];
+    let again = store::entry_hash(
+        &r.6,
+        "2026-11-23T09:00:00Z",
+        "Ana Souza",
+        &r.0,
+        &r.1,
+        r.2,
+        r.3.as_deref(),
+        r.4.as_deref(),
+        r.5.as_deref(),
+    );
+    assert_eq!(again, r.7);
+    let assessor: String =
+        store.conn().query_row("SELECT assessor FROM audit_log LIMIT 1", [], |r| r.get(0)).expect("assessor");
+    assert_eq!(assessor, "Ana Souza");
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let mut store = Store::open_in_memory("tester").expect("open");
+    let result = store.write(|w| {
+        engagements::create(w, &[("name", Value::text("Good"))])?;
+        engagements::create(w, &[("name", Value::text("Bad")), ("phase", Value::text("someday"))])
+    });
+    assert!(result.is_err(), "the CHECK constraint refuses the phase");
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("count");
+    let a: i64 = store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count");
+    assert_eq!((n, a), (0, 0));
+}
+
+#[test]
+fn deleting_an_engagement_removes_everything_under_it() {
+    let mut store = Store::open_in_memory("tester").expect("open");
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let all = engagements::list(store.conn()).expect("list");
+    assert_eq!(all.len(), 3);
+    let victim = all[0].id;
+    let before = engagements::summary(store.conn(), victim, "2026-11-23").expect("summary");
+    assert!(before.providers > 0 && before.risks > 0 && before.assets > 0 && before.checklist_total > 0);
+    store.write(|w| engagements::delete(w, victim)).expect("delete");
+    let after = engagements::summary(store.conn(), victim, "2026-11-23").expect("summary");
+    assert_eq!(after, Default::default());
+    let orphans: i64 = store
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM team_member WHERE provider_id NOT IN (SELECT id FROM provider))
+                  + (SELECT count(*) FROM vetting_check WHERE member_id NOT IN (SELECT id FROM team_member))
+                  + (SELECT count(*) FROM score WHERE provider_id NOT IN (SELECT id FROM provider))",
+            [],
+            |r| r.get(0),
+        )
+        .expect("orphans");
+    assert_eq!(orphans, 0);
+    assert_eq!(engagements::list(store.conn()).expect("list").len(), 2);
+}
+
+#[test]
+fn large_demo_has_the_promised_shape() {
+    let s = Shape::of(DemoSize::Large);
+    assert!(s.engagements >= 50);
+    assert!(s.engagements * s.providers_per_engagement >= 500);
+    assert!(s.engagements * s.risks_per_engagement >= 5_000);
+    assert!(s.engagements * s.assets_per_engagement >= 50_000);
+    let members = s.engagements * s.providers_per_engagement * s.members_per_provider;
+    assert!(members >= 10_000, "{members} team members");
+}

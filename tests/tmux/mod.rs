@@ -1,0 +1,101 @@
+//! Drives the real binary in a private tmux server: one socket per test, killed when the test ends.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+}
+
+/// How long to wait for text on screen; CI may lengthen it with `ASSAY_E2E_TIMEOUT` (seconds).
+fn timeout() -> Duration {
+    Duration::from_secs(std::env::var("ASSAY_E2E_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(20))
+}
+
+impl Tmux {
+    /// Starts `assay --db DB` in a 120×40 session. Fails the test when tmux is missing: end-to-end coverage must
+    /// not vanish silently.
+    pub fn start(name: &str, db: &Path, cwd: &Path) -> Tmux {
+        Self::start_args(name, &["--db", db.to_str().expect("utf8 path")], cwd)
+    }
+
+    pub fn start_args(name: &str, args: &[&str], cwd: &Path) -> Tmux {
+        let socket = format!("assay-e2e-{}-{name}", std::process::id());
+        let t = Tmux { socket };
+        let mut cmd = vec![env!("CARGO_BIN_EXE_assay").to_string()];
+        cmd.extend(args.iter().map(|a| a.to_string()));
+        let config = cwd.join("no-config.toml");
+        let status = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40"])
+            .args(["-e", &format!("ASSAY_CONFIG={}", config.display()), "-e", "LANG=C.UTF-8"])
+            .args(["-c", cwd.to_str().expect("utf8")])
+            .arg(shell_join(&cmd))
+            .status()
+            .expect("tmux must be installed for the end-to-end tests");
+        assert!(status.success(), "tmux new-session failed");
+        t
+    }
+
+    pub fn capture(&self) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until `text` is on screen; fails with the screen on timeout.
+    pub fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if screen.contains(text) {
+                return;
+            }
+            if start.elapsed() > timeout() {
+                panic!("timed out waiting for {text:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends tmux key names (`Enter`, `Escape`, `C-k`, `q`).
+    pub fn send(&self, keys: &[&str]) {
+        let status =
+            Command::new("tmux").args(["-L", &self.socket, "send-keys"]).args(keys).status().expect("send-keys");
+        assert!(status.success());
+    }
+
+    /// Types text literally.
+    pub fn type_text(&self, text: &str) {
+        let status =
+            Command::new("tmux").args(["-L", &self.socket, "send-keys", "-l", text]).status().expect("send-keys");
+        assert!(status.success());
+    }
+
+    /// Waits for the program to exit (its session ends with it).
+    pub fn wait_exit(&self) {
+        let start = Instant::now();
+        while Command::new("tmux")
+            .args(["-L", &self.socket, "has-session"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            if start.elapsed() > timeout() {
+                panic!("assay did not exit; screen:\n{}", self.capture());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ =
+            Command::new("tmux").args(["-L", &self.socket, "kill-server"]).stderr(std::process::Stdio::null()).status();
+    }
+}
+
+fn shell_join(args: &[String]) -> String {
+    args.iter().map(|a| format!("'{}'", a.replace('\'', r"'\''"))).collect::<Vec<_>>().join(" ")
+}
