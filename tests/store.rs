@@ -6,7 +6,7 @@ use std::path::Path;
 use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
 use assay::domain::Value;
-use assay::store::{self, OpenError, Store, Table, engagements, migrations};
+use assay::store::{self, OpenError, Store, engagements, migrations};
 
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
@@ -183,9 +183,10 @@ fn an_empty_file_becomes_a_workspace() {
     assert_eq!(store.schema_version().expect("version"), migrations::latest_version() as i64);
 }
 
-fn audit_rows(
-    store: &Store,
-) -> Vec<(String, String, i64, Option<String>, Option<String>, Option<String>, String, String)> {
+/// action, table, row, field, old, new, previous hash, hash
+type AuditRow = (String, String, i64, Option<String>, Option<String>, Option<String>, String, String);
+
+fn audit_rows(store: &Store) -> Vec<AuditRow> {
     store
         .conn()
         .prepare("SELECT action, table_name, row_id, field, old_value, new_value, prev_hash, hash FROM audit_log ORDER BY id")

@@ -2,6 +2,8 @@
 
 pub mod engagement;
 pub mod fields;
+pub mod risk;
+pub mod scorecard;
 pub mod value;
 
 pub use engagement::{Engagement, EngagementSummary};
