@@ -33,6 +33,27 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print the catalog obligations that best match a query.
+    Lookup {
+        /// Words to look for: an id (G-5.5.1), an Annex A control (a.5.20), or plain words.
+        #[arg(required = true)]
+        query: Vec<String>,
+        /// Only this phase: pre, during, post or any.
+        #[arg(long)]
+        phase: Option<String>,
+        /// Only this party: organisation, provider, both, management, owner, infosec or audit.
+        #[arg(long)]
+        party: Option<String>,
+        /// Only this topic (e.g. assets, agreement, personnel).
+        #[arg(long)]
+        topic: Option<String>,
+        /// How many matches to print.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Ids, titles and citations only.
+        #[arg(long)]
+        brief: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

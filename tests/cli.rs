@@ -88,3 +88,27 @@ fn a_malformed_config_is_named_with_its_line() {
         .expect("run");
     assert!(stderr(&out).contains("unknown key \"hyper-j\""), "{}", stderr(&out));
 }
+
+#[test]
+fn lookup_prints_the_best_matches_and_fails_on_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out =
+        assay(&["lookup", "what", "must", "the", "agreement", "say", "about", "return", "of", "assets"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let first = text.lines().next().expect("a line");
+    assert!(first.to_lowercase().contains("return"), "{text}");
+    assert!(text.contains("Annex A") && text.contains("§"), "{text}");
+    let out = assay(&["lookup", "incident", "--phase", "during", "--party", "provider", "--brief"], dir.path());
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        text.lines().filter(|l| !l.starts_with(' ') && !l.starts_with('(')).all(|l| l.starts_with("G-6")),
+        "{text}"
+    );
+    let out = assay(&["lookup", "qqqzzzxxx"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no obligation matches"));
+    let out = assay(&["lookup", "x", "--phase", "later"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown phase"));
+}

@@ -31,3 +31,48 @@ fn create_an_engagement_with_keystrokes_then_find_it_in_the_database() {
         .expect("audit");
     assert_eq!(audited, 1);
 }
+
+#[test]
+fn look_up_an_obligation_and_tick_it_on_the_checklist() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let t = Tmux::start("lookup", &db, dir.path());
+    t.wait_for("no engagement yet");
+    t.send(&["Enter"]);
+    t.wait_for("New engagement");
+    t.type_text("Hosting");
+    t.send(&["Enter"]);
+    t.wait_for("Engagement created");
+    // Two keystrokes to the answer: Ctrl-K, then the words.
+    t.send(&["C-k"]);
+    t.wait_for("Look up");
+    t.type_text("return of assets");
+    t.wait_for("Return or destruction of assets");
+    t.send(&["Enter"]);
+    t.wait_for("Annex A");
+    t.send(&["Space"]);
+    t.wait_for("checklist: done by");
+    // Separate presses: two Escapes in one burst read as a single Alt-Escape, as in any terminal.
+    t.send(&["Escape"]);
+    t.wait_for("details");
+    t.send(&["Escape"]);
+    t.wait_for("In this engagement");
+    // And one more from the Workflow tab.
+    t.send(&["3"]);
+    t.wait_for("Phase workflows");
+    t.send(&["x"]);
+    t.wait_for("— done");
+    t.send(&["q"]);
+    t.wait_exit();
+
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let done: Vec<String> = conn
+        .prepare("SELECT catalog_ref FROM checklist_item WHERE status = 'done' ORDER BY catalog_ref")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(done.len(), 2, "{done:?}");
+    assert!(done.contains(&"P-5.3.7-b.5".to_string()), "{done:?}");
+}

@@ -90,6 +90,20 @@ pub enum Action {
     ScrollDown,
     /// Scroll up.
     ScrollUp,
+    /// Narrow the lookup to the next phase (or none).
+    CyclePhase,
+    /// Narrow the lookup to the next party (or none).
+    CycleParty,
+    /// Narrow the lookup to the next topic (or none).
+    CycleTopic,
+    /// Mark the checklist item done (or open again).
+    ToggleDone,
+    /// Mark the checklist item not applicable (or open again).
+    ToggleNa,
+    /// Switch between the phase workflows and the agreement checklist.
+    SwitchView,
+    /// Hide or show the items already done or not applicable.
+    HideDone,
     /// Type a character into the focused input.
     #[strum(serialize = "char")]
     Char(char),

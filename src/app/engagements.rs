@@ -4,8 +4,12 @@ use color_eyre::Result;
 
 use super::form::Form;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending, Tab};
-use crate::domain::{Engagement, FieldKind, FieldSpec, Value};
-use crate::store::{Table, engagements, notes, settings};
+use crate::catalog::{self, Use};
+use crate::domain::{Engagement, FieldKind, FieldSpec, Phase, Value, workflow};
+use crate::store::{Table, checklist, engagements, notes, settings};
+
+/// The one field of the phase gate.
+const GATE_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Reason to go on anyway", FieldKind::LongText).required()];
 
 /// The one field of the note form.
 const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "Note", FieldKind::LongText).required()];
@@ -24,10 +28,12 @@ impl App {
             Some(e) => {
                 self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
                 self.notes = notes::recent(self.store.conn(), e.id, 20)?;
+                self.load_workflow()?;
             }
             None => {
                 self.summary = Default::default();
                 self.notes.clear();
+                self.load_workflow()?;
             }
         }
         Ok(())
@@ -48,12 +54,14 @@ impl App {
         ))));
     }
 
+    /// Edits every field but the phase, which moves only through the phase gate (`p`).
     fn open_edit_engagement(&mut self, e: &Engagement) {
-        let values: Vec<Value> = Engagement::FIELDS.iter().map(|f| e.value(f.key)).collect();
+        let fields: Vec<FieldSpec> = Engagement::FIELDS.iter().filter(|f| f.key != "phase").copied().collect();
+        let values: Vec<Value> = fields.iter().map(|f| e.value(f.key)).collect();
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
             format!("Edit engagement — {}", e.name),
             FormPurpose::EditEngagement(e.id),
-            Engagement::FIELDS,
+            &fields,
             &values,
         ))));
     }
@@ -83,6 +91,7 @@ impl App {
             FormPurpose::NewEngagement => {
                 let id = self.store.write(|w| {
                     let id = engagements::create(w, values)?;
+                    checklist::seed(w, id)?;
                     settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string())?;
                     Ok(id)
                 })?;
@@ -97,11 +106,22 @@ impl App {
                 self.after_engagement_change(*id)?;
                 Ok(if n == 0 { "No changes".into() } else { format!("Saved ({n} field{})", plural(n)) })
             }
-            FormPurpose::SetPhase(id) => {
-                let n = self.store.write(|w| engagements::update(w, *id, values))?;
-                self.after_engagement_change(*id)?;
-                let phase = values.first().map(|(_, v)| v.to_string()).unwrap_or_default();
-                Ok(if n == 0 { "Phase unchanged".into() } else { format!("Phase set to {phase}") })
+            FormPurpose::SetPhase(id) => self.move_phase(*id, values),
+            FormPurpose::PhaseGate { engagement, from, to, open_refs } => {
+                let reason = values.first().map(|(_, v)| v.to_string());
+                self.store
+                    .write(|w| checklist::change_phase(w, *engagement, *from, *to, open_refs, reason.as_deref()))?;
+                self.after_engagement_change(*engagement)?;
+                Ok(format!(
+                    "Moved to {} with {} open item{} (reason recorded)",
+                    to.label(),
+                    open_refs.len(),
+                    plural(open_refs.len())
+                ))
+            }
+            FormPurpose::ChecklistNote { engagement, catalog_ref } => {
+                let note = values.first().map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+                self.save_checklist_note(*engagement, catalog_ref, note)
             }
             FormPurpose::Note { engagement, target } => {
                 let text = values.first().map(|(_, v)| v.to_string()).unwrap_or_default();
@@ -112,6 +132,50 @@ impl App {
                 Ok("Note added".into())
             }
         }
+    }
+
+    /// Moves an engagement to the phase chosen in the form: straight away when nothing of the phase being left is
+    /// open (or when moving back); otherwise through the gate, which lists the open items and asks for a reason.
+    fn move_phase(&mut self, id: i64, values: &[(&'static str, Value)]) -> Result<String> {
+        let Some(e) = engagements::get(self.store.conn(), id)? else { return Ok("Engagement not found".into()) };
+        let to: Phase = values.first().and_then(|(_, v)| v.to_string().parse().ok()).unwrap_or(e.phase);
+        if to == e.phase {
+            return Ok("Phase unchanged".into());
+        }
+        let rows = checklist::rows(self.store.conn(), id)?;
+        let status = rows.iter().map(|(k, r)| (k.clone(), r.status)).collect();
+        let open = workflow::gate(catalog::catalog().with_use(Use::Workflow), &status, e.phase, to);
+        if open.is_empty() {
+            self.store.write(|w| checklist::change_phase(w, id, e.phase, to, &[], None))?;
+            self.after_engagement_change(id)?;
+            return Ok(format!("Phase set to {}", to.label()));
+        }
+        let mut intro = vec![format!(
+            "{} item{} of {} {} still open:",
+            open.len(),
+            plural(open.len()),
+            e.phase.label(),
+            if open.len() == 1 { "is" } else { "are" }
+        )];
+        intro.extend(open.iter().take(8).map(|i| format!("  [ ] {}  {}", i.id, i.title)));
+        if open.len() > 8 {
+            intro.push(format!("  … and {} more (see the Workflow tab)", open.len() - 8));
+        }
+        intro.push("Give the reason to go on anyway; it is recorded with the phase change.".into());
+        let mut form = Form::new(
+            format!("Move {} to {}?", e.name, to.label()),
+            FormPurpose::PhaseGate {
+                engagement: id,
+                from: e.phase,
+                to,
+                open_refs: open.iter().map(|i| i.id.clone()).collect(),
+            },
+            GATE_FIELDS,
+            &[],
+        );
+        form.intro = intro;
+        self.overlay = Some(Overlay::Form(Box::new(form)));
+        Ok(String::new())
     }
 
     fn after_engagement_change(&mut self, id: i64) -> Result<()> {

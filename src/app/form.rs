@@ -23,6 +23,8 @@ pub struct Form<P> {
     pub focus: usize,
     /// Whether anything was typed since the form opened.
     pub dirty: bool,
+    /// Lines shown above the fields (what the form is about).
+    pub intro: Vec<String>,
 }
 
 impl<P> Form<P> {
@@ -40,7 +42,7 @@ impl<P> Form<P> {
                 FormField { spec: *spec, input: TextInput::new(text), error: None }
             })
             .collect();
-        Form { title: title.into(), purpose, fields, focus: 0, dirty: false }
+        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new() }
     }
 
     pub fn focused(&self) -> Option<&FormField> {

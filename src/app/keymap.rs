@@ -23,6 +23,9 @@ pub enum Context {
     Filter,
     Confirm,
     Help,
+    Lookup,
+    LookupDetail,
+    Workflow,
 }
 
 impl Context {
@@ -37,12 +40,15 @@ impl Context {
             Context::Filter => "Filter",
             Context::Confirm => "Dialogs",
             Context::Help => "Help",
+            Context::Lookup => "Lookup",
+            Context::LookupDetail => "Lookup: an item",
+            Context::Workflow => "Workflow checklists",
         }
     }
 
     /// Whether unbound printable keys are typed into a text field in this context.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Form | Context::Filter)
+        matches!(self, Context::Form | Context::Filter | Context::Lookup)
     }
 }
 

@@ -5,7 +5,9 @@ mod engagements;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod lookup;
 pub mod table;
+pub mod workflow;
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
@@ -14,12 +16,15 @@ use strum::IntoEnumIterator;
 pub use action::Action;
 pub use keymap::{Context, Key, Keymap};
 
-use crate::domain::{Engagement, EngagementSummary};
+use crate::catalog::search::Matcher;
+use crate::domain::{Engagement, EngagementSummary, Phase};
 use crate::store::{Store, Table, notes::Note};
 use crate::ui::theme::Theme;
 use form::Form;
 use input::TextInput;
+use lookup::Lookup;
 use table::TableCursor;
+use workflow::WorkflowPane;
 
 /// The tabs along the top, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::FromRepr, Default)]
@@ -27,6 +32,7 @@ pub enum Tab {
     #[default]
     Engagements,
     Overview,
+    Workflow,
 }
 
 impl Tab {
@@ -34,6 +40,7 @@ impl Tab {
         match self {
             Tab::Engagements => "Engagements",
             Tab::Overview => "Overview",
+            Tab::Workflow => "Workflow",
         }
     }
 
@@ -49,7 +56,21 @@ pub enum FormPurpose {
     NewEngagement,
     EditEngagement(i64),
     SetPhase(i64),
-    Note { engagement: i64, target: Option<(Table, i64)> },
+    Note {
+        engagement: i64,
+        target: Option<(Table, i64)>,
+    },
+    ChecklistNote {
+        engagement: i64,
+        catalog_ref: String,
+    },
+    /// Moving on with items of the phase left still open: the reason is required.
+    PhaseGate {
+        engagement: i64,
+        from: Phase,
+        to: Phase,
+        open_refs: Vec<String>,
+    },
 }
 
 /// What a yes in the open dialog does.
@@ -75,6 +96,7 @@ pub enum Overlay {
     Help { scroll: usize },
     Form(Box<Form<FormPurpose>>),
     Confirm(Confirm),
+    Lookup(Box<Lookup>),
 }
 
 /// A short message in the corner that goes away by itself.
@@ -134,6 +156,9 @@ pub struct App {
     pub summary: EngagementSummary,
     pub notes: Vec<Note>,
     pub overview_scroll: u16,
+    pub workflow: WorkflowPane,
+    /// The lookup's matcher, kept for its scratch space.
+    pub matcher: Matcher,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -161,6 +186,8 @@ impl App {
             summary: EngagementSummary::default(),
             notes: Vec::new(),
             overview_scroll: 0,
+            workflow: WorkflowPane::default(),
+            matcher: Matcher::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -185,11 +212,14 @@ impl App {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Confirm(_)) => Context::Confirm,
+            Some(Overlay::Lookup(l)) if l.detail.is_some() => Context::LookupDetail,
+            Some(Overlay::Lookup(_)) => Context::Lookup,
             None if self.engagements.all.is_empty() => Context::Start,
             None => match self.tab {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
+                Tab::Workflow => Context::Workflow,
             },
         }
     }
@@ -234,6 +264,15 @@ impl App {
                 self.quit();
                 return Ok(None);
             }
+            Action::Lookup => {
+                match self.overlay.take() {
+                    Some(Overlay::Lookup(l)) => self.overlay = Some(Overlay::Lookup(l)),
+                    Some(Overlay::Confirm(c)) => self.overlay = Some(Overlay::Confirm(c)),
+                    Some(Overlay::Form(f)) => self.open_lookup(Some(Overlay::Form(f)))?,
+                    Some(Overlay::Help { .. }) | None => self.open_lookup(None)?,
+                }
+                return Ok(None);
+            }
             _ => {}
         }
         match self.overlay.take() {
@@ -243,6 +282,7 @@ impl App {
             }
             Some(Overlay::Form(form)) => self.update_form(*form, action),
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
+            Some(Overlay::Lookup(l)) => self.update_lookup(*l, action).map(|()| None),
             None => self.update_pane(action),
         }
     }
@@ -286,6 +326,10 @@ impl App {
         self.size = (w, h);
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
+        self.workflow.cursor.set_height(list_rows(h).saturating_sub(crate::ui::workflow::SUMMARY_LINES));
+        if let Some(Overlay::Lookup(l)) = &mut self.overlay {
+            l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
+        }
     }
 
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
@@ -321,6 +365,7 @@ impl App {
                     return Ok(None);
                 };
                 match self.save_form(&form.purpose, &values) {
+                    Ok(msg) if msg.is_empty() => {} // the save opened a follow-up (the phase gate)
                     Ok(msg) => self.saved(&msg),
                     Err(e) => {
                         self.toast_error(format!("Not saved: {e}"));
@@ -373,6 +418,7 @@ impl App {
                 Context::Start => {}
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
+                Context::Workflow => self.update_workflow(other)?,
                 _ => {}
             },
         }

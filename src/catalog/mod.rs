@@ -1,6 +1,8 @@
 //! The built-in obligations catalog: every enumerated requirement of the outsourcing policy and the national
 //! guideline, in our own words, each cited. Embedded so the binary works anywhere.
 
+pub mod search;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

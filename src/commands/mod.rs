@@ -1,6 +1,7 @@
 //! The subcommands, and opening the workbench itself.
 
 pub mod demo;
+pub mod lookup;
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -22,6 +23,10 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => open_workbench(cli.db, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
+        Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
+            let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
+            lookup::run(&query, f, limit, brief)
+        }
     }
 }
 

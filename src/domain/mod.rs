@@ -5,6 +5,7 @@ pub mod fields;
 pub mod risk;
 pub mod scorecard;
 pub mod value;
+pub mod workflow;
 
 pub use engagement::{Engagement, EngagementSummary};
 pub use fields::{FieldKind, FieldSpec};

@@ -224,12 +224,32 @@ CREATE TABLE setting (
 );
 "#;
 
+/// Step 2: a record of every phase change of an engagement, with the reason given for leaving items open.
+const V2_PHASE_CHANGES: &str = r#"
+CREATE TABLE phase_change (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    from_phase TEXT NOT NULL CHECK (from_phase IN ('pre', 'during', 'post')),
+    to_phase TEXT NOT NULL CHECK (to_phase IN ('pre', 'during', 'post')),
+    reason TEXT,
+    open_items INTEGER NOT NULL DEFAULT 0,
+    open_refs TEXT,
+    changed_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX phase_change_engagement ON phase_change(engagement_id);
+"#;
+
 /// The list of schema steps, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
 }
 
-static STEPS: &[M<'static>] = &[M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace")];
+static STEPS: &[M<'static>] = &[
+    M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace"),
+    M::up(V2_PHASE_CHANGES).comment("phase changes, with the reason for leaving checklist items open"),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> usize {

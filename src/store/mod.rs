@@ -1,8 +1,10 @@
 //! The SQLite workspace: opening, checking, migrating, and the one write path.
 
+pub mod checklist;
 pub mod engagements;
 pub mod migrations;
 pub mod notes;
+pub mod search;
 pub mod settings;
 mod write;
 

@@ -20,6 +20,7 @@ pub enum Table {
     Asset,
     AccessGrant,
     ChecklistItem,
+    PhaseChange,
     Note,
     Evidence,
     Setting,

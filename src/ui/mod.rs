@@ -2,10 +2,12 @@
 
 mod engagements;
 mod help;
-mod overview;
+pub mod lookup;
+pub mod overview;
 mod start;
 pub mod theme;
 pub mod widgets;
+pub mod workflow;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -32,6 +34,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         match app.tab {
             Tab::Engagements => engagements::render(app, body, frame),
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
+            Tab::Workflow => workflow::render(app, body, frame),
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -39,6 +42,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, body, frame.buffer_mut()),
         Some(Overlay::Form(form)) => widgets::form::render(form, &app.theme, body, frame),
         Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
+        Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         None => {}
     }
     if let Some(t) = &app.toast {
@@ -127,6 +131,9 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Help => &["cancel"],
         Context::Start => &["new_engagement"],
         Context::Global => &[],
+        Context::Lookup => &["open", "cancel"],
+        Context::LookupDetail => &["toggle_done", "cancel"],
+        Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "switch_view"],
     };
     let pick = |ctx: Context, action: &str| {
         app.keymap
@@ -136,12 +143,14 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
             .and_then(|b| b.keys.first().map(|k| (k.to_string(), b.desc.clone())))
     };
     let mut local: Vec<(String, String)> = wanted.iter().filter_map(|a| pick(ctx, a)).collect();
-    let global: Vec<(String, String)> =
-        if matches!(ctx, Context::Form | Context::Confirm | Context::Help | Context::Filter) {
-            Vec::new()
-        } else {
-            ["lookup", "help", "quit"].iter().filter_map(|a| pick(Context::Global, a)).collect()
-        };
+    let global: Vec<(String, String)> = if matches!(
+        ctx,
+        Context::Form | Context::Confirm | Context::Help | Context::Filter | Context::Lookup | Context::LookupDetail
+    ) {
+        Vec::new()
+    } else {
+        ["lookup", "help", "quit"].iter().filter_map(|a| pick(Context::Global, a)).collect()
+    };
     let width =
         |xs: &[(String, String)]| xs.iter().map(|(k, d)| k.chars().count() + d.chars().count() + 3).sum::<usize>();
     while !local.is_empty() && width(&local) + width(&global) > room {

@@ -27,7 +27,10 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
     let width = area.width.saturating_sub(4).min(96);
     // one line per field, one more for each error, a blank and the footer
     let errors = form.fields.iter().filter(|f| f.error.is_some()).count() as u16;
-    let want = form.fields.len() as u16 + errors + 4;
+    let intro: Vec<String> =
+        form.intro.iter().flat_map(|l| crate::ui::overview::wrap(l, usize::from(width.saturating_sub(4)))).collect();
+    let intro_h = if intro.is_empty() { 0 } else { intro.len() as u16 + 1 };
+    let want = form.fields.len() as u16 + errors + 4 + intro_h;
     let rect = centered(area, width, want.min(area.height));
     Clear.render(rect, frame.buffer_mut());
     let block = Block::default()
@@ -40,6 +43,18 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
         return;
     }
     let value_w = inner.width - label_w - 1;
+    let mut inner = inner;
+    // The intro takes what it needs but leaves room for the focused field and the footer.
+    let shown_intro = intro.len().min(usize::from(inner.height.saturating_sub(3)));
+    for (i, line) in intro.iter().take(shown_intro).enumerate() {
+        Line::styled(line.clone(), theme.base)
+            .render(Rect { y: inner.y + i as u16, height: 1, ..inner }, frame.buffer_mut());
+    }
+    if shown_intro > 0 {
+        let used = shown_intro as u16 + 1;
+        inner.y += used.min(inner.height);
+        inner.height = inner.height.saturating_sub(used);
+    }
 
     // Lay out field lines, then scroll so that the focused field is visible.
     let mut lines: Vec<(Line, Option<usize>)> = Vec::new();

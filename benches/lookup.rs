@@ -1,0 +1,54 @@
+//! The lookup: one keystroke over the catalog and the records of the largest demo engagement; and drawing the
+//! workflow pane.
+
+mod common;
+
+use assay::app::{Action, App, Keymap};
+use assay::store::Store;
+use assay::ui::theme::Theme;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app() -> App {
+    let store = Store::open(&common::large_workspace(), "bench").expect("open");
+    let mut app = App::new(store, Keymap::default_map(), Theme::colored(), common::today()).expect("app");
+    app.update(Action::Resize(160, 48)).expect("resize");
+    app
+}
+
+fn lookup(c: &mut Criterion) {
+    let mut app = app();
+    app.update(Action::Lookup).expect("open lookup");
+    for ch in "return of asset".chars() {
+        app.update(Action::Char(ch)).expect("type");
+    }
+    // One keystroke: type the last letter, then take it back, so every iteration searches the same text.
+    c.bench_function("lookup_keystroke_catalog_plus_engagement_records", |b| {
+        b.iter(|| {
+            app.update(Action::Char('s')).expect("type");
+            app.update(Action::Backspace).expect("erase");
+        })
+    });
+    // A keystroke matched by nearly everything: the broadest work a letter can cause.
+    let mut app = self::app();
+    app.update(Action::Lookup).expect("open lookup");
+    c.bench_function("lookup_first_keystroke_e", |b| {
+        b.iter(|| {
+            app.update(Action::Char('e')).expect("type");
+            app.update(Action::Backspace).expect("erase");
+        })
+    });
+}
+
+fn workflow(c: &mut Criterion) {
+    let mut app = app();
+    app.update(Action::Tab3).expect("workflow tab");
+    let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    c.bench_function("render_workflow_160x48", |b| {
+        b.iter(|| t.draw(|f| assay::ui::render(&app, f)).map(drop).expect("draw"))
+    });
+}
+
+criterion_group!(benches, lookup, workflow);
+criterion_main!(benches);

@@ -1,0 +1,219 @@
+//! The obligations lookup: a fuzzy finder over the catalog and the open engagement's records, reachable from
+//! anywhere, with a detail view that shows where the engagement uses an item.
+
+use color_eyre::Result;
+
+use super::input::TextInput;
+use super::table::TableCursor;
+use super::{Action, App, Overlay};
+use crate::catalog::search::{self, Filters, Haystack};
+use crate::catalog::{ItemPhase, Party, TOPICS, catalog};
+use crate::domain::workflow::CheckStatus;
+use crate::store::checklist::{self, Usage};
+use crate::store::search::Record;
+
+/// One result line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// An index into the catalog.
+    Item(usize),
+    /// An index into [`Lookup::records`].
+    Record(usize),
+}
+
+/// The detail view of one hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub hit: Hit,
+    /// Where the open engagement uses the item (catalog hits with an engagement open).
+    pub usage: Option<Usage>,
+    pub scroll: u16,
+}
+
+/// The lookup popup's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub query: TextInput,
+    pub filters: Filters,
+    pub records: Vec<Record>,
+    record_hay: Vec<Haystack>,
+    pub hits: Vec<Hit>,
+    pub cursor: TableCursor,
+    pub detail: Option<Detail>,
+    /// The overlay the lookup opened over (a form being filled in), restored on close.
+    pub back: Option<Box<Overlay>>,
+}
+
+/// How many records at most are listed after the catalog hits.
+const MAX_RECORD_HITS: usize = 200;
+
+impl Lookup {
+    pub fn new(records: Vec<Record>, back: Option<Box<Overlay>>) -> Lookup {
+        let record_hay =
+            records.iter().map(|r| Haystack::new(&format!("{} {}", r.label, r.kind.label()), &r.detail)).collect();
+        Lookup {
+            query: TextInput::default(),
+            filters: Filters::default(),
+            records,
+            record_hay,
+            hits: Vec::new(),
+            cursor: TableCursor::default(),
+            detail: None,
+            back,
+        }
+    }
+
+    /// Recomputes the hits for the current query and filters: catalog items first (best first), then records
+    /// (only when the query is not empty and no catalog filter is set).
+    pub fn refresh(&mut self, matcher: &search::Matcher) {
+        let mut hits: Vec<Hit> =
+            search::search(matcher, self.query.value(), &self.filters).into_iter().map(|(i, _)| Hit::Item(i)).collect();
+        let words = search::words(self.query.value());
+        if !words.is_empty() && self.filters.is_empty() {
+            let mut recs: Vec<(usize, i64)> = self
+                .record_hay
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| matcher.score(h, &words).map(|s| (i, s)))
+                .collect();
+            recs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            hits.extend(recs.into_iter().take(MAX_RECORD_HITS).map(|(i, _)| Hit::Record(i)));
+        }
+        self.hits = hits;
+        self.cursor.first();
+        self.cursor.set_len(self.hits.len());
+    }
+
+    pub fn selected(&self) -> Option<Hit> {
+        self.hits.get(self.cursor.selected).copied()
+    }
+}
+
+fn cycle<T: Copy + PartialEq>(current: Option<T>, all: &[T]) -> Option<T> {
+    match current.and_then(|c| all.iter().position(|x| *x == c)) {
+        None => all.first().copied(),
+        Some(i) if i + 1 < all.len() => Some(all[i + 1]),
+        Some(_) => None,
+    }
+}
+
+const PHASES: [ItemPhase; 4] = [ItemPhase::Pre, ItemPhase::During, ItemPhase::Post, ItemPhase::Any];
+const PARTIES: [Party; 7] =
+    [Party::Organisation, Party::Provider, Party::Both, Party::Management, Party::Owner, Party::Infosec, Party::Audit];
+
+impl App {
+    /// Opens the lookup over whatever is on screen (a form stays underneath and comes back on close).
+    pub(super) fn open_lookup(&mut self, over: Option<Overlay>) -> Result<()> {
+        let records = match &self.current {
+            Some(e) => crate::store::search::records(self.store.conn(), e.id)?,
+            None => Vec::new(),
+        };
+        let mut l = Lookup::new(records, over.map(Box::new));
+        l.cursor.set_height(crate::ui::lookup::list_rows(self.size));
+        l.refresh(&self.matcher);
+        self.overlay = Some(Overlay::Lookup(Box::new(l)));
+        Ok(())
+    }
+
+    /// Opens the lookup straight on one catalog item's detail (from a checklist).
+    pub(super) fn open_item_detail(&mut self, catalog_idx: usize) -> Result<()> {
+        self.open_lookup(None)?;
+        if let Some(Overlay::Lookup(l)) = self.overlay.take() {
+            let mut l = *l;
+            l.detail = Some(Detail { hit: Hit::Item(catalog_idx), usage: self.usage_of(catalog_idx)?, scroll: 0 });
+            self.overlay = Some(Overlay::Lookup(Box::new(l)));
+        }
+        Ok(())
+    }
+
+    fn usage_of(&self, catalog_idx: usize) -> Result<Option<Usage>> {
+        let (Some(e), Some(item)) = (&self.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
+        Ok(Some(checklist::usage(self.store.conn(), e.id, &item.id)?))
+    }
+
+    pub(super) fn update_lookup(&mut self, mut l: Lookup, action: Action) -> Result<()> {
+        if let Some(mut d) = l.detail.take() {
+            match action {
+                Action::Cancel | Action::Backspace => {}
+                Action::ScrollDown | Action::NextRow => {
+                    d.scroll = d.scroll.saturating_add(1);
+                    l.detail = Some(d);
+                }
+                Action::ScrollUp | Action::PrevRow => {
+                    d.scroll = d.scroll.saturating_sub(1);
+                    l.detail = Some(d);
+                }
+                Action::ToggleDone | Action::ToggleNa => {
+                    if let Hit::Item(i) = d.hit {
+                        let target =
+                            if action == Action::ToggleDone { CheckStatus::Done } else { CheckStatus::NotApplicable };
+                        self.toggle_check(i, target)?;
+                        d.usage = self.usage_of(i)?;
+                    }
+                    l.detail = Some(d);
+                }
+                _ => l.detail = Some(d),
+            }
+            self.overlay = Some(Overlay::Lookup(Box::new(l)));
+            return Ok(());
+        }
+        let mut requery = false;
+        match action {
+            Action::Cancel => {
+                self.overlay = l.back.map(|b| *b);
+                return Ok(());
+            }
+            Action::Char(c) => {
+                l.query.insert(c);
+                requery = true;
+            }
+            Action::Backspace => {
+                l.query.backspace();
+                requery = true;
+            }
+            Action::DeleteChar => {
+                l.query.delete();
+                requery = true;
+            }
+            Action::ClearField => {
+                l.query.clear();
+                requery = true;
+            }
+            Action::CursorLeft => l.query.left(),
+            Action::CursorRight => l.query.right(),
+            Action::CursorHome => l.query.home(),
+            Action::CursorEnd => l.query.end(),
+            Action::NextRow => l.cursor.next(),
+            Action::PrevRow => l.cursor.prev(),
+            Action::PageDown => l.cursor.page_down(),
+            Action::PageUp => l.cursor.page_up(),
+            Action::CyclePhase => {
+                l.filters.phase = cycle(l.filters.phase, &PHASES);
+                requery = true;
+            }
+            Action::CycleParty => {
+                l.filters.party = cycle(l.filters.party, &PARTIES);
+                requery = true;
+            }
+            Action::CycleTopic => {
+                l.filters.topic = cycle(l.filters.topic, TOPICS);
+                requery = true;
+            }
+            Action::Open => {
+                if let Some(hit) = l.selected() {
+                    let usage = match hit {
+                        Hit::Item(i) => self.usage_of(i)?,
+                        Hit::Record(_) => None,
+                    };
+                    l.detail = Some(Detail { hit, usage, scroll: 0 });
+                }
+            }
+            _ => {}
+        }
+        if requery {
+            l.refresh(&self.matcher);
+        }
+        self.overlay = Some(Overlay::Lookup(Box::new(l)));
+        Ok(())
+    }
+}

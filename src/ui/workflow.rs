@@ -1,0 +1,114 @@
+//! The workflow pane: the phase checklists (or the agreement review) of the open engagement, with progress.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Widget};
+
+use crate::app::App;
+use crate::app::workflow::{ChecklistView, Line as WfLine};
+use crate::catalog::{Party, catalog};
+use crate::domain::workflow::{CheckStatus, phase_short};
+use crate::ui::widgets::table::{Column, DataTable};
+
+/// Lines above the checklist: progress by phase and party, and of the agreement.
+pub const SUMMARY_LINES: usize = 2;
+
+const COLUMNS: &[Column] = &[
+    Column::new("", Constraint::Length(3)),
+    Column::new("Item", Constraint::Length(13)),
+    Column::new("What", Constraint::Fill(1)),
+    Column::new("State", Constraint::Length(30)),
+];
+
+pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+    let t = &app.theme;
+    let wf = &app.workflow;
+    let mut spans = vec![Span::styled(" Progress ", t.header)];
+    let mut last_phase = None;
+    for (phase, party, p) in &wf.progress {
+        if !matches!(party, Party::Organisation | Party::Provider) {
+            continue;
+        }
+        if last_phase != Some(*phase) {
+            spans.push(Span::styled(format!(" {} ", phase_short(*phase)), t.title));
+            last_phase = Some(*phase);
+        }
+        let who = if *party == Party::Organisation { "org" } else { "provider" };
+        let style = if p.closed == p.total { t.ok } else { t.base };
+        spans.push(Span::styled(format!("{who} {}/{} ", p.closed, p.total), style));
+    }
+    Line::from(spans).render(Rect { height: 1, ..area }, frame.buffer_mut());
+    let a = &wf.agreement;
+    Line::from(vec![
+        Span::styled(" Agreement review ", t.header),
+        Span::raw(format!("{}/{} covered ({}%)", a.closed, a.total, a.percent())),
+        Span::styled(
+            format!(
+                "   v {}  h {}",
+                if wf.view == ChecklistView::Phases { "agreement view" } else { "phase view" },
+                if wf.hide_closed { "show all" } else { "hide done" }
+            ),
+            t.dim,
+        ),
+    ])
+    .render(Rect { y: area.y + 1, height: 1, ..area }, frame.buffer_mut());
+
+    let table_area =
+        Rect { y: area.y + SUMMARY_LINES as u16, height: area.height.saturating_sub(SUMMARY_LINES as u16), ..area };
+    let title = Line::from(vec![
+        Span::styled(
+            match wf.view {
+                ChecklistView::Phases => " Phase workflows ",
+                ChecklistView::Agreement => " Agreement contents ",
+            },
+            t.title,
+        ),
+        Span::styled(if wf.hide_closed { "· open items only " } else { "" }, t.dim),
+    ]);
+    let cat = catalog();
+    let row = |i: usize| match &wf.lines[i] {
+        WfLine::Heading { title, progress } => Row::new(vec![
+            Cell::from("▸"),
+            Cell::from(""),
+            Cell::from(Span::styled(title.clone(), t.header)),
+            Cell::from(Span::styled(
+                format!("{}/{} · {}%", progress.closed, progress.total, progress.percent()),
+                t.header,
+            )),
+        ]),
+        WfLine::Item { catalog_idx, status, note, done_at, done_by } => {
+            let item = &cat.items[*catalog_idx];
+            let state = match (status, done_at, done_by) {
+                (CheckStatus::Open, _, _) => String::new(),
+                (s, Some(at), Some(by)) => format!("{} {at} {by}", s.label()),
+                (s, _, _) => s.label().to_string(),
+            };
+            let mark_style = match status {
+                CheckStatus::Open => t.base,
+                CheckStatus::Done => t.ok,
+                CheckStatus::NotApplicable => t.dim,
+            };
+            let title = match note {
+                Some(n) if !n.is_empty() => format!("{}  ✎ {n}", item.title),
+                _ => item.title.clone(),
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(status.mark(), mark_style)),
+                Cell::from(item.id.clone()),
+                Cell::from(title),
+                Cell::from(Span::styled(state, t.dim)),
+            ])
+        }
+    };
+    DataTable {
+        title,
+        columns: COLUMNS,
+        cursor: &wf.cursor,
+        row,
+        empty: "Nothing left open here (h shows everything)",
+        filter: None,
+        focused: true,
+    }
+    .render(table_area, frame, t);
+}

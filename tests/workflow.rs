@@ -1,0 +1,221 @@
+//! The obligations lookup, the phase workflows and the phase gate, driven by keys and checked in the database.
+
+mod common;
+
+use assay::app::lookup::Hit;
+use assay::app::{Overlay, Tab};
+use assay::catalog::catalog;
+use assay::store::checklist;
+use common::*;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+fn open_lookup(app: &mut assay::app::App) {
+    press_mod(app, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    assert!(matches!(app.overlay, Some(Overlay::Lookup(_))), "Ctrl-K opens the lookup");
+}
+
+fn lookup(app: &assay::app::App) -> &assay::app::lookup::Lookup {
+    match &app.overlay {
+        Some(Overlay::Lookup(l)) => l,
+        _ => panic!("lookup not open"),
+    }
+}
+
+#[test]
+fn lookup_popup_empty_typed_and_detail() {
+    let mut app = demo_app(120, 36);
+    press(&mut app, KeyCode::Char('/'));
+    insta::assert_snapshot!("lookup_empty", render(&app).backend());
+    keys(&mut app, "return of assets");
+    let first = lookup(&app).selected().expect("a match");
+    let Hit::Item(i) = first else { panic!("catalog first") };
+    assert!(catalog().items[i].title.to_lowercase().contains("return"), "{}", catalog().items[i].title);
+    insta::assert_snapshot!("lookup_typed", render(&app).backend());
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("lookup_detail", render(&app).backend());
+    let s = screen(&app);
+    assert!(s.contains("Annex A") && s.contains(&catalog().items[i].id));
+    press(&mut app, KeyCode::Esc);
+    assert!(lookup(&app).detail.is_none(), "Esc goes back to the matches");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none(), "a second Esc closes");
+}
+
+#[test]
+fn lookup_matches_are_highlighted() {
+    let mut app = demo_app(120, 36);
+    open_lookup(&mut app);
+    keys(&mut app, "background");
+    let t = render(&app);
+    let buf = t.backend().buffer();
+    // The first result line is at y = 5 (popup at 2, border, query, filters); find the highlighted 'B'.
+    let row: String = (0..120).map(|x| buf[(x, 5)].symbol().to_string()).collect();
+    let x = row.find("Background").expect("first hit shows Background") as u16;
+    assert!(buf[(x, 5)].modifier.contains(ratatui::style::Modifier::UNDERLINED), "match highlighted");
+}
+
+#[test]
+fn lookup_works_without_an_engagement_and_searches_records_with_one() {
+    let mut app = empty_app(100, 30);
+    open_lookup(&mut app);
+    keys(&mut app, "G-5.4.1-3");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("No engagement open"));
+
+    let mut app = demo_app(120, 36);
+    let provider: String = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT name FROM provider WHERE engagement_id = ? ORDER BY id LIMIT 1",
+            [app.current.as_ref().expect("current").id],
+            |r| r.get(0),
+        )
+        .expect("provider");
+    open_lookup(&mut app);
+    keys(&mut app, &provider);
+    let l = lookup(&app);
+    assert!(
+        l.hits.iter().any(|h| matches!(h, Hit::Record(r) if l.records[*r].label == provider)),
+        "the engagement's provider {provider} is found"
+    );
+}
+
+#[test]
+fn filters_narrow_by_phase_party_and_topic() {
+    let mut app = demo_app(120, 36);
+    open_lookup(&mut app);
+    let all = lookup(&app).hits.len();
+    press(&mut app, KeyCode::F(2)); // phase: pre
+    press(&mut app, KeyCode::F(3)); // party: organisation
+    let l = lookup(&app);
+    assert!(l.hits.len() < all);
+    for h in &l.hits {
+        let Hit::Item(i) = h else { panic!("records are hidden while filtering") };
+        let it = &catalog().items[*i];
+        assert_eq!((it.phase, it.party), (assay::catalog::ItemPhase::Pre, assay::catalog::Party::Organisation));
+    }
+    press(&mut app, KeyCode::F(4)); // topic: the first
+    assert!(lookup(&app).hits.iter().all(|h| matches!(h, Hit::Item(i) if catalog().items[*i].topic == "governance")));
+    assert!(screen(&app).contains("topic governance"));
+}
+
+#[test]
+fn lookup_over_a_form_gives_the_form_back() {
+    let mut app = demo_app(120, 36);
+    press(&mut app, KeyCode::Char('n')); // note form on the overview
+    keys(&mut app, "Check clause");
+    open_lookup(&mut app);
+    keys(&mut app, "exit");
+    press(&mut app, KeyCode::Esc);
+    let Some(Overlay::Form(f)) = &app.overlay else { panic!("form restored") };
+    assert_eq!(f.value_of("text"), Some("Check clause"));
+}
+
+#[test]
+fn workflow_pane_and_ticking_items() {
+    let mut app = demo_app(120, 36);
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Workflow);
+    insta::assert_snapshot!("workflow_phases", render(&app).backend());
+    let e = app.current.as_ref().expect("current").id;
+    let item = app.workflow.selected_item().expect("an item is selected, not a heading");
+    let id = catalog().items[item].id.clone();
+    let before = checklist::row(app.store.conn(), e, &id).expect("row").map(|r| r.status).unwrap_or_default();
+    press(&mut app, KeyCode::Char(' '));
+    let after = checklist::row(app.store.conn(), e, &id).expect("row").expect("exists");
+    if before == assay::domain::workflow::CheckStatus::Done {
+        assert_eq!(after.status.as_ref(), "open");
+        assert_eq!(after.done_by, None);
+    } else {
+        assert_eq!(after.status.as_ref(), "done");
+        assert_eq!(after.done_by.as_deref(), Some("tester"));
+        assert_eq!(after.done_at.as_deref(), Some("2026-11-23"));
+    }
+    press(&mut app, KeyCode::Char('j'));
+    let next = catalog().items[app.workflow.selected_item().expect("item")].id.clone();
+    press(&mut app, KeyCode::Char('-'));
+    assert_eq!(
+        checklist::row(app.store.conn(), e, &next).expect("row").expect("exists").status.as_ref(),
+        "not_applicable"
+    );
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "Covered by clause 14.2");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        checklist::row(app.store.conn(), e, &next).expect("row").expect("exists").note.as_deref(),
+        Some("Covered by clause 14.2")
+    );
+    press(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("workflow_agreement", render(&app).backend());
+    press(&mut app, KeyCode::Char('h'));
+    assert!(app.workflow.lines.iter().all(|l| match l {
+        assay::app::workflow::Line::Item { status, .. } => !status.is_closed(),
+        _ => true,
+    }));
+}
+
+#[test]
+fn ticking_from_the_lookup_detail() {
+    let mut app = demo_app(120, 36);
+    let e = app.current.as_ref().expect("current").id;
+    open_lookup(&mut app);
+    keys(&mut app, "G-7.1.2-a");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    let row = checklist::row(app.store.conn(), e, "G-7.1.2-a").expect("row").expect("exists");
+    assert_eq!(row.status.as_ref(), "done");
+    assert!(screen(&app).contains("[x] checklist: done by tester on 2026-11-23"));
+}
+
+#[test]
+fn a_new_engagement_gets_its_checklists() {
+    let mut app = empty_app(100, 30);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Fresh");
+    press(&mut app, KeyCode::Enter);
+    let e = app.current.as_ref().expect("created").id;
+    let rows = checklist::rows(app.store.conn(), e).expect("rows");
+    let expected = catalog()
+        .items
+        .iter()
+        .filter(|i| i.has_use(assay::catalog::Use::Workflow) || i.has_use(assay::catalog::Use::Agreement))
+        .count();
+    assert_eq!(rows.len(), expected);
+    assert!(rows.values().all(|r| r.status.as_ref() == "open"));
+}
+
+#[test]
+fn the_phase_gate_lists_open_items_and_records_the_reason() {
+    let mut app = demo_app(120, 36);
+    let e = app.current.clone().expect("current");
+    assert_eq!(e.phase.as_ref(), "pre");
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Right); // during
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(gate)) = &app.overlay else { panic!("the gate asks for a reason") };
+    assert!(gate.intro[0].contains("of Pre-outsourcing"), "{:?}", gate.intro);
+    insta::assert_snapshot!("phase_gate", render(&app).backend());
+    press(&mut app, KeyCode::Enter); // no reason given
+    assert!(matches!(&app.overlay, Some(Overlay::Form(f)) if f.fields[0].error.is_some()), "a reason is required");
+    keys(&mut app, "Steering committee accepted; remaining items tracked weekly");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let now = assay::store::engagements::get(app.store.conn(), e.id).expect("get").expect("exists");
+    assert_eq!(now.phase.as_ref(), "during");
+    let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
+    assert_eq!(changes.len(), 1);
+    let c = &changes[0];
+    assert_eq!((c.from.as_str(), c.to.as_str()), ("pre", "during"));
+    assert_eq!(c.reason.as_deref(), Some("Steering committee accepted; remaining items tracked weekly"));
+    assert!(c.open_items > 0 && c.open_refs.len() as i64 == c.open_items);
+    assert_eq!(c.by, "tester");
+
+    // Going back is not gated.
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
+    assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", None));
+}
