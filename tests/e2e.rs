@@ -54,7 +54,7 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     t.wait_for("checklist: done by");
     // Separate presses: two Escapes in one burst read as a single Alt-Escape, as in any terminal.
     t.send(&["Escape"]);
-    t.wait_for("details");
+    t.wait_for("Show the whole item");
     t.send(&["Escape"]);
     t.wait_for("In this engagement");
     // And one more from the Workflow tab.

@@ -291,3 +291,42 @@ fn large_demo_has_the_promised_shape() {
     let members = s.engagements * s.providers_per_engagement * s.members_per_provider;
     assert!(members >= 10_000, "{members} team members");
 }
+
+#[test]
+fn an_older_workspace_is_upgraded_in_place_with_its_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v1.db");
+    {
+        // A workspace as the first release wrote it: schema step 1 only, with an engagement in it.
+        let mut c = rusqlite::Connection::open(&path).expect("raw open");
+        migrations::migrations().to_version(&mut c, 1).expect("to v1");
+        c.execute_batch(&format!(
+            "PRAGMA application_id = {};
+             INSERT INTO engagement (name, phase, status, created_at, updated_at)
+             VALUES ('Legacy payroll', 'during', 'active', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');",
+            store::APPLICATION_ID
+        ))
+        .expect("seed v1");
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(v, 1);
+    }
+    let mut store = Store::open(&path, "tester").expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), migrations::latest_version() as i64);
+    let e = &engagements::list(store.conn()).expect("list")[0];
+    assert_eq!((e.name.as_str(), e.phase.as_ref()), ("Legacy payroll", "during"));
+    // The new step works on the old data.
+    let id = e.id;
+    store
+        .write(|w| {
+            assay::store::checklist::change_phase(
+                w,
+                id,
+                assay::domain::Phase::During,
+                assay::domain::Phase::Post,
+                &[],
+                None,
+            )
+        })
+        .expect("phase change on an upgraded workspace");
+    assert_eq!(assay::store::checklist::phase_changes(store.conn(), id).expect("changes").len(), 1);
+}

@@ -49,8 +49,7 @@ const MAX_RECORD_HITS: usize = 200;
 
 impl Lookup {
     pub fn new(records: Vec<Record>, back: Option<Box<Overlay>>) -> Lookup {
-        let record_hay =
-            records.iter().map(|r| Haystack::new(&format!("{} {}", r.label, r.kind.label()), &r.detail)).collect();
+        let record_hay = records.iter().map(|r| Haystack::new(&r.label, r.kind.label(), &r.detail)).collect();
         Lookup {
             query: TextInput::default(),
             filters: Filters::default(),

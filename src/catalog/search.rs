@@ -47,16 +47,22 @@ pub fn words(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// Text prepared once for matching: the short fields and the long text, lower-cased.
+/// Text prepared once for matching, lower-cased: the name (id and title, the only part matched fuzzily), the
+/// other short fields, and the long text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Haystack {
+    pub name: String,
     pub key: String,
     pub text: String,
 }
 
 impl Haystack {
-    pub fn new(key: &str, text: &str) -> Haystack {
-        Haystack { key: key.to_lowercase(), text: text.to_lowercase() }
+    pub fn new(name: &str, key: &str, text: &str) -> Haystack {
+        Haystack {
+            name: name.to_lowercase(),
+            key: format!("{} {}", name, key).to_lowercase(),
+            text: text.to_lowercase(),
+        }
     }
 }
 
@@ -88,12 +94,12 @@ impl Matcher {
         if whole(&h.text) {
             return Some(150);
         }
-        if w.chars().count() < 3 || !subsequence(&h.key, w) {
+        if w.chars().count() < 3 || !subsequence(&h.name, w) {
             return None;
         }
         // Scattered letters score low; demand close to a contiguous match per letter typed.
         let floor = 12 * w.chars().count() as i64;
-        self.skim.fuzzy_match(&h.key, w).filter(|s| *s >= floor)
+        self.skim.fuzzy_match(&h.name, w).filter(|s| *s >= floor)
     }
 
     /// The score of a whole query (all words must match), or `None`.
@@ -128,16 +134,14 @@ pub fn catalog_haystacks() -> &'static [Haystack] {
             .iter()
             .map(|i| {
                 let key = format!(
-                    "{} {} {} {} §{} {} {}",
-                    i.id,
-                    i.title,
+                    "{} {} §{} {} {}",
                     i.keywords.join(" "),
                     i.topic,
                     i.section,
                     i.annex_a.iter().map(|a| format!("a.{a} {a}")).collect::<Vec<_>>().join(" "),
                     i.source.label()
                 );
-                Haystack::new(&key, &i.text)
+                Haystack::new(&format!("{} {}", i.id, i.title), &key, &i.text)
             })
             .collect()
     })

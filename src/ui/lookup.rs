@@ -5,11 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::app::App;
 use crate::app::lookup::{Detail, Hit, Lookup};
+use crate::app::{App, Context};
 use crate::catalog::search::words;
 use crate::catalog::{ItemPhase, Party, catalog};
 use crate::domain::workflow::{self, CheckStatus};
+use crate::ui::key_hints;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::truncate;
 
@@ -101,17 +102,13 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
         }
         lr.render(line(y), buf);
     }
-    let footer = Line::from(vec![
-        Span::styled("↑↓", t.key),
-        Span::styled(" choose  ", t.dim),
-        Span::styled("Enter", t.key),
-        Span::styled(" details  ", t.dim),
-        Span::styled("F2 F3 F4", t.key),
-        Span::styled(" phase/party/topic  ", t.dim),
-        Span::styled("Esc", t.key),
-        Span::styled(" close", t.dim),
-    ]);
-    footer.render(line(inner.height.saturating_sub(1)), buf);
+    let footer = key_hints(
+        app,
+        &[(Context::Lookup, "open"), (Context::Lookup, "next_row"), (Context::Lookup, "clear_field")],
+        &[(Context::Lookup, "cancel")],
+        width,
+    );
+    Line::from(footer).render(line(inner.height.saturating_sub(1)), buf);
 }
 
 /// Spans of `s` with the characters at `marks` highlighted.
@@ -212,15 +209,13 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
     }
     let body = Rect { height: area.height.saturating_sub(1), ..area };
     Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll, 0)).render(body, buf);
-    let mut footer = vec![Span::styled("Esc", t.key), Span::styled(" back  ", t.dim)];
-    if can_tick && app.current.is_some() {
-        footer.extend([
-            Span::styled("Space", t.key),
-            Span::styled(" done  ", t.dim),
-            Span::styled("-", t.key),
-            Span::styled(" not applicable  ", t.dim),
-        ]);
-    }
-    footer.extend([Span::styled("j/k", t.key), Span::styled(" scroll", t.dim)]);
+    let ticks: &[(Context, &str)] = if can_tick && app.current.is_some() {
+        &[(Context::LookupDetail, "toggle_done"), (Context::LookupDetail, "toggle_na")]
+    } else {
+        &[]
+    };
+    let mut always = ticks.to_vec();
+    always.push((Context::LookupDetail, "cancel"));
+    let footer = key_hints(app, &[(Context::LookupDetail, "scroll_down")], &always, usize::from(area.width));
     Line::from(footer).render(Rect { y: area.bottom().saturating_sub(1), height: 1, ..area }, buf);
 }

@@ -40,7 +40,15 @@ pub fn render(app: &App, frame: &mut Frame) {
     render_status(app, status, frame.buffer_mut());
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, body, frame.buffer_mut()),
-        Some(Overlay::Form(form)) => widgets::form::render(form, &app.theme, body, frame),
+        Some(Overlay::Form(form)) => {
+            let footer = key_hints(
+                app,
+                &[(Context::Form, "next_field")],
+                &[(Context::Form, "submit"), (Context::Form, "cancel")],
+                60,
+            );
+            widgets::form::render(form, &app.theme, footer, body, frame)
+        }
         Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         None => {}
@@ -135,22 +143,36 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::LookupDetail => &["toggle_done", "cancel"],
         Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "switch_view"],
     };
-    let pick = |ctx: Context, action: &str| {
-        app.keymap
-            .bindings(ctx)
-            .iter()
-            .find(|b| b.action.name() == action)
-            .and_then(|b| b.keys.first().map(|k| (k.to_string(), b.desc.clone())))
-    };
-    let mut local: Vec<(String, String)> = wanted.iter().filter_map(|a| pick(ctx, a)).collect();
-    let global: Vec<(String, String)> = if matches!(
+    let local: Vec<(Context, &str)> = wanted.iter().map(|a| (ctx, *a)).collect();
+    let global: &[(Context, &str)] = if matches!(
         ctx,
         Context::Form | Context::Confirm | Context::Help | Context::Filter | Context::Lookup | Context::LookupDetail
     ) {
-        Vec::new()
+        &[]
     } else {
-        ["lookup", "help", "quit"].iter().filter_map(|a| pick(Context::Global, a)).collect()
+        &[(Context::Global, "lookup"), (Context::Global, "help"), (Context::Global, "quit")]
     };
+    key_hints(app, &local, global, room)
+}
+
+/// Key hints drawn from the keymap, so that they never drift from what the keys do: for each (context, action),
+/// its first key and its description. Hints of `optional` are dropped from the end until the line fits `room`
+/// columns; those of `always` are kept while they fit.
+pub fn key_hints(
+    app: &App,
+    optional: &[(Context, &str)],
+    always: &[(Context, &str)],
+    room: usize,
+) -> Vec<Span<'static>> {
+    let pick = |(ctx, action): &(Context, &str)| {
+        app.keymap
+            .bindings(*ctx)
+            .iter()
+            .find(|b| b.action.name() == *action)
+            .and_then(|b| b.keys.first().map(|k| (k.to_string(), b.desc.clone())))
+    };
+    let mut local: Vec<(String, String)> = optional.iter().filter_map(pick).collect();
+    let global: Vec<(String, String)> = always.iter().filter_map(pick).collect();
     let width =
         |xs: &[(String, String)]| xs.iter().map(|(k, d)| k.chars().count() + d.chars().count() + 3).sum::<usize>();
     while !local.is_empty() && width(&local) + width(&global) > room {

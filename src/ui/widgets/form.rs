@@ -22,7 +22,8 @@ fn kind_hint(kind: FieldKind) -> &'static str {
     }
 }
 
-pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
+/// Draws the form; `footer` holds the key hints (from the keymap) shown along its bottom.
+pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area: Rect, frame: &mut Frame) {
     let label_w = form.fields.iter().map(|f| f.spec.label.width() + 2).max().unwrap_or(8) as u16;
     let width = area.width.saturating_sub(4).min(96);
     // one line per field, one more for each error, a blank and the footer
@@ -85,15 +86,9 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
         }
     }
     let hint = form.focused().map(|f| kind_hint(f.spec.kind)).unwrap_or("");
-    let footer = Line::from(vec![
-        Span::styled("Enter", theme.key),
-        Span::styled(" save  ", theme.dim),
-        Span::styled("Tab", theme.key),
-        Span::styled(" next field  ", theme.dim),
-        Span::styled("Esc", theme.key),
-        Span::styled(" cancel", theme.dim),
-        Span::styled(if hint.is_empty() { String::new() } else { format!("   {hint}") }, theme.dim),
-    ]);
+    let mut footer = footer;
+    footer.push(Span::styled(if hint.is_empty() { String::new() } else { format!(" {hint}") }, theme.dim));
+    let footer = Line::from(footer);
     footer.render(Rect { y: inner.bottom() - 1, height: 1, ..inner }, frame.buffer_mut());
 }
 
