@@ -56,7 +56,7 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     t.send(&["Escape"]);
     t.wait_for("Show the whole item");
     t.send(&["Escape"]);
-    t.wait_for("In this engagement");
+    t.wait_gone("Look up —");
     // And one more from the Workflow tab.
     t.send(&["3"]);
     t.wait_for("Phase workflows");

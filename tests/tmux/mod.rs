@@ -58,6 +58,21 @@ impl Tmux {
         }
     }
 
+    /// Waits until `text` is no longer on screen (a popup closed).
+    pub fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if !screen.contains(text) {
+                return;
+            }
+            if start.elapsed() > timeout() {
+                panic!("timed out waiting for {text:?} to go; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Sends tmux key names (`Enter`, `Escape`, `C-k`, `q`).
     pub fn send(&self, keys: &[&str]) {
         let status =
