@@ -33,6 +33,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the workspace: SQLite integrity, the history's hash chain, and every row against its history.
+    Verify,
     /// Print the catalog obligations that best match a query.
     Lookup {
         /// Words to look for: an id (G-5.5.1), an Annex A control (a.5.20), or plain words.

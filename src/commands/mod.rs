@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod lookup;
+pub mod verify;
 
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => open_workbench(cli.db, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
+        Some(Command::Verify) => verify::run(&workspace_path(cli.db)?, &config.assessor()),
         Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)

@@ -6,6 +6,7 @@ pub mod migrations;
 pub mod notes;
 pub mod search;
 pub mod settings;
+pub mod verify;
 mod write;
 
 use std::fmt;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::{GENESIS_HASH, Table, Writer, entry_hash};
+pub use write::{CASCADES, GENESIS_HASH, SET_NULLS, Table, Writer, entry_hash};
 
 use crate::domain::Value;
 

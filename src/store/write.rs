@@ -32,6 +32,31 @@ impl Table {
     }
 }
 
+/// `ON DELETE CASCADE` in the schema: (parent, child, the child's column naming the parent).
+pub const CASCADES: &[(Table, Table, &str)] = &[
+    (Table::Engagement, Table::Provider, "engagement_id"),
+    (Table::Engagement, Table::Criterion, "engagement_id"),
+    (Table::Engagement, Table::Risk, "engagement_id"),
+    (Table::Engagement, Table::Asset, "engagement_id"),
+    (Table::Engagement, Table::AccessGrant, "engagement_id"),
+    (Table::Engagement, Table::ChecklistItem, "engagement_id"),
+    (Table::Engagement, Table::Note, "engagement_id"),
+    (Table::Engagement, Table::Evidence, "engagement_id"),
+    (Table::Engagement, Table::PhaseChange, "engagement_id"),
+    (Table::Provider, Table::Score, "provider_id"),
+    (Table::Provider, Table::TeamMember, "provider_id"),
+    (Table::Criterion, Table::Score, "criterion_id"),
+    (Table::TeamMember, Table::VettingCheck, "member_id"),
+];
+
+/// `ON DELETE SET NULL` in the schema: (referenced table, table holding the reference, its column).
+pub const SET_NULLS: &[(Table, Table, &str)] = &[
+    (Table::TeamMember, Table::TeamMember, "backup_for"),
+    (Table::TeamMember, Table::Asset, "holder_id"),
+    (Table::TeamMember, Table::AccessGrant, "holder_id"),
+    (Table::Note, Table::Evidence, "note_id"),
+];
+
 /// The hash an audit entry starts its chain from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -86,7 +111,8 @@ impl<'c> Writer<'c> {
         args.push(&self.now);
         self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
         let id = self.tx.last_insert_rowid();
-        let json = to_json(values);
+        // The whole row as stored, defaults included, so the history accounts for every column.
+        let json = self.row_json(table, id)?.unwrap_or_else(|| to_json(values));
         self.audit("insert", table, id, None, None, Some(&json))?;
         Ok(id)
     }
@@ -117,25 +143,76 @@ impl<'c> Writer<'c> {
         Ok(changed)
     }
 
-    /// Deletes a row (and, through the schema's cascades, what belongs to it). Returns whether it existed.
+    /// Deletes a row and, through the schema's cascades, what belongs to it. Every row the cascade removes gets a
+    /// delete entry of its own, and every reference the schema sets to null an update entry, so that the history
+    /// accounts for each row. Returns whether the row existed.
     pub fn delete(&mut self, table: Table, id: i64) -> rusqlite::Result<bool> {
-        let sql = format!("SELECT * FROM {} WHERE id = ?", table.name());
-        let old = {
-            let mut stmt = self.tx.prepare_cached(&sql)?;
-            let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-            stmt.query_row([id], |r| {
-                let mut map = serde_json::Map::new();
-                for (i, n) in names.iter().enumerate() {
-                    map.insert(n.clone(), serde_json::to_value(r.get::<_, Value>(i)?).unwrap_or_default());
+        let Some(old) = self.row_json(table, id)? else { return Ok(false) };
+        // Everything the cascade will remove, parents before children.
+        let mut doomed: Vec<(Table, i64)> = vec![(table, id)];
+        let mut i = 0;
+        while i < doomed.len() {
+            let (parent, pid) = doomed[i];
+            for (p, child, fk) in CASCADES {
+                if *p == parent {
+                    let sql = format!("SELECT id FROM {} WHERE {fk} = ? ORDER BY id", child.name());
+                    let ids: Vec<i64> = self
+                        .tx
+                        .prepare_cached(&sql)?
+                        .query_map([pid], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    doomed.extend(ids.into_iter().map(|c| (*child, c)));
                 }
-                Ok(serde_json::Value::Object(map).to_string())
-            })
-            .optional()?
-        };
-        let Some(old) = old else { return Ok(false) };
+            }
+            i += 1;
+        }
+        // References the schema will set to null, in rows that survive.
+        let mut nulled: Vec<(Table, i64, &'static str, i64)> = Vec::new();
+        for &(t, tid) in &doomed {
+            for (target, holder, column) in SET_NULLS {
+                if *target == t {
+                    let sql = format!("SELECT id FROM {} WHERE {column} = ? ORDER BY id", holder.name());
+                    let ids: Vec<i64> = self
+                        .tx
+                        .prepare_cached(&sql)?
+                        .query_map([tid], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for h in ids {
+                        if !doomed.contains(&(*holder, h)) {
+                            nulled.push((*holder, h, column, tid));
+                        }
+                    }
+                }
+            }
+        }
+        let mut entries = vec![(table, id, old)];
+        for &(t, tid) in &doomed[1..] {
+            if let Some(json) = self.row_json(t, tid)? {
+                entries.push((t, tid, json));
+            }
+        }
         self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?", table.name()))?.execute([id])?;
-        self.audit("delete", table, id, None, Some(&old), None)?;
+        for (t, tid, json) in entries {
+            self.audit("delete", t, tid, None, Some(&json), None)?;
+        }
+        for (holder, h, column, was) in nulled {
+            self.audit("update", holder, h, Some(column), Some(&was.to_string()), None)?;
+        }
         Ok(true)
+    }
+
+    /// A row as JSON (column → value), for the history.
+    fn row_json(&self, table: Table, id: i64) -> rusqlite::Result<Option<String>> {
+        let mut stmt = self.tx.prepare_cached(&format!("SELECT * FROM {} WHERE id = ?", table.name()))?;
+        let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+        stmt.query_row([id], |r| {
+            let mut map = serde_json::Map::new();
+            for (i, n) in names.iter().enumerate() {
+                map.insert(n.clone(), serde_json::to_value(r.get::<_, Value>(i)?).unwrap_or_default());
+            }
+            Ok(serde_json::Value::Object(map).to_string())
+        })
+        .optional()
     }
 
     fn audit(

@@ -1,0 +1,150 @@
+//! Trust: the history accounts for every row, tampering is found, and the cascade map matches the schema.
+
+use assay::cli::DemoSize;
+use assay::commands::demo::{self, Shape};
+use assay::store::verify::{Finding, verify};
+use assay::store::{CASCADES, SET_NULLS, Store, Table, engagements};
+use strum::IntoEnumIterator;
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn demo_store() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    let mut store = Store::open(&path, "tester").expect("open");
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    (dir, path, store)
+}
+
+#[test]
+fn the_cascade_map_matches_the_schema() {
+    let store = Store::open_in_memory("t").expect("store");
+    let mut cascades = Vec::new();
+    let mut nulls = Vec::new();
+    for t in Table::iter() {
+        let mut stmt = store
+            .conn()
+            .prepare(&format!("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('{}')", t.name()))
+            .expect("prepare");
+        let fks: Vec<(String, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("fks");
+        for (parent, column, on_delete) in fks {
+            match on_delete.as_str() {
+                "CASCADE" => cascades.push((parent, t.name().to_string(), column)),
+                "SET NULL" => nulls.push((parent, t.name().to_string(), column)),
+                other => panic!("{} {column}: unexpected ON DELETE {other}", t.name()),
+            }
+        }
+    }
+    let mut declared: Vec<_> =
+        CASCADES.iter().map(|(p, c, f)| (p.name().to_string(), c.name().to_string(), f.to_string())).collect();
+    let mut declared_nulls: Vec<_> =
+        SET_NULLS.iter().map(|(p, c, f)| (p.name().to_string(), c.name().to_string(), f.to_string())).collect();
+    for v in [&mut cascades, &mut nulls, &mut declared, &mut declared_nulls] {
+        v.sort();
+    }
+    assert_eq!(declared, cascades);
+    assert_eq!(declared_nulls, nulls);
+}
+
+#[test]
+fn a_workspace_written_by_assay_verifies_clean_even_after_deletes() {
+    let (_dir, _path, mut store) = demo_store();
+    let r = verify(store.conn()).expect("verify");
+    assert!(r.is_clean(), "{:?}", r.findings);
+    assert!(r.entries > 1000 && r.rows > 1000);
+    // Deleting an engagement cascades to hundreds of rows and nulls references; the history accounts for all.
+    let id = engagements::list(store.conn()).expect("list")[0].id;
+    store.write(|w| engagements::delete(w, id)).expect("delete");
+    // A team member whose deletion nulls asset holders and backups elsewhere.
+    let member: i64 = store
+        .conn()
+        .query_row("SELECT holder_id FROM asset WHERE holder_id IS NOT NULL LIMIT 1", [], |r| r.get(0))
+        .expect("a held asset");
+    store.write(|w| w.delete(Table::TeamMember, member)).expect("delete member");
+    let r = verify(store.conn()).expect("verify");
+    assert!(r.is_clean(), "{:?}", r.findings);
+}
+
+#[test]
+fn a_row_changed_behind_assays_back_is_named() {
+    let (_dir, path, store) = demo_store();
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute("UPDATE risk SET likelihood = CASE likelihood WHEN 5 THEN 4 ELSE likelihood + 1 END WHERE id = 3", [])
+        .expect("tamper");
+    raw.execute("INSERT INTO note (engagement_id, text, created_at, updated_at) VALUES (1, 'forged', 'x', 'x')", [])
+        .expect("forge");
+    drop(raw);
+    let store = Store::open(&path, "tester").expect("open");
+    let r = verify(store.conn()).expect("verify");
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| matches!(f, Finding::Changed { table: "risk", row: 3, field, .. } if field == "likelihood")),
+        "{:?}",
+        r.findings
+    );
+    assert!(r.findings.iter().any(|f| matches!(f, Finding::Unrecorded { table: "note", .. })), "{:?}", r.findings);
+    assert!(r.findings.iter().all(|f| !matches!(f, Finding::BrokenChain { .. })));
+    let text = r.findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    assert!(text.contains("risk #3: likelihood") && text.contains("changed outside assay"), "{text}");
+}
+
+#[test]
+fn an_edited_or_removed_history_entry_breaks_the_chain_there() {
+    let (_dir, path, store) = demo_store();
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute("UPDATE audit_log SET assessor = 'someone else' WHERE id = 40", []).expect("edit entry");
+    drop(raw);
+    let store = Store::open(&path, "tester").expect("open");
+    let r = verify(store.conn()).expect("verify");
+    assert!(
+        matches!(r.findings.first(), Some(Finding::BrokenChain { entry: 40, why, .. }) if why.contains("edited")),
+        "{:?}",
+        r.findings.first()
+    );
+    drop(store);
+
+    let (_dir, path, store) = demo_store();
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute("DELETE FROM audit_log WHERE id = 77", []).expect("remove entry");
+    drop(raw);
+    let store = Store::open(&path, "tester").expect("open");
+    let r = verify(store.conn()).expect("verify");
+    assert!(
+        matches!(r.findings.first(), Some(Finding::BrokenChain { entry: 78, why, .. }) if why.contains("removed")),
+        "{:?}",
+        r.findings.first()
+    );
+}
+
+#[test]
+fn verify_from_the_command_line() {
+    let (dir, path, store) = demo_store();
+    drop(store);
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(["verify", "--db", path.to_str().expect("utf8")])
+            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
+            .output()
+            .expect("run")
+    };
+    let ok = run();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute("UPDATE engagement SET name = 'X' WHERE id = 1", []).expect("tamper");
+    drop(raw);
+    let bad = run();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("engagement #1: name is “X”"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("failed verification"));
+}
