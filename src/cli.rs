@@ -15,6 +15,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "ASSAY_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Create the workspace encrypted if it does not exist yet (passphrase asked for, or ASSAY_PASSPHRASE).
+    #[arg(long, global = true)]
+    pub encrypt: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -35,6 +39,15 @@ pub enum Command {
     },
     /// Check the workspace: SQLite integrity, the history's hash chain, and every row against its history.
     Verify,
+    /// Copy the workspace to a new file, consistently, even while the workbench runs.
+    Backup {
+        /// The file to write (must not exist).
+        dest: PathBuf,
+    },
+    /// Encrypt the workspace with a passphrase (asked for twice, or ASSAY_PASSPHRASE).
+    Encrypt,
+    /// Remove the workspace's encryption.
+    Decrypt,
     /// Print the catalog obligations that best match a query.
     Lookup {
         /// Words to look for: an id (G-5.5.1), an Annex A control (a.5.20), or plain words.

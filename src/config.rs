@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub struct Config {
     /// The name recorded on every change (default: the login name).
     pub assessor: Option<String>,
+    /// How many automatic backups to keep beside the workspace (0: none). Default 5.
+    pub backups: Option<usize>,
     /// Key overrides: `[keys.list] next_row = ["j", "ctrl-n"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,

@@ -148,3 +148,106 @@ fn verify_from_the_command_line() {
     assert!(String::from_utf8_lossy(&bad.stdout).contains("engagement #1: name is “X”"));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("failed verification"));
 }
+
+fn cli(args: &[&str], dir: &std::path::Path, pass: Option<&str>) -> std::process::Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_assay"));
+    c.args(args).current_dir(dir).env("ASSAY_CONFIG", dir.join("none.toml")).env_remove("ASSAY_PASSPHRASE");
+    if let Some(p) = pass {
+        c.env("ASSAY_PASSPHRASE", p);
+    }
+    c.output().expect("run assay")
+}
+
+#[test]
+fn encrypt_refuse_wrong_passphrase_unchanged_then_decrypt() {
+    let (dir, path, store) = demo_store();
+    drop(store);
+    let db = path.to_str().expect("utf8");
+    let out = cli(&["encrypt", "--db", db], dir.path(), Some("correct horse"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&path).expect("read");
+    assert_ne!(&bytes[..16], b"SQLite format 3\0", "the header is encrypted too");
+    assert!(!bytes.windows(b"Payroll".len()).any(|w| w == b"Payroll"), "no plaintext on disk");
+    assert!(
+        rusqlite::Connection::open(&path)
+            .expect("raw")
+            .query_row("SELECT count(*) FROM engagement", [], |r| r.get::<_, i64>(0))
+            .is_err()
+    );
+
+    // No passphrase, then a wrong one: one clear line, nothing else, the file unchanged.
+    let none = cli(&["verify", "--db", db], dir.path(), None);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("give its passphrase"));
+    let wrong = cli(&["verify", "--db", db], dir.path(), Some("wrong"));
+    assert_eq!(wrong.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&wrong.stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("wrong passphrase"), "{err}");
+    assert!(wrong.stdout.is_empty());
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "untouched");
+
+    // The right one: everything is there and the history still verifies.
+    let ok = cli(&["verify", "--db", db], dir.path(), Some("correct horse"));
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let store = Store::open_with_key(&path, "t", Some("correct horse")).expect("open encrypted");
+    assert_eq!(engagements::list(store.conn()).expect("list").len(), 3);
+    drop(store);
+
+    // An encrypted backup, then decryption back to a plain SQLite file.
+    let copy = dir.path().join("copy.db");
+    let out = cli(&["backup", "--db", db, copy.to_str().expect("utf8")], dir.path(), Some("correct horse"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(Store::open_with_key(&copy, "t", Some("correct horse")).is_ok());
+    assert!(Store::open(&copy, "t").is_err(), "the backup is encrypted as well");
+    let out = cli(&["decrypt", "--db", db], dir.path(), Some("correct horse"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let n: i64 = raw.query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("plain again");
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn a_new_workspace_can_be_created_encrypted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.db");
+    let mut store = Store::open_with_key(&path, "t", Some("pw")).expect("create encrypted");
+    engagements::create_in(&mut store, "Secret project").expect("create");
+    drop(store);
+    assert!(matches!(Store::open(&path, "t"), Err(assay::store::OpenError::NeedsPassphrase(_))));
+    let store = Store::open_with_key(&path, "t", Some("pw")).expect("reopen");
+    assert_eq!(engagements::list(store.conn()).expect("list")[0].name, "Secret project");
+}
+
+#[test]
+fn backups_are_consistent_and_rotate() {
+    let (dir, path, store) = demo_store();
+    for stamp in ["20261101-000000", "20261102-000000", "20261103-000000", "20261104-000000"] {
+        assay::store::backup::rotate(&store, stamp, 3).expect("rotate");
+    }
+    let folder = assay::store::backup::folder(&path);
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["w-20261102-000000.db", "w-20261103-000000.db", "w-20261104-000000.db"]);
+    let copy = Store::open(&folder.join("w-20261104-000000.db"), "t").expect("open backup");
+    assert!(verify(copy.conn()).expect("verify").is_clean());
+    assert_eq!(engagements::list(copy.conn()).expect("list").len(), 3);
+    // A backup never overwrites.
+    let err = assay::store::backup::to_file(&store, &folder.join("w-20261104-000000.db")).expect_err("exists");
+    assert!(err.contains("exists"));
+    drop(dir);
+}
+
+#[test]
+fn a_second_workbench_on_the_same_workspace_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    let first = assay::store::lock::acquire(&path).expect("first lock");
+    let err = assay::store::lock::acquire(&path).expect_err("second refused");
+    assert!(err.contains("open in another assay") && err.contains(&format!("pid {}", std::process::id())), "{err}");
+    drop(first);
+    assert!(assay::store::lock::acquire(&path).is_ok(), "free again once the first is gone");
+}

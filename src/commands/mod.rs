@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod lookup;
+pub mod secure;
 pub mod verify;
 
 use std::os::unix::fs::DirBuilderExt;
@@ -12,7 +13,6 @@ use color_eyre::eyre::{Result, eyre};
 use crate::app::{App, Keymap};
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
-use crate::store::Store;
 use crate::ui::theme::Theme;
 
 /// Runs what the command line asks for.
@@ -22,9 +22,12 @@ pub fn run(cli: Cli) -> Result<()> {
         None => Config::default(),
     };
     match cli.command {
-        None => open_workbench(cli.db, &config),
+        None => open_workbench(cli.db, cli.encrypt, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
         Some(Command::Verify) => verify::run(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),
+        Some(Command::Encrypt) => secure::encrypt(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Decrypt) => secure::decrypt(&workspace_path(cli.db)?, &config.assessor()),
         Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)
@@ -51,11 +54,24 @@ pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     Ok(p)
 }
 
-fn open_workbench(db: Option<PathBuf>, config: &Config) -> Result<()> {
+/// How many automatic backups are kept unless the config says otherwise.
+const DEFAULT_BACKUPS: usize = 5;
+
+fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Result<()> {
     let path = workspace_path(db)?;
     let mut keymap = Keymap::default_map();
     keymap.apply_overrides(&config.keys).map_err(|e| eyre!("config file: {e}"))?;
-    let store = Store::open(&path, &config.assessor())?;
+    // The store first: its refusals (missing or read-only folder, bad file) are the clearest; then the lock.
+    let store = secure::open(&path, &config.assessor(), encrypt_new)?;
+    let _lock = crate::store::lock::acquire(&path).map_err(|e| eyre!(e))?;
+    let has_data: bool =
+        store.conn().query_row("SELECT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).unwrap_or(false);
+    if has_data {
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        if let Err(e) = crate::store::backup::rotate(&store, &stamp, config.backups.unwrap_or(DEFAULT_BACKUPS)) {
+            eprintln!("assay: warning: the start-up backup failed: {e}");
+        }
+    }
     let app = App::new(store, keymap, Theme::from_env(), chrono::Local::now().date_naive())?;
     crate::tui::run(app)
 }

@@ -43,6 +43,11 @@ pub fn create(w: &mut Writer<'_>, values: &[(&str, Value)]) -> rusqlite::Result<
     w.insert(Table::Engagement, values)
 }
 
+/// Creates an engagement with just a name in its own transaction (tests, scripts).
+pub fn create_in(store: &mut super::Store, name: &str) -> rusqlite::Result<i64> {
+    store.write(|w| create(w, &[("name", Value::text(name))]))
+}
+
 pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
     w.update(Table::Engagement, id, values)
 }

@@ -1,7 +1,10 @@
 //! The SQLite workspace: opening, checking, migrating, and the one write path.
 
+pub mod backup;
 pub mod checklist;
+pub mod crypto;
 pub mod engagements;
+pub mod lock;
 pub mod migrations;
 pub mod notes;
 pub mod search;
@@ -36,6 +39,8 @@ pub enum OpenError {
     TooNew { path: PathBuf, found: i64, known: usize },
     Foreign(PathBuf),
     Migration(PathBuf, String),
+    NeedsPassphrase(PathBuf),
+    WrongPassphrase(PathBuf),
     Io(PathBuf, std::io::Error),
     Sqlite(PathBuf, rusqlite::Error),
 }
@@ -71,6 +76,18 @@ impl fmt::Display for OpenError {
                 p.display()
             ),
             OpenError::Migration(p, e) => write!(f, "cannot upgrade {}: {e}", p.display()),
+            OpenError::NeedsPassphrase(p) => write!(
+                f,
+                "{} is not an assay workspace, or it is encrypted: give its passphrase (asked for in a terminal, or ASSAY_PASSPHRASE)",
+                p.display()
+            ),
+            OpenError::WrongPassphrase(p) => {
+                write!(
+                    f,
+                    "wrong passphrase for {} (or it is not an assay workspace); it was left untouched",
+                    p.display()
+                )
+            }
             OpenError::Io(p, e) => write!(f, "cannot open {}: {e}", p.display()),
             OpenError::Sqlite(p, e) => write!(f, "cannot open {}: {e}", p.display()),
         }
@@ -86,12 +103,20 @@ pub struct Store {
     assessor: String,
     /// A fixed time to stamp writes with (tests and benchmarks); `None` is the real clock.
     fixed_now: Option<String>,
+    /// The passphrase of an encrypted workspace (backups are encrypted with it too).
+    key: Option<String>,
 }
 
 impl Store {
     /// Opens the workspace at `path`, creating it (mode 0600) if it does not exist. Every refusal leaves the file
     /// byte for byte as it was.
     pub fn open(path: &Path, assessor: &str) -> Result<Store, OpenError> {
+        Store::open_with_key(path, assessor, None)
+    }
+
+    /// Opens (or creates) a workspace encrypted with `key`. A plain workspace ignores the key. A wrong key is
+    /// refused before anything is written.
+    pub fn open_with_key(path: &Path, assessor: &str, key: Option<&str>) -> Result<Store, OpenError> {
         let dir = parent_dir(path);
         if path.is_dir() {
             return Err(OpenError::IsDirectory(path.to_path_buf()));
@@ -102,15 +127,30 @@ impl Store {
         if is_read_only(&dir) {
             return Err(OpenError::ReadOnlyDir(dir));
         }
-        if path.exists() {
-            check_header(path)?;
+        let key = if path.exists() {
+            match check_header(path)? {
+                Header::Plain => None,
+                Header::Opaque if key.is_none() => return Err(OpenError::NeedsPassphrase(path.to_path_buf())),
+                Header::Opaque => key,
+            }
         } else {
             create_private(path)?;
-        }
+            key
+        };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), assessor: assessor.to_string(), fixed_now: None };
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            assessor: assessor.to_string(),
+            fixed_now: None,
+            key: key.map(str::to_string),
+        };
+        if let Some(k) = key {
+            apply_key(&store.conn, k).map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
+        }
         store.prepare().map_err(|e| match e {
+            PrepareError::NotADatabase if key.is_some() => OpenError::WrongPassphrase(path.to_path_buf()),
             PrepareError::NotADatabase => OpenError::NotADatabase(path.to_path_buf()),
             PrepareError::Foreign => OpenError::Foreign(path.to_path_buf()),
             PrepareError::TooNew(found) => {
@@ -125,7 +165,7 @@ impl Store {
     /// A fresh workspace in memory, for tests and benchmarks.
     pub fn open_in_memory(assessor: &str) -> rusqlite::Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, assessor: assessor.to_string(), fixed_now: None };
+        let mut store = Store { conn, path: None, assessor: assessor.to_string(), fixed_now: None, key: None };
         store.prepare().map_err(|e| match e {
             PrepareError::Sqlite(e) => e,
             _ => rusqlite::Error::InvalidQuery,
@@ -170,6 +210,11 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// The passphrase, when the workspace is encrypted.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
     }
 
     pub fn assessor(&self) -> &str {
@@ -240,17 +285,29 @@ fn create_private(path: &Path) -> Result<(), OpenError> {
     })
 }
 
+/// What the first bytes of a file say it is.
+enum Header {
+    /// A plain SQLite database (or an empty file).
+    Plain,
+    /// Not plain SQLite: an encrypted workspace, or something else entirely; only a passphrase can tell.
+    Opaque,
+}
+
 /// Reads the 100-byte SQLite header and refuses what is plainly not a whole database, before SQLite touches it.
-fn check_header(path: &Path) -> Result<(), OpenError> {
+fn check_header(path: &Path) -> Result<Header, OpenError> {
     let io = |e| OpenError::Io(path.to_path_buf(), e);
     let mut f = fs::File::open(path).map_err(io)?;
     let len = f.metadata().map_err(io)?.len();
     if len == 0 {
-        return Ok(()); // an empty file becomes a new workspace
+        return Ok(Header::Plain); // an empty file becomes a new workspace
     }
     let mut header = [0u8; 100];
-    if len < 100 || f.read_exact(&mut header).is_err() || &header[..16] != b"SQLite format 3\0" {
+    if len < 512 || f.read_exact(&mut header).is_err() {
         return Err(OpenError::NotADatabase(path.to_path_buf()));
+    }
+    if &header[..16] != b"SQLite format 3\0" {
+        // SQLCipher pages are 4096 bytes; anything else cannot be an encrypted workspace.
+        return if len % 4096 == 0 { Ok(Header::Opaque) } else { Err(OpenError::NotADatabase(path.to_path_buf())) };
     }
     let be32 = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
     let page_size = match u16::from_be_bytes([header[16], header[17]]) {
@@ -273,7 +330,13 @@ fn check_header(path: &Path) -> Result<(), OpenError> {
             actual: len,
         });
     }
-    Ok(())
+    Ok(Header::Plain)
+}
+
+/// Keys a connection (SQLCipher), first silencing its logging, which would otherwise write over the screen.
+pub fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+    conn.pragma_update(None, "key", key)
 }
 
 /// Now as stored: UTC, RFC 3339 to the second.
