@@ -5,7 +5,7 @@ use color_eyre::Result;
 use super::form::Form;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending, Tab};
 use crate::domain::{Engagement, FieldKind, FieldSpec, Value};
-use crate::store::{Table, engagements, notes, settings};
+use crate::store::{Table, criteria, engagements, notes, settings};
 
 /// The one field of the note form.
 const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "Note", FieldKind::LongText).required()];
@@ -30,6 +30,7 @@ impl App {
                 self.notes.clear();
             }
         }
+        self.load_scorecard()?;
         Ok(())
     }
 
@@ -83,6 +84,7 @@ impl App {
             FormPurpose::NewEngagement => {
                 let id = self.store.write(|w| {
                     let id = engagements::create(w, values)?;
+                    criteria::insert_defaults(w, id)?;
                     settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string())?;
                     Ok(id)
                 })?;
@@ -111,6 +113,12 @@ impl App {
                 }
                 Ok("Note added".into())
             }
+            FormPurpose::NewProvider(_)
+            | FormPurpose::EditProvider(_)
+            | FormPurpose::Decide(_)
+            | FormPurpose::NewCriterion(_)
+            | FormPurpose::EditCriterion(_)
+            | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
         }
     }
 

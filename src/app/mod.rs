@@ -5,6 +5,7 @@ mod engagements;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod scorecard;
 pub mod table;
 
 use chrono::NaiveDate;
@@ -19,6 +20,7 @@ use crate::store::{Store, Table, notes::Note};
 use crate::ui::theme::Theme;
 use form::Form;
 use input::TextInput;
+use scorecard::Scorecard;
 use table::TableCursor;
 
 /// The tabs along the top, in order.
@@ -27,6 +29,7 @@ pub enum Tab {
     #[default]
     Engagements,
     Overview,
+    Scorecard,
 }
 
 impl Tab {
@@ -34,6 +37,7 @@ impl Tab {
         match self {
             Tab::Engagements => "Engagements",
             Tab::Overview => "Overview",
+            Tab::Scorecard => "Scorecard",
         }
     }
 
@@ -49,13 +53,28 @@ pub enum FormPurpose {
     NewEngagement,
     EditEngagement(i64),
     SetPhase(i64),
-    Note { engagement: i64, target: Option<(Table, i64)> },
+    Note {
+        engagement: i64,
+        target: Option<(Table, i64)>,
+    },
+    NewProvider(i64),
+    EditProvider(i64),
+    /// Set a provider's status (with the reason for a selection or rejection).
+    Decide(i64),
+    NewCriterion(i64),
+    EditCriterion(i64),
+    CellNote {
+        provider: i64,
+        criterion: i64,
+    },
 }
 
 /// What a yes in the open dialog does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
     DeleteEngagement(i64),
+    DeleteProvider(i64),
+    DeleteCriterion(i64),
     Quit,
 }
 
@@ -134,6 +153,7 @@ pub struct App {
     pub summary: EngagementSummary,
     pub notes: Vec<Note>,
     pub overview_scroll: u16,
+    pub scorecard: Scorecard,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -161,6 +181,7 @@ impl App {
             summary: EngagementSummary::default(),
             notes: Vec::new(),
             overview_scroll: 0,
+            scorecard: Scorecard::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -190,6 +211,11 @@ impl App {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
+                Tab::Scorecard => match self.scorecard.view {
+                    scorecard::ScoreView::Providers => Context::Providers,
+                    scorecard::ScoreView::Criteria => Context::Criteria,
+                    scorecard::ScoreView::Grid => Context::Grid,
+                },
             },
         }
     }
@@ -286,6 +312,7 @@ impl App {
         self.size = (w, h);
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
+        self.resize_scorecard(w, h);
     }
 
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
@@ -305,6 +332,7 @@ impl App {
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
+                p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -320,6 +348,14 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
+                if let Some((key, msg)) = self.scorecard_form_rule(&form.purpose, &values) {
+                    if let Some(i) = form.fields.iter().position(|f| f.spec.key == key) {
+                        form.fields[i].error = Some(msg);
+                        form.focus = i;
+                    }
+                    self.overlay = Some(Overlay::Form(Box::new(form)));
+                    return Ok(None);
+                }
                 match self.save_form(&form.purpose, &values) {
                     Ok(msg) => self.saved(&msg),
                     Err(e) => {
@@ -373,6 +409,7 @@ impl App {
                 Context::Start => {}
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
+                Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,
                 _ => {}
             },
         }

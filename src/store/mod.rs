@@ -1,8 +1,11 @@
 //! The SQLite workspace: opening, checking, migrating, and the one write path.
 
+pub mod criteria;
 pub mod engagements;
 pub mod migrations;
 pub mod notes;
+pub mod providers;
+pub mod scores;
 pub mod settings;
 mod write;
 
