@@ -94,6 +94,8 @@ impl GridGeometry {
 /// Everything the scorecard tab shows for the current engagement.
 #[derive(Debug, Clone)]
 pub struct Scorecard {
+    /// The engagement loaded, so that switching to another starts its cursors afresh.
+    pub engagement: Option<i64>,
     pub view: ScoreView,
     pub providers: Vec<Provider>,
     pub criteria: Vec<Criterion>,
@@ -116,6 +118,7 @@ pub struct Scorecard {
 impl Default for Scorecard {
     fn default() -> Self {
         Scorecard {
+            engagement: None,
             view: ScoreView::default(),
             providers: Vec::new(),
             criteria: Vec::new(),
@@ -262,6 +265,12 @@ impl App {
         };
         let conn = self.store.conn();
         let sc = &mut self.scorecard;
+        if sc.engagement != Some(e) {
+            sc.engagement = Some(e);
+            sc.provider_cursor.first();
+            sc.criterion_cursor.first();
+            sc.cell = GridCursor::default();
+        }
         sc.providers = providers::list(conn, e)?;
         sc.criteria = criteria::list(conn, e)?;
         let all = scores::list(conn, e)?;
