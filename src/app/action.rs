@@ -90,6 +90,34 @@ pub enum Action {
     ScrollDown,
     /// Scroll up.
     ScrollUp,
+    /// Show the next view of the tab.
+    NextView,
+    /// Move to the next column.
+    NextColumn,
+    /// Move to the previous column.
+    PrevColumn,
+    /// Set a provider's status (selecting or rejecting asks why).
+    SetStatus,
+    /// Raise the weight of the criterion by one.
+    WeightUp,
+    /// Lower the weight of the criterion by one.
+    WeightDown,
+    /// Make the criterion a must-have, or no longer one.
+    ToggleMustHave,
+    /// Score the cell 0 and move down.
+    Score0,
+    /// Score the cell 1 and move down.
+    Score1,
+    /// Score the cell 2 and move down.
+    Score2,
+    /// Score the cell 3 and move down.
+    Score3,
+    /// Score the cell 4 and move down.
+    Score4,
+    /// Score the cell 5 and move down.
+    Score5,
+    /// Clear the score of the cell.
+    ClearScore,
     /// Narrow the lookup to the next phase (or none).
     CyclePhase,
     /// Narrow the lookup to the next party (or none).

@@ -6,7 +6,7 @@ use super::form::Form;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending, Tab};
 use crate::catalog::{self, Use};
 use crate::domain::{Engagement, FieldKind, FieldSpec, Phase, Value, workflow};
-use crate::store::{Table, checklist, engagements, notes, settings};
+use crate::store::{Table, checklist, criteria, engagements, notes, settings};
 
 /// The one field of the phase gate.
 const GATE_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Reason to go on anyway", FieldKind::LongText).required()];
@@ -36,6 +36,7 @@ impl App {
                 self.load_workflow()?;
             }
         }
+        self.load_scorecard()?;
         Ok(())
     }
 
@@ -91,6 +92,7 @@ impl App {
             FormPurpose::NewEngagement => {
                 let id = self.store.write(|w| {
                     let id = engagements::create(w, values)?;
+                    criteria::insert_defaults(w, id)?;
                     checklist::seed(w, id)?;
                     settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string())?;
                     Ok(id)
@@ -131,6 +133,12 @@ impl App {
                 }
                 Ok("Note added".into())
             }
+            FormPurpose::NewProvider(_)
+            | FormPurpose::EditProvider(_)
+            | FormPurpose::Decide(_)
+            | FormPurpose::NewCriterion(_)
+            | FormPurpose::EditCriterion(_)
+            | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod lookup;
+pub mod scorecard;
 pub mod table;
 pub mod workflow;
 
@@ -23,6 +24,7 @@ use crate::ui::theme::Theme;
 use form::Form;
 use input::TextInput;
 use lookup::Lookup;
+use scorecard::Scorecard;
 use table::TableCursor;
 use workflow::WorkflowPane;
 
@@ -32,6 +34,7 @@ pub enum Tab {
     #[default]
     Engagements,
     Overview,
+    Scorecard,
     Workflow,
 }
 
@@ -40,6 +43,7 @@ impl Tab {
         match self {
             Tab::Engagements => "Engagements",
             Tab::Overview => "Overview",
+            Tab::Scorecard => "Scorecard",
             Tab::Workflow => "Workflow",
         }
     }
@@ -60,6 +64,16 @@ pub enum FormPurpose {
         engagement: i64,
         target: Option<(Table, i64)>,
     },
+    NewProvider(i64),
+    EditProvider(i64),
+    /// Set a provider's status (with the reason for a selection or rejection).
+    Decide(i64),
+    NewCriterion(i64),
+    EditCriterion(i64),
+    CellNote {
+        provider: i64,
+        criterion: i64,
+    },
     ChecklistNote {
         engagement: i64,
         catalog_ref: String,
@@ -77,6 +91,8 @@ pub enum FormPurpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
     DeleteEngagement(i64),
+    DeleteProvider(i64),
+    DeleteCriterion(i64),
     Quit,
 }
 
@@ -156,6 +172,7 @@ pub struct App {
     pub summary: EngagementSummary,
     pub notes: Vec<Note>,
     pub overview_scroll: u16,
+    pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
     /// The lookup's matcher, kept for its scratch space.
     pub matcher: Matcher,
@@ -186,6 +203,7 @@ impl App {
             summary: EngagementSummary::default(),
             notes: Vec::new(),
             overview_scroll: 0,
+            scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
             matcher: Matcher::default(),
             last_saved: None,
@@ -219,6 +237,11 @@ impl App {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
+                Tab::Scorecard => match self.scorecard.view {
+                    scorecard::ScoreView::Providers => Context::Providers,
+                    scorecard::ScoreView::Criteria => Context::Criteria,
+                    scorecard::ScoreView::Grid => Context::Grid,
+                },
                 Tab::Workflow => Context::Workflow,
             },
         }
@@ -326,6 +349,7 @@ impl App {
         self.size = (w, h);
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
+        self.resize_scorecard(w, h);
         self.workflow.cursor.set_height(list_rows(h).saturating_sub(crate::ui::workflow::SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
@@ -349,6 +373,7 @@ impl App {
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
+                p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -364,6 +389,14 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
+                if let Some((key, msg)) = self.scorecard_form_rule(&form.purpose, &values) {
+                    if let Some(i) = form.fields.iter().position(|f| f.spec.key == key) {
+                        form.fields[i].error = Some(msg);
+                        form.focus = i;
+                    }
+                    self.overlay = Some(Overlay::Form(Box::new(form)));
+                    return Ok(None);
+                }
                 match self.save_form(&form.purpose, &values) {
                     Ok(msg) if msg.is_empty() => {} // the save opened a follow-up (the phase gate)
                     Ok(msg) => self.saved(&msg),
@@ -418,6 +451,7 @@ impl App {
                 Context::Start => {}
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
+                Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,
                 Context::Workflow => self.update_workflow(other)?,
                 _ => {}
             },

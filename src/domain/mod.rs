@@ -2,6 +2,7 @@
 
 pub mod engagement;
 pub mod fields;
+pub mod provider;
 pub mod risk;
 pub mod scorecard;
 pub mod value;
@@ -9,6 +10,7 @@ pub mod workflow;
 
 pub use engagement::{Engagement, EngagementSummary};
 pub use fields::{FieldKind, FieldSpec};
+pub use provider::{Criterion, Provider, Score};
 pub use value::Value;
 
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};

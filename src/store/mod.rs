@@ -2,11 +2,14 @@
 
 pub mod backup;
 pub mod checklist;
+pub mod criteria;
 pub mod crypto;
 pub mod engagements;
 pub mod lock;
 pub mod migrations;
 pub mod notes;
+pub mod providers;
+pub mod scores;
 pub mod search;
 pub mod settings;
 pub mod verify;

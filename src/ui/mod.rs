@@ -4,6 +4,7 @@ mod engagements;
 mod help;
 pub mod lookup;
 pub mod overview;
+mod scorecard;
 mod start;
 pub mod theme;
 pub mod widgets;
@@ -34,6 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         match app.tab {
             Tab::Engagements => engagements::render(app, body, frame),
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
+            Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
         }
     }
@@ -133,6 +135,9 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     let wanted: &[&str] = match ctx {
         Context::List => &["add", "edit", "open", "delete", "filter", "set_phase"],
         Context::Overview => &["edit", "set_phase", "note"],
+        Context::Providers => &["add", "edit", "set_status", "delete", "next_view"],
+        Context::Criteria => &["add", "edit", "weight_up", "weight_down", "toggle_must_have", "next_view"],
+        Context::Grid => &["clear_score", "note", "weight_up", "next_view"],
         Context::Form => &["next_field", "submit", "cancel"],
         Context::Filter => &["submit", "cancel"],
         Context::Confirm => &["confirm_yes", "confirm_no"],

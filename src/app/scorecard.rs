@@ -1,0 +1,680 @@
+//! The provider-selection scorecard: providers, criteria, the score grid and the ranking.
+//!
+//! The ranking and the leader's sensitivity are computed here, after every write, so that drawing a frame only
+//! reads them.
+
+use std::collections::HashMap;
+
+use color_eyre::Result;
+
+use super::form::Form;
+use super::table::TableCursor;
+use super::{Action, App, Confirm, FormPurpose, Overlay, Pending};
+use crate::domain::provider::is_decision;
+use crate::domain::scorecard::{
+    CriterionIn, Grid, MAX_SCORE, MAX_WEIGHT, ProviderIn, Ranked, Robustness, Sensitivity, display_percentages, rank,
+    sensitivity,
+};
+use crate::domain::{Criterion, FieldKind, FieldSpec, Provider, Value};
+use crate::store::{criteria, engagements, providers, scores};
+
+/// The three views of the scorecard tab, cycled by one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScoreView {
+    #[default]
+    Providers,
+    Criteria,
+    Grid,
+}
+
+impl ScoreView {
+    pub fn next(self) -> ScoreView {
+        match self {
+            ScoreView::Providers => ScoreView::Criteria,
+            ScoreView::Criteria => ScoreView::Grid,
+            ScoreView::Grid => ScoreView::Providers,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ScoreView::Providers => "Providers",
+            ScoreView::Criteria => "Criteria",
+            ScoreView::Grid => "Grid + ranking",
+        }
+    }
+}
+
+/// Where the cell cursor of the grid is, and which part of the grid is on screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GridCursor {
+    /// Criterion index.
+    pub row: usize,
+    /// Provider index.
+    pub col: usize,
+    pub row_offset: usize,
+    pub col_offset: usize,
+}
+
+/// Width of the criterion column of the grid (must-have mark, text, weight, percentage).
+pub const GRID_LABEL_W: u16 = 40;
+/// Width of one provider column of the grid.
+pub const GRID_COL_W: u16 = 8;
+/// Width of the ranking panel when it sits beside the grid.
+pub const RANKING_W: u16 = 60;
+/// From this terminal width on, the ranking sits beside the grid; below it, under the grid.
+pub const RANKING_BESIDE_FROM: u16 = 140;
+
+/// How the grid view divides a terminal of a given size; shared by the state (to scroll) and the drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridGeometry {
+    pub ranking_beside: bool,
+    /// Height of the ranking panel when it sits below the grid.
+    pub ranking_h: u16,
+    /// Criteria rows that fit.
+    pub rows: usize,
+    /// Provider columns that fit.
+    pub cols: usize,
+}
+
+impl GridGeometry {
+    pub fn of(width: u16, height: u16) -> GridGeometry {
+        let body_h = height.saturating_sub(2);
+        let ranking_beside = width >= RANKING_BESIDE_FROM;
+        let ranking_h = if ranking_beside { 0 } else { (body_h * 2 / 5).max(8).min(body_h / 2) };
+        let (grid_w, grid_h) =
+            if ranking_beside { (width - RANKING_W, body_h) } else { (width, body_h.saturating_sub(ranking_h)) };
+        // borders, the header line, the two footer lines (totals, gates) and the line about the cell
+        let rows = usize::from(grid_h.saturating_sub(6)).max(1);
+        let cols = usize::from(grid_w.saturating_sub(2 + GRID_LABEL_W) / GRID_COL_W).max(1);
+        GridGeometry { ranking_beside, ranking_h, rows, cols }
+    }
+}
+
+/// Everything the scorecard tab shows for the current engagement.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    /// The engagement loaded, so that switching to another starts its cursors afresh.
+    pub engagement: Option<i64>,
+    pub view: ScoreView,
+    pub providers: Vec<Provider>,
+    pub criteria: Vec<Criterion>,
+    /// Scores by (provider id, criterion id), as the domain rules see them.
+    pub grid: Option<Grid>,
+    /// Notes by (provider id, criterion id).
+    pub notes: HashMap<(i64, i64), String>,
+    /// Each criterion's weight as a whole percentage; they add up to 100.
+    pub percentages: Vec<u32>,
+    pub ranking: Vec<Ranked>,
+    pub sensitivity: Sensitivity,
+    /// Totals out of 100 and gate outcome per provider index (for the grid's footer).
+    pub totals: Vec<(f64, bool)>,
+    pub provider_cursor: TableCursor,
+    pub criterion_cursor: TableCursor,
+    pub cell: GridCursor,
+    pub geometry: GridGeometry,
+}
+
+impl Default for Scorecard {
+    fn default() -> Self {
+        Scorecard {
+            engagement: None,
+            view: ScoreView::default(),
+            providers: Vec::new(),
+            criteria: Vec::new(),
+            grid: None,
+            notes: HashMap::new(),
+            percentages: Vec::new(),
+            ranking: Vec::new(),
+            sensitivity: Sensitivity { leader: None, change: None, robustness: Robustness::NotApplicable },
+            totals: Vec::new(),
+            provider_cursor: TableCursor::default(),
+            criterion_cursor: TableCursor::default(),
+            cell: GridCursor::default(),
+            geometry: GridGeometry::of(120, 40),
+        }
+    }
+}
+
+impl Scorecard {
+    pub fn selected_provider(&self) -> Option<&Provider> {
+        self.providers.get(self.provider_cursor.selected)
+    }
+
+    pub fn selected_criterion(&self) -> Option<&Criterion> {
+        self.criteria.get(self.criterion_cursor.selected)
+    }
+
+    /// The score of a cell, by indices.
+    pub fn score_at(&self, provider: usize, criterion: usize) -> Option<u8> {
+        let (p, c) = (self.providers.get(provider)?, self.criteria.get(criterion)?);
+        self.grid.as_ref()?.score(p.id, c.id)
+    }
+
+    pub fn note_at(&self, provider: usize, criterion: usize) -> Option<&str> {
+        let (p, c) = (self.providers.get(provider)?, self.criteria.get(criterion)?);
+        self.notes.get(&(p.id, c.id)).map(String::as_str)
+    }
+
+    pub fn provider_name(&self, id: i64) -> &str {
+        self.providers.iter().find(|p| p.id == id).map_or("?", |p| p.name.as_str())
+    }
+
+    pub fn criterion_text(&self, id: i64) -> &str {
+        self.criteria.iter().find(|c| c.id == id).map_or("?", |c| c.text.as_str())
+    }
+
+    /// One line on how firmly the leader leads, e.g. "Leader Contoso — fragile: weight of 'Financial stability'
+    /// 3 → 5 makes Fabrikam lead".
+    pub fn sensitivity_line(&self) -> String {
+        let s = &self.sensitivity;
+        let Some(leader) = s.leader.map(|id| self.provider_name(id)) else {
+            return "No providers to rank yet".to_string();
+        };
+        match (s.robustness, s.change) {
+            (Robustness::NotApplicable, _) => format!("Leader {leader} — the only provider: nothing to compare"),
+            (r, Some(ch)) => format!(
+                "Leader {leader} — {}: weight of '{}' {} → {} makes {} lead",
+                if r == Robustness::Fragile { "fragile" } else { "robust" },
+                self.criterion_text(ch.criterion_id),
+                ch.from,
+                ch.to,
+                self.provider_name(ch.new_leader)
+            ),
+            (_, None) => format!("Leader {leader} — robust: no change of one weight (0–{MAX_WEIGHT}) alters the lead"),
+        }
+    }
+
+    /// Recomputes the grid, the percentages, the ranking and the sensitivity from the loaded records.
+    fn recompute(&mut self, scores: &[crate::domain::Score], today: chrono::NaiveDate) {
+        let criteria_in: Vec<CriterionIn> = self
+            .criteria
+            .iter()
+            .map(|c| CriterionIn {
+                id: c.id,
+                name: c.text.clone(),
+                weight: c.weight.min(MAX_WEIGHT),
+                must_have: c.must_have,
+            })
+            .collect();
+        let providers_in: Vec<ProviderIn> = self
+            .providers
+            .iter()
+            .map(|p| ProviderIn { id: p.id, name: p.name.clone(), gate_failures: p.gate_failures(today) })
+            .collect();
+        self.percentages = display_percentages(&criteria_in);
+        self.notes.clear();
+        let mut grid = Grid::new(criteria_in, providers_in).ok();
+        if let Some(g) = &mut grid {
+            for s in scores {
+                // A score outside the grid (another engagement's) or out of range is left out, not fatal.
+                let _ = g.set_score(s.provider_id, s.criterion_id, Some(s.score.min(MAX_SCORE)));
+            }
+        }
+        for s in scores {
+            if let Some(n) = s.note.as_ref().filter(|n| !n.is_empty()) {
+                self.notes.insert((s.provider_id, s.criterion_id), n.clone());
+            }
+        }
+        match &grid {
+            Some(g) => {
+                self.ranking = rank(g);
+                self.sensitivity = sensitivity(g);
+            }
+            None => {
+                self.ranking.clear();
+                self.sensitivity = Scorecard::default().sensitivity;
+            }
+        }
+        let by_id: HashMap<i64, &Ranked> = self.ranking.iter().map(|r| (r.provider_id, r)).collect();
+        self.totals =
+            self.providers.iter().map(|p| by_id.get(&p.id).map_or((0.0, false), |r| (r.total, r.passes))).collect();
+        self.grid = grid;
+    }
+
+    fn settle_cell(&mut self) {
+        let (rows, cols) = (self.geometry.rows.max(1), self.geometry.cols.max(1));
+        let c = &mut self.cell;
+        c.row = c.row.min(self.criteria.len().saturating_sub(1));
+        c.col = c.col.min(self.providers.len().saturating_sub(1));
+        if c.row < c.row_offset {
+            c.row_offset = c.row;
+        } else if c.row >= c.row_offset + rows {
+            c.row_offset = c.row + 1 - rows;
+        }
+        c.row_offset = c.row_offset.min(self.criteria.len().saturating_sub(rows));
+        if c.col < c.col_offset {
+            c.col_offset = c.col;
+        } else if c.col >= c.col_offset + cols {
+            c.col_offset = c.col + 1 - cols;
+        }
+        c.col_offset = c.col_offset.min(self.providers.len().saturating_sub(cols));
+    }
+}
+
+/// The one field of a cell's note.
+const CELL_NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("note", "Note", FieldKind::LongText)];
+
+impl App {
+    /// Loads the current engagement's providers, criteria and scores and recomputes the ranking.
+    pub(super) fn load_scorecard(&mut self) -> Result<()> {
+        let Some(e) = self.current.as_ref().map(|e| e.id) else {
+            let view = self.scorecard.view;
+            self.scorecard = Scorecard { view, geometry: self.scorecard.geometry, ..Scorecard::default() };
+            return Ok(());
+        };
+        let conn = self.store.conn();
+        let sc = &mut self.scorecard;
+        if sc.engagement != Some(e) {
+            sc.engagement = Some(e);
+            sc.provider_cursor.first();
+            sc.criterion_cursor.first();
+            sc.cell = GridCursor::default();
+        }
+        sc.providers = providers::list(conn, e)?;
+        sc.criteria = criteria::list(conn, e)?;
+        let all = scores::list(conn, e)?;
+        sc.recompute(&all, self.today);
+        sc.provider_cursor.set_len(sc.providers.len());
+        sc.criterion_cursor.set_len(sc.criteria.len());
+        sc.settle_cell();
+        Ok(())
+    }
+
+    /// After a write: the scorecard and the overview's figures.
+    fn refresh_scorecard(&mut self) -> Result<()> {
+        self.load_scorecard()?;
+        if let Some(e) = &self.current {
+            self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn resize_scorecard(&mut self, w: u16, h: u16) {
+        let sc = &mut self.scorecard;
+        sc.provider_cursor.set_height(super::list_rows(h));
+        sc.criterion_cursor.set_height(super::list_rows(h));
+        sc.geometry = GridGeometry::of(w, h);
+        sc.settle_cell();
+    }
+
+    pub(super) fn update_scorecard(&mut self, action: Action) -> Result<()> {
+        if action == Action::NextView {
+            self.scorecard.view = self.scorecard.view.next();
+            return Ok(());
+        }
+        match self.scorecard.view {
+            ScoreView::Providers => self.update_providers(action),
+            ScoreView::Criteria => self.update_criteria(action),
+            ScoreView::Grid => self.update_grid(action),
+        }
+    }
+
+    fn update_providers(&mut self, action: Action) -> Result<()> {
+        let Some(engagement) = self.current.as_ref().map(|e| e.id) else { return Ok(()) };
+        let selected = self.scorecard.selected_provider().cloned();
+        let cursor = &mut self.scorecard.provider_cursor;
+        match action {
+            Action::NextRow => cursor.next(),
+            Action::PrevRow => cursor.prev(),
+            Action::FirstRow => cursor.first(),
+            Action::LastRow => cursor.last(),
+            Action::PageDown => cursor.page_down(),
+            Action::PageUp => cursor.page_up(),
+            Action::Add => self.open_form(
+                "New provider",
+                FormPurpose::NewProvider(engagement),
+                Provider::FIELDS,
+                &Provider::defaults(),
+            ),
+            Action::Edit | Action::Open => {
+                if let Some(p) = selected {
+                    self.open_edit_provider(&p);
+                }
+            }
+            Action::SetStatus => {
+                if let Some(p) = selected {
+                    self.open_decision(&p);
+                }
+            }
+            Action::Delete => {
+                if let Some(p) = selected {
+                    let scored = self
+                        .scorecard
+                        .criteria
+                        .iter()
+                        .filter(|c| self.scorecard.grid.as_ref().and_then(|g| g.score(p.id, c.id)).is_some())
+                        .count();
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        title: "Delete provider".into(),
+                        message: format!(
+                            "Delete “{}” with its {scored} score{} and its team? This cannot be undone.",
+                            p.name,
+                            if scored == 1 { "" } else { "s" }
+                        ),
+                        pending: Pending::DeleteProvider(p.id),
+                        back: None,
+                    }));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn update_criteria(&mut self, action: Action) -> Result<()> {
+        let Some(engagement) = self.current.as_ref().map(|e| e.id) else { return Ok(()) };
+        let selected = self.scorecard.selected_criterion().cloned();
+        let cursor = &mut self.scorecard.criterion_cursor;
+        match action {
+            Action::NextRow => cursor.next(),
+            Action::PrevRow => cursor.prev(),
+            Action::FirstRow => cursor.first(),
+            Action::LastRow => cursor.last(),
+            Action::PageDown => cursor.page_down(),
+            Action::PageUp => cursor.page_up(),
+            Action::Add => self.open_form(
+                "New criterion",
+                FormPurpose::NewCriterion(engagement),
+                Criterion::FIELDS,
+                &Criterion::defaults(),
+            ),
+            Action::Edit | Action::Open => {
+                if let Some(c) = selected {
+                    let values: Vec<Value> = Criterion::FIELDS.iter().map(|f| c.value(f.key)).collect();
+                    self.open_form(
+                        format!("Edit criterion — {}", c.text),
+                        FormPurpose::EditCriterion(c.id),
+                        Criterion::FIELDS,
+                        &values,
+                    );
+                }
+            }
+            Action::WeightUp | Action::WeightDown | Action::ToggleMustHave => {
+                if let Some(c) = selected {
+                    self.change_criterion(&c, &action)?;
+                }
+            }
+            Action::Delete => {
+                if let Some(c) = selected {
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        title: "Delete criterion".into(),
+                        message: format!(
+                            "Delete the criterion “{}” and every score given on it? This cannot be undone.",
+                            c.text
+                        ),
+                        pending: Pending::DeleteCriterion(c.id),
+                        back: None,
+                    }));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn update_grid(&mut self, action: Action) -> Result<()> {
+        let sc = &mut self.scorecard;
+        let (np, nc) = (sc.providers.len(), sc.criteria.len());
+        let page = sc.geometry.rows.max(1);
+        let c = &mut sc.cell;
+        match action {
+            Action::NextRow => c.row = (c.row + 1).min(nc.saturating_sub(1)),
+            Action::PrevRow => c.row = c.row.saturating_sub(1),
+            Action::NextColumn => c.col = (c.col + 1).min(np.saturating_sub(1)),
+            Action::PrevColumn => c.col = c.col.saturating_sub(1),
+            Action::FirstRow => c.row = 0,
+            Action::LastRow => c.row = nc.saturating_sub(1),
+            Action::PageDown => c.row = (c.row + page).min(nc.saturating_sub(1)),
+            Action::PageUp => c.row = c.row.saturating_sub(page),
+            _ => {}
+        }
+        sc.settle_cell();
+        let (row, col) = (sc.cell.row, sc.cell.col);
+        let provider = sc.providers.get(col).cloned();
+        let criterion = sc.criteria.get(row).cloned();
+        let score = match action {
+            Action::Score0 => Some(0),
+            Action::Score1 => Some(1),
+            Action::Score2 => Some(2),
+            Action::Score3 => Some(3),
+            Action::Score4 => Some(4),
+            Action::Score5 => Some(5),
+            _ => None,
+        };
+        let (Some(p), Some(c)) = (provider, criterion) else {
+            if score.is_some() || action == Action::Note {
+                self.toast("Add a provider and a criterion first (v switches view)");
+            }
+            return Ok(());
+        };
+        if let Some(s) = score {
+            match self.store.write(|w| scores::set(w, p.id, c.id, s)) {
+                Ok(_) => {
+                    self.refresh_scorecard()?;
+                    self.advance_cell();
+                    self.saved(&format!("{}: {s} on “{}”", p.name, c.text));
+                }
+                Err(e) => self.toast_error(format!("Not saved: {e}")),
+            }
+            return Ok(());
+        }
+        match action {
+            Action::ClearScore => match self.store.write(|w| scores::clear(w, p.id, c.id)) {
+                Ok(true) => {
+                    self.refresh_scorecard()?;
+                    self.saved(&format!("{}: score on “{}” cleared", p.name, c.text));
+                }
+                Ok(false) => self.toast("That cell has no score"),
+                Err(e) => self.toast_error(format!("Not cleared: {e}")),
+            },
+            Action::Note => {
+                if self.scorecard.score_at(col, row).is_none() {
+                    self.toast("Score the cell first; the note goes with the score");
+                } else {
+                    let note = self.scorecard.note_at(col, row).map(str::to_string);
+                    self.open_form(
+                        format!("Note — {} on “{}”", p.name, c.text),
+                        FormPurpose::CellNote { provider: p.id, criterion: c.id },
+                        CELL_NOTE_FIELDS,
+                        &[Value::from(note)],
+                    );
+                }
+            }
+            Action::WeightUp | Action::WeightDown | Action::ToggleMustHave => self.change_criterion(&c, &action)?,
+            Action::SetStatus => self.open_decision(&p),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// After a digit: down to the next criterion; from the last one, to the top of the next provider's column.
+    fn advance_cell(&mut self) {
+        let sc = &mut self.scorecard;
+        if sc.cell.row + 1 < sc.criteria.len() {
+            sc.cell.row += 1;
+        } else if sc.cell.col + 1 < sc.providers.len() {
+            sc.cell.row = 0;
+            sc.cell.col += 1;
+        }
+        sc.settle_cell();
+    }
+
+    fn change_criterion(&mut self, c: &Criterion, action: &Action) -> Result<()> {
+        let result = match action {
+            Action::WeightUp if c.weight >= MAX_WEIGHT => {
+                self.toast(format!("The highest weight is {MAX_WEIGHT}"));
+                return Ok(());
+            }
+            Action::WeightDown if c.weight == 0 => {
+                self.toast("The lowest weight is 0");
+                return Ok(());
+            }
+            Action::WeightUp => self.store.write(|w| criteria::set_weight(w, c.id, c.weight + 1)),
+            Action::WeightDown => self.store.write(|w| criteria::set_weight(w, c.id, c.weight - 1)),
+            Action::ToggleMustHave => self.store.write(|w| criteria::set_must_have(w, c.id, !c.must_have)),
+            _ => return Ok(()),
+        };
+        match result {
+            Ok(_) => {
+                self.refresh_scorecard()?;
+                let msg = match action {
+                    Action::ToggleMustHave if !c.must_have => format!("“{}” is now a must-have", c.text),
+                    Action::ToggleMustHave => format!("“{}” is no longer a must-have", c.text),
+                    _ => {
+                        let now = self.scorecard.criteria.iter().find(|x| x.id == c.id).map_or(0, |x| x.weight);
+                        format!("Weight of “{}”: {} → {now}", c.text, c.weight)
+                    }
+                };
+                self.saved(&msg);
+            }
+            Err(e) => self.toast_error(format!("Not saved: {e}")),
+        }
+        Ok(())
+    }
+
+    fn open_form(&mut self, title: impl Into<String>, purpose: FormPurpose, specs: &[FieldSpec], values: &[Value]) {
+        self.overlay = Some(Overlay::Form(Box::new(Form::new(title, purpose, specs, values))));
+    }
+
+    fn open_edit_provider(&mut self, p: &Provider) {
+        let values: Vec<Value> = Provider::FIELDS.iter().map(|f| p.value(f.key)).collect();
+        self.open_form(
+            format!("Edit provider — {}", p.name),
+            FormPurpose::EditProvider(p.id),
+            Provider::FIELDS,
+            &values,
+        );
+    }
+
+    fn open_decision(&mut self, p: &Provider) {
+        let values: Vec<Value> = Provider::DECISION_FIELDS.iter().map(|f| p.value(f.key)).collect();
+        self.open_form(
+            format!("Status of {} (← → to choose; a reason is required to select or reject)", p.name),
+            FormPurpose::Decide(p.id),
+            Provider::DECISION_FIELDS,
+            &values,
+        );
+    }
+
+    /// Rules across fields that the field list alone cannot state: a field to mark and what it needs.
+    pub(super) fn scorecard_form_rule(
+        &self,
+        purpose: &FormPurpose,
+        values: &[(&'static str, Value)],
+    ) -> Option<(&'static str, String)> {
+        let get = |k: &str| values.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string()).unwrap_or_default();
+        match purpose {
+            FormPurpose::Decide(_) if is_decision(&get("status")) && get("decision_reason").trim().is_empty() => {
+                Some(("decision_reason", format!("say why the provider is {}", get("status"))))
+            }
+            _ => None,
+        }
+    }
+
+    /// Commits a scorecard form; returns the message to show.
+    pub(super) fn save_scorecard_form(
+        &mut self,
+        purpose: &FormPurpose,
+        values: &[(&'static str, Value)],
+    ) -> Result<String> {
+        let get = |k: &str| values.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+        let msg = match purpose {
+            FormPurpose::NewProvider(engagement) => {
+                let id = self.store.write(|w| providers::create(w, *engagement, values))?;
+                self.refresh_scorecard()?;
+                if let Some(i) = self.scorecard.providers.iter().position(|p| p.id == id) {
+                    self.scorecard.provider_cursor.select(i);
+                }
+                format!("Provider “{}” added", get("name"))
+            }
+            FormPurpose::EditProvider(id) => {
+                let n = self.store.write(|w| providers::update(w, *id, values))?;
+                self.refresh_scorecard()?;
+                if n == 0 {
+                    "No changes".to_string()
+                } else {
+                    format!("Saved ({n} field{})", if n == 1 { "" } else { "s" })
+                }
+            }
+            FormPurpose::Decide(id) => {
+                let status = get("status").to_string();
+                let reason = get("decision_reason").to_string();
+                let reason = (!reason.trim().is_empty()).then_some(reason);
+                self.store.write(|w| providers::decide(w, *id, &status, reason.as_deref()))?;
+                self.refresh_scorecard()?;
+                let name = self.scorecard.provider_name(*id).to_string();
+                format!("{name} is now {status}")
+            }
+            FormPurpose::NewCriterion(engagement) => {
+                let id = self.store.write(|w| criteria::create(w, *engagement, values))?;
+                self.refresh_scorecard()?;
+                if let Some(i) = self.scorecard.criteria.iter().position(|c| c.id == id) {
+                    self.scorecard.criterion_cursor.select(i);
+                }
+                format!("Criterion “{}” added", get("text"))
+            }
+            FormPurpose::EditCriterion(id) => {
+                let n = self.store.write(|w| criteria::update(w, *id, values))?;
+                self.refresh_scorecard()?;
+                if n == 0 {
+                    "No changes".to_string()
+                } else {
+                    format!("Saved ({n} field{})", if n == 1 { "" } else { "s" })
+                }
+            }
+            FormPurpose::CellNote { provider, criterion } => {
+                let note = get("note").to_string();
+                let note = (!note.trim().is_empty()).then_some(note);
+                let kept = self.store.write(|w| scores::set_note(w, *provider, *criterion, note.as_deref()))?;
+                self.refresh_scorecard()?;
+                if kept { "Note saved".to_string() } else { "The cell has no score; note not kept".to_string() }
+            }
+            _ => String::new(),
+        };
+        Ok(msg)
+    }
+
+    pub(super) fn delete_scorecard_record(&mut self, pending: &Pending) -> Result<()> {
+        let result = match pending {
+            Pending::DeleteProvider(id) => {
+                let name = self.scorecard.provider_name(*id).to_string();
+                self.store.write(|w| providers::delete(w, *id)).map(|_| format!("Deleted provider “{name}”"))
+            }
+            Pending::DeleteCriterion(id) => {
+                let text = self.scorecard.criterion_text(*id).to_string();
+                self.store.write(|w| criteria::delete(w, *id)).map(|_| format!("Deleted criterion “{text}”"))
+            }
+            _ => return Ok(()),
+        };
+        match result {
+            Ok(msg) => {
+                self.refresh_scorecard()?;
+                self.saved(&msg);
+            }
+            Err(e) => self.toast_error(format!("Not deleted: {e}")),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometry_puts_the_ranking_beside_on_wide_terminals() {
+        let wide = GridGeometry::of(160, 48);
+        assert!(wide.ranking_beside);
+        assert_eq!(wide.rows, 40);
+        assert_eq!(wide.cols, 7);
+        let narrow = GridGeometry::of(80, 24);
+        assert!(!narrow.ranking_beside);
+        assert!(narrow.rows >= 1 && narrow.cols >= 1);
+    }
+
+    #[test]
+    fn views_cycle() {
+        assert_eq!(ScoreView::Providers.next().next().next(), ScoreView::Providers);
+    }
+}

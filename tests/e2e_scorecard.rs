@@ -1,0 +1,55 @@
+//! End to end: a tender scored in the real binary, then the database read back.
+
+mod tmux;
+
+use tmux::Tmux;
+
+#[test]
+fn add_a_provider_score_its_column_and_select_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let t = Tmux::start("scorecard", &db, dir.path());
+    t.wait_for("no engagement yet");
+    t.send(&["Enter"]);
+    t.wait_for("New engagement");
+    t.type_text("Helpdesk tender");
+    t.send(&["Enter"]);
+    t.wait_for("Engagement created");
+    t.send(&["3"]);
+    t.wait_for("[Providers]");
+    t.send(&["a"]);
+    t.wait_for("New provider");
+    t.type_text("Contoso");
+    t.send(&["Enter"]);
+    t.wait_for("Provider “Contoso” added");
+    t.send(&["v", "v"]);
+    t.wait_for("[Grid + ranking]");
+    t.type_text("543");
+    t.wait_for("Contoso: 3 on");
+    t.send(&["s"]);
+    t.wait_for("Status of Contoso");
+    t.type_text("ss");
+    t.send(&["Tab"]);
+    t.type_text("Only bidder");
+    t.send(&["Enter"]);
+    t.wait_for("Contoso is now selected");
+    t.send(&["q"]);
+    t.wait_exit();
+
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let scores: Vec<i64> = conn
+        .prepare("SELECT s.score FROM score s JOIN criterion c ON c.id = s.criterion_id ORDER BY c.position")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("scores");
+    assert_eq!(scores, [5, 4, 3]);
+    let (status, reason, by): (String, String, String) = conn
+        .query_row("SELECT status, decision_reason, decided_by FROM provider", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("provider");
+    assert_eq!((status.as_str(), reason.as_str()), ("selected", "Only bidder"));
+    assert!(!by.is_empty());
+}

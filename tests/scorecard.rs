@@ -1,0 +1,435 @@
+//! The scorecard tab: providers, criteria, the score grid and the ranking, on screen and in the database.
+
+mod common;
+
+use assay::app::scorecard::ScoreView;
+use assay::app::{App, Overlay, Tab};
+use assay::domain::Value;
+use assay::store::{Store, criteria, engagements, providers, scores};
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+
+/// A tender with four providers on five criteria:
+/// Contoso leads; Fabrikam is close behind (a certificate expiring in 53 days); Northwind scores highest but its
+/// certificate has expired and does not cover the service; Tailspin fails the must-have on policies and audit and
+/// has one cell unscored.
+fn tender_store() -> (Store, i64) {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    let eid = store
+        .write(|w| {
+            let eid =
+                engagements::create(w, &[("name", Value::text("Managed SOC tender")), ("phase", Value::text("pre"))])?;
+            let crit = [
+                ("ISMS certified, scope covers the service", 5, true, Some("G-5.4.1-1")),
+                ("Agrees to our policies and to audit", 4, true, Some("G-5.4.1-2")),
+                ("Financial stability", 3, false, Some("P-5.1.1-d")),
+                ("Reputation and track record", 2, false, Some("P-5.1.1-a")),
+                ("Local support team", 1, false, None),
+            ];
+            let mut cids = Vec::new();
+            for (text, weight, must, cref) in crit {
+                cids.push(criteria::create(
+                    w,
+                    eid,
+                    &[
+                        ("text", Value::text(text)),
+                        ("weight", Value::Int(weight)),
+                        ("must_have", Value::from(must)),
+                        ("catalog_ref", Value::from(cref)),
+                    ],
+                )?);
+            }
+            let provs: [(&str, &str, bool, [Option<i64>; 5]); 4] = [
+                ("Contoso", "2028-03-31", true, [Some(5), Some(4), Some(3), Some(4), Some(3)]),
+                ("Fabrikam", "2027-01-15", true, [Some(4), Some(4), Some(4), Some(3), Some(5)]),
+                ("Northwind", "2026-10-01", false, [Some(5), Some(5), Some(5), Some(5), Some(5)]),
+                ("Tailspin", "2027-09-30", true, [Some(4), Some(2), Some(5), Some(5), None]),
+            ];
+            for (i, (name, expiry, covers, row)) in provs.into_iter().enumerate() {
+                let pid = providers::create(
+                    w,
+                    eid,
+                    &[
+                        ("name", Value::text(name)),
+                        ("cert_body", Value::text(["BSI", "DNV", "LRQA", "TÜV SÜD"][i])),
+                        ("cert_number", Value::text(format!("IS {}", 60100 + i))),
+                        ("cert_expiry", Value::text(expiry)),
+                        ("cert_scope", Value::text("Security operations centre services")),
+                        ("scope_covers_service", Value::from(covers)),
+                        ("agrees_policies", Value::from(true)),
+                        ("agrees_audit", Value::from(true)),
+                        ("focal_point", Value::text(["Ana Souza", "Li Wei", "Tom Berg", "Eva Novak"][i])),
+                    ],
+                )?;
+                for (cid, s) in cids.iter().zip(row) {
+                    if let Some(s) = s {
+                        scores::set(w, pid, *cid, s as u8)?;
+                    }
+                }
+            }
+            Ok(eid)
+        })
+        .expect("fixture");
+    (store, eid)
+}
+
+fn tender_app(w: u16, h: u16) -> App {
+    let (store, _) = tender_store();
+    let mut app = app_on(store, w, h);
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Scorecard);
+    app
+}
+
+fn to_view(app: &mut App, view: ScoreView) {
+    for _ in 0..3 {
+        if app.scorecard.view == view {
+            return;
+        }
+        press(app, KeyCode::Char('v'));
+    }
+    assert_eq!(app.scorecard.view, view);
+}
+
+#[test]
+fn providers_list_flags_expired_and_expiring_certificates() {
+    let app = tender_app(140, 24);
+    let text = screen(&app);
+    assert!(text.contains("2026-10-01 ✗ expired"), "{text}");
+    assert!(text.contains("2027-01-15 ! ≤90 d"), "{text}");
+    assert!(!text.contains("2028-03-31 !"), "a valid certificate is not flagged");
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn expiry_flags_carry_warn_and_error_styles() {
+    let mut app = tender_app(140, 24);
+    app.theme = assay::ui::theme::Theme::colored();
+    let t = render(&app);
+    let buf = t.backend().buffer();
+    let find = |needle: &str| {
+        let area = buf.area;
+        for y in 0..area.height {
+            let cells: Vec<&str> = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+            let first = needle.chars().next().expect("needle").to_string();
+            for x in 0..cells.len() {
+                if cells[x] == first && cells[x..].concat().starts_with(needle) {
+                    return (x as u16, y);
+                }
+            }
+        }
+        panic!("{needle} not on screen");
+    };
+    let (x, y) = find("✗ expired");
+    assert_eq!(buf[(x, y)].fg, app.theme.error.fg.expect("error colour"));
+    let (x, y) = find("! ≤90 d");
+    assert_eq!(buf[(x, y)].fg, app.theme.warn.fg.expect("warn colour"));
+}
+
+#[test]
+fn criteria_list_shows_weights_as_shares_of_100() {
+    let mut app = tender_app(120, 24);
+    to_view(&mut app, ScoreView::Criteria);
+    // weights 5, 4, 3, 2, 1 of 15
+    assert_eq!(app.scorecard.percentages, vec![33, 27, 20, 13, 7]);
+    assert_eq!(app.scorecard.percentages.iter().sum::<u32>(), 100);
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn grid_and_ranking_with_gate_failures_below_and_the_sensitivity_line() {
+    let mut app = tender_app(160, 24);
+    to_view(&mut app, ScoreView::Grid);
+    let order: Vec<&str> = app.scorecard.ranking.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(order, ["Contoso", "Fabrikam", "Northwind", "Tailspin"]);
+    assert!(!app.scorecard.ranking[2].passes && app.scorecard.ranking[2].total > app.scorecard.ranking[0].total);
+    assert_eq!(
+        app.scorecard.sensitivity_line(),
+        "Leader Contoso — fragile: weight of 'Local support team' 1 → 3 makes Fabrikam lead"
+    );
+    let text = screen(&app);
+    assert!(text.contains("certificate expired 2026-10-01"), "{text}");
+    assert!(text.contains("must-have “Agrees to our policies and to audit”"), "{text}");
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn grid_on_a_narrow_terminal_puts_the_ranking_below() {
+    let mut app = tender_app(90, 30);
+    to_view(&mut app, ScoreView::Grid);
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn an_empty_engagement_tab() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    store
+        .write(|w| {
+            let id = engagements::create(w, &[("name", Value::text("Fresh tender"))])?;
+            criteria::insert_defaults(w, id)
+        })
+        .expect("engagement");
+    let mut app = app_on(store, 120, 24);
+    press(&mut app, KeyCode::Char('3'));
+    insta::assert_snapshot!("empty_providers", render(&app).backend());
+    to_view(&mut app, ScoreView::Grid);
+    insta::assert_snapshot!("empty_grid", render(&app).backend());
+    // Digits in an empty grid do nothing harmful.
+    press(&mut app, KeyCode::Char('4'));
+    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM score", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn a_new_engagement_gets_the_catalog_criteria_then_a_column_is_scored_with_digits_alone() {
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Cloud backup tender");
+    press(&mut app, KeyCode::Enter);
+    let eid = app.current.as_ref().expect("current").id;
+    let crits = criteria::list(app.store.conn(), eid).expect("criteria");
+    let refs: Vec<&str> = crits.iter().filter_map(|c| c.catalog_ref.as_deref()).collect();
+    for must in ["P-5.1.1-a", "P-5.1.1-d", "P-5.1.1-f", "G-5.4.1-1", "G-5.4.1-2"] {
+        assert!(refs.contains(&must), "{must} missing from {refs:?}");
+    }
+    assert!(!refs.contains(&"P-5.1.1"), "the line introducing the list is not itself a criterion");
+    assert!(crits.iter().all(|c| c.weight == 3));
+    let musts: Vec<&str> = crits.iter().filter(|c| c.must_have).filter_map(|c| c.catalog_ref.as_deref()).collect();
+    assert_eq!(musts, ["G-5.4.1-1", "G-5.4.1-2"]);
+    let title = |r: &str| crits.iter().find(|c| c.catalog_ref.as_deref() == Some(r)).map(|c| c.text.clone());
+    assert_eq!(title("P-5.1.1-d").as_deref(), Some("Financial stability"));
+
+    // Add a provider, then score its whole column from the home row.
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Contoso");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    to_view(&mut app, ScoreView::Grid);
+    let digits: String = (0..crits.len()).map(|i| char::from(b'0' + (i % 6) as u8)).collect();
+    keys(&mut app, &digits);
+    let pid = providers::list(app.store.conn(), eid).expect("providers")[0].id;
+    let stored = scores::list(app.store.conn(), eid).expect("scores");
+    assert_eq!(stored.len(), crits.len());
+    for (i, c) in crits.iter().enumerate() {
+        let s = stored.iter().find(|s| s.provider_id == pid && s.criterion_id == c.id).expect("scored");
+        assert_eq!(s.score, (i % 6) as u8, "criterion {i}");
+    }
+    assert_eq!(app.scorecard.cell.row, crits.len() - 1, "stays on the last criterion");
+    // Re-scoring a cell changes it in place; Backspace clears it.
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Backspace);
+    let stored = scores::list(app.store.conn(), eid).expect("scores");
+    assert_eq!(stored.len(), crits.len() - 1);
+    let second_last = crits[crits.len() - 2].id;
+    assert!(stored.iter().all(|s| s.criterion_id != second_last), "cleared");
+    assert!(app.scorecard.ranking[0].unscored == 1);
+}
+
+#[test]
+fn digits_move_to_the_next_provider_after_the_last_criterion_and_the_grid_scrolls_sideways() {
+    let (mut store, eid) = tender_store();
+    store
+        .write(|w| {
+            for i in 0..12 {
+                providers::create(w, eid, &[("name", Value::text(format!("Extra {i:02}")))])?;
+            }
+            Ok(())
+        })
+        .expect("more providers");
+    let mut app = app_on(store, 90, 30);
+    press(&mut app, KeyCode::Char('3'));
+    to_view(&mut app, ScoreView::Grid);
+    let cols = app.scorecard.geometry.cols;
+    assert!(cols < 16);
+    keys(&mut app, "33333");
+    assert_eq!((app.scorecard.cell.col, app.scorecard.cell.row), (1, 0), "to the top of the next column");
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Char('l'));
+    }
+    assert_eq!(app.scorecard.cell.col, 15);
+    assert_eq!(app.scorecard.cell.col_offset, 16 - cols);
+    let text = screen(&app);
+    assert!(text.contains("Extra 11") || text.contains("Extra …"), "{text}");
+    assert!(text.contains("◀"), "a mark says columns are hidden on the left");
+    keys(&mut app, "4");
+    let extra = providers::list(app.store.conn(), eid).expect("list").last().expect("last").id;
+    let s: i64 = app
+        .store
+        .conn()
+        .query_row("SELECT score FROM score WHERE provider_id = ?", [extra], |r| r.get(0))
+        .expect("scored");
+    assert_eq!(s, 4);
+}
+
+#[test]
+fn selecting_a_provider_asks_why_and_records_who_and_when() {
+    let mut app = tender_app(120, 30);
+    let contoso = app.scorecard.providers[0].id;
+    press(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    keys(&mut app, "ss"); // shortlisted, then selected
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("a reason is required: the form stays open") };
+    assert_eq!(form.value_of("status"), Some("selected"));
+    assert_eq!(form.fields[form.focus].spec.key, "decision_reason");
+    assert!(form.fields[form.focus].error.is_some());
+    insta::assert_snapshot!("decision_needs_a_reason", render(&app).backend());
+    let p = providers::get(app.store.conn(), contoso).expect("get").expect("row");
+    assert_eq!(p.status, "candidate", "nothing saved yet");
+
+    keys(&mut app, "Best total; certificate valid to 2028");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let p = providers::get(app.store.conn(), contoso).expect("get").expect("row");
+    assert_eq!(p.status, "selected");
+    assert_eq!(p.decision_reason.as_deref(), Some("Best total; certificate valid to 2028"));
+    assert_eq!(p.decided_by.as_deref(), Some("tester"));
+    assert_eq!(p.decided_at.as_deref(), Some(NOW));
+    assert!(screen(&app).contains("selected by tester on 2026-11-23 09:00"));
+
+    // Rejecting Northwind from the grid's column works the same way.
+    to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('s'));
+    keys(&mut app, "r");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Certificate expired");
+    press(&mut app, KeyCode::Enter);
+    let n = providers::list(app.store.conn(), app.current.as_ref().expect("current").id).expect("list");
+    let northwind = n.iter().find(|p| p.name == "Northwind").expect("northwind");
+    assert_eq!(northwind.status, "rejected");
+    assert_eq!(northwind.decided_by.as_deref(), Some("tester"));
+}
+
+#[test]
+fn weights_and_must_haves_change_from_the_keyboard_and_rerank() {
+    let mut app = tender_app(120, 30);
+    to_view(&mut app, ScoreView::Criteria);
+    press(&mut app, KeyCode::Char('G')); // Local support team, weight 1
+    press(&mut app, KeyCode::Char('+'));
+    press(&mut app, KeyCode::Char('+'));
+    let c = app.scorecard.criteria.last().expect("criterion").clone();
+    assert_eq!(c.weight, 3);
+    assert_eq!(criteria::get(app.store.conn(), c.id).expect("get").expect("row").weight, 3);
+    assert_eq!(app.scorecard.ranking[0].name, "Fabrikam", "the fragile lead flipped as predicted");
+    press(&mut app, KeyCode::Char('m'));
+    assert!(criteria::get(app.store.conn(), c.id).expect("get").expect("row").must_have);
+    // Weight stays within 0..=10.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Char('-'));
+    }
+    assert_eq!(app.scorecard.criteria.last().expect("c").weight, 0);
+}
+
+#[test]
+fn a_note_goes_on_a_scored_cell() {
+    let mut app = tender_app(160, 24);
+    to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "Certificate seen, scope page 2");
+    press(&mut app, KeyCode::Enter);
+    let note: Option<String> = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT note FROM score s JOIN provider p ON p.id = s.provider_id JOIN criterion c ON c.id = s.criterion_id
+             WHERE p.name = 'Contoso' AND c.position = 0",
+            [],
+            |r| r.get(0),
+        )
+        .expect("note");
+    assert_eq!(note.as_deref(), Some("Certificate seen, scope page 2"));
+    assert!(screen(&app).contains("5*"), "the cell shows it has a note");
+}
+
+#[test]
+fn store_round_trip_of_providers_criteria_and_scores() {
+    let (mut store, eid) = tender_store();
+    let conn_list = |s: &Store| providers::list(s.conn(), eid).expect("list");
+    let all = conn_list(&store);
+    assert_eq!(all.len(), 4);
+    let fab = all[1].clone();
+    assert_eq!(fab.name, "Fabrikam");
+    assert_eq!(fab.cert_body.as_deref(), Some("DNV"));
+    assert_eq!(fab.cert_expiry.as_deref(), Some("2027-01-15"));
+    assert!(fab.scope_covers_service && fab.agrees_policies && fab.agrees_audit);
+    assert_eq!(fab.focal_point.as_deref(), Some("Li Wei"));
+    assert_eq!(fab.status, "candidate");
+
+    // update writes only what changed
+    let n = store
+        .write(|w| providers::update(w, fab.id, &[("name", Value::text("Fabrikam")), ("agrees_audit", Value::Int(0))]))
+        .expect("update");
+    assert_eq!(n, 1);
+    assert!(!providers::get(store.conn(), fab.id).expect("get").expect("row").agrees_audit);
+
+    // decisions stamp who and when, and going back clears them
+    store.write(|w| providers::decide(w, fab.id, "rejected", Some("No audit"))).expect("decide");
+    let p = providers::get(store.conn(), fab.id).expect("get").expect("row");
+    assert_eq!(
+        (p.status.as_str(), p.decided_by.as_deref(), p.decided_at.as_deref()),
+        ("rejected", Some("tester"), Some(NOW))
+    );
+    store.write(|w| providers::decide(w, fab.id, "shortlisted", None)).expect("undo");
+    let p = providers::get(store.conn(), fab.id).expect("get").expect("row");
+    assert_eq!((p.status.as_str(), p.decided_by, p.decision_reason), ("shortlisted", None, None));
+
+    // criteria: order, weights clamp, must-have
+    let crits = criteria::list(store.conn(), eid).expect("criteria");
+    assert_eq!(crits.iter().map(|c| c.position).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+    assert_eq!(crits[0].catalog_ref.as_deref(), Some("G-5.4.1-1"));
+    assert_eq!(crits[4].catalog_ref, None);
+    store.write(|w| criteria::set_weight(w, crits[4].id, 99)).expect("weight");
+    assert_eq!(criteria::get(store.conn(), crits[4].id).expect("get").expect("row").weight, 10);
+
+    // scores: upsert keeps one row per cell and its note
+    let before = scores::list(store.conn(), eid).expect("scores").len();
+    assert_eq!(before, 19);
+    store.write(|w| scores::set_note(w, fab.id, crits[0].id, Some("seen"))).expect("note");
+    store.write(|w| scores::set(w, fab.id, crits[0].id, 1)).expect("rescore");
+    let cell: Vec<_> = scores::list(store.conn(), eid)
+        .expect("scores")
+        .into_iter()
+        .filter(|s| s.provider_id == fab.id && s.criterion_id == crits[0].id)
+        .collect();
+    assert_eq!(cell.len(), 1);
+    assert_eq!((cell[0].score, cell[0].note.as_deref()), (1, Some("seen")));
+    let tailspin = all[3].id;
+    assert!(!store.write(|w| scores::set_note(w, tailspin, crits[4].id, Some("x"))).expect("note"), "unscored");
+    assert!(store.write(|w| scores::clear(w, fab.id, crits[0].id)).expect("clear"));
+    assert!(!store.write(|w| scores::clear(w, fab.id, crits[0].id)).expect("clear again"));
+
+    // every write is audited
+    let audited: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM audit_log WHERE table_name = 'score'", [], |r| r.get(0))
+        .expect("audit");
+    assert!(audited >= 19 + 3);
+
+    // deleting a provider or a criterion takes its scores with it
+    store.write(|w| providers::delete(w, fab.id)).expect("delete");
+    store.write(|w| criteria::delete(w, crits[2].id)).expect("delete");
+    let left = scores::list(store.conn(), eid).expect("scores");
+    assert!(left.iter().all(|s| s.provider_id != fab.id && s.criterion_id != crits[2].id));
+    assert_eq!(left.len(), 19 - 1 - 4 - 3, "one cleared, Fabrikam's other four, three on the deleted criterion");
+}
+
+#[test]
+fn default_criteria_are_added_in_the_same_transaction_as_the_engagement() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    let failed = store.write(|w| {
+        let id = engagements::create(w, &[("name", Value::text("X"))])?;
+        criteria::insert_defaults(w, id)?;
+        Err::<(), _>(rusqlite::Error::InvalidQuery)
+    });
+    assert!(failed.is_err());
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM criterion", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 0, "nothing kept when the transaction fails");
+    assert_eq!(criteria::default_items().len(), 15);
+}
