@@ -30,7 +30,7 @@ impl App {
                 self.notes.clear();
             }
         }
-        Ok(())
+        self.load_risks()
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -110,6 +110,9 @@ impl App {
                     self.load_current(*engagement)?;
                 }
                 Ok("Note added".into())
+            }
+            FormPurpose::NewRisk { .. } | FormPurpose::EditRisk(_) | FormPurpose::AcceptRisk(_) => {
+                self.save_risk_form(purpose, values)
             }
         }
     }

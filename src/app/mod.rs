@@ -5,6 +5,8 @@ mod engagements;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod picker;
+mod risks;
 pub mod table;
 
 use chrono::NaiveDate;
@@ -13,6 +15,8 @@ use strum::IntoEnumIterator;
 
 pub use action::Action;
 pub use keymap::{Context, Key, Keymap};
+pub use picker::Picker;
+pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 
 use crate::domain::{Engagement, EngagementSummary};
 use crate::store::{Store, Table, notes::Note};
@@ -27,6 +31,7 @@ pub enum Tab {
     #[default]
     Engagements,
     Overview,
+    Risks,
 }
 
 impl Tab {
@@ -34,6 +39,7 @@ impl Tab {
         match self {
             Tab::Engagements => "Engagements",
             Tab::Overview => "Overview",
+            Tab::Risks => "Risks",
         }
     }
 
@@ -50,12 +56,16 @@ pub enum FormPurpose {
     EditEngagement(i64),
     SetPhase(i64),
     Note { engagement: i64, target: Option<(Table, i64)> },
+    NewRisk { engagement: i64, catalog_ref: Option<String> },
+    EditRisk(i64),
+    AcceptRisk(i64),
 }
 
 /// What a yes in the open dialog does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
     DeleteEngagement(i64),
+    DeleteRisk(i64),
     Quit,
 }
 
@@ -75,6 +85,7 @@ pub enum Overlay {
     Help { scroll: usize },
     Form(Box<Form<FormPurpose>>),
     Confirm(Confirm),
+    Picker(Picker),
 }
 
 /// A short message in the corner that goes away by itself.
@@ -134,6 +145,7 @@ pub struct App {
     pub summary: EngagementSummary,
     pub notes: Vec<Note>,
     pub overview_scroll: u16,
+    pub risks: RiskPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -161,6 +173,7 @@ impl App {
             summary: EngagementSummary::default(),
             notes: Vec::new(),
             overview_scroll: 0,
+            risks: RiskPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -185,11 +198,14 @@ impl App {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Confirm(_)) => Context::Confirm,
+            Some(Overlay::Picker(_)) => Context::Picker,
             None if self.engagements.all.is_empty() => Context::Start,
             None => match self.tab {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
+                Tab::Risks if self.risks.focus == RiskFocus::Matrix => Context::Matrix,
+                Tab::Risks => Context::Risks,
             },
         }
     }
@@ -243,6 +259,7 @@ impl App {
             }
             Some(Overlay::Form(form)) => self.update_form(*form, action),
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
+            Some(Overlay::Picker(p)) => self.update_picker(p, action),
             None => self.update_pane(action),
         }
     }
@@ -286,6 +303,10 @@ impl App {
         self.size = (w, h);
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
+        self.risks.cursor.set_height(risk_rows(h));
+        if let Some(Overlay::Picker(p)) = &mut self.overlay {
+            p.cursor.set_height(picker::picker_rows(h));
+        }
     }
 
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
@@ -305,6 +326,7 @@ impl App {
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
+                Pending::DeleteRisk(id) => self.delete_risk(id)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -320,6 +342,11 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
+                if let Some((key, message)) = self.check_risk_form(&form.purpose, &values) {
+                    form.mark_error(key, message);
+                    self.overlay = Some(Overlay::Form(Box::new(form)));
+                    return Ok(None);
+                }
                 match self.save_form(&form.purpose, &values) {
                     Ok(msg) => self.saved(&msg),
                     Err(e) => {
@@ -373,6 +400,8 @@ impl App {
                 Context::Start => {}
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
+                Context::Risks => self.update_risks(other)?,
+                Context::Matrix => self.update_matrix(other)?,
                 _ => {}
             },
         }

@@ -3,11 +3,13 @@
 pub mod engagement;
 pub mod fields;
 pub mod risk;
+pub mod risk_entity;
 pub mod scorecard;
 pub mod value;
 
 pub use engagement::{Engagement, EngagementSummary};
 pub use fields::{FieldKind, FieldSpec};
+pub use risk_entity::Risk;
 pub use value::Value;
 
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};

@@ -3,6 +3,7 @@
 pub mod engagements;
 pub mod migrations;
 pub mod notes;
+pub mod risks;
 pub mod settings;
 mod write;
 

@@ -3,6 +3,7 @@
 mod engagements;
 mod help;
 mod overview;
+mod risks;
 mod start;
 pub mod theme;
 pub mod widgets;
@@ -32,6 +33,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         match app.tab {
             Tab::Engagements => engagements::render(app, body, frame),
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
+            Tab::Risks => risks::render(app, body, frame),
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -39,6 +41,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help::render(app, *scroll, body, frame.buffer_mut()),
         Some(Overlay::Form(form)) => widgets::form::render(form, &app.theme, body, frame),
         Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
+        Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),
         None => {}
     }
     if let Some(t) = &app.toast {
@@ -121,6 +124,11 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     let wanted: &[&str] = match ctx {
         Context::List => &["add", "edit", "open", "delete", "filter", "set_phase"],
         Context::Overview => &["edit", "set_phase", "note"],
+        Context::Risks => {
+            &["add", "add_from_catalog", "edit", "accept", "focus_matrix", "cycle_dimension", "toggle_residual"]
+        }
+        Context::Matrix => &["open", "cycle_dimension", "toggle_residual", "cancel"],
+        Context::Picker => &["submit", "cancel"],
         Context::Form => &["next_field", "submit", "cancel"],
         Context::Filter => &["submit", "cancel"],
         Context::Confirm => &["confirm_yes", "confirm_no"],
@@ -137,7 +145,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     };
     let mut local: Vec<(String, String)> = wanted.iter().filter_map(|a| pick(ctx, a)).collect();
     let global: Vec<(String, String)> =
-        if matches!(ctx, Context::Form | Context::Confirm | Context::Help | Context::Filter) {
+        if matches!(ctx, Context::Form | Context::Confirm | Context::Help | Context::Filter | Context::Picker) {
             Vec::new()
         } else {
             ["lookup", "help", "quit"].iter().filter_map(|a| pick(Context::Global, a)).collect()
