@@ -20,7 +20,7 @@ const COLUMNS: &[Column] = &[
     Column::new("Risk", Constraint::Fill(3)),
     Column::new("L", Constraint::Length(1)),
     Column::new("C I A", Constraint::Length(5)),
-    Column::new("Treatment", Constraint::Length(9)),
+    Column::new("Treat", Constraint::Length(6)),
     Column::new("Status", Constraint::Length(11)),
     Column::new("Owner", Constraint::Fill(1)),
     Column::new("Due", Constraint::Length(11)),
