@@ -60,6 +60,16 @@ pub enum Action {
     SetPhase,
     /// Create a new engagement.
     NewEngagement,
+    /// Add a record taken from the catalog.
+    AddFromCatalog,
+    /// Record acceptance of the selected risk by a named manager.
+    Accept,
+    /// Show the next impact dimension in the matrix (C, I, A, overall).
+    CycleDimension,
+    /// Switch the matrix between inherent and residual ratings.
+    ToggleResidual,
+    /// Move the focus between the register and the matrix.
+    FocusMatrix,
     /// Move to the next field of a form.
     NextField,
     /// Move to the previous field of a form.

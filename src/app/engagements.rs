@@ -37,7 +37,7 @@ impl App {
             }
         }
         self.load_scorecard()?;
-        Ok(())
+        self.load_risks()
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -139,6 +139,9 @@ impl App {
             | FormPurpose::NewCriterion(_)
             | FormPurpose::EditCriterion(_)
             | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
+            FormPurpose::NewRisk { .. } | FormPurpose::EditRisk(_) | FormPurpose::AcceptRisk(_) => {
+                self.save_risk_form(purpose, values)
+            }
         }
     }
 

@@ -161,6 +161,14 @@ impl<P> Form<P> {
         }
     }
 
+    /// Marks a field in error (a check across fields failed) and moves the focus to it.
+    pub fn mark_error(&mut self, key: &str, message: impl Into<String>) {
+        if let Some(i) = self.fields.iter().position(|f| f.spec.key == key) {
+            self.fields[i].error = Some(message.into());
+            self.focus = i;
+        }
+    }
+
     /// The current text of a field, by key.
     pub fn value_of(&self, key: &str) -> Option<&str> {
         self.fields.iter().find(|f| f.spec.key == key).map(|f| f.input.value())

@@ -6,6 +6,8 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod lookup;
+pub mod picker;
+mod risks;
 pub mod scorecard;
 pub mod table;
 pub mod workflow;
@@ -16,6 +18,8 @@ use strum::IntoEnumIterator;
 
 pub use action::Action;
 pub use keymap::{Context, Key, Keymap};
+pub use picker::Picker;
+pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 
 use crate::catalog::search::Matcher;
 use crate::domain::{Engagement, EngagementSummary, Phase};
@@ -35,6 +39,7 @@ pub enum Tab {
     Engagements,
     Overview,
     Scorecard,
+    Risks,
     Workflow,
 }
 
@@ -45,6 +50,7 @@ impl Tab {
             Tab::Overview => "Overview",
             Tab::Scorecard => "Scorecard",
             Tab::Workflow => "Workflow",
+            Tab::Risks => "Risks",
         }
     }
 
@@ -85,6 +91,12 @@ pub enum FormPurpose {
         to: Phase,
         open_refs: Vec<String>,
     },
+    NewRisk {
+        engagement: i64,
+        catalog_ref: Option<String>,
+    },
+    EditRisk(i64),
+    AcceptRisk(i64),
 }
 
 /// What a yes in the open dialog does.
@@ -93,6 +105,7 @@ pub enum Pending {
     DeleteEngagement(i64),
     DeleteProvider(i64),
     DeleteCriterion(i64),
+    DeleteRisk(i64),
     Quit,
 }
 
@@ -113,6 +126,7 @@ pub enum Overlay {
     Form(Box<Form<FormPurpose>>),
     Confirm(Confirm),
     Lookup(Box<Lookup>),
+    Picker(Picker),
 }
 
 /// A short message in the corner that goes away by itself.
@@ -176,6 +190,7 @@ pub struct App {
     pub workflow: WorkflowPane,
     /// The lookup's matcher, kept for its scratch space.
     pub matcher: Matcher,
+    pub risks: RiskPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -206,6 +221,7 @@ impl App {
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
             matcher: Matcher::default(),
+            risks: RiskPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -232,6 +248,7 @@ impl App {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Lookup(l)) if l.detail.is_some() => Context::LookupDetail,
             Some(Overlay::Lookup(_)) => Context::Lookup,
+            Some(Overlay::Picker(_)) => Context::Picker,
             None if self.engagements.all.is_empty() => Context::Start,
             None => match self.tab {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
@@ -243,6 +260,8 @@ impl App {
                     scorecard::ScoreView::Grid => Context::Grid,
                 },
                 Tab::Workflow => Context::Workflow,
+                Tab::Risks if self.risks.focus == RiskFocus::Matrix => Context::Matrix,
+                Tab::Risks => Context::Risks,
             },
         }
     }
@@ -292,6 +311,7 @@ impl App {
                     Some(Overlay::Lookup(l)) => self.overlay = Some(Overlay::Lookup(l)),
                     Some(Overlay::Confirm(c)) => self.overlay = Some(Overlay::Confirm(c)),
                     Some(Overlay::Form(f)) => self.open_lookup(Some(Overlay::Form(f)))?,
+                    Some(Overlay::Picker(p)) => self.open_lookup(Some(Overlay::Picker(p)))?,
                     Some(Overlay::Help { .. }) | None => self.open_lookup(None)?,
                 }
                 return Ok(None);
@@ -306,6 +326,7 @@ impl App {
             Some(Overlay::Form(form)) => self.update_form(*form, action),
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
             Some(Overlay::Lookup(l)) => self.update_lookup(*l, action).map(|()| None),
+            Some(Overlay::Picker(p)) => self.update_picker(p, action),
             None => self.update_pane(action),
         }
     }
@@ -354,6 +375,10 @@ impl App {
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
         }
+        self.risks.cursor.set_height(risk_rows(h));
+        if let Some(Overlay::Picker(p)) = &mut self.overlay {
+            p.cursor.set_height(picker::picker_rows(h));
+        }
     }
 
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
@@ -374,6 +399,7 @@ impl App {
                 Pending::Quit => self.should_quit = true,
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
+                Pending::DeleteRisk(id) => self.delete_risk(id)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -389,11 +415,12 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
-                if let Some((key, msg)) = self.scorecard_form_rule(&form.purpose, &values) {
-                    if let Some(i) = form.fields.iter().position(|f| f.spec.key == key) {
-                        form.fields[i].error = Some(msg);
-                        form.focus = i;
-                    }
+                // Rules across fields, which single-field validation cannot see.
+                let rule = self
+                    .scorecard_form_rule(&form.purpose, &values)
+                    .or_else(|| self.check_risk_form(&form.purpose, &values));
+                if let Some((key, message)) = rule {
+                    form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 }
@@ -453,6 +480,8 @@ impl App {
                 Context::Overview => self.update_overview(other)?,
                 Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,
                 Context::Workflow => self.update_workflow(other)?,
+                Context::Risks => self.update_risks(other)?,
+                Context::Matrix => self.update_matrix(other)?,
                 _ => {}
             },
         }

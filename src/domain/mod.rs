@@ -4,6 +4,7 @@ pub mod engagement;
 pub mod fields;
 pub mod provider;
 pub mod risk;
+pub mod risk_entity;
 pub mod scorecard;
 pub mod value;
 pub mod workflow;
@@ -11,6 +12,7 @@ pub mod workflow;
 pub use engagement::{Engagement, EngagementSummary};
 pub use fields::{FieldKind, FieldSpec};
 pub use provider::{Criterion, Provider, Score};
+pub use risk_entity::Risk;
 pub use value::Value;
 
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};

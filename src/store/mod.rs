@@ -9,6 +9,7 @@ pub mod lock;
 pub mod migrations;
 pub mod notes;
 pub mod providers;
+pub mod risks;
 pub mod scores;
 pub mod search;
 pub mod settings;

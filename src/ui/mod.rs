@@ -4,6 +4,7 @@ mod engagements;
 mod help;
 pub mod lookup;
 pub mod overview;
+mod risks;
 mod scorecard;
 mod start;
 pub mod theme;
@@ -37,6 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
             Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
+            Tab::Risks => risks::render(app, body, frame),
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -53,6 +55,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
+        Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),
         None => {}
     }
     if let Some(t) = &app.toast {
@@ -138,6 +141,11 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Providers => &["add", "edit", "set_status", "delete", "next_view"],
         Context::Criteria => &["add", "edit", "weight_up", "weight_down", "toggle_must_have", "next_view"],
         Context::Grid => &["clear_score", "note", "weight_up", "next_view"],
+        Context::Risks => {
+            &["add", "add_from_catalog", "edit", "accept", "focus_matrix", "cycle_dimension", "toggle_residual"]
+        }
+        Context::Matrix => &["open", "cycle_dimension", "toggle_residual", "cancel"],
+        Context::Picker => &["submit", "cancel"],
         Context::Form => &["next_field", "submit", "cancel"],
         Context::Filter => &["submit", "cancel"],
         Context::Confirm => &["confirm_yes", "confirm_no"],
@@ -151,7 +159,13 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     let local: Vec<(Context, &str)> = wanted.iter().map(|a| (ctx, *a)).collect();
     let global: &[(Context, &str)] = if matches!(
         ctx,
-        Context::Form | Context::Confirm | Context::Help | Context::Filter | Context::Lookup | Context::LookupDetail
+        Context::Form
+            | Context::Confirm
+            | Context::Help
+            | Context::Filter
+            | Context::Lookup
+            | Context::LookupDetail
+            | Context::Picker
     ) {
         &[]
     } else {

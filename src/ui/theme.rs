@@ -3,6 +3,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::domain::risk::Band;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Theme {
     pub color: bool,
@@ -21,6 +23,11 @@ pub struct Theme {
     pub error: Style,
     pub highlight: Style,
     pub status: Style,
+    /// Risk bands, Low to Critical (always drawn with the band's letter too).
+    pub band_low: Style,
+    pub band_medium: Style,
+    pub band_high: Style,
+    pub band_critical: Style,
 }
 
 impl Theme {
@@ -42,6 +49,10 @@ impl Theme {
             error: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
             highlight: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             status: Style::new().bg(Color::Rgb(30, 30, 40)),
+            band_low: Style::new().fg(Color::Black).bg(Color::Green),
+            band_medium: Style::new().fg(Color::Black).bg(Color::Yellow),
+            band_high: Style::new().fg(Color::Black).bg(Color::Rgb(255, 135, 0)),
+            band_critical: Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
         }
     }
 
@@ -64,6 +75,20 @@ impl Theme {
             error: bold,
             highlight: Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
             status: Style::new(),
+            band_low: Style::new(),
+            band_medium: Style::new(),
+            band_high: bold,
+            band_critical: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        }
+    }
+
+    /// The style of a risk band.
+    pub fn band(&self, band: Band) -> Style {
+        match band {
+            Band::Low => self.band_low,
+            Band::Medium => self.band_medium,
+            Band::High => self.band_high,
+            Band::Critical => self.band_critical,
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod form;
+pub mod picker;
 pub mod table;
 pub mod toast;
 

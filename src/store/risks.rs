@@ -1,0 +1,89 @@
+//! Risks: the register of an engagement, with treatment and acceptance.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::{Table, Writer};
+use crate::domain::{Risk, Value};
+
+const COLUMNS: &str = "id, engagement_id, catalog_ref, title, description, likelihood, impact_c, impact_i, impact_a, \
+    treatment, plan, owner, due_date, residual_likelihood, residual_c, residual_i, residual_a, status, accepted_by, \
+    accepted_at, review_date, updated_at";
+
+fn small(n: i64) -> u8 {
+    u8::try_from(n.clamp(0, 255)).unwrap_or(0)
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
+    let opt_small = |i: usize| r.get::<_, Option<i64>>(i).map(|o| o.map(small));
+    let treatment: Option<String> = r.get(9)?;
+    let status: String = r.get(17)?;
+    Ok(Risk {
+        id: r.get(0)?,
+        engagement_id: r.get(1)?,
+        catalog_ref: r.get(2)?,
+        title: r.get(3)?,
+        description: r.get(4)?,
+        likelihood: small(r.get(5)?),
+        impact_c: small(r.get(6)?),
+        impact_i: small(r.get(7)?),
+        impact_a: small(r.get(8)?),
+        treatment: Risk::treatment_from(treatment.as_deref()),
+        plan: r.get(10)?,
+        owner: r.get(11)?,
+        due_date: r.get(12)?,
+        residual_likelihood: opt_small(13)?,
+        residual_c: opt_small(14)?,
+        residual_i: opt_small(15)?,
+        residual_a: opt_small(16)?,
+        status: Risk::status_from(&status),
+        accepted_by: r.get(18)?,
+        accepted_at: r.get(19)?,
+        review_date: r.get(20)?,
+        updated_at: r.get(21)?,
+    })
+}
+
+/// The register of an engagement, worst inherent level first, then oldest first.
+pub fn list(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Risk>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM risk WHERE engagement_id = ?
+         ORDER BY likelihood * max(impact_c, impact_i, impact_a) DESC, id"
+    ))?;
+    stmt.query_map([engagement], from_row)?.collect()
+}
+
+pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Risk>> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM risk WHERE id = ?"), [id], from_row).optional()
+}
+
+/// Adds a risk to an engagement from field values keyed as in [`Risk::FIELDS`]; `catalog_ref` names the catalog
+/// item it was taken from.
+pub fn create(
+    w: &mut Writer<'_>,
+    engagement: i64,
+    catalog_ref: Option<&str>,
+    values: &[(&str, Value)],
+) -> rusqlite::Result<i64> {
+    let mut all: Vec<(&str, Value)> =
+        vec![("engagement_id", Value::Int(engagement)), ("catalog_ref", Value::from(catalog_ref))];
+    all.extend(values.iter().cloned());
+    w.insert(Table::Risk, &all)
+}
+
+/// Changes the given fields; returns how many changed.
+pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
+    w.update(Table::Risk, id, values)
+}
+
+/// Records acceptance by a named manager on a date, with the date to review it.
+pub fn accept(w: &mut Writer<'_>, id: i64, by: &str, at: &str, review: &str) -> rusqlite::Result<usize> {
+    w.update(
+        Table::Risk,
+        id,
+        &[("accepted_by", Value::text(by)), ("accepted_at", Value::text(at)), ("review_date", Value::text(review))],
+    )
+}
+
+pub fn delete(w: &mut Writer<'_>, id: i64) -> rusqlite::Result<bool> {
+    w.delete(Table::Risk, id)
+}
