@@ -142,6 +142,8 @@ pub enum Action {
     SwitchView,
     /// Hide or show the items already done or not applicable.
     HideDone,
+    /// Show the recorded history of the selected record.
+    History,
     /// Type a character into the focused input.
     #[strum(serialize = "char")]
     Char(char),

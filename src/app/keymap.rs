@@ -31,6 +31,7 @@ pub enum Context {
     Help,
     Lookup,
     LookupDetail,
+    History,
     Workflow,
 }
 
@@ -54,6 +55,7 @@ impl Context {
             Context::Help => "Help",
             Context::Lookup => "Lookup",
             Context::LookupDetail => "Lookup: an item",
+            Context::History => "History of a record",
             Context::Workflow => "Workflow checklists",
         }
     }

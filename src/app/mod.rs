@@ -126,7 +126,16 @@ pub enum Overlay {
     Form(Box<Form<FormPurpose>>),
     Confirm(Confirm),
     Lookup(Box<Lookup>),
+    History(History),
     Picker(Picker),
+}
+
+/// The recorded changes of one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    pub title: String,
+    pub entries: Vec<crate::store::history::Entry>,
+    pub scroll: usize,
 }
 
 /// A short message in the corner that goes away by itself.
@@ -248,6 +257,7 @@ impl App {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Lookup(l)) if l.detail.is_some() => Context::LookupDetail,
             Some(Overlay::Lookup(_)) => Context::Lookup,
+            Some(Overlay::History(_)) => Context::History,
             Some(Overlay::Picker(_)) => Context::Picker,
             None if self.engagements.all.is_empty() => Context::Start,
             None => match self.tab {
@@ -312,7 +322,7 @@ impl App {
                     Some(Overlay::Confirm(c)) => self.overlay = Some(Overlay::Confirm(c)),
                     Some(Overlay::Form(f)) => self.open_lookup(Some(Overlay::Form(f)))?,
                     Some(Overlay::Picker(p)) => self.open_lookup(Some(Overlay::Picker(p)))?,
-                    Some(Overlay::Help { .. }) | None => self.open_lookup(None)?,
+                    Some(Overlay::Help { .. } | Overlay::History(_)) | None => self.open_lookup(None)?,
                 }
                 return Ok(None);
             }
@@ -326,6 +336,20 @@ impl App {
             Some(Overlay::Form(form)) => self.update_form(*form, action),
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
             Some(Overlay::Lookup(l)) => self.update_lookup(*l, action).map(|()| None),
+            Some(Overlay::History(mut h)) => {
+                let page = usize::from(self.size.1.saturating_sub(8)).max(1);
+                match action {
+                    Action::Cancel | Action::History => return Ok(None),
+                    Action::ScrollDown => h.scroll += 1,
+                    Action::ScrollUp => h.scroll = h.scroll.saturating_sub(1),
+                    Action::PageDown => h.scroll += page,
+                    Action::PageUp => h.scroll = h.scroll.saturating_sub(page),
+                    _ => {}
+                }
+                h.scroll = h.scroll.min(h.entries.len().saturating_sub(1));
+                self.overlay = Some(Overlay::History(h));
+                Ok(None)
+            }
             Some(Overlay::Picker(p)) => self.update_picker(p, action),
             None => self.update_pane(action),
         }
@@ -461,6 +485,7 @@ impl App {
                 return Ok(None);
             }
             Action::Click(x, y) => self.click(x, y)?,
+            Action::History => self.open_history()?,
             Action::NextTab => self.goto_tab_index(self.tab as usize + 1, true),
             Action::PrevTab => {
                 self.goto_tab_index((self.tab as usize + Tab::iter().count() - 1) % Tab::iter().count(), true)
@@ -486,6 +511,40 @@ impl App {
             },
         }
         Ok(None)
+    }
+
+    /// The record the cursor is on, for its history: (table, id, what to call it).
+    pub fn selected_record(&self) -> Option<(Table, i64, String)> {
+        match self.context() {
+            Context::List => self.engagements.selected().map(|e| (Table::Engagement, e.id, e.name.clone())),
+            Context::Overview => self.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
+            Context::Providers => {
+                self.scorecard.selected_provider().map(|p| (Table::Provider, p.id, format!("provider {}", p.name)))
+            }
+            Context::Criteria => {
+                self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
+            }
+            Context::Risks | Context::Matrix => {
+                self.risks.selected().map(|(r, _)| (Table::Risk, r.id, format!("risk {}", r.title)))
+            }
+            Context::Workflow => {
+                let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
+                let row = self.workflow.row_id(&item.id)?;
+                Some((Table::ChecklistItem, row, format!("checklist item {} {}", item.id, item.title)))
+            }
+            _ => None,
+        }
+    }
+
+    fn open_history(&mut self) -> color_eyre::Result<()> {
+        match self.selected_record() {
+            Some((table, id, title)) => {
+                let entries = crate::store::history::for_row(self.store.conn(), table, id)?;
+                self.overlay = Some(Overlay::History(History { title, entries, scroll: 0 }));
+            }
+            None => self.toast("Select a record to see its history"),
+        }
+        Ok(())
     }
 
     /// A left click: on a tab title it opens the tab; on a list row it selects it (a second click opens it).

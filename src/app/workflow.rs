@@ -157,6 +157,11 @@ impl WorkflowPane {
         }
     }
 
+    /// The stored row of a catalog item's checklist entry, if it has one.
+    pub fn row_id(&self, catalog_ref: &str) -> Option<i64> {
+        self.rows.get(catalog_ref).map(|r| r.id)
+    }
+
     pub fn selected_item(&self) -> Option<usize> {
         match self.lines.get(self.cursor.selected) {
             Some(Line::Item { catalog_idx, .. }) => Some(*catalog_idx),

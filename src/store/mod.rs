@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod criteria;
 pub mod crypto;
 pub mod engagements;
+pub mod history;
 pub mod lock;
 pub mod migrations;
 pub mod notes;

@@ -2,6 +2,7 @@
 
 mod engagements;
 mod help;
+mod history;
 pub mod lookup;
 pub mod overview;
 mod risks;
@@ -55,6 +56,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
+        Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
         Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),
         None => {}
     }
@@ -153,6 +155,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Start => &["new_engagement"],
         Context::Global => &[],
         Context::Lookup => &["open", "cancel"],
+        Context::History => &["scroll_down", "cancel"],
         Context::LookupDetail => &["toggle_done", "cancel"],
         Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "switch_view"],
     };
@@ -165,6 +168,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
             | Context::Filter
             | Context::Lookup
             | Context::LookupDetail
+            | Context::History
             | Context::Picker
     ) {
         &[]

@@ -24,7 +24,8 @@ impl Tmux {
     pub fn start_args(name: &str, args: &[&str], cwd: &Path) -> Tmux {
         let socket = format!("assay-e2e-{}-{name}", std::process::id());
         let t = Tmux { socket };
-        let mut cmd = vec![env!("CARGO_BIN_EXE_assay").to_string()];
+        // `exec` so that the pane's process is assay itself (the crash test kills it by pid).
+        let mut cmd = vec!["exec".to_string(), env!("CARGO_BIN_EXE_assay").to_string()];
         cmd.extend(args.iter().map(|a| a.to_string()));
         let config = cwd.join("no-config.toml");
         let status = Command::new("tmux")
@@ -80,11 +81,48 @@ impl Tmux {
         assert!(status.success());
     }
 
+    /// Sends keys to a program that may have gone (the crash test); whether they were delivered.
+    pub fn try_send(&self, keys: &[&str]) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys"])
+            .args(keys)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Types text into a program that may have gone; whether it was delivered.
+    pub fn try_type(&self, text: &str) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", text])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// Types text literally.
     pub fn type_text(&self, text: &str) {
         let status =
             Command::new("tmux").args(["-L", &self.socket, "send-keys", "-l", text]).status().expect("send-keys");
         assert!(status.success());
+    }
+
+    /// The process id of the program in the pane.
+    pub fn pane_pid(&self) -> u32 {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "display-message", "-p", "#{pane_pid}"])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&out.stdout).trim().parse().expect("a pid")
+    }
+
+    /// Whether the program is still running.
+    pub fn is_alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     /// Waits for the program to exit (its session ends with it).
@@ -112,5 +150,6 @@ impl Drop for Tmux {
 }
 
 fn shell_join(args: &[String]) -> String {
-    args.iter().map(|a| format!("'{}'", a.replace('\'', r"'\''"))).collect::<Vec<_>>().join(" ")
+    let quote = |a: &String| if a == "exec" { a.clone() } else { format!("'{}'", a.replace('\'', r"'\''")) };
+    args.iter().map(quote).collect::<Vec<_>>().join(" ")
 }
