@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub struct Config {
     /// The name recorded on every change (default: the login name).
     pub assessor: Option<String>,
+    /// `"color"` (the default) or `"plain"` (bold, underline and reverse only); `NO_COLOR` always means plain.
+    pub theme: Option<String>,
     /// How many automatic backups to keep beside the workspace (0: none). Default 5.
     pub backups: Option<usize>,
     /// Key overrides: `[keys.list] next_row = ["j", "ctrl-n"]`.

@@ -76,3 +76,21 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     assert_eq!(done.len(), 2, "{done:?}");
     assert!(done.contains(&"P-5.3.7-b.5".to_string()), "{done:?}");
 }
+
+#[test]
+fn an_encrypted_workspace_opens_after_the_passphrase_prompt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("secret.db");
+    {
+        let mut store = assay::store::Store::open_with_key(&db, "t", Some("tr0ub4dor")).expect("create encrypted");
+        assay::store::engagements::create_in(&mut store, "Sealed engagement").expect("create");
+    }
+    let t = Tmux::start("encrypted", &db, dir.path());
+    t.wait_for("Passphrase for");
+    t.type_text("tr0ub4dor");
+    assert!(!t.capture().contains("tr0ub4dor"), "the passphrase is not echoed");
+    t.send(&["Enter"]);
+    t.wait_for("Sealed engagement");
+    t.send(&["q"]);
+    t.wait_exit();
+}

@@ -72,6 +72,7 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
             eprintln!("assay: warning: the start-up backup failed: {e}");
         }
     }
-    let app = App::new(store, keymap, Theme::from_env(), chrono::Local::now().date_naive())?;
+    let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
     crate::tui::run(app)
 }

@@ -94,9 +94,31 @@ impl Theme {
 
     /// The theme for this environment: plain when `NO_COLOR` is set to anything non-empty.
     pub fn from_env() -> Theme {
-        match std::env::var_os("NO_COLOR") {
+        Theme::choose(None).unwrap_or_else(|_| Theme::colored())
+    }
+
+    /// The theme the config names (`color` or `plain`); `NO_COLOR` overrides it.
+    pub fn choose(configured: Option<&str>) -> Result<Theme, String> {
+        let configured = match configured {
+            None | Some("color") | Some("colour") => Theme::colored(),
+            Some("plain") => Theme::plain(),
+            Some(other) => return Err(format!("unknown theme \"{other}\" (color or plain)")),
+        };
+        Ok(match std::env::var_os("NO_COLOR") {
             Some(v) if !v.is_empty() => Theme::plain(),
-            _ => Theme::colored(),
-        }
+            _ => configured,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Theme;
+
+    #[test]
+    fn config_names_the_theme() {
+        assert!(!Theme::choose(Some("plain")).expect("plain").color);
+        assert!(Theme::choose(Some("neon")).expect_err("unknown").contains("color or plain"));
+        assert!(Theme::choose(None).is_ok());
     }
 }
