@@ -278,12 +278,7 @@ impl App {
         }
         let selected = list.selected().cloned();
         match action {
-            Action::NextRow => list.cursor.next(),
-            Action::PrevRow => list.cursor.prev(),
-            Action::FirstRow => list.cursor.first(),
-            Action::LastRow => list.cursor.last(),
-            Action::PageDown => list.cursor.page_down(),
-            Action::PageUp => list.cursor.page_up(),
+            ref a if list.cursor.navigate(a) => {}
             Action::Filter => {
                 list.filtering = true;
                 self.resize(self.size.0, self.size.1);

@@ -182,10 +182,7 @@ impl App {
             Action::CursorRight => l.query.right(),
             Action::CursorHome => l.query.home(),
             Action::CursorEnd => l.query.end(),
-            Action::NextRow => l.cursor.next(),
-            Action::PrevRow => l.cursor.prev(),
-            Action::PageDown => l.cursor.page_down(),
-            Action::PageUp => l.cursor.page_up(),
+            ref a if l.cursor.navigate(a) => {}
             Action::CyclePhase => {
                 l.filters.phase = cycle(l.filters.phase, &PHASES);
                 requery = true;

@@ -182,12 +182,7 @@ impl App {
     pub(super) fn update_risks(&mut self, action: Action) -> Result<()> {
         let pane = &mut self.risks;
         match action {
-            Action::NextRow => pane.cursor.next(),
-            Action::PrevRow => pane.cursor.prev(),
-            Action::FirstRow => pane.cursor.first(),
-            Action::LastRow => pane.cursor.last(),
-            Action::PageDown => pane.cursor.page_down(),
-            Action::PageUp => pane.cursor.page_up(),
+            ref a if pane.cursor.navigate(a) => {}
             Action::Cancel if pane.filter.is_some() => {
                 pane.filter = None;
                 pane.refilter();
@@ -297,12 +292,7 @@ impl App {
     pub(super) fn update_picker(&mut self, mut picker: Picker, action: Action) -> Result<Option<Action>> {
         match action {
             Action::Cancel => return Ok(None),
-            Action::NextRow => picker.cursor.next(),
-            Action::PrevRow => picker.cursor.prev(),
-            Action::FirstRow => picker.cursor.first(),
-            Action::LastRow => picker.cursor.last(),
-            Action::PageDown => picker.cursor.page_down(),
-            Action::PageUp => picker.cursor.page_up(),
+            ref a if picker.cursor.navigate(a) => {}
             Action::Submit | Action::Open => {
                 if let Some(item) = picker.selected() {
                     match picker.purpose {

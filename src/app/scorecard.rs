@@ -315,12 +315,7 @@ impl App {
         let selected = self.scorecard.selected_provider().cloned();
         let cursor = &mut self.scorecard.provider_cursor;
         match action {
-            Action::NextRow => cursor.next(),
-            Action::PrevRow => cursor.prev(),
-            Action::FirstRow => cursor.first(),
-            Action::LastRow => cursor.last(),
-            Action::PageDown => cursor.page_down(),
-            Action::PageUp => cursor.page_up(),
+            ref a if cursor.navigate(a) => {}
             Action::Add => self.open_form(
                 "New provider",
                 FormPurpose::NewProvider(engagement),
@@ -367,12 +362,7 @@ impl App {
         let selected = self.scorecard.selected_criterion().cloned();
         let cursor = &mut self.scorecard.criterion_cursor;
         match action {
-            Action::NextRow => cursor.next(),
-            Action::PrevRow => cursor.prev(),
-            Action::FirstRow => cursor.first(),
-            Action::LastRow => cursor.last(),
-            Action::PageDown => cursor.page_down(),
-            Action::PageUp => cursor.page_up(),
+            ref a if cursor.navigate(a) => {}
             Action::Add => self.open_form(
                 "New criterion",
                 FormPurpose::NewCriterion(engagement),

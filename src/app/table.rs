@@ -50,6 +50,22 @@ impl TableCursor {
         self.select(self.selected.saturating_sub(self.height.max(1)));
     }
 
+    /// Applies a movement action (next, previous, first, last row, a page down or up); returns whether `action` was
+    /// one. Every list moves the same way through this.
+    pub fn navigate(&mut self, action: &super::Action) -> bool {
+        use super::Action;
+        match action {
+            Action::NextRow => self.next(),
+            Action::PrevRow => self.prev(),
+            Action::FirstRow => self.first(),
+            Action::LastRow => self.last(),
+            Action::PageDown => self.page_down(),
+            Action::PageUp => self.page_up(),
+            _ => return false,
+        }
+        true
+    }
+
     /// The rows to draw: `offset .. offset + height`, clipped to the list.
     pub fn visible(&self) -> std::ops::Range<usize> {
         self.offset..(self.offset + self.height.max(1)).min(self.len)
