@@ -11,7 +11,7 @@ use crate::domain::Engagement;
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(e) = &app.current else { return };
     let t = &app.theme;
-    let [left, right] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Fill(5), Constraint::Fill(4)]).areas(area);
 
     let mut lines = Vec::new();
     let text_w = usize::from(left.width.saturating_sub(2 + LABEL_W as u16)).max(10);
@@ -71,12 +71,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let pct = if s.checklist_total > 0 { (s.checklist_total - s.checklist_open) * 100 / s.checklist_total } else { 0 };
     let lines = vec![
         figure("Providers", s.providers, format!("{} criteria", s.criteria)),
-        figure("Risks", s.risks, format!("{} high or critical", s.risks_high)),
+        figure("Risks", s.risks, format!("{} unaccepted · {} overdue", app.risks.unaccepted, app.risks.overdue)),
         figure("Team members", s.members, format!("{} checks pending", s.checks_pending)),
         figure("Assets", s.assets, format!("{} not returned", s.assets_out)),
         figure("Access grants", s.grants_active, "active".into()),
         figure("Checklist", s.checklist_total, format!("{} open · {pct}% done", s.checklist_open)),
     ];
+    let mut lines = lines;
+    let v = &app.risks.verdict;
+    lines.push(Line::from(""));
+    lines.push(Line::styled(" Risk verdict", t.header));
+    let (style, mark) = if v.is_blocking() { (t.warn, "✗") } else { (t.ok, "✓") };
+    for (i, part) in wrap(&v.text, usize::from(right.width.saturating_sub(5))).into_iter().enumerate() {
+        let lead = if i == 0 { format!(" {mark} ") } else { "   ".to_string() };
+        lines.push(Line::styled(format!("{lead}{part}"), style));
+    }
     Paragraph::new(lines)
         .block(
             Block::default()
