@@ -79,7 +79,6 @@ pub struct EngagementSummary {
     pub providers: i64,
     pub criteria: i64,
     pub risks: i64,
-    pub risks_high: i64,
     pub members: i64,
     pub checks_pending: i64,
     pub assets: i64,

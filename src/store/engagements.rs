@@ -68,8 +68,6 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
             (SELECT count(*) FROM provider WHERE engagement_id = ?1),
             (SELECT count(*) FROM criterion WHERE engagement_id = ?1),
             (SELECT count(*) FROM risk WHERE engagement_id = ?1),
-            (SELECT count(*) FROM risk WHERE engagement_id = ?1
-                AND likelihood * max(impact_c, impact_i, impact_a) >= 10),
             (SELECT count(*) FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1),
             (SELECT count(*) FROM vetting_check c JOIN team_member m ON m.id = c.member_id
                 JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1 AND c.status = 'pending'),
@@ -86,15 +84,14 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
                 providers: r.get(0)?,
                 criteria: r.get(1)?,
                 risks: r.get(2)?,
-                risks_high: r.get(3)?,
-                members: r.get(4)?,
-                checks_pending: r.get(5)?,
-                assets: r.get(6)?,
-                assets_out: r.get(7)?,
-                grants_active: r.get(8)?,
-                checklist_open: r.get(9)?,
-                checklist_total: r.get(10)?,
-                notes: r.get(11)?,
+                members: r.get(3)?,
+                checks_pending: r.get(4)?,
+                assets: r.get(5)?,
+                assets_out: r.get(6)?,
+                grants_active: r.get(7)?,
+                checklist_open: r.get(8)?,
+                checklist_total: r.get(9)?,
+                notes: r.get(10)?,
             })
         },
     )
