@@ -32,6 +32,10 @@ pub enum Context {
     Lookup,
     LookupDetail,
     Workflow,
+    Vetting,
+    VettingMember,
+    Roster,
+    RoleConflicts,
 }
 
 impl Context {
@@ -55,6 +59,10 @@ impl Context {
             Context::Lookup => "Lookup",
             Context::LookupDetail => "Lookup: an item",
             Context::Workflow => "Workflow checklists",
+            Context::Vetting => "Vetting: checks grid",
+            Context::VettingMember => "Vetting: a member",
+            Context::Roster => "Vetting: roster changes",
+            Context::RoleConflicts => "Vetting: role conflicts",
         }
     }
 
