@@ -475,3 +475,20 @@ fn store_round_trip_and_export_privacy() {
     let report = assay::store::verify::verify(store.conn()).expect("verify");
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
+
+#[test]
+fn a_provider_added_on_the_scorecard_shows_on_the_vetting_tab() {
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Helpdesk");
+    press(&mut app, KeyCode::Enter);
+    vetting_tab(&mut app);
+    assert!(screen(&app).contains("No providers yet"));
+    press(&mut app, KeyCode::Char('3'));
+    keys(&mut app, "a");
+    keys(&mut app, "Fabrikam");
+    press(&mut app, KeyCode::Enter);
+    vetting_tab(&mut app);
+    assert_eq!(app.vetting.provider_name(), "Fabrikam");
+    assert!(screen(&app).contains("No team members recorded for this provider"));
+}

@@ -562,6 +562,12 @@ impl App {
             return;
         }
         self.tab = tab;
+        // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
+        if tab == Tab::Vetting
+            && let Err(e) = self.load_vetting()
+        {
+            self.toast_error(format!("Cannot load the team: {e}"));
+        }
     }
 }
 

@@ -546,7 +546,7 @@ impl App {
                 }
                 let extra = if kind == CheckKind::NdaSigned && status == CheckStatus::Passed {
                     format!(
-                        " (signed {}; Enter to change the date)",
+                        " (signed {}; the check's form changes the date)",
                         existing.checked_on.unwrap_or(self.today.to_string())
                     )
                 } else {
@@ -654,6 +654,9 @@ impl App {
                 }
                 self.store.write(|w| store::save_check(w, *member, *kind, &all))?;
                 self.after_vetting_write(Some(*member))?;
+                if self.vetting.kind() == Some(*kind) {
+                    self.vetting.col = (self.vetting.col + 1).min(CheckKind::ALL.len());
+                }
                 Ok(format!(
                     "{}: {} {} (reason recorded)",
                     self.vetting.name_of(*member),
