@@ -138,6 +138,28 @@ pub enum Action {
     ToggleDone,
     /// Mark the checklist item not applicable (or open again).
     ToggleNa,
+    /// Show the next provider's team.
+    NextProvider,
+    /// Show the previous provider's team.
+    PrevProvider,
+    /// Mark the check passed (references ask for the count below two).
+    MarkPassed,
+    /// Mark the check failed.
+    MarkFailed,
+    /// Waive the check (asks for the reason).
+    MarkWaived,
+    /// Mark the check not permitted by local law (asks for the note).
+    MarkNotPermitted,
+    /// Set the check back to pending.
+    MarkPending,
+    /// Raise the count by one.
+    CountUp,
+    /// Lower the count by one.
+    CountDown,
+    /// Show the selected record in full.
+    Detail,
+    /// Show or hide private notes.
+    Reveal,
     /// Switch between the phase workflows and the agreement checklist.
     SwitchView,
     /// Hide or show the items already done or not applicable.

@@ -37,7 +37,8 @@ impl App {
             }
         }
         self.load_scorecard()?;
-        self.load_risks()
+        self.load_risks()?;
+        self.load_vetting()
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -142,6 +143,13 @@ impl App {
             FormPurpose::NewRisk { .. } | FormPurpose::EditRisk(_) | FormPurpose::AcceptRisk(_) => {
                 self.save_risk_form(purpose, values)
             }
+            FormPurpose::NewMember(_)
+            | FormPurpose::EditMember { .. }
+            | FormPurpose::Check { .. }
+            | FormPurpose::WaiveCheck { .. }
+            | FormPurpose::ForbiddenCheck { .. }
+            | FormPurpose::NewRoleConflict(_)
+            | FormPurpose::EditRoleConflict(_) => self.save_vetting_form(purpose, values),
         }
     }
 

@@ -33,6 +33,10 @@ pub enum Context {
     LookupDetail,
     History,
     Workflow,
+    Vetting,
+    VettingMember,
+    Roster,
+    RoleConflicts,
 }
 
 impl Context {
@@ -57,6 +61,10 @@ impl Context {
             Context::LookupDetail => "Lookup: an item",
             Context::History => "History of a record",
             Context::Workflow => "Workflow checklists",
+            Context::Vetting => "Vetting: checks grid",
+            Context::VettingMember => "Vetting: a member",
+            Context::Roster => "Vetting: roster changes",
+            Context::RoleConflicts => "Vetting: role conflicts",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod picker;
 mod risks;
 pub mod scorecard;
 pub mod table;
+pub mod vetting;
 pub mod workflow;
 
 use chrono::NaiveDate;
@@ -30,6 +31,7 @@ use input::TextInput;
 use lookup::Lookup;
 use scorecard::Scorecard;
 use table::TableCursor;
+use vetting::{VetView, VettingPane};
 use workflow::WorkflowPane;
 
 /// The tabs along the top, in order.
@@ -40,6 +42,7 @@ pub enum Tab {
     Overview,
     Scorecard,
     Risks,
+    Vetting,
     Workflow,
 }
 
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Scorecard => "Scorecard",
             Tab::Workflow => "Workflow",
             Tab::Risks => "Risks",
+            Tab::Vetting => "Vetting",
         }
     }
 
@@ -97,6 +101,28 @@ pub enum FormPurpose {
     },
     EditRisk(i64),
     AcceptRisk(i64),
+    NewMember(i64),
+    EditMember {
+        provider: i64,
+        member: i64,
+    },
+    /// The whole form of one check of a member.
+    Check {
+        member: i64,
+        kind: crate::domain::vetting::CheckKind,
+    },
+    /// Waive a check: the reason is required.
+    WaiveCheck {
+        member: i64,
+        kind: crate::domain::vetting::CheckKind,
+    },
+    /// A check local law forbids: the note is required.
+    ForbiddenCheck {
+        member: i64,
+        kind: crate::domain::vetting::CheckKind,
+    },
+    NewRoleConflict(i64),
+    EditRoleConflict(i64),
 }
 
 /// What a yes in the open dialog does.
@@ -106,6 +132,8 @@ pub enum Pending {
     DeleteProvider(i64),
     DeleteCriterion(i64),
     DeleteRisk(i64),
+    DeleteMember(i64),
+    DeleteRoleConflict(i64),
     Quit,
 }
 
@@ -200,6 +228,7 @@ pub struct App {
     /// The lookup's matcher, kept for its scratch space.
     pub matcher: Matcher,
     pub risks: RiskPane,
+    pub vetting: VettingPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -231,6 +260,7 @@ impl App {
             workflow: WorkflowPane::default(),
             matcher: Matcher::default(),
             risks: RiskPane::default(),
+            vetting: VettingPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -272,6 +302,12 @@ impl App {
                 Tab::Workflow => Context::Workflow,
                 Tab::Risks if self.risks.focus == RiskFocus::Matrix => Context::Matrix,
                 Tab::Risks => Context::Risks,
+                Tab::Vetting if self.vetting.detail.is_some() => Context::VettingMember,
+                Tab::Vetting => match self.vetting.view {
+                    VetView::Grid => Context::Vetting,
+                    VetView::Roster => Context::Roster,
+                    VetView::Conflicts => Context::RoleConflicts,
+                },
             },
         }
     }
@@ -400,6 +436,7 @@ impl App {
             l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
         }
         self.risks.cursor.set_height(risk_rows(h));
+        self.resize_vetting(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
         }
@@ -424,6 +461,7 @@ impl App {
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
+                p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -442,7 +480,8 @@ impl App {
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.check_risk_form(&form.purpose, &values));
+                    .or_else(|| self.check_risk_form(&form.purpose, &values))
+                    .or_else(|| self.vetting_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -507,6 +546,8 @@ impl App {
                 Context::Workflow => self.update_workflow(other)?,
                 Context::Risks => self.update_risks(other)?,
                 Context::Matrix => self.update_matrix(other)?,
+                Context::Vetting | Context::Roster | Context::RoleConflicts => self.update_vetting(other)?,
+                Context::VettingMember => self.update_vetting_member(other)?,
                 _ => {}
             },
         }
@@ -526,6 +567,15 @@ impl App {
             }
             Context::Risks | Context::Matrix => {
                 self.risks.selected().map(|(r, _)| (Table::Risk, r.id, format!("risk {}", r.title)))
+            }
+            Context::Vetting => self
+                .vetting
+                .selected()
+                .map(|r| (Table::TeamMember, r.member.id, format!("team member {}", r.member.name))),
+            Context::VettingMember => {
+                let id = self.vetting.detail.as_ref()?.member;
+                let row = self.vetting.row_of(id)?;
+                Some((Table::TeamMember, id, format!("team member {}", row.member.name)))
             }
             Context::Workflow => {
                 let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
@@ -580,6 +630,12 @@ impl App {
             return;
         }
         self.tab = tab;
+        // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
+        if tab == Tab::Vetting
+            && let Err(e) = self.load_vetting()
+        {
+            self.toast_error(format!("Cannot load the team: {e}"));
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod risk;
 pub mod risk_entity;
 pub mod scorecard;
 pub mod value;
+pub mod vetting;
 pub mod workflow;
 
 pub use engagement::{Engagement, EngagementSummary};

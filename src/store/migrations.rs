@@ -241,6 +241,22 @@ CREATE TABLE phase_change (
 CREATE INDEX phase_change_engagement ON phase_change(engagement_id);
 "#;
 
+/// Step 3: pairs of roles that one person of a provider's team must not hold together, as the assessor defines
+/// them for an engagement (segregation of duties in the vetting warnings).
+const V3_ROLE_CONFLICTS: &str = r#"
+CREATE TABLE role_conflict (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    role_a TEXT NOT NULL CHECK (length(trim(role_a)) > 0),
+    role_b TEXT NOT NULL CHECK (length(trim(role_b)) > 0),
+    reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (lower(trim(role_a)) <> lower(trim(role_b)))
+);
+CREATE INDEX role_conflict_engagement ON role_conflict(engagement_id);
+"#;
+
 /// The list of schema steps, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
@@ -249,6 +265,7 @@ pub fn migrations() -> Migrations<'static> {
 static STEPS: &[M<'static>] = &[
     M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace"),
     M::up(V2_PHASE_CHANGES).comment("phase changes, with the reason for leaving checklist items open"),
+    M::up(V3_ROLE_CONFLICTS).comment("role pairs one team member must not hold together"),
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ pub mod scores;
 pub mod search;
 pub mod settings;
 pub mod verify;
+pub mod vetting;
 mod write;
 
 use std::fmt;

@@ -24,6 +24,7 @@ pub enum Table {
     Note,
     Evidence,
     Setting,
+    RoleConflict,
 }
 
 impl Table {
@@ -43,6 +44,7 @@ pub const CASCADES: &[(Table, Table, &str)] = &[
     (Table::Engagement, Table::Note, "engagement_id"),
     (Table::Engagement, Table::Evidence, "engagement_id"),
     (Table::Engagement, Table::PhaseChange, "engagement_id"),
+    (Table::Engagement, Table::RoleConflict, "engagement_id"),
     (Table::Provider, Table::Score, "provider_id"),
     (Table::Provider, Table::TeamMember, "provider_id"),
     (Table::Criterion, Table::Score, "criterion_id"),

@@ -9,6 +9,7 @@ mod risks;
 mod scorecard;
 mod start;
 pub mod theme;
+pub mod vetting;
 pub mod widgets;
 pub mod workflow;
 
@@ -40,6 +41,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
             Tab::Risks => risks::render(app, body, frame),
+            Tab::Vetting => vetting::render(app, body, frame),
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -158,6 +160,19 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::History => &["scroll_down", "cancel"],
         Context::LookupDetail => &["toggle_done", "cancel"],
         Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "switch_view"],
+        Context::Vetting => &[
+            "mark_passed",
+            "mark_failed",
+            "mark_waived",
+            "mark_not_permitted",
+            "open",
+            "add",
+            "next_provider",
+            "next_view",
+        ],
+        Context::VettingMember => &["reveal", "edit", "cancel"],
+        Context::Roster => &["next_provider", "next_view"],
+        Context::RoleConflicts => &["add", "edit", "delete", "next_view"],
     };
     let local: Vec<(Context, &str)> = wanted.iter().map(|a| (ctx, *a)).collect();
     let global: &[(Context, &str)] = if matches!(
