@@ -37,7 +37,8 @@ impl App {
             }
         }
         self.load_scorecard()?;
-        self.load_risks()
+        self.load_risks()?;
+        self.load_assets()
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -142,6 +143,14 @@ impl App {
             FormPurpose::NewRisk { .. } | FormPurpose::EditRisk(_) | FormPurpose::AcceptRisk(_) => {
                 self.save_risk_form(purpose, values)
             }
+            FormPurpose::NewAsset { .. }
+            | FormPurpose::EditAsset(_)
+            | FormPurpose::ReturnAsset(_)
+            | FormPurpose::DestroyAsset(_)
+            | FormPurpose::NewGrant(_)
+            | FormPurpose::EditGrant(_)
+            | FormPurpose::RevokeGrant(_)
+            | FormPurpose::CloseEngagement(_) => self.save_asset_form(purpose, values),
         }
     }
 

@@ -32,6 +32,9 @@ pub enum Context {
     Lookup,
     LookupDetail,
     Workflow,
+    Assets,
+    Access,
+    CloseOut,
 }
 
 impl Context {
@@ -55,6 +58,9 @@ impl Context {
             Context::Lookup => "Lookup",
             Context::LookupDetail => "Lookup: an item",
             Context::Workflow => "Workflow checklists",
+            Context::Assets => "Assets handed over",
+            Context::Access => "Access grants",
+            Context::CloseOut => "Exit close-out",
         }
     }
 

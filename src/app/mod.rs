@@ -1,6 +1,7 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
 pub mod action;
+pub mod assets;
 mod engagements;
 pub mod form;
 pub mod input;
@@ -17,6 +18,7 @@ use ratatui::crossterm::event::KeyEvent;
 use strum::IntoEnumIterator;
 
 pub use action::Action;
+pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
 pub use picker::Picker;
 pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
@@ -40,6 +42,7 @@ pub enum Tab {
     Overview,
     Scorecard,
     Risks,
+    Assets,
     Workflow,
 }
 
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Scorecard => "Scorecard",
             Tab::Workflow => "Workflow",
             Tab::Risks => "Risks",
+            Tab::Assets => "Assets",
         }
     }
 
@@ -97,6 +101,19 @@ pub enum FormPurpose {
     },
     EditRisk(i64),
     AcceptRisk(i64),
+    /// A new asset; in a series, saving opens the next one pre-filled.
+    NewAsset {
+        engagement: i64,
+        series: bool,
+    },
+    EditAsset(i64),
+    ReturnAsset(i64),
+    DestroyAsset(i64),
+    NewGrant(i64),
+    EditGrant(i64),
+    RevokeGrant(i64),
+    /// Closing an engagement with items outstanding: the reason is required.
+    CloseEngagement(i64),
 }
 
 /// What a yes in the open dialog does.
@@ -106,6 +123,8 @@ pub enum Pending {
     DeleteProvider(i64),
     DeleteCriterion(i64),
     DeleteRisk(i64),
+    DeleteAsset(i64),
+    DeleteGrant(i64),
     Quit,
 }
 
@@ -191,6 +210,7 @@ pub struct App {
     /// The lookup's matcher, kept for its scratch space.
     pub matcher: Matcher,
     pub risks: RiskPane,
+    pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -222,6 +242,7 @@ impl App {
             workflow: WorkflowPane::default(),
             matcher: Matcher::default(),
             risks: RiskPane::default(),
+            assets: AssetPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -262,6 +283,12 @@ impl App {
                 Tab::Workflow => Context::Workflow,
                 Tab::Risks if self.risks.focus == RiskFocus::Matrix => Context::Matrix,
                 Tab::Risks => Context::Risks,
+                Tab::Assets if self.assets.filtering => Context::Filter,
+                Tab::Assets => match self.assets.view {
+                    AssetView::Assets => Context::Assets,
+                    AssetView::Access => Context::Access,
+                    AssetView::CloseOut => Context::CloseOut,
+                },
             },
         }
     }
@@ -376,6 +403,7 @@ impl App {
             l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
         }
         self.risks.cursor.set_height(risk_rows(h));
+        self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
         }
@@ -400,6 +428,7 @@ impl App {
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
+                p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -418,7 +447,8 @@ impl App {
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.check_risk_form(&form.purpose, &values));
+                    .or_else(|| self.check_risk_form(&form.purpose, &values))
+                    .or_else(|| self.asset_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -476,6 +506,9 @@ impl App {
             Action::NewEngagement => self.open_new_engagement(),
             other => match self.context() {
                 Context::Start => {}
+                Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
+                    self.update_assets(other)?
+                }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
                 Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,

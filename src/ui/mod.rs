@@ -1,5 +1,6 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
+pub mod assets;
 mod engagements;
 mod help;
 pub mod lookup;
@@ -39,6 +40,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
             Tab::Risks => risks::render(app, body, frame),
+            Tab::Assets => assets::render(app, body, frame),
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -155,6 +157,11 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Lookup => &["open", "cancel"],
         Context::LookupDetail => &["toggle_done", "cancel"],
         Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "switch_view"],
+        Context::Assets => {
+            &["add", "rapid_add", "record_return", "record_destruction", "edit", "filter", "quick_filter", "next_view"]
+        }
+        Context::Access => &["add", "revoke", "edit", "delete", "next_view"],
+        Context::CloseOut => &["close_engagement", "scroll_down", "next_view"],
     };
     let local: Vec<(Context, &str)> = wanted.iter().map(|a| (ctx, *a)).collect();
     let global: &[(Context, &str)] = if matches!(
