@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use crate::app::assets::ASSET_SUMMARY_LINES;
-use crate::app::{App, AssetPane, AssetView, Context, QuickFilter};
+use crate::app::{Action, App, AssetPane, AssetView, Context, QuickFilter};
 use crate::domain::assets::{AssetState, GrantState};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{Column, DataTable};
@@ -23,6 +23,20 @@ const ASSET_COLUMNS: &[Column] = &[
     Column::new("Holder", Constraint::Fill(1)),
     Column::new("Handed over", Constraint::Length(11)),
     Column::new("Accepted by", Constraint::Fill(1)),
+    Column::new("Expected", Constraint::Length(11)),
+    Column::new("State", Constraint::Length(13)),
+];
+
+/// Below this width the class and acceptance columns give way to the description and the holder.
+const WIDE: u16 = 120;
+
+/// The columns on a narrow screen: no class, no acceptance.
+const NARROW_COLUMNS: &[Column] = &[
+    Column::new("Tag", Constraint::Length(14)),
+    Column::new("Description", Constraint::Fill(2)),
+    Column::new("Kind", Constraint::Length(8)),
+    Column::new("Holder", Constraint::Fill(1)),
+    Column::new("Handed over", Constraint::Length(11)),
     Column::new("Expected", Constraint::Length(11)),
     Column::new("State", Constraint::Length(13)),
 ];
@@ -84,9 +98,7 @@ fn render_views(app: &App, area: Rect, frame: &mut Frame) {
         Span::styled(
             format!(
                 "  {} {}",
-                app.keymap
-                    .key_for(Context::Assets, &crate::app::Action::NextView)
-                    .map_or(String::new(), |k| k.to_string()),
+                app.keymap.key_for(Context::Assets, &Action::NextView).map_or(String::new(), |k| k.to_string()),
                 "switches"
             ),
             t.dim,
@@ -116,24 +128,30 @@ fn render_assets(app: &App, area: Rect, frame: &mut Frame) {
     if p.quick != QuickFilter::All || !p.filter.value().is_empty() {
         title.push(Span::styled(format!("· showing {} {} ", p.visible.len(), p.quick.label()), t.highlight));
     }
+    let wide = area.width >= WIDE;
+    let columns = if wide { ASSET_COLUMNS } else { NARROW_COLUMNS };
     let row = |n: usize| {
         let i = p.visible[n];
         let (a, s) = (&p.all[i], p.states[i]);
         let late = p.overdue[i];
-        Row::new(vec![
-            Cell::from(a.tag.as_str()),
-            Cell::from(opt(&a.description)),
-            Cell::from(a.kind.replace('_', " ")),
-            Cell::from(opt(&a.classification)),
-            Cell::from(a.holder_name.as_deref().unwrap_or("—")),
-            Cell::from(opt(&a.handed_over)),
-            Cell::from(opt(&a.accepted_by)),
+        let mut cells =
+            vec![Cell::from(a.tag.as_str()), Cell::from(opt(&a.description)), Cell::from(a.kind.replace('_', " "))];
+        if wide {
+            cells.push(Cell::from(opt(&a.classification)));
+        }
+        cells.push(Cell::from(a.holder_name.as_deref().unwrap_or("—")));
+        cells.push(Cell::from(opt(&a.handed_over)));
+        if wide {
+            cells.push(Cell::from(opt(&a.accepted_by)));
+        }
+        cells.extend([
             Cell::from(Span::styled(
                 format!("{}{}", opt(&a.expected_return), if late { "!" } else { "" }),
                 if late { t.warn } else { t.base },
             )),
             Cell::from(Span::styled(s.text(), asset_style(t, s))),
-        ])
+        ]);
+        Row::new(cells)
     };
     let filter = (p.filtering || !p.filter.value().is_empty()).then(|| {
         Line::from(vec![
@@ -142,21 +160,14 @@ fn render_assets(app: &App, area: Rect, frame: &mut Frame) {
             Span::styled(if p.filtering { "▏" } else { "" }, t.highlight),
         ])
     });
+    let key = |a: Action| app.keymap.key_for(Context::Assets, &a).map_or(String::new(), |k| k.to_string());
     let empty = if p.all.is_empty() {
-        "No assets recorded — a adds one, A adds a series"
+        format!("No assets recorded — {} adds one, {} adds a series", key(Action::Add), key(Action::RapidAdd))
     } else {
-        "No asset matches the filters (Esc clears them)"
+        format!("No asset matches the filters ({} clears them)", key(Action::Cancel))
     };
-    DataTable {
-        title: Line::from(title),
-        columns: ASSET_COLUMNS,
-        cursor: &p.cursor,
-        row,
-        empty,
-        filter,
-        focused: true,
-    }
-    .render(area, frame, t);
+    DataTable { title: Line::from(title), columns, cursor: &p.cursor, row, empty: &empty, filter, focused: true }
+        .render(area, frame, t);
 }
 
 fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
@@ -187,7 +198,10 @@ fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
         columns: GRANT_COLUMNS,
         cursor: &p.grant_cursor,
         row,
-        empty: "No access granted — a records an account, a badge, a key or an area",
+        empty: &format!(
+            "No access granted — {} records an account, a badge, a key or an area",
+            app.keymap.key_for(Context::Access, &Action::Add).map_or(String::new(), |k| k.to_string())
+        ),
         filter: None,
         focused: true,
     }
@@ -211,6 +225,40 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, t: &Theme, closed: bool) -> Vec<Line
             t.error,
         ));
     }
+    lines.push(Line::raw(""));
+    let mark = |n: usize| Span::styled(if n == 0 { "✓ " } else { "✗ " }, if n == 0 { t.ok } else { t.error });
+    let assets_n = b.assets.len();
+    lines.push(Line::from(vec![
+        mark(assets_n),
+        Span::raw(format!("{assets_n:>5}  assets not returned or destroyed")),
+        Span::styled(
+            format!(
+                "  ({} overdue · {} unaccounted · {} with holder)",
+                b.assets_in(AssetState::Overdue),
+                b.assets_in(AssetState::Unaccounted),
+                b.assets_in(AssetState::WithHolder)
+            ),
+            t.dim,
+        ),
+    ]));
+    let grants_n = b.grants.len();
+    lines.push(Line::from(vec![
+        mark(grants_n),
+        Span::raw(format!("{grants_n:>5}  access grants not removed")),
+        Span::styled(
+            format!(
+                "  ({} active · {} revoked without a verifier)",
+                b.grants_in(GrantState::Active),
+                b.grants_in(GrantState::RevokedUnverified)
+            ),
+            t.dim,
+        ),
+    ]));
+    let items_n = b.checklist.len();
+    lines.push(Line::from(vec![
+        mark(items_n),
+        Span::raw(format!("{items_n:>5}  post-outsourcing checklist items open")),
+    ]));
     lines.push(Line::raw(""));
     let heading = |text: String, n: usize| {
         Line::from(vec![
@@ -271,7 +319,7 @@ fn render_closeout(app: &App, area: Rect, frame: &mut Frame) {
     let lines = closeout_lines(&app.assets, t, closed);
     let hint = app
         .keymap
-        .key_for(Context::CloseOut, &crate::app::Action::CloseEngagement)
+        .key_for(Context::CloseOut, &Action::CloseEngagement)
         .map(|k| format!(" {k} closes the engagement "))
         .unwrap_or_default();
     Paragraph::new(lines)
