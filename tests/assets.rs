@@ -535,3 +535,21 @@ fn report_of_an_unknown_or_ambiguous_engagement_fails_with_a_message() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("management report is not available yet"));
 }
+
+#[test]
+fn the_engagement_form_cannot_close_around_the_close_out() {
+    let mut app = demo_app(120, 36);
+    let e = engagement(&app);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('e'));
+    let status_field = match &app.overlay {
+        Some(Overlay::Form(f)) => f.fields.iter().position(|x| x.spec.key == "status").expect("status field"),
+        other => panic!("expected the engagement form, found {other:?}"),
+    };
+    tab(&mut app, status_field);
+    keys(&mut app, "c");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "status").expect("refused").contains("close-out"));
+    let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
+    assert_eq!(status, "active");
+}
