@@ -56,7 +56,7 @@ fn lookup(c: &mut Criterion) {
 
 fn workflow(c: &mut Criterion) {
     let mut app = app();
-    app.update(Action::Tab6).expect("workflow tab");
+    app.update(Action::Tab7).expect("workflow tab");
     let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
     c.bench_function("render_workflow_160x48", |b| {
         b.iter(|| t.draw(|f| assay::ui::render(&app, f)).map(drop).expect("draw"))

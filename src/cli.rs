@@ -69,6 +69,24 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
     },
+    /// Write a report: `assets ENGAGEMENT` for the asset tracking form of an engagement.
+    Report {
+        /// `assets` then the engagement for the asset form; otherwise the engagement (id or name)
+        #[arg(required = true)]
+        args: Vec<String>,
+        /// Markdown or a self-contained HTML page.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

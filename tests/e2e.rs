@@ -58,7 +58,7 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     t.send(&["Escape"]);
     t.wait_gone("Look up —");
     // And one more from the Workflow tab.
-    t.send(&["6"]);
+    t.send(&["7"]);
     t.wait_for("Phase workflows");
     t.send(&["x"]);
     t.wait_for("— done");

@@ -29,7 +29,7 @@ fn the_history_of_an_engagement_shows_who_changed_what() {
 #[test]
 fn the_history_of_a_checklist_item_and_of_a_risk() {
     let mut app = demo_app(120, 32);
-    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('7'));
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char('H'));
     let Some(Overlay::History(h)) = &app.overlay else { panic!("history opens") };

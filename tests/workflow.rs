@@ -115,7 +115,7 @@ fn lookup_over_a_form_gives_the_form_back() {
 #[test]
 fn workflow_pane_and_ticking_items() {
     let mut app = demo_app(120, 36);
-    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('7'));
     assert_eq!(app.tab, Tab::Workflow);
     insta::assert_snapshot!("workflow_phases", render(&app).backend());
     let e = app.current.as_ref().expect("current").id;

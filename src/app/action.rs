@@ -166,6 +166,18 @@ pub enum Action {
     HideDone,
     /// Show the recorded history of the selected record.
     History,
+    /// Add the next asset of a series, pre-filled from the last one (tag counted up).
+    RapidAdd,
+    /// Show all assets, only the overdue ones, or only those outstanding.
+    QuickFilter,
+    /// Record the return of the selected asset.
+    RecordReturn,
+    /// Record the destruction of the selected asset (with its certificate).
+    RecordDestruction,
+    /// Record the revocation of the selected access grant.
+    Revoke,
+    /// Close the engagement (asks for a reason while anything is outstanding).
+    CloseEngagement,
     /// Type a character into the focused input.
     #[strum(serialize = "char")]
     Char(char),

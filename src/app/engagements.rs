@@ -38,7 +38,8 @@ impl App {
         }
         self.load_scorecard()?;
         self.load_risks()?;
-        self.load_vetting()
+        self.load_vetting()?;
+        self.load_assets()
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -150,6 +151,14 @@ impl App {
             | FormPurpose::ForbiddenCheck { .. }
             | FormPurpose::NewRoleConflict(_)
             | FormPurpose::EditRoleConflict(_) => self.save_vetting_form(purpose, values),
+            FormPurpose::NewAsset { .. }
+            | FormPurpose::EditAsset(_)
+            | FormPurpose::ReturnAsset(_)
+            | FormPurpose::DestroyAsset(_)
+            | FormPurpose::NewGrant(_)
+            | FormPurpose::EditGrant(_)
+            | FormPurpose::RevokeGrant(_)
+            | FormPurpose::CloseEngagement(_) => self.save_asset_form(purpose, values),
         }
     }
 

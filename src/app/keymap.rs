@@ -37,6 +37,9 @@ pub enum Context {
     VettingMember,
     Roster,
     RoleConflicts,
+    Assets,
+    Access,
+    CloseOut,
 }
 
 impl Context {
@@ -65,6 +68,9 @@ impl Context {
             Context::VettingMember => "Vetting: a member",
             Context::Roster => "Vetting: roster changes",
             Context::RoleConflicts => "Vetting: role conflicts",
+            Context::Assets => "Assets handed over",
+            Context::Access => "Access grants",
+            Context::CloseOut => "Exit close-out",
         }
     }
 

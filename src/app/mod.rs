@@ -1,6 +1,7 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
 pub mod action;
+pub mod assets;
 mod engagements;
 pub mod form;
 pub mod input;
@@ -18,6 +19,7 @@ use ratatui::crossterm::event::KeyEvent;
 use strum::IntoEnumIterator;
 
 pub use action::Action;
+pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
 pub use picker::Picker;
 pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
@@ -43,6 +45,7 @@ pub enum Tab {
     Scorecard,
     Risks,
     Vetting,
+    Assets,
     Workflow,
 }
 
@@ -55,6 +58,7 @@ impl Tab {
             Tab::Workflow => "Workflow",
             Tab::Risks => "Risks",
             Tab::Vetting => "Vetting",
+            Tab::Assets => "Assets",
         }
     }
 
@@ -123,6 +127,19 @@ pub enum FormPurpose {
     },
     NewRoleConflict(i64),
     EditRoleConflict(i64),
+    /// A new asset; in a series, saving opens the next one pre-filled.
+    NewAsset {
+        engagement: i64,
+        series: bool,
+    },
+    EditAsset(i64),
+    ReturnAsset(i64),
+    DestroyAsset(i64),
+    NewGrant(i64),
+    EditGrant(i64),
+    RevokeGrant(i64),
+    /// Closing an engagement with items outstanding: the reason is required.
+    CloseEngagement(i64),
 }
 
 /// What a yes in the open dialog does.
@@ -134,6 +151,8 @@ pub enum Pending {
     DeleteRisk(i64),
     DeleteMember(i64),
     DeleteRoleConflict(i64),
+    DeleteAsset(i64),
+    DeleteGrant(i64),
     Quit,
 }
 
@@ -229,6 +248,7 @@ pub struct App {
     pub matcher: Matcher,
     pub risks: RiskPane,
     pub vetting: VettingPane,
+    pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -261,6 +281,7 @@ impl App {
             matcher: Matcher::default(),
             risks: RiskPane::default(),
             vetting: VettingPane::default(),
+            assets: AssetPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -307,6 +328,12 @@ impl App {
                     VetView::Grid => Context::Vetting,
                     VetView::Roster => Context::Roster,
                     VetView::Conflicts => Context::RoleConflicts,
+                },
+                Tab::Assets if self.assets.filtering => Context::Filter,
+                Tab::Assets => match self.assets.view {
+                    AssetView::Assets => Context::Assets,
+                    AssetView::Access => Context::Access,
+                    AssetView::CloseOut => Context::CloseOut,
                 },
             },
         }
@@ -437,6 +464,7 @@ impl App {
         }
         self.risks.cursor.set_height(risk_rows(h));
         self.resize_vetting(h);
+        self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
         }
@@ -462,6 +490,7 @@ impl App {
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
+                p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -481,7 +510,8 @@ impl App {
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
                     .or_else(|| self.check_risk_form(&form.purpose, &values))
-                    .or_else(|| self.vetting_form_rule(&form.purpose, &values));
+                    .or_else(|| self.vetting_form_rule(&form.purpose, &values))
+                    .or_else(|| self.asset_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -540,6 +570,9 @@ impl App {
             Action::NewEngagement => self.open_new_engagement(),
             other => match self.context() {
                 Context::Start => {}
+                Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
+                    self.update_assets(other)?
+                }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
                 Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,
@@ -576,6 +609,10 @@ impl App {
                 let id = self.vetting.detail.as_ref()?.member;
                 let row = self.vetting.row_of(id)?;
                 Some((Table::TeamMember, id, format!("team member {}", row.member.name)))
+            }
+            Context::Assets => self.assets.selected().map(|(a, _)| (Table::Asset, a.id, format!("asset {}", a.tag))),
+            Context::Access => {
+                self.assets.selected_grant().map(|(g, _)| (Table::AccessGrant, g.id, format!("access to {}", g.target)))
             }
             Context::Workflow => {
                 let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod lookup;
+pub mod report_assets;
 pub mod secure;
 pub mod verify;
 
@@ -32,6 +33,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)
         }
+        Some(Command::Report { args, format, out }) => match args.first().map(String::as_str) {
+            Some("assets") => {
+                report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &args[1..], format, out.as_deref())
+            }
+            _ => Err(eyre!("the management report is not available yet")),
+        },
     }
 }
 

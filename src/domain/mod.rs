@@ -1,5 +1,6 @@
 //! Pure types and rules of an outsourcing assessment: no SQLite, no terminal.
 
+pub mod assets;
 pub mod engagement;
 pub mod fields;
 pub mod provider;

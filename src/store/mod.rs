@@ -1,5 +1,6 @@
 //! The SQLite workspace: opening, checking, migrating, and the one write path.
 
+pub mod assets;
 pub mod backup;
 pub mod checklist;
 pub mod criteria;

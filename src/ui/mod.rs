@@ -1,5 +1,6 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
+pub mod assets;
 mod engagements;
 mod help;
 mod history;
@@ -42,6 +43,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             Tab::Workflow => workflow::render(app, body, frame),
             Tab::Risks => risks::render(app, body, frame),
             Tab::Vetting => vetting::render(app, body, frame),
+            Tab::Assets => assets::render(app, body, frame),
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -173,6 +175,11 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::VettingMember => &["reveal", "edit", "cancel"],
         Context::Roster => &["next_provider", "next_view"],
         Context::RoleConflicts => &["add", "edit", "delete", "next_view"],
+        Context::Assets => {
+            &["add", "rapid_add", "record_return", "record_destruction", "edit", "filter", "quick_filter", "next_view"]
+        }
+        Context::Access => &["add", "revoke", "edit", "delete", "next_view"],
+        Context::CloseOut => &["close_engagement", "scroll_down", "next_view"],
     };
     let local: Vec<(Context, &str)> = wanted.iter().map(|a| (ctx, *a)).collect();
     let global: &[(Context, &str)] = if matches!(

@@ -1,0 +1,555 @@
+//! The Assets tab: the three views on screen, rapid entry, returns, destructions, revocations and the close-out,
+//! each write checked in the database; and the asset tracking form from the command line.
+
+mod common;
+
+use assay::app::{App, AssetView, Context, Overlay, QuickFilter, Tab};
+use assay::catalog::{ItemPhase, Use, catalog};
+use assay::cli::DemoSize;
+use assay::commands::demo::{self, Shape};
+use assay::domain::Value;
+use assay::domain::assets::AssetState;
+use assay::domain::workflow::CheckStatus;
+use assay::store::{Store, assets, checklist, engagements, notes};
+use common::*;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+fn assets_tab(mut app: App) -> App {
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.tab, Tab::Assets);
+    assert_eq!(app.context(), Context::Assets);
+    app
+}
+
+fn engagement(app: &App) -> i64 {
+    app.current.as_ref().expect("an engagement is open").id
+}
+
+fn tab(app: &mut App, n: usize) {
+    for _ in 0..n {
+        press(app, KeyCode::Tab);
+    }
+}
+
+fn clear_and_type(app: &mut App, text: &str) {
+    press_mod(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    keys(app, text);
+}
+
+fn form_title(app: &App) -> String {
+    match &app.overlay {
+        Some(Overlay::Form(f)) => f.title.clone(),
+        other => panic!("expected a form, found {other:?}"),
+    }
+}
+
+fn form_value(app: &App, key: &str) -> String {
+    match &app.overlay {
+        Some(Overlay::Form(f)) => f.value_of(key).expect("field").to_string(),
+        other => panic!("expected a form, found {other:?}"),
+    }
+}
+
+fn form_error(app: &App, key: &str) -> Option<String> {
+    match &app.overlay {
+        Some(Overlay::Form(f)) => f.fields.iter().find(|x| x.spec.key == key).and_then(|x| x.error.clone()),
+        _ => None,
+    }
+}
+
+/// Selects the row with this tag; returns the asset's id.
+fn select_tag(app: &mut App, tag: &str) -> i64 {
+    let pos = app.assets.visible.iter().position(|&i| app.assets.all[i].tag == tag).expect("tag shown");
+    app.assets.cursor.select(pos);
+    app.assets.selected().expect("selected").0.id
+}
+
+/// (tag, holder_id, disposition, returned_on, verified_by, certificate) of an asset.
+type Row = (String, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+fn asset_row(app: &App, id: i64) -> Row {
+    app.store
+        .conn()
+        .query_row(
+            "SELECT tag, holder_id, disposition, returned_on, verified_by, certificate FROM asset WHERE id = ?",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .expect("asset row")
+}
+
+fn count_assets(app: &App) -> i64 {
+    app.store.conn().query_row("SELECT count(*) FROM asset", [], |r| r.get(0)).expect("count")
+}
+
+/// A fresh engagement made through the start screen (so it has its checklist), opened on the Assets tab.
+fn fresh(w: u16, h: u16) -> App {
+    let mut app = empty_app(w, h);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Cloud hosting exit");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.current.is_some());
+    assets_tab(app)
+}
+
+#[test]
+fn the_three_views_on_the_demo() {
+    let mut app = assets_tab(demo_app(130, 36));
+    insta::assert_snapshot!("assets_typical", render(&app).backend());
+    let s = screen(&app);
+    assert!(s.contains("! overdue") && s.contains("✓ returned"), "{s}");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Access);
+    insta::assert_snapshot!("access_typical", render(&app).backend());
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::CloseOut);
+    insta::assert_snapshot!("closeout_with_blockers", render(&app).backend());
+    let s = screen(&app);
+    assert!(s.contains("block the close") && s.contains("post-outsourcing checklist items open"), "{s}");
+    assert!(s.contains("assets not returned or destroyed") && s.contains("access grants not removed"), "{s}");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.assets.view, AssetView::Assets);
+}
+
+#[test]
+fn crowded_views_stay_readable_and_filters_narrow_them() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    let shape = Shape { assets_per_engagement: 600, grants_per_engagement: 120, ..Shape::of(DemoSize::Small) };
+    demo::generate(&mut store, shape, today()).expect("demo");
+    let mut app = assets_tab(app_on(store, 100, 30));
+    assert_eq!(app.assets.all.len(), 600);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    insta::assert_snapshot!("assets_crowded", render(&app).backend());
+
+    // Quick filter: only the overdue ones, then only the outstanding ones.
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.assets.quick, QuickFilter::Overdue);
+    assert!(!app.assets.visible.is_empty());
+    assert!(app.assets.visible.iter().all(|&i| app.assets.overdue[i]));
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.assets.quick, QuickFilter::Outstanding);
+    assert!(app.assets.visible.iter().all(|&i| app.assets.states[i].is_outstanding()));
+    assert_eq!(app.assets.visible.len(), app.assets.blockers.assets.len());
+    insta::assert_snapshot!("assets_crowded_outstanding", render(&app).backend());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.assets.visible.len(), 600);
+
+    // Text filter over tag, description and holder.
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.context(), Context::Filter);
+    keys(&mut app, "00012");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Assets);
+    let tags: Vec<&str> = app.assets.visible.iter().map(|&i| app.assets.all[i].tag.as_str()).collect();
+    assert!(!tags.is_empty() && tags.iter().all(|t| t.contains("00012")), "{tags:?}");
+    let holder = app.assets.all.iter().find_map(|a| a.holder_name.clone()).expect("a holder");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, &holder.to_uppercase());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.assets.visible.iter().all(|&i| app.assets.all[i].holder_name.as_deref() == Some(holder.as_str())));
+
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::PageDown);
+    insta::assert_snapshot!("access_crowded", render(&app).backend());
+}
+
+#[test]
+fn empty_engagement_shows_how_to_start_in_every_view() {
+    let mut app = fresh(110, 30);
+    insta::assert_snapshot!("assets_empty", render(&app).backend());
+    assert!(screen(&app).contains("No assets recorded"));
+    press(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("access_empty", render(&app).backend());
+    press(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!("closeout_empty", render(&app).backend());
+    // A fresh engagement still has its post-outsourcing checklist open.
+    assert!(app.assets.blockers.assets.is_empty() && app.assets.blockers.grants.is_empty());
+    assert!(!app.assets.blockers.checklist.is_empty());
+}
+
+#[test]
+fn add_an_asset_then_rapid_add_a_series() {
+    let mut app = assets_tab(demo_app(130, 36));
+    let e = engagement(&app);
+    // A member whose name no one else in the engagement shares.
+    let members = &app.assets.members;
+    let unique = |m: &&assay::store::assets::Member| {
+        members.iter().filter(|o| o.name.eq_ignore_ascii_case(&m.name)).count() == 1
+    };
+    let member = members.iter().find(unique).expect("a uniquely named member").clone();
+    let before = count_assets(&app);
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(form_title(&app), "New asset");
+    keys(&mut app, "LAP-0001");
+    tab(&mut app, 1);
+    keys(&mut app, "Laptop with disk encryption");
+    tab(&mut app, 1);
+    tab(&mut app, 1); // kind: device, the default
+    keys(&mut app, "Confidential");
+    tab(&mut app, 1);
+    keys(&mut app, &member.name.to_lowercase());
+    tab(&mut app, 1);
+    keys(&mut app, "t");
+    tab(&mut app, 1);
+    keys(&mut app, "Bo Lindqvist");
+    tab(&mut app, 1);
+    keys(&mut app, "+90");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", app.overlay);
+    assert_eq!(count_assets(&app), before + 1);
+    let (first, state) = app.assets.selected().expect("the new row is selected");
+    assert_eq!(first.tag, "LAP-0001");
+    assert_eq!(first.holder_id, Some(member.id));
+    assert_eq!(state, AssetState::WithHolder);
+    assert_eq!(first.expected_return.as_deref(), Some("2027-02-21"));
+
+    // Rapid add: the next tag, everything else carried over; Enter, Enter, Enter adds a series.
+    press(&mut app, KeyCode::Char('A'));
+    assert!(form_title(&app).starts_with("Next asset after LAP-0001"), "{}", form_title(&app));
+    assert_eq!(form_value(&app, "tag"), "LAP-0002");
+    assert_eq!(form_value(&app, "holder").to_lowercase(), member.name.to_lowercase());
+    assert_eq!(form_value(&app, "kind"), "device");
+    assert_eq!(form_value(&app, "classification"), "Confidential");
+    assert_eq!(form_value(&app, "handed_over"), "2026-11-23");
+    assert_eq!(form_value(&app, "accepted_by"), "Bo Lindqvist");
+    insta::assert_snapshot!("rapid_add_prefill", render(&app).backend());
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form_value(&app, "tag"), "LAP-0003", "the next form opens at once");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form_value(&app, "tag"), "LAP-0005");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    let series: Vec<(String, Option<i64>, String)> = app
+        .store
+        .conn()
+        .prepare("SELECT tag, holder_id, kind FROM asset WHERE engagement_id = ? AND tag LIKE 'LAP-%' ORDER BY tag")
+        .expect("prepare")
+        .query_map([e], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let tags: Vec<&str> = series.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(tags, ["LAP-0001", "LAP-0002", "LAP-0003", "LAP-0004"]);
+    assert!(series.iter().all(|s| s.1 == Some(member.id) && s.2 == "device"));
+
+    // A tag already used is refused, nothing written.
+    press(&mut app, KeyCode::Char('A'));
+    clear_and_type(&mut app, "LAP-0002");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "tag").expect("error").contains("already used"));
+    assert_eq!(count_assets(&app), before + 4);
+}
+
+#[test]
+fn an_unknown_holder_keeps_the_form_open_with_the_reason() {
+    let mut app = assets_tab(demo_app(130, 36));
+    let before = count_assets(&app);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "KEY-1");
+    tab(&mut app, 4);
+    keys(&mut app, "Nobody Atall");
+    press(&mut app, KeyCode::Enter);
+    let err = form_error(&app, "holder").expect("an error beside the holder");
+    assert!(err.contains("no team member") && err.contains("Nobody Atall"), "{err}");
+    assert_eq!(count_assets(&app), before);
+    insta::assert_snapshot!("unknown_holder", render(&app).backend());
+}
+
+#[test]
+fn record_a_return_and_a_destruction_that_needs_its_certificate() {
+    let mut app = assets_tab(demo_app(130, 36));
+    press(&mut app, KeyCode::Char('o')); // overdue
+    let overdue = app.assets.selected().expect("an overdue asset").0.tag.clone();
+    press(&mut app, KeyCode::Esc);
+    let id = select_tag(&mut app, &overdue);
+    press(&mut app, KeyCode::Char('r'));
+    assert!(form_title(&app).starts_with("Record return"));
+    assert_eq!(form_value(&app, "returned_on"), "2026-11-23");
+    assert_eq!(form_value(&app, "verified_by"), "tester");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let (_, _, disposition, on, by, _) = asset_row(&app, id);
+    assert_eq!(
+        (disposition.as_deref(), on.as_deref(), by.as_deref()),
+        (Some("returned"), Some("2026-11-23"), Some("tester"))
+    );
+    assert_eq!(app.assets.selected().expect("still selected").1, AssetState::Returned);
+
+    // Destruction: the certificate is required.
+    let other = app.assets.all.iter().find(|a| a.disposition.is_none() && a.is_issued()).expect("one out").tag.clone();
+    let id = select_tag(&mut app, &other);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(form_title(&app).starts_with("Record destruction"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form_error(&app, "certificate").as_deref(), Some("Destruction certificate is required"));
+    assert_eq!(asset_row(&app, id).2, None, "nothing recorded without the certificate");
+    insta::assert_snapshot!("destruction_needs_certificate", render(&app).backend());
+    keys(&mut app, "DC-2026-0042");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let (_, _, disposition, _, by, cert) = asset_row(&app, id);
+    assert_eq!(
+        (disposition.as_deref(), by.as_deref(), cert.as_deref()),
+        (Some("destroyed"), Some("tester"), Some("DC-2026-0042"))
+    );
+    assert!(screen(&app).contains("✗ destroyed"));
+}
+
+#[test]
+fn revoke_an_access_grant() {
+    let mut app = assets_tab(demo_app(130, 36));
+    press(&mut app, KeyCode::Char('v'));
+    let pos = app.assets.grant_states.iter().position(|s| s.is_outstanding()).expect("an active grant");
+    app.assets.grant_cursor.select(pos);
+    let id = app.assets.selected_grant().expect("grant").0.id;
+    let blocking = app.assets.blockers.grants.len();
+    press(&mut app, KeyCode::Char('r'));
+    assert!(form_title(&app).starts_with("Revoke"));
+    clear_and_type(&mut app, "2026-11-20");
+    tab(&mut app, 1);
+    clear_and_type(&mut app, "IAM team");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let (on, by): (String, String) = app
+        .store
+        .conn()
+        .query_row("SELECT revoked_on, verified_by FROM access_grant WHERE id = ?", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("grant");
+    assert_eq!((on.as_str(), by.as_str()), ("2026-11-20", "IAM team"));
+    assert_eq!(app.assets.blockers.grants.len(), blocking - 1);
+
+    // A new grant to someone who is not a team member (a shared service account, say) is kept by name.
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "svc-backup");
+    tab(&mut app, 1);
+    keys(&mut app, "Tape library console");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let (name, member): (String, Option<i64>) = app
+        .store
+        .conn()
+        .query_row("SELECT holder_name, holder_id FROM access_grant WHERE target = 'Tape library console'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("grant");
+    assert_eq!((name.as_str(), member), ("svc-backup", None));
+    assert_eq!(app.assets.blockers.grants.len(), blocking, "a new active grant blocks the close");
+}
+
+#[test]
+fn close_is_refused_without_a_reason_then_recorded_with_one() {
+    let mut app = assets_tab(demo_app(130, 36));
+    let e = engagement(&app);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    let outstanding = app.assets.blockers.total();
+    assert!(outstanding > 0);
+    press(&mut app, KeyCode::Char('c'));
+    assert!(form_title(&app).contains("with items outstanding"));
+    insta::assert_snapshot!("close_form_lists_blockers", render(&app).backend());
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "reason").is_some(), "the reason is required");
+    let status = |app: &App| engagements::get(app.store.conn(), e).expect("get").expect("engagement").status;
+    assert_eq!(status(&app), "active");
+    keys(&mut app, "Provider insolvent; remaining media written off by the board");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(status(&app), "closed");
+    let recorded = notes::recent(app.store.conn(), e, 5).expect("notes");
+    let note = recorded.first().expect("a note");
+    assert_eq!(note.target_table.as_deref(), Some("engagement"));
+    assert!(note.text.contains(&format!("{outstanding} items outstanding")), "{}", note.text);
+    assert!(note.text.ends_with("Reason: Provider insolvent; remaining media written off by the board"));
+    // The close-out says so, a second close is refused, and the overview shows the note.
+    assert!(screen(&app).contains("This engagement is closed"));
+    press(&mut app, KeyCode::Char('c'));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.toast.as_ref().map(|t| t.text.as_str()), Some("This engagement is already closed"));
+    press(&mut app, KeyCode::Char('2'));
+    let s = screen(&app);
+    assert!(s.contains("Engagement closed with") && s.contains("closed"), "{s}");
+}
+
+#[test]
+fn a_clean_close_needs_no_reason() {
+    let mut app = fresh(110, 30);
+    let e = engagement(&app);
+    let post: Vec<String> =
+        catalog().with_use(Use::Workflow).filter(|i| i.phase == ItemPhase::Post).map(|i| i.id.clone()).collect();
+    app.store
+        .write(|w| {
+            for id in &post {
+                checklist::set_status(w, e, id, CheckStatus::Done, "2026-11-23")?;
+            }
+            let a = assets::create(
+                w,
+                e,
+                &[
+                    ("tag", Value::text("TAPE-1")),
+                    ("handed_over", Value::text("2026-01-01")),
+                    ("accepted_by", Value::text("Someone")),
+                ],
+            )?;
+            assets::record_return(w, a, "2026-06-01", "CISO", Some("Good"))?;
+            Ok(())
+        })
+        .expect("write");
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(app.assets.blockers.is_empty(), "{:?}", app.assets.blockers);
+    assert!(screen(&app).contains("Nothing outstanding"));
+    press(&mut app, KeyCode::Char('c'));
+    assert!(app.overlay.is_none(), "no reason asked");
+    let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
+    assert_eq!(status, "closed");
+    let note = notes::recent(app.store.conn(), e, 1).expect("notes").remove(0);
+    assert!(note.text.starts_with("Engagement closed: every asset returned"), "{}", note.text);
+}
+
+// ---- the asset tracking form from the command line ----
+
+fn assay(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(dir)
+        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
+        .env_remove("ASSAY_DB")
+        .output()
+        .expect("run assay")
+}
+
+/// A workspace on disk with one engagement and three assets: out, returned, and one with a hostile tag.
+fn report_workspace(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("w.db");
+    let mut store = Store::open(&db, "tester").expect("open");
+    store
+        .write(|w| {
+            let e = engagements::create(w, &[("name", Value::text("Records archive"))])?;
+            engagements::create(w, &[("name", Value::text("Records scanning"))])?;
+            let p = assay::store::providers::create(
+                w,
+                e,
+                &[("name", Value::text("Iron Vault Ltd")), ("status", Value::text("selected"))],
+            )?;
+            let m = w.insert(
+                assay::store::Table::TeamMember,
+                &[("provider_id", Value::Int(p)), ("name", Value::text("Ana Pereira"))],
+            )?;
+            let common = |tag: &str| {
+                vec![
+                    ("tag", Value::text(tag)),
+                    ("description", Value::text("Archive box")),
+                    ("holder_id", Value::Int(m)),
+                    ("handed_over", Value::text("2026-01-10")),
+                    ("accepted_by", Value::text("Ana Pereira")),
+                    ("expected_return", Value::text("2099-01-01")),
+                ]
+            };
+            assets::create(w, e, &common("BOX-001"))?;
+            let back = assets::create(w, e, &common("BOX-002"))?;
+            assets::record_return(w, back, "2026-03-01", "CISO", Some("Seal intact"))?;
+            assets::create(w, e, &common("<script>alert('x')</script>"))?;
+            Ok(())
+        })
+        .expect("write");
+    drop(store);
+    db
+}
+
+#[test]
+fn report_markdown_lists_rows_by_state_with_signature_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = report_workspace(dir.path());
+    let out = assay(&["--db", db.to_str().expect("utf8"), "report", "assets", "records arch"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).expect("utf8");
+    assert!(md.starts_with("# Asset tracking form — Records archive\n"), "{md}");
+    assert!(md.contains("- Provider(s): Iron Vault Ltd"));
+    assert!(md.contains("## With the provider (2)") && md.contains("## Returned (1)"), "{md}");
+    assert!(md.contains("| Hand-over signature & date |") && md.contains("| Return signature & date |"));
+    assert!(md.contains("| → with holder | BOX-001 | Archive box |"), "{md}");
+    assert!(md.contains("| ✓ returned | BOX-002 |") && md.contains("| 2026-03-01 | CISO | Seal intact |  |"), "{md}");
+    assert!(md.contains("&lt;script&gt;") && !md.contains("<script>"), "escaped in Markdown too");
+}
+
+#[test]
+fn report_html_is_one_printable_page_with_every_value_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = report_workspace(dir.path());
+    let file = dir.path().join("form.html");
+    let out = assay(
+        &[
+            "--db",
+            db.to_str().expect("utf8"),
+            "report",
+            "assets",
+            "1",
+            "--format",
+            "html",
+            "--out",
+            file.to_str().expect("utf8"),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "written to the file, not stdout");
+    let html = std::fs::read_to_string(&file).expect("read");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("@page { size: A4 landscape"));
+    assert!(html.contains("thead { display: table-header-group; }"), "headers repeat on each page");
+    assert!(html.contains("<th scope=\"col\">Hand-over signature &amp; date</th>"));
+    assert!(html.contains("<th scope=\"col\">Return signature &amp; date</th>"));
+    assert!(html.contains("<dt>Provider(s)</dt><dd>Iron Vault Ltd</dd>"));
+    assert!(html.contains("<td>BOX-001</td>") && html.contains("<td>✓ returned</td><td>BOX-002</td>"));
+    assert!(html.contains("Legend."));
+    assert!(!html.contains("<script"), "no live script");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<link"), "self-contained");
+}
+
+#[test]
+fn report_of_an_unknown_or_ambiguous_engagement_fails_with_a_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = report_workspace(dir.path());
+    let db = db.to_str().expect("utf8");
+    let out = assay(&["--db", db, "report", "assets", "Payroll"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no engagement matches \"Payroll\""), "{err}");
+    let out = assay(&["--db", db, "report", "assets", "records"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("matches 2 engagements"));
+    let out = assay(&["--db", db, "report", "assets"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name the engagement"));
+    let out = assay(&["--db", db, "report", "Records archive"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("management report is not available yet"));
+}
+
+#[test]
+fn the_engagement_form_cannot_close_around_the_close_out() {
+    let mut app = demo_app(120, 36);
+    let e = engagement(&app);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('e'));
+    let status_field = match &app.overlay {
+        Some(Overlay::Form(f)) => f.fields.iter().position(|x| x.spec.key == "status").expect("status field"),
+        other => panic!("expected the engagement form, found {other:?}"),
+    };
+    tab(&mut app, status_field);
+    keys(&mut app, "c");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "status").expect("refused").contains("close-out"));
+    let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
+    assert_eq!(status, "active");
+}

@@ -1,0 +1,72 @@
+//! End to end: the real binary in tmux hands an asset over, records its return, and the database holds both.
+
+mod tmux;
+
+use tmux::Tmux;
+
+#[test]
+fn hand_over_an_asset_then_record_its_return() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let t = Tmux::start("assets", &db, dir.path());
+    t.wait_for("no engagement yet");
+    t.send(&["Enter"]);
+    t.wait_for("New engagement");
+    t.type_text("Archive scanning");
+    t.send(&["Enter"]);
+    t.wait_for("Engagement created");
+    t.send(&["6"]);
+    t.wait_for("No assets recorded");
+
+    // Hand-over: tag, description, kind (device), class, no holder yet, today, the provider's person, in 30 days.
+    t.send(&["a"]);
+    t.wait_for("New asset");
+    t.type_text("LAP-9001");
+    t.send(&["Tab"]);
+    t.type_text("Scanning workstation");
+    t.send(&["Tab", "Tab"]);
+    t.type_text("Internal");
+    t.send(&["Tab", "Tab"]);
+    t.type_text("t");
+    t.send(&["Tab"]);
+    t.type_text("Kim Okoro");
+    t.send(&["Tab"]);
+    t.type_text("+30");
+    t.send(&["Enter"]);
+    t.wait_for("Asset LAP-9001 added");
+    // No holder named: the asset is flagged, in words as well as colour.
+    t.wait_for("? unaccounted");
+
+    // The return: today and the assessor are filled in; the condition is typed.
+    t.send(&["r"]);
+    t.wait_for("Record return — LAP-9001");
+    t.send(&["Tab", "Tab", "C-u"]);
+    t.type_text("Returned with charger");
+    t.send(&["Enter"]);
+    t.wait_for("Return recorded on");
+    t.wait_for("✓ returned");
+    t.send(&["q"]);
+    t.wait_exit();
+
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let row: (String, String, String, String, String, String, Option<String>) = conn
+        .query_row(
+            "SELECT tag, kind, handed_over, accepted_by, disposition, returned_on, condition FROM asset",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .expect("one asset");
+    let today = chrono::Local::now().date_naive().to_string();
+    assert_eq!(row.0, "LAP-9001");
+    assert_eq!(row.1, "device");
+    assert_eq!(row.2, today);
+    assert_eq!(row.3, "Kim Okoro");
+    assert_eq!(row.4, "returned");
+    assert_eq!(row.5, today);
+    assert_eq!(row.6.as_deref(), Some("Returned with charger"));
+    let verifier: Option<String> = conn.query_row("SELECT verified_by FROM asset", [], |r| r.get(0)).expect("verifier");
+    assert!(verifier.is_some_and(|v| !v.is_empty()), "the assessor is recorded as the verifier");
+    let audited: i64 =
+        conn.query_row("SELECT count(*) FROM audit_log WHERE table_name = 'asset'", [], |r| r.get(0)).expect("audit");
+    assert!(audited >= 2, "the hand-over and the return are both in the history");
+}
