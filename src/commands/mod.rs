@@ -1,7 +1,10 @@
 //! The subcommands, and opening the workbench itself.
 
 pub mod demo;
+pub mod exchange;
+pub mod html;
 pub mod lookup;
+pub mod report;
 pub mod secure;
 pub mod verify;
 
@@ -31,6 +34,23 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)
+        }
+        Some(Command::Report { args, format, out, include_sensitive }) => {
+            if args.first().map(String::as_str) == Some("assets") {
+                return Err(eyre!("the asset form is not available yet"));
+            }
+            let store = secure::open(&workspace_path(cli.db)?, &config.assessor(), false)?;
+            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive)
+        }
+        Some(Command::Export { engagement, format, out, include_sensitive }) => {
+            let store = secure::open(&workspace_path(cli.db)?, &config.assessor(), false)?;
+            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), include_sensitive)
+        }
+        Some(Command::Import { path, into, register }) => {
+            let db = workspace_path(cli.db)?;
+            let mut store = secure::open(&db, &config.assessor(), false)?;
+            let _lock = crate::store::lock::acquire(&db).map_err(|e| eyre!(e))?;
+            exchange::import(&mut store, &path, into.as_deref(), register.as_deref())
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The SQLite workspace: opening, checking, migrating, and the one write path.
 
 pub mod backup;
+pub mod bundle;
 pub mod checklist;
 pub mod criteria;
 pub mod crypto;
@@ -9,6 +10,7 @@ pub mod lock;
 pub mod migrations;
 pub mod notes;
 pub mod providers;
+pub mod registers;
 pub mod risks;
 pub mod scores;
 pub mod search;
