@@ -90,6 +90,15 @@ fn refused(source: &str, row: Option<usize>, message: String) -> CellError {
 /// byte offset where it is not.
 pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(refused(
+            source,
+            Some(line),
+            format!("not UTF-8 text (byte offset {at}); save the file as UTF-8 CSV"),
+        ));
+    }
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut table = Table2::default();
     for (i, rec) in r.records().enumerate() {
