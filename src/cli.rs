@@ -69,18 +69,54 @@ pub enum Command {
         #[arg(long)]
         brief: bool,
     },
-    /// Write a report: `assets ENGAGEMENT` for the asset tracking form of an engagement.
+    /// Write a report of an engagement: the risk assessment report for senior management, or, with `assets`
+    /// first, the asset tracking form for hand-over and return (Markdown or HTML).
     Report {
         /// `assets` then the engagement for the asset form; otherwise the engagement (id or name)
         #[arg(required = true)]
         args: Vec<String>,
-        /// Markdown or a self-contained HTML page.
+        /// md (Markdown) or html (one self-contained page that prints on A4).
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
-        /// The file to write (default: standard output).
-        #[arg(long)]
+        /// Write to this file instead of printing.
+        #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+        /// Include the notes of criminal-record and credit checks (left out by default).
+        #[arg(long)]
+        include_sensitive: bool,
     },
+    /// Export one engagement (or the whole workspace) as a JSON bundle, CSV files or an XLSX workbook.
+    Export {
+        /// The engagement (id or the start of its name); all engagements when left out (JSON only).
+        engagement: Option<String>,
+        /// json (full-fidelity bundle), csv (a folder of one file per register) or xlsx (one sheet per register).
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Where to write (a file; a folder for csv). Default: printed for json, a name in the current folder
+        /// otherwise.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Include the notes of criminal-record and credit checks (left out by default).
+        #[arg(long)]
+        include_sensitive: bool,
+    },
+    /// Import a JSON bundle (new engagements), or risks, team members and assets from CSV or XLSX (into one).
+    Import {
+        /// A .json bundle, a .csv file of one register, or a .xlsx workbook.
+        path: PathBuf,
+        /// The engagement CSV or XLSX rows go into (id or the start of its name).
+        #[arg(long, value_name = "ENGAGEMENT")]
+        into: Option<String>,
+        /// The register a CSV file holds: risks, team_members or assets (default: from the file name).
+        #[arg(long)]
+        register: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoSize {
+    Small,
+    Large,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,7 +126,8 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DemoSize {
-    Small,
-    Large,
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Xlsx,
 }

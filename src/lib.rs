@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod interchange;
 pub mod store;
 pub mod tui;
 pub mod ui;

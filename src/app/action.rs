@@ -58,6 +58,10 @@ pub enum Action {
     Filter,
     /// Set the phase of the engagement.
     SetPhase,
+    /// Write the management report (Markdown and HTML) of the engagement next to the workspace.
+    WriteReport,
+    /// Export the engagement as a JSON bundle next to the workspace.
+    ExportBundle,
     /// Create a new engagement.
     NewEngagement,
     /// Add a record taken from the catalog.

@@ -344,6 +344,8 @@ impl App {
             Action::Edit => self.open_edit_engagement(&e),
             Action::SetPhase => self.open_set_phase(&e),
             Action::Note => self.open_note(e.id, None, &e.name),
+            Action::WriteReport => self.write_report(&e),
+            Action::ExportBundle => self.export_bundle(&e),
             Action::ScrollDown => self.overview_scroll = self.overview_scroll.saturating_add(1),
             Action::ScrollUp => self.overview_scroll = self.overview_scroll.saturating_sub(1),
             _ => {}

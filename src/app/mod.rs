@@ -8,6 +8,7 @@ pub mod input;
 pub mod keymap;
 pub mod lookup;
 pub mod picker;
+mod reports;
 mod risks;
 pub mod scorecard;
 pub mod table;

@@ -1,7 +1,10 @@
 //! The subcommands, and opening the workbench itself.
 
 pub mod demo;
+pub mod exchange;
+pub mod html;
 pub mod lookup;
+pub mod report;
 pub mod report_assets;
 pub mod secure;
 pub mod verify;
@@ -14,6 +17,7 @@ use color_eyre::eyre::{Result, eyre};
 use crate::app::{App, Keymap};
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
+use crate::domain::Engagement;
 use crate::ui::theme::Theme;
 
 /// Runs what the command line asks for.
@@ -33,12 +37,29 @@ pub fn run(cli: Cli) -> Result<()> {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)
         }
-        Some(Command::Report { args, format, out }) => match args.first().map(String::as_str) {
-            Some("assets") => {
-                report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &args[1..], format, out.as_deref())
+        Some(Command::Report { args, format, out, include_sensitive }) => {
+            if args.first().map(String::as_str) == Some("assets") {
+                return report_assets::run(
+                    &workspace_path(cli.db)?,
+                    &config.assessor(),
+                    &args[1..],
+                    format,
+                    out.as_deref(),
+                );
             }
-            _ => Err(eyre!("the management report is not available yet")),
-        },
+            let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
+            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive)
+        }
+        Some(Command::Export { engagement, format, out, include_sensitive }) => {
+            let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
+            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), include_sensitive)
+        }
+        Some(Command::Import { path, into, register }) => {
+            let db = workspace_path(cli.db)?;
+            let mut store = secure::open(&db, &config.assessor(), false)?;
+            let _lock = crate::store::lock::acquire(&db).map_err(|e| eyre!(e))?;
+            exchange::import(&mut store, &path, into.as_deref(), register.as_deref())
+        }
     }
 }
 
@@ -82,4 +103,29 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
     let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
     let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
     crate::tui::run(app)
+}
+
+/// The engagement a command line names: its id, or a case-insensitive start of its name shared by no other.
+pub fn find_engagement(all: &[Engagement], query: &str) -> Result<Engagement> {
+    let q = query.trim();
+    if let Ok(id) = q.parse::<i64>()
+        && let Some(e) = all.iter().find(|e| e.id == id)
+    {
+        return Ok(e.clone());
+    }
+    let lc = q.to_lowercase();
+    if let Some(e) = all.iter().find(|e| e.name.to_lowercase() == lc) {
+        return Ok(e.clone());
+    }
+    let hits: Vec<&Engagement> = all.iter().filter(|e| e.name.to_lowercase().starts_with(&lc)).collect();
+    match hits.as_slice() {
+        [e] => Ok((*e).clone()),
+        [] => Err(eyre!("no engagement matches \"{q}\" (give its id or the start of its name)")),
+        several => Err(eyre!(
+            "\"{q}\" matches {} engagements: {}{}; give more of the name or the id",
+            several.len(),
+            several.iter().take(6).map(|e| format!("{} (id {})", e.name, e.id)).collect::<Vec<_>>().join(", "),
+            if several.len() > 6 { ", …" } else { "" }
+        )),
+    }
 }

@@ -1,13 +1,13 @@
 //! `assay report assets ENGAGEMENT`: the asset tracking form of an engagement, in Markdown or as one printable
 //! HTML page, with room for the signatures at hand-over and at return.
 
+use crate::commands::find_engagement;
 use std::path::Path;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
 
 use crate::cli::ReportFormat;
-use crate::domain::Engagement;
 use crate::domain::assets::{Asset, AssetState};
 use crate::store::{assets, engagements, providers};
 
@@ -50,10 +50,7 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
     if args.is_empty() {
         return Err(eyre!("name the engagement: assay report assets ENGAGEMENT (its id or the start of its name)"));
     }
-    if !path.exists() {
-        return Err(eyre!("no workspace at {}", path.display()));
-    }
-    let store = super::secure::open(path, assessor, false)?;
+    let store = super::secure::open_existing(path, assessor)?;
     let conn = store.conn();
     let e = find_engagement(&engagements::list(conn)?, &args.join(" "))?;
     let today = chrono::Local::now().date_naive();
@@ -86,30 +83,6 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
         None => print!("{text}"),
     }
     Ok(())
-}
-
-/// The engagement a command line names: its id, or a case-insensitive start of its name shared by no other.
-pub fn find_engagement(all: &[Engagement], query: &str) -> Result<Engagement> {
-    let q = query.trim();
-    if let Ok(id) = q.parse::<i64>()
-        && let Some(e) = all.iter().find(|e| e.id == id)
-    {
-        return Ok(e.clone());
-    }
-    let lc = q.to_lowercase();
-    if let Some(e) = all.iter().find(|e| e.name.to_lowercase() == lc) {
-        return Ok(e.clone());
-    }
-    let hits: Vec<&Engagement> = all.iter().filter(|e| e.name.to_lowercase().starts_with(&lc)).collect();
-    match hits.as_slice() {
-        [e] => Ok((*e).clone()),
-        [] => Err(eyre!("no engagement matches \"{q}\" (give its id or the start of its name)")),
-        several => Err(eyre!(
-            "\"{q}\" matches {} engagements: {}; give more of the name or the id",
-            several.len(),
-            several.iter().map(|e| format!("{} (id {})", e.name, e.id)).collect::<Vec<_>>().join(", ")
-        )),
-    }
 }
 
 fn o(s: &Option<String>) -> &str {
@@ -308,6 +281,7 @@ pub fn html(form: &AssetForm) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Engagement;
 
     fn eng(id: i64, name: &str) -> Engagement {
         Engagement {

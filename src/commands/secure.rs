@@ -80,6 +80,14 @@ pub fn open(path: &Path, assessor: &str, encrypt_new: bool) -> Result<Store> {
     }
 }
 
+/// Opens a workspace that must already exist (reports, exports, verification, backups never create one).
+pub fn open_existing(path: &Path, assessor: &str) -> Result<Store> {
+    if !path.exists() {
+        return Err(eyre!("no workspace at {}", path.display()));
+    }
+    open(path, assessor, false)
+}
+
 /// `assay encrypt`: rewrites a plain workspace encrypted.
 pub fn encrypt(path: &Path, assessor: &str) -> Result<()> {
     let _lock = lock::acquire(path).map_err(|e| eyre!(e))?;
@@ -110,7 +118,7 @@ pub fn decrypt(path: &Path, assessor: &str) -> Result<()> {
 
 /// `assay backup DEST`.
 pub fn backup_to(path: &Path, dest: &Path, assessor: &str) -> Result<()> {
-    let store = open(path, assessor, false)?;
+    let store = open_existing(path, assessor)?;
     let bytes = backup::to_file(&store, dest).map_err(|e| eyre!(e))?;
     println!("{}", dest.display());
     eprintln!(

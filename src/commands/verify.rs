@@ -8,7 +8,7 @@ use crate::store::verify;
 
 /// Prints what was checked; fails (exit 1) naming the first broken entry and every row that differs.
 pub fn run(path: &Path, assessor: &str) -> Result<()> {
-    let store = super::secure::open(path, assessor, false)?;
+    let store = super::secure::open_existing(path, assessor)?;
     let report = verify::verify(store.conn())?;
     if report.is_clean() {
         println!(

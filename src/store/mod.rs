@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod backup;
+pub mod bundle;
 pub mod checklist;
 pub mod criteria;
 pub mod crypto;
@@ -11,6 +12,7 @@ pub mod lock;
 pub mod migrations;
 pub mod notes;
 pub mod providers;
+pub mod registers;
 pub mod risks;
 pub mod scores;
 pub mod search;

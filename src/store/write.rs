@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::Value;
 
 /// The tables the write path may touch. Their names are the only identifiers spliced into SQL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter, strum::EnumString)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumIter, strum::EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum Table {
     Engagement,
@@ -114,6 +114,33 @@ impl<'c> Writer<'c> {
         self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
         let id = self.tx.last_insert_rowid();
         // The whole row as stored, defaults included, so the history accounts for every column.
+        let json = self.row_json(table, id)?.unwrap_or_else(|| to_json(values));
+        self.audit("insert", table, id, None, None, Some(&json))?;
+        Ok(id)
+    }
+
+    /// Checks foreign keys at commit instead of at each statement, so that rows referring to each other (a team
+    /// member and the colleague who backs them up) can be restored in any order. Lasts until the transaction ends.
+    pub fn defer_foreign_keys(&self) -> rusqlite::Result<()> {
+        self.tx.execute_batch("PRAGMA defer_foreign_keys = ON;")
+    }
+
+    /// Inserts a row exactly as given — its own `id`, `created_at` and `updated_at` included when present — as
+    /// restoring an exported bundle needs; stamps left out are set to now. The history records it like any insert.
+    pub fn restore(&mut self, table: Table, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
+        check_columns(values)?;
+        let mut all: Vec<(&str, Value)> = values.to_vec();
+        for stamp in ["created_at", "updated_at"] {
+            if !all.iter().any(|(c, _)| *c == stamp) {
+                all.push((stamp, Value::text(self.now.clone())));
+            }
+        }
+        let cols: Vec<&str> = all.iter().map(|(c, _)| *c).collect();
+        let marks = vec!["?"; cols.len()].join(", ");
+        let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", table.name(), cols.join(", "));
+        let args: Vec<&dyn rusqlite::ToSql> = all.iter().map(|(_, v)| v as &dyn rusqlite::ToSql).collect();
+        self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
+        let id = self.tx.last_insert_rowid();
         let json = self.row_json(table, id)?.unwrap_or_else(|| to_json(values));
         self.audit("insert", table, id, None, None, Some(&json))?;
         Ok(id)

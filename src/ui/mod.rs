@@ -143,7 +143,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     let ctx = app.context();
     let wanted: &[&str] = match ctx {
         Context::List => &["add", "edit", "open", "delete", "filter", "set_phase"],
-        Context::Overview => &["edit", "set_phase", "note"],
+        Context::Overview => &["edit", "set_phase", "note", "write_report", "export_bundle"],
         Context::Providers => &["add", "edit", "set_status", "delete", "next_view"],
         Context::Criteria => &["add", "edit", "weight_up", "weight_down", "toggle_must_have", "next_view"],
         Context::Grid => &["clear_score", "note", "weight_up", "next_view"],

@@ -1,0 +1,670 @@
+//! `assay report ENGAGEMENT`: the risk assessment report for senior management, as Markdown or as one
+//! self-contained HTML file. The report is built once as a list of sections and blocks, then written in either form.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use color_eyre::eyre::{Result, eyre};
+use rusqlite::Connection;
+
+use super::html::{CSS, esc};
+use crate::catalog::{self, ItemPhase, Use};
+use crate::cli::ReportFormat;
+use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix, verdict};
+use crate::domain::workflow::{CheckStatus, PHASE_ORDER, Progress, phase_label};
+use crate::domain::{Engagement, Phase};
+use crate::store::registers::{self, CHECK_KINDS};
+use crate::store::{checklist, criteria, engagements, providers, risks, scores};
+
+/// One piece of a section.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Para(String),
+    /// A sentence to stand out (the verdict).
+    Verdict(String),
+    Facts(Vec<(String, String)>),
+    Heading(String),
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<String>>,
+        numeric: Vec<bool>,
+    },
+    /// A 5×5 heat map: `cells[likelihood-1][impact-1]`, with what lies outside it.
+    Heat {
+        cells: [[u32; 5]; 5],
+        outside: u32,
+    },
+    /// Said when a list is empty.
+    Empty(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub title: String,
+    pub meta: String,
+    pub sections: Vec<Section>,
+}
+
+/// Finds an engagement by id, or by a case-insensitive prefix of its name that only it has.
+pub fn resolve(conn: &Connection, spec: &str) -> Result<Engagement> {
+    super::find_engagement(&engagements::list(conn)?, spec)
+}
+
+fn s(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
+}
+
+fn dash(o: &Option<String>) -> String {
+    o.clone().filter(|x| !x.is_empty()).unwrap_or_else(|| "—".into())
+}
+
+fn table(headers: &[&str], rows: Vec<Vec<String>>, numeric: &[usize]) -> Block {
+    Block::Table {
+        headers: headers.iter().map(|h| (*h).to_string()).collect(),
+        rows,
+        numeric: (0..headers.len()).map(|i| numeric.contains(&i)).collect(),
+    }
+}
+
+/// Gathers everything the report says about an engagement.
+pub fn build(
+    conn: &Connection,
+    e: &Engagement,
+    today: NaiveDate,
+    assessor: &str,
+    include_sensitive: bool,
+) -> Result<Report> {
+    let today_s = today.to_string();
+    let summary = engagements::summary(conn, e.id, &today_s)?;
+    let provs = providers::list(conn, e.id)?;
+    let crits = criteria::list(conn, e.id)?;
+    let score_list = scores::list(conn, e.id)?;
+    let ranking = registers::ranking(&provs, &crits, &score_list, today);
+    let register = risks::list(conn, e.id)?;
+    let facts: Vec<_> = register.iter().map(|r| r.facts()).collect();
+    let v = verdict(&facts, today);
+    let members = registers::members(conn, e.id)?;
+    let checks = registers::checks(conn, e.id)?;
+    let assets = registers::assets(conn, e.id)?;
+    let grants = registers::grants(conn, e.id)?;
+    let checklist_rows = checklist::rows(conn, e.id)?;
+
+    let mut sections = Vec::new();
+
+    // 1. Summary.
+    let mut blocks = vec![Block::Facts(vec![
+        ("Service".into(), dash(&e.service)),
+        ("Scope".into(), dash(&e.scope)),
+        ("Objective".into(), dash(&e.objective)),
+        ("Business owner".into(), dash(&e.business_owner)),
+        ("Phase".into(), e.phase.label().into()),
+        ("Status".into(), e.status.replace('_', " ")),
+        ("Start".into(), dash(&e.start_date)),
+        ("Planned end".into(), dash(&e.planned_end)),
+    ])];
+    blocks.push(Block::Verdict(v.text.clone()));
+    blocks.push(table(
+        &["Measure", "Count"],
+        vec![
+            vec!["Candidate providers".into(), summary.providers.to_string()],
+            vec![
+                "Risks (Critical / High / Medium / Low, residual)".into(),
+                format!(
+                    "{} ({} / {} / {} / {})",
+                    v.total(),
+                    v.count(Band::Critical),
+                    v.count(Band::High),
+                    v.count(Band::Medium),
+                    v.count(Band::Low)
+                ),
+            ],
+            vec![
+                "Critical or High risks untreated or unaccepted".into(),
+                (v.critical_outstanding + v.high_outstanding).to_string(),
+            ],
+            vec!["Provider team members".into(), summary.members.to_string()],
+            vec!["Vetting checks pending".into(), summary.checks_pending.to_string()],
+            vec!["Assets not yet returned or destroyed".into(), summary.assets_out.to_string()],
+            vec!["Access rights in force".into(), summary.grants_active.to_string()],
+            vec!["Checklist items open".into(), format!("{} of {}", summary.checklist_open, summary.checklist_total)],
+        ],
+        &[1],
+    ));
+    sections.push(Section { title: "Engagement summary".into(), blocks });
+
+    // 2. Providers.
+    let by_id: HashMap<i64, &crate::domain::Provider> = provs.iter().map(|p| (p.id, p)).collect();
+    let mut blocks = vec![Block::Para(format!(
+        "Providers ranked by the weighted scorecard over {} criteria: those passing every gate (must-have criteria \
+         scored 3 or more, a valid ISMS certificate whose scope covers the service, agreement to our policies and \
+         to audit) come first, then by total out of 100.",
+        crits.len()
+    ))];
+    if ranking.is_empty() {
+        blocks.push(Block::Empty("No providers are recorded.".into()));
+    } else {
+        let rows = ranking
+            .iter()
+            .map(|r| {
+                let p = by_id.get(&r.provider_id);
+                let mut fails: Vec<String> =
+                    r.failed_must_haves.iter().map(|(_, name)| format!("must-have: {name}")).collect();
+                fails.extend(r.gate_failures.iter().cloned());
+                vec![
+                    r.rank.to_string(),
+                    r.name.clone(),
+                    p.map(|p| p.status.clone()).unwrap_or_default(),
+                    format!("{:.1}", r.total),
+                    if r.passes { "✓ pass".into() } else { "✗ fail".into() },
+                    if fails.is_empty() { "—".into() } else { fails.join("; ") },
+                    p.map(|p| dash(&p.cert_expiry)).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        blocks.push(table(
+            &["Rank", "Provider", "Status", "Total", "Gates", "Failed gates", "Certificate expiry"],
+            rows,
+            &[0, 3],
+        ));
+    }
+    sections.push(Section { title: "Provider ranking".into(), blocks });
+
+    // 3. Heat maps.
+    let inherent = matrix(&facts, MatrixView::inherent(Dimension::Overall));
+    let residual = matrix(&facts, MatrixView::residual(Dimension::Overall));
+    sections.push(Section {
+        title: "Risk heat map".into(),
+        blocks: vec![
+            Block::Para(
+                "Number of risks in each cell, likelihood (rows, 5 = almost certain) against the worst of the \
+                 confidentiality, integrity and availability impacts (columns). Each cell shows its band letter: \
+                 L low, M medium, H high, C critical."
+                    .into(),
+            ),
+            Block::Heading("Inherent (before treatment)".into()),
+            Block::Heat { cells: inherent.cells, outside: inherent.outside },
+            Block::Heading("Residual (after treatment; untreated risks at their inherent rating)".into()),
+            Block::Heat { cells: residual.cells, outside: residual.outside },
+        ],
+    });
+
+    // 4. Register, treatments and acceptances.
+    let mut blocks = Vec::new();
+    if register.is_empty() {
+        blocks.push(Block::Empty("No risks are recorded.".into()));
+    } else {
+        let rows = register
+            .iter()
+            .zip(&facts)
+            .map(|(r, f)| {
+                vec![
+                    format!("{} {}", f.inherent.band().letter(), f.inherent.level()),
+                    r.title.clone(),
+                    format!("{} · {}/{}/{}", r.likelihood, r.impact_c, r.impact_i, r.impact_a),
+                    r.treatment.map_or("—".into(), |t| t.label().to_string()),
+                    r.status.label().into(),
+                    dash(&r.owner),
+                    match &r.due_date {
+                        Some(d) if f.is_overdue(today) => format!("{d} ! overdue"),
+                        Some(d) => d.clone(),
+                        None => "—".into(),
+                    },
+                    format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
+                    f.acceptance(today).label().into(),
+                ]
+            })
+            .collect();
+        blocks.push(table(
+            &["Inherent", "Risk", "L · C/I/A", "Treatment", "Progress", "Owner", "Due", "Residual", "Acceptance"],
+            rows,
+            &[],
+        ));
+        blocks.push(Block::Heading("Treatment plans".into()));
+        let plans: Vec<Vec<String>> = register
+            .iter()
+            .filter(|r| r.plan.as_deref().is_some_and(|p| !p.is_empty()))
+            .map(|r| vec![r.title.clone(), r.treatment.map_or("—".into(), |t| t.label().to_string()), s(&r.plan)])
+            .collect();
+        if plans.is_empty() {
+            blocks.push(Block::Empty("No treatment plans are recorded.".into()));
+        } else {
+            blocks.push(table(&["Risk", "Treatment", "Plan"], plans, &[]));
+        }
+        blocks.push(Block::Heading("Acceptances by management".into()));
+        let acc: Vec<Vec<String>> = register
+            .iter()
+            .zip(&facts)
+            .filter(|(_, f)| f.is_accepted() || f.needs_acceptance())
+            .map(|(r, f)| {
+                vec![
+                    r.title.clone(),
+                    format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
+                    dash(&r.accepted_by),
+                    dash(&r.accepted_at),
+                    dash(&r.review_date),
+                    match f.acceptance(today) {
+                        AcceptanceState::Unaccepted => "! unaccepted".into(),
+                        AcceptanceState::ReviewOverdue => "! review overdue".into(),
+                        other => other.label().into(),
+                    },
+                ]
+            })
+            .collect();
+        if acc.is_empty() {
+            blocks.push(Block::Empty("No risk needs acceptance.".into()));
+        } else {
+            blocks.push(table(&["Risk", "Residual", "Accepted by", "On", "Review by", "State"], acc, &[]));
+        }
+    }
+    sections.push(Section { title: "Risk register, treatments and acceptances".into(), blocks });
+
+    // 5. Vetting.
+    let mut blocks = vec![Block::Para(format!(
+        "Background checks of the provider staff, passed out of recorded, per provider. {}",
+        if include_sensitive {
+            "Notes of criminal-record and credit checks are included at the author's request."
+        } else {
+            "Notes of criminal-record and credit checks are left out (sensitive personal data)."
+        }
+    ))];
+    let member_by_id: HashMap<i64, &registers::Member> = members.iter().map(|m| (m.id, m)).collect();
+    let mut per: HashMap<(i64, &str), (usize, usize)> = HashMap::new();
+    for c in &checks {
+        if let Some(m) = member_by_id.get(&c.member_id) {
+            let e = per.entry((m.provider_id, c.kind.as_str())).or_default();
+            e.1 += 1;
+            if c.status == "passed" {
+                e.0 += 1;
+            }
+        }
+    }
+    let mut headers = vec!["Provider", "Members"];
+    headers.extend(CHECK_KINDS.iter().map(|k| match *k {
+        "references" => "References",
+        "criminal_record" => "Criminal record",
+        "cv_accuracy" => "CV",
+        "qualifications" => "Qualifications",
+        "identity" => "Identity",
+        "credit" => "Credit",
+        _ => "NDA",
+    }));
+    let rows: Vec<Vec<String>> = provs
+        .iter()
+        .filter(|p| members.iter().any(|m| m.provider_id == p.id))
+        .map(|p| {
+            let mut row = vec![p.name.clone(), members.iter().filter(|m| m.provider_id == p.id).count().to_string()];
+            row.extend(CHECK_KINDS.iter().map(|k| {
+                let (ok, all) = per.get(&(p.id, *k)).copied().unwrap_or((0, 0));
+                format!("{ok}/{all}")
+            }));
+            row
+        })
+        .collect();
+    if rows.is_empty() {
+        blocks.push(Block::Empty("No provider team members are recorded.".into()));
+    } else {
+        blocks.push(table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
+    }
+    blocks.push(Block::Heading("Checks outstanding (pending or failed)".into()));
+    let out: Vec<Vec<String>> = checks
+        .iter()
+        .filter(|c| matches!(c.status.as_str(), "pending" | "failed"))
+        .filter_map(|c| {
+            let m = member_by_id.get(&c.member_id)?;
+            let note = if c.is_sensitive() && !include_sensitive { "(withheld)".to_string() } else { dash(&c.note) };
+            Some(vec![
+                m.name.clone(),
+                m.provider.clone(),
+                c.kind.replace('_', " "),
+                if c.status == "failed" { "✗ failed".into() } else { "… pending".into() },
+                note,
+            ])
+        })
+        .collect();
+    if out.is_empty() {
+        blocks.push(Block::Empty("None.".into()));
+    } else {
+        blocks.push(table(&["Member", "Provider", "Check", "Status", "Note"], out, &[]));
+    }
+    sections.push(Section { title: "Vetting status".into(), blocks });
+
+    // 6. Assets and access.
+    let mut blocks = vec![Block::Heading("Assets not yet returned or destroyed".into())];
+    let out: Vec<Vec<String>> = assets
+        .iter()
+        .filter(|a| a.disposition.is_none())
+        .map(|a| {
+            let overdue = a.expected_return.as_deref().is_some_and(|d| d < today_s.as_str());
+            vec![
+                a.tag.clone(),
+                dash(&a.description),
+                a.kind.replace('_', " "),
+                dash(&a.classification),
+                dash(&a.holder),
+                match &a.expected_return {
+                    Some(d) if overdue => format!("{d} ! overdue"),
+                    other => dash(other),
+                },
+            ]
+        })
+        .collect();
+    if out.is_empty() {
+        blocks.push(Block::Empty("Every asset is returned or destroyed.".into()));
+    } else {
+        blocks.push(table(&["Tag", "Asset", "Kind", "Classification", "Holder", "Expected back"], out, &[]));
+    }
+    blocks.push(Block::Heading("Access rights still in force".into()));
+    let out: Vec<Vec<String>> = grants
+        .iter()
+        .filter(|g| g.is_active(&today_s))
+        .map(|g| vec![g.target.clone(), g.kind.clone(), g.who(), dash(&g.granted_on), dash(&g.revoked_on)])
+        .collect();
+    if out.is_empty() {
+        blocks.push(Block::Empty("No access rights are in force.".into()));
+    } else {
+        blocks.push(table(&["Target", "Kind", "Holder", "Granted", "Revocation due"], out, &[]));
+    }
+    sections.push(Section { title: "Assets and access outstanding".into(), blocks });
+
+    // 7. Checklist progress.
+    let status = |id: &str| checklist_rows.get(id).map_or(CheckStatus::Open, |r| r.status);
+    let mut by_phase: HashMap<ItemPhase, Progress> = HashMap::new();
+    let mut agreement = Progress::default();
+    for item in &catalog::catalog().items {
+        if item.has_use(Use::Workflow) {
+            by_phase.entry(item.phase).or_default().add(status(&item.id));
+        }
+        if item.has_use(Use::Agreement) {
+            agreement.add(status(&item.id));
+        }
+    }
+    let mut prog: Vec<Vec<String>> = PHASE_ORDER
+        .iter()
+        .filter_map(|p| by_phase.get(p).map(|g| (p, g)))
+        .map(|(p, g)| {
+            vec![phase_label(*p).into(), g.closed.to_string(), g.total.to_string(), format!("{} %", g.percent())]
+        })
+        .collect();
+    prog.push(vec![
+        "Agreement review".into(),
+        agreement.closed.to_string(),
+        agreement.total.to_string(),
+        format!("{} %", agreement.percent()),
+    ]);
+    sections.push(Section {
+        title: "Checklist progress".into(),
+        blocks: vec![table(&["Checklist", "Done or not applicable", "Items", "Progress"], prog, &[1, 2, 3])],
+    });
+
+    // 8. Open items.
+    let mut blocks = Vec::new();
+    let here = crate::domain::workflow::item_phase(e.phase);
+    let reached = |p: ItemPhase| match (e.phase, p) {
+        (_, ItemPhase::Any) => true,
+        (Phase::Pre, ItemPhase::Pre) => true,
+        (Phase::Pre, _) => false,
+        (Phase::During, ItemPhase::Post) => false,
+        _ => true,
+    };
+    let open: Vec<Vec<String>> = catalog::catalog()
+        .items
+        .iter()
+        .filter(|i| i.has_use(Use::Workflow) && reached(i.phase) && status(&i.id) == CheckStatus::Open)
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                i.title.clone(),
+                format!("{}{}", phase_label(i.phase), if i.phase == here { " (current)" } else { "" }),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Heading("Checklist items open in this and earlier phases".into()));
+    if open.is_empty() {
+        blocks.push(Block::Empty("None.".into()));
+    } else {
+        blocks.push(table(&["Item", "Obligation", "Phase"], open, &[]));
+    }
+    blocks.push(Block::Heading("Risks needing a decision or action".into()));
+    let actions: Vec<Vec<String>> = register
+        .iter()
+        .zip(&facts)
+        .filter_map(|(r, f)| {
+            let mut why = Vec::new();
+            if f.acceptance(today) == AcceptanceState::Unaccepted {
+                why.push("needs acceptance by management");
+            }
+            if f.acceptance(today) == AcceptanceState::ReviewOverdue {
+                why.push("acceptance review overdue");
+            }
+            if f.is_overdue(today) {
+                why.push("treatment overdue");
+            }
+            if matches!(f.residual_band(), Band::High | Band::Critical) && f.is_untreated() {
+                why.push("untreated");
+            }
+            (!why.is_empty())
+                .then(|| vec![format!("{} {}", f.residual_band().letter(), r.title), dash(&r.owner), why.join("; ")])
+        })
+        .collect();
+    if actions.is_empty() {
+        blocks.push(Block::Empty("None.".into()));
+    } else {
+        blocks.push(table(&["Risk (residual band)", "Owner", "Why"], actions, &[]));
+    }
+    sections.push(Section { title: "Open items".into(), blocks });
+
+    Ok(Report {
+        title: format!("Risk assessment report — {}", e.name),
+        meta: format!("Prepared {today} by {assessor} with assay. Engagement #{}.", e.id),
+        sections,
+    })
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+fn md_text(s: &str) -> String {
+    // Keep the text as written but make sure nothing becomes markup or raw HTML in a renderer.
+    s.replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The report as Markdown.
+pub fn markdown(r: &Report) -> String {
+    let mut o = String::with_capacity(64 * 1024);
+    o.push_str(&format!("# {}\n\n_{}_\n", md_text(&r.title), md_text(&r.meta)));
+    for (n, sec) in r.sections.iter().enumerate() {
+        o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
+        for b in &sec.blocks {
+            o.push('\n');
+            match b {
+                Block::Para(t) => o.push_str(&format!("{}\n", md_text(t))),
+                Block::Verdict(t) => o.push_str(&format!("> **Verdict:** {}\n", md_text(t))),
+                Block::Heading(t) => o.push_str(&format!("### {}\n", md_text(t))),
+                Block::Empty(t) => o.push_str(&format!("_{}_\n", md_text(t))),
+                Block::Facts(kv) => {
+                    for (k, v) in kv {
+                        o.push_str(&format!("- **{k}:** {}\n", md_text(&md_cell(v))));
+                    }
+                }
+                Block::Table { headers, rows, numeric } => {
+                    o.push_str(&format!(
+                        "| {} |\n",
+                        headers.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
+                    ));
+                    o.push_str(&format!(
+                        "|{}|\n",
+                        numeric.iter().map(|n| if *n { "---:" } else { "---" }).collect::<Vec<_>>().join("|")
+                    ));
+                    for row in rows {
+                        o.push_str("| ");
+                        o.push_str(&row.iter().map(|c| md_text(&md_cell(c))).collect::<Vec<_>>().join(" | "));
+                        o.push_str(" |\n");
+                    }
+                }
+                Block::Heat { cells, outside } => {
+                    o.push_str("| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |\n|---|---|---|---|---|---|\n");
+                    for l in (1..=5u8).rev() {
+                        o.push_str(&format!("| **{l}** |"));
+                        for i in 1..=5u8 {
+                            let band = crate::domain::risk::cell_band(l, i);
+                            o.push_str(&format!(
+                                " {} {} |",
+                                band.letter(),
+                                cells[usize::from(l) - 1][usize::from(i) - 1]
+                            ));
+                        }
+                        o.push('\n');
+                    }
+                    o.push_str(&format!("\nRisks with no impact rated (outside the map): {outside}\n"));
+                }
+            }
+        }
+    }
+    o
+}
+
+/// The report as one self-contained HTML page.
+pub fn html(r: &Report) -> String {
+    let mut o = String::with_capacity(128 * 1024);
+    o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    o.push_str(&format!("<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n", esc(&r.title)));
+    o.push_str(&format!("<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n</header>\n", esc(&r.title), esc(&r.meta)));
+    for (n, sec) in r.sections.iter().enumerate() {
+        o.push_str(&format!("<section>\n<h2>{}. {}</h2>\n", n + 1, esc(&sec.title)));
+        for b in &sec.blocks {
+            match b {
+                Block::Para(t) => o.push_str(&format!("<p>{}</p>\n", esc(t))),
+                Block::Verdict(t) => o.push_str(&format!("<p class=\"verdict\">Verdict: {}</p>\n", esc(t))),
+                Block::Heading(t) => o.push_str(&format!("<h3>{}</h3>\n", esc(t))),
+                Block::Empty(t) => o.push_str(&format!("<p class=\"empty\">{}</p>\n", esc(t))),
+                Block::Facts(kv) => {
+                    o.push_str("<dl class=\"facts\">\n");
+                    for (k, v) in kv {
+                        o.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", esc(k), esc(v)));
+                    }
+                    o.push_str("</dl>\n");
+                }
+                Block::Table { headers, rows, numeric } => {
+                    o.push_str("<table>\n<thead><tr>");
+                    for (h, num) in headers.iter().zip(numeric) {
+                        o.push_str(&format!("<th{}>{}</th>", if *num { " class=\"num\"" } else { "" }, esc(h)));
+                    }
+                    o.push_str("</tr></thead>\n<tbody>\n");
+                    for row in rows {
+                        o.push_str("<tr>");
+                        for (c, num) in row.iter().zip(numeric) {
+                            o.push_str(&format!("<td{}>{}</td>", if *num { " class=\"num\"" } else { "" }, esc(c)));
+                        }
+                        o.push_str("</tr>\n");
+                    }
+                    o.push_str("</tbody>\n</table>\n");
+                }
+                Block::Heat { cells, outside } => {
+                    o.push_str("<table class=\"heat\">\n<thead><tr><th>Likelihood \\ Impact</th>");
+                    for i in 1..=5 {
+                        o.push_str(&format!("<th>{i}</th>"));
+                    }
+                    o.push_str("</tr></thead>\n<tbody>\n");
+                    for l in (1..=5u8).rev() {
+                        o.push_str(&format!("<tr><th>{l}</th>"));
+                        for i in 1..=5u8 {
+                            let band = crate::domain::risk::cell_band(l, i);
+                            let n = cells[usize::from(l) - 1][usize::from(i) - 1];
+                            o.push_str(&format!(
+                                "<td class=\"band-{0}\" title=\"{1}\">{0} {n}</td>",
+                                band.letter(),
+                                band.label()
+                            ));
+                        }
+                        o.push_str("</tr>\n");
+                    }
+                    o.push_str(&format!(
+                        "</tbody>\n</table>\n<p>Risks with no impact rated (outside the map): {outside}</p>\n"
+                    ));
+                }
+            }
+        }
+        o.push_str("</section>\n");
+    }
+    o.push_str("</body>\n</html>\n");
+    o
+}
+
+/// Renders the report of an engagement in the given format.
+pub fn render(
+    conn: &Connection,
+    e: &Engagement,
+    format: ReportFormat,
+    today: NaiveDate,
+    assessor: &str,
+    include_sensitive: bool,
+) -> Result<String> {
+    let r = build(conn, e, today, assessor, include_sensitive)?;
+    Ok(match format {
+        ReportFormat::Md => markdown(&r),
+        ReportFormat::Html => html(&r),
+    })
+}
+
+/// A file-name-safe form of an engagement's name.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            out.extend(ch.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').chars().take(60).collect::<String>();
+    if out.is_empty() { "engagement".into() } else { out }
+}
+
+/// Writes the Markdown and HTML reports of an engagement into `dir`; returns the two paths.
+pub fn write_both(
+    conn: &Connection,
+    e: &Engagement,
+    dir: &Path,
+    today: NaiveDate,
+    assessor: &str,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|err| eyre!("cannot create {}: {err}", dir.display()))?;
+    let r = build(conn, e, today, assessor, false)?;
+    let stem = format!("{}-report-{today}", slug(&e.name));
+    let md = dir.join(format!("{stem}.md"));
+    let html_path = dir.join(format!("{stem}.html"));
+    std::fs::write(&md, markdown(&r)).map_err(|err| eyre!("cannot write {}: {err}", md.display()))?;
+    std::fs::write(&html_path, html(&r)).map_err(|err| eyre!("cannot write {}: {err}", html_path.display()))?;
+    Ok(vec![md, html_path])
+}
+
+/// `assay report ENGAGEMENT`: prints the report, or writes it to `out`.
+pub fn run(
+    store: &crate::store::Store,
+    spec: &str,
+    format: ReportFormat,
+    out: Option<&Path>,
+    include_sensitive: bool,
+) -> Result<()> {
+    let e = resolve(store.conn(), spec)?;
+    let today = chrono::Local::now().date_naive();
+    let text = render(store.conn(), &e, format, today, store.assessor(), include_sensitive)?;
+    match out {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?;
+            eprintln!("wrote the report of “{}” to {}", e.name, p.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! Files in and out: the registers as CSV files or one XLSX workbook, and reading such files back as tables for
+//! the store's register import. The JSON bundle lives in `store::bundle`; the management report in
+//! `commands::report`.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+
+use crate::domain::Value;
+use crate::store::registers::{CellError, Register, Sheet, Table2};
+
+/// Writes each register as `<dir>/<register>.csv` (UTF-8, a header row, comma-separated). Returns the files.
+pub fn write_csv(
+    dir: &Path,
+    sheets: &[Sheet],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<std::path::PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut out = Vec::new();
+    for (n, sheet) in sheets.iter().enumerate() {
+        let path = dir.join(format!("{}.csv", sheet.name));
+        let mut w = csv::Writer::from_path(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        w.write_record(&sheet.headers).map_err(|e| e.to_string())?;
+        for row in &sheet.rows {
+            w.write_record(row.iter().map(Value::to_string)).map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        out.push(path);
+        progress(n + 1, sheets.len());
+    }
+    Ok(out)
+}
+
+/// The registers as one workbook in memory: a sheet per register, a bold frozen header row with a filter,
+/// sensible column widths, numbers as numbers and everything else (dates included, ISO) as text.
+pub fn xlsx_bytes(sheets: &[Sheet], progress: &mut dyn FnMut(usize, usize)) -> Result<Vec<u8>, String> {
+    let mut book = Workbook::new();
+    let header = Format::new().set_bold().set_border_bottom(FormatBorder::Thin).set_background_color("D9D9D9");
+    let text = Format::new().set_num_format("@");
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    for (n, sheet) in sheets.iter().enumerate() {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet.name).map_err(e)?;
+        for (c, h) in sheet.headers.iter().enumerate() {
+            let col = c as u16;
+            ws.write_string_with_format(0, col, h, &header).map_err(e)?;
+            let widest = sheet
+                .rows
+                .iter()
+                .take(200)
+                .map(|r| r.get(c).map_or(0, |v| v.to_string().chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(h.chars().count());
+            ws.set_column_width(col, (widest as f64 + 2.0).clamp(6.0, 60.0)).map_err(e)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = (r + 1) as u32;
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    Value::Null => {}
+                    Value::Int(i) => {
+                        ws.write_number(r, c, *i as f64).map_err(e)?;
+                    }
+                    Value::Real(x) => {
+                        ws.write_number(r, c, *x).map_err(e)?;
+                    }
+                    Value::Text(t) => {
+                        ws.write_string_with_format(r, c, t, &text).map_err(e)?;
+                    }
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(e)?;
+        if !sheet.headers.is_empty() {
+            ws.autofilter(0, 0, sheet.rows.len() as u32, (sheet.headers.len() - 1) as u16).map_err(e)?;
+        }
+        progress(n + 1, sheets.len());
+    }
+    book.save_to_buffer().map_err(e)
+}
+
+fn refused(source: &str, row: Option<usize>, message: String) -> CellError {
+    CellError { source: source.to_string(), row, column: None, message }
+}
+
+/// Reads a CSV file as a table. Text must be UTF-8 (a byte-order mark is allowed); the error names the line and
+/// byte offset where it is not.
+pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        return Err(refused(
+            source,
+            Some(line),
+            format!("not UTF-8 text (byte offset {at}); save the file as UTF-8 CSV"),
+        ));
+    }
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut table = Table2::default();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            let (line, message) = match e.kind() {
+                csv::ErrorKind::Utf8 { pos, err } => (
+                    pos.as_ref().map(|p| p.line() as usize),
+                    format!(
+                        "not UTF-8 text (byte offset {}, in field {}); save the file as UTF-8 CSV",
+                        pos.as_ref().map_or(0, |p| p.byte()) + err.valid_up_to() as u64,
+                        err.field() + 1
+                    ),
+                ),
+                _ => (e.position().map(|p| p.line() as usize), format!("unreadable CSV: {e}")),
+            };
+            refused(source, line, message)
+        })?;
+        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        if i == 0 {
+            table.headers = cells;
+        } else {
+            let line = rec.position().map_or(i + 1, |p| p.line() as usize);
+            table.rows.push((line, cells));
+        }
+    }
+    if table.headers.is_empty() {
+        return Err(refused(source, None, "the file is empty: a header row is needed".into()));
+    }
+    Ok(table)
+}
+
+/// One workbook cell as the text an import parses: whole numbers without ".0", dates as ISO `YYYY-MM-DD`.
+fn cell_text(d: &Data) -> Result<String, String> {
+    Ok(match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if t.time() == chrono::NaiveTime::MIN => t.date().to_string(),
+            Some(t) => t.to_string(),
+            None => dt.to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(format!("the cell holds a spreadsheet error ({e:?})")),
+    })
+}
+
+/// Reads the importable sheets (risks, team_members, assets) of a workbook. Other sheets are ignored.
+pub fn read_xlsx(path: &Path) -> Result<Vec<(Register, Table2, String)>, CellError> {
+    let source = path.display().to_string();
+    let mut book: Xlsx<_> =
+        open_workbook(path).map_err(|e| refused(&source, None, format!("not a readable XLSX workbook: {e}")))?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let Some(register) = Register::from_name(&name) else { continue };
+        let here = format!("{source} [sheet {name}]");
+        let range = book.worksheet_range(&name).map_err(|e| refused(&here, None, e.to_string()))?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        let mut table = Table2::default();
+        for (i, row) in range.rows().enumerate() {
+            let line = first_row as usize + i + 1;
+            let mut cells: Vec<String> = vec![String::new(); first_col as usize];
+            for (c, d) in row.iter().enumerate() {
+                cells.push(cell_text(d).map_err(|m| CellError {
+                    source: here.clone(),
+                    row: Some(line),
+                    column: Some((first_col as usize + c + 1, String::new())),
+                    message: m,
+                })?);
+            }
+            if i == 0 {
+                table.headers = cells;
+            } else {
+                table.rows.push((line, cells));
+            }
+        }
+        out.push((register, table, here));
+    }
+    if out.is_empty() {
+        return Err(refused(&source, None, "no sheet named risks, team_members or assets to import".into()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,926 @@
+//! The JSON bundle: every column of every row of one engagement (or all of them), written out and read back.
+//!
+//! Reading is strict: each row must carry exactly its table's columns, each of the right type, and every id a row
+//! refers to must be in the bundle. A bundle is restored in one transaction through [`Writer::restore`], so the
+//! history records each row and a bad file changes nothing. Into an empty workspace the original ids are kept (a
+//! second export is then identical but for `exported_at`); into one that already holds engagements, every row gets
+//! a new id above the highest in use and references are rewritten to follow.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::marker::PhantomData;
+
+use rusqlite::Connection;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+use super::{Store, Table, Writer};
+use crate::domain::Value;
+use crate::domain::fields::LONG_TEXT_MAX;
+
+/// What the `format` field of a bundle says.
+pub const FORMAT: &str = "assay-bundle";
+/// The bundle layout this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// Vetting checks whose notes are sensitive personal data: left out of exports unless asked for.
+pub const SENSITIVE_CHECKS: &[&str] = &["criminal_record", "credit"];
+
+/// Reports (done, total) as a long export or import goes.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+/// The type a column holds, as the bundle checks it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    Int,
+    OptInt,
+    /// A whole number within bounds (inclusive).
+    Range(i64, i64),
+    OptRange(i64, i64),
+    Text,
+    OptText,
+    Enum(&'static [&'static str]),
+    OptEnum(&'static [&'static str]),
+}
+
+impl Kind {
+    fn nullable(self) -> bool {
+        matches!(self, Kind::OptInt | Kind::OptRange(..) | Kind::OptText | Kind::OptEnum(_))
+    }
+
+    fn describe(self) -> String {
+        let base = match self {
+            Kind::Int | Kind::OptInt => "a whole number".to_string(),
+            Kind::Range(lo, hi) | Kind::OptRange(lo, hi) => format!("a whole number from {lo} to {hi}"),
+            Kind::Text | Kind::OptText => "text".to_string(),
+            Kind::Enum(o) | Kind::OptEnum(o) => format!("one of {}", o.join(", ")),
+        };
+        if self.nullable() { format!("{base} or null") } else { base }
+    }
+
+    /// Checks a value; the error says what was expected.
+    pub fn check(self, v: &Value) -> Result<(), String> {
+        let ok = match (self, v) {
+            (k, Value::Null) => k.nullable(),
+            (Kind::Int | Kind::OptInt, Value::Int(_)) => true,
+            (Kind::Range(lo, hi) | Kind::OptRange(lo, hi), Value::Int(i)) => (lo..=hi).contains(i),
+            (Kind::Text | Kind::OptText, Value::Text(t)) => {
+                let n = t.chars().count();
+                if n > LONG_TEXT_MAX {
+                    return Err(format!("too long: {n} characters (at most {LONG_TEXT_MAX})"));
+                }
+                true
+            }
+            (Kind::Enum(o) | Kind::OptEnum(o), Value::Text(t)) => o.contains(&t.as_str()),
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            let found = match v {
+                Value::Null => "null".to_string(),
+                Value::Int(i) => i.to_string(),
+                Value::Real(r) => r.to_string(),
+                Value::Text(t) => format!("\"{}\"", t.chars().take(40).collect::<String>()),
+            };
+            Err(format!("expected {}, found {found}", self.describe()))
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+const fn c(name: &'static str, kind: Kind) -> Col {
+    Col { name, kind }
+}
+
+/// One table as the bundle holds it: its key in an engagement's object and its columns, in schema order.
+#[derive(Debug)]
+pub struct Spec {
+    pub table: Table,
+    pub key: &'static str,
+    /// The row this table's rows name in messages ("risk").
+    pub noun: &'static str,
+    pub cols: &'static [Col],
+}
+
+const PHASES: &[&str] = &["pre", "during", "post"];
+const CHECK_KINDS: &[&str] =
+    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
+const STAMPS: [Col; 2] = [c("created_at", Kind::Text), c("updated_at", Kind::Text)];
+
+macro_rules! cols {
+    ($($name:literal : $kind:expr),* $(,)?) => {
+        &[c("id", Kind::Int), $(c($name, $kind),)* STAMPS[0], STAMPS[1]]
+    };
+}
+
+pub static ENGAGEMENT: Spec = Spec {
+    table: Table::Engagement,
+    key: "engagement",
+    noun: "engagement",
+    cols: cols![
+        "name": Kind::Text, "service": Kind::OptText, "scope": Kind::OptText, "objective": Kind::OptText,
+        "business_owner": Kind::OptText, "phase": Kind::Enum(PHASES), "start_date": Kind::OptText,
+        "planned_end": Kind::OptText, "status": Kind::Enum(&["active", "on_hold", "closed"]),
+    ],
+};
+
+pub static PROVIDER: Spec = Spec {
+    table: Table::Provider,
+    key: "providers",
+    noun: "provider",
+    cols: cols![
+        "engagement_id": Kind::Int, "name": Kind::Text,
+        "status": Kind::Enum(&["candidate", "shortlisted", "selected", "rejected"]),
+        "cert_body": Kind::OptText, "cert_number": Kind::OptText, "cert_expiry": Kind::OptText,
+        "cert_scope": Kind::OptText, "scope_covers_service": Kind::Range(0, 1), "agrees_policies": Kind::Range(0, 1),
+        "agrees_audit": Kind::Range(0, 1), "focal_point": Kind::OptText, "decision_reason": Kind::OptText,
+        "decided_by": Kind::OptText, "decided_at": Kind::OptText,
+    ],
+};
+
+pub static CRITERION: Spec = Spec {
+    table: Table::Criterion,
+    key: "criteria",
+    noun: "criterion",
+    cols: cols![
+        "engagement_id": Kind::Int, "catalog_ref": Kind::OptText, "text": Kind::Text,
+        "weight": Kind::Range(0, i64::MAX), "must_have": Kind::Range(0, 1), "position": Kind::Int,
+    ],
+};
+
+pub static SCORE: Spec = Spec {
+    table: Table::Score,
+    key: "scores",
+    noun: "score",
+    cols: cols!["provider_id": Kind::Int, "criterion_id": Kind::Int, "score": Kind::Range(0, 5), "note": Kind::OptText],
+};
+
+pub static RISK: Spec = Spec {
+    table: Table::Risk,
+    key: "risks",
+    noun: "risk",
+    cols: cols![
+        "engagement_id": Kind::Int, "catalog_ref": Kind::OptText, "title": Kind::Text, "description": Kind::OptText,
+        "likelihood": Kind::Range(1, 5), "impact_c": Kind::Range(0, 5), "impact_i": Kind::Range(0, 5),
+        "impact_a": Kind::Range(0, 5), "treatment": Kind::OptEnum(&["modify", "retain", "avoid", "share"]),
+        "plan": Kind::OptText, "owner": Kind::OptText, "due_date": Kind::OptText,
+        "residual_likelihood": Kind::OptRange(1, 5), "residual_c": Kind::OptRange(0, 5),
+        "residual_i": Kind::OptRange(0, 5), "residual_a": Kind::OptRange(0, 5),
+        "status": Kind::Enum(&["open", "in_progress", "done"]), "accepted_by": Kind::OptText,
+        "accepted_at": Kind::OptText, "review_date": Kind::OptText,
+    ],
+};
+
+pub static TEAM_MEMBER: Spec = Spec {
+    table: Table::TeamMember,
+    key: "team_members",
+    noun: "team member",
+    cols: cols![
+        "provider_id": Kind::Int, "name": Kind::Text, "role": Kind::OptText, "backup_for": Kind::OptInt,
+        "joined": Kind::OptText, "left_on": Kind::OptText,
+    ],
+};
+
+pub static VETTING_CHECK: Spec = Spec {
+    table: Table::VettingCheck,
+    key: "vetting_checks",
+    noun: "vetting check",
+    cols: cols![
+        "member_id": Kind::Int, "kind": Kind::Enum(CHECK_KINDS),
+        "status": Kind::Enum(&["pending", "passed", "failed", "waived", "not_permitted"]),
+        "checked_on": Kind::OptText, "verifier": Kind::OptText, "evidence": Kind::OptText,
+        "reference_count": Kind::OptInt, "note": Kind::OptText,
+    ],
+};
+
+pub static ASSET: Spec = Spec {
+    table: Table::Asset,
+    key: "assets",
+    noun: "asset",
+    cols: cols![
+        "engagement_id": Kind::Int, "tag": Kind::Text, "description": Kind::OptText,
+        "kind": Kind::Enum(&["device", "media", "document", "data_set", "badge", "key", "account"]),
+        "classification": Kind::OptText, "holder_id": Kind::OptInt, "handed_over": Kind::OptText,
+        "accepted_by": Kind::OptText, "expected_return": Kind::OptText, "returned_on": Kind::OptText,
+        "disposition": Kind::OptEnum(&["returned", "destroyed"]), "verified_by": Kind::OptText,
+        "condition": Kind::OptText, "certificate": Kind::OptText,
+    ],
+};
+
+pub static ACCESS_GRANT: Spec = Spec {
+    table: Table::AccessGrant,
+    key: "access_grants",
+    noun: "access grant",
+    cols: cols![
+        "engagement_id": Kind::Int, "holder_id": Kind::OptInt, "holder_name": Kind::OptText, "target": Kind::Text,
+        "kind": Kind::Enum(&["logical", "physical"]), "granted_on": Kind::OptText, "revoked_on": Kind::OptText,
+        "verified_by": Kind::OptText,
+    ],
+};
+
+pub static CHECKLIST_ITEM: Spec = Spec {
+    table: Table::ChecklistItem,
+    key: "checklist_items",
+    noun: "checklist item",
+    cols: cols![
+        "engagement_id": Kind::Int, "catalog_ref": Kind::Text,
+        "status": Kind::Enum(&["open", "done", "not_applicable"]), "note": Kind::OptText, "done_at": Kind::OptText,
+        "done_by": Kind::OptText,
+    ],
+};
+
+pub static NOTE: Spec = Spec {
+    table: Table::Note,
+    key: "notes",
+    noun: "note",
+    cols: cols![
+        "engagement_id": Kind::Int, "target_table": Kind::OptText, "target_id": Kind::OptInt, "text": Kind::Text,
+    ],
+};
+
+pub static EVIDENCE: Spec = Spec {
+    table: Table::Evidence,
+    key: "evidence",
+    noun: "evidence file",
+    cols: cols![
+        "engagement_id": Kind::Int, "note_id": Kind::OptInt, "path": Kind::Text, "sha256": Kind::Text,
+        "size": Kind::Int, "seen_at": Kind::Text,
+    ],
+};
+
+pub static PHASE_CHANGE: Spec = Spec {
+    table: Table::PhaseChange,
+    key: "phase_changes",
+    noun: "phase change",
+    cols: cols![
+        "engagement_id": Kind::Int, "from_phase": Kind::Enum(PHASES), "to_phase": Kind::Enum(PHASES),
+        "reason": Kind::OptText, "open_items": Kind::Int, "open_refs": Kind::OptText, "changed_by": Kind::Text,
+    ],
+};
+
+pub static ROLE_CONFLICT: Spec = Spec {
+    table: Table::RoleConflict,
+    key: "role_conflicts",
+    noun: "role conflict",
+    cols: cols![
+        "engagement_id": Kind::Int, "role_a": Kind::Text, "role_b": Kind::Text, "reason": Kind::OptText,
+    ],
+};
+
+/// Every table an engagement's part of a bundle holds, parents before children.
+pub static SPECS: [&Spec; 14] = [
+    &ENGAGEMENT,
+    &PROVIDER,
+    &CRITERION,
+    &SCORE,
+    &RISK,
+    &TEAM_MEMBER,
+    &VETTING_CHECK,
+    &ASSET,
+    &ACCESS_GRANT,
+    &CHECKLIST_ITEM,
+    &NOTE,
+    &EVIDENCE,
+    &PHASE_CHANGE,
+    &ROLE_CONFLICT,
+];
+
+/// The columns of a row that name another row: (column, the table it names).
+fn references(table: Table) -> &'static [(&'static str, Table)] {
+    match table {
+        Table::Provider
+        | Table::Criterion
+        | Table::Risk
+        | Table::Asset
+        | Table::AccessGrant
+        | Table::ChecklistItem
+        | Table::Note
+        | Table::Evidence
+        | Table::PhaseChange
+        | Table::RoleConflict => match table {
+            Table::Asset | Table::AccessGrant => {
+                &[("engagement_id", Table::Engagement), ("holder_id", Table::TeamMember)]
+            }
+            Table::Evidence => &[("engagement_id", Table::Engagement), ("note_id", Table::Note)],
+            _ => &[("engagement_id", Table::Engagement)],
+        },
+        Table::Score => &[("provider_id", Table::Provider), ("criterion_id", Table::Criterion)],
+        Table::TeamMember => &[("provider_id", Table::Provider), ("backup_for", Table::TeamMember)],
+        Table::VettingCheck => &[("member_id", Table::TeamMember)],
+        Table::Engagement | Table::Setting => &[],
+    }
+}
+
+/// One row: its values in the order of its spec's columns.
+#[derive(Debug, Clone)]
+pub struct Row {
+    spec: &'static Spec,
+    pub values: Vec<Value>,
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        self.spec.table == other.spec.table && self.values == other.values
+    }
+}
+
+impl Row {
+    pub fn get(&self, col: &str) -> &Value {
+        self.spec.cols.iter().position(|c| c.name == col).map_or(&Value::Null, |i| &self.values[i])
+    }
+
+    fn set(&mut self, col: &str, v: Value) {
+        if let Some(i) = self.spec.cols.iter().position(|c| c.name == col) {
+            self.values[i] = v;
+        }
+    }
+
+    pub fn id(&self) -> i64 {
+        self.values.first().and_then(Value::as_i64).unwrap_or_default()
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.values.len()))?;
+        for (col, v) in self.spec.cols.iter().zip(&self.values) {
+            map.serialize_entry(col.name, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A scalar as read from JSON, with a plain word for what else was found.
+struct Scalar(Result<Value, &'static str>);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, a string or null")
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::Null)))
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::Null)))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+                Ok(Scalar(Err("true or false")))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::Int(v))))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(i64::try_from(v).map(Value::Int).map_err(|_| "a number too large")))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::Real(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::text(v))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::Text(v))))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar(Err("a list")))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar(Err("an object")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads one row of `spec`'s table, checking every column as it goes, so that serde_json can say where (line and
+/// column) a wrong value or a missing column is.
+struct RowVisitor(&'static Spec);
+
+impl<'de> Visitor<'de> for RowVisitor {
+    type Value = Row;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} row (an object)", self.0.noun)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row, A::Error> {
+        let spec = self.0;
+        let mut values: Vec<Option<Value>> = vec![None; spec.cols.len()];
+        while let Some(key) = map.next_key::<String>()? {
+            let Some(i) = spec.cols.iter().position(|c| c.name == key) else {
+                return Err(de::Error::custom(format!(
+                    "{}: unknown field `{key}` (a {} has: {})",
+                    spec.noun,
+                    spec.noun,
+                    spec.cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                )));
+            };
+            if values[i].is_some() {
+                return Err(de::Error::custom(format!("{}: field `{key}` is given twice", spec.noun)));
+            }
+            let v = map.next_value::<Scalar>()?.0.map_err(|found| {
+                de::Error::custom(format!(
+                    "{}.{key}: expected {}, found {found}",
+                    spec.noun,
+                    spec.cols[i].kind.describe()
+                ))
+            })?;
+            spec.cols[i].kind.check(&v).map_err(|e| de::Error::custom(format!("{}.{key}: {e}", spec.noun)))?;
+            values[i] = Some(v);
+        }
+        let missing: Vec<&str> =
+            spec.cols.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|(c, _)| c.name).collect();
+        if !missing.is_empty() {
+            return Err(de::Error::custom(format!("{}: missing field `{}`", spec.noun, missing.join("`, `"))));
+        }
+        Ok(Row { spec, values: values.into_iter().map(|v| v.unwrap_or(Value::Null)).collect() })
+    }
+}
+
+/// A marker naming a table's spec, so that a list of its rows can be deserialized.
+pub trait HasSpec {
+    const SPEC: &'static Spec;
+}
+
+/// A row of the table `T` names.
+pub struct TypedRow<T>(pub Row, PhantomData<T>);
+
+impl<'de, T: HasSpec> Deserialize<'de> for TypedRow<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RowVisitor(T::SPEC)).map(|r| TypedRow(r, PhantomData))
+    }
+}
+
+macro_rules! marker {
+    ($($m:ident => $spec:ident),* $(,)?) => {
+        $(
+            #[doc(hidden)]
+            pub struct $m;
+            impl HasSpec for $m {
+                const SPEC: &'static Spec = &$spec;
+            }
+        )*
+    };
+}
+
+marker! {
+    EngagementT => ENGAGEMENT, ProviderT => PROVIDER, CriterionT => CRITERION, ScoreT => SCORE, RiskT => RISK,
+    TeamMemberT => TEAM_MEMBER, VettingCheckT => VETTING_CHECK, AssetT => ASSET, AccessGrantT => ACCESS_GRANT,
+    ChecklistItemT => CHECKLIST_ITEM, NoteT => NOTE, EvidenceT => EVIDENCE, PhaseChangeT => PHASE_CHANGE,
+    RoleConflictT => ROLE_CONFLICT,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EngagementIn {
+    engagement: TypedRow<EngagementT>,
+    providers: Vec<TypedRow<ProviderT>>,
+    criteria: Vec<TypedRow<CriterionT>>,
+    scores: Vec<TypedRow<ScoreT>>,
+    risks: Vec<TypedRow<RiskT>>,
+    team_members: Vec<TypedRow<TeamMemberT>>,
+    vetting_checks: Vec<TypedRow<VettingCheckT>>,
+    assets: Vec<TypedRow<AssetT>>,
+    access_grants: Vec<TypedRow<AccessGrantT>>,
+    checklist_items: Vec<TypedRow<ChecklistItemT>>,
+    notes: Vec<TypedRow<NoteT>>,
+    evidence: Vec<TypedRow<EvidenceT>>,
+    phase_changes: Vec<TypedRow<PhaseChangeT>>,
+    role_conflicts: Vec<TypedRow<RoleConflictT>>,
+}
+
+impl EngagementIn {
+    /// The rows table by table, in [`SPECS`] order.
+    fn into_tables(self) -> Vec<Vec<Row>> {
+        fn rows<T>(v: Vec<TypedRow<T>>) -> Vec<Row> {
+            v.into_iter().map(|r| r.0).collect()
+        }
+        vec![
+            vec![self.engagement.0],
+            rows(self.providers),
+            rows(self.criteria),
+            rows(self.scores),
+            rows(self.risks),
+            rows(self.team_members),
+            rows(self.vetting_checks),
+            rows(self.assets),
+            rows(self.access_grants),
+            rows(self.checklist_items),
+            rows(self.notes),
+            rows(self.evidence),
+            rows(self.phase_changes),
+            rows(self.role_conflicts),
+        ]
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BundleIn {
+    format: String,
+    version: u32,
+    #[allow(dead_code)] // read for strictness; an import is stamped with its own time
+    exported_at: String,
+    sensitive_included: bool,
+    engagements: Vec<EngagementIn>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
+/// One engagement of a bundle, table by table in [`SPECS`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngagementRows {
+    pub tables: Vec<Vec<Row>>,
+}
+
+impl Serialize for EngagementRows {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(SPECS.len()))?;
+        for (spec, rows) in SPECS.iter().zip(&self.tables) {
+            if spec.table == Table::Engagement {
+                match rows.first() {
+                    Some(r) => map.serialize_entry(spec.key, r)?,
+                    None => map.serialize_entry(spec.key, &())?,
+                }
+            } else {
+                map.serialize_entry(spec.key, rows)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// A whole bundle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bundle {
+    pub format: &'static str,
+    pub version: u32,
+    pub exported_at: String,
+    /// Whether the notes of criminal-record and credit checks are in it.
+    pub sensitive_included: bool,
+    pub engagements: Vec<EngagementRows>,
+}
+
+impl Bundle {
+    pub fn rows(&self) -> usize {
+        self.engagements.iter().flat_map(|e| &e.tables).map(Vec::len).sum()
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// The filter selecting one engagement's rows of a table.
+fn filter(table: Table) -> &'static str {
+    match table {
+        Table::Engagement => "id = ?1",
+        Table::Score | Table::TeamMember => "provider_id IN (SELECT id FROM provider WHERE engagement_id = ?1)",
+        Table::VettingCheck => {
+            "member_id IN (SELECT m.id FROM team_member m JOIN provider p ON p.id = m.provider_id \
+             WHERE p.engagement_id = ?1)"
+        }
+        _ => "engagement_id = ?1",
+    }
+}
+
+/// Reads the given engagements (all of them when `None`), every column of every row. Notes of criminal-record and
+/// credit checks are blanked unless `include_sensitive`.
+pub fn read(
+    conn: &Connection,
+    engagements: Option<&[i64]>,
+    include_sensitive: bool,
+    exported_at: &str,
+    progress: Progress<'_>,
+) -> rusqlite::Result<Bundle> {
+    let ids: Vec<i64> = match engagements {
+        Some(ids) => ids.to_vec(),
+        None => conn
+            .prepare("SELECT id FROM engagement ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    let total = ids.len() * SPECS.len();
+    let mut out = Vec::with_capacity(ids.len());
+    for (n, id) in ids.iter().enumerate() {
+        let mut tables = Vec::with_capacity(SPECS.len());
+        for (k, spec) in SPECS.iter().enumerate() {
+            let cols: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} ORDER BY id",
+                cols.join(", "),
+                spec.table.name(),
+                filter(spec.table)
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows: Vec<Row> = stmt
+                .query_map([id], |r| {
+                    (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
+                })?
+                .map(|v| v.map(|values| Row { spec, values }))
+                .collect::<rusqlite::Result<_>>()?;
+            if spec.table == Table::VettingCheck && !include_sensitive {
+                for r in &mut rows {
+                    if let Value::Text(kind) = r.get("kind")
+                        && SENSITIVE_CHECKS.contains(&kind.as_str())
+                    {
+                        r.set("note", Value::Null);
+                    }
+                }
+            }
+            tables.push(rows);
+            progress(n * SPECS.len() + k + 1, total);
+        }
+        if tables[0].is_empty() {
+            return Err(rusqlite::Error::QueryReturnedNoRows);
+        }
+        out.push(EngagementRows { tables });
+    }
+    Ok(Bundle {
+        format: FORMAT,
+        version: VERSION,
+        exported_at: exported_at.to_string(),
+        sensitive_included: include_sensitive,
+        engagements: out,
+    })
+}
+
+/// Why a bundle was not imported: where, and what is wrong. Nothing was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportError {
+    /// Where: "line 12 column 7", or a path such as "engagements[0].risks[3] (id 17), engagement_id".
+    pub place: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.place.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.place, self.message) }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+fn at_json(e: &serde_json::Error) -> ImportError {
+    // serde_json appends " at line L column C" to its messages; keep the place separately and first.
+    let msg = e.to_string();
+    let message = match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    };
+    let message = if e.is_eof() { format!("the file ends too soon (truncated?): {message}") } else { message };
+    ImportError { place: format!("line {} column {}", e.line(), e.column()), message }
+}
+
+/// Parses and checks a bundle: its layout, every value, and that every reference points at a row in it.
+pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
+    let header: Header = serde_json::from_str(text).map_err(|e| at_json(&e))?;
+    match header.format.as_deref() {
+        Some(FORMAT) => {}
+        Some(other) => {
+            return Err(ImportError {
+                place: "format".into(),
+                message: format!("this is not an assay bundle (format \"{other}\", expected \"{FORMAT}\")"),
+            });
+        }
+        None => {
+            return Err(ImportError {
+                place: "format".into(),
+                message: format!("this is not an assay bundle (no \"format\": \"{FORMAT}\")"),
+            });
+        }
+    }
+    match header.version {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) => {
+            return Err(ImportError {
+                place: "version".into(),
+                message: format!("bundle version {v} is not one this assay reads (it reads version {VERSION})"),
+            });
+        }
+        None => return Err(ImportError { place: "version".into(), message: "the bundle has no version".into() }),
+    }
+    let bundle: BundleIn = serde_json::from_str(text).map_err(|e| at_json(&e))?;
+    debug_assert_eq!(bundle.format, FORMAT);
+    debug_assert_eq!(bundle.version, VERSION);
+    let engagements: Vec<EngagementRows> =
+        bundle.engagements.into_iter().map(|e| EngagementRows { tables: e.into_tables() }).collect();
+    check(&engagements)?;
+    Ok((engagements, bundle.sensitive_included))
+}
+
+fn place(e: usize, spec: &Spec, i: usize, row: &Row, col: &str) -> String {
+    if spec.table == Table::Engagement {
+        format!("engagements[{e}].engagement (id {}), {col}", row.id())
+    } else {
+        format!("engagements[{e}].{}[{i}] (id {}), {col}", spec.key, row.id(),)
+    }
+}
+
+/// Ids unique per table across the bundle; references within the engagement they belong to.
+fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
+    let mut seen: HashMap<Table, HashSet<i64>> = HashMap::new();
+    for (e, eng) in engagements.iter().enumerate() {
+        for (spec, rows) in SPECS.iter().zip(&eng.tables) {
+            let ids = seen.entry(spec.table).or_default();
+            for (i, row) in rows.iter().enumerate() {
+                if !ids.insert(row.id()) {
+                    return Err(ImportError {
+                        place: place(e, spec, i, row, "id"),
+                        message: format!("duplicate id: another {} has id {}", spec.noun, row.id()),
+                    });
+                }
+            }
+        }
+    }
+    for (e, eng) in engagements.iter().enumerate() {
+        let local: HashMap<Table, HashSet<i64>> =
+            SPECS.iter().zip(&eng.tables).map(|(s, rows)| (s.table, rows.iter().map(Row::id).collect())).collect();
+        let mut pairs: HashSet<(Table, String)> = HashSet::new();
+        for (spec, rows) in SPECS.iter().zip(&eng.tables) {
+            for (i, row) in rows.iter().enumerate() {
+                for (col, target) in references(spec.table) {
+                    let Some(id) = row.get(col).as_i64() else { continue };
+                    if !local.get(target).is_some_and(|s| s.contains(&id)) {
+                        let what = SPECS.iter().find(|s| s.table == *target).map_or("row", |s| s.noun);
+                        return Err(ImportError {
+                            place: place(e, spec, i, row, col),
+                            message: format!("unknown id: no {what} with id {id} in this engagement of the bundle"),
+                        });
+                    }
+                }
+                if spec.table == Table::Note
+                    && let Value::Text(t) = row.get("target_table")
+                {
+                    let target = t.parse::<Table>().ok().filter(|t| local.contains_key(t));
+                    let Some(target) = target else {
+                        return Err(ImportError {
+                            place: place(e, spec, i, row, "target_table"),
+                            message: format!("unknown table \"{t}\""),
+                        });
+                    };
+                    if let Some(id) = row.get("target_id").as_i64()
+                        && !local.get(&target).is_some_and(|s| s.contains(&id))
+                    {
+                        return Err(ImportError {
+                            place: place(e, spec, i, row, "target_id"),
+                            message: format!("unknown id: no {t} with id {id} in this engagement of the bundle"),
+                        });
+                    }
+                }
+                // The schema's unique pairs.
+                let unique = match spec.table {
+                    Table::Score => Some(format!("{}/{}", row.get("provider_id"), row.get("criterion_id"))),
+                    Table::VettingCheck => Some(format!("{}/{}", row.get("member_id"), row.get("kind"))),
+                    Table::ChecklistItem => Some(row.get("catalog_ref").to_string()),
+                    _ => None,
+                };
+                if let Some(key) = unique
+                    && !pairs.insert((spec.table, key))
+                {
+                    return Err(ImportError {
+                        place: place(e, spec, i, row, "id"),
+                        message: format!("duplicate {}: the same one is listed twice", spec.noun),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    pub engagements: usize,
+    pub rows: usize,
+    /// Whether the bundle's own ids were kept (the workspace had no engagement).
+    pub kept_ids: bool,
+}
+
+/// Restores checked engagements in one transaction. Into an empty workspace the ids are kept; otherwise each row
+/// gets a new id and the references follow.
+pub fn restore(
+    store: &mut Store,
+    engagements: &[EngagementRows],
+    progress: Progress<'_>,
+) -> Result<Imported, ImportError> {
+    let sql_err = |e: rusqlite::Error| ImportError { place: String::new(), message: e.to_string() };
+    let empty: bool =
+        store.conn().query_row("SELECT NOT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).map_err(sql_err)?;
+    // New ids: above the highest in use, in the bundle's order.
+    let mut map: HashMap<Table, HashMap<i64, i64>> = HashMap::new();
+    if !empty {
+        for (k, spec) in SPECS.iter().enumerate() {
+            let max: i64 = store
+                .conn()
+                .query_row(&format!("SELECT coalesce(max(id), 0) FROM {}", spec.table.name()), [], |r| r.get(0))
+                .map_err(sql_err)?;
+            let m = map.entry(spec.table).or_default();
+            let mut next = max + 1;
+            for eng in engagements {
+                for row in &eng.tables[k] {
+                    m.insert(row.id(), next);
+                    next += 1;
+                }
+            }
+        }
+    }
+    let total: usize = engagements.iter().flat_map(|e| &e.tables).map(Vec::len).sum();
+    let mut current = String::new();
+    let result = store.write(|w| {
+        w.defer_foreign_keys()?;
+        let mut done = 0;
+        for (e, eng) in engagements.iter().enumerate() {
+            for (spec, rows) in SPECS.iter().zip(&eng.tables) {
+                for (i, row) in rows.iter().enumerate() {
+                    current = place(e, spec, i, row, "").trim_end_matches(", ").to_string();
+                    let row = if empty { row.clone() } else { remap(row, &map) };
+                    restore_row(w, spec, &row)?;
+                    done += 1;
+                    if done % 500 == 0 || done == total {
+                        progress(done, total);
+                    }
+                }
+            }
+        }
+        Ok(done)
+    });
+    match result {
+        Ok(rows) => Ok(Imported { engagements: engagements.len(), rows, kept_ids: empty }),
+        Err(e) => Err(ImportError { place: current, message: format!("not imported: {e}") }),
+    }
+}
+
+fn remap(row: &Row, map: &HashMap<Table, HashMap<i64, i64>>) -> Row {
+    let mut out = row.clone();
+    let new = |t: Table, id: i64| map.get(&t).and_then(|m| m.get(&id)).copied().unwrap_or(id);
+    out.set("id", Value::Int(new(row.spec.table, row.id())));
+    for (col, target) in references(row.spec.table) {
+        if let Some(id) = row.get(col).as_i64() {
+            out.set(col, Value::Int(new(*target, id)));
+        }
+    }
+    if row.spec.table == Table::Note
+        && let (Value::Text(t), Some(id)) = (row.get("target_table"), row.get("target_id").as_i64())
+        && let Ok(target) = t.parse::<Table>()
+    {
+        out.set("target_id", Value::Int(new(target, id)));
+    }
+    out
+}
+
+fn restore_row(w: &mut Writer<'_>, spec: &Spec, row: &Row) -> rusqlite::Result<i64> {
+    let values: Vec<(&str, Value)> = spec.cols.iter().map(|c| c.name).zip(row.values.iter().cloned()).collect();
+    w.restore(spec.table, &values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_match_the_schema() {
+        let store = Store::open_in_memory("t").expect("store");
+        for spec in SPECS {
+            let cols: Vec<String> = store
+                .conn()
+                .prepare(&format!("PRAGMA table_info({})", spec.table.name()))
+                .expect("pragma")
+                .query_map([], |r| r.get(1))
+                .expect("query")
+                .collect::<rusqlite::Result<_>>()
+                .expect("cols");
+            let ours: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
+            assert_eq!(cols, ours, "{}", spec.table.name());
+        }
+    }
+
+    #[test]
+    fn every_table_with_rows_under_an_engagement_is_in_the_bundle() {
+        use strum::IntoEnumIterator;
+        for t in Table::iter().filter(|t| *t != Table::Setting) {
+            assert!(SPECS.iter().any(|s| s.table == t), "{}", t.name());
+        }
+    }
+}

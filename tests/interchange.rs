@@ -1,0 +1,488 @@
+//! Interchange: the JSON bundle (identity round trip, ids, strictness), CSV and XLSX registers both ways (a round
+//! trip updates rather than duplicates), and malformed files, which must change nothing.
+
+mod common;
+
+use assay::cli::DemoSize;
+use assay::commands::demo::{self, Shape};
+use assay::domain::Value;
+use assay::interchange;
+use assay::store::registers::{self, Register, Sheet, Table2};
+use assay::store::{Store, bundle, verify};
+use common::{NOW, today};
+
+fn demo_store() -> Store {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    store
+}
+
+fn empty_store() -> Store {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    store
+}
+
+fn export(store: &Store, ids: Option<&[i64]>, sensitive: bool) -> String {
+    bundle::read(store.conn(), ids, sensitive, "2026-11-23T10:00:00Z", &mut |_, _| {}).expect("export").to_json()
+}
+
+fn import(store: &mut Store, text: &str) -> Result<bundle::Imported, bundle::ImportError> {
+    let (engs, _) = bundle::parse(text)?;
+    bundle::restore(store, &engs, &mut |_, _| {})
+}
+
+/// Row counts of every table and the audit log's length: what "nothing changed" is checked against.
+fn fingerprint(store: &Store) -> Vec<i64> {
+    [
+        "engagement",
+        "provider",
+        "criterion",
+        "score",
+        "risk",
+        "team_member",
+        "vetting_check",
+        "asset",
+        "access_grant",
+        "checklist_item",
+        "note",
+        "phase_change",
+        "audit_log",
+    ]
+    .iter()
+    .map(|t| store.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).expect("count"))
+    .collect()
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
+fn assert_clean(store: &Store) {
+    let report = verify::verify(store.conn()).expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings.iter().take(5).collect::<Vec<_>>());
+}
+
+#[test]
+fn json_export_then_import_into_an_empty_workspace_is_identical() {
+    let a = demo_store();
+    let first = export(&a, None, true);
+    let mut b = empty_store();
+    let done = import(&mut b, &first).expect("import");
+    assert!(done.kept_ids);
+    assert_eq!(done.engagements, 3);
+    let second = export(&b, None, true);
+    assert_eq!(first, second, "the second export differs from the first");
+    assert_clean(&b);
+    // And the bundle holds what it says.
+    let v: serde_json::Value = serde_json::from_str(&first).expect("json");
+    assert_eq!(v["format"], "assay-bundle");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["sensitive_included"], true);
+    assert_eq!(v["engagements"].as_array().map(Vec::len), Some(3));
+    assert!(v["engagements"][0]["vetting_checks"].as_array().is_some_and(|c| !c.is_empty()));
+}
+
+#[test]
+fn importing_into_a_workspace_with_data_gives_new_ids_and_keeps_references() {
+    let mut a = demo_store();
+    let before = fingerprint(&a);
+    let one = export(&a, Some(&[2]), true);
+    let done = import(&mut a, &one).expect("import");
+    assert!(!done.kept_ids);
+    let after = fingerprint(&a);
+    assert_eq!(after[0], before[0] + 1, "one more engagement");
+    assert!(after[4] > before[4], "more risks");
+    assert_clean(&a);
+    // The copy is the original but for ids: same number of rows in each table, scores on its own providers.
+    let new_id: i64 = count(&a, "SELECT max(id) FROM engagement");
+    let copy = export(&a, Some(&[new_id]), true);
+    let (orig, _) = bundle::parse(&one).expect("parse");
+    let (dup, _) = bundle::parse(&copy).expect("parse");
+    for (x, y) in orig[0].tables.iter().zip(&dup[0].tables) {
+        assert_eq!(x.len(), y.len());
+    }
+    assert_eq!(
+        count(
+            &a,
+            &format!(
+                "SELECT count(*) FROM score s JOIN provider p ON p.id = s.provider_id
+                 JOIN criterion c ON c.id = s.criterion_id WHERE p.engagement_id = {new_id} AND c.engagement_id = {new_id}"
+            )
+        ),
+        orig[0].tables[3].len() as i64
+    );
+}
+
+#[test]
+fn sensitive_check_notes_are_left_out_unless_asked_for() {
+    let mut a = demo_store();
+    a.write(|w| {
+        w.update(assay::store::Table::VettingCheck, 2, &[("note", Value::text("Conviction 2019, disclosed"))])?;
+        w.update(assay::store::Table::VettingCheck, 1, &[("note", Value::text("Two references checked"))])
+    })
+    .expect("notes");
+    let kind: String =
+        a.conn().query_row("SELECT kind FROM vetting_check WHERE id = 2", [], |r| r.get(0)).expect("kind");
+    assert_eq!(kind, "criminal_record");
+    let plain = export(&a, Some(&[1]), false);
+    assert!(plain.contains("\"sensitive_included\": false"));
+    assert!(!plain.contains("Conviction 2019"));
+    assert!(plain.contains("Two references checked"), "other notes stay");
+    assert!(export(&a, Some(&[1]), true).contains("Conviction 2019"));
+    // CSV and XLSX too.
+    let sheets = registers::sheets(a.conn(), 1, today(), false).expect("sheets");
+    let flat = format!("{sheets:?}");
+    assert!(!flat.contains("Conviction 2019") && flat.contains("Two references checked"));
+    let sheets = registers::sheets(a.conn(), 1, today(), true).expect("sheets");
+    assert!(format!("{sheets:?}").contains("Conviction 2019"));
+}
+
+/// Applies `edit` to the bundle's JSON and expects the import to fail with a message containing each of `want`;
+/// the workspace must be unchanged.
+fn refused(edit: impl FnOnce(&mut serde_json::Value), want: &[&str]) {
+    let mut store = demo_store();
+    let mut v: serde_json::Value = serde_json::from_str(&export(&store, Some(&[1]), true)).expect("json");
+    edit(&mut v);
+    let text = serde_json::to_string_pretty(&v).expect("text");
+    let before = fingerprint(&store);
+    let err = import(&mut store, &text).expect_err("must be refused").to_string();
+    for w in want {
+        assert!(err.contains(w), "{err:?} lacks {w:?}");
+    }
+    assert_eq!(fingerprint(&store), before, "a refused import changed the workspace");
+    assert_clean(&store);
+}
+
+#[test]
+fn malformed_bundles_are_refused_with_the_place_named() {
+    refused(
+        |v| v["engagements"][0]["risks"][0]["likelihood"] = "high".into(),
+        &["line ", "column ", "risk.likelihood"],
+    );
+    refused(|v| v["engagements"][0]["risks"][0]["likelihood"] = 9.into(), &["line ", "from 1 to 5"]);
+    refused(
+        |v| {
+            v["engagements"][0]["risks"][1].as_object_mut().expect("row").remove("title");
+        },
+        &["line ", "missing field `title`"],
+    );
+    refused(|v| v["engagements"][0]["risks"][1]["colour"] = "red".into(), &["line ", "unknown field `colour`"]);
+    refused(
+        |v| v["engagements"][0]["scores"][0]["provider_id"] = 987_654.into(),
+        &["scores[0]", "provider_id", "unknown id"],
+    );
+    refused(
+        |v| {
+            let id = v["engagements"][0]["risks"][0]["id"].clone();
+            v["engagements"][0]["risks"][1]["id"] = id;
+        },
+        &["risks[1]", "duplicate id"],
+    );
+    refused(|v| v["engagements"][0]["risks"][0]["title"] = "x".repeat(30_000).into(), &["line ", "too long"]);
+    refused(|v| v["version"] = 7.into(), &["version 7"]);
+    refused(|v| v["format"] = "something-else".into(), &["not an assay bundle"]);
+    refused(|v| v["engagements"][0]["notes"][0]["target_table"] = "nowhere".into(), &["unknown table"]);
+    refused(
+        |v| {
+            v["engagements"][0].as_object_mut().expect("engagement").remove("assets");
+        },
+        &["missing field `assets`"],
+    );
+}
+
+#[test]
+fn a_truncated_bundle_is_refused() {
+    let mut store = demo_store();
+    let text = export(&store, Some(&[1]), true);
+    let before = fingerprint(&store);
+    let err = import(&mut store, &text[..text.len() / 2]).expect_err("truncated").to_string();
+    assert!(err.contains("line ") && err.contains("truncated"), "{err}");
+    assert_eq!(fingerprint(&store), before);
+}
+
+#[test]
+fn a_schema_check_failing_at_write_time_changes_nothing_and_names_the_row() {
+    // Two engagements of one bundle sharing a checklist item is fine; the same item twice in one is not.
+    let mut store = demo_store();
+    let mut v: serde_json::Value = serde_json::from_str(&export(&store, Some(&[1]), true)).expect("json");
+    let r = v["engagements"][0]["checklist_items"][0]["catalog_ref"].clone();
+    v["engagements"][0]["checklist_items"][1]["catalog_ref"] = r;
+    let before = fingerprint(&store);
+    let err = import(&mut store, &v.to_string()).expect_err("duplicate").to_string();
+    assert!(err.contains("checklist_items[1]") && err.contains("duplicate"), "{err}");
+    assert_eq!(fingerprint(&store), before);
+}
+
+fn sheet<'a>(sheets: &'a mut [Sheet], name: &str) -> &'a mut Sheet {
+    sheets.iter_mut().find(|s| s.name == name).expect("sheet")
+}
+
+fn col(s: &Sheet, name: &str) -> usize {
+    s.headers.iter().position(|h| h == name).expect("column")
+}
+
+fn csv_table(s: &Sheet) -> Table2 {
+    let dir = tempfile::tempdir().expect("dir");
+    let files = interchange::write_csv(dir.path(), std::slice::from_ref(s), &mut |_, _| {}).expect("csv");
+    let bytes = std::fs::read(&files[0]).expect("read");
+    interchange::read_csv(&bytes, "test.csv").expect("parse")
+}
+
+fn import_table(store: &mut Store, reg: Register, t: &Table2) -> Result<registers::Applied, registers::CellError> {
+    registers::import(store, 1, reg, t, "test.csv", today(), &mut |_, _| {})
+}
+
+#[test]
+fn csv_round_trip_updates_rather_than_duplicates() {
+    let mut store = demo_store();
+    let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
+    let before = fingerprint(&store);
+    for reg in Register::ALL {
+        let t = csv_table(sheet(&mut sheets, reg.name()));
+        let done = import_table(&mut store, reg, &t).expect("import");
+        assert_eq!((done.added, done.updated), (0, 0), "{}: {done:?}", reg.name());
+        assert_eq!(done.unchanged, t.rows.len());
+    }
+    assert_eq!(fingerprint(&store), before, "an unchanged round trip writes nothing");
+
+    // Change a title, blank an id (a new risk), and fail a check of a member.
+    let risks = sheet(&mut sheets, "risks");
+    let (ti, ii) = (col(risks, "title"), col(risks, "id"));
+    risks.rows[0][ti] = Value::text("Renamed in the spreadsheet");
+    let mut extra = risks.rows[1].clone();
+    extra[ii] = Value::Null;
+    extra[ti] = Value::text("Added in the spreadsheet");
+    risks.rows.push(extra);
+    let t = csv_table(risks);
+    let done = import_table(&mut store, Register::Risks, &t).expect("import");
+    assert_eq!((done.added, done.updated), (1, 1));
+    assert_eq!(count(&store, "SELECT count(*) FROM risk WHERE title = 'Renamed in the spreadsheet'"), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM risk WHERE engagement_id = 1"), 15);
+
+    let members = sheet(&mut sheets, "team_members");
+    let ci = col(members, "credit");
+    let id = members.rows[0][0].as_i64().expect("id");
+    members.rows[0][ci] = Value::text("failed");
+    let t = csv_table(members);
+    let done = import_table(&mut store, Register::TeamMembers, &t).expect("import");
+    assert_eq!(done.updated, 1);
+    assert_eq!(
+        count(
+            &store,
+            &format!(
+                "SELECT count(*) FROM vetting_check WHERE member_id = {id} AND kind = 'credit' AND status = 'failed'"
+            )
+        ),
+        1
+    );
+    assert_clean(&store);
+}
+
+fn xlsx_tables(sheets: &[Sheet]) -> Vec<(Register, Table2, String)> {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.xlsx");
+    std::fs::write(&path, interchange::xlsx_bytes(sheets, &mut |_, _| {}).expect("xlsx")).expect("write");
+    interchange::read_xlsx(&path).expect("read")
+}
+
+fn import_book(
+    store: &mut Store,
+    tables: &[(Register, Table2, String)],
+) -> Result<registers::Applied, registers::CellError> {
+    let list: Vec<(Register, &Table2, &str)> = tables.iter().map(|(r, t, s)| (*r, t, s.as_str())).collect();
+    registers::import_many(store, 1, &list, today(), &mut |_, _| {})
+}
+
+#[test]
+fn xlsx_round_trip_updates_rather_than_duplicates() {
+    let mut store = demo_store();
+    let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
+    let tables = xlsx_tables(&sheets);
+    assert_eq!(
+        tables.iter().map(|(r, _, _)| *r).collect::<Vec<_>>(),
+        vec![Register::Risks, Register::TeamMembers, Register::Assets]
+    );
+    let before = fingerprint(&store);
+    let done = import_book(&mut store, &tables).expect("import");
+    assert_eq!((done.added, done.updated), (0, 0), "{done:?}");
+    assert_eq!(fingerprint(&store), before);
+
+    let assets = sheet(&mut sheets, "assets");
+    let (ci, ii) = (col(assets, "condition"), col(assets, "id"));
+    assets.rows[0][ci] = Value::text("Scratched");
+    let mut extra = assets.rows[0].clone();
+    extra[ii] = Value::Null;
+    assets.rows.push(extra);
+    let done = import_book(&mut store, &xlsx_tables(&sheets)).expect("import");
+    assert_eq!((done.added, done.updated), (1, 1), "{done:?}");
+    assert_eq!(count(&store, "SELECT count(*) FROM asset WHERE condition = 'Scratched'"), 2);
+    assert_clean(&store);
+}
+
+/// Expects a CSV import of `reg` to fail with each of `want` in the message, leaving the workspace unchanged.
+fn csv_refused(store: &mut Store, reg: Register, t: &Table2, want: &[&str]) {
+    let before = fingerprint(store);
+    let err = import_table(store, reg, t).expect_err("must be refused").to_string();
+    for w in want {
+        assert!(err.contains(w), "{err:?} lacks {w:?}");
+    }
+    assert_eq!(fingerprint(store), before, "a refused import changed the workspace");
+}
+
+#[test]
+fn malformed_csv_is_refused_with_row_and_column() {
+    let mut store = demo_store();
+    let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
+    let risks = sheet(&mut sheets, "risks").clone();
+    let li = col(&risks, "likelihood");
+    let letter = registers::column_letter(li + 1);
+
+    let mut t = csv_table(&risks);
+    t.rows[2].1[li] = "high".into();
+    csv_refused(&mut store, Register::Risks, &t, &["row 4", &format!("column {letter} (likelihood)"), "whole number"]);
+
+    let mut t = csv_table(&risks);
+    t.headers.remove(li);
+    for r in &mut t.rows {
+        r.1.remove(li);
+    }
+    csv_refused(&mut store, Register::Risks, &t, &["missing column \"likelihood\""]);
+
+    let mut t = csv_table(&risks);
+    t.rows[0].1[0] = "424242".into();
+    csv_refused(&mut store, Register::Risks, &t, &["row 2", "column A (id)", "unknown id 424242"]);
+
+    let mut t = csv_table(&risks);
+    t.rows[3].1[0] = t.rows[1].1[0].clone();
+    csv_refused(&mut store, Register::Risks, &t, &["row 5", "duplicate id"]);
+
+    let mut t = csv_table(&risks);
+    let ti = col(&risks, "title");
+    t.rows[0].1[ti] = "x".repeat(500);
+    csv_refused(&mut store, Register::Risks, &t, &["row 2", "(title)", "at most 200 characters"]);
+    let di = col(&risks, "description");
+    t.rows[0].1[ti] = "ok".into();
+    t.rows[0].1[di] = "y".repeat(25_000);
+    csv_refused(&mut store, Register::Risks, &t, &["row 2", "(description)", "25000"]);
+
+    let mut t = csv_table(&risks);
+    t.headers.push("colour".into());
+    csv_refused(&mut store, Register::Risks, &t, &["unknown column \"colour\""]);
+
+    // A risk of another engagement is unknown here.
+    let other: i64 = count(&store, "SELECT min(id) FROM risk WHERE engagement_id = 2");
+    let mut t = csv_table(&risks);
+    t.rows[0].1[0] = other.to_string();
+    csv_refused(&mut store, Register::Risks, &t, &["unknown id"]);
+
+    // Members must belong to a provider of this engagement.
+    let members = sheet(&mut sheets, "team_members").clone();
+    let mut t = csv_table(&members);
+    t.rows[0].1[col(&members, "provider_id")] = "99999".into();
+    csv_refused(&mut store, Register::TeamMembers, &t, &["row 2", "(provider_id)", "no such provider"]);
+    let mut t = csv_table(&members);
+    t.rows[0].1[col(&members, "credit")] = "maybe".into();
+    csv_refused(&mut store, Register::TeamMembers, &t, &["row 2", "(credit)", "one of pending"]);
+
+    // Assets: a bad date and an unknown holder.
+    let assets = sheet(&mut sheets, "assets").clone();
+    let mut t = csv_table(&assets);
+    t.rows[1].1[col(&assets, "handed_over")] = "31/02/2026".into();
+    csv_refused(&mut store, Register::Assets, &t, &["row 3", "(handed_over)", "YYYY-MM-DD"]);
+    let mut t = csv_table(&assets);
+    t.rows[1].1[col(&assets, "holder_id")] = "777777".into();
+    csv_refused(&mut store, Register::Assets, &t, &["row 3", "(holder_id)", "no such team member"]);
+}
+
+#[test]
+fn non_utf8_csv_is_refused_with_line_and_byte_offset() {
+    let bytes = b"id,title\n,caf\xe9 au lait\n".to_vec();
+    let err = interchange::read_csv(&bytes, "latin1.csv").expect_err("not UTF-8").to_string();
+    assert!(err.contains("latin1.csv") && err.contains("row 2") && err.contains("byte offset 13"), "{err}");
+    // A byte-order mark is fine.
+    let t = interchange::read_csv(b"\xEF\xBB\xBFid,title\n1,x\n", "bom.csv").expect("bom");
+    assert_eq!(t.headers[0], "id");
+}
+
+#[test]
+fn malformed_xlsx_is_refused_with_sheet_row_and_column() {
+    let mut store = demo_store();
+    let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
+    let risks = sheet(&mut sheets, "risks");
+    let ii = col(risks, "impact_c");
+    risks.rows[4][ii] = Value::text("severe");
+    let before = fingerprint(&store);
+    let err = import_book(&mut store, &xlsx_tables(&sheets)).expect_err("refused").to_string();
+    assert!(err.contains("[sheet risks]") && err.contains("row 6") && err.contains("(impact_c)"), "{err}");
+    assert_eq!(fingerprint(&store), before);
+
+    let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
+    let assets = sheet(&mut sheets, "assets");
+    assets.rows[1][0] = assets.rows[0][0].clone();
+    let err = import_book(&mut store, &xlsx_tables(&sheets)).expect_err("refused").to_string();
+    assert!(err.contains("[sheet assets]") && err.contains("duplicate id"), "{err}");
+    assert_eq!(fingerprint(&store), before);
+
+    let dir = tempfile::tempdir().expect("dir");
+    let junk = dir.path().join("junk.xlsx");
+    std::fs::write(&junk, b"not a workbook").expect("write");
+    assert!(interchange::read_xlsx(&junk).expect_err("junk").to_string().contains("not a readable XLSX"));
+}
+
+#[test]
+fn progress_is_reported_to_the_end() {
+    let mut a = demo_store();
+    let mut seen = Vec::new();
+    let b = bundle::read(a.conn(), None, false, NOW, &mut |d, t| seen.push((d, t))).expect("read");
+    let steps = 3 * bundle::SPECS.len(); // three engagements, one step per table of each
+    assert_eq!(seen.last(), Some(&(steps, steps)));
+    let mut e = empty_store();
+    let mut last = (0, 0);
+    bundle::restore(&mut e, &b.engagements, &mut |d, t| last = (d, t)).expect("restore");
+    assert_eq!(last, (b.rows(), b.rows()));
+    let _ = &mut a;
+}
+
+#[test]
+fn the_command_line_round_trip_and_a_non_utf8_bundle() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
+            .env_remove("ASSAY_DB")
+            .output()
+            .expect("run")
+    };
+    assert!(run(&["demo", "--out", "a.db"]).status.success());
+    let out = run(&["--db", "a.db", "export", "--out", "b.json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("left out") && !err.contains('\r'), "no progress in a pipe: {err:?}");
+    let out = run(&["--db", "c.db", "import", "b.json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--db", "c.db", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(&["--db", "c.db", "export", "pay", "--format", "xlsx", "--out", "p.xlsx"]);
+    assert!(out.status.success() && dir.path().join("p.xlsx").exists());
+    let out = run(&["--db", "c.db", "import", "p.xlsx", "--into", "pay"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("0 added, 0 updated"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut bytes = std::fs::read(dir.path().join("b.json")).expect("read");
+    bytes[40] = 0xFF;
+    std::fs::write(dir.path().join("bad.json"), bytes).expect("write");
+    let out = run(&["--db", "c.db", "import", "bad.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not UTF-8") && err.contains("byte offset 40") && err.contains("nothing was imported"),
+        "{err}"
+    );
+}

@@ -1,0 +1,167 @@
+//! The management report: its sections, its Markdown (snapshot), HTML escaping and print layout, the privacy rule,
+//! engagement lookup by name, and the Overview keys that write the report and the bundle.
+
+mod common;
+
+use assay::app::Action;
+use assay::cli::{DemoSize, ReportFormat};
+use assay::commands::demo::{self, Shape};
+use assay::commands::report::{self, build, html, markdown, resolve};
+use assay::domain::Value;
+use assay::store::{Store, Table, engagements, risks};
+use common::{NOW, app_on, today};
+
+fn demo_store() -> Store {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    store
+}
+
+const SECTIONS: &[&str] = &[
+    "Engagement summary",
+    "Provider ranking",
+    "Risk heat map",
+    "Risk register, treatments and acceptances",
+    "Vetting status",
+    "Assets and access outstanding",
+    "Checklist progress",
+    "Open items",
+];
+
+#[test]
+fn the_markdown_report_has_every_section() {
+    let store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let md = markdown(&build(store.conn(), &e, today(), "tester", false).expect("report"));
+    for (n, s) in SECTIONS.iter().enumerate() {
+        assert!(md.contains(&format!("## {}. {s}\n", n + 1)), "missing {s}");
+    }
+    assert!(md.contains("> **Verdict:**"));
+    assert!(md.contains("| **5** | M "), "heat map rows carry band letters");
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn html_escapes_every_value_and_stands_alone() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    let id = engagements::create_in(&mut store, "<script>alert('x')</script> & co").expect("engagement");
+    store
+        .write(|w| {
+            risks::create(
+                w,
+                id,
+                None,
+                &[
+                    ("title", Value::text("<img src=x onerror=alert(1)>")),
+                    ("likelihood", Value::Int(5)),
+                    ("impact_c", Value::Int(5)),
+                    ("owner", Value::text("\"Quoted\" <owner>")),
+                ],
+            )
+        })
+        .expect("risk");
+    let e = resolve(store.conn(), "<scr").expect("by name");
+    let r = build(store.conn(), &e, today(), "tester", false).expect("report");
+    let page = html(&r);
+    assert!(!page.contains("<script"), "a raw script tag got through");
+    assert!(!page.contains("<img"), "raw markup got through");
+    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(page.contains("&quot;Quoted&quot; &lt;owner&gt;"));
+    // Self-contained and print-ready: inline CSS, no external resources, A4, breaks, repeated headers.
+    assert!(page.contains("<style>") && !page.contains("<link") && !page.contains("http"));
+    assert!(page.contains("size: A4") && page.contains("page-break-before: always"));
+    assert!(page.contains("thead { display: table-header-group; }"));
+    // The heat map is a table whose cells carry their band letter, colour only added by class.
+    assert!(page.contains("<td class=\"band-C\" title=\"Critical\">C 1</td>"), "critical cell with its count");
+    let md = markdown(&r);
+    assert!(!md.contains("<script") && !md.contains("<img"));
+}
+
+#[test]
+fn sensitive_check_notes_stay_out_of_the_report_unless_asked_for() {
+    let mut store = demo_store();
+    let (id, kind): (i64, String) = store
+        .conn()
+        .query_row(
+            "SELECT c.id, c.kind FROM vetting_check c JOIN team_member m ON m.id = c.member_id
+             JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = 1 AND c.kind = 'criminal_record' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("check");
+    assert_eq!(kind, "criminal_record");
+    store
+        .write(|w| {
+            w.update(
+                Table::VettingCheck,
+                id,
+                &[("status", Value::text("failed")), ("note", Value::text("Undisclosed conviction"))],
+            )
+        })
+        .expect("note");
+    let e = resolve(store.conn(), "payroll").expect("engagement");
+    let plain = markdown(&build(store.conn(), &e, today(), "t", false).expect("report"));
+    assert!(!plain.contains("Undisclosed conviction") && plain.contains("(withheld)"));
+    let full = report::render(store.conn(), &e, ReportFormat::Html, today(), "t", true).expect("report");
+    assert!(full.contains("Undisclosed conviction"));
+}
+
+#[test]
+fn engagements_are_found_by_id_or_unique_name_prefix() {
+    let store = demo_store();
+    assert_eq!(resolve(store.conn(), "2").expect("id").id, 2);
+    assert_eq!(resolve(store.conn(), "PAYROLL").expect("prefix").id, 1);
+    let none = resolve(store.conn(), "nothing like it").expect_err("none").to_string();
+    assert!(none.contains("no engagement matches"), "{none}");
+    let mut store = store;
+    engagements::create_in(&mut store, "Payroll processing — Legal").expect("second");
+    let many = resolve(store.conn(), "payroll").expect_err("several").to_string();
+    assert!(many.contains("matches 2 engagements") && many.contains("Payroll processing — Finance (id 1)"), "{many}");
+}
+
+#[test]
+fn reports_never_create_a_workspace() {
+    let dir = tempfile::tempdir().expect("dir");
+    for args in [&["report", "assets", "x"][..], &["report", "x"][..], &["export", "x"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(["--db", "w.db"])
+            .args(args)
+            .current_dir(dir.path())
+            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no workspace at w.db"), "{args:?}");
+        assert!(!dir.path().join("w.db").exists(), "{args:?} created a workspace");
+    }
+}
+
+#[test]
+fn overview_keys_write_the_report_and_the_bundle_beside_the_workspace() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open(&dir.path().join("w.db"), "tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let mut app = app_on(store, 120, 40);
+    app.update(Action::Tab2).expect("overview");
+    common::keys(&mut app, "R");
+    let reports = dir.path().join("reports");
+    let files: Vec<String> = std::fs::read_dir(&reports)
+        .expect("reports folder")
+        .map(|f| f.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with(".md")) && files.iter().any(|f| f.ends_with(".html")), "{files:?}");
+    assert!(common::screen(&app).contains("Report written"), "{}", common::screen(&app));
+    common::keys(&mut app, "X");
+    assert!(
+        std::fs::read_dir(&reports).expect("dir").any(|f| f
+            .expect("e")
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".json"))
+    );
+    assert!(common::screen(&app).contains("Exported"), "{}", common::screen(&app));
+}
