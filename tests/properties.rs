@@ -180,3 +180,86 @@ proptest! {
         prop_assert!(report.is_clean(), "{:?}", report.findings);
     }
 }
+
+fn audit_len(store: &assay::store::Store) -> i64 {
+    store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count")
+}
+
+/// A small demo engagement's bundle, as exported.
+fn sample_bundle() -> String {
+    let app = common::demo_app(80, 24);
+    assay::store::bundle::read(app.store.conn(), Some(&[1]), false, common::NOW, &mut |_, _| {})
+        .expect("export")
+        .to_json()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Arbitrary text as a bundle: refused with a message, never a panic.
+    #[test]
+    fn bundles_of_arbitrary_text_are_refused_cleanly(text in "\\PC{0,400}") {
+        if let Err(e) = assay::store::bundle::parse(&text) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+
+    /// A real bundle with bytes changed, cut short or spliced: either it still imports in full, or nothing at all is
+    /// written — the audit log and every table stay as they were.
+    #[test]
+    fn damaged_bundles_change_nothing(cuts in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6), truncate in any::<prop::sample::Index>(), do_truncate: bool) {
+        let mut bytes = sample_bundle().into_bytes();
+        for (at, b) in cuts {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        if do_truncate {
+            let n = truncate.index(bytes.len());
+            bytes.truncate(n);
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut target = common::demo_app(80, 24).store;
+        let before = audit_len(&target);
+        let result = assay::store::bundle::parse(&text)
+            .and_then(|(engs, _)| assay::store::bundle::restore(&mut target, &engs, &mut |_, _| {}));
+        match result {
+            Ok(_) => prop_assert!(audit_len(&target) > before),
+            Err(e) => {
+                prop_assert!(!e.to_string().is_empty());
+                prop_assert_eq!(audit_len(&target), before);
+            }
+        }
+        let report = assay::store::verify::verify(target.conn()).expect("verify");
+        prop_assert!(report.is_clean(), "{:?}", report.findings);
+    }
+
+    /// Arbitrary bytes as a CSV register: refused naming the place, or imported whole; never a panic, never a half
+    /// import.
+    #[test]
+    fn csv_imports_of_arbitrary_bytes_are_all_or_nothing(bytes in proptest::collection::vec(any::<u8>(), 0..300), reg in 0usize..3, header in 0usize..3) {
+        use assay::store::registers::{self, Register};
+        let heads = ["id,title,likelihood,impact_c,impact_i,impact_a\n", "id,name,role,provider\n", "id,tag,description,kind\n"];
+        let mut input = heads[header].as_bytes().to_vec();
+        input.extend(bytes);
+        let mut store = common::demo_app(80, 24).store;
+        let before = audit_len(&store);
+        if let Ok(table) = assay::interchange::read_csv(&input, "fuzz.csv") {
+            let r = registers::import(&mut store, 1, Register::ALL[reg], &table, "fuzz.csv", today(), &mut |_, _| {});
+            if let Err(e) = r {
+                prop_assert!(!e.to_string().is_empty());
+                prop_assert_eq!(audit_len(&store), before);
+            }
+        }
+    }
+
+    /// Arbitrary bytes as a workbook: refused with a message.
+    #[test]
+    fn xlsx_files_of_arbitrary_bytes_are_refused_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("fuzz.xlsx");
+        std::fs::write(&p, &bytes).expect("write");
+        if let Err(e) = assay::interchange::read_xlsx(&p) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+}
