@@ -2,6 +2,7 @@
 //! HTML page, with room for the signatures at hand-over and at return.
 
 use crate::commands::find_engagement;
+use crate::commands::html::esc;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -187,22 +188,6 @@ pub fn markdown(form: &AssetForm) -> String {
     s
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 const CSS: &str = r#"
 @page { size: A4 landscape; margin: 10mm; }
 body { font: 9pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #000; background: #fff; margin: 0; }
@@ -225,7 +210,7 @@ section + section { break-before: auto; }
 
 /// The form as one self-contained HTML page that prints on A4 landscape, readable in black and white.
 pub fn html(form: &AssetForm) -> String {
-    let e = html_escape;
+    let e = esc;
     let mut s = String::new();
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str(&format!("<title>Asset tracking form — {}</title>\n", e(&form.engagement)));
@@ -312,10 +297,7 @@ mod tests {
 
     #[test]
     fn values_are_escaped() {
-        assert_eq!(
-            html_escape("<script>alert('x')</script>&\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
-        );
+        assert_eq!(esc("<script>alert('x')</script>&\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;");
         assert_eq!(md_escape("a|b<i>\nc"), "a\\|b&lt;i&gt; c");
     }
 }
