@@ -257,6 +257,15 @@ CREATE TABLE role_conflict (
 CREATE INDEX role_conflict_engagement ON role_conflict(engagement_id);
 "#;
 
+/// Step 4: find the members a provider ever had (leavers too) from the history without reading every member's
+/// history entry: an index on the provider named when each member was added. Without it, opening the Vetting tab of
+/// a large workspace parsed ten thousand entries.
+const V4_ROSTER_INDEX: &str = r#"
+CREATE INDEX audit_log_member_provider ON audit_log(
+    (CASE WHEN json_valid(new_value) THEN json_extract(new_value, '$.provider_id') END)
+) WHERE table_name = 'team_member' AND action = 'insert';
+"#;
+
 /// The list of schema steps, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
@@ -266,6 +275,7 @@ static STEPS: &[M<'static>] = &[
     M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace"),
     M::up(V2_PHASE_CHANGES).comment("phase changes, with the reason for leaving checklist items open"),
     M::up(V3_ROLE_CONFLICTS).comment("role pairs one team member must not hold together"),
+    M::up(V4_ROSTER_INDEX).comment("an index to find a provider's members, leavers too, in the history"),
 ];
 
 /// The schema version this build writes.

@@ -166,7 +166,7 @@ pub fn roster_changes(conn: &Connection, provider: i64) -> rusqlite::Result<Vec<
         "SELECT at, assessor, row_id, action, field, old_value, new_value FROM audit_log
          WHERE table_name = 'team_member' AND (field IS NULL OR field NOT IN ('updated_at', 'created_at'))
            AND row_id IN (SELECT row_id FROM audit_log WHERE table_name = 'team_member' AND action = 'insert'
-                          AND json_valid(new_value) AND json_extract(new_value, '$.provider_id') = ?)
+                          AND (CASE WHEN json_valid(new_value) THEN json_extract(new_value, '$.provider_id') END) = ?)
          ORDER BY id",
     )?;
     stmt.query_map([provider], |r| {
