@@ -196,19 +196,19 @@ const ROLES: &[&str] = &[
 ];
 const CHECKS: &[&str] =
     &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
-const ASSET_KINDS: &[&str] = &["device", "media", "document", "data_set", "badge", "key", "account"];
 const CLASSES: &[&str] = &["Public", "Internal", "Confidential", "Restricted"];
-const ASSET_THINGS: &[&str] = &[
-    "Laptop",
-    "Backup tape",
-    "Network design document",
-    "Customer extract",
-    "Access badge",
-    "Server room key",
-    "VPN account",
-    "Encrypted USB drive",
-    "Hardware token",
-    "Payroll master file",
+/// What is handed over, and the kind of asset it is.
+const ASSET_THINGS: &[(&str, &str)] = &[
+    ("Laptop", "device"),
+    ("Backup tape", "media"),
+    ("Network design document", "document"),
+    ("Customer extract", "data_set"),
+    ("Access badge", "badge"),
+    ("Server room key", "key"),
+    ("VPN account", "account"),
+    ("Encrypted USB drive", "media"),
+    ("Hardware token", "device"),
+    ("Payroll master file", "data_set"),
 ];
 const TARGETS: &[&str] = &[
     "VPN",
@@ -449,6 +449,7 @@ fn engagement(
 
     for a in 0..shape.assets_per_engagement {
         let handed = days(start, rng.range(0, 120));
+        let thing = ASSET_THINGS[rng.below(ASSET_THINGS.len())];
         let holder = (!members.is_empty()).then(|| members[rng.below(members.len())]);
         let disposition = match rng.below(10) {
             0..=2 => Some("returned"),
@@ -461,8 +462,8 @@ fn engagement(
             &[
                 ("engagement_id", Value::Int(id)),
                 ("tag", Value::text(format!("AST-{:03}-{:05}", id, a + 1))),
-                ("description", Value::text(rng.pick(ASSET_THINGS))),
-                ("kind", Value::text(ASSET_KINDS[a % ASSET_KINDS.len()])),
+                ("description", Value::text(thing.0)),
+                ("kind", Value::text(thing.1)),
                 ("classification", Value::text(rng.pick(CLASSES))),
                 ("holder_id", Value::from(holder)),
                 ("handed_over", date(handed)),
