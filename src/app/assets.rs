@@ -305,12 +305,7 @@ impl App {
     fn update_asset_table(&mut self, action: Action) -> Result<()> {
         let pane = &mut self.assets;
         match action {
-            Action::NextRow => pane.cursor.next(),
-            Action::PrevRow => pane.cursor.prev(),
-            Action::FirstRow => pane.cursor.first(),
-            Action::LastRow => pane.cursor.last(),
-            Action::PageDown => pane.cursor.page_down(),
-            Action::PageUp => pane.cursor.page_up(),
+            ref a if pane.cursor.navigate(a) => {}
             Action::Filter => {
                 pane.filtering = true;
                 self.resize_assets(self.size.1);
@@ -355,12 +350,7 @@ impl App {
     fn update_grant_table(&mut self, action: Action) -> Result<()> {
         let cursor = &mut self.assets.grant_cursor;
         match action {
-            Action::NextRow => cursor.next(),
-            Action::PrevRow => cursor.prev(),
-            Action::FirstRow => cursor.first(),
-            Action::LastRow => cursor.last(),
-            Action::PageDown => cursor.page_down(),
-            Action::PageUp => cursor.page_up(),
+            ref a if cursor.navigate(a) => {}
             Action::Add => self.open_new_grant(),
             Action::Edit | Action::Open => self.open_edit_grant(),
             Action::Revoke => self.open_revoke(),

@@ -276,12 +276,7 @@ impl App {
             VetView::Roster => {
                 let c = &mut self.vetting.roster_cursor;
                 match action {
-                    Action::NextRow => c.next(),
-                    Action::PrevRow => c.prev(),
-                    Action::FirstRow => c.first(),
-                    Action::LastRow => c.last(),
-                    Action::PageDown => c.page_down(),
-                    Action::PageUp => c.page_up(),
+                    ref a if c.navigate(a) => {}
                     _ => {}
                 }
                 Ok(())
@@ -293,12 +288,7 @@ impl App {
     fn update_vetting_grid(&mut self, action: Action) -> Result<()> {
         let pane = &mut self.vetting;
         match action {
-            Action::NextRow => pane.cursor.next(),
-            Action::PrevRow => pane.cursor.prev(),
-            Action::FirstRow => pane.cursor.first(),
-            Action::LastRow => pane.cursor.last(),
-            Action::PageDown => pane.cursor.page_down(),
-            Action::PageUp => pane.cursor.page_up(),
+            ref a if pane.cursor.navigate(a) => {}
             Action::NextColumn => pane.col = (pane.col + 1).min(CheckKind::ALL.len()),
             Action::PrevColumn => pane.col = pane.col.saturating_sub(1),
             Action::Add => self.open_member_form(None),
