@@ -9,12 +9,7 @@ fn create_an_engagement_with_keystrokes_then_find_it_in_the_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let t = Tmux::start("create", &db, dir.path());
-    t.wait_for("no engagement yet");
-    t.send(&["Enter"]);
-    t.wait_for("New engagement");
-    t.type_text("Offshore payroll – Kraków");
-    t.send(&["Enter"]);
-    t.wait_for("Engagement created");
+    t.create_first_engagement("Offshore payroll – Kraków");
     t.wait_for("Offshore payroll – Kraków");
     t.send(&["q"]);
     t.wait_exit();
@@ -37,12 +32,7 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let t = Tmux::start("lookup", &db, dir.path());
-    t.wait_for("no engagement yet");
-    t.send(&["Enter"]);
-    t.wait_for("New engagement");
-    t.type_text("Hosting");
-    t.send(&["Enter"]);
-    t.wait_for("Engagement created");
+    t.create_first_engagement("Hosting");
     // Two keystrokes to the answer: Ctrl-K, then the words.
     t.send(&["C-k"]);
     t.wait_for("Look up");

@@ -9,12 +9,7 @@ fn hand_over_an_asset_then_record_its_return() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let t = Tmux::start("assets", &db, dir.path());
-    t.wait_for("no engagement yet");
-    t.send(&["Enter"]);
-    t.wait_for("New engagement");
-    t.type_text("Archive scanning");
-    t.send(&["Enter"]);
-    t.wait_for("Engagement created");
+    t.create_first_engagement("Archive scanning");
     t.send(&["6"]);
     t.wait_for("No assets recorded");
 

@@ -17,12 +17,7 @@ fn add_and_rate_a_risk_then_find_it_in_its_cell_and_the_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let t = Tmux::start("risks", &db, dir.path());
-    t.wait_for("no engagement yet");
-    t.send(&["Enter"]);
-    t.wait_for("New engagement");
-    t.type_text("Managed SOC");
-    t.send(&["Enter"]);
-    t.wait_for("Engagement created");
+    t.create_first_engagement("Managed SOC");
     t.send(&["4"]);
     t.wait_for("No risks yet");
     t.wait_for("Matrix · Overall · inherent");

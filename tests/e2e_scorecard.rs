@@ -9,12 +9,7 @@ fn add_a_provider_score_its_column_and_select_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let t = Tmux::start("scorecard", &db, dir.path());
-    t.wait_for("no engagement yet");
-    t.send(&["Enter"]);
-    t.wait_for("New engagement");
-    t.type_text("Helpdesk tender");
-    t.send(&["Enter"]);
-    t.wait_for("Engagement created");
+    t.create_first_engagement("Helpdesk tender");
     t.send(&["3"]);
     t.wait_for("[Providers]");
     t.send(&["a"]);

@@ -9,12 +9,7 @@ fn vet_a_team_from_the_keyboard_and_find_every_check_in_the_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let t = Tmux::start("vetting", &db, dir.path());
-    t.wait_for("no engagement yet");
-    t.send(&["Enter"]);
-    t.wait_for("New engagement");
-    t.type_text("Service desk");
-    t.send(&["Enter"]);
-    t.wait_for("Engagement created");
+    t.create_first_engagement("Service desk");
     t.send(&["3"]);
     t.wait_for("[Providers]");
     t.send(&["a"]);

@@ -107,6 +107,17 @@ impl Tmux {
         assert!(status.success());
     }
 
+    /// On the start screen of an empty workspace: creates the first engagement by its name alone, as a new user
+    /// would, and waits until it is saved.
+    pub fn create_first_engagement(&self, name: &str) {
+        self.wait_for("no engagement yet");
+        self.send(&["Enter"]);
+        self.wait_for("New engagement");
+        self.type_text(name);
+        self.send(&["Enter"]);
+        self.wait_for("Engagement created");
+    }
+
     /// The process id of the program in the pane.
     pub fn pane_pid(&self) -> u32 {
         let out = Command::new("tmux")
