@@ -1,5 +1,9 @@
 //! assay: an offline terminal workbench for assessing information security in ICT outsourcing.
 
+// First, so that its printing macros are in scope everywhere below.
+#[macro_use]
+pub mod visible;
+
 pub mod app;
 pub mod catalog;
 pub mod cli;

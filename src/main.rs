@@ -4,13 +4,13 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
-        eprintln!("assay: {e}");
+        assay::errln!("assay: {e}");
     }
     let cli = assay::cli::Cli::parse();
     match assay::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("assay: {e}");
+            assay::errln!("assay: {e}");
             ExitCode::FAILURE
         }
     }

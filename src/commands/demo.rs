@@ -73,8 +73,8 @@ pub fn run(size: DemoSize, out: Option<PathBuf>, force: bool, assessor: &str) ->
     let today = chrono::Local::now().date_naive();
     let n = generate(&mut store, Shape::of(size), today)?;
     let shown = std::fs::canonicalize(&path).unwrap_or(path);
-    println!("{}", shown.display());
-    eprintln!(
+    outln!("{}", shown.display());
+    errln!(
         "wrote {} engagements, {} providers, {} risks, {} team members, {} assets; open it with: assay --db {}",
         n.engagements,
         n.providers,

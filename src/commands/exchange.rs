@@ -1,7 +1,6 @@
 //! `assay export` and `assay import`: the JSON bundle, CSV files and the XLSX workbook, with progress on stderr
 //! when stderr is a terminal (never in a pipe).
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{Result, eyre};
@@ -22,7 +21,7 @@ pub struct CliProgress {
 
 impl CliProgress {
     pub fn new(label: &'static str) -> CliProgress {
-        CliProgress { label, on: std::io::stderr().is_terminal(), shown: None }
+        CliProgress { label, on: crate::visible::stderr_is_terminal(), shown: None }
     }
 
     pub fn update(&mut self, done: usize, total: usize) {
@@ -34,12 +33,7 @@ impl CliProgress {
             return;
         }
         self.shown = Some(pct);
-        let mut err = std::io::stderr();
-        let _ = write!(err, "\r{} {done}/{total} ({pct} %)", self.label);
-        if done >= total {
-            let _ = writeln!(err);
-        }
-        let _ = err.flush();
+        crate::visible::progress_line(&format!("{} {done}/{total} ({pct} %)", self.label), done >= total);
     }
 }
 
@@ -92,7 +86,7 @@ pub fn export(
             match out {
                 Some(p) => {
                     std::fs::write(p, text).map_err(|e| eyre!("cannot write {}: {e}", p.display()))?;
-                    eprintln!(
+                    errln!(
                         "exported {} engagement{} ({} rows) to {}; {}",
                         b.engagements.len(),
                         if b.engagements.len() == 1 { "" } else { "s" },
@@ -101,7 +95,7 @@ pub fn export(
                         sensitive_note(include_sensitive)
                     );
                 }
-                None => print!("{text}"),
+                None => out!("{text}"),
             }
         }
         ExportFormat::Csv => {
@@ -112,9 +106,9 @@ pub fn export(
             let files =
                 interchange::write_csv(&dir, &sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
             for f in &files {
-                println!("{}", f.display());
+                outln!("{}", f.display());
             }
-            eprintln!("wrote {} CSV files of “{}”; {}", files.len(), e.name, sensitive_note(include_sensitive));
+            errln!("wrote {} CSV files of “{}”; {}", files.len(), e.name, sensitive_note(include_sensitive));
         }
         ExportFormat::Xlsx => {
             let e = one_engagement(store, spec, "to export")?;
@@ -122,8 +116,8 @@ pub fn export(
             let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", slug(&e.name))));
             let bytes = interchange::xlsx_bytes(&sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
             std::fs::write(&path, bytes).map_err(|err| eyre!("cannot write {}: {err}", path.display()))?;
-            println!("{}", path.display());
-            eprintln!("wrote {} sheets of “{}”; {}", sheets.len(), e.name, sensitive_note(include_sensitive));
+            outln!("{}", path.display());
+            errln!("wrote {} sheets of “{}”; {}", sheets.len(), e.name, sensitive_note(include_sensitive));
         }
     }
     Ok(())
@@ -147,7 +141,7 @@ pub fn import(store: &mut Store, path: &Path, into: Option<&str>, register: Opti
             let (engs, _) = bundle::parse(&text).map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
             let done = bundle::restore(store, &engs, &mut |d, t| progress.update(d, t))
                 .map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
-            eprintln!(
+            errln!(
                 "imported {} engagement{} ({} rows) from {shown}; {}",
                 done.engagements,
                 if done.engagements == 1 { "" } else { "s" },
@@ -168,7 +162,7 @@ pub fn import(store: &mut Store, path: &Path, into: Option<&str>, register: Opti
             let table = interchange::read_csv(&bytes, &shown).map_err(|err| eyre!("{err}; nothing was imported"))?;
             let done = registers::import(store, e.id, reg, &table, &shown, today, &mut |d, t| progress.update(d, t))
                 .map_err(|err| eyre!("{err}; nothing was imported"))?;
-            eprintln!(
+            errln!(
                 "{} of “{}”: {} added, {} updated, {} unchanged",
                 reg.name().replace('_', " "),
                 e.name,
@@ -187,7 +181,7 @@ pub fn import(store: &mut Store, path: &Path, into: Option<&str>, register: Opti
                 tables.iter().map(|(r, t, s)| (*r, t, s.as_str())).collect();
             let done = registers::import_many(store, e.id, &list, today, &mut |d, t| progress.update(d, t))
                 .map_err(|err| eyre!("{err}; nothing was imported"))?;
-            eprintln!(
+            errln!(
                 "{} sheet{} into “{}”: {} added, {} updated, {} unchanged",
                 list.len(),
                 if list.len() == 1 { "" } else { "s" },

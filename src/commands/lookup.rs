@@ -30,7 +30,7 @@ pub fn run(query: &[String], filters: Filters, limit: usize, brief: bool) -> Res
     if hits.len() > limit {
         out.push_str(&format!("({} more; --limit N shows more)\n", hits.len() - limit));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }
 

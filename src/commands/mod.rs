@@ -97,7 +97,7 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
     if has_data {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
         if let Err(e) = crate::store::backup::rotate(&store, &stamp, config.backups.unwrap_or(DEFAULT_BACKUPS)) {
-            eprintln!("assay: warning: the start-up backup failed: {e}");
+            errln!("assay: warning: the start-up backup failed: {e}");
         }
     }
     let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;

@@ -662,9 +662,9 @@ pub fn run(
     match out {
         Some(p) => {
             std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?;
-            eprintln!("wrote the report of “{}” to {}", e.name, p.display());
+            errln!("wrote the report of “{}” to {}", e.name, p.display());
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(())
 }

@@ -81,7 +81,7 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
     };
     match out {
         Some(p) => std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(())
 }

