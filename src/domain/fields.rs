@@ -116,9 +116,43 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         .map_err(|_| "a date as YYYY-MM-DD (or t for today, +30 for in 30 days)".into())
 }
 
+/// The characters that make a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a text cell would be read as a formula, or is one guarded already (`'` before such a character), so
+/// that a guard added on export always comes off on import and nothing else does.
+fn needs_formula_guard(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A text value as a CSV cell: with a `'` in front when a spreadsheet would take it for a formula.
+pub fn guard_formula(s: &str) -> std::borrow::Cow<'_, str> {
+    if needs_formula_guard(s) { std::borrow::Cow::Owned(format!("'{s}")) } else { std::borrow::Cow::Borrowed(s) }
+}
+
+/// A text cell as imported: the `'` that [`guard_formula`] adds comes off (only a `'` followed by a formula
+/// character, or by another such guard); any other text is kept as it is.
+pub fn unguard_formula(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if needs_formula_guard(rest) => rest,
+        _ => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_guard_round_trips() {
+        for s in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "'=x", "''+y", "'plain", "plain", "", "a=b", "'"] {
+            assert_eq!(unguard_formula(&guard_formula(s)), s, "{s:?}");
+        }
+        assert_eq!(guard_formula("=1+1"), "'=1+1");
+        assert_eq!(guard_formula("Acme"), "Acme");
+        assert_eq!(unguard_formula("'plain"), "'plain");
+        assert_eq!(unguard_formula("'-3"), "-3");
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date")

@@ -15,7 +15,7 @@ use rusqlite::Connection;
 use super::bundle::{Progress, SENSITIVE_CHECKS};
 use super::{Store, Table, checklist, criteria, providers, risks, scores};
 use crate::catalog;
-use crate::domain::fields::{FieldKind, FieldSpec, LONG_TEXT_MAX};
+use crate::domain::fields::{FieldKind, FieldSpec, LONG_TEXT_MAX, unguard_formula};
 use crate::domain::risk_entity::{TREATMENT_CHOICES, TREATMENT_STATUSES};
 use crate::domain::scorecard::{CriterionIn, Grid, MAX_SCORE, MAX_WEIGHT, ProviderIn, rank};
 use crate::domain::{Risk, Value};
@@ -644,6 +644,9 @@ pub struct Table2 {
     pub headers: Vec<String>,
     /// (row number in the file, 1-based counting the header as row 1; the cells).
     pub rows: Vec<(usize, Vec<String>)>,
+    /// Whether text cells may carry the `'` that a CSV export puts before text a spreadsheet would run as a
+    /// formula (true for CSV; a workbook keeps such text as a string cell and needs no guard).
+    pub formula_guards: bool,
 }
 
 /// Why an import was refused: where (row and column of the file) and what is wrong. Nothing was written.
@@ -808,6 +811,10 @@ fn prepare(
         let mut values: Vec<(&'static str, Value)> = Vec::new();
         for f in register.fields() {
             let (i, text) = cell(f.key);
+            let text = match f.kind {
+                FieldKind::Text { .. } | FieldKind::LongText if table.formula_guards => unguard_formula(text),
+                _ => text,
+            };
             let v = f.parse(text, today).map_err(|e| err(line, Some(i), e))?;
             let v = match f.kind {
                 FieldKind::Enum(_) if v == Value::text("") => Value::Null,
