@@ -361,3 +361,73 @@ fn xlsx_export_writes_formula_text_as_strings() {
         assert_eq!(&stored, v);
     }
 }
+
+#[test]
+fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() {
+    let mut store = demo_store();
+    // Everyone's criminal-record check failed and credit check passed: neither may show next to a name.
+    let ids: Vec<(i64, String)> = store
+        .conn()
+        .prepare(
+            "SELECT c.id, c.kind FROM vetting_check c JOIN team_member m ON m.id = c.member_id
+             JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = 1 AND c.kind IN ('criminal_record', 'credit')",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("ids");
+    assert!(!ids.is_empty());
+    store
+        .write(|w| {
+            for (id, kind) in &ids {
+                let status = if kind == "credit" { "passed" } else { "failed" };
+                w.update(Table::VettingCheck, *id, &[("status", Value::text(status))])?;
+            }
+            Ok(())
+        })
+        .expect("write");
+    let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
+    let md = assay::commands::report::markdown(
+        &assay::commands::report::build(store.conn(), &e, common::today(), "t", false).expect("report"),
+    );
+    let vetting = md.split("Vetting status").nth(1).expect("section").split("\n## ").next().unwrap_or_default();
+    assert!(!vetting.contains("| criminal record |") && !vetting.contains("| credit |"), "{vetting}");
+    assert!(vetting.contains("not listed by name (withheld)"), "{vetting}");
+    // The counts per provider stay.
+    assert!(vetting.contains("Criminal record"), "{vetting}");
+    let full = assay::commands::report::markdown(
+        &assay::commands::report::build(store.conn(), &e, common::today(), "t", true).expect("report"),
+    );
+    assert!(full.contains("| criminal record | ✗ failed |"), "{full}");
+
+    // CSV and XLSX: no status of those checks, in either sheet that could carry one.
+    let sheets = assay::store::registers::sheets(store.conn(), 1, common::today(), false).expect("sheets");
+    let members = sheets.iter().find(|s| s.name == "team_members").expect("members");
+    for kind in ["criminal_record", "credit"] {
+        let col = members.headers.iter().position(|h| h == kind).expect("column");
+        assert!(members.rows.iter().all(|r| r[col] == Value::Null), "{kind} shown in team_members");
+    }
+    let checks = sheets.iter().find(|s| s.name == "vetting_checks").expect("checks");
+    let (kind, status) = (
+        checks.headers.iter().position(|h| h == "kind").expect("kind"),
+        checks.headers.iter().position(|h| h == "status").expect("status"),
+    );
+    for r in &checks.rows {
+        if matches!(&r[kind], Value::Text(k) if k == "criminal_record" || k == "credit") {
+            assert_eq!(r[status], Value::text("withheld"));
+        }
+    }
+    let sheets = assay::store::registers::sheets(store.conn(), 1, common::today(), true).expect("sheets");
+    assert!(format!("{sheets:?}").contains("failed"));
+
+    // The bundle leaves those checks out; with --include-sensitive they are in.
+    let plain = assay::store::bundle::read(store.conn(), Some(&[1]), false, common::NOW, &mut |_, _| {})
+        .expect("bundle")
+        .to_json();
+    assert!(!plain.contains("\"criminal_record\"") && !plain.contains("\"credit\""));
+    let full = assay::store::bundle::read(store.conn(), Some(&[1]), true, common::NOW, &mut |_, _| {})
+        .expect("bundle")
+        .to_json();
+    assert!(full.contains("\"criminal_record\"") && full.contains("\"credit\""));
+}

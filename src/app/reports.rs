@@ -45,7 +45,7 @@ impl App {
         });
         match result {
             Ok(rows) => self.toast(format!(
-                "Exported {rows} rows ({}/{} tables) to {} — sensitive check notes left out",
+                "Exported {rows} rows ({}/{} tables) to {} — criminal-record and credit checks left out",
                 last.0,
                 last.1,
                 path.display()

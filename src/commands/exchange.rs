@@ -57,9 +57,9 @@ fn one_engagement(store: &Store, spec: Option<&str>, what: &str) -> Result<Engag
 
 fn sensitive_note(include: bool) -> &'static str {
     if include {
-        "notes of criminal-record and credit checks included"
+        "results and notes of criminal-record and credit checks included"
     } else {
-        "notes of criminal-record and credit checks left out (--include-sensitive to include them)"
+        "results and notes of criminal-record and credit checks left out (--include-sensitive to include them)"
     }
 }
 

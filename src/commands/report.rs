@@ -270,9 +270,10 @@ pub fn build(
     let mut blocks = vec![Block::Para(format!(
         "Background checks of the provider staff, passed out of recorded, per provider. {}",
         if include_sensitive {
-            "Notes of criminal-record and credit checks are included at the author's request."
+            "The results and notes of criminal-record and credit checks are included at the author's request."
         } else {
-            "Notes of criminal-record and credit checks are left out (sensitive personal data)."
+            "The results and notes of criminal-record and credit checks of named people are left out (sensitive \
+             personal data); only their counts per provider are given."
         }
     ))];
     let member_by_id: HashMap<i64, &registers::Member> = members.iter().map(|m| (m.id, m)).collect();
@@ -314,12 +315,13 @@ pub fn build(
         blocks.push(table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
     }
     blocks.push(Block::Heading("Checks outstanding (pending or failed)".into()));
-    let out: Vec<Vec<String>> = checks
-        .iter()
-        .filter(|c| matches!(c.status.as_str(), "pending" | "failed"))
+    let outstanding = checks.iter().filter(|c| matches!(c.status.as_str(), "pending" | "failed"));
+    let withheld = outstanding.clone().filter(|c| c.is_sensitive() && !include_sensitive).count();
+    let out: Vec<Vec<String>> = outstanding
+        .filter(|c| include_sensitive || !c.is_sensitive())
         .filter_map(|c| {
             let m = member_by_id.get(&c.member_id)?;
-            let note = if c.is_sensitive() && !include_sensitive { "(withheld)".to_string() } else { dash(&c.note) };
+            let note = dash(&c.note);
             Some(vec![
                 m.name.clone(),
                 m.provider.clone(),
@@ -333,6 +335,12 @@ pub fn build(
         blocks.push(Block::Empty("None.".into()));
     } else {
         blocks.push(table(&["Member", "Provider", "Check", "Status", "Note"], out, &[]));
+    }
+    if withheld > 0 {
+        blocks.push(Block::Para(format!(
+            "{withheld} criminal-record or credit check{} not listed by name (withheld).",
+            if withheld == 1 { " is outstanding but" } else { "s are outstanding but" }
+        )));
     }
     sections.push(Section { title: "Vetting status".into(), blocks });
 

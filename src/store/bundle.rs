@@ -606,8 +606,8 @@ fn filter(table: Table) -> &'static str {
     }
 }
 
-/// Reads the given engagements (all of them when `None`), every column of every row. Notes of criminal-record and
-/// credit checks are blanked unless `include_sensitive`.
+/// Reads the given engagements (all of them when `None`), every column of every row. Criminal-record and credit
+/// checks (their results as well as their notes) are left out unless `include_sensitive`.
 pub fn read(
     conn: &Connection,
     engagements: Option<&[i64]>,
@@ -642,13 +642,10 @@ pub fn read(
                 .map(|v| v.map(|values| Row { spec, values }))
                 .collect::<rusqlite::Result<_>>()?;
             if spec.table == Table::VettingCheck && !include_sensitive {
-                for r in &mut rows {
-                    if let Value::Text(kind) = r.get("kind")
-                        && SENSITIVE_CHECKS.contains(&kind.as_str())
-                    {
-                        r.set("note", Value::Null);
-                    }
-                }
+                // A status cannot be blank, so the whole check stays behind: imported, it reads as not yet done.
+                rows.retain(
+                    |r| !matches!(r.get("kind"), Value::Text(kind) if SENSITIVE_CHECKS.contains(&kind.as_str())),
+                );
             }
             tables.push(rows);
             progress(n * SPECS.len() + k + 1, total);

@@ -261,8 +261,8 @@ const ASSET_COLUMNS: &[&str] = &[
 ];
 const ASSET_DERIVED: &[&str] = &["holder"];
 
-/// Every register of an engagement as a table. Notes of criminal-record and credit checks are left out unless
-/// `include_sensitive`.
+/// Every register of an engagement as a table. The results, evidence and notes of criminal-record and credit checks
+/// are left out unless `include_sensitive`.
 pub fn sheets(
     conn: &Connection,
     engagement: i64,
@@ -293,8 +293,10 @@ pub fn sheets(
     // Team members with their checks as columns.
     let members = members(conn, engagement)?;
     let checks = checks(conn, engagement)?;
+    // The results of criminal-record and credit checks of named people are withheld (left blank, which an import
+    // reads as "no change") unless `include_sensitive`.
     let mut status: HashMap<(i64, &str), &str> = HashMap::new();
-    for c in &checks {
+    for c in checks.iter().filter(|c| include_sensitive || !c.is_sensitive()) {
         status.insert((c.member_id, c.kind.as_str()), c.status.as_str());
     }
     let mut headers = heads(MEMBER_COLUMNS);
@@ -319,21 +321,26 @@ pub fn sheets(
         .collect();
     out.push(Sheet { name: "team_members", headers, rows });
 
-    // Vetting checks in full (sensitive notes blanked).
+    // Vetting checks in full; the result, evidence and note of criminal-record and credit checks withheld.
     let names: HashMap<i64, &str> = members.iter().map(|m| (m.id, m.name.as_str())).collect();
     let rows = checks
         .iter()
         .map(|c| {
-            let note = if c.is_sensitive() && !include_sensitive { Value::Null } else { opt(&c.note) };
+            let hide = c.is_sensitive() && !include_sensitive;
+            let (status, evidence, note) = if hide {
+                (Value::text("withheld"), Value::Null, Value::Null)
+            } else {
+                (Value::text(&c.status), opt(&c.evidence), opt(&c.note))
+            };
             vec![
                 Value::Int(c.id),
                 Value::Int(c.member_id),
                 Value::from(names.get(&c.member_id).copied()),
                 Value::text(&c.kind),
-                Value::text(&c.status),
+                status,
                 opt(&c.checked_on),
                 opt(&c.verifier),
-                opt(&c.evidence),
+                evidence,
                 Value::from(c.reference_count),
                 note,
             ]
