@@ -158,7 +158,22 @@ fn cell_text(d: &Data) -> Result<String, String> {
     })
 }
 
-/// Reads the importable sheets (risks, team_members, assets) of a workbook. Other sheets are ignored.
+/// The most rows a sheet may have to be imported (the header included).
+pub const MAX_SHEET_ROWS: u32 = 100_000;
+/// The most columns a sheet may have to be imported.
+pub const MAX_SHEET_COLUMNS: u32 = 256;
+
+fn too_large(rows: u64, columns: u64) -> String {
+    format!(
+        "the sheet is too large to import: it spans {rows} rows and {columns} columns (at most {MAX_SHEET_ROWS} rows \
+         and {MAX_SHEET_COLUMNS} columns); delete the cells beyond its table and save it again"
+    )
+}
+
+/// Reads the importable sheets (risks, team_members, assets) of a workbook. Other sheets are ignored. A sheet is
+/// read cell by cell, never as a whole grid: its declared extent (the `dimension` the file gives) and the place of
+/// every cell are checked against [`MAX_SHEET_ROWS`] and [`MAX_SHEET_COLUMNS`] first, so a tiny file that claims
+/// a cell at XFD1048576 is refused instead of filling the memory.
 pub fn read_xlsx(path: &Path) -> Result<Vec<(Register, Table2, String)>, CellError> {
     let source = path.display().to_string();
     let mut book: Xlsx<_> =
@@ -167,24 +182,45 @@ pub fn read_xlsx(path: &Path) -> Result<Vec<(Register, Table2, String)>, CellErr
     for name in book.sheet_names() {
         let Some(register) = Register::from_name(&name) else { continue };
         let here = format!("{source} [sheet {name}]");
-        let range = book.worksheet_range(&name).map_err(|e| refused(&here, None, e.to_string()))?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let mut table = Table2::default();
-        for (i, row) in range.rows().enumerate() {
-            let line = first_row as usize + i + 1;
-            let mut cells: Vec<String> = vec![String::new(); first_col as usize];
-            for (c, d) in row.iter().enumerate() {
-                cells.push(cell_text(d).map_err(|m| CellError {
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| refused(&here, None, e.to_string()))?;
+        let declared = reader.dimensions();
+        let (rows, columns) = (u64::from(declared.end.0) + 1, u64::from(declared.end.1) + 1);
+        if rows > u64::from(MAX_SHEET_ROWS) || columns > u64::from(MAX_SHEET_COLUMNS) {
+            return Err(refused(&here, None, too_large(rows, columns)));
+        }
+        // Row number (0-based) → the non-empty cells of that row, (column, text).
+        let mut grid: std::collections::BTreeMap<u32, Vec<(u32, String)>> = std::collections::BTreeMap::new();
+        while let Some(cell) = reader.next_cell().map_err(|e| refused(&here, None, e.to_string()))? {
+            let (r, c) = cell.get_position();
+            if r >= MAX_SHEET_ROWS || c >= MAX_SHEET_COLUMNS {
+                return Err(CellError {
                     source: here.clone(),
-                    row: Some(line),
-                    column: Some((first_col as usize + c + 1, String::new())),
-                    message: m,
-                })?);
+                    row: Some(r as usize + 1),
+                    column: Some((c as usize + 1, String::new())),
+                    message: too_large(u64::from(r) + 1, u64::from(c) + 1),
+                });
+            }
+            let text = cell_text(&Data::from(cell.get_value().clone())).map_err(|m| CellError {
+                source: here.clone(),
+                row: Some(r as usize + 1),
+                column: Some((c as usize + 1, String::new())),
+                message: m,
+            })?;
+            if !text.is_empty() {
+                grid.entry(r).or_default().push((c, text));
+            }
+        }
+        let mut table = Table2::default();
+        for (i, (r, cells)) in grid.into_iter().enumerate() {
+            let width = cells.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0);
+            let mut row = vec![String::new(); width];
+            for (c, text) in cells {
+                row[c as usize] = text;
             }
             if i == 0 {
-                table.headers = cells;
+                table.headers = row;
             } else {
-                table.rows.push((line, cells));
+                table.rows.push((r as usize + 1, row));
             }
         }
         out.push((register, table, here));

@@ -431,3 +431,55 @@ fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() 
         .to_json();
     assert!(full.contains("\"criminal_record\"") && full.contains("\"credit\""));
 }
+
+/// A workbook with one sheet named `risks` holding a header cell and one cell at the given place (0-based).
+fn sheet_with_a_far_cell(dir: &Path, row: u32, col: u16) -> PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("risks").expect("name");
+    ws.write_string(0, 0, "id").expect("header");
+    ws.write_number(row, col, 1.0).expect("far cell");
+    let path = dir.join(format!("far-{row}-{col}.xlsx"));
+    book.save(&path).expect("save");
+    path
+}
+
+#[test]
+fn a_bomb_sheet_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // XFD1048576: a 5 KB file that once asked for 550 GB.
+    let bomb = sheet_with_a_far_cell(dir.path(), 1_048_575, 16_383);
+    assert!(std::fs::metadata(&bomb).expect("meta").len() < 10_000);
+    let e = assay::interchange::read_xlsx(&bomb).expect_err("a bomb");
+    assert!(e.to_string().contains("too large") && e.to_string().contains("1048576 rows"), "{e}");
+    // Just past either limit.
+    let e = assay::interchange::read_xlsx(&sheet_with_a_far_cell(dir.path(), 100_000, 0)).expect_err("rows");
+    assert!(e.to_string().contains("100001 rows"), "{e}");
+    let e = assay::interchange::read_xlsx(&sheet_with_a_far_cell(dir.path(), 5, 256)).expect_err("columns");
+    assert!(e.to_string().contains("257 columns"), "{e}");
+    // At the limits, it is read.
+    let ok = assay::interchange::read_xlsx(&sheet_with_a_far_cell(dir.path(), 99_999, 255)).expect("at the limits");
+    assert_eq!(ok[0].1.rows.len(), 1);
+    assert_eq!(ok[0].1.rows[0].0, 100_000);
+
+    // A sheet that declares A1:B2 but holds a cell at XFD1048576 is refused at that cell.
+    let e = assay::interchange::read_xlsx(Path::new("tests/data/hostile/dimension-lies.xlsx")).expect_err("lies");
+    assert!(e.to_string().contains("row 1048576") && e.to_string().contains("too large"), "{e}");
+
+    // From the command line: one line, a failure code, nothing imported.
+    let db = dir.path().join("w.db");
+    let out = assay_in(dir.path(), &["demo", "--out", db.to_str().expect("utf8")]);
+    assert!(out.status.success());
+    let before = std::fs::read(&db).expect("read");
+    let out = assay_in(
+        dir.path(),
+        &["--db", db.to_str().expect("utf8"), "import", bomb.to_str().expect("utf8"), "--into", "1"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("too large") && text(&out.stderr).contains("nothing was imported"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&db).expect("read"), before);
+}
