@@ -108,6 +108,15 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
             format!("not UTF-8 text (byte offset {at}); save the file as UTF-8 CSV"),
         ));
     }
+    if let Some(line) = unterminated_quote(bytes) {
+        return Err(refused(
+            source,
+            Some(line),
+            "a quoted cell that starts on this line is never closed (a \" is missing), so the rows after it would be \
+             read as part of it"
+                .into(),
+        ));
+    }
     let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut table = Table2 { formula_guards: true, ..Table2::default() };
     for (i, rec) in r.records().enumerate() {
@@ -137,6 +146,39 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
         return Err(refused(source, None, "the file is empty: a header row is needed".into()));
     }
     Ok(table)
+}
+
+/// The line on which a quoted CSV field opens that the file never closes, if there is one. The csv reader takes
+/// everything to the end of the file into such a field without a word; this reads the quoting the same way
+/// (RFC 4180: a field is quoted when it starts with `"`, and `""` inside it is one quote) to find it.
+fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::FieldStart;
+    let mut line = 1;
+    let mut opened = 1;
+    for &b in bytes {
+        at = match (at, b) {
+            (At::FieldStart, b'"') => {
+                opened = line;
+                At::Quoted
+            }
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (_, b',' | b'\n' | b'\r') => At::FieldStart,
+            (_, _) => At::Unquoted,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    (at == At::Quoted).then_some(opened)
 }
 
 /// One workbook cell as the text an import parses: whole numbers without ".0", dates as ISO `YYYY-MM-DD`.

@@ -483,3 +483,56 @@ fn a_bomb_sheet_is_refused_before_it_is_read() {
     );
     assert_eq!(std::fs::read(&db).expect("read"), before);
 }
+
+const RISK_HEADER: &str = "id,catalog_ref,title,description,likelihood,impact_c,impact_i,impact_a,treatment,plan,owner,\
+due_date,status,residual_likelihood,residual_c,residual_i,residual_a,accepted_by,accepted_at,review_date";
+
+fn import_risks_csv(store: &mut Store, csv: &str) -> Result<assay::store::registers::Applied, String> {
+    let table = assay::interchange::read_csv(csv.as_bytes(), "risks.csv").map_err(|e| e.to_string())?;
+    assay::store::registers::import(
+        store,
+        1,
+        assay::store::registers::Register::Risks,
+        &table,
+        "risks.csv",
+        common::today(),
+        &mut |_, _| {},
+    )
+    .map_err(|e| e.to_string())
+}
+
+fn risk_count(store: &Store) -> i64 {
+    store.conn().query_row("SELECT count(*) FROM risk", [], |r| r.get(0)).expect("count")
+}
+
+#[test]
+fn a_broken_csv_is_refused_naming_the_line() {
+    let mut store = demo_store();
+    let before = risk_count(&store);
+    // The quote opened on line 3 never closes: the rows after it would vanish into one title.
+    let csv = format!(
+        "{RISK_HEADER}\n,,First,,3,2,2,2,,,,,open,,,,,,,\n,,\"Second,,3,2,2,2,,,,,open,,,,,,,\n\
+         ,,Third,,3,2,2,2,,,,,open,,,,,,,\n,,Fourth,,3,2,2,2,,,,,open,,,,,,,\n"
+    );
+    let e = import_risks_csv(&mut store, &csv).expect_err("unterminated quote");
+    assert!(e.contains("row 3") && e.contains("never closed"), "{e}");
+    assert_eq!(risk_count(&store), before);
+
+    // A row with more cells than the header.
+    let csv = format!("{RISK_HEADER}\n,,First,,3,2,2,2,,,,,open,,,,,,,\n,,Second,,3,2,2,2,,,,,open,,,,,,,,surplus\n");
+    let e = import_risks_csv(&mut store, &csv).expect_err("extra cell");
+    assert!(e.contains("row 3") && e.contains("column U") && e.contains("beyond the last column"), "{e}");
+    assert_eq!(risk_count(&store), before);
+
+    // Quoted cells that close, with doubled quotes and line breaks inside, and a trailing empty cell, are fine.
+    let csv = format!(
+        "{RISK_HEADER}\n,,\"A \"\"quoted\"\"\nline\",,3,2,2,2,,,,,open,,,,,,,\n,,Plain,,3,2,2,2,,,,,open,,,,,,,,\n"
+    );
+    let done = import_risks_csv(&mut store, &csv).expect("good csv");
+    assert_eq!(done.added, 2);
+    let title: String = store
+        .conn()
+        .query_row("SELECT title FROM risk ORDER BY id DESC LIMIT 1 OFFSET 1", [], |r| r.get(0))
+        .expect("t");
+    assert_eq!(title, "A \"quoted\"\nline");
+}

@@ -689,7 +689,11 @@ impl fmt::Display for CellError {
             place.push(format!("row {r}"));
         }
         if let Some((n, name)) = &self.column {
-            place.push(format!("column {} ({name})", column_letter(*n)));
+            if name.is_empty() {
+                place.push(format!("column {}", column_letter(*n)));
+            } else {
+                place.push(format!("column {} ({name})", column_letter(*n)));
+            }
         }
         if place.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", place.join(", "), self.message) }
     }
@@ -786,6 +790,18 @@ fn prepare(
             let i = index[col];
             (i, cells.get(i).map_or("", |s| s.as_str()))
         };
+        if let Some(extra) = (table.headers.len()..cells.len()).find(|&i| !cells[i].trim().is_empty()) {
+            return Err(CellError {
+                source: source.to_string(),
+                row: line,
+                column: Some((extra + 1, String::new())),
+                message: format!(
+                    "this row has a value beyond the last column of the header ({} columns); nothing is ignored \
+                     silently, so remove the extra cells or name their column",
+                    table.headers.len()
+                ),
+            });
+        }
         for (i, c) in cells.iter().enumerate() {
             let n = c.chars().count();
             if n > LONG_TEXT_MAX {
