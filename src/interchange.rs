@@ -25,16 +25,18 @@ pub fn write_csv(
     sheets: &[Sheet],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<std::path::PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::private_fs::folder(dir)?;
     let mut out = Vec::new();
     for (n, sheet) in sheets.iter().enumerate() {
         let path = dir.join(format!("{}.csv", sheet.name));
-        let mut w = csv::Writer::from_path(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        w.write_record(&sheet.headers).map_err(|e| e.to_string())?;
-        for row in &sheet.rows {
-            w.write_record(row.iter().map(csv_cell)).map_err(|e| e.to_string())?;
-        }
-        w.flush().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        crate::private_fs::write_with(&path, |file| {
+            let mut w = csv::Writer::from_writer(file);
+            w.write_record(&sheet.headers)?;
+            for row in &sheet.rows {
+                w.write_record(row.iter().map(csv_cell))?;
+            }
+            w.flush()
+        })?;
         out.push(path);
         progress(n + 1, sheets.len());
     }

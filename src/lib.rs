@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod interchange;
+pub mod private_fs;
 pub mod store;
 pub mod tui;
 pub mod ui;

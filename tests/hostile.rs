@@ -536,3 +536,124 @@ fn a_broken_csv_is_refused_naming_the_line() {
         .expect("t");
     assert_eq!(title, "A \"quoted\"\nline");
 }
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("meta").permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn every_output_is_readable_by_its_owner_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let dbs = db.to_str().expect("utf8");
+    assert!(assay_in(dir.path(), &["demo", "--out", dbs]).status.success());
+    for args in [
+        vec!["--db", dbs, "export", "1", "--out", "b.json"],
+        vec!["--db", dbs, "export", "1", "--format", "xlsx", "--out", "b.xlsx"],
+        vec!["--db", dbs, "export", "1", "--format", "csv", "--out", "regs"],
+        vec!["--db", dbs, "report", "1", "--out", "r.md"],
+        vec!["--db", dbs, "report", "assets", "1", "--out", "a.md"],
+    ] {
+        let out = assay_in(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
+    for f in ["b.json", "b.xlsx", "regs/risks.csv", "regs/assets.csv", "r.md", "a.md"] {
+        assert_eq!(mode(&dir.path().join(f)), 0o600, "{f}");
+    }
+    assert_eq!(mode(&dir.path().join("regs")), 0o700);
+
+    // The Overview's report key: reports/ beside the workspace.
+    let store = Store::open(&db, "tester").expect("open");
+    let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
+    let reports = dir.path().join("reports");
+    let paths = assay::commands::report::write_both(store.conn(), &e, &reports, common::today(), "t").expect("report");
+    assert_eq!(mode(&reports), 0o700);
+    for p in &paths {
+        assert_eq!(mode(p), 0o600, "{}", p.display());
+    }
+    // No temporary file is left anywhere.
+    let litter: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .chain(std::fs::read_dir(&reports).expect("list"))
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".part"))
+        .collect();
+    assert!(litter.is_empty(), "{litter:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_never_go_through_a_planted_symlink() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let dbs = db.to_str().expect("utf8");
+    assert!(assay_in(dir.path(), &["demo", "--out", dbs]).status.success());
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("dir");
+    std::os::unix::fs::symlink(&elsewhere, dir.path().join("reports")).expect("link");
+
+    // The workbench's report and export keys.
+    let store = Store::open(&db, "tester").expect("open");
+    let mut app = common::app_on(store, 120, 40);
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('2'));
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('R'));
+    let screen = common::screen(&app);
+    assert!(screen.contains("Report not written") && screen.contains("symbolic link"), "{screen}");
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('X'));
+    let screen = common::screen(&app);
+    assert!(screen.contains("Not exported") && screen.contains("symbolic link"), "{screen}");
+    let reader = Store::open(&db, "reader").expect("open");
+    let e = assay::commands::report::resolve(reader.conn(), "1").expect("engagement");
+    let err = assay::commands::report::write_both(reader.conn(), &e, &dir.path().join("reports"), common::today(), "t")
+        .expect_err("through a link");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).expect("list").count(), 0, "the link received an output");
+
+    // The command line: a linked folder or file is refused, and what it points at is untouched.
+    std::os::unix::fs::symlink(&elsewhere, dir.path().join("regs")).expect("link");
+    let target = dir.path().join("precious.txt");
+    std::fs::write(&target, "keep me").expect("write");
+    std::os::unix::fs::symlink(&target, dir.path().join("r.md")).expect("link");
+    for args in [
+        vec!["--db", dbs, "export", "1", "--format", "csv", "--out", "regs"],
+        vec!["--db", dbs, "report", "1", "--out", "r.md"],
+    ] {
+        let out = assay_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(text(&out.stderr).contains("symbolic link"), "{}", text(&out.stderr));
+    }
+    assert_eq!(std::fs::read_dir(&elsewhere).expect("list").count(), 0);
+    assert_eq!(std::fs::read_to_string(&target).expect("read"), "keep me");
+}
+
+/// An export cut short (here by a file size limit, as a full disk would) leaves the earlier file as it was.
+#[cfg(unix)]
+#[test]
+fn a_failed_export_leaves_the_earlier_file_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let dbs = db.to_str().expect("utf8");
+    assert!(assay_in(dir.path(), &["demo", "--out", dbs]).status.success());
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, "the earlier, good export").expect("write");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 100; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_assay"))
+        .args(["--db", dbs, "export", "1", "--out", "good.json"])
+        .current_dir(dir.path())
+        .env("ASSAY_CONFIG", dir.path().join("no-config.toml"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot write"), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&good).expect("read"), "the earlier, good export");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".part")), "{names:?}");
+}

@@ -39,8 +39,8 @@ impl App {
         })
         .map_err(|err| err.to_string())
         .and_then(|b| {
-            std::fs::create_dir_all(&dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
-            std::fs::write(&path, b.to_json()).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+            crate::private_fs::folder(&dir)?;
+            crate::private_fs::write(&path, b.to_json().as_bytes())?;
             Ok(b.rows())
         });
         match result {

@@ -85,7 +85,7 @@ pub fn export(
             let text = b.to_json();
             match out {
                 Some(p) => {
-                    std::fs::write(p, text).map_err(|e| eyre!("cannot write {}: {e}", p.display()))?;
+                    crate::private_fs::write(p, text.as_bytes()).map_err(|e| eyre!(e))?;
                     errln!(
                         "exported {} engagement{} ({} rows) to {}; {}",
                         b.engagements.len(),
@@ -115,7 +115,7 @@ pub fn export(
             let sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
             let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", slug(&e.name))));
             let bytes = interchange::xlsx_bytes(&sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
-            std::fs::write(&path, bytes).map_err(|err| eyre!("cannot write {}: {err}", path.display()))?;
+            crate::private_fs::write(&path, &bytes).map_err(|err| eyre!(err))?;
             outln!("{}", path.display());
             errln!("wrote {} sheets of “{}”; {}", sheets.len(), e.name, sensitive_note(include_sensitive));
         }

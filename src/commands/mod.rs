@@ -9,7 +9,6 @@ pub mod report_assets;
 pub mod secure;
 pub mod verify;
 
-use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 
 use color_eyre::eyre::{Result, eyre};
@@ -73,11 +72,7 @@ pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(dir) = p.parent()
         && !dir.exists()
     {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| eyre!("cannot create {}: {e}", dir.display()))?;
+        crate::private_fs::folder(dir).map_err(|e| eyre!(e))?;
     }
     Ok(p)
 }

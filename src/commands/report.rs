@@ -646,13 +646,13 @@ pub fn write_both(
     today: NaiveDate,
     assessor: &str,
 ) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|err| eyre!("cannot create {}: {err}", dir.display()))?;
+    crate::private_fs::folder(dir).map_err(|err| eyre!(err))?;
     let r = build(conn, e, today, assessor, false)?;
     let stem = format!("{}-report-{today}", slug(&e.name));
     let md = dir.join(format!("{stem}.md"));
     let html_path = dir.join(format!("{stem}.html"));
-    std::fs::write(&md, markdown(&r)).map_err(|err| eyre!("cannot write {}: {err}", md.display()))?;
-    std::fs::write(&html_path, html(&r)).map_err(|err| eyre!("cannot write {}: {err}", html_path.display()))?;
+    crate::private_fs::write(&md, markdown(&r).as_bytes()).map_err(|err| eyre!(err))?;
+    crate::private_fs::write(&html_path, html(&r).as_bytes()).map_err(|err| eyre!(err))?;
     Ok(vec![md, html_path])
 }
 
@@ -669,7 +669,7 @@ pub fn run(
     let text = render(store.conn(), &e, format, today, store.assessor(), include_sensitive)?;
     match out {
         Some(p) => {
-            std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?;
+            crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
             errln!("wrote the report of “{}” to {}", e.name, p.display());
         }
         None => out!("{text}"),

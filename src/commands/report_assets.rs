@@ -80,7 +80,7 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
         ReportFormat::Html => html(&form),
     };
     match out {
-        Some(p) => std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?,
+        Some(p) => crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?,
         None => out!("{text}"),
     }
     Ok(())
