@@ -657,3 +657,126 @@ fn a_failed_export_leaves_the_earlier_file_whole() {
         .collect();
     assert!(!names.iter().any(|n| n.contains(".part")), "{names:?}");
 }
+
+fn demo_bundle() -> serde_json::Value {
+    let store = demo_store();
+    let text = assay::store::bundle::read(store.conn(), Some(&[1]), true, common::NOW, &mut |_, _| {})
+        .expect("bundle")
+        .to_json();
+    serde_json::from_str(&text).expect("json")
+}
+
+fn import_bundle(store: &mut Store, v: &serde_json::Value) -> Result<assay::store::bundle::Imported, String> {
+    let (engs, _) = assay::store::bundle::parse(&v.to_string()).map_err(|e| e.to_string())?;
+    assay::store::bundle::restore(store, &engs, &mut |_, _| {}).map_err(|e| e.to_string())
+}
+
+fn first_of<'a>(
+    v: &'a mut serde_json::Value,
+    table: &str,
+    pick: impl Fn(&serde_json::Value) -> bool,
+) -> &'a mut serde_json::Value {
+    v["engagements"][0][table].as_array_mut().expect("table").iter_mut().find(|r| pick(r)).expect("row")
+}
+
+#[test]
+fn a_bundle_out_of_the_forms_rules_is_refused() {
+    type Spoil = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Spoil, &str)> = vec![
+        ("weight 11", Box::new(|v| first_of(v, "criteria", |_| true)["weight"] = 11.into()), "weight"),
+        (
+            "a free-text date",
+            Box::new(|v| first_of(v, "risks", |_| true)["due_date"] = "next Tuesday".into()),
+            "due_date",
+        ),
+        (
+            "a relative date",
+            Box::new(|v| first_of(v, "assets", |_| true)["expected_return"] = "+30".into()),
+            "expected_return",
+        ),
+        (
+            "an unknown catalog item",
+            Box::new(|v| first_of(v, "risks", |_| true)["catalog_ref"] = "X-NOPE-1".into()),
+            "catalog_ref",
+        ),
+        (
+            "an unknown checklist item",
+            Box::new(|v| first_of(v, "checklist_items", |_| true)["catalog_ref"] = "P-99.9".into()),
+            "catalog_ref",
+        ),
+        (
+            "a negative count",
+            Box::new(|v| first_of(v, "vetting_checks", |r| r["kind"] == "references")["reference_count"] = (-3).into()),
+            "reference_count",
+        ),
+        ("a negative id", Box::new(|v| first_of(v, "notes", |_| true)["id"] = (-5).into()), "id"),
+        ("an id near the end", Box::new(|v| first_of(v, "providers", |_| true)["id"] = i64::MAX.into()), "id"),
+        (
+            "a time that is not one",
+            Box::new(|v| first_of(v, "risks", |_| true)["created_at"] = "yesterday".into()),
+            "created_at",
+        ),
+    ];
+    for (what, spoil, column) in cases {
+        let mut v = demo_bundle();
+        spoil(&mut v);
+        let mut store = Store::open_in_memory("tester").expect("store");
+        let e = import_bundle(&mut store, &v).expect_err(what);
+        assert!(e.contains(&format!(".{column}: expected")), "{what}: {e}");
+        let n: i64 = store.conn().query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("count");
+        assert_eq!(n, 0, "{what}: something was imported");
+    }
+    // Untouched, it goes in.
+    let mut store = Store::open_in_memory("tester").expect("store");
+    import_bundle(&mut store, &demo_bundle()).expect("the demo bundle");
+}
+
+#[test]
+fn ids_at_the_top_never_wrap_on_a_later_import() {
+    let top = assay::store::bundle::MAX_ID;
+    let mut v = demo_bundle();
+    // The engagement's own id at the highest allowed: kept in an empty workspace.
+    v["engagements"][0]["engagement"]["id"] = top.into();
+    for table in [
+        "providers",
+        "criteria",
+        "risks",
+        "assets",
+        "access_grants",
+        "checklist_items",
+        "notes",
+        "phase_changes",
+        "role_conflicts",
+        "evidence",
+    ] {
+        for r in v["engagements"][0][table].as_array_mut().expect("table") {
+            r["engagement_id"] = top.into();
+        }
+    }
+    let mut store = Store::open_in_memory("tester").expect("store");
+    import_bundle(&mut store, &v).expect("first import keeps the ids");
+    let e = import_bundle(&mut store, &v).expect_err("no ids left");
+    assert!(e.contains("no ids left"), "{e}");
+    let negative: i64 =
+        store.conn().query_row("SELECT count(*) FROM engagement WHERE id < 0", [], |r| r.get(0)).expect("n");
+    assert_eq!(negative, 0);
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("count");
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn csv_and_xlsx_imports_refuse_relative_dates_and_unknown_catalog_items() {
+    let mut store = demo_store();
+    let before = risk_count(&store);
+    for (cell, col) in [("t", "due_date"), ("+30", "due_date"), ("+50000000", "due_date"), ("today", "due_date")] {
+        let csv = format!("{RISK_HEADER}\n,,Dated,,3,2,2,2,,,,{cell},open,,,,,,,\n");
+        let e = import_risks_csv(&mut store, &csv).expect_err(cell);
+        assert!(e.contains(col) && e.contains("YYYY-MM-DD"), "{cell}: {e}");
+    }
+    let csv = format!("{RISK_HEADER}\n,X-NOPE,Unknown,,3,2,2,2,,,,,open,,,,,,,\n");
+    let e = import_risks_csv(&mut store, &csv).expect_err("catalog");
+    assert!(e.contains("catalog_ref") && e.contains("X-NOPE"), "{e}");
+    assert_eq!(risk_count(&store), before);
+    let csv = format!("{RISK_HEADER}\n,G-T2-C1,Known,,3,2,2,2,,,,2027-01-31,open,,,,,,,\n");
+    import_risks_csv(&mut store, &csv).expect("a written-out date and a known item");
+}

@@ -84,6 +84,21 @@ impl FieldSpec {
         }
     }
 
+    /// Turns a cell of an imported file into a stored value: the rules of [`parse`](Self::parse), except that a
+    /// date must be written out as `YYYY-MM-DD` (`t`, `today` and day offsets are a typing aid in forms only: in a
+    /// file they would mean a different day depending on when it is imported).
+    pub fn parse_imported(&self, input: &str, today: NaiveDate) -> Result<Value, String> {
+        let s = input.trim();
+        if self.kind == FieldKind::Date && !s.is_empty() && !is_iso_date(s) {
+            return Err(format!(
+                "a date as YYYY-MM-DD, not \"{}\" (t, today and +30 are shorthands for typing in a form, not for a \
+                 file)",
+                s.chars().take(40).collect::<String>()
+            ));
+        }
+        self.parse(input, today)
+    }
+
     /// The text a user edits for a stored value.
     pub fn display(&self, v: &Value) -> String {
         match (self.kind, v) {
@@ -95,6 +110,14 @@ impl FieldSpec {
 
 /// The longest text a long-text field takes: generous, but bounded so a stray paste cannot bloat a workspace.
 pub const LONG_TEXT_MAX: usize = 20_000;
+
+/// Whether the text is a date written out in full, `YYYY-MM-DD` (four-digit year, two-digit month and day).
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
 
 /// Parses `YYYY-MM-DD`, or `t`/`today`, or a day offset like `+30` or `-7` from today.
 pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
@@ -181,6 +204,16 @@ mod tests {
         assert_eq!(f.parse("2027-02-28", today()), Ok(Value::text("2027-02-28")));
         assert!(f.parse("2027-02-30", today()).is_err());
         assert_eq!(f.parse("", today()), Ok(Value::Null));
+    }
+
+    #[test]
+    fn imported_dates_must_be_written_out() {
+        let f = FieldSpec::new("d", "Date", FieldKind::Date);
+        for shorthand in ["t", "today", "+30", "-7", "+50000000", "2027-2-3", "02/03/2027"] {
+            assert!(f.parse_imported(shorthand, today()).is_err(), "{shorthand}");
+        }
+        assert_eq!(f.parse_imported("2027-02-28", today()), Ok(Value::text("2027-02-28")));
+        assert_eq!(f.parse_imported("", today()), Ok(Value::Null));
     }
 
     #[test]

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Store, Table, Writer};
 use crate::domain::Value;
-use crate::domain::fields::LONG_TEXT_MAX;
+use crate::domain::fields::{LONG_TEXT_MAX, is_iso_date};
+use crate::domain::scorecard::MAX_WEIGHT;
 
 /// What the `format` field of a bundle says.
 pub const FORMAT: &str = "assay-bundle";
@@ -42,11 +43,32 @@ pub enum Kind {
     OptText,
     Enum(&'static [&'static str]),
     OptEnum(&'static [&'static str]),
+    /// A calendar date, `YYYY-MM-DD` (the forms' shorthands such as `t` or `+30` are not dates in a file).
+    OptDate,
+    /// A moment: an RFC 3339 time, or a `YYYY-MM-DD` date.
+    Stamp,
+    OptStamp,
+    /// The id of an item of the built-in catalog.
+    CatalogRef,
+    OptCatalogRef,
 }
+
+/// The highest id a bundle may carry: the largest whole number JSON tools keep exactly (2^53 − 1). Well below
+/// i64::MAX, so the new ids an import gives (above the highest in use) can never run past the end.
+pub const MAX_ID: i64 = 9_007_199_254_740_991;
 
 impl Kind {
     fn nullable(self) -> bool {
-        matches!(self, Kind::OptInt | Kind::OptRange(..) | Kind::OptText | Kind::OptEnum(_))
+        matches!(
+            self,
+            Kind::OptInt
+                | Kind::OptRange(..)
+                | Kind::OptText
+                | Kind::OptEnum(_)
+                | Kind::OptDate
+                | Kind::OptStamp
+                | Kind::OptCatalogRef
+        )
     }
 
     fn describe(self) -> String {
@@ -55,6 +77,11 @@ impl Kind {
             Kind::Range(lo, hi) | Kind::OptRange(lo, hi) => format!("a whole number from {lo} to {hi}"),
             Kind::Text | Kind::OptText => "text".to_string(),
             Kind::Enum(o) | Kind::OptEnum(o) => format!("one of {}", o.join(", ")),
+            Kind::OptDate => "a date as YYYY-MM-DD".to_string(),
+            Kind::Stamp | Kind::OptStamp => {
+                "a time as RFC 3339 (2026-11-23T09:00:00Z) or a date as YYYY-MM-DD".to_string()
+            }
+            Kind::CatalogRef | Kind::OptCatalogRef => "the id of an item of the catalog".to_string(),
         };
         if self.nullable() { format!("{base} or null") } else { base }
     }
@@ -73,6 +100,11 @@ impl Kind {
                 true
             }
             (Kind::Enum(o) | Kind::OptEnum(o), Value::Text(t)) => o.contains(&t.as_str()),
+            (Kind::OptDate, Value::Text(t)) => is_iso_date(t),
+            (Kind::Stamp | Kind::OptStamp, Value::Text(t)) => {
+                is_iso_date(t) || chrono::DateTime::parse_from_rfc3339(t).is_ok()
+            }
+            (Kind::CatalogRef | Kind::OptCatalogRef, Value::Text(t)) => crate::catalog::catalog().get(t).is_some(),
             _ => false,
         };
         if ok {
@@ -113,11 +145,15 @@ pub struct Spec {
 const PHASES: &[&str] = &["pre", "during", "post"];
 const CHECK_KINDS: &[&str] =
     &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
-const STAMPS: [Col; 2] = [c("created_at", Kind::Text), c("updated_at", Kind::Text)];
+const STAMPS: [Col; 2] = [c("created_at", Kind::Stamp), c("updated_at", Kind::Stamp)];
+/// A row's own id.
+const ID: Kind = Kind::Range(1, MAX_ID);
+/// A count, never below zero.
+const COUNT: Kind = Kind::Range(0, MAX_ID);
 
 macro_rules! cols {
     ($($name:literal : $kind:expr),* $(,)?) => {
-        &[c("id", Kind::Int), $(c($name, $kind),)* STAMPS[0], STAMPS[1]]
+        &[c("id", ID), $(c($name, $kind),)* STAMPS[0], STAMPS[1]]
     };
 }
 
@@ -127,8 +163,8 @@ pub static ENGAGEMENT: Spec = Spec {
     noun: "engagement",
     cols: cols![
         "name": Kind::Text, "service": Kind::OptText, "scope": Kind::OptText, "objective": Kind::OptText,
-        "business_owner": Kind::OptText, "phase": Kind::Enum(PHASES), "start_date": Kind::OptText,
-        "planned_end": Kind::OptText, "status": Kind::Enum(&["active", "on_hold", "closed"]),
+        "business_owner": Kind::OptText, "phase": Kind::Enum(PHASES), "start_date": Kind::OptDate,
+        "planned_end": Kind::OptDate, "status": Kind::Enum(&["active", "on_hold", "closed"]),
     ],
 };
 
@@ -139,10 +175,10 @@ pub static PROVIDER: Spec = Spec {
     cols: cols![
         "engagement_id": Kind::Int, "name": Kind::Text,
         "status": Kind::Enum(&["candidate", "shortlisted", "selected", "rejected"]),
-        "cert_body": Kind::OptText, "cert_number": Kind::OptText, "cert_expiry": Kind::OptText,
+        "cert_body": Kind::OptText, "cert_number": Kind::OptText, "cert_expiry": Kind::OptDate,
         "cert_scope": Kind::OptText, "scope_covers_service": Kind::Range(0, 1), "agrees_policies": Kind::Range(0, 1),
         "agrees_audit": Kind::Range(0, 1), "focal_point": Kind::OptText, "decision_reason": Kind::OptText,
-        "decided_by": Kind::OptText, "decided_at": Kind::OptText,
+        "decided_by": Kind::OptText, "decided_at": Kind::OptStamp,
     ],
 };
 
@@ -151,8 +187,8 @@ pub static CRITERION: Spec = Spec {
     key: "criteria",
     noun: "criterion",
     cols: cols![
-        "engagement_id": Kind::Int, "catalog_ref": Kind::OptText, "text": Kind::Text,
-        "weight": Kind::Range(0, i64::MAX), "must_have": Kind::Range(0, 1), "position": Kind::Int,
+        "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "text": Kind::Text,
+        "weight": Kind::Range(0, MAX_WEIGHT as i64), "must_have": Kind::Range(0, 1), "position": COUNT,
     ],
 };
 
@@ -168,14 +204,14 @@ pub static RISK: Spec = Spec {
     key: "risks",
     noun: "risk",
     cols: cols![
-        "engagement_id": Kind::Int, "catalog_ref": Kind::OptText, "title": Kind::Text, "description": Kind::OptText,
+        "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "title": Kind::Text, "description": Kind::OptText,
         "likelihood": Kind::Range(1, 5), "impact_c": Kind::Range(0, 5), "impact_i": Kind::Range(0, 5),
         "impact_a": Kind::Range(0, 5), "treatment": Kind::OptEnum(&["modify", "retain", "avoid", "share"]),
-        "plan": Kind::OptText, "owner": Kind::OptText, "due_date": Kind::OptText,
+        "plan": Kind::OptText, "owner": Kind::OptText, "due_date": Kind::OptDate,
         "residual_likelihood": Kind::OptRange(1, 5), "residual_c": Kind::OptRange(0, 5),
         "residual_i": Kind::OptRange(0, 5), "residual_a": Kind::OptRange(0, 5),
         "status": Kind::Enum(&["open", "in_progress", "done"]), "accepted_by": Kind::OptText,
-        "accepted_at": Kind::OptText, "review_date": Kind::OptText,
+        "accepted_at": Kind::OptDate, "review_date": Kind::OptDate,
     ],
 };
 
@@ -185,7 +221,7 @@ pub static TEAM_MEMBER: Spec = Spec {
     noun: "team member",
     cols: cols![
         "provider_id": Kind::Int, "name": Kind::Text, "role": Kind::OptText, "backup_for": Kind::OptInt,
-        "joined": Kind::OptText, "left_on": Kind::OptText,
+        "joined": Kind::OptDate, "left_on": Kind::OptDate,
     ],
 };
 
@@ -196,8 +232,8 @@ pub static VETTING_CHECK: Spec = Spec {
     cols: cols![
         "member_id": Kind::Int, "kind": Kind::Enum(CHECK_KINDS),
         "status": Kind::Enum(&["pending", "passed", "failed", "waived", "not_permitted"]),
-        "checked_on": Kind::OptText, "verifier": Kind::OptText, "evidence": Kind::OptText,
-        "reference_count": Kind::OptInt, "note": Kind::OptText,
+        "checked_on": Kind::OptDate, "verifier": Kind::OptText, "evidence": Kind::OptText,
+        "reference_count": Kind::OptRange(0, 99), "note": Kind::OptText,
     ],
 };
 
@@ -208,8 +244,8 @@ pub static ASSET: Spec = Spec {
     cols: cols![
         "engagement_id": Kind::Int, "tag": Kind::Text, "description": Kind::OptText,
         "kind": Kind::Enum(&["device", "media", "document", "data_set", "badge", "key", "account"]),
-        "classification": Kind::OptText, "holder_id": Kind::OptInt, "handed_over": Kind::OptText,
-        "accepted_by": Kind::OptText, "expected_return": Kind::OptText, "returned_on": Kind::OptText,
+        "classification": Kind::OptText, "holder_id": Kind::OptInt, "handed_over": Kind::OptDate,
+        "accepted_by": Kind::OptText, "expected_return": Kind::OptDate, "returned_on": Kind::OptDate,
         "disposition": Kind::OptEnum(&["returned", "destroyed"]), "verified_by": Kind::OptText,
         "condition": Kind::OptText, "certificate": Kind::OptText,
     ],
@@ -221,7 +257,7 @@ pub static ACCESS_GRANT: Spec = Spec {
     noun: "access grant",
     cols: cols![
         "engagement_id": Kind::Int, "holder_id": Kind::OptInt, "holder_name": Kind::OptText, "target": Kind::Text,
-        "kind": Kind::Enum(&["logical", "physical"]), "granted_on": Kind::OptText, "revoked_on": Kind::OptText,
+        "kind": Kind::Enum(&["logical", "physical"]), "granted_on": Kind::OptDate, "revoked_on": Kind::OptDate,
         "verified_by": Kind::OptText,
     ],
 };
@@ -231,8 +267,8 @@ pub static CHECKLIST_ITEM: Spec = Spec {
     key: "checklist_items",
     noun: "checklist item",
     cols: cols![
-        "engagement_id": Kind::Int, "catalog_ref": Kind::Text,
-        "status": Kind::Enum(&["open", "done", "not_applicable"]), "note": Kind::OptText, "done_at": Kind::OptText,
+        "engagement_id": Kind::Int, "catalog_ref": Kind::CatalogRef,
+        "status": Kind::Enum(&["open", "done", "not_applicable"]), "note": Kind::OptText, "done_at": Kind::OptStamp,
         "done_by": Kind::OptText,
     ],
 };
@@ -252,7 +288,7 @@ pub static EVIDENCE: Spec = Spec {
     noun: "evidence file",
     cols: cols![
         "engagement_id": Kind::Int, "note_id": Kind::OptInt, "path": Kind::Text, "sha256": Kind::Text,
-        "size": Kind::Int, "seen_at": Kind::Text,
+        "size": COUNT, "seen_at": Kind::Stamp,
     ],
 };
 
@@ -262,7 +298,7 @@ pub static PHASE_CHANGE: Spec = Spec {
     noun: "phase change",
     cols: cols![
         "engagement_id": Kind::Int, "from_phase": Kind::Enum(PHASES), "to_phase": Kind::Enum(PHASES),
-        "reason": Kind::OptText, "open_items": Kind::Int, "open_refs": Kind::OptText, "changed_by": Kind::Text,
+        "reason": Kind::OptText, "open_items": COUNT, "open_refs": Kind::OptText, "changed_by": Kind::Text,
     ],
 };
 
@@ -836,11 +872,14 @@ pub fn restore(
                 .query_row(&format!("SELECT coalesce(max(id), 0) FROM {}", spec.table.name()), [], |r| r.get(0))
                 .map_err(sql_err)?;
             let m = map.entry(spec.table).or_default();
-            let mut next = max + 1;
+            let mut next = max;
             for eng in engagements {
                 for row in &eng.tables[k] {
+                    next = next.checked_add(1).filter(|n| *n <= MAX_ID).ok_or_else(|| ImportError {
+                        place: String::new(),
+                        message: format!("no ids left for new {} rows (the highest in use is {max})", spec.noun),
+                    })?;
                     m.insert(row.id(), next);
-                    next += 1;
                 }
             }
         }

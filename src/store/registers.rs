@@ -838,7 +838,7 @@ fn prepare(
                 FieldKind::Text { .. } | FieldKind::LongText if table.formula_guards => unguard_formula(text),
                 _ => text,
             };
-            let v = f.parse(text, today).map_err(|e| err(line, Some(i), e))?;
+            let v = f.parse_imported(text, today).map_err(|e| err(line, Some(i), e))?;
             let v = match f.kind {
                 FieldKind::Enum(_) if v == Value::text("") => Value::Null,
                 _ => v,
@@ -853,6 +853,11 @@ fn prepare(
             {
                 return Err(err(line, Some(i), format!("unknown id {n}: this engagement has no such {what}")));
             }
+            if let ("catalog_ref", Value::Text(r)) = (f.key, &v)
+                && catalog::catalog().get(r).is_none()
+            {
+                return Err(err(line, Some(i), format!("\"{r}\" is not the id of an item of the catalog")));
+            }
             values.push((f.key, v));
         }
         if register == Register::Risks {
@@ -865,7 +870,7 @@ fn prepare(
                 if let Some(&i) = index.get(kind) {
                     let text = cells.get(i).map_or("", |s| s.as_str());
                     let spec = FieldSpec::new(kind, kind, CHECK_FIELD);
-                    let v = spec.parse(text, today).map_err(|e| err(line, Some(i), e))?;
+                    let v = spec.parse_imported(text, today).map_err(|e| err(line, Some(i), e))?;
                     if !v.is_null() {
                         checks.push((*kind, v));
                     }
