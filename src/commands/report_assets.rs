@@ -144,21 +144,9 @@ fn groups(form: &AssetForm) -> Vec<(AssetState, Vec<&(Asset, AssetState)>)> {
         .collect()
 }
 
-/// Escapes a value for a Markdown table cell: no raw HTML, no cell breaks, one line.
+/// Escapes a value for Markdown: the one escaper both reports use (no markup, no raw HTML, one line).
 pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '|' => out.push_str("\\|"),
-            '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    super::report::md_text(s)
 }
 
 /// The form as Markdown: a table per state group.
