@@ -16,9 +16,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, Table, Writer};
-use crate::domain::Value;
 use crate::domain::fields::{LONG_TEXT_MAX, is_iso_date};
 use crate::domain::scorecard::MAX_WEIGHT;
+use crate::domain::{Risk, Value};
 
 /// What the `format` field of a bundle says.
 pub const FORMAT: &str = "assay-bundle";
@@ -821,6 +821,15 @@ fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
                             place: place(e, spec, i, row, "target_id"),
                             message: format!("unknown id: no {t} with id {id} in this engagement of the bundle"),
                         });
+                    }
+                }
+                // A risk as its form would take it: a residual rating given in full and within the inherent one,
+                // a review after the acceptance.
+                if spec.table == Table::Risk {
+                    let values: Vec<(&str, Value)> =
+                        spec.cols.iter().map(|c| c.name).zip(row.values.iter().cloned()).collect();
+                    if let Err((key, message)) = Risk::check(&values).and_then(|()| Risk::check_acceptance(&values)) {
+                        return Err(ImportError { place: place(e, spec, i, row, key), message });
                     }
                 }
                 // The schema's unique pairs.
