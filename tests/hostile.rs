@@ -721,6 +721,11 @@ fn a_bundle_out_of_the_forms_rules_is_refused() {
             "residual_likelihood",
         ),
         (
+            "a name longer than the form takes",
+            Box::new(|v| first_of(v, "providers", |_| true)["name"] = "x".repeat(500).into()),
+            "name",
+        ),
+        (
             "a review before the acceptance",
             Box::new(|v| {
                 let r = first_of(v, "risks", |_| true);

@@ -16,7 +16,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, Table, Writer};
-use crate::domain::fields::{LONG_TEXT_MAX, is_iso_date};
+use crate::domain::fields::{FieldKind, FieldSpec, LONG_TEXT_MAX, is_iso_date};
 use crate::domain::scorecard::MAX_WEIGHT;
 use crate::domain::{Risk, Value};
 
@@ -764,6 +764,26 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
     Ok((engagements, bundle.sensitive_included))
 }
 
+/// The fields of the forms that edit a table's rows (their keys are the table's columns).
+fn form_fields(table: Table) -> Vec<FieldSpec> {
+    use crate::domain::assets::{Asset, Grant};
+    use crate::domain::vetting::{RoleConflict, TeamMember, VettingCheck};
+    use crate::domain::{Criterion, Engagement, Provider};
+    let lists: &[&[FieldSpec]] = match table {
+        Table::Engagement => &[Engagement::FIELDS],
+        Table::Provider => &[Provider::FIELDS],
+        Table::Criterion => &[Criterion::FIELDS],
+        Table::Risk => &[Risk::FIELDS, Risk::ACCEPTANCE_FIELDS],
+        Table::TeamMember => &[TeamMember::FIELDS],
+        Table::VettingCheck => &[VettingCheck::FIELDS],
+        Table::Asset => &[Asset::FIELDS],
+        Table::AccessGrant => &[Grant::FIELDS],
+        Table::RoleConflict => &[RoleConflict::FIELDS],
+        _ => &[],
+    };
+    lists.iter().flat_map(|l| l.iter().copied()).collect()
+}
+
 fn place(e: usize, spec: &Spec, i: usize, row: &Row, col: &str) -> String {
     if spec.table == Table::Engagement {
         format!("engagements[{e}].engagement (id {}), {col}", row.id())
@@ -823,8 +843,18 @@ fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
                         });
                     }
                 }
-                // A risk as its form would take it: a residual rating given in full and within the inherent one,
-                // a review after the acceptance.
+                // Text no longer than its form's field takes.
+                for f in form_fields(spec.table) {
+                    if let (FieldKind::Text { max }, Value::Text(t)) = (f.kind, row.get(f.key))
+                        && t.chars().count() > max
+                    {
+                        return Err(ImportError {
+                            place: place(e, spec, i, row, f.key),
+                            message: format!("too long: {} characters (at most {max})", t.chars().count()),
+                        });
+                    }
+                }
+                // A risk as its form would take it: a residual rating given in full, a review after the acceptance.
                 if spec.table == Table::Risk {
                     let values: Vec<(&str, Value)> =
                         spec.cols.iter().map(|c| c.name).zip(row.values.iter().cloned()).collect();
