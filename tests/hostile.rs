@@ -841,3 +841,24 @@ fn markdown_reports_keep_no_link_or_image_from_user_text() {
     assert!(md.contains("\\# Heading !\\[x\\]"), "the line break is gone and # is text");
     assert!(assets.contains("!\\[x\\]("), "{assets}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Whatever the text, what assay prints of it holds nothing a terminal would obey.
+    #[test]
+    fn visible_text_is_always_safe(s in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}\\u{200e}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}a=]*") {
+        let shown = assay::visible::visible(&s);
+        proptest::prop_assert!(!shown.chars().any(assay::visible::is_unsafe));
+        proptest::prop_assert_eq!(assay::visible::visible(&shown), shown.clone());
+    }
+
+    /// The formula guard of a CSV export always comes off on import, and only it.
+    #[test]
+    fn the_formula_guard_round_trips(s in "['=+@\\t\\r-]{0,3}.{0,12}") {
+        use assay::domain::fields::{guard_formula, unguard_formula};
+        let guarded = guard_formula(&s);
+        proptest::prop_assert!(!guarded.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        proptest::prop_assert_eq!(unguard_formula(&guarded), s.as_str());
+    }
+}
