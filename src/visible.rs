@@ -105,6 +105,12 @@ macro_rules! out {
     ($($arg:tt)*) => { $crate::visible::print_out(&format!($($arg)*)) };
 }
 
+/// Prints on standard error through [`visible`], without a newline.
+#[macro_export]
+macro_rules! out_err {
+    ($($arg:tt)*) => { $crate::visible::print_err(&format!($($arg)*)) };
+}
+
 /// Prints a line on standard error through [`visible`].
 #[macro_export]
 macro_rules! errln {

@@ -79,6 +79,14 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
     assert!(text(&out.stdout).contains("Evil␛"), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("\\u{202e}gpj.exe"), "{}", text(&out.stdout));
 
+    // The command line parser quotes what it did not understand.
+    let out = assay_in(dir.path(), &["--db", db, "report", "1", "--format", HOSTILE]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("invalid value 'Evil"), "{}", text(&out.stderr));
+    assert!(unsafe_chars(&out).is_empty(), "{:?}", unsafe_chars(&out));
+    let out = assay_in(dir.path(), &["--help"]);
+    assert!(out.status.success() && text(&out.stdout).contains("Usage"), "{}", text(&out.stdout));
+
     // verify quotes a value changed outside assay.
     {
         let conn = rusqlite::Connection::open(db).expect("sqlite");
