@@ -58,7 +58,18 @@ pub fn render(app: &App, frame: &mut Frame) {
             );
             widgets::form::render(form, &app.theme, footer, body, frame)
         }
-        Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
+        Some(Overlay::Confirm(c)) => {
+            let names = |action: &str| -> Vec<String> {
+                app.keymap
+                    .bindings(Context::Confirm)
+                    .iter()
+                    .filter(|b| b.action.name() == action)
+                    .flat_map(|b| b.keys.iter().map(ToString::to_string))
+                    .collect()
+            };
+            let (yes, no) = (names("confirm_yes"), names("confirm_no"));
+            widgets::confirm::render(c, &app.theme, &yes, &no, body, frame.buffer_mut())
+        }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
         Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),

@@ -1,4 +1,4 @@
-//! A yes/no dialog.
+//! A yes/no dialog. Its answer line names the keys from the keymap, so what it says is what the keys do.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,25 +9,28 @@ use crate::app::Confirm;
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 
-pub fn render(c: &Confirm, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Draws the dialog; `yes` and `no` are the names of the keys that answer it.
+pub fn render(c: &Confirm, theme: &Theme, yes: &[String], no: &[String], area: Rect, buf: &mut Buffer) {
     let width = 64.min(area.width);
     let text_lines =
         (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16).div_ceil(width.saturating_sub(4).max(1));
     let rect = centered(area, width, text_lines + 5);
     Clear.render(rect, buf);
-    let lines = vec![
-        Line::from(c.message.as_str()),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("y", theme.key),
-            Span::raw(" yes    "),
-            Span::styled("n", theme.key),
-            Span::raw("/"),
-            Span::styled("Esc", theme.key),
-            Span::raw(" no"),
-        ])
-        .centered(),
-    ];
+    let keys = |names: &[String]| {
+        let mut out = Vec::new();
+        for (i, k) in names.iter().enumerate() {
+            if i > 0 {
+                out.push(Span::raw("/"));
+            }
+            out.push(Span::styled(k.clone(), theme.key));
+        }
+        out
+    };
+    let mut answer = keys(yes);
+    answer.push(Span::raw(" yes    "));
+    answer.extend(keys(no));
+    answer.push(Span::raw(" no"));
+    let lines = vec![Line::from(c.message.as_str()), Line::from(""), Line::from(answer).centered()];
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(
