@@ -25,3 +25,48 @@ fn enter_in_a_destructive_dialog_means_no() {
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(engagements::list(app.store.conn()).expect("list").len(), 2, "y deletes");
 }
+
+#[test]
+fn the_phase_dialog_never_moves_back_silently() {
+    let mut app = demo_app(120, 32);
+    let id = app.current.as_ref().expect("current").id;
+    // Forward to During through the gate.
+    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Contract signed early");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "during");
+    let before = assay::store::checklist::phase_changes(app.store.conn(), id).expect("changes").len();
+
+    // `p` `p` Enter: `p` fits pre and post, so nothing is picked and the phase stays.
+    press(&mut app, KeyCode::Char('p'));
+    keys(&mut app, "pp");
+    assert!(screen(&app).contains("type the next letter"), "{}", screen(&app));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "during");
+
+    // `pr` picks pre: moving back asks first and needs a reason.
+    press(&mut app, KeyCode::Char('p'));
+    keys(&mut app, "pr");
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("moving back asks first") };
+    assert!(form.title.contains("back"), "{}", form.title);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "no reason, no move");
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "during");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "during");
+
+    press(&mut app, KeyCode::Char('p'));
+    keys(&mut app, "pr");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Provider withdrew");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "pre");
+    let changes = assay::store::checklist::phase_changes(app.store.conn(), id).expect("changes");
+    assert_eq!(changes.len(), before + 1, "the move back is recorded");
+    let last = changes.last().expect("last");
+    assert_eq!((last.from.as_str(), last.to.as_str()), ("during", "pre"));
+    assert_eq!(last.reason.as_deref(), Some("Provider withdrew"));
+}

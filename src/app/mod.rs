@@ -141,6 +141,12 @@ pub enum FormPurpose {
     RevokeGrant(i64),
     /// Closing an engagement with items outstanding: the reason is required.
     CloseEngagement(i64),
+    /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
+    PhaseBack {
+        engagement: i64,
+        from: Phase,
+        to: Phase,
+    },
 }
 
 /// What a yes in the open dialog does.
