@@ -70,3 +70,70 @@ fn the_phase_dialog_never_moves_back_silently() {
     assert_eq!((last.from.as_str(), last.to.as_str()), ("during", "pre"));
     assert_eq!(last.reason.as_deref(), Some("Provider withdrew"));
 }
+
+fn audit_rows(app: &assay::app::App) -> i64 {
+    app.store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count")
+}
+
+#[test]
+fn a_closed_engagement_is_read_only_until_reopened() {
+    let mut app = demo_app(130, 36);
+    let id = app.current.as_ref().expect("current").id;
+    // Close it from the close-out, with the reason the open items require.
+    press(&mut app, KeyCode::Char('6'));
+    keys(&mut app, "vv");
+    press(&mut app, KeyCode::Char('c'));
+    keys(&mut app, "Contract ended early");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").status, "closed");
+    assert!(screen(&app).contains("closed, read-only"), "the status line says so");
+    let before = audit_rows(&app);
+
+    // Every pane refuses to write, with a message that names the key that reopens.
+    let tries: &[(char, &str)] = &[
+        ('2', "epn"),    // overview: edit, phase, note
+        ('3', "asd"),    // scorecard providers: add, status, delete
+        ('4', "acAd"),   // risks: add, from catalog, accept, delete
+        ('5', "pfwn a"), // vetting: marks, add
+        ('6', "aArxd"),  // assets: add, rapid add, return, destroy, delete
+        ('7', "x-n"),    // workflow: done, not applicable, note
+        ('1', "epnd"),   // engagement list on the closed row
+    ];
+    for (tab, ks) in tries {
+        press(&mut app, KeyCode::Char(*tab));
+        if *tab == '6' {
+            press(&mut app, KeyCode::Char('v')); // from the close-out back to the assets
+        }
+        if *tab == '1' {
+            let row = app.engagements.visible.iter().position(|&i| app.engagements.all[i].id == id).expect("row");
+            app.engagements.cursor.select(row);
+        }
+        for k in ks.chars() {
+            app.toast = None;
+            press(&mut app, KeyCode::Char(k));
+            assert!(app.overlay.is_none(), "tab {tab} key {k} opened {:?}", app.overlay);
+            let toast = app.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+            assert!(toast.contains("closed and read-only") && toast.contains("press O"), "tab {tab} key {k}: {toast}");
+        }
+    }
+    // The score grid too.
+    press(&mut app, KeyCode::Char('3'));
+    keys(&mut app, "vv");
+    keys(&mut app, "5");
+    assert!(app.toast.as_ref().is_some_and(|t| t.text.contains("closed and read-only")));
+    assert_eq!(audit_rows(&app), before, "nothing was written");
+    press(&mut app, KeyCode::Char('v')); // back to the providers, where digits switch tabs
+
+    // O on the Overview reopens it, asking why; the reason is recorded.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('O'));
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    keys(&mut app, "Exit audit found a missing return");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").status, "active");
+    let notes = assay::store::notes::recent(app.store.conn(), id, 3).expect("notes");
+    assert!(notes.iter().any(|n| n.text == "Reopened: Exit audit found a missing return"));
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('a'));
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "editable again");
+}

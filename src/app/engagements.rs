@@ -114,6 +114,7 @@ impl App {
                 Ok(if n == 0 { "No changes".into() } else { format!("Saved ({n} field{})", plural(n)) })
             }
             FormPurpose::SetPhase(id) => self.move_phase(*id, values),
+            FormPurpose::Reopen(id) => self.save_reopen(*id, values),
             FormPurpose::PhaseBack { engagement, from, to } => {
                 let reason = values.first().map(|(_, v)| v.to_string());
                 self.store.write(|w| checklist::change_phase(w, *engagement, *from, *to, &[], reason.as_deref()))?;

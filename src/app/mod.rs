@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod assets;
+mod closed;
 mod engagements;
 pub mod form;
 pub mod input;
@@ -141,6 +142,8 @@ pub enum FormPurpose {
     RevokeGrant(i64),
     /// Closing an engagement with items outstanding: the reason is required.
     CloseEngagement(i64),
+    /// Reopening a closed engagement: the reason is required and recorded.
+    Reopen(i64),
     /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
     PhaseBack {
         engagement: i64,
@@ -405,6 +408,15 @@ impl App {
             }
             Some(Overlay::Form(form)) => self.update_form(*form, action),
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
+            Some(Overlay::Lookup(l))
+                if matches!(action, Action::ToggleDone | Action::ToggleNa)
+                    && self.current.as_ref().is_some_and(|e| e.status == closed::CLOSED) =>
+            {
+                let name = self.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
+                self.toast_error(self.closed_message(&name));
+                self.overlay = Some(Overlay::Lookup(l));
+                Ok(None)
+            }
             Some(Overlay::Lookup(l)) => self.update_lookup(*l, action).map(|()| None),
             Some(Overlay::History(mut h)) => {
                 let page = usize::from(self.size.1.saturating_sub(8)).max(1);
@@ -524,6 +536,10 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 }
+                if let Some(message) = self.closed_form_target(&form.purpose) {
+                    self.toast_error(message);
+                    return Ok(None);
+                }
                 match self.save_form(&form.purpose, &values) {
                     Ok(msg) if msg.is_empty() => {} // the save opened a follow-up (the phase gate)
                     Ok(msg) => self.saved(&msg),
@@ -575,6 +591,8 @@ impl App {
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::Tab8 => self.goto_tab_index(7, false),
             Action::NewEngagement => self.open_new_engagement(),
+            ref other if self.refuse_if_closed(other) => {}
+            Action::Reopen => self.start_reopen(),
             other => match self.context() {
                 Context::Start => {}
                 Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {

@@ -131,6 +131,9 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         Some(e) => {
             left.push(Span::styled(format!(" {} ", e.name), t.title));
             left.push(Span::styled(format!("· {} ", e.phase.label()), t.base));
+            if e.status == "closed" {
+                left.push(Span::styled("· closed, read-only ", t.warn));
+            }
         }
         None => left.push(Span::styled(" no engagement open ", t.dim)),
     }
