@@ -137,3 +137,41 @@ fn a_closed_engagement_is_read_only_until_reopened() {
     press(&mut app, KeyCode::Char('a'));
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "editable again");
 }
+
+#[test]
+fn esc_on_a_changed_form_asks_to_save_discard_or_keep_editing() {
+    let mut app = demo_app(120, 32);
+    let id = app.current.as_ref().expect("current").id;
+    let name = |app: &assay::app::App| engagements::get(app.store.conn(), id).expect("get").expect("row").name;
+    let original = name(&app);
+
+    // Untouched: Esc closes at once.
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+
+    // Changed: Esc asks; Enter keeps editing with the typing intact.
+    press(&mut app, KeyCode::Char('e'));
+    keys(&mut app, " (draft)");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))), "a changed form is not thrown away");
+    let shown = screen(&app);
+    assert!(shown.contains("s save") && shown.contains("y discard") && shown.contains("keep editing"), "{shown}");
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("back to the form") };
+    assert_eq!(form.value_of("name").map(str::to_string), Some(format!("{original} (draft)")));
+
+    // y discards.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.overlay.is_none());
+    assert_eq!(name(&app), original, "discarded");
+
+    // s saves.
+    press(&mut app, KeyCode::Char('e'));
+    keys(&mut app, " v2");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(app.overlay.is_none());
+    assert_eq!(name(&app), format!("{original} v2"), "saved");
+}

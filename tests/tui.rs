@@ -185,6 +185,7 @@ fn quit_asks_only_when_an_edit_is_unsaved() {
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("back to the form") };
     assert!(form.value_of("name").is_some_and(|n| n.ends_with(" (draft)")), "typing survives");
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y')); // discard the changed form
     press(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit, "nothing unsaved: quits at once");
 }

@@ -27,12 +27,14 @@ pub struct Form<P> {
     pub dirty: bool,
     /// Lines shown above the fields (what the form is about).
     pub intro: Vec<String>,
+    /// The text of every field when the form opened, to tell a real change from typing undone.
+    initial: Vec<String>,
 }
 
 impl<P> Form<P> {
     /// A form over `specs`, filled with `values` (in the same order; missing ones are blank).
     pub fn new(title: impl Into<String>, purpose: P, specs: &[FieldSpec], values: &[Value]) -> Self {
-        let fields = specs
+        let fields: Vec<FormField> = specs
             .iter()
             .enumerate()
             .map(|(i, spec)| {
@@ -44,7 +46,13 @@ impl<P> Form<P> {
                 FormField { spec: *spec, input: TextInput::new(text), error: None, typed: String::new() }
             })
             .collect();
-        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new() }
+        let initial = fields.iter().map(|f| f.input.value().to_string()).collect();
+        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new(), initial }
+    }
+
+    /// Whether the user changed any field since the form opened (typing that was undone does not count).
+    pub fn changed(&self) -> bool {
+        self.dirty && self.fields.iter().zip(&self.initial).any(|(f, v)| f.input.value() != v)
     }
 
     pub fn focused(&self) -> Option<&FormField> {

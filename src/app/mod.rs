@@ -164,6 +164,8 @@ pub enum Pending {
     DeleteAsset(i64),
     DeleteGrant(i64),
     Quit,
+    /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
+    DiscardForm,
 }
 
 /// A yes/no question.
@@ -439,7 +441,7 @@ impl App {
 
     fn quit(&mut self) {
         match self.overlay.take() {
-            Some(Overlay::Form(f)) if f.dirty => {
+            Some(Overlay::Form(f)) if f.changed() => {
                 let message = format!("“{}” has changes that are not saved. Quit and discard them?", f.title);
                 self.overlay = Some(Overlay::Confirm(Confirm {
                     title: "Unsaved edit".into(),
@@ -503,8 +505,14 @@ impl App {
 
     fn update_confirm(&mut self, c: Confirm, action: &Action) -> color_eyre::Result<Option<Action>> {
         match action {
+            // Save from the question Esc asked about a changed form: back to the form, and save it.
+            Action::Submit if c.pending == Pending::DiscardForm => {
+                self.overlay = c.back.map(|b| *b);
+                return Ok(Some(Action::Submit));
+            }
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
+                Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
@@ -519,6 +527,16 @@ impl App {
 
     fn update_form(&mut self, mut form: Form<FormPurpose>, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
+            Action::Cancel if form.changed() => {
+                let message = format!("“{}” has changes that are not saved.", form.title);
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    title: "Unsaved changes".into(),
+                    message,
+                    pending: Pending::DiscardForm,
+                    back: Some(Box::new(Overlay::Form(Box::new(form)))),
+                }));
+                return Ok(None);
+            }
             Action::Cancel => return Ok(None),
             Action::Submit => {
                 let Some(values) = form.validate(self.today) else {

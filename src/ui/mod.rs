@@ -21,7 +21,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use strum::IntoEnumIterator;
 
-use crate::app::{App, Context, MIN_SIZE, Overlay, Tab};
+use crate::app::{App, Context, MIN_SIZE, Overlay, Pending, Tab};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -67,8 +67,16 @@ pub fn render(app: &App, frame: &mut Frame) {
                     .flat_map(|b| b.keys.iter().map(ToString::to_string))
                     .collect()
             };
-            let (yes, no) = (names("confirm_yes"), names("confirm_no"));
-            widgets::confirm::render(c, &app.theme, &yes, &no, body, frame.buffer_mut())
+            let answers = if c.pending == Pending::DiscardForm {
+                vec![
+                    (names("submit"), "save"),
+                    (names("confirm_yes"), "discard"),
+                    (names("confirm_no"), "keep editing"),
+                ]
+            } else {
+                vec![(names("confirm_yes"), "yes"), (names("confirm_no"), "no")]
+            };
+            widgets::confirm::render(c, &app.theme, &answers, body, frame.buffer_mut())
         }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
@@ -137,7 +145,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         }
         None => left.push(Span::styled(" no engagement open ", t.dim)),
     }
-    let dirty = matches!(&app.overlay, Some(Overlay::Form(f)) if f.dirty);
+    let dirty = matches!(&app.overlay, Some(Overlay::Form(f)) if f.changed());
     left.push(match (&app.last_saved, dirty) {
         (_, true) => Span::styled("· unsaved edit ", t.warn),
         (Some(at), false) => Span::styled(format!("· saved {at} "), t.ok),

@@ -9,8 +9,8 @@ use crate::app::Confirm;
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 
-/// Draws the dialog; `yes` and `no` are the names of the keys that answer it.
-pub fn render(c: &Confirm, theme: &Theme, yes: &[String], no: &[String], area: Rect, buf: &mut Buffer) {
+/// Draws the dialog; `answers` are the names of the keys of each answer, and what the answer does.
+pub fn render(c: &Confirm, theme: &Theme, answers: &[(Vec<String>, &str)], area: Rect, buf: &mut Buffer) {
     let width = 64.min(area.width);
     let text_lines =
         (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16).div_ceil(width.saturating_sub(4).max(1));
@@ -26,10 +26,14 @@ pub fn render(c: &Confirm, theme: &Theme, yes: &[String], no: &[String], area: R
         }
         out
     };
-    let mut answer = keys(yes);
-    answer.push(Span::raw(" yes    "));
-    answer.extend(keys(no));
-    answer.push(Span::raw(" no"));
+    let mut answer = Vec::new();
+    for (i, (names, what)) in answers.iter().enumerate() {
+        if i > 0 {
+            answer.push(Span::raw("    "));
+        }
+        answer.extend(keys(names));
+        answer.push(Span::raw(format!(" {what}")));
+    }
     let lines = vec![Line::from(c.message.as_str()), Line::from(""), Line::from(answer).centered()];
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
