@@ -175,3 +175,28 @@ fn esc_on_a_changed_form_asks_to_save_discard_or_keep_editing() {
     assert!(app.overlay.is_none());
     assert_eq!(name(&app), format!("{original} v2"), "saved");
 }
+
+#[test]
+fn keys_do_not_reach_a_form_hidden_by_the_too_small_notice() {
+    let mut app = demo_app(120, 32);
+    let id = app.current.as_ref().expect("current").id;
+    let original = engagements::get(app.store.conn(), id).expect("get").expect("row").name;
+    press(&mut app, KeyCode::Char('e'));
+    keys(&mut app, "ab");
+    app.update(assay::app::Action::Resize(70, 20)).expect("resize");
+    let shown = screen(&app);
+    assert!(shown.contains("press q to quit") && shown.contains("not saved"), "{shown}");
+    keys(&mut app, "xyz");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.should_quit);
+    assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").name, original, "nothing saved");
+    // A resize brings the form back as it was.
+    app.update(assay::app::Action::Resize(120, 32)).expect("resize");
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("the form is still open") };
+    assert_eq!(form.value_of("name").map(str::to_string), Some(format!("{original}ab")));
+    // And q quits, as the notice says.
+    app.update(assay::app::Action::Resize(70, 20)).expect("resize");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}

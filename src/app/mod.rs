@@ -355,6 +355,12 @@ impl App {
     /// global bindings (not under a dialog, and only non-printable keys while typing).
     pub fn action_for_key(&self, ev: KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev);
+        if self.too_small() {
+            // Nothing is drawn but the too-small notice: keys must not reach the hidden pane or form. `q` quits,
+            // as the notice says, and so do the global quit keys.
+            let quits = key.printable() == Some('q') || self.keymap.lookup(Context::Global, key) == Some(&Action::Quit);
+            return quits.then_some(Action::Quit);
+        }
         let ctx = self.context();
         if let Some(a) = self.keymap.lookup(ctx, key) {
             return Some(a.clone());
@@ -387,10 +393,16 @@ impl App {
                 self.resize(w, h);
                 return Ok(None);
             }
+            Action::Quit if self.too_small() => {
+                self.should_quit = true;
+                return Ok(None);
+            }
             Action::Quit => {
                 self.quit();
                 return Ok(None);
             }
+            // While the terminal is too small nothing but the notice shows: nothing else may act unseen.
+            _ if self.too_small() => return Ok(None),
             Action::Lookup => {
                 match self.overlay.take() {
                     Some(Overlay::Lookup(l)) => self.overlay = Some(Overlay::Lookup(l)),
@@ -437,6 +449,11 @@ impl App {
             Some(Overlay::Picker(p)) => self.update_picker(p, action),
             None => self.update_pane(action),
         }
+    }
+
+    /// Whether the terminal is below the smallest size the workbench draws in.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
     }
 
     fn quit(&mut self) {

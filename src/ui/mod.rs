@@ -90,12 +90,15 @@ pub fn render(app: &App, frame: &mut Frame) {
 
 fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
     Clear.render(area, buf);
-    let lines = vec![
+    let mut lines = vec![
         Line::from(Span::styled("Terminal too small", app.theme.error)),
         Line::from(format!("need {}×{}, have {}×{}", MIN_SIZE.0, MIN_SIZE.1, area.width, area.height)),
         Line::from("Enlarge the window, or press q to quit."),
     ];
-    let top = area.height.saturating_sub(3) / 2;
+    if matches!(&app.overlay, Some(Overlay::Form(f)) if f.changed()) {
+        lines.push(Line::from(Span::styled("An edit is open and not saved: q would discard it.", app.theme.warn)));
+    }
+    let top = area.height.saturating_sub(lines.len() as u16) / 2;
     let inner = Rect { y: area.y + top, height: area.height - top, ..area };
     Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }).render(inner, buf);
 }
