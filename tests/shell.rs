@@ -200,3 +200,21 @@ fn keys_do_not_reach_a_form_hidden_by_the_too_small_notice() {
     press(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
 }
+
+#[test]
+fn typing_into_a_prefilled_number_replaces_it() {
+    let mut app = demo_app(120, 32);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('a'));
+    let Some(Overlay::Form(form)) = &mut app.overlay else { panic!("risk form") };
+    form.focus_key("impact_c");
+    assert_eq!(form.value_of("impact_c"), Some("0"));
+    assert!(screen(&app).contains("typing replaces it"));
+    keys(&mut app, "5");
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("risk form") };
+    assert_eq!(form.value_of("impact_c"), Some("5"), "not 05");
+    // Once touched, typing adds to what is there.
+    keys(&mut app, "3");
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("risk form") };
+    assert_eq!(form.value_of("impact_c"), Some("53"));
+}

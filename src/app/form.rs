@@ -13,6 +13,8 @@ pub struct FormField {
     pub error: Option<String>,
     /// The letters typed so far into a choice field, to pick the one option they start.
     pub typed: String,
+    /// Whether the user has edited the field; typing into an untouched number replaces what was filled in.
+    pub touched: bool,
 }
 
 /// A form over a list of fields, with the focus on one of them.
@@ -43,7 +45,13 @@ impl<P> Form<P> {
                     (FieldKind::YesNo, v) => spec.display(v),
                     (_, v) => v.to_string(),
                 };
-                FormField { spec: *spec, input: TextInput::new(text), error: None, typed: String::new() }
+                FormField {
+                    spec: *spec,
+                    input: TextInput::new(text),
+                    error: None,
+                    typed: String::new(),
+                    touched: false,
+                }
             })
             .collect();
         let initial = fields.iter().map(|f| f.input.value().to_string()).collect();
@@ -98,8 +106,14 @@ impl<P> Form<P> {
                 ' ' => cycle(f, 1),
                 _ => {}
             },
+            FieldKind::Number { .. } if !f.touched => {
+                // The number filled in (often 0) is a default, not a prefix: the first digit replaces it.
+                f.input.clear();
+                f.input.insert(c);
+            }
             _ => f.input.insert(c),
         }
+        f.touched = true;
         self.dirty = true;
     }
 
@@ -112,6 +126,7 @@ impl<P> Form<P> {
                 self.dirty = true;
             } else {
                 f.input.left();
+                f.touched = true;
             }
         }
     }
@@ -125,6 +140,7 @@ impl<P> Form<P> {
                 self.dirty = true;
             } else {
                 f.input.right();
+                f.touched = true;
             }
         }
     }
@@ -134,6 +150,7 @@ impl<P> Form<P> {
             && !is_choice(f.spec.kind)
         {
             op(&mut f.input);
+            f.touched = true;
             f.error = None;
             self.dirty = true;
         }

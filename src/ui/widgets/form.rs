@@ -85,7 +85,13 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
             frame.set_cursor_position(Position { x: inner.x + label_w + 1 + cursor_x as u16, y });
         }
     }
-    let hint = form.focused().map(|f| kind_hint(f.spec.kind)).unwrap_or("");
+    let hint = match form.focused() {
+        Some(f) if matches!(f.spec.kind, FieldKind::Number { .. }) && !f.touched && !f.input.value().is_empty() => {
+            "a whole number; typing replaces it"
+        }
+        Some(f) => kind_hint(f.spec.kind),
+        None => "",
+    };
     let mut footer = footer;
     footer.push(Span::styled(if hint.is_empty() { String::new() } else { format!(" {hint}") }, theme.dim));
     let footer = Line::from(footer);
