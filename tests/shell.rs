@@ -218,3 +218,31 @@ fn typing_into_a_prefilled_number_replaces_it() {
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("risk form") };
     assert_eq!(form.value_of("impact_c"), Some("53"));
 }
+
+#[test]
+fn a_form_that_fits_shows_its_first_field_with_the_focus_on_the_last() {
+    let mut app = demo_app(120, 32);
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::BackTab); // from the first field round to the last
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("form") };
+    assert_eq!(form.focus, form.fields.len() - 1);
+    let first = format!("{}*", form.fields[0].spec.label);
+    let last = form.fields[form.focus].spec.label;
+    let shown = screen(&app);
+    assert!(shown.contains(&first) && shown.contains(last), "both ends of the form show:\n{shown}");
+    // In a window too short for the whole risk form, the focused last field sits at the bottom of the form, with
+    // no blank lines left under it.
+    press(&mut app, KeyCode::Esc);
+    app.update(assay::app::Action::Resize(80, 24)).expect("resize");
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::BackTab);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("risk form") };
+    let last = form.fields[form.focus].spec.label;
+    let shown = screen(&app);
+    let rows: Vec<&str> = shown.lines().collect();
+    let at = rows.iter().position(|r| r.contains(last)).unwrap_or_else(|| panic!("{last} shows:\n{shown}"));
+    let footer = rows.iter().position(|r| r.contains("Tab Next field  Enter Save")).expect("footer");
+    assert_eq!(footer, at + 2, "only the spacer line between the last field and the footer:\n{shown}");
+    press(&mut app, KeyCode::Esc);
+}

@@ -73,7 +73,10 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
     }
     let body_h = inner.height.saturating_sub(2).max(1) as usize;
     let focus_line = lines.iter().position(|(_, i)| *i == Some(form.focus)).unwrap_or(0);
-    let skip = focus_line.saturating_sub(body_h.saturating_sub(2));
+    // Scroll only as far as needed to show the focused field and the line after it (its error, or the next field);
+    // never past the end, so a form that fits shows every field wherever the focus is.
+    let end = (focus_line + 2).min(lines.len());
+    let skip = end.saturating_sub(body_h).min(lines.len().saturating_sub(body_h));
     for (row, (line, idx)) in lines.into_iter().skip(skip).take(body_h).enumerate() {
         let y = inner.y + row as u16;
         line.render(Rect { y, height: 1, ..inner }, frame.buffer_mut());
