@@ -246,3 +246,18 @@ fn a_form_that_fits_shows_its_first_field_with_the_focus_on_the_last() {
     assert_eq!(footer, at + 2, "only the spacer line between the last field and the footer:\n{shown}");
     press(&mut app, KeyCode::Esc);
 }
+
+#[test]
+fn unfocused_long_fields_show_their_start() {
+    let mut app = demo_app(100, 30);
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("form") };
+    let service = form.value_of("service").expect("service").to_string();
+    assert!(service.chars().count() > 60, "a long value: {service}");
+    let shown = screen(&app);
+    // The overview behind names the field too; the form, centred, is the lower of the two.
+    let row = shown.lines().rev().find(|r| r.contains("Service outsourced ")).expect("service row");
+    let start: String = service.chars().take(20).collect();
+    assert!(row.contains(&start), "the start of the text shows: {row}");
+    assert!(row.contains('…'), "and the cut is marked: {row}");
+}

@@ -116,7 +116,9 @@ fn field_line<'a>(f: &'a FormField, focused: bool, label_w: u16, value_w: u16, t
             let v = if f.input.value().is_empty() { "—" } else { f.input.value() };
             if focused { format!("◂ {} ▸", v.replace('_', " ")) } else { v.replace('_', " ") }
         }
-        _ => window(f.input.value(), f.input.cursor(), value_w as usize).0,
+        // The focused field follows its cursor; the others show their start, cut with "…" when longer.
+        _ if focused => window(f.input.value(), f.input.cursor(), value_w as usize).0,
+        _ => super::truncate(f.input.value(), value_w as usize),
     };
     let value_style = if focused { theme.selected } else { theme.base };
     let pad = (value_w as usize).saturating_sub(value.width());
