@@ -261,3 +261,26 @@ fn unfocused_long_fields_show_their_start() {
     assert!(row.contains(&start), "the start of the text shows: {row}");
     assert!(row.contains('…'), "and the cut is marked: {row}");
 }
+
+#[test]
+fn the_report_toast_shows_the_full_path_clear_of_the_foot_of_the_pane() {
+    let mut app = demo_app(80, 24);
+    let dir = tempfile::tempdir().expect("tempdir");
+    app.reports_dir = dir.path().to_path_buf();
+    press(&mut app, KeyCode::Char('R'));
+    let toast = app.toast.clone().expect("a message");
+    assert!(!toast.error, "{}", toast.text);
+    let written: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("entry").path()).collect();
+    assert_eq!(written.len(), 2, "Markdown and HTML in the reports folder");
+    for p in &written {
+        assert!(toast.text.contains(&p.display().to_string()), "the full path {} in {}", p.display(), toast.text);
+    }
+    // Every word of the message is on screen (wrapped, not cut), and the box stays off the pane's last lines.
+    let shown = screen(&app);
+    for word in toast.text.split_whitespace() {
+        assert!(shown.contains(word), "{word} is cut off:\n{shown}");
+    }
+    let body = ratatui::layout::Rect::new(0, 1, 80, 22);
+    let (rect, _) = assay::ui::widgets::toast::layout(&toast, body);
+    assert!(rect.bottom() <= body.bottom() - 3, "the foot of the pane stays visible: {rect:?}");
+}

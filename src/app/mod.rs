@@ -265,6 +265,8 @@ pub struct App {
     pub last_saved: Option<String>,
     pub size: (u16, u16),
     pub should_quit: bool,
+    /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
+    pub reports_dir: std::path::PathBuf,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -297,6 +299,7 @@ impl App {
             last_saved: None,
             size: (120, 40),
             should_quit: false,
+            reports_dir: reports::default_reports_dir(),
         };
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
@@ -607,12 +610,17 @@ impl App {
 
     fn update_pane(&mut self, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
+            // A popup the user asks for takes the corner's message away with it: it has been read.
             Action::Help => {
+                self.toast = None;
                 self.overlay = Some(Overlay::Help { scroll: 0 });
                 return Ok(None);
             }
             Action::Click(x, y) => self.click(x, y)?,
-            Action::History => self.open_history()?,
+            Action::History => {
+                self.toast = None;
+                self.open_history()?
+            }
             Action::NextTab => self.goto_tab_index(self.tab as usize + 1, true),
             Action::PrevTab => {
                 self.goto_tab_index((self.tab as usize + Tab::iter().count() - 1) % Tab::iter().count(), true)

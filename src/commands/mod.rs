@@ -101,7 +101,11 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
         }
     }
     let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
-    let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    if let Some(dir) = &config.reports_dir {
+        // A relative folder is taken from where assay was started, and shown in full.
+        app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
+    }
     crate::tui::run(app)
 }
 

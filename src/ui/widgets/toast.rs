@@ -1,25 +1,35 @@
-//! A short message in the bottom-right corner.
+//! A short message in the top-right corner of the body: clear of the status line and of the lines panes keep at
+//! their foot (the decision, the verdict, the check in full), and wrapped so that all of it shows.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use crate::app::Toast;
 use crate::ui::theme::Theme;
 
+/// The widest a message box grows before it wraps.
+const MAX_WIDTH: u16 = 72;
+
+/// Where the message goes in `area`, and its lines wrapped to fit.
+pub fn layout(t: &Toast, area: Rect) -> (Rect, Vec<String>) {
+    let text_w = unicode_width::UnicodeWidthStr::width(t.text.as_str()) as u16;
+    let width = (text_w + 4).min(area.width.saturating_sub(2)).min(MAX_WIDTH).max(8.min(area.width));
+    let inner_w = usize::from(width.saturating_sub(4).max(1));
+    let lines = crate::ui::overview::wrap(&t.text, inner_w);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let x = area.right().saturating_sub(width + 1).max(area.x);
+    (Rect { x, y: area.y, width, height }, lines)
+}
+
 pub fn render(t: &Toast, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let width = (unicode_width::UnicodeWidthStr::width(t.text.as_str()) as u16 + 4).min(area.width).min(70);
-    let inner_w = width.saturating_sub(2).max(1);
-    let lines = (unicode_width::UnicodeWidthStr::width(t.text.as_str()) as u16).div_ceil(inner_w).max(1);
-    let height = (lines + 2).min(area.height);
-    let rect =
-        Rect { x: area.right().saturating_sub(width + 1), y: area.bottom().saturating_sub(height), width, height };
+    let (rect, lines) = layout(t, area);
     let style = if t.error { theme.error } else { theme.ok };
     Clear.render(rect, buf);
     let title = if t.error { " ✗ " } else { " ✓ " };
-    Paragraph::new(Line::from(t.text.as_str()))
-        .wrap(Wrap { trim: true })
+    let text: Vec<Line> = lines.into_iter().map(|l| Line::from(format!(" {l}"))).collect();
+    Paragraph::new(text)
         .block(Block::default().borders(Borders::ALL).border_style(style).title(Line::styled(title, style)))
         .render(rect, buf);
 }
