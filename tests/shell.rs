@@ -284,3 +284,51 @@ fn the_report_toast_shows_the_full_path_clear_of_the_foot_of_the_pane() {
     let (rect, _) = assay::ui::widgets::toast::layout(&toast, body);
     assert!(rect.bottom() <= body.bottom() - 3, "the foot of the pane stays visible: {rect:?}");
 }
+
+#[test]
+fn help_opens_at_the_keys_of_the_current_tab() {
+    let mut app = demo_app(100, 30);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('?'));
+    let shown = screen(&app);
+    let rows: Vec<&str> = shown.lines().collect();
+    assert!(rows[2].contains("Risk register"), "the first line of help is the Risks section:\n{shown}");
+    press(&mut app, KeyCode::Esc);
+    // A section near the end still shows whole, and scrolling up reaches the global keys.
+    press(&mut app, KeyCode::Char('6'));
+    keys(&mut app, "vv");
+    press(&mut app, KeyCode::Char('?'));
+    assert!(screen(&app).contains("Exit close-out"));
+    press(&mut app, KeyCode::Char('k'));
+    let Some(Overlay::Help { scroll }) = app.overlay else { panic!("help") };
+    let before = scroll;
+    press(&mut app, KeyCode::Char('k'));
+    let Some(Overlay::Help { scroll }) = app.overlay else { panic!("help") };
+    assert_eq!(scroll + 1, before, "each press scrolls up at once");
+}
+
+#[test]
+fn wide_characters_behind_a_popup_do_not_break_its_border() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    // Under a popup whose left border is at column 10, a CJK text starting at column 1 has a character at columns
+    // 9–10: drawn as it is, it would cover the border. Either parity of the text's start is tried.
+    for start in [1u16, 2] {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 5));
+        for y in 0..5 {
+            buf.set_string(start, y, "外部委託先の情報漏えいリスク", ratatui::style::Style::default());
+        }
+        let popup = Rect::new(10, 1, 20, 3);
+        assay::ui::widgets::clear_popup(popup, &mut buf);
+        ratatui::widgets::Widget::render(ratatui::widgets::Block::bordered(), popup, &mut buf);
+        for y in popup.top()..popup.bottom() {
+            let left = buf[(popup.x - 1, y)].symbol();
+            assert!(
+                unicode_width::UnicodeWidthStr::width(left) <= 1,
+                "start {start} row {y}: {left:?} covers the border"
+            );
+        }
+        // Rows outside the popup keep their text.
+        assert_eq!(buf[(start, 0)].symbol(), "外");
+    }
+}

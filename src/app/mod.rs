@@ -511,13 +511,19 @@ impl App {
         }
     }
 
+    /// The furthest the help scrolls: its last line at the bottom of the popup (the body less its borders).
+    fn help_max_scroll(&self) -> usize {
+        self.keymap.help_len().saturating_sub(usize::from(self.size.1.saturating_sub(4)))
+    }
+
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
         let page = usize::from(self.size.1.saturating_sub(6)).max(1);
+        let max = self.help_max_scroll();
         match action {
             Action::Cancel | Action::Help => None,
-            Action::ScrollDown => Some(Overlay::Help { scroll: scroll + 1 }),
+            Action::ScrollDown => Some(Overlay::Help { scroll: (scroll + 1).min(max) }),
             Action::ScrollUp => Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
-            Action::PageDown => Some(Overlay::Help { scroll: scroll + page }),
+            Action::PageDown => Some(Overlay::Help { scroll: (scroll + page).min(max) }),
             Action::PageUp => Some(Overlay::Help { scroll: scroll.saturating_sub(page) }),
             _ => Some(Overlay::Help { scroll }),
         }
@@ -613,7 +619,9 @@ impl App {
             // A popup the user asks for takes the corner's message away with it: it has been read.
             Action::Help => {
                 self.toast = None;
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                // Open at the keys of where the user is; the global ones are a scroll away.
+                let scroll = self.keymap.help_line(self.context()).min(self.help_max_scroll());
+                self.overlay = Some(Overlay::Help { scroll });
                 return Ok(None);
             }
             Action::Click(x, y) => self.click(x, y)?,

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::app::Confirm;
 use crate::ui::centered;
@@ -15,7 +15,7 @@ pub fn render(c: &Confirm, theme: &Theme, answers: &[(Vec<String>, &str)], area:
     let text_lines =
         (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16).div_ceil(width.saturating_sub(4).max(1));
     let rect = centered(area, width, text_lines + 5);
-    Clear.render(rect, buf);
+    crate::ui::widgets::clear_popup(rect, buf);
     let keys = |names: &[String]| {
         let mut out = Vec::new();
         for (i, k) in names.iter().enumerate() {

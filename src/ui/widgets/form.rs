@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::form::{Form, FormField};
@@ -33,7 +33,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
     let intro_h = if intro.is_empty() { 0 } else { intro.len() as u16 + 1 };
     let want = form.fields.len() as u16 + errors + 4 + intro_h;
     let rect = centered(area, width, want.min(area.height));
-    Clear.render(rect, frame.buffer_mut());
+    crate::ui::widgets::clear_popup(rect, frame.buffer_mut());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)

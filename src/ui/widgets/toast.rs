@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use crate::app::Toast;
 use crate::ui::theme::Theme;
@@ -26,7 +26,7 @@ pub fn layout(t: &Toast, area: Rect) -> (Rect, Vec<String>) {
 pub fn render(t: &Toast, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let (rect, lines) = layout(t, area);
     let style = if t.error { theme.error } else { theme.ok };
-    Clear.render(rect, buf);
+    crate::ui::widgets::clear_popup(rect, buf);
     let title = if t.error { " ✗ " } else { " ✓ " };
     let text: Vec<Line> = lines.into_iter().map(|l| Line::from(format!(" {l}"))).collect();
     Paragraph::new(text)
