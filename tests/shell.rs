@@ -275,14 +275,16 @@ fn the_report_toast_shows_the_full_path_clear_of_the_foot_of_the_pane() {
     for p in &written {
         assert!(toast.text.contains(&p.display().to_string()), "the full path {} in {}", p.display(), toast.text);
     }
-    // Every word of the message is on screen (wrapped, not cut), and the box stays off the pane's last lines.
+    // Every word of the message is on screen (wrapped, not cut), on lines of its own between the pane and the
+    // status line: the pane's last line (its bottom border) is still drawn above it.
     let shown = screen(&app);
     for word in toast.text.split_whitespace() {
         assert!(shown.contains(word), "{word} is cut off:\n{shown}");
     }
-    let body = ratatui::layout::Rect::new(0, 1, 80, 22);
-    let (rect, _) = assay::ui::widgets::toast::layout(&toast, body);
-    assert!(rect.bottom() <= body.bottom() - 3, "the foot of the pane stays visible: {rect:?}");
+    let rows: Vec<&str> = shown.lines().collect();
+    let first = rows.iter().position(|r| r.contains("✓ Report written")).unwrap_or_else(|| panic!("{shown}"));
+    assert!(rows[first - 1].contains('└'), "the pane ends above the message:\n{shown}");
+    assert!(rows[23].contains("Pre-outsourcing"), "the status line stays:\n{shown}");
 }
 
 #[test]
@@ -331,4 +333,46 @@ fn wide_characters_behind_a_popup_do_not_break_its_border() {
         // Rows outside the popup keep their text.
         assert_eq!(buf[(start, 0)].symbol(), "外");
     }
+}
+
+#[test]
+fn counts_cells_and_choices_are_worded_right() {
+    // One provider is "1 provider".
+    let mut app = empty_app(100, 30);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Payroll");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "ProvA");
+    press(&mut app, KeyCode::Enter);
+    let shown = screen(&app);
+    assert!(shown.contains("· 1 provider ·"), "{shown}");
+    assert!(!shown.contains("1 providers"));
+
+    // A cut cell ends in "…".
+    let app = demo_app(130, 36);
+    let mut app = app;
+    press(&mut app, KeyCode::Char('6'));
+    let shown = screen(&app);
+    assert!(shown.contains("Hiroshi Lef…"), "{shown}");
+
+    // The marks of the Refs column line up, with or without a `!`.
+    press(&mut app, KeyCode::Char('5'));
+    let shown = screen(&app);
+    let cols: std::collections::BTreeSet<usize> = shown
+        .lines()
+        .filter(|r| r.contains(" 0!") || r.contains("✓P 3"))
+        .filter_map(|r| r.find("✓P").map(|b| r[..b].chars().count()))
+        .collect();
+    assert_eq!(cols.len(), 1, "the Refs marks start in one column:\n{shown}");
+
+    // A choice with a blank option never lists an empty name.
+    let t = assay::domain::FieldSpec::new(
+        "treatment",
+        "Treatment",
+        assay::domain::FieldKind::Enum(assay::domain::risk_entity::TREATMENT_CHOICES),
+    );
+    let err = t.parse("fix", today()).expect_err("not a treatment");
+    assert!(!err.contains("of ,") && err.contains("or left blank"), "{err}");
 }

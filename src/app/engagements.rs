@@ -5,6 +5,7 @@ use color_eyre::Result;
 use super::form::Form;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending, Tab};
 use crate::catalog::{self, Use};
+use crate::domain::plural;
 use crate::domain::{Engagement, FieldKind, FieldSpec, Phase, Value, workflow};
 use crate::store::{Table, checklist, criteria, engagements, notes, settings};
 
@@ -388,8 +389,4 @@ impl App {
         }
         Ok(())
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

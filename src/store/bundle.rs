@@ -54,7 +54,7 @@ impl Kind {
             Kind::Int | Kind::OptInt => "a whole number".to_string(),
             Kind::Range(lo, hi) | Kind::OptRange(lo, hi) => format!("a whole number from {lo} to {hi}"),
             Kind::Text | Kind::OptText => "text".to_string(),
-            Kind::Enum(o) | Kind::OptEnum(o) => format!("one of {}", o.join(", ")),
+            Kind::Enum(o) | Kind::OptEnum(o) => crate::domain::fields::choices(o),
         };
         if self.nullable() { format!("{base} or null") } else { base }
     }

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 use crate::app::assets::ASSET_SUMMARY_LINES;
 use crate::app::{Action, App, AssetPane, AssetView, Context, QuickFilter};
 use crate::domain::assets::{AssetState, GrantState};
+use crate::domain::plural;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{Column, DataTable};
 
@@ -307,10 +308,6 @@ fn more<'a>(lines: &mut Vec<Line<'a>>, n: usize, t: &Theme, where_: &str) {
     if n > LISTED {
         lines.push(Line::styled(format!("  … and {} more (see {where_})", n - LISTED), t.dim));
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn render_closeout(app: &App, area: Rect, frame: &mut Frame) {

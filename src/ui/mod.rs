@@ -30,8 +30,15 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_too_small(area, frame.buffer_mut(), app);
         return;
     }
-    let [tabs, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    // A message takes lines of its own above the status line (a third of the screen at most), covering nothing.
+    let toast_h = app.toast.as_ref().map_or(0, |t| widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
+    let [tabs, body, message, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(toast_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     render_tabs(app, tabs, frame.buffer_mut());
     if app.engagements.all.is_empty() {
         start::render(app, body, frame.buffer_mut());
@@ -84,7 +91,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         None => {}
     }
     if let Some(t) = &app.toast {
-        widgets::toast::render(t, &app.theme, body, frame.buffer_mut());
+        widgets::toast::render(t, &app.theme, message, frame.buffer_mut());
     }
 }
 

@@ -89,7 +89,11 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
         ])
     };
     DataTable {
-        title: title(sc, t, format!("· {} providers · v next view", sc.providers.len())),
+        title: title(
+            sc,
+            t,
+            format!("· {} · v next view", crate::domain::count(sc.providers.len(), "provider", "providers")),
+        ),
         columns: PROVIDER_COLUMNS,
         cursor: &sc.provider_cursor,
         row,
@@ -165,8 +169,8 @@ fn render_criteria(app: &App, area: Rect, frame: &mut Frame) {
             sc,
             t,
             format!(
-                "· {} criteria · weights sum to {total}, shown as shares of 100 % · {musts} must-have",
-                sc.criteria.len()
+                "· {} · weights sum to {total}, shown as shares of 100 % · {musts} must-have",
+                crate::domain::count(sc.criteria.len(), "criterion", "criteria")
             ),
         ),
         columns: CRITERION_COLUMNS,

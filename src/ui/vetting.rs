@@ -87,6 +87,19 @@ pub fn cell_text(kind: CheckKind, check: Option<&VettingCheck>) -> String {
     s
 }
 
+/// A check cell of the grid, `CHECK_W` wide: the mark always in the same place, whatever follows it (a count, a
+/// `!`), so that the marks of a column line up; a count too long to fit loses its space first.
+pub fn grid_cell(text: &str) -> String {
+    let w = usize::from(CHECK_W);
+    let mut text = text.to_string();
+    if text.chars().count() + 1 > w {
+        text = text.replacen(' ', "", 1);
+    }
+    let lead = if text.chars().count() < w { " " } else { "" };
+    let cell = format!("{lead}{text:<w$}");
+    cell.chars().take(w).collect()
+}
+
 fn cell_style(kind: CheckKind, check: Option<&VettingCheck>, t: &Theme) -> Style {
     let Some(c) = check else { return t.dim };
     match (c.status, c.outcome(kind)) {
@@ -150,7 +163,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     put(buf, x_role, inner.y, &format!("{:<w$}", "Role", w = usize::from(role_w)), role_w, t.header);
     for (j, kind) in CheckKind::ALL.iter().enumerate() {
         let x = x_checks + j as u16 * (CHECK_W + 1);
-        put(buf, x, inner.y, &format!("{:^w$}", kind.short(), w = usize::from(CHECK_W)), CHECK_W, head_style(j + 1));
+        put(buf, x, inner.y, &grid_cell(kind.short()), CHECK_W, head_style(j + 1));
     }
     put(buf, x_cleared, inner.y, &format!("{:<w$}", "Cleared", w = usize::from(CLEARED_W)), CLEARED_W, t.header);
     if let Some(msg) = &empty {
@@ -184,7 +197,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
             let text = cell_text(*kind, check);
             let style = if selected && pane.col == j + 1 { t.selected } else { cell_style(*kind, check, t) };
             let x = x_checks + j as u16 * (CHECK_W + 1);
-            put(buf, x, y, &format!("{text:^w$}", w = usize::from(CHECK_W)), CHECK_W, style);
+            put(buf, x, y, &grid_cell(&text), CHECK_W, style);
         }
         let (text, style) = clearance_span(row.clearance, t);
         put(buf, x_cleared, y, &text, CLEARED_W, style);

@@ -1,11 +1,14 @@
 //! A table that draws only the rows on screen: cost follows the window, not the list.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Borders, Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table, Widget,
 };
+
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::table::TableCursor;
 use crate::ui::theme::Theme;
@@ -66,15 +69,75 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
             })
             .collect();
         let header = Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
+        let cuts = cut_cells(&rows, self.columns, body);
         Table::new(rows, self.columns.iter().map(|c| c.width))
             .header(header)
             .column_spacing(1)
             .render(body, frame.buffer_mut());
+        end_cut_cells(&cuts, body, frame.buffer_mut());
         if self.cursor.len > self.cursor.height {
             let mut state =
                 ScrollbarState::new(self.cursor.len.saturating_sub(self.cursor.height)).position(self.cursor.offset);
             let bar = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
             frame.render_stateful_widget(Scrollbar::new(ScrollbarOrientation::VerticalRight), bar, &mut state);
+        }
+    }
+}
+
+/// The columns of a table drawn in `body`, as ratatui lays them out (flex start, one column between).
+fn column_ranges(columns: &[Column], body: Rect) -> Vec<(u16, u16)> {
+    let widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    Layout::horizontal(widths)
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(body.x, body.y, body.width, 1))
+        .iter()
+        .map(|r| (r.x, r.width))
+        .collect()
+}
+
+/// Draws each row again with room to spare and returns the last position (x, y) of every cell whose text did not
+/// fit its column, so that it can end in "…" instead of stopping mid-word.
+fn cut_cells(rows: &[Row<'_>], columns: &[Column], body: Rect) -> Vec<(u16, u16)> {
+    let ranges = column_ranges(columns, body);
+    const ROOM: u16 = 240;
+    let wide = Rect::new(0, 0, ROOM * columns.len() as u16, 1);
+    let mut cuts = Vec::new();
+    let mut scratch = Buffer::empty(wide);
+    for (r, row) in rows.iter().enumerate() {
+        let y = body.y + 1 + r as u16; // under the header
+        if y >= body.bottom() {
+            break;
+        }
+        scratch.reset();
+        Table::new([row.clone()], columns.iter().map(|_| Constraint::Length(ROOM - 1)))
+            .column_spacing(1)
+            .render(wide, &mut scratch);
+        for (c, &(x, w)) in ranges.iter().enumerate() {
+            if w == 0 {
+                continue;
+            }
+            let start = c as u16 * ROOM;
+            let text: String = (start..start + ROOM - 1).map(|i| scratch[(i, 0)].symbol().to_string()).collect();
+            if text.trim_end().width() > usize::from(w) {
+                cuts.push((x + w - 1, y));
+            }
+        }
+    }
+    cuts
+}
+
+/// Puts "…" in the last column of every cell noted as cut (over the second half of a wide character, the "…" goes
+/// on its first half).
+fn end_cut_cells(cuts: &[(u16, u16)], body: Rect, buf: &mut Buffer) {
+    for &(x, y) in cuts {
+        if !body.contains(ratatui::layout::Position { x, y }) {
+            continue;
+        }
+        let at = if x > body.x && buf[(x - 1, y)].symbol().width() > 1 { x - 1 } else { x };
+        buf[(at, y)].set_symbol("…");
+        if at != x {
+            buf[(x, y)].set_symbol(" ");
         }
     }
 }
