@@ -376,3 +376,62 @@ fn counts_cells_and_choices_are_worded_right() {
     let err = t.parse("fix", today()).expect_err("not a treatment");
     assert!(!err.contains("of ,") && err.contains("or left blank"), "{err}");
 }
+
+/// The columns from the start of a header title to the start of the next one (the column and its gap).
+fn header_room(shown: &str, title: &str) -> usize {
+    let row = shown
+        .lines()
+        .find(|r| r.contains(&format!("│{title} ")) || r.contains(&format!(" {title} ")))
+        .unwrap_or_else(|| panic!("no header {title}:\n{shown}"));
+    let chars: Vec<char> = row.chars().collect();
+    let t: Vec<char> = title.chars().collect();
+    let at = (0..chars.len()).find(|&i| chars[i..].starts_with(&t)).expect("title");
+    let after = chars[at + t.len()..].iter().take_while(|c| **c == ' ').count();
+    t.len() + after
+}
+
+#[test]
+fn at_80_by_24_every_tab_shows_help_stays_and_main_columns_keep_24() {
+    use assay::app::Action;
+    let mut app = demo_app(80, 24);
+    let shown = screen(&app);
+    let bar = shown.lines().next().expect("tab bar");
+    for n in 1..=7 {
+        assert!(bar.contains(&format!(" {n} ")), "tab {n} is visible: {bar}");
+    }
+    let spans = assay::ui::tab_spans(80);
+    assert_eq!(spans.len(), 7);
+    assert!(spans.iter().all(|(_, _, end)| *end <= 80), "every tab fits: {spans:?}");
+    // A click on the seventh tab opens it.
+    let (tab, a, _) = spans[6];
+    app.update(Action::Click(a + 1, 0)).expect("click");
+    assert_eq!(app.tab, tab);
+
+    let mut check = |app: &mut assay::app::App, go: &[Action], title: &str| {
+        for a in go {
+            app.update(a.clone()).expect("go");
+        }
+        let shown = screen(app);
+        let status = shown.lines().last().expect("status");
+        assert!(status.contains("? Help"), "the help hint stays: {status}");
+        let room = header_room(&shown, title);
+        assert!(room > 24, "{title} keeps 24 columns, has {}:\n{shown}", room - 1);
+    };
+    check(&mut app, &[Action::Tab1], "Name");
+    check(&mut app, &[Action::Tab3], "Provider");
+    check(&mut app, &[Action::NextView], "Criterion");
+    check(&mut app, &[Action::Tab4], "Risk");
+    check(&mut app, &[Action::Tab5], "Member");
+    check(&mut app, &[Action::NextView], "Member");
+    check(&mut app, &[Action::NextView], "Role");
+    check(&mut app, &[Action::Tab6], "Description");
+    check(&mut app, &[Action::NextView], "Access to");
+    check(&mut app, &[Action::Tab7], "What");
+
+    // On a wide terminal the main columns grow.
+    app.update(Action::Resize(200, 50)).expect("resize");
+    app.update(Action::Tab1).expect("tab");
+    let shown = screen(&app);
+    assert!(header_room(&shown, "Name") > 40, "{shown}");
+    assert!(shown.lines().next().expect("bar").contains("1 Engagements"), "full titles when they fit");
+}

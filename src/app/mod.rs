@@ -64,6 +64,19 @@ impl Tab {
         }
     }
 
+    /// The label on a narrow terminal, where the full titles do not fit.
+    pub fn short(self) -> &'static str {
+        match self {
+            Tab::Engagements => "Engmts",
+            Tab::Overview => "Overview",
+            Tab::Scorecard => "Score",
+            Tab::Workflow => "Flow",
+            Tab::Risks => "Risks",
+            Tab::Vetting => "Vet",
+            Tab::Assets => "Assets",
+        }
+    }
+
     /// Whether the tab shows the current engagement (and so needs one).
     pub fn needs_engagement(self) -> bool {
         !matches!(self, Tab::Engagements)
@@ -713,7 +726,9 @@ impl App {
     /// A left click: on a tab title it opens the tab; on a list row it selects it (a second click opens it).
     fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         if y == 0 {
-            if let Some((tab, _, _)) = crate::ui::tab_spans().into_iter().find(|(_, a, b)| (*a..*b).contains(&x)) {
+            if let Some((tab, _, _)) =
+                crate::ui::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
+            {
                 self.goto_tab_index(tab as usize, false);
             }
             return Ok(());

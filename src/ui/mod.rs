@@ -110,13 +110,28 @@ fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
     Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }).render(inner, buf);
 }
 
-/// The x range of each tab title, as drawn: for mouse clicks.
-pub fn tab_spans() -> Vec<(Tab, u16, u16)> {
+/// The brand at the right end of the tab bar.
+const BRAND: &str = " assay ";
+
+/// The tab labels for a terminal `width` columns wide: the full titles when they fit beside the brand, the short
+/// ones otherwise, so that every tab stays visible.
+fn tab_labels(width: u16) -> Vec<(Tab, String)> {
+    let full: Vec<(Tab, String)> =
+        Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.title()))).collect();
+    let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() + BRAND.len();
+    if need <= usize::from(width) {
+        return full;
+    }
+    Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.short()))).collect()
+}
+
+/// The x range of each tab title, as drawn at this terminal width: for mouse clicks.
+pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
     let mut x = 0u16;
-    Tab::iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let w = format!(" {} {} ", i + 1, t.title()).chars().count() as u16;
+    tab_labels(width)
+        .into_iter()
+        .map(|(t, label)| {
+            let w = label.chars().count() as u16;
             let span = (t, x, x + w);
             x += w + 1;
             span
@@ -126,17 +141,19 @@ pub fn tab_spans() -> Vec<(Tab, u16, u16)> {
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for (i, tab) in Tab::iter().enumerate() {
+    for (tab, label) in tab_labels(area.width) {
         let style =
             if tab == app.tab && !app.engagements.all.is_empty() { app.theme.tab_active } else { app.theme.tab };
         let style = if tab.needs_engagement() && app.current.is_none() { style.patch(app.theme.dim) } else { style };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    Line::from(spans).render(area, buf);
-    let brand = Span::styled(" assay ", app.theme.title);
+    let line = Line::from(spans);
+    let used = line.width() as u16;
+    line.render(area, buf);
+    let brand = Span::styled(BRAND, app.theme.title);
     let w = brand.width() as u16;
-    if area.width > w {
+    if area.width >= used + w {
         Line::from(brand).render(Rect { x: area.right() - w, width: w, ..area }, buf);
     }
 }
@@ -161,8 +178,20 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         (Some(at), false) => Span::styled(format!("· saved {at} "), t.ok),
         (None, false) => Span::styled("· all saved ", t.dim),
     });
-    let left = Line::from(left);
-    let used = left.width() as u16;
+    // The help hint always shows: the engagement's name gives way to it on a narrow terminal.
+    let help = key_hints(app, &[], &[(Context::Global, "help")], usize::MAX);
+    let help_w = Line::from(help).width() as u16;
+    let mut left = Line::from(left);
+    let room = area.width.saturating_sub(help_w + 1);
+    let total = left.width();
+    if total > usize::from(room)
+        && let Some(first) = left.spans.first_mut()
+    {
+        let over = total - usize::from(room);
+        let keep = unicode_width::UnicodeWidthStr::width(first.content.as_ref()).saturating_sub(over + 1).max(4);
+        first.content = format!("{} ", widgets::truncate(first.content.trim(), keep)).into();
+    }
+    let used = (left.width() as u16).min(area.width);
     left.render(area, buf);
     let hint_area = Rect { x: area.x + used + 1, width: area.width.saturating_sub(used + 1), ..area };
     let hints = hints(app, usize::from(hint_area.width));
@@ -227,7 +256,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     ) {
         &[]
     } else {
-        &[(Context::Global, "lookup"), (Context::Global, "help"), (Context::Global, "quit")]
+        &[(Context::Global, "help"), (Context::Global, "lookup"), (Context::Global, "quit")]
     };
     key_hints(app, &local, global, room)
 }
@@ -256,8 +285,10 @@ pub fn key_hints(
         local.pop();
     }
     let mut out = Vec::new();
+    let mut used = 0;
     for (k, d) in local.into_iter().chain(global) {
-        if width(&[(k.clone(), d.clone())]) > room {
+        used += width(&[(k.clone(), d.clone())]);
+        if used > room {
             break;
         }
         out.push(Span::styled(k, app.theme.key));

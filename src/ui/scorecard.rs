@@ -37,15 +37,15 @@ fn title<'a>(sc: &Scorecard, t: &Theme, extra: String) -> Line<'a> {
 }
 
 const PROVIDER_COLUMNS: &[Column] = &[
-    Column::new("Provider", Constraint::Fill(3)),
+    Column::new("Provider", Constraint::Fill(3)).main(),
     Column::new("Status", Constraint::Length(11)),
-    Column::new("Cert. body", Constraint::Fill(2)),
-    Column::new("Cert. no.", Constraint::Length(12)),
+    Column::new("Cert. body", Constraint::Fill(2)).gives_way(3),
+    Column::new("Cert. no.", Constraint::Length(12)).gives_way(2),
     Column::new("Expires", Constraint::Length(20)),
     Column::new("Scope", Constraint::Length(5)),
-    Column::new("Policies", Constraint::Length(8)),
+    Column::new("Policies", Constraint::Length(8)).gives_way(4),
     Column::new("Audit", Constraint::Length(5)),
-    Column::new("Focal point", Constraint::Fill(2)),
+    Column::new("Focal point", Constraint::Fill(2)).gives_way(1),
 ];
 
 /// A yes/no fact that a gate depends on: the answer in words, with a mark when it fails the gate.
@@ -141,7 +141,7 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
 
 const CRITERION_COLUMNS: &[Column] = &[
     Column::new("#", Constraint::Length(3)),
-    Column::new("Criterion", Constraint::Fill(1)),
+    Column::new("Criterion", Constraint::Fill(1)).main(),
     Column::new("Weight", Constraint::Length(6)),
     Column::new("Share", Constraint::Length(5)),
     Column::new("Must-have", Constraint::Length(9)),

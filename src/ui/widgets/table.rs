@@ -13,16 +13,55 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::table::TableCursor;
 use crate::ui::theme::Theme;
 
-/// One column: its heading and width.
+/// One column: its heading and width, whether it is the table's main text column, and when it gives way.
 pub struct Column {
     pub title: &'static str,
     pub width: Constraint,
+    /// The column whose text a row is read by (a name, a title): it keeps `MIN_MAIN_W` columns while others give way.
+    pub main: bool,
+    /// 0: always shown. Otherwise the order in which the column is hidden when the main column is too narrow (1
+    /// first).
+    pub gives_way: u8,
 }
+
+/// The narrowest a table's main column gets while the terminal is at least 80 columns wide.
+pub const MIN_MAIN_W: u16 = 24;
 
 impl Column {
     pub const fn new(title: &'static str, width: Constraint) -> Self {
-        Column { title, width }
+        Column { title, width, main: false, gives_way: 0 }
     }
+
+    /// Marks the main text column.
+    pub const fn main(mut self) -> Self {
+        self.main = true;
+        self
+    }
+
+    /// Lets the column be hidden, `order`-th, when the main column would be narrower than `MIN_MAIN_W`.
+    pub const fn gives_way(mut self, order: u8) -> Self {
+        self.gives_way = order;
+        self
+    }
+}
+
+/// The widths to lay a table out with in `width` columns: the declared ones, with the columns that give way hidden
+/// (width 0), in order, until the main column has `MIN_MAIN_W` columns or none is left to hide.
+pub fn fitted_widths(columns: &[Column], width: u16) -> Vec<Constraint> {
+    let mut widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    let Some(main) = columns.iter().position(|c| c.main) else { return widths };
+    let mut order: Vec<usize> = (0..columns.len()).filter(|&i| columns[i].gives_way > 0).collect();
+    order.sort_by_key(|&i| columns[i].gives_way);
+    let main_w = |widths: &[Constraint]| {
+        Layout::horizontal(widths.to_vec()).flex(Flex::Start).spacing(1).split(Rect::new(0, 0, width, 1))[main].width
+    };
+    for i in order {
+        if main_w(&widths) >= MIN_MAIN_W {
+            break;
+        }
+        widths[i] = Constraint::Length(0);
+    }
+    widths
 }
 
 /// A virtualised table: `row(i)` is called only for the visible rows.
@@ -54,7 +93,7 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
         }
         if self.cursor.len == 0 {
             let header = Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
-            Table::new([header], self.columns.iter().map(|c| c.width))
+            Table::new([header], fitted_widths(self.columns, body.width))
                 .render(Rect { height: 1.min(body.height), ..body }, frame.buffer_mut());
             let msg = Rect { y: body.y + 2, height: body.height.saturating_sub(2), ..body };
             Paragraph::new(Line::from(Span::styled(self.empty, theme.dim))).centered().render(msg, frame.buffer_mut());
@@ -69,11 +108,9 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
             })
             .collect();
         let header = Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
-        let cuts = cut_cells(&rows, self.columns, body);
-        Table::new(rows, self.columns.iter().map(|c| c.width))
-            .header(header)
-            .column_spacing(1)
-            .render(body, frame.buffer_mut());
+        let widths = fitted_widths(self.columns, body.width);
+        let cuts = cut_cells(&rows, &widths, body);
+        Table::new(rows, widths).header(header).column_spacing(1).render(body, frame.buffer_mut());
         end_cut_cells(&cuts, body, frame.buffer_mut());
         if self.cursor.len > self.cursor.height {
             let mut state =
@@ -85,9 +122,8 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
 }
 
 /// The columns of a table drawn in `body`, as ratatui lays them out (flex start, one column between).
-fn column_ranges(columns: &[Column], body: Rect) -> Vec<(u16, u16)> {
-    let widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
-    Layout::horizontal(widths)
+fn column_ranges(widths: &[Constraint], body: Rect) -> Vec<(u16, u16)> {
+    Layout::horizontal(widths.to_vec())
         .flex(Flex::Start)
         .spacing(1)
         .split(Rect::new(body.x, body.y, body.width, 1))
@@ -98,10 +134,10 @@ fn column_ranges(columns: &[Column], body: Rect) -> Vec<(u16, u16)> {
 
 /// Draws each row again with room to spare and returns the last position (x, y) of every cell whose text did not
 /// fit its column, so that it can end in "…" instead of stopping mid-word.
-fn cut_cells(rows: &[Row<'_>], columns: &[Column], body: Rect) -> Vec<(u16, u16)> {
-    let ranges = column_ranges(columns, body);
+fn cut_cells(rows: &[Row<'_>], widths: &[Constraint], body: Rect) -> Vec<(u16, u16)> {
+    let ranges = column_ranges(widths, body);
     const ROOM: u16 = 240;
-    let wide = Rect::new(0, 0, ROOM * columns.len() as u16, 1);
+    let wide = Rect::new(0, 0, ROOM * widths.len() as u16, 1);
     let mut cuts = Vec::new();
     let mut scratch = Buffer::empty(wide);
     for (r, row) in rows.iter().enumerate() {
@@ -110,7 +146,7 @@ fn cut_cells(rows: &[Row<'_>], columns: &[Column], body: Rect) -> Vec<(u16, u16)
             break;
         }
         scratch.reset();
-        Table::new([row.clone()], columns.iter().map(|_| Constraint::Length(ROOM - 1)))
+        Table::new([row.clone()], widths.iter().map(|_| Constraint::Length(ROOM - 1)))
             .column_spacing(1)
             .render(wide, &mut scratch);
         for (c, &(x, w)) in ranges.iter().enumerate() {
