@@ -407,7 +407,7 @@ fn at_80_by_24_every_tab_shows_help_stays_and_main_columns_keep_24() {
     app.update(Action::Click(a + 1, 0)).expect("click");
     assert_eq!(app.tab, tab);
 
-    let mut check = |app: &mut assay::app::App, go: &[Action], title: &str| {
+    let check = |app: &mut assay::app::App, go: &[Action], title: &str| {
         for a in go {
             app.update(a.clone()).expect("go");
         }
