@@ -1,12 +1,10 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         eprintln!("assay: {e}");
     }
-    let cli = assay::cli::Cli::parse();
+    let cli = assay::cli::Cli::parse_args();
     match assay::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

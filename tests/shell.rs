@@ -435,3 +435,52 @@ fn at_80_by_24_every_tab_shows_help_stays_and_main_columns_keep_24() {
     assert!(header_room(&shown, "Name") > 40, "{shown}");
     assert!(shown.lines().next().expect("bar").contains("1 Engagements"), "full titles when they fit");
 }
+
+fn assay_cli(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ASSAY_CONFIG")
+        .env_remove("ASSAY_DB")
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
+        .env("XDG_DATA_HOME", dir.join("xdg-data"))
+        .output()
+        .expect("run assay")
+}
+
+#[test]
+fn a_config_file_named_on_the_command_line_must_exist() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("typo.toml");
+    let db = dir.path().join("w.db");
+    let out = assay_cli(
+        &["--config", missing.to_str().expect("utf8"), "--db", db.to_str().expect("utf8"), "verify"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("assay: config file") && err.contains("typo.toml") && err.contains("no such file"),
+        "{err}"
+    );
+    assert!(!db.exists(), "nothing was created");
+    // An existing one is read.
+    std::fs::write(&missing, "assessor = \"Ana\"\n").expect("write");
+    let out = assay_cli(&["--config", missing.to_str().expect("utf8"), "demo", "--out", "d.db"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn report_assets_to_a_file_says_where_it_went() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = assay_cli(&["demo", "--out", "w.db"], dir.path());
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let out = assay_cli(&["--db", "w.db", "report", "assets", "Payroll", "--out", "form.md"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let full = std::fs::canonicalize(dir.path().join("form.md")).expect("written");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let shown = err.trim().rsplit(" to ").next().map(std::path::PathBuf::from).expect("a path");
+    assert_eq!(std::fs::canonicalize(&shown).expect("the path shown exists"), full, "{err}");
+    assert!(shown.is_absolute(), "the full path: {err}");
+}

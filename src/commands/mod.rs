@@ -22,6 +22,12 @@ use crate::ui::theme::Theme;
 
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.config_named
+        && let Some(p) = &cli.config
+        && !p.exists()
+    {
+        return Err(eyre!("config file {}: no such file (--config must name an existing file)", p.display()));
+    }
     let config = match cli.config.clone().or_else(config::default_config_path) {
         Some(p) => Config::load(&p).map_err(|e| eyre!("config file {e}"))?,
         None => Config::default(),

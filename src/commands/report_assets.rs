@@ -80,7 +80,11 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
         ReportFormat::Html => html(&form),
     };
     match out {
-        Some(p) => std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?,
+        Some(p) => {
+            std::fs::write(p, text).map_err(|err| eyre!("cannot write {}: {err}", p.display()))?;
+            let full = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            eprintln!("wrote the asset form of “{}” to {}", e.name, full.display());
+        }
         None => print!("{text}"),
     }
     Ok(())
