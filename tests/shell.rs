@@ -484,3 +484,79 @@ fn report_assets_to_a_file_says_where_it_went() {
     assert_eq!(std::fs::canonicalize(&shown).expect("the path shown exists"), full, "{err}");
     assert!(shown.is_absolute(), "the full path: {err}");
 }
+
+/// Clicks the screen row showing `text` (after drawing the screen, as the terminal loop does).
+fn click_text(app: &mut assay::app::App, text: &str) {
+    let shown = screen(app);
+    let (y, row) =
+        shown.lines().enumerate().find(|(_, r)| r.contains(text)).unwrap_or_else(|| panic!("{text}:\n{shown}"));
+    let x =
+        row.trim_start_matches('"').find(text).map(|b| row.trim_start_matches('"')[..b].chars().count()).expect("x");
+    app.update(assay::app::Action::Click(x as u16, y as u16)).expect("click");
+}
+
+#[test]
+fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
+    use assay::app::Action;
+    let mut app = demo_app(130, 36);
+    // Risks: a click selects the row, a second click opens it (Enter edits a risk).
+    app.update(Action::Tab4).expect("tab");
+    let title = app.risks.selected().map(|(r, _)| r.title.clone()).expect("a risk");
+    let other = {
+        app.update(Action::NextRow).expect("move");
+        app.update(Action::NextRow).expect("move");
+        let t = app.risks.selected().map(|(r, _)| r.title.clone()).expect("third");
+        app.update(Action::FirstRow).expect("back");
+        t
+    };
+    assert_ne!(title, other);
+    click_text(&mut app, &other.chars().take(12).collect::<String>());
+    assert_eq!(app.risks.selected().map(|(r, _)| r.title.clone()), Some(other.clone()), "the click selects");
+    assert!(app.overlay.is_none());
+    click_text(&mut app, &other.chars().take(12).collect::<String>());
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the second click opens");
+    press(&mut app, KeyCode::Esc);
+
+    // The other lists select the clicked row too.
+    let lists: &[(Action, usize)] = &[(Action::Tab3, 0), (Action::Tab6, 1), (Action::Tab7, 2)];
+    for (tab, which) in lists {
+        app.update(tab.clone()).expect("tab");
+        let before = match which {
+            0 => app.scorecard.provider_cursor.selected,
+            1 => app.assets.cursor.selected,
+            _ => app.workflow.cursor.selected,
+        };
+        // The third row of the list: the header is the line above the first.
+        let shown = screen(&app);
+        let drawn = app.drawn.borrow().first().cloned().expect("a list drawn");
+        assert!(!shown.is_empty());
+        app.update(Action::Click(drawn.rows.x + 3, drawn.rows.y + 2)).expect("click");
+        let after = match which {
+            0 => app.scorecard.provider_cursor.selected,
+            1 => app.assets.cursor.selected,
+            _ => app.workflow.cursor.selected,
+        };
+        assert_eq!(after, drawn.offset + 2, "tab {tab:?}: the third row is selected (was {before})");
+    }
+
+    // The vetting grid: a click on a check cell selects the member and the check.
+    app.update(Action::Tab5).expect("tab");
+    let _ = screen(&app);
+    let drawn = app.drawn.borrow().first().cloned().expect("the grid");
+    let (x, _) = drawn.cols[3];
+    app.update(Action::Click(x + 1, drawn.rows.y + 1)).expect("click");
+    assert_eq!((app.vetting.cursor.selected, app.vetting.col), (drawn.offset + 1, 3));
+
+    // The score grid: a click selects the criterion and the provider; it scores nothing.
+    app.update(Action::Tab3).expect("tab");
+    app.update(Action::NextView).expect("criteria");
+    app.update(Action::NextView).expect("grid");
+    let before: i64 = app.store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("n");
+    let _ = screen(&app);
+    let drawn = app.drawn.borrow().first().cloned().expect("the grid");
+    let (x, _) = drawn.cols[2];
+    app.update(Action::Click(x + 1, drawn.rows.y + 3)).expect("click");
+    assert_eq!((app.scorecard.cell.row, app.scorecard.cell.col), (drawn.offset + 3, 2));
+    let after: i64 = app.store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("n");
+    assert_eq!(before, after);
+}

@@ -211,6 +211,7 @@ fn mouse_clicks_select_tabs_and_rows() {
     let engagements_tab = assay::ui::tab_spans(120)[0];
     app.update(Action::Click(engagements_tab.1 + 1, 0)).expect("click");
     assert_eq!(app.tab, Tab::Engagements);
+    let _ = render(&app); // clicks land on what was drawn
     app.update(Action::Click(10, 4)).expect("click second row");
     assert_eq!(app.engagements.cursor.selected, 1);
     let id = app.engagements.selected().expect("row").id;

@@ -210,6 +210,16 @@ pub struct History {
     pub scroll: usize,
 }
 
+/// Where a list's rows were last drawn, for mouse clicks: the screen area of its rows, the first row shown, the
+/// row count, and for a grid the x range of each column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DrawnRows {
+    pub rows: ratatui::layout::Rect,
+    pub offset: usize,
+    pub len: usize,
+    pub cols: Vec<(u16, u16)>,
+}
+
 /// A short message in the corner that goes away by itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Toast {
@@ -278,6 +288,8 @@ pub struct App {
     pub last_saved: Option<String>,
     pub size: (u16, u16),
     pub should_quit: bool,
+    /// The rows of the lists drawn in the last frame (set while rendering), so that a click finds its row.
+    pub drawn: std::cell::RefCell<Vec<DrawnRows>>,
     /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
     pub reports_dir: std::path::PathBuf,
 }
@@ -313,6 +325,7 @@ impl App {
             size: (120, 40),
             should_quit: false,
             reports_dir: reports::default_reports_dir(),
+            drawn: std::cell::RefCell::new(Vec::new()),
         };
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
@@ -733,20 +746,66 @@ impl App {
             }
             return Ok(());
         }
-        if self.tab == Tab::Engagements && !self.engagements.all.is_empty() {
-            let filter_line = u16::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
-            let first_row = 3 + filter_line; // tab bar, border, header
-            if y >= first_row {
-                let i = self.engagements.cursor.offset + usize::from(y - first_row);
-                if i < self.engagements.visible.len() {
-                    if i == self.engagements.cursor.selected {
-                        return self.update_engagement_list(Action::Open);
-                    }
-                    self.engagements.cursor.select(i);
+        self.click_row(x, y)
+    }
+
+    /// The cursor of the list the keys move in now, if the current context is a list.
+    fn list_cursor(&mut self) -> Option<&mut TableCursor> {
+        Some(match self.context() {
+            Context::List => &mut self.engagements.cursor,
+            Context::Providers => &mut self.scorecard.provider_cursor,
+            Context::Criteria => &mut self.scorecard.criterion_cursor,
+            Context::Risks => &mut self.risks.cursor,
+            Context::Vetting => &mut self.vetting.cursor,
+            Context::Roster => &mut self.vetting.roster_cursor,
+            Context::RoleConflicts => &mut self.vetting.conflict_cursor,
+            Context::Assets => &mut self.assets.cursor,
+            Context::Access => &mut self.assets.grant_cursor,
+            Context::Workflow => &mut self.workflow.cursor,
+            _ => return None,
+        })
+    }
+
+    /// A click on a row of the list on screen selects it (and, in a grid, the column); a click on the row (and
+    /// column) already selected does what Enter does there.
+    fn click_row(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
+        let at = ratatui::layout::Position { x, y };
+        let Some(drawn) = self.drawn.borrow().iter().find(|d| d.rows.contains(at)).cloned() else { return Ok(()) };
+        let i = drawn.offset + usize::from(y - drawn.rows.y);
+        let col = drawn.cols.iter().position(|&(a, w)| (a..a + w).contains(&x));
+        let ctx = self.context();
+        if ctx == Context::Grid {
+            // The score grid: the row is a criterion, the column a provider (both counted from what is shown).
+            let cell = &mut self.scorecard.cell;
+            if drawn.offset == cell.row_offset && i < drawn.len {
+                cell.row = i;
+                if let Some(c) = col {
+                    cell.col = (cell.col_offset + c).min(self.scorecard.providers.len().saturating_sub(1));
                 }
             }
+            return Ok(());
         }
-        Ok(())
+        let grid_col = if ctx == Context::Vetting { col } else { None };
+        let Some(cursor) = self.list_cursor() else { return Ok(()) };
+        // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
+        if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
+            return Ok(());
+        }
+        let again = cursor.selected == i && grid_col.is_none_or(|c| c == self.vetting.col);
+        if !again {
+            if let Some(cursor) = self.list_cursor() {
+                cursor.select(i);
+            }
+            if let Some(c) = grid_col {
+                self.vetting.col = c;
+            }
+            return Ok(());
+        }
+        let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
+        match self.keymap.lookup(ctx, enter).cloned() {
+            Some(action) => self.update_pane(action).map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     fn goto_tab_index(&mut self, i: usize, wrap: bool) {

@@ -25,6 +25,13 @@ use crate::app::{App, Context, MIN_SIZE, Overlay, Pending, Tab};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
+    widgets::table::take_drawn();
+    render_frame(app, frame);
+    // Where the lists' rows went, for the next mouse click.
+    *app.drawn.borrow_mut() = widgets::table::take_drawn();
+}
+
+fn render_frame(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         render_too_small(area, frame.buffer_mut(), app);

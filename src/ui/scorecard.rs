@@ -248,6 +248,12 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         let name = truncate(&sc.providers[p].name, cw - 1);
         put(buf, x0 + (j * cw) as u16, inner.y, &format!("{name:^w$}", w = cw - 1), cw - 1, style);
     }
+    crate::ui::widgets::table::record(crate::app::DrawnRows {
+        rows: Rect { y: inner.y + 1, height: rows as u16, ..inner },
+        offset: cur.row_offset,
+        len: nc,
+        cols: (0..cols).map(|j| (x0 + (j * cw) as u16, (cw - 1) as u16)).collect(),
+    });
     // criteria rows
     for i in 0..rows {
         let c_idx = cur.row_offset + i;

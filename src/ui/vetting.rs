@@ -187,6 +187,14 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let rows_h = inner.height.saturating_sub(2);
+    let mut cols = vec![(inner.x, name_w)];
+    cols.extend((0..CheckKind::ALL.len() as u16).map(|j| (x_checks + j * (CHECK_W + gap), CHECK_W)));
+    crate::ui::widgets::table::record(crate::app::DrawnRows {
+        rows: Rect { y: inner.y + 1, height: rows_h, ..inner },
+        offset: pane.cursor.offset,
+        len: pane.cursor.len,
+        cols,
+    });
     for (line, i) in pane.cursor.visible().enumerate() {
         if line as u16 >= rows_h {
             break;

@@ -10,6 +10,7 @@ use ratatui::widgets::{
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::DrawnRows;
 use crate::app::table::TableCursor;
 use crate::ui::theme::Theme;
 
@@ -77,6 +78,21 @@ pub struct DataTable<'a, F: Fn(usize) -> Row<'a>> {
     pub focused: bool,
 }
 
+thread_local! {
+    /// The rows of every table drawn in the frame being rendered, for mouse clicks (taken by `ui::render`).
+    static DRAWN: std::cell::RefCell<Vec<DrawnRows>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes where a list's rows were drawn in this frame.
+pub fn record(rows: DrawnRows) {
+    DRAWN.with(|d| d.borrow_mut().push(rows));
+}
+
+/// Takes the rows drawn since the last call.
+pub fn take_drawn() -> Vec<DrawnRows> {
+    DRAWN.with(|d| std::mem::take(&mut *d.borrow_mut()))
+}
+
 impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
     pub fn render(self, area: Rect, frame: &mut Frame, theme: &Theme) {
         let block = Block::default()
@@ -109,6 +125,12 @@ impl<'a, F: Fn(usize) -> Row<'a>> DataTable<'a, F> {
             .collect();
         let header = Row::new(self.columns.iter().map(|c| Cell::from(c.title))).style(theme.header);
         let widths = fitted_widths(self.columns, body.width);
+        record(DrawnRows {
+            rows: Rect { y: body.y + 1, height: body.height.saturating_sub(1), ..body },
+            offset: self.cursor.offset,
+            len: self.cursor.len,
+            cols: Vec::new(),
+        });
         let cuts = cut_cells(&rows, &widths, body);
         Table::new(rows, widths).header(header).column_spacing(1).render(body, frame.buffer_mut());
         end_cut_cells(&cuts, body, frame.buffer_mut());
