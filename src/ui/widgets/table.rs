@@ -154,12 +154,18 @@ fn column_ranges(widths: &[Constraint], body: Rect) -> Vec<(u16, u16)> {
         .collect()
 }
 
-/// Draws each row again with room to spare and returns the last position (x, y) of every cell whose text did not
-/// fit its column, so that it can end in "…" instead of stopping mid-word.
+/// Draws each row again with a few columns to spare in every column and returns the last position (x, y) of every
+/// cell whose text did not fit its column, so that it can end in "…" instead of stopping mid-word.
 fn cut_cells(rows: &[Row<'_>], widths: &[Constraint], body: Rect) -> Vec<(u16, u16)> {
+    /// More than any run of spaces inside a cell's text: what shows past the column tells whether it was cut.
+    const SPARE: u16 = 8;
     let ranges = column_ranges(widths, body);
-    const ROOM: u16 = 240;
-    let wide = Rect::new(0, 0, ROOM * widths.len() as u16, 1);
+    let roomy: Vec<Constraint> =
+        ranges.iter().map(|&(_, w)| Constraint::Length(if w == 0 { 0 } else { w + SPARE })).collect();
+    let total: u16 = roomy.iter().map(|c| if let Constraint::Length(n) = c { n + 1 } else { 0 }).sum();
+    let wide = Rect::new(0, 0, total.max(1), 1);
+    let starts: Vec<u16> =
+        Layout::horizontal(roomy.clone()).flex(Flex::Start).spacing(1).split(wide).iter().map(|r| r.x).collect();
     let mut cuts = Vec::new();
     let mut scratch = Buffer::empty(wide);
     for (r, row) in rows.iter().enumerate() {
@@ -168,15 +174,14 @@ fn cut_cells(rows: &[Row<'_>], widths: &[Constraint], body: Rect) -> Vec<(u16, u
             break;
         }
         scratch.reset();
-        Table::new([row.clone()], widths.iter().map(|_| Constraint::Length(ROOM - 1)))
-            .column_spacing(1)
-            .render(wide, &mut scratch);
+        Table::new([row.clone()], roomy.clone()).column_spacing(1).render(wide, &mut scratch);
         for (c, &(x, w)) in ranges.iter().enumerate() {
             if w == 0 {
                 continue;
             }
-            let start = c as u16 * ROOM;
-            let text: String = (start..start + ROOM - 1).map(|i| scratch[(i, 0)].symbol().to_string()).collect();
+            let start = starts[c];
+            let end = (start + w + SPARE).min(wide.right());
+            let text: String = (start..end).map(|i| scratch[(i, 0)].symbol().to_string()).collect();
             if text.trim_end().width() > usize::from(w) {
                 cuts.push((x + w - 1, y));
             }
