@@ -15,6 +15,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "ASSAY_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Whether `--config` was given on the command line (not taken from ASSAY_CONFIG): such a file must exist.
+    #[arg(skip)]
+    pub config_named: bool,
+
     /// Create the workspace encrypted if it does not exist yet (passphrase asked for, or ASSAY_PASSPHRASE).
     #[arg(long, global = true)]
     pub encrypt: bool,
@@ -130,4 +134,15 @@ pub enum ExportFormat {
     Json,
     Csv,
     Xlsx,
+}
+
+impl Cli {
+    /// Parses the command line, noting whether the config file was named on it.
+    pub fn try_parse_args() -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches()?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
+        Ok(cli)
+    }
 }

@@ -15,6 +15,8 @@ pub struct Config {
     pub theme: Option<String>,
     /// How many automatic backups to keep beside the workspace (0: none). Default 5.
     pub backups: Option<usize>,
+    /// Where the workbench writes reports and exports (default: the folder assay was started from).
+    pub reports_dir: Option<PathBuf>,
     /// Key overrides: `[keys.list] next_row = ["j", "ctrl-n"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,

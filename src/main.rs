@@ -1,13 +1,11 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     if let Err(e) = color_eyre::install() {
         assay::errln!("assay: {e}");
     }
     // clap's messages quote what was typed: they are printed through `visible` like everything else.
-    let cli = match assay::cli::Cli::try_parse() {
+    let cli = match assay::cli::Cli::try_parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             let text = e.render().to_string();

@@ -140,15 +140,17 @@ fn reports_never_create_a_workspace() {
 }
 
 #[test]
-fn overview_keys_write_the_report_and_the_bundle_beside_the_workspace() {
+fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
     let dir = tempfile::tempdir().expect("dir");
     let mut store = Store::open(&dir.path().join("w.db"), "tester").expect("store");
     store.set_fixed_now(Some(NOW));
     demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
     let mut app = app_on(store, 120, 40);
+    // The folder the config's reports_dir names (by default the one assay was started from).
+    let reports = dir.path().join("reports");
+    app.reports_dir = reports.clone();
     app.update(Action::Tab2).expect("overview");
     common::keys(&mut app, "R");
-    let reports = dir.path().join("reports");
     let files: Vec<String> = std::fs::read_dir(&reports)
         .expect("reports folder")
         .map(|f| f.expect("entry").file_name().to_string_lossy().into_owned())

@@ -63,7 +63,11 @@ fn help_is_generated_from_the_keymap() {
     press(&mut app, KeyCode::Char('?'));
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     insta::assert_snapshot!(render(&app).backend());
-    // Every binding's description of the default keymap appears somewhere in the (scrolled) help.
+    // It opens at the Overview's keys; back to the top, then every binding's description of the default keymap
+    // appears somewhere in the (scrolled) help.
+    for _ in 0..50 {
+        press(&mut app, KeyCode::PageUp);
+    }
     let all: String = {
         let mut text = String::new();
         // Page through to the end, however long the help grows.
@@ -185,6 +189,7 @@ fn quit_asks_only_when_an_edit_is_unsaved() {
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("back to the form") };
     assert!(form.value_of("name").is_some_and(|n| n.ends_with(" (draft)")), "typing survives");
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y')); // discard the changed form
     press(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit, "nothing unsaved: quits at once");
 }
@@ -203,9 +208,10 @@ fn notes_are_added_to_the_current_engagement() {
 #[test]
 fn mouse_clicks_select_tabs_and_rows() {
     let mut app = demo_app(120, 32);
-    let engagements_tab = assay::ui::tab_spans()[0];
+    let engagements_tab = assay::ui::tab_spans(120)[0];
     app.update(Action::Click(engagements_tab.1 + 1, 0)).expect("click");
     assert_eq!(app.tab, Tab::Engagements);
+    let _ = render(&app); // clicks land on what was drawn
     app.update(Action::Click(10, 4)).expect("click second row");
     assert_eq!(app.engagements.cursor.selected, 1);
     let id = app.engagements.selected().expect("row").id;

@@ -274,6 +274,7 @@ fn adding_members_with_backups_and_the_loop_warning() {
     press(&mut app, KeyCode::Enter);
     assert!(form_error(&app, "backup_for").is_some_and(|e| e.contains("no member")));
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y')); // discard the changed form
     // Ana now backs up Ben: a loop.
     press(&mut app, KeyCode::Char('g'));
     press(&mut app, KeyCode::Char('e'));

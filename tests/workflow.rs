@@ -211,11 +211,14 @@ fn the_phase_gate_lists_open_items_and_records_the_reason() {
     assert!(c.open_items > 0 && c.open_refs.len() as i64 == c.open_items);
     assert_eq!(c.by, "tester");
 
-    // Going back is not gated.
+    // Going back is not gated by open items, but asks first and records why.
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "moving back asks first");
+    keys(&mut app, "Tender reopened");
+    press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
-    assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", None));
+    assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", Some("Tender reopened")));
 }

@@ -182,6 +182,8 @@ pub enum Action {
     Revoke,
     /// Close the engagement (asks for a reason while anything is outstanding).
     CloseEngagement,
+    /// Reopen a closed engagement, which is read-only until then (asks for the reason).
+    Reopen,
     /// Type a character into the focused input.
     #[strum(serialize = "char")]
     Char(char),

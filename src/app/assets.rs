@@ -19,6 +19,7 @@ use crate::domain::Value;
 use crate::domain::assets::{
     self, Asset, AssetState, Blockers, Candidate, Close, CloseRefused, Grant, GrantState, OpenItem,
 };
+use crate::domain::plural;
 use crate::domain::{FieldKind, FieldSpec};
 use crate::store::assets as store;
 use crate::store::assets::Member;
@@ -719,8 +720,4 @@ impl App {
             _ => Ok(String::new()),
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

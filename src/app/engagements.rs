@@ -5,11 +5,15 @@ use color_eyre::Result;
 use super::form::Form;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending, Tab};
 use crate::catalog::{self, Use};
+use crate::domain::plural;
 use crate::domain::{Engagement, FieldKind, FieldSpec, Phase, Value, workflow};
 use crate::store::{Table, checklist, criteria, engagements, notes, settings};
 
 /// The one field of the phase gate.
 const GATE_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Reason to go on anyway", FieldKind::LongText).required()];
+
+/// The one field of the confirmation that moves an engagement back.
+const BACK_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Why move back", FieldKind::LongText).required()];
 
 /// The one field of the note form.
 const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "Note", FieldKind::LongText).required()];
@@ -72,7 +76,7 @@ impl App {
     fn open_set_phase(&mut self, e: &Engagement) {
         let spec: Vec<FieldSpec> = Engagement::FIELDS.iter().filter(|f| f.key == "phase").copied().collect();
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
-            format!("Phase of {} (← → to choose)", e.name),
+            format!("Phase of {} (← → or letters)", e.name),
             FormPurpose::SetPhase(e.id),
             &spec,
             &[e.value("phase")],
@@ -111,6 +115,13 @@ impl App {
                 Ok(if n == 0 { "No changes".into() } else { format!("Saved ({n} field{})", plural(n)) })
             }
             FormPurpose::SetPhase(id) => self.move_phase(*id, values),
+            FormPurpose::Reopen(id) => self.save_reopen(*id, values),
+            FormPurpose::PhaseBack { engagement, from, to } => {
+                let reason = values.first().map(|(_, v)| v.to_string());
+                self.store.write(|w| checklist::change_phase(w, *engagement, *from, *to, &[], reason.as_deref()))?;
+                self.after_engagement_change(*engagement)?;
+                Ok(format!("Moved back to {} (reason recorded)", to.label()))
+            }
             FormPurpose::PhaseGate { engagement, from, to, open_refs } => {
                 let reason = values.first().map(|(_, v)| v.to_string());
                 self.store
@@ -162,13 +173,39 @@ impl App {
         }
     }
 
-    /// Moves an engagement to the phase chosen in the form: straight away when nothing of the phase being left is
-    /// open (or when moving back); otherwise through the gate, which lists the open items and asks for a reason.
+    /// Moves an engagement to the phase chosen in the form: forward straight away when nothing of the phase being
+    /// left is open, otherwise through the gate, which lists the open items and asks for a reason; back only after
+    /// a confirmation that asks why (recorded like a forward move).
     fn move_phase(&mut self, id: i64, values: &[(&'static str, Value)]) -> Result<String> {
         let Some(e) = engagements::get(self.store.conn(), id)? else { return Ok("Engagement not found".into()) };
         let to: Phase = values.first().and_then(|(_, v)| v.to_string().parse().ok()).unwrap_or(e.phase);
         if to == e.phase {
             return Ok("Phase unchanged".into());
+        }
+        if (to as u8) < (e.phase as u8) {
+            let mut form = Form::new(
+                format!("Move {} back to {}?", e.name, to.label()),
+                FormPurpose::PhaseBack { engagement: id, from: e.phase, to },
+                BACK_FIELDS,
+                &[],
+            );
+            form.intro = vec![
+                format!(
+                    "{} is in {}. Moving it back to {} is recorded with the reason.",
+                    e.name,
+                    e.phase.label(),
+                    to.label()
+                ),
+                format!(
+                    "{} keeps the phase as it is.",
+                    self.keymap
+                        .key_for(super::Context::Form, &Action::Cancel)
+                        .map(|k| k.to_string())
+                        .unwrap_or_default()
+                ),
+            ];
+            self.overlay = Some(Overlay::Form(Box::new(form)));
+            return Ok(String::new());
         }
         let rows = checklist::rows(self.store.conn(), id)?;
         let status = rows.iter().map(|(k, r)| (k.clone(), r.status)).collect();
@@ -352,8 +389,4 @@ impl App {
         }
         Ok(())
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -11,6 +11,10 @@ pub struct FormField {
     pub spec: FieldSpec,
     pub input: TextInput,
     pub error: Option<String>,
+    /// The letters typed so far into a choice field, to pick the one option they start.
+    pub typed: String,
+    /// Whether the user has edited the field; typing into an untouched number replaces what was filled in.
+    pub touched: bool,
 }
 
 /// A form over a list of fields, with the focus on one of them.
@@ -25,12 +29,14 @@ pub struct Form<P> {
     pub dirty: bool,
     /// Lines shown above the fields (what the form is about).
     pub intro: Vec<String>,
+    /// The text of every field when the form opened, to tell a real change from typing undone.
+    initial: Vec<String>,
 }
 
 impl<P> Form<P> {
     /// A form over `specs`, filled with `values` (in the same order; missing ones are blank).
     pub fn new(title: impl Into<String>, purpose: P, specs: &[FieldSpec], values: &[Value]) -> Self {
-        let fields = specs
+        let fields: Vec<FormField> = specs
             .iter()
             .enumerate()
             .map(|(i, spec)| {
@@ -39,10 +45,22 @@ impl<P> Form<P> {
                     (FieldKind::YesNo, v) => spec.display(v),
                     (_, v) => v.to_string(),
                 };
-                FormField { spec: *spec, input: TextInput::new(text), error: None }
+                FormField {
+                    spec: *spec,
+                    input: TextInput::new(text),
+                    error: None,
+                    typed: String::new(),
+                    touched: false,
+                }
             })
             .collect();
-        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new() }
+        let initial = fields.iter().map(|f| f.input.value().to_string()).collect();
+        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new(), initial }
+    }
+
+    /// Whether the user changed any field since the form opened (typing that was undone does not count).
+    pub fn changed(&self) -> bool {
+        self.dirty && self.fields.iter().zip(&self.initial).any(|(f, v)| f.input.value() != v)
     }
 
     pub fn focused(&self) -> Option<&FormField> {
@@ -71,33 +89,31 @@ impl<P> Form<P> {
         }
     }
 
-    /// Types a character. In a choice field it picks the first option starting with it (or toggles yes/no).
+    /// Types a character. In a choice field the letters typed pick the one option they start (`po` → post when
+    /// `p` alone fits both pre and post); letters that fit several options pick nothing and say what to type next.
     pub fn type_char(&mut self, c: char) {
         let Some(f) = self.focused_mut() else { return };
+        f.error = None;
         match f.spec.kind {
-            FieldKind::Enum(options) => {
-                let lc = c.to_ascii_lowercase();
-                let current = f.input.value().to_string();
-                // Repeated presses of the same letter walk through the options that start with it.
-                let matches: Vec<&str> = options.iter().copied().filter(|o| o.starts_with(lc)).collect();
-                if let Some(pos) = matches.iter().position(|o| *o == current) {
-                    f.input.set(matches[(pos + 1) % matches.len()]);
-                } else if let Some(first) = matches.first() {
-                    f.input.set(*first);
-                }
-                if c == ' ' {
-                    cycle(f, 1);
-                }
+            FieldKind::Enum(_) if c == ' ' => {
+                f.typed.clear();
+                cycle(f, 1);
             }
+            FieldKind::Enum(options) => pick_by_letters(f, options, c),
             FieldKind::YesNo => match c.to_ascii_lowercase() {
                 'y' => f.input.set("yes"),
                 'n' => f.input.set("no"),
                 ' ' => cycle(f, 1),
                 _ => {}
             },
+            FieldKind::Number { .. } if !f.touched => {
+                // The number filled in (often 0) is a default, not a prefix: the first digit replaces it.
+                f.input.clear();
+                f.input.insert(c);
+            }
             _ => f.input.insert(c),
         }
-        f.error = None;
+        f.touched = true;
         self.dirty = true;
     }
 
@@ -105,10 +121,12 @@ impl<P> Form<P> {
     pub fn left(&mut self) {
         if let Some(f) = self.focused_mut() {
             if is_choice(f.spec.kind) {
+                f.typed.clear();
                 cycle(f, -1);
                 self.dirty = true;
             } else {
                 f.input.left();
+                f.touched = true;
             }
         }
     }
@@ -117,10 +135,12 @@ impl<P> Form<P> {
     pub fn right(&mut self) {
         if let Some(f) = self.focused_mut() {
             if is_choice(f.spec.kind) {
+                f.typed.clear();
                 cycle(f, 1);
                 self.dirty = true;
             } else {
                 f.input.right();
+                f.touched = true;
             }
         }
     }
@@ -130,6 +150,7 @@ impl<P> Form<P> {
             && !is_choice(f.spec.kind)
         {
             op(&mut f.input);
+            f.touched = true;
             f.error = None;
             self.dirty = true;
         }
@@ -172,6 +193,38 @@ impl<P> Form<P> {
     /// The current text of a field, by key.
     pub fn value_of(&self, key: &str) -> Option<&str> {
         self.fields.iter().find(|f| f.spec.key == key).map(|f| f.input.value())
+    }
+}
+
+/// Adds a letter to what was typed into a choice field and picks the option it now names, if only one.
+fn pick_by_letters(f: &mut FormField, options: &[&str], c: char) {
+    let lc = c.to_lowercase().to_string();
+    let fits = |prefix: &str| -> Vec<&str> { options.iter().copied().filter(|o| o.starts_with(prefix)).collect() };
+    let mut prefix = format!("{}{lc}", f.typed);
+    let mut hits = fits(&prefix);
+    if hits.is_empty() {
+        prefix = lc;
+        hits = fits(&prefix);
+    }
+    let exact = hits.iter().copied().find(|o| *o == prefix);
+    match (hits.as_slice(), exact) {
+        ([], _) => {
+            f.typed.clear();
+            f.error = Some(format!("no option starts with “{prefix}”"));
+        }
+        ([only], _) => {
+            f.input.set(*only);
+            f.typed = prefix;
+        }
+        (_, Some(o)) => {
+            f.input.set(o);
+            f.typed = prefix;
+        }
+        (several, None) => {
+            let names: Vec<String> = several.iter().map(|o| o.replace('_', " ")).collect();
+            f.error = Some(format!("“{prefix}” fits {}: type the next letter, or ← →", names.join(" and ")));
+            f.typed = prefix;
+        }
     }
 }
 
@@ -239,7 +292,17 @@ mod tests {
         assert_eq!(f.fields[0].input.value(), "post");
         f.type_char('d');
         assert_eq!(f.fields[0].input.value(), "during");
-        f.edit(TextInput::clear); // ignored on a choice
+        // `p` fits pre and post: it picks neither and says so; the next letter decides.
+        f.type_char('p');
         assert_eq!(f.fields[0].input.value(), "during");
+        assert!(f.fields[0].error.as_deref().is_some_and(|e| e.contains("pre and post")));
+        f.type_char('o');
+        assert_eq!(f.fields[0].input.value(), "post");
+        assert_eq!(f.fields[0].error, None);
+        f.type_char('p');
+        f.type_char('r');
+        assert_eq!(f.fields[0].input.value(), "pre");
+        f.edit(TextInput::clear); // ignored on a choice
+        assert_eq!(f.fields[0].input.value(), "pre");
     }
 }

@@ -263,6 +263,34 @@ impl Keymap {
         self.contexts.get(&ctx).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The line of the help overlay where the section of `ctx` starts. The help lists every context with bindings
+    /// in order, each as a heading and one line per binding, with a blank line between sections (`ui::help::lines`).
+    pub fn help_line(&self, ctx: Context) -> usize {
+        use strum::IntoEnumIterator;
+        let mut line = 0;
+        for c in Context::iter() {
+            let n = self.bindings(c).len();
+            if n == 0 {
+                continue;
+            }
+            if line > 0 {
+                line += 1;
+            }
+            if c == ctx {
+                return line;
+            }
+            line += 1 + n;
+        }
+        0
+    }
+
+    /// How many lines the help overlay has (see [`Keymap::help_line`]).
+    pub fn help_len(&self) -> usize {
+        use strum::IntoEnumIterator;
+        let sections: Vec<usize> = Context::iter().map(|c| self.bindings(c).len()).filter(|n| *n > 0).collect();
+        sections.iter().map(|n| n + 1).sum::<usize>() + sections.len().saturating_sub(1)
+    }
+
     /// The first key bound to an action in a context, for hints.
     pub fn key_for(&self, ctx: Context, action: &Action) -> Option<Key> {
         self.bindings(ctx).iter().find(|b| &b.action == action).and_then(|b| b.keys.first().copied())

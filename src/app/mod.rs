@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod assets;
+mod closed;
 mod engagements;
 pub mod form;
 pub mod input;
@@ -59,6 +60,19 @@ impl Tab {
             Tab::Workflow => "Workflow",
             Tab::Risks => "Risks",
             Tab::Vetting => "Vetting",
+            Tab::Assets => "Assets",
+        }
+    }
+
+    /// The label on a narrow terminal, where the full titles do not fit.
+    pub fn short(self) -> &'static str {
+        match self {
+            Tab::Engagements => "Engmts",
+            Tab::Overview => "Overview",
+            Tab::Scorecard => "Score",
+            Tab::Workflow => "Flow",
+            Tab::Risks => "Risks",
+            Tab::Vetting => "Vet",
             Tab::Assets => "Assets",
         }
     }
@@ -141,6 +155,14 @@ pub enum FormPurpose {
     RevokeGrant(i64),
     /// Closing an engagement with items outstanding: the reason is required.
     CloseEngagement(i64),
+    /// Reopening a closed engagement: the reason is required and recorded.
+    Reopen(i64),
+    /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
+    PhaseBack {
+        engagement: i64,
+        from: Phase,
+        to: Phase,
+    },
 }
 
 /// What a yes in the open dialog does.
@@ -155,6 +177,8 @@ pub enum Pending {
     DeleteAsset(i64),
     DeleteGrant(i64),
     Quit,
+    /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
+    DiscardForm,
 }
 
 /// A yes/no question.
@@ -184,6 +208,16 @@ pub struct History {
     pub title: String,
     pub entries: Vec<crate::store::history::Entry>,
     pub scroll: usize,
+}
+
+/// Where a list's rows were last drawn, for mouse clicks: the screen area of its rows, the first row shown, the
+/// row count, and for a grid the x range of each column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DrawnRows {
+    pub rows: ratatui::layout::Rect,
+    pub offset: usize,
+    pub len: usize,
+    pub cols: Vec<(u16, u16)>,
 }
 
 /// A short message in the corner that goes away by itself.
@@ -254,6 +288,10 @@ pub struct App {
     pub last_saved: Option<String>,
     pub size: (u16, u16),
     pub should_quit: bool,
+    /// The rows of the lists drawn in the last frame (set while rendering), so that a click finds its row.
+    pub drawn: std::cell::RefCell<Vec<DrawnRows>>,
+    /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
+    pub reports_dir: std::path::PathBuf,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -286,6 +324,8 @@ impl App {
             last_saved: None,
             size: (120, 40),
             should_quit: false,
+            reports_dir: reports::default_reports_dir(),
+            drawn: std::cell::RefCell::new(Vec::new()),
         };
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
@@ -344,6 +384,12 @@ impl App {
     /// global bindings (not under a dialog, and only non-printable keys while typing).
     pub fn action_for_key(&self, ev: KeyEvent) -> Option<Action> {
         let key = Key::from_event(ev);
+        if self.too_small() {
+            // Nothing is drawn but the too-small notice: keys must not reach the hidden pane or form. `q` quits,
+            // as the notice says, and so do the global quit keys.
+            let quits = key.printable() == Some('q') || self.keymap.lookup(Context::Global, key) == Some(&Action::Quit);
+            return quits.then_some(Action::Quit);
+        }
         let ctx = self.context();
         if let Some(a) = self.keymap.lookup(ctx, key) {
             return Some(a.clone());
@@ -376,10 +422,16 @@ impl App {
                 self.resize(w, h);
                 return Ok(None);
             }
+            Action::Quit if self.too_small() => {
+                self.should_quit = true;
+                return Ok(None);
+            }
             Action::Quit => {
                 self.quit();
                 return Ok(None);
             }
+            // While the terminal is too small nothing but the notice shows: nothing else may act unseen.
+            _ if self.too_small() => return Ok(None),
             Action::Lookup => {
                 match self.overlay.take() {
                     Some(Overlay::Lookup(l)) => self.overlay = Some(Overlay::Lookup(l)),
@@ -399,6 +451,15 @@ impl App {
             }
             Some(Overlay::Form(form)) => self.update_form(*form, action),
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
+            Some(Overlay::Lookup(l))
+                if matches!(action, Action::ToggleDone | Action::ToggleNa)
+                    && self.current.as_ref().is_some_and(|e| e.status == closed::CLOSED) =>
+            {
+                let name = self.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
+                self.toast_error(self.closed_message(&name));
+                self.overlay = Some(Overlay::Lookup(l));
+                Ok(None)
+            }
             Some(Overlay::Lookup(l)) => self.update_lookup(*l, action).map(|()| None),
             Some(Overlay::History(mut h)) => {
                 let page = usize::from(self.size.1.saturating_sub(8)).max(1);
@@ -419,9 +480,14 @@ impl App {
         }
     }
 
+    /// Whether the terminal is below the smallest size the workbench draws in.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+    }
+
     fn quit(&mut self) {
         match self.overlay.take() {
-            Some(Overlay::Form(f)) if f.dirty => {
+            Some(Overlay::Form(f)) if f.changed() => {
                 let message = format!("“{}” has changes that are not saved. Quit and discard them?", f.title);
                 self.overlay = Some(Overlay::Confirm(Confirm {
                     title: "Unsaved edit".into(),
@@ -471,13 +537,19 @@ impl App {
         }
     }
 
+    /// The furthest the help scrolls: its last line at the bottom of the popup (the body less its borders).
+    fn help_max_scroll(&self) -> usize {
+        self.keymap.help_len().saturating_sub(usize::from(self.size.1.saturating_sub(4)))
+    }
+
     fn update_help(&mut self, scroll: usize, action: &Action) -> Option<Overlay> {
         let page = usize::from(self.size.1.saturating_sub(6)).max(1);
+        let max = self.help_max_scroll();
         match action {
             Action::Cancel | Action::Help => None,
-            Action::ScrollDown => Some(Overlay::Help { scroll: scroll + 1 }),
+            Action::ScrollDown => Some(Overlay::Help { scroll: (scroll + 1).min(max) }),
             Action::ScrollUp => Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
-            Action::PageDown => Some(Overlay::Help { scroll: scroll + page }),
+            Action::PageDown => Some(Overlay::Help { scroll: (scroll + page).min(max) }),
             Action::PageUp => Some(Overlay::Help { scroll: scroll.saturating_sub(page) }),
             _ => Some(Overlay::Help { scroll }),
         }
@@ -485,8 +557,14 @@ impl App {
 
     fn update_confirm(&mut self, c: Confirm, action: &Action) -> color_eyre::Result<Option<Action>> {
         match action {
+            // Save from the question Esc asked about a changed form: back to the form, and save it.
+            Action::Submit if c.pending == Pending::DiscardForm => {
+                self.overlay = c.back.map(|b| *b);
+                return Ok(Some(Action::Submit));
+            }
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
+                Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
@@ -501,6 +579,16 @@ impl App {
 
     fn update_form(&mut self, mut form: Form<FormPurpose>, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
+            Action::Cancel if form.changed() => {
+                let message = format!("“{}” has changes that are not saved.", form.title);
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    title: "Unsaved changes".into(),
+                    message,
+                    pending: Pending::DiscardForm,
+                    back: Some(Box::new(Overlay::Form(Box::new(form)))),
+                }));
+                return Ok(None);
+            }
             Action::Cancel => return Ok(None),
             Action::Submit => {
                 let Some(values) = form.validate(self.today) else {
@@ -516,6 +604,10 @@ impl App {
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
+                    return Ok(None);
+                }
+                if let Some(message) = self.closed_form_target(&form.purpose) {
+                    self.toast_error(message);
                     return Ok(None);
                 }
                 match self.save_form(&form.purpose, &values) {
@@ -550,12 +642,19 @@ impl App {
 
     fn update_pane(&mut self, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
+            // A popup the user asks for takes the corner's message away with it: it has been read.
             Action::Help => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.toast = None;
+                // Open at the keys of where the user is; the global ones are a scroll away.
+                let scroll = self.keymap.help_line(self.context()).min(self.help_max_scroll());
+                self.overlay = Some(Overlay::Help { scroll });
                 return Ok(None);
             }
             Action::Click(x, y) => self.click(x, y)?,
-            Action::History => self.open_history()?,
+            Action::History => {
+                self.toast = None;
+                self.open_history()?
+            }
             Action::NextTab => self.goto_tab_index(self.tab as usize + 1, true),
             Action::PrevTab => {
                 self.goto_tab_index((self.tab as usize + Tab::iter().count() - 1) % Tab::iter().count(), true)
@@ -569,6 +668,8 @@ impl App {
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::Tab8 => self.goto_tab_index(7, false),
             Action::NewEngagement => self.open_new_engagement(),
+            ref other if self.refuse_if_closed(other) => {}
+            Action::Reopen => self.start_reopen(),
             other => match self.context() {
                 Context::Start => {}
                 Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
@@ -638,25 +739,73 @@ impl App {
     /// A left click: on a tab title it opens the tab; on a list row it selects it (a second click opens it).
     fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         if y == 0 {
-            if let Some((tab, _, _)) = crate::ui::tab_spans().into_iter().find(|(_, a, b)| (*a..*b).contains(&x)) {
+            if let Some((tab, _, _)) =
+                crate::ui::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
+            {
                 self.goto_tab_index(tab as usize, false);
             }
             return Ok(());
         }
-        if self.tab == Tab::Engagements && !self.engagements.all.is_empty() {
-            let filter_line = u16::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
-            let first_row = 3 + filter_line; // tab bar, border, header
-            if y >= first_row {
-                let i = self.engagements.cursor.offset + usize::from(y - first_row);
-                if i < self.engagements.visible.len() {
-                    if i == self.engagements.cursor.selected {
-                        return self.update_engagement_list(Action::Open);
-                    }
-                    self.engagements.cursor.select(i);
+        self.click_row(x, y)
+    }
+
+    /// The cursor of the list the keys move in now, if the current context is a list.
+    fn list_cursor(&mut self) -> Option<&mut TableCursor> {
+        Some(match self.context() {
+            Context::List => &mut self.engagements.cursor,
+            Context::Providers => &mut self.scorecard.provider_cursor,
+            Context::Criteria => &mut self.scorecard.criterion_cursor,
+            Context::Risks => &mut self.risks.cursor,
+            Context::Vetting => &mut self.vetting.cursor,
+            Context::Roster => &mut self.vetting.roster_cursor,
+            Context::RoleConflicts => &mut self.vetting.conflict_cursor,
+            Context::Assets => &mut self.assets.cursor,
+            Context::Access => &mut self.assets.grant_cursor,
+            Context::Workflow => &mut self.workflow.cursor,
+            _ => return None,
+        })
+    }
+
+    /// A click on a row of the list on screen selects it (and, in a grid, the column); a click on the row (and
+    /// column) already selected does what Enter does there.
+    fn click_row(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
+        let at = ratatui::layout::Position { x, y };
+        let Some(drawn) = self.drawn.borrow().iter().find(|d| d.rows.contains(at)).cloned() else { return Ok(()) };
+        let i = drawn.offset + usize::from(y - drawn.rows.y);
+        let col = drawn.cols.iter().position(|&(a, w)| (a..a + w).contains(&x));
+        let ctx = self.context();
+        if ctx == Context::Grid {
+            // The score grid: the row is a criterion, the column a provider (both counted from what is shown).
+            let cell = &mut self.scorecard.cell;
+            if drawn.offset == cell.row_offset && i < drawn.len {
+                cell.row = i;
+                if let Some(c) = col {
+                    cell.col = (cell.col_offset + c).min(self.scorecard.providers.len().saturating_sub(1));
                 }
             }
+            return Ok(());
         }
-        Ok(())
+        let grid_col = if ctx == Context::Vetting { col } else { None };
+        let Some(cursor) = self.list_cursor() else { return Ok(()) };
+        // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
+        if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
+            return Ok(());
+        }
+        let again = cursor.selected == i && grid_col.is_none_or(|c| c == self.vetting.col);
+        if !again {
+            if let Some(cursor) = self.list_cursor() {
+                cursor.select(i);
+            }
+            if let Some(c) = grid_col {
+                self.vetting.col = c;
+            }
+            return Ok(());
+        }
+        let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
+        match self.keymap.lookup(ctx, enter).cloned() {
+            Some(action) => self.update_pane(action).map(|_| ()),
+            None => Ok(()),
+        }
     }
 
     fn goto_tab_index(&mut self, i: usize, wrap: bool) {

@@ -1,7 +1,8 @@
 //! The Overview's report and export keys: the management report (Markdown and HTML) and the JSON bundle of the
-//! current engagement, written to `reports/` beside the workspace, with the paths shown in a toast.
+//! current engagement, written to the reports folder (`reports_dir` in the config; by default the folder assay was
+//! started from), with the full paths shown in a message.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::App;
 use crate::commands::report;
@@ -9,18 +10,13 @@ use crate::domain::Engagement;
 use crate::store::bundle;
 
 impl App {
-    /// The folder reports and exports go to: `reports/` beside the workspace (the temporary folder for a
-    /// workspace in memory).
-    pub fn reports_dir(&self) -> PathBuf {
-        match self.store.path().and_then(|p| p.parent()) {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.join("reports"),
-            Some(_) => PathBuf::from("reports"),
-            None => std::env::temp_dir().join("assay-reports"),
-        }
+    /// The folder reports and exports go to.
+    pub fn reports_dir(&self) -> &Path {
+        &self.reports_dir
     }
 
     pub(super) fn write_report(&mut self, e: &Engagement) {
-        let dir = self.reports_dir();
+        let dir = self.reports_dir.clone();
         match report::write_both(self.store.conn(), e, &dir, self.today, self.store.assessor()) {
             Ok(paths) => {
                 let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -31,7 +27,7 @@ impl App {
     }
 
     pub(super) fn export_bundle(&mut self, e: &Engagement) {
-        let dir = self.reports_dir();
+        let dir = self.reports_dir.clone();
         let path = dir.join(format!("{}-{}.json", report::slug(&e.name), self.today));
         let mut last = (0, 0);
         let result = bundle::read(self.store.conn(), Some(&[e.id]), false, &self.store.now(), &mut |d, t| {
@@ -53,4 +49,9 @@ impl App {
             Err(err) => self.toast_error(format!("Not exported: {err}")),
         }
     }
+}
+
+/// The folder assay was started from, in full: where reports go unless the config says otherwise.
+pub fn default_reports_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }

@@ -12,6 +12,7 @@ use super::picker::{PickItem, PickPurpose, Picker};
 use super::table::TableCursor;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending};
 use crate::catalog::{self, Cia, Use};
+use crate::domain::plural;
 use crate::domain::risk::{self, AcceptanceState, Dimension, Matrix, MatrixView, RiskFacts, Verdict};
 use crate::domain::{Risk, Value};
 use crate::store::risks;
@@ -418,8 +419,4 @@ impl App {
         }
         Ok(())
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -13,6 +13,7 @@ use color_eyre::eyre::eyre;
 use super::form::Form;
 use super::table::TableCursor;
 use super::{Action, App, Confirm, FormPurpose, Overlay, Pending};
+use crate::domain::plural;
 use crate::domain::vetting::{
     self, CheckKind, CheckStatus, Clearance, Holdings, MIN_REFERENCES, MemberChecks, RoleConflict, RosterEvent,
     TeamClearance, TeamMember, VettingCheck,
@@ -689,8 +690,4 @@ impl App {
         }
         Ok(())
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

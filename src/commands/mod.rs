@@ -21,6 +21,12 @@ use crate::ui::theme::Theme;
 
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<()> {
+    if cli.config_named
+        && let Some(p) = &cli.config
+        && !p.exists()
+    {
+        return Err(eyre!("config file {}: no such file (--config must name an existing file)", p.display()));
+    }
     let config = match cli.config.clone().or_else(config::default_config_path) {
         Some(p) => Config::load(&p).map_err(|e| eyre!("config file {e}"))?,
         None => Config::default(),
@@ -96,7 +102,11 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
         }
     }
     let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
-    let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    if let Some(dir) = &config.reports_dir {
+        // A relative folder is taken from where assay was started, and shown in full.
+        app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
+    }
     crate::tui::run(app)
 }
 

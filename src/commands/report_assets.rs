@@ -80,7 +80,11 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
         ReportFormat::Html => html(&form),
     };
     match out {
-        Some(p) => crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?,
+        Some(p) => {
+            crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
+            let full = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            crate::errln!("wrote the asset form of “{}” to {}", e.name, full.display());
+        }
         None => out!("{text}"),
     }
     Ok(())

@@ -30,6 +30,7 @@ use chrono::NaiveDate;
 
 use super::Value;
 use super::fields::{FieldKind, FieldSpec};
+use super::plural;
 
 /// Kinds of asset, as stored.
 pub const ASSET_KINDS: &[&str] = &["device", "media", "document", "data_set", "badge", "key", "account"];
@@ -518,10 +519,6 @@ impl Blockers {
         }
         out
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Gathers the blockers of a close-out from the states of assets and grants and the open checklist items.

@@ -75,7 +75,7 @@ impl FieldSpec {
                 .iter()
                 .find(|o| o.eq_ignore_ascii_case(s))
                 .map(|o| Value::text(*o))
-                .ok_or_else(|| format!("one of {}", options.join(", "))),
+                .ok_or_else(|| choices(options)),
             FieldKind::YesNo => match s.to_ascii_lowercase().as_str() {
                 "yes" | "y" | "1" | "true" => Ok(Value::Int(1)),
                 "no" | "n" | "0" | "false" => Ok(Value::Int(0)),
@@ -162,6 +162,14 @@ pub fn unguard_formula(s: &str) -> &str {
     }
 }
 
+/// The message for a value that is none of `options`: the options by name, and "or left blank" when blank is one
+/// of them (never an empty name in the list).
+pub fn choices(options: &[&str]) -> String {
+    let named: Vec<&str> = options.iter().copied().filter(|o| !o.is_empty()).collect();
+    let blank = if named.len() < options.len() { ", or left blank" } else { "" };
+    format!("one of {}{blank}", named.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +237,8 @@ mod tests {
         let f = FieldSpec::new("p", "Phase", FieldKind::Enum(&["pre", "during", "post"]));
         assert_eq!(f.parse("DURING", today()), Ok(Value::text("during")));
         assert_eq!(f.parse("later", today()), Err("one of pre, during, post".into()));
+        let t = FieldSpec::new("treatment", "Treatment", FieldKind::Enum(&["", "modify", "retain"]));
+        assert_eq!(t.parse("fix", today()), Err("one of modify, retain, or left blank".into()));
     }
 
     #[test]

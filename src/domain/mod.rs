@@ -19,6 +19,17 @@ pub use value::Value;
 
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};
 
+/// The ending of a regular English plural: "" for one, "s" for any other count. The one place counts are worded.
+pub fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
+    if n == N::from(1) { "" } else { "s" }
+}
+
+/// A count with its noun: `count(1, "criterion", "criteria")` is "1 criterion", `count(3, …)` "3 criteria".
+pub fn count<N: PartialEq + From<u8> + std::fmt::Display>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
 /// The three phases of an outsourcing arrangement.
 #[derive(
     Debug,
@@ -68,3 +79,14 @@ impl Phase {
 
 /// Where an engagement stands as a piece of work.
 pub const ENGAGEMENT_STATUSES: &[&str] = &["active", "on_hold", "closed"];
+
+#[cfg(test)]
+mod plural_tests {
+    #[test]
+    fn counts_are_worded_for_one_and_for_many() {
+        assert_eq!(format!("1 provider{}", super::plural(1usize)), "1 provider");
+        assert_eq!(format!("0 provider{}", super::plural(0i64)), "0 providers");
+        assert_eq!(super::count(1u32, "criterion", "criteria"), "1 criterion");
+        assert_eq!(super::count(2usize, "criterion", "criteria"), "2 criteria");
+    }
+}

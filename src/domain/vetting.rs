@@ -259,9 +259,7 @@ impl VettingCheck {
     }
 }
 
-fn s(n: i64) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
+use super::plural as s;
 
 /// One member of a provider's team.
 #[derive(Debug, Clone, PartialEq, Default)]

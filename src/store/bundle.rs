@@ -76,7 +76,7 @@ impl Kind {
             Kind::Int | Kind::OptInt => "a whole number".to_string(),
             Kind::Range(lo, hi) | Kind::OptRange(lo, hi) => format!("a whole number from {lo} to {hi}"),
             Kind::Text | Kind::OptText => "text".to_string(),
-            Kind::Enum(o) | Kind::OptEnum(o) => format!("one of {}", o.join(", ")),
+            Kind::Enum(o) | Kind::OptEnum(o) => crate::domain::fields::choices(o),
             Kind::OptDate => "a date as YYYY-MM-DD".to_string(),
             Kind::Stamp | Kind::OptStamp => {
                 "a time as RFC 3339 (2026-11-23T09:00:00Z) or a date as YYYY-MM-DD".to_string()

@@ -12,17 +12,18 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 use crate::app::assets::ASSET_SUMMARY_LINES;
 use crate::app::{Action, App, AssetPane, AssetView, Context, QuickFilter};
 use crate::domain::assets::{AssetState, GrantState};
+use crate::domain::plural;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{Column, DataTable};
 
 const ASSET_COLUMNS: &[Column] = &[
     Column::new("Tag", Constraint::Length(14)),
-    Column::new("Description", Constraint::Fill(2)),
+    Column::new("Description", Constraint::Fill(2)).main(),
     Column::new("Kind", Constraint::Length(8)),
-    Column::new("Class", Constraint::Length(12)),
+    Column::new("Class", Constraint::Length(12)).gives_way(2),
     Column::new("Holder", Constraint::Fill(1)),
-    Column::new("Handed over", Constraint::Length(11)),
-    Column::new("Accepted by", Constraint::Fill(1)),
+    Column::new("Handed over", Constraint::Length(11)).gives_way(3),
+    Column::new("Accepted by", Constraint::Fill(1)).gives_way(1),
     Column::new("Expected", Constraint::Length(11)),
     Column::new("State", Constraint::Length(13)),
 ];
@@ -32,22 +33,22 @@ const WIDE: u16 = 120;
 
 /// The columns on a narrow screen: no class, no acceptance.
 const NARROW_COLUMNS: &[Column] = &[
-    Column::new("Tag", Constraint::Length(14)),
-    Column::new("Description", Constraint::Fill(2)),
-    Column::new("Kind", Constraint::Length(8)),
+    Column::new("Tag", Constraint::Length(13)),
+    Column::new("Description", Constraint::Fill(3)).main(),
+    Column::new("Kind", Constraint::Length(8)).gives_way(4),
     Column::new("Holder", Constraint::Fill(1)),
-    Column::new("Handed over", Constraint::Length(11)),
+    Column::new("Handed over", Constraint::Length(11)).gives_way(3),
     Column::new("Expected", Constraint::Length(11)),
     Column::new("State", Constraint::Length(13)),
 ];
 
 const GRANT_COLUMNS: &[Column] = &[
     Column::new("Holder", Constraint::Fill(1)),
-    Column::new("Access to", Constraint::Fill(2)),
-    Column::new("Kind", Constraint::Length(8)),
-    Column::new("Granted", Constraint::Length(10)),
+    Column::new("Access to", Constraint::Fill(2)).main(),
+    Column::new("Kind", Constraint::Length(8)).gives_way(3),
+    Column::new("Granted", Constraint::Length(10)).gives_way(2),
     Column::new("Revoked", Constraint::Length(10)),
-    Column::new("Verified by", Constraint::Fill(1)),
+    Column::new("Verified by", Constraint::Fill(1)).gives_way(1),
     Column::new("State", Constraint::Length(21)),
 ];
 
@@ -307,10 +308,6 @@ fn more<'a>(lines: &mut Vec<Line<'a>>, n: usize, t: &Theme, where_: &str) {
     if n > LISTED {
         lines.push(Line::styled(format!("  … and {} more (see {where_})", n - LISTED), t.dim));
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn render_closeout(app: &App, area: Rect, frame: &mut Frame) {

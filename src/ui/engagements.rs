@@ -10,12 +10,12 @@ use crate::ui::widgets::table::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
     Column::new(" ", Constraint::Length(1)),
-    Column::new("Name", Constraint::Fill(3)),
+    Column::new("Name", Constraint::Fill(3)).main(),
     Column::new("Phase", Constraint::Length(18)),
     Column::new("Status", Constraint::Length(8)),
-    Column::new("Business owner", Constraint::Fill(2)),
-    Column::new("Planned end", Constraint::Length(11)),
-    Column::new("Updated", Constraint::Length(16)),
+    Column::new("Business owner", Constraint::Fill(2)).gives_way(2),
+    Column::new("Planned end", Constraint::Length(11)).gives_way(3),
+    Column::new("Updated", Constraint::Length(16)).gives_way(1),
 ];
 
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use strum::IntoEnumIterator;
 
 use crate::app::{App, Context};
@@ -33,7 +33,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
     let all = lines(app);
     let rect = centered(area, 72, area.height);
-    Clear.render(rect, buf);
+    crate::ui::widgets::clear_popup(rect, buf);
     let inner_h = rect.height.saturating_sub(2) as usize;
     let max_scroll = all.len().saturating_sub(inner_h);
     let scroll = scroll.min(max_scroll);

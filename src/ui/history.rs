@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use crate::app::{App, Context, History};
 use crate::ui::{centered, key_hints};
@@ -11,7 +11,7 @@ use crate::ui::{centered, key_hints};
 pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let rect = centered(area, 110, area.height);
-    Clear.render(rect, buf);
+    crate::ui::widgets::clear_popup(rect, buf);
     let mut lines: Vec<Line> = Vec::new();
     if h.entries.is_empty() {
         lines.push(Line::styled("No recorded changes.", t.dim));

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::app::lookup::{Detail, Hit, Lookup};
 use crate::app::{App, Context};
@@ -33,7 +33,7 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
     if area.width < 20 || area.height < 6 {
         return;
     }
-    Clear.render(area, buf);
+    crate::ui::widgets::clear_popup(area, buf);
     let scope = match &app.current {
         Some(e) => format!(" Look up — catalog and {} ", e.name),
         None => " Look up — catalog ".to_string(),

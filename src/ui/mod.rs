@@ -21,12 +21,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use strum::IntoEnumIterator;
 
-use crate::app::{App, Context, MIN_SIZE, Overlay, Tab};
+use crate::app::{App, Context, MIN_SIZE, Overlay, Pending, Tab};
 
 /// Draws the whole screen, then takes out of it any control or bidirectional character that user data brought.
 pub fn render(app: &App, frame: &mut Frame) {
+    widgets::table::take_drawn();
     render_screen(app, frame);
     crate::visible::scrub_buffer(frame.buffer_mut());
+    // Where the lists' rows went, for the next mouse click.
+    *app.drawn.borrow_mut() = widgets::table::take_drawn();
 }
 
 fn render_screen(app: &App, frame: &mut Frame) {
@@ -35,8 +38,15 @@ fn render_screen(app: &App, frame: &mut Frame) {
         render_too_small(area, frame.buffer_mut(), app);
         return;
     }
-    let [tabs, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    // A message takes lines of its own above the status line (a third of the screen at most), covering nothing.
+    let toast_h = app.toast.as_ref().map_or(0, |t| widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
+    let [tabs, body, message, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(toast_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     render_tabs(app, tabs, frame.buffer_mut());
     if app.engagements.all.is_empty() {
         start::render(app, body, frame.buffer_mut());
@@ -63,36 +73,73 @@ fn render_screen(app: &App, frame: &mut Frame) {
             );
             widgets::form::render(form, &app.theme, footer, body, frame)
         }
-        Some(Overlay::Confirm(c)) => widgets::confirm::render(c, &app.theme, body, frame.buffer_mut()),
+        Some(Overlay::Confirm(c)) => {
+            let names = |action: &str| -> Vec<String> {
+                app.keymap
+                    .bindings(Context::Confirm)
+                    .iter()
+                    .filter(|b| b.action.name() == action)
+                    .flat_map(|b| b.keys.iter().map(ToString::to_string))
+                    .collect()
+            };
+            let answers = if c.pending == Pending::DiscardForm {
+                vec![
+                    (names("submit"), "save"),
+                    (names("confirm_yes"), "discard"),
+                    (names("confirm_no"), "keep editing"),
+                ]
+            } else {
+                vec![(names("confirm_yes"), "yes"), (names("confirm_no"), "no")]
+            };
+            widgets::confirm::render(c, &app.theme, &answers, body, frame.buffer_mut())
+        }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
         Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),
         None => {}
     }
     if let Some(t) = &app.toast {
-        widgets::toast::render(t, &app.theme, body, frame.buffer_mut());
+        widgets::toast::render(t, &app.theme, message, frame.buffer_mut());
     }
 }
 
 fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
     Clear.render(area, buf);
-    let lines = vec![
+    let mut lines = vec![
         Line::from(Span::styled("Terminal too small", app.theme.error)),
         Line::from(format!("need {}×{}, have {}×{}", MIN_SIZE.0, MIN_SIZE.1, area.width, area.height)),
         Line::from("Enlarge the window, or press q to quit."),
     ];
-    let top = area.height.saturating_sub(3) / 2;
+    if matches!(&app.overlay, Some(Overlay::Form(f)) if f.changed()) {
+        lines.push(Line::from(Span::styled("An edit is open and not saved: q would discard it.", app.theme.warn)));
+    }
+    let top = area.height.saturating_sub(lines.len() as u16) / 2;
     let inner = Rect { y: area.y + top, height: area.height - top, ..area };
     Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }).render(inner, buf);
 }
 
-/// The x range of each tab title, as drawn: for mouse clicks.
-pub fn tab_spans() -> Vec<(Tab, u16, u16)> {
+/// The brand at the right end of the tab bar.
+const BRAND: &str = " assay ";
+
+/// The tab labels for a terminal `width` columns wide: the full titles when they fit beside the brand, the short
+/// ones otherwise, so that every tab stays visible.
+fn tab_labels(width: u16) -> Vec<(Tab, String)> {
+    let full: Vec<(Tab, String)> =
+        Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.title()))).collect();
+    let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() + BRAND.len();
+    if need <= usize::from(width) {
+        return full;
+    }
+    Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.short()))).collect()
+}
+
+/// The x range of each tab title, as drawn at this terminal width: for mouse clicks.
+pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
     let mut x = 0u16;
-    Tab::iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let w = format!(" {} {} ", i + 1, t.title()).chars().count() as u16;
+    tab_labels(width)
+        .into_iter()
+        .map(|(t, label)| {
+            let w = label.chars().count() as u16;
             let span = (t, x, x + w);
             x += w + 1;
             span
@@ -102,17 +149,19 @@ pub fn tab_spans() -> Vec<(Tab, u16, u16)> {
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for (i, tab) in Tab::iter().enumerate() {
+    for (tab, label) in tab_labels(area.width) {
         let style =
             if tab == app.tab && !app.engagements.all.is_empty() { app.theme.tab_active } else { app.theme.tab };
         let style = if tab.needs_engagement() && app.current.is_none() { style.patch(app.theme.dim) } else { style };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    Line::from(spans).render(area, buf);
-    let brand = Span::styled(" assay ", app.theme.title);
+    let line = Line::from(spans);
+    let used = line.width() as u16;
+    line.render(area, buf);
+    let brand = Span::styled(BRAND, app.theme.title);
     let w = brand.width() as u16;
-    if area.width > w {
+    if area.width >= used + w {
         Line::from(brand).render(Rect { x: area.right() - w, width: w, ..area }, buf);
     }
 }
@@ -125,17 +174,32 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         Some(e) => {
             left.push(Span::styled(format!(" {} ", e.name), t.title));
             left.push(Span::styled(format!("· {} ", e.phase.label()), t.base));
+            if e.status == "closed" {
+                left.push(Span::styled("· closed, read-only ", t.warn));
+            }
         }
         None => left.push(Span::styled(" no engagement open ", t.dim)),
     }
-    let dirty = matches!(&app.overlay, Some(Overlay::Form(f)) if f.dirty);
+    let dirty = matches!(&app.overlay, Some(Overlay::Form(f)) if f.changed());
     left.push(match (&app.last_saved, dirty) {
         (_, true) => Span::styled("· unsaved edit ", t.warn),
         (Some(at), false) => Span::styled(format!("· saved {at} "), t.ok),
         (None, false) => Span::styled("· all saved ", t.dim),
     });
-    let left = Line::from(left);
-    let used = left.width() as u16;
+    // The help hint always shows: the engagement's name gives way to it on a narrow terminal.
+    let help = key_hints(app, &[], &[(Context::Global, "help")], usize::MAX);
+    let help_w = Line::from(help).width() as u16;
+    let mut left = Line::from(left);
+    let room = area.width.saturating_sub(help_w + 1);
+    let total = left.width();
+    if total > usize::from(room)
+        && let Some(first) = left.spans.first_mut()
+    {
+        let over = total - usize::from(room);
+        let keep = unicode_width::UnicodeWidthStr::width(first.content.as_ref()).saturating_sub(over + 1).max(4);
+        first.content = format!("{} ", widgets::truncate(first.content.trim(), keep)).into();
+    }
+    let used = (left.width() as u16).min(area.width);
     left.render(area, buf);
     let hint_area = Rect { x: area.x + used + 1, width: area.width.saturating_sub(used + 1), ..area };
     let hints = hints(app, usize::from(hint_area.width));
@@ -200,7 +264,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     ) {
         &[]
     } else {
-        &[(Context::Global, "lookup"), (Context::Global, "help"), (Context::Global, "quit")]
+        &[(Context::Global, "help"), (Context::Global, "lookup"), (Context::Global, "quit")]
     };
     key_hints(app, &local, global, room)
 }
@@ -229,8 +293,10 @@ pub fn key_hints(
         local.pop();
     }
     let mut out = Vec::new();
+    let mut used = 0;
     for (k, d) in local.into_iter().chain(global) {
-        if width(&[(k.clone(), d.clone())]) > room {
+        used += width(&[(k.clone(), d.clone())]);
+        if used > room {
             break;
         }
         out.push(Span::styled(k, app.theme.key));

@@ -1,5 +1,6 @@
 //! The overview of the current engagement: its details, what it holds, and its latest notes.
 
+use crate::domain::count;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -70,9 +71,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let pct = if s.checklist_total > 0 { (s.checklist_total - s.checklist_open) * 100 / s.checklist_total } else { 0 };
     let lines = vec![
-        figure("Providers", s.providers, format!("{} criteria", s.criteria)),
+        figure("Providers", s.providers, count(s.criteria, "criterion", "criteria")),
         figure("Risks", s.risks, format!("{} unaccepted · {} overdue", app.risks.unaccepted, app.risks.overdue)),
-        figure("Team members", s.members, format!("{} checks pending", s.checks_pending)),
+        figure("Team members", s.members, format!("{} pending", count(s.checks_pending, "check", "checks"))),
         figure("Assets", s.assets, format!("{} not returned", s.assets_out)),
         figure("Access grants", s.grants_active, "active".into()),
         figure("Checklist", s.checklist_total, format!("{} open · {pct}% done", s.checklist_open)),

@@ -17,13 +17,13 @@ use crate::ui::widgets::table::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
     Column::new("Band", Constraint::Length(4)),
-    Column::new("Risk", Constraint::Fill(3)),
+    Column::new("Risk", Constraint::Fill(3)).main(),
     Column::new("L", Constraint::Length(1)),
     Column::new("C I A", Constraint::Length(5)),
     Column::new("Treat", Constraint::Length(6)),
-    Column::new("Status", Constraint::Length(11)),
-    Column::new("Owner", Constraint::Fill(1)),
-    Column::new("Due", Constraint::Length(11)),
+    Column::new("Status", Constraint::Length(11)).gives_way(3),
+    Column::new("Owner", Constraint::Fill(1)).gives_way(1),
+    Column::new("Due", Constraint::Length(11)).gives_way(2),
     Column::new("Resid", Constraint::Length(5)),
     Column::new("Acceptance", Constraint::Length(12)),
 ];

@@ -37,15 +37,15 @@ fn title<'a>(sc: &Scorecard, t: &Theme, extra: String) -> Line<'a> {
 }
 
 const PROVIDER_COLUMNS: &[Column] = &[
-    Column::new("Provider", Constraint::Fill(3)),
+    Column::new("Provider", Constraint::Fill(3)).main(),
     Column::new("Status", Constraint::Length(11)),
-    Column::new("Cert. body", Constraint::Fill(2)),
-    Column::new("Cert. no.", Constraint::Length(12)),
+    Column::new("Cert. body", Constraint::Fill(2)).gives_way(3),
+    Column::new("Cert. no.", Constraint::Length(12)).gives_way(2),
     Column::new("Expires", Constraint::Length(20)),
     Column::new("Scope", Constraint::Length(5)),
-    Column::new("Policies", Constraint::Length(8)),
+    Column::new("Policies", Constraint::Length(8)).gives_way(4),
     Column::new("Audit", Constraint::Length(5)),
-    Column::new("Focal point", Constraint::Fill(2)),
+    Column::new("Focal point", Constraint::Fill(2)).gives_way(1),
 ];
 
 /// A yes/no fact that a gate depends on: the answer in words, with a mark when it fails the gate.
@@ -89,7 +89,11 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
         ])
     };
     DataTable {
-        title: title(sc, t, format!("· {} providers · v next view", sc.providers.len())),
+        title: title(
+            sc,
+            t,
+            format!("· {} · v next view", crate::domain::count(sc.providers.len(), "provider", "providers")),
+        ),
         columns: PROVIDER_COLUMNS,
         cursor: &sc.provider_cursor,
         row,
@@ -137,7 +141,7 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
 
 const CRITERION_COLUMNS: &[Column] = &[
     Column::new("#", Constraint::Length(3)),
-    Column::new("Criterion", Constraint::Fill(1)),
+    Column::new("Criterion", Constraint::Fill(1)).main(),
     Column::new("Weight", Constraint::Length(6)),
     Column::new("Share", Constraint::Length(5)),
     Column::new("Must-have", Constraint::Length(9)),
@@ -165,8 +169,8 @@ fn render_criteria(app: &App, area: Rect, frame: &mut Frame) {
             sc,
             t,
             format!(
-                "· {} criteria · weights sum to {total}, shown as shares of 100 % · {musts} must-have",
-                sc.criteria.len()
+                "· {} · weights sum to {total}, shown as shares of 100 % · {musts} must-have",
+                crate::domain::count(sc.criteria.len(), "criterion", "criteria")
             ),
         ),
         columns: CRITERION_COLUMNS,
@@ -244,6 +248,12 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         let name = truncate(&sc.providers[p].name, cw - 1);
         put(buf, x0 + (j * cw) as u16, inner.y, &format!("{name:^w$}", w = cw - 1), cw - 1, style);
     }
+    crate::ui::widgets::table::record(crate::app::DrawnRows {
+        rows: Rect { y: inner.y + 1, height: rows as u16, ..inner },
+        offset: cur.row_offset,
+        len: nc,
+        cols: (0..cols).map(|j| (x0 + (j * cw) as u16, (cw - 1) as u16)).collect(),
+    });
     // criteria rows
     for i in 0..rows {
         let c_idx = cur.row_offset + i;

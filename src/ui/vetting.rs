@@ -87,6 +87,19 @@ pub fn cell_text(kind: CheckKind, check: Option<&VettingCheck>) -> String {
     s
 }
 
+/// A check cell of the grid, `CHECK_W` wide: the mark always in the same place, whatever follows it (a count, a
+/// `!`), so that the marks of a column line up; a count too long to fit loses its space first.
+pub fn grid_cell(text: &str) -> String {
+    let w = usize::from(CHECK_W);
+    let mut text = text.to_string();
+    if text.chars().count() + 1 > w {
+        text = text.replacen(' ', "", 1);
+    }
+    let lead = if text.chars().count() < w { " " } else { "" };
+    let cell = format!("{lead}{text:<w$}");
+    cell.chars().take(w).collect()
+}
+
 fn cell_style(kind: CheckKind, check: Option<&VettingCheck>, t: &Theme) -> Style {
     let Some(c) = check else { return t.dim };
     match (c.status, c.outcome(kind)) {
@@ -107,12 +120,23 @@ fn clearance_span(c: Clearance, t: &Theme) -> (String, Style) {
     }
 }
 
-/// The member and role column widths for an inner width.
-fn name_widths(inner_w: u16) -> (u16, u16) {
-    let fixed = (CHECK_W + 1) * CheckKind::ALL.len() as u16 + CLEARED_W + 2;
-    let rest = inner_w.saturating_sub(fixed).max(8);
-    let name = (rest * 11 / 20).max(5);
-    (name, rest.saturating_sub(name))
+/// The narrowest the member column gets while the terminal is at least 80 columns wide.
+pub const MIN_NAME_W: u16 = 24;
+
+/// The member and role column widths for an inner width, and the gap between check cells. Narrow terminals give up
+/// the role column first, then the gaps, so that names keep `MIN_NAME_W` columns; wide ones give the room to both.
+fn name_widths(inner_w: u16) -> (u16, u16, u16) {
+    let checks = CheckKind::ALL.len() as u16;
+    let rest = inner_w.saturating_sub((CHECK_W + 1) * checks + CLEARED_W + 2);
+    if rest >= MIN_NAME_W + 10 {
+        let name = (rest * 11 / 20).max(MIN_NAME_W);
+        return (name, rest - name, 1);
+    }
+    let rest = inner_w.saturating_sub((CHECK_W + 1) * checks + CLEARED_W + 1);
+    if rest >= MIN_NAME_W {
+        return (rest, 0, 1);
+    }
+    (inner_w.saturating_sub(CHECK_W * checks + CLEARED_W + 1).max(5), 0, 0)
 }
 
 fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
@@ -134,7 +158,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         None
     };
-    let (name_w, role_w) = name_widths(inner.width);
+    let (name_w, role_w, gap) = name_widths(inner.width);
     let put = |buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style| {
         if y < inner.bottom() && x < inner.right() {
             let w = w.min(inner.right() - x);
@@ -142,15 +166,17 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
         }
     };
     let x_role = inner.x + name_w + 1;
-    let x_checks = x_role + role_w + 1;
-    let x_cleared = x_checks + (CHECK_W + 1) * CheckKind::ALL.len() as u16;
+    let x_checks = if role_w > 0 { x_role + role_w + 1 } else { x_role };
+    let x_cleared = x_checks + (CHECK_W + gap) * CheckKind::ALL.len() as u16;
     // header
     let head_style = |col: usize| if col == pane.col && empty.is_none() { t.selected } else { t.header };
     put(buf, inner.x, inner.y, &format!("{:<w$}", "Member", w = usize::from(name_w)), name_w, head_style(0));
-    put(buf, x_role, inner.y, &format!("{:<w$}", "Role", w = usize::from(role_w)), role_w, t.header);
+    if role_w > 0 {
+        put(buf, x_role, inner.y, &format!("{:<w$}", "Role", w = usize::from(role_w)), role_w, t.header);
+    }
     for (j, kind) in CheckKind::ALL.iter().enumerate() {
-        let x = x_checks + j as u16 * (CHECK_W + 1);
-        put(buf, x, inner.y, &format!("{:^w$}", kind.short(), w = usize::from(CHECK_W)), CHECK_W, head_style(j + 1));
+        let x = x_checks + j as u16 * (CHECK_W + gap);
+        put(buf, x, inner.y, &grid_cell(kind.short()), CHECK_W, head_style(j + 1));
     }
     put(buf, x_cleared, inner.y, &format!("{:<w$}", "Cleared", w = usize::from(CLEARED_W)), CLEARED_W, t.header);
     if let Some(msg) = &empty {
@@ -161,6 +187,14 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let rows_h = inner.height.saturating_sub(2);
+    let mut cols = vec![(inner.x, name_w)];
+    cols.extend((0..CheckKind::ALL.len() as u16).map(|j| (x_checks + j * (CHECK_W + gap), CHECK_W)));
+    crate::ui::widgets::table::record(crate::app::DrawnRows {
+        rows: Rect { y: inner.y + 1, height: rows_h, ..inner },
+        offset: pane.cursor.offset,
+        len: pane.cursor.len,
+        cols,
+    });
     for (line, i) in pane.cursor.visible().enumerate() {
         if line as u16 >= rows_h {
             break;
@@ -178,13 +212,15 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
         };
         put(buf, inner.x, y, &truncate(&name, usize::from(name_w)), name_w, name_style);
         let role = row.member.role.as_deref().unwrap_or("");
-        put(buf, x_role, y, &truncate(role, usize::from(role_w)), role_w, if left { t.dim } else { t.base });
+        if role_w > 0 {
+            put(buf, x_role, y, &truncate(role, usize::from(role_w)), role_w, if left { t.dim } else { t.base });
+        }
         for (j, kind) in CheckKind::ALL.iter().enumerate() {
             let check = row.checks[j].as_ref();
             let text = cell_text(*kind, check);
             let style = if selected && pane.col == j + 1 { t.selected } else { cell_style(*kind, check, t) };
-            let x = x_checks + j as u16 * (CHECK_W + 1);
-            put(buf, x, y, &format!("{text:^w$}", w = usize::from(CHECK_W)), CHECK_W, style);
+            let x = x_checks + j as u16 * (CHECK_W + gap);
+            put(buf, x, y, &grid_cell(&text), CHECK_W, style);
         }
         let (text, style) = clearance_span(row.clearance, t);
         put(buf, x_cleared, y, &text, CLEARED_W, style);
@@ -390,8 +426,8 @@ fn roster_line<'a>(e: &crate::domain::vetting::RosterEvent) -> Line<'a> {
 
 const ROSTER_COLUMNS: &[Column] = &[
     Column::new("Recorded", Constraint::Length(10)),
-    Column::new("Member", Constraint::Fill(1)),
-    Column::new("Change", Constraint::Fill(3)),
+    Column::new("Member", Constraint::Fill(2)).main(),
+    Column::new("Change", Constraint::Fill(2)),
     Column::new("Late by", Constraint::Length(8)),
 ];
 
@@ -423,9 +459,9 @@ fn render_roster(app: &App, area: Rect, frame: &mut Frame) {
 }
 
 const CONFLICT_COLUMNS: &[Column] = &[
-    Column::new("Role", Constraint::Fill(1)),
+    Column::new("Role", Constraint::Fill(1)).main(),
     Column::new("Must not be held with", Constraint::Fill(1)),
-    Column::new("Why", Constraint::Fill(2)),
+    Column::new("Why", Constraint::Fill(1)),
 ];
 
 fn render_conflicts(app: &App, area: Rect, frame: &mut Frame) {

@@ -17,7 +17,7 @@ pub const SUMMARY_LINES: usize = 2;
 const COLUMNS: &[Column] = &[
     Column::new("", Constraint::Length(3)),
     Column::new("Item", Constraint::Length(13)),
-    Column::new("What", Constraint::Fill(1)),
+    Column::new("What", Constraint::Fill(1)).main(),
     Column::new("State", Constraint::Length(30)),
 ];
 

@@ -33,6 +33,8 @@ pub fn demo_app(w: u16, h: u16) -> App {
 
 pub fn app_on(store: Store, w: u16, h: u16) -> App {
     let mut app = App::new(store, Keymap::default_map(), Theme::plain(), today()).expect("app");
+    // Reports go to the folder assay was started from; a test must not write into the source tree.
+    app.reports_dir = std::env::temp_dir().join("assay-test-reports");
     app.update(Action::Resize(w, h)).expect("resize");
     app
 }

@@ -1,33 +1,40 @@
-//! A yes/no dialog.
+//! A yes/no dialog. Its answer line names the keys from the keymap, so what it says is what the keys do.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::app::Confirm;
 use crate::ui::centered;
 use crate::ui::theme::Theme;
 
-pub fn render(c: &Confirm, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Draws the dialog; `answers` are the names of the keys of each answer, and what the answer does.
+pub fn render(c: &Confirm, theme: &Theme, answers: &[(Vec<String>, &str)], area: Rect, buf: &mut Buffer) {
     let width = 64.min(area.width);
     let text_lines =
         (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16).div_ceil(width.saturating_sub(4).max(1));
     let rect = centered(area, width, text_lines + 5);
-    Clear.render(rect, buf);
-    let lines = vec![
-        Line::from(c.message.as_str()),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("y", theme.key),
-            Span::raw(" yes    "),
-            Span::styled("n", theme.key),
-            Span::raw("/"),
-            Span::styled("Esc", theme.key),
-            Span::raw(" no"),
-        ])
-        .centered(),
-    ];
+    crate::ui::widgets::clear_popup(rect, buf);
+    let keys = |names: &[String]| {
+        let mut out = Vec::new();
+        for (i, k) in names.iter().enumerate() {
+            if i > 0 {
+                out.push(Span::raw("/"));
+            }
+            out.push(Span::styled(k.clone(), theme.key));
+        }
+        out
+    };
+    let mut answer = Vec::new();
+    for (i, (names, what)) in answers.iter().enumerate() {
+        if i > 0 {
+            answer.push(Span::raw("    "));
+        }
+        answer.extend(keys(names));
+        answer.push(Span::raw(format!(" {what}")));
+    }
+    let lines = vec![Line::from(c.message.as_str()), Line::from(""), Line::from(answer).centered()];
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(

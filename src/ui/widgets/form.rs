@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
+use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::form::{Form, FormField};
@@ -33,7 +33,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
     let intro_h = if intro.is_empty() { 0 } else { intro.len() as u16 + 1 };
     let want = form.fields.len() as u16 + errors + 4 + intro_h;
     let rect = centered(area, width, want.min(area.height));
-    Clear.render(rect, frame.buffer_mut());
+    crate::ui::widgets::clear_popup(rect, frame.buffer_mut());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)
@@ -73,7 +73,10 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
     }
     let body_h = inner.height.saturating_sub(2).max(1) as usize;
     let focus_line = lines.iter().position(|(_, i)| *i == Some(form.focus)).unwrap_or(0);
-    let skip = focus_line.saturating_sub(body_h.saturating_sub(2));
+    // Scroll only as far as needed to show the focused field and the line after it (its error, or the next field);
+    // never past the end, so a form that fits shows every field wherever the focus is.
+    let end = (focus_line + 2).min(lines.len());
+    let skip = end.saturating_sub(body_h).min(lines.len().saturating_sub(body_h));
     for (row, (line, idx)) in lines.into_iter().skip(skip).take(body_h).enumerate() {
         let y = inner.y + row as u16;
         line.render(Rect { y, height: 1, ..inner }, frame.buffer_mut());
@@ -85,7 +88,13 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
             frame.set_cursor_position(Position { x: inner.x + label_w + 1 + cursor_x as u16, y });
         }
     }
-    let hint = form.focused().map(|f| kind_hint(f.spec.kind)).unwrap_or("");
+    let hint = match form.focused() {
+        Some(f) if matches!(f.spec.kind, FieldKind::Number { .. }) && !f.touched && !f.input.value().is_empty() => {
+            "a whole number; typing replaces it"
+        }
+        Some(f) => kind_hint(f.spec.kind),
+        None => "",
+    };
     let mut footer = footer;
     footer.push(Span::styled(if hint.is_empty() { String::new() } else { format!(" {hint}") }, theme.dim));
     let footer = Line::from(footer);
@@ -107,7 +116,9 @@ fn field_line<'a>(f: &'a FormField, focused: bool, label_w: u16, value_w: u16, t
             let v = if f.input.value().is_empty() { "—" } else { f.input.value() };
             if focused { format!("◂ {} ▸", v.replace('_', " ")) } else { v.replace('_', " ") }
         }
-        _ => window(f.input.value(), f.input.cursor(), value_w as usize).0,
+        // The focused field follows its cursor; the others show their start, cut with "…" when longer.
+        _ if focused => window(f.input.value(), f.input.cursor(), value_w as usize).0,
+        _ => super::truncate(f.input.value(), value_w as usize),
     };
     let value_style = if focused { theme.selected } else { theme.base };
     let pad = (value_w as usize).saturating_sub(value.width());

@@ -9,6 +9,23 @@ pub mod toast;
 use ratatui::text::Span;
 use unicode_width::UnicodeWidthStr;
 
+/// Clears the area a popup is drawn in. A wide character (CJK, some symbols) that starts just left of the area
+/// would be drawn across the popup's left border, so it is blanked too.
+pub fn clear_popup(area: ratatui::layout::Rect, buf: &mut ratatui::buffer::Buffer) {
+    use ratatui::widgets::Widget;
+    ratatui::widgets::Clear.render(area, buf);
+    if area.x == 0 || area.x <= buf.area.x {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buf.cell_mut((area.x - 1, y))
+            && cell.symbol().width() > 1
+        {
+            cell.reset();
+        }
+    }
+}
+
 /// Cuts `s` to at most `width` columns, ending in `…` when cut.
 pub fn truncate(s: &str, width: usize) -> String {
     if s.width() <= width {

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Widget, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use crate::app::picker::{PICKER_DETAIL_LINES, Picker};
 use crate::ui::centered;
@@ -19,7 +19,7 @@ const COLUMNS: &[Column] = &[
 /// Draws the picker centred in `area`; its list shows [`crate::app::picker::picker_rows`] rows.
 pub fn render(p: &Picker, theme: &Theme, area: Rect, frame: &mut Frame) {
     let rect = centered(area, area.width.saturating_sub(4).min(130), area.height.saturating_sub(2));
-    Clear.render(rect, frame.buffer_mut());
+    crate::ui::widgets::clear_popup(rect, frame.buffer_mut());
     let detail_h = (PICKER_DETAIL_LINES + 1).min(rect.height);
     let list = Rect { height: rect.height - detail_h, ..rect };
     let detail = Rect { y: list.bottom(), height: detail_h, ..rect };

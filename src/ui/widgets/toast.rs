@@ -1,25 +1,35 @@
-//! A short message in the bottom-right corner.
+//! A short message that goes away by itself. It gets lines of its own between the pane and the status line, so it
+//! covers nothing (the pane gives up those lines while it shows), and it wraps so that all of it can be read.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
 
 use crate::app::Toast;
 use crate::ui::theme::Theme;
 
+/// The message's lines at `width` columns (after its mark), at most `max` of them.
+pub fn lines(t: &Toast, width: u16, max: u16) -> Vec<String> {
+    let mut out = crate::ui::overview::wrap(&t.text, usize::from(width.saturating_sub(3).max(1)));
+    out.truncate(usize::from(max.max(1)));
+    out
+}
+
 pub fn render(t: &Toast, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let width = (unicode_width::UnicodeWidthStr::width(t.text.as_str()) as u16 + 4).min(area.width).min(70);
-    let inner_w = width.saturating_sub(2).max(1);
-    let lines = (unicode_width::UnicodeWidthStr::width(t.text.as_str()) as u16).div_ceil(inner_w).max(1);
-    let height = (lines + 2).min(area.height);
-    let rect =
-        Rect { x: area.right().saturating_sub(width + 1), y: area.bottom().saturating_sub(height), width, height };
     let style = if t.error { theme.error } else { theme.ok };
-    Clear.render(rect, buf);
-    let title = if t.error { " ✗ " } else { " ✓ " };
-    Paragraph::new(Line::from(t.text.as_str()))
-        .wrap(Wrap { trim: true })
-        .block(Block::default().borders(Borders::ALL).border_style(style).title(Line::styled(title, style)))
-        .render(rect, buf);
+    buf.set_style(area, theme.base);
+    let text: Vec<Line> = lines(t, area.width, area.height)
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mark = match (i, t.error) {
+                (0, true) => " ✗ ",
+                (0, false) => " ✓ ",
+                _ => "   ",
+            };
+            Line::from(vec![Span::styled(mark, style), Span::styled(l, style)])
+        })
+        .collect();
+    Paragraph::new(text).render(area, buf);
 }
