@@ -606,6 +606,7 @@ fn outputs_never_go_through_a_planted_symlink() {
     // The workbench's report and export keys.
     let store = Store::open(&db, "tester").expect("open");
     let mut app = common::app_on(store, 120, 40);
+    app.reports_dir = dir.path().join("reports");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('2'));
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('R'));
     let screen = common::screen(&app);
