@@ -324,11 +324,16 @@ fn revoke_an_access_grant() {
     assert_eq!((on.as_str(), by.as_str()), ("2026-11-20", "IAM team"));
     assert_eq!(app.assets.blockers.grants.len(), blocking - 1);
 
-    // A new grant to someone who is not a team member (a shared service account, say) is kept by name.
+    // A new grant to someone who is not a team member (a shared service account, say) is kept by name, once the
+    // form marks the holder as outside the team.
     press(&mut app, KeyCode::Char('a'));
     keys(&mut app, "svc-backup");
     tab(&mut app, 1);
     keys(&mut app, "Tape library console");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "holder").is_some(), "an unknown name is refused");
+    tab(&mut app, 6); // the error put the focus back on the holder
+    keys(&mut app, "y");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (name, member): (String, Option<i64>) = app
@@ -553,4 +558,119 @@ fn the_engagement_form_cannot_close_around_the_close_out() {
     assert!(form_error(&app, "status").expect("refused").contains("close-out"));
     let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
     assert_eq!(status, "active");
+}
+
+/// Goes to a tab by its number.
+fn goto(app: &mut App, n: char) {
+    press(app, KeyCode::Char(n));
+}
+
+/// A fresh workspace with one provider and one member, both added through the TUI in this session.
+fn session_team() -> App {
+    let mut app = fresh(130, 36);
+    goto(&mut app, '3');
+    assert_eq!(app.tab, Tab::Scorecard);
+    while app.context() != Context::Providers {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "ProvA");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "provider saved");
+    goto(&mut app, '5');
+    assert_eq!(app.tab, Tab::Vetting);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Alice Tan");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "member saved");
+    goto(&mut app, '6');
+    assert_eq!(app.tab, Tab::Assets);
+    app
+}
+
+fn member_named(app: &App, name: &str) -> i64 {
+    app.store.conn().query_row("SELECT id FROM team_member WHERE name = ?", [name], |r| r.get(0)).expect("member")
+}
+
+#[test]
+fn a_member_added_in_this_session_can_hold_an_asset_at_once() {
+    // Failed before: the Assets tab resolved holders against the team as it was when the engagement was opened.
+    let mut app = session_team();
+    let alice = member_named(&app, "Alice Tan");
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "X-1");
+    tab(&mut app, 4);
+    keys(&mut app, "Alice Tan");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form_error(&app, "holder"), None);
+    assert!(app.overlay.is_none(), "saved");
+    let id = select_tag(&mut app, "X-1");
+    assert_eq!(asset_row(&app, id).1, Some(alice));
+}
+
+fn grant_row(app: &App, target: &str) -> (Option<i64>, String) {
+    app.store
+        .conn()
+        .query_row("SELECT holder_id, holder_name FROM access_grant WHERE target = ?", [target], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("grant")
+}
+
+#[test]
+fn a_grant_holder_resolves_to_a_team_member_and_leavers_are_shown_and_warned_about() {
+    // Failed before: grants kept the typed text with no link to the member, accepted any name, and a leaver's
+    // access went unnoticed.
+    let mut app = session_team();
+    let alice = member_named(&app, "Alice Tan");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Access);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Nobody Known");
+    tab(&mut app, 1);
+    keys(&mut app, "VPN");
+    press(&mut app, KeyCode::Enter);
+    let err = form_error(&app, "holder").expect("an unknown holder is refused");
+    assert!(err.contains("Nobody Known"), "{err}");
+    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM access_grant", [], |r| r.get(0)).expect("n");
+    assert_eq!(n, 0, "nothing saved");
+    clear_and_type(&mut app, "Alice"); // the focus is back on the holder
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    assert_eq!(grant_row(&app, "VPN"), (Some(alice), "Alice Tan".to_string()));
+
+    // Alice leaves yesterday: the vetting warnings see her access, and both lists mark her.
+    app.store
+        .write(|w| w.update(assay::store::Table::TeamMember, alice, &[("left_on", Value::text("2026-11-22"))]))
+        .expect("leave");
+    let e = engagement(&app);
+    app.update(assay::app::Action::Resize(130, 36)).expect("resize");
+    goto(&mut app, '1');
+    press(&mut app, KeyCode::Enter); // reopen the engagement so every pane reloads
+    assert_eq!(engagement(&app), e);
+    goto(&mut app, '5');
+    assert!(app.vetting.warnings.iter().any(|w| w.contains("Alice Tan")), "{:?}", app.vetting.warnings);
+    goto(&mut app, '6');
+    if app.context() != Context::Access {
+        app.assets.view = AssetView::Access;
+    }
+    let s = screen(&app);
+    assert!(s.contains("⚠ Alice Tan (left"), "{s}");
+
+    // Handing an asset to her now is recorded, with a warning.
+    app.assets.view = AssetView::Assets;
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "X-2");
+    tab(&mut app, 4);
+    keys(&mut app, "Alice Tan");
+    tab(&mut app, 1);
+    keys(&mut app, "t");
+    tab(&mut app, 1);
+    keys(&mut app, "Bo");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    let toast = app.toast.clone().expect("a warning");
+    assert!(toast.error && toast.text.contains("left the team on 2026-11-22"), "{toast:?}");
+    let s = screen(&app);
+    assert!(s.contains("⚠ Alice Tan"), "the holder column marks the leaver: {s}");
 }

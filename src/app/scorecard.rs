@@ -284,6 +284,8 @@ impl App {
     /// After a write: the scorecard and the overview's figures.
     fn refresh_scorecard(&mut self) -> Result<()> {
         self.load_scorecard()?;
+        // Providers named here label the team members the Assets tab resolves holders against.
+        self.load_assets()?;
         if let Some(e) = &self.current {
             self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
         }

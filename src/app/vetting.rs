@@ -226,6 +226,8 @@ impl App {
     /// After a write: the tab and the overview's figures.
     fn after_vetting_write(&mut self, select: Option<i64>) -> Result<()> {
         self.load_vetting()?;
+        // The Assets tab resolves holders against this team and marks its leavers.
+        self.load_assets()?;
         if let Some(e) = &self.current {
             self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
         }

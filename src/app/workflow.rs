@@ -215,6 +215,8 @@ impl App {
         match self.store.write(|w| checklist::set_status(w, e.id, &item.id, next, &today)) {
             Ok(()) => {
                 self.load_workflow()?;
+                // The close-out counts the open post-outsourcing items.
+                self.load_assets()?;
                 self.summary = crate::store::engagements::summary(self.store.conn(), e.id, &today)?;
                 self.saved(&format!("{} — {}", item.id, next.label()));
             }
