@@ -492,3 +492,30 @@ fn a_provider_added_on_the_scorecard_shows_on_the_vetting_tab() {
     assert_eq!(app.vetting.provider_name(), "Fabrikam");
     assert!(screen(&app).contains("No team members recorded for this provider"));
 }
+
+#[test]
+fn members_with_nothing_recorded_count_as_pending_everywhere() {
+    // Failed before: only recorded rows with the status "pending" were counted, so a member with no check at all
+    // made the overview say "0 checks pending" and the report "3/3" out of what was recorded.
+    let (mut app, _) = blank_team(130, 36);
+    add_member(&mut app, "Alice Tan", "", "");
+    add_member(&mut app, "Bo Lim", "", "");
+    let bo = member_id(&app, "Bo Lim");
+    // Bo passes the identity check; Alice has nothing recorded.
+    to_column(&mut app, CheckKind::Identity);
+    let row = app.vetting.rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
+    app.vetting.cursor.select(row);
+    keys(&mut app, "p");
+    assert_eq!(check_of(&app, bo, CheckKind::Identity).map(|c| c.status), Some(CheckStatus::Passed));
+    assert_eq!(app.summary.checks_pending, 13, "seven for Alice, six for Bo");
+    press(&mut app, KeyCode::Char('2'));
+    assert!(screen(&app).contains("13 checks pending"), "{}", screen(&app));
+
+    let e = app.current.clone().expect("engagement");
+    let md = assay::commands::report::markdown(
+        &assay::commands::report::build(app.store.conn(), &e, today(), "t", false).expect("report"),
+    );
+    assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
+    assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
+    assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");
+}

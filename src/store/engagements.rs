@@ -69,8 +69,7 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
             (SELECT count(*) FROM criterion WHERE engagement_id = ?1),
             (SELECT count(*) FROM risk WHERE engagement_id = ?1),
             (SELECT count(*) FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1),
-            (SELECT count(*) FROM vetting_check c JOIN team_member m ON m.id = c.member_id
-                JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1 AND c.status = 'pending'),
+            0,
             (SELECT count(*) FROM asset WHERE engagement_id = ?1),
             (SELECT count(*) FROM asset WHERE engagement_id = ?1 AND disposition IS NULL),
             (SELECT count(*) FROM access_grant WHERE engagement_id = ?1
@@ -95,4 +94,17 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
             })
         },
     )
+    .and_then(|mut s| {
+        s.checks_pending = pending_checks(conn, id, today)?;
+        Ok(s)
+    })
+}
+
+/// Required checks not counting yet, over every member still on the team, whether recorded or not (a member with
+/// no check recorded has all of them pending).
+pub fn pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
+    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
+    let members = super::vetting::engagement_members(conn, id)?;
+    let checks = super::vetting::engagement_checks(conn, id)?;
+    Ok(i64::try_from(crate::domain::vetting::pending_count(&members, &checks, today)).unwrap_or(i64::MAX))
 }
