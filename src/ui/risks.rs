@@ -94,7 +94,7 @@ fn render_register(app: &App, area: Rect, frame: &mut Frame) {
             Cell::from(Span::styled(
                 format!(
                     "{}{}",
-                    if f.residual.is_some() { ' ' } else { '~' },
+                    if f.residual_in_effect() { ' ' } else { '~' },
                     band_text(residual.band(), residual.level())
                 ),
                 t.band(residual.band()),
@@ -190,8 +190,10 @@ fn render_verdict(pane: &RiskPane, t: &Theme, area: Rect, buf: &mut Buffer) {
     let summary = if v.is_blocking() {
         let s = if v.high_outstanding == 1 { "" } else { "s" };
         let text = format!(
-            "✗ Not ready: {} critical and {} high risk{s} untreated or unaccepted",
-            v.critical_outstanding, v.high_outstanding
+            "✗ Not ready: {} critical and {} high risk{s} untreated or unaccepted{}",
+            v.critical_outstanding,
+            v.high_outstanding,
+            if v.planned > 0 { format!(" ({} planned)", v.planned) } else { String::new() }
         );
         Span::styled(text, t.error)
     } else {
