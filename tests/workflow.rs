@@ -219,3 +219,49 @@ fn the_phase_gate_lists_open_items_and_records_the_reason() {
     let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
     assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", None));
 }
+
+#[test]
+fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
+    // Failed before: the strip counted only the organisation's and the provider's items, so items for both
+    // parties (and the other parties) were in no group of it and it disagreed with the close-out.
+    use assay::catalog::{ItemPhase, Party, Use};
+    let mut app = demo_app(160, 40);
+    let post = |app: &assay::app::App| {
+        app.workflow.phases.iter().find(|(p, _)| *p == ItemPhase::Post).map(|(_, p)| *p).expect("post phase")
+    };
+    let p = post(&app);
+    let open = p.total - p.closed;
+    assert_eq!(open, app.assets.blockers.checklist.len(), "one count for the open post items");
+    press(&mut app, KeyCode::Char('7'));
+    let s = screen(&app);
+    assert!(s.contains(&format!("Post {open}/{} open", p.total)), "{s}");
+
+    // Tick an open post item for both parties: both counts drop by one.
+    let both = catalog()
+        .items
+        .iter()
+        .position(|i| {
+            i.has_use(Use::Workflow)
+                && i.phase == ItemPhase::Post
+                && i.party == Party::Both
+                && app.assets.blockers.checklist.iter().any(|o| o.id == i.id)
+        })
+        .expect("an open post item for both parties");
+    let line = app
+        .workflow
+        .lines
+        .iter()
+        .position(|l| matches!(l, assay::app::workflow::Line::Item { catalog_idx, .. } if *catalog_idx == both))
+        .expect("its line");
+    app.workflow.cursor.select(line);
+    press(&mut app, KeyCode::Char(' '));
+    let q = post(&app);
+    assert_eq!(q.total - q.closed, open - 1);
+    assert_eq!(app.assets.blockers.checklist.len(), open - 1, "the close-out sees the tick at once");
+    press(&mut app, KeyCode::Char('6'));
+    while app.assets.view != assay::app::AssetView::CloseOut {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    let s = screen(&app);
+    assert!(s.contains(&format!("Post-outsourcing checklist items open: {}", open - 1)), "{s}");
+}

@@ -45,8 +45,11 @@ pub struct WorkflowPane {
     pub lines: Vec<Line>,
     pub cursor: TableCursor,
     pub hide_closed: bool,
-    /// Progress per phase and party (organisation and provider), for the summary bar.
+    /// Progress per phase and party, for the group headings.
     pub progress: Vec<(crate::catalog::ItemPhase, Party, Progress)>,
+    /// Progress per phase over every party (items for both parties, management, audit… included), for the
+    /// summary bar: the same items the close-out counts for the post phase.
+    pub phases: Vec<(crate::catalog::ItemPhase, Progress)>,
     /// Progress of the agreement review.
     pub agreement: Progress,
     rows: HashMap<String, ChecklistRow>,
@@ -138,6 +141,17 @@ impl WorkflowPane {
                 }
             }
         }
+        self.phases = PHASE_ORDER
+            .into_iter()
+            .map(|phase| {
+                let mut p = Progress::default();
+                for it in cat.with_use(Use::Workflow).filter(|it| it.phase == phase) {
+                    p.add(self.status(&it.id));
+                }
+                (phase, p)
+            })
+            .filter(|(_, p)| p.total > 0)
+            .collect();
         let mut agreement = Progress::default();
         for it in cat.with_use(Use::Agreement) {
             agreement.add(self.status(&it.id));
