@@ -433,3 +433,120 @@ fn default_criteria_are_added_in_the_same_transaction_as_the_engagement() {
     assert_eq!(n, 0, "nothing kept when the transaction fails");
     assert_eq!(criteria::default_items().len(), 15);
 }
+
+fn select_provider_row(app: &mut App, name: &str) -> i64 {
+    to_view(app, ScoreView::Providers);
+    let i = app.scorecard.providers.iter().position(|p| p.name == name).expect("provider");
+    app.scorecard.provider_cursor.select(i);
+    app.scorecard.providers[i].id
+}
+
+fn set_status(app: &mut App, status: &str) {
+    for _ in 0..4 {
+        match &app.overlay {
+            Some(Overlay::Form(f)) if f.value_of("status") == Some(status) => return,
+            _ => press(app, KeyCode::Right),
+        }
+    }
+    panic!("status {status} not reached");
+}
+
+fn focus(app: &mut App, key: &str) {
+    for _ in 0..8 {
+        match &app.overlay {
+            Some(Overlay::Form(f)) if f.fields[f.focus].spec.key == key => return,
+            _ => press(app, KeyCode::Tab),
+        }
+    }
+    panic!("no field {key}");
+}
+
+fn form_error(app: &App, key: &str) -> Option<String> {
+    match &app.overlay {
+        Some(Overlay::Form(f)) => f.fields.iter().find(|x| x.spec.key == key).and_then(|x| x.error.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_provider_panel_shows_every_failed_gate_in_full() {
+    // Failed before: the panel looked only at the record and said "record passes every gate" for Tailspin, which
+    // fails the must-have on policies and audit.
+    let mut app = tender_app(120, 40);
+    select_provider_row(&mut app, "Tailspin");
+    let s = screen(&app);
+    assert!(s.contains("Gates failed 1"), "{s}");
+    assert!(s.contains("✗ must-have “Agrees to our policies and to audit” not met"), "{s}");
+    assert!(!s.contains("passes every gate"), "{s}");
+    select_provider_row(&mut app, "Northwind");
+    let s = screen(&app);
+    assert!(s.contains("✗ certificate expired 2026-10-01"), "{s}");
+    assert!(s.contains("✗ certified scope does not cover the service"), "{s}");
+}
+
+#[test]
+fn selecting_a_provider_that_fails_a_gate_needs_an_override_and_a_second_asks_keep_or_replace() {
+    // Failed before: any provider could be selected with no word about its gates, two could be selected at once,
+    // and the reason field came pre-filled with the previous decision's reason.
+    let mut app = tender_app(120, 40);
+    let e = app.current.as_ref().expect("current").id;
+    let northwind = select_provider_row(&mut app, "Northwind");
+    // An earlier rejection leaves its reason behind.
+    app.store.write(|w| providers::decide(w, northwind, "rejected", Some("Certificate expired"))).expect("reject");
+    app.update(assay::app::Action::Resize(120, 40)).expect("resize");
+    press(&mut app, KeyCode::Char('s'));
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("the decision form") };
+    assert_eq!(form.value_of("decision_reason"), Some(""), "the reason starts empty");
+    assert!(form.intro.iter().any(|l| l.contains("fails 2 gates")), "{:?}", form.intro);
+    assert!(form.intro.iter().any(|l| l.contains("certificate expired 2026-10-01")), "{:?}", form.intro);
+    set_status(&mut app, "selected");
+    focus(&mut app, "decision_reason");
+    keys(&mut app, "Only provider with the needed coverage");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "gate_override").is_some(), "an override must be explicit");
+    let p = providers::get(app.store.conn(), northwind).expect("get").expect("row");
+    assert_eq!(p.status, "rejected", "nothing saved yet");
+    keys(&mut app, "y");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", app.overlay);
+    let p = providers::get(app.store.conn(), northwind).expect("get").expect("row");
+    assert_eq!(p.status, "selected");
+    let reason = p.decision_reason.expect("reason");
+    assert!(reason.starts_with("Gate override (fails: certificate expired 2026-10-01; certified scope"), "{reason}");
+    assert!(reason.ends_with("Only provider with the needed coverage"), "{reason}");
+
+    // A second selection asks: replace or keep both.
+    let contoso = select_provider_row(&mut app, "Contoso");
+    press(&mut app, KeyCode::Char('s'));
+    set_status(&mut app, "selected");
+    focus(&mut app, "decision_reason");
+    keys(&mut app, "Best total");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "other_selected").is_some(), "keep or replace must be chosen");
+    keys(&mut app, "r");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    let all = providers::list(app.store.conn(), e).expect("list");
+    let selected: Vec<i64> = all.iter().filter(|p| p.status == "selected").map(|p| p.id).collect();
+    assert_eq!(selected, vec![contoso], "replaced");
+    assert_eq!(all.iter().find(|p| p.id == northwind).map(|p| p.status.as_str()), Some("shortlisted"));
+
+    // Keeping both is multi-sourcing, said in the reason.
+    let fabrikam = select_provider_row(&mut app, "Fabrikam");
+    press(&mut app, KeyCode::Char('s'));
+    set_status(&mut app, "selected");
+    focus(&mut app, "decision_reason");
+    keys(&mut app, "Second source");
+    focus(&mut app, "other_selected");
+    keys(&mut app, "k");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    let all = providers::list(app.store.conn(), e).expect("list");
+    let mut selected: Vec<i64> = all.iter().filter(|p| p.status == "selected").map(|p| p.id).collect();
+    selected.sort_unstable();
+    let mut want = vec![contoso, fabrikam];
+    want.sort_unstable();
+    assert_eq!(selected, want);
+    let reason = all.iter().find(|p| p.id == fabrikam).and_then(|p| p.decision_reason.clone()).expect("reason");
+    assert_eq!(reason, "Second source (multi-sourcing alongside Contoso)");
+}

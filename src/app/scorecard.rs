@@ -136,7 +136,32 @@ impl Default for Scorecard {
     }
 }
 
+/// On the decision form of a provider that fails a gate: selecting it anyway is an explicit override.
+const GATE_OVERRIDE: FieldSpec = FieldSpec::new("gate_override", "Select despite the failed gates", FieldKind::YesNo);
+/// On the decision form when another provider is already selected: replace it, or keep both.
+const OTHER_SELECTED: FieldSpec = FieldSpec::new(
+    "other_selected",
+    "Already selected: replace or keep (multi-sourcing)",
+    FieldKind::Enum(&["replace", "keep"]),
+);
+
 impl Scorecard {
+    /// Every gate a provider fails, in words: the must-have criteria it does not meet, then what its record lacks.
+    pub fn failed_gates(&self, id: i64, today: chrono::NaiveDate) -> Vec<String> {
+        if let Some(r) = self.ranking.iter().find(|r| r.provider_id == id) {
+            let mut why: Vec<String> =
+                r.failed_must_haves.iter().map(|(_, n)| format!("must-have “{n}” not met")).collect();
+            why.extend(r.gate_failures.iter().cloned());
+            return why;
+        }
+        self.providers.iter().find(|p| p.id == id).map(|p| p.gate_failures(today)).unwrap_or_default()
+    }
+
+    /// The other providers already selected, by name.
+    pub fn selected_others(&self, id: i64) -> Vec<(i64, String)> {
+        self.providers.iter().filter(|p| p.id != id && p.status == "selected").map(|p| (p.id, p.name.clone())).collect()
+    }
+
     pub fn selected_provider(&self) -> Option<&Provider> {
         self.providers.get(self.provider_cursor.selected)
     }
@@ -539,14 +564,42 @@ impl App {
         );
     }
 
+    /// The decision form. The reason starts empty (a new decision needs its own reason); a provider that fails a
+    /// gate lists the failed gates and asks for an explicit override; another provider already selected asks
+    /// whether to replace it or keep both.
     fn open_decision(&mut self, p: &Provider) {
-        let values: Vec<Value> = Provider::DECISION_FIELDS.iter().map(|f| p.value(f.key)).collect();
-        self.open_form(
+        let failed = self.scorecard.failed_gates(p.id, self.today);
+        let others = self.scorecard.selected_others(p.id);
+        let mut specs = Provider::DECISION_FIELDS.to_vec();
+        let mut values: Vec<Value> =
+            specs.iter().map(|f| if f.key == "status" { p.value(f.key) } else { Value::Null }).collect();
+        let mut intro = Vec::new();
+        if !failed.is_empty() {
+            specs.push(GATE_OVERRIDE);
+            values.push(Value::Int(0));
+            let n = failed.len();
+            intro.push(format!("✗ {} fails {n} gate{}:", p.name, if n == 1 { "" } else { "s" }));
+            intro.extend(failed.iter().map(|g| format!("  • {g}")));
+            intro.push("Selecting it anyway is an override: answer yes below and give the reason.".into());
+        }
+        if !others.is_empty() {
+            specs.push(OTHER_SELECTED);
+            values.push(Value::Null);
+            let names: Vec<&str> = others.iter().map(|(_, n)| n.as_str()).collect();
+            intro.push(format!(
+                "Already selected: {}. Selecting {} too: replace (they go back to shortlisted) or keep both.",
+                names.join(", "),
+                p.name
+            ));
+        }
+        let mut form = Form::new(
             format!("Status of {} (← → to choose; a reason is required to select or reject)", p.name),
             FormPurpose::Decide(p.id),
-            Provider::DECISION_FIELDS,
+            &specs,
             &values,
         );
+        form.intro = intro;
+        self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
     /// Rules across fields that the field list alone cannot state: a field to mark and what it needs.
@@ -557,6 +610,24 @@ impl App {
     ) -> Option<(&'static str, String)> {
         let get = |k: &str| values.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string()).unwrap_or_default();
         match purpose {
+            FormPurpose::Decide(id) if get("status") == "selected" => {
+                let failed = self.scorecard.failed_gates(*id, self.today);
+                let overridden = values.iter().any(|(k, v)| *k == "gate_override" && matches!(v, Value::Int(1)));
+                if !failed.is_empty() && !overridden {
+                    let n = failed.len();
+                    return Some((
+                        "gate_override",
+                        format!("fails {n} gate{}: answer yes to override them, with the reason", plural(n)),
+                    ));
+                }
+                if !self.scorecard.selected_others(*id).is_empty() && get("other_selected").trim().is_empty() {
+                    return Some(("other_selected", "choose replace or keep (multi-sourcing)".into()));
+                }
+                get("decision_reason").trim().is_empty().then(|| {
+                    let what = if failed.is_empty() { "selected" } else { "selected despite the failed gates" };
+                    ("decision_reason", format!("say why the provider is {what}"))
+                })
+            }
             FormPurpose::Decide(_) if is_decision(&get("status")) && get("decision_reason").trim().is_empty() => {
                 Some(("decision_reason", format!("say why the provider is {}", get("status"))))
             }
@@ -591,12 +662,42 @@ impl App {
             }
             FormPurpose::Decide(id) => {
                 let status = get("status").to_string();
-                let reason = get("decision_reason").to_string();
-                let reason = (!reason.trim().is_empty()).then_some(reason);
-                self.store.write(|w| providers::decide(w, *id, &status, reason.as_deref()))?;
+                let typed = get("decision_reason").to_string();
+                let mut reason = (!typed.trim().is_empty()).then_some(typed);
+                let mut notes = Vec::new();
+                let mut replaced: Vec<(i64, String)> = Vec::new();
+                if status == "selected" {
+                    let failed = self.scorecard.failed_gates(*id, self.today);
+                    if !failed.is_empty() {
+                        // Recorded as an override, with the gates it overrides, in the decision itself.
+                        reason = reason.map(|r| format!("Gate override (fails: {}): {r}", failed.join("; ")));
+                        notes.push("gate override recorded".to_string());
+                    }
+                    let others = self.scorecard.selected_others(*id);
+                    if !others.is_empty() {
+                        let names: Vec<&str> = others.iter().map(|(_, n)| n.as_str()).collect();
+                        if get("other_selected").to_string() == "replace" {
+                            notes.push(format!("{} back to shortlisted", names.join(", ")));
+                            replaced = others.clone();
+                        } else {
+                            reason = reason.map(|r| format!("{r} (multi-sourcing alongside {})", names.join(", ")));
+                            notes.push(format!("kept alongside {}", names.join(", ")));
+                        }
+                    }
+                }
+                self.store.write(|w| {
+                    for (other, _) in &replaced {
+                        providers::decide(w, *other, "shortlisted", None)?;
+                    }
+                    providers::decide(w, *id, &status, reason.as_deref())
+                })?;
                 self.refresh_scorecard()?;
                 let name = self.scorecard.provider_name(*id).to_string();
-                format!("{name} is now {status}")
+                if notes.is_empty() {
+                    format!("{name} is now {status}")
+                } else {
+                    format!("{name} is now {status} ({})", notes.join("; "))
+                }
             }
             FormPurpose::NewCriterion(engagement) => {
                 let id = self.store.write(|w| criteria::create(w, *engagement, values))?;
@@ -648,6 +749,10 @@ impl App {
         }
         Ok(())
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

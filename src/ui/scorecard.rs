@@ -67,7 +67,9 @@ pub fn expiry_span(expiry: Option<&str>, status: CertStatus, t: &Theme) -> Span<
 fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
     let sc = &app.scorecard;
     let t = &app.theme;
-    let detail_h = if sc.providers.is_empty() { 0 } else { 5 };
+    // The detail grows with the failed gates so that each one is read in full (up to half the pane).
+    let gate_lines = sc.selected_provider().map_or(1, |p| sc.failed_gates(p.id, app.today).len().max(1));
+    let detail_h = if sc.providers.is_empty() { 0 } else { (4 + gate_lines as u16).min(area.height / 2).max(5) };
     let [table, detail] = Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_h)]).areas(area);
     let row = |i: usize| {
         let p = &sc.providers[i];
@@ -101,6 +103,18 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
 
     let mut lines = Vec::new();
     if let Some(p) = sc.selected_provider() {
+        // Every gate: the must-have criteria as well as the record's facts, each failure in full on its own line.
+        let gates = sc.failed_gates(p.id, app.today);
+        if gates.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Gates            ", t.dim),
+                Span::styled("✓ passes every gate (must-haves and record)", t.ok),
+            ]));
+        }
+        for (i, g) in gates.iter().enumerate() {
+            let label = if i == 0 { format!("Gates failed {:<4}", gates.len()) } else { " ".repeat(17) };
+            lines.push(Line::from(vec![Span::styled(label, t.dim), Span::styled(format!("✗ {g}"), t.error)]));
+        }
         let scope = p.cert_scope.clone().unwrap_or_else(|| "—".into());
         lines.push(Line::from(vec![Span::styled("Certified scope  ", t.dim), Span::raw(scope)]));
         let decision = match (&p.decided_by, &p.decided_at) {
@@ -113,15 +127,6 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
             _ => format!("{} (no decision yet; s to select or reject)", p.status),
         };
         lines.push(Line::from(vec![Span::styled("Decision         ", t.dim), Span::raw(decision)]));
-        let gates = p.gate_failures(app.today);
-        lines.push(if gates.is_empty() {
-            Line::from(vec![Span::styled("Gates            ", t.dim), Span::styled("✓ record passes every gate", t.ok)])
-        } else {
-            Line::from(vec![
-                Span::styled("Gates            ", t.dim),
-                Span::styled(format!("✗ {}", gates.join("; ")), t.error),
-            ])
-        });
     }
     let name = sc.selected_provider().map(|p| p.name.clone()).unwrap_or_default();
     Paragraph::new(lines)
