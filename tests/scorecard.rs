@@ -176,7 +176,8 @@ fn an_empty_engagement_tab() {
     insta::assert_snapshot!("empty_providers", render(&app).backend());
     to_view(&mut app, ScoreView::Grid);
     insta::assert_snapshot!("empty_grid", render(&app).backend());
-    // Digits in an empty grid do nothing harmful.
+    // Digits in an empty grid, even in score mode, do nothing harmful.
+    press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Char('4'));
     let n: i64 = app.store.conn().query_row("SELECT count(*) FROM score", [], |r| r.get(0)).expect("count");
     assert_eq!(n, 0);
@@ -208,6 +209,7 @@ fn a_new_engagement_gets_the_catalog_criteria_then_a_column_is_scored_with_digit
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('i')); // score mode
     let digits: String = (0..crits.len()).map(|i| char::from(b'0' + (i % 6) as u8)).collect();
     keys(&mut app, &digits);
     let pid = providers::list(app.store.conn(), eid).expect("providers")[0].id;
@@ -246,6 +248,7 @@ fn digits_move_to_the_next_provider_after_the_last_criterion_and_the_grid_scroll
     to_view(&mut app, ScoreView::Grid);
     let cols = app.scorecard.geometry.cols;
     assert!(cols < 16);
+    press(&mut app, KeyCode::Enter); // score mode
     keys(&mut app, "33333");
     assert_eq!((app.scorecard.cell.col, app.scorecard.cell.row), (1, 0), "to the top of the next column");
     for _ in 0..20 {
@@ -549,4 +552,52 @@ fn selecting_a_provider_that_fails_a_gate_needs_an_override_and_a_second_asks_ke
     assert_eq!(selected, want);
     let reason = all.iter().find(|p| p.id == fabrikam).and_then(|p| p.decision_reason.clone()).expect("reason");
     assert_eq!(reason, "Second source (multi-sourcing alongside Contoso)");
+}
+
+#[test]
+fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
+    // Failed before: on the grid, 5 wrote a score (4 → 5) where everywhere else it opens the Vetting tab.
+    let mut app = tender_app(160, 30);
+    to_view(&mut app, ScoreView::Grid);
+    assert_eq!(app.context(), assay::app::Context::Grid);
+    let n =
+        |app: &App| -> i64 { app.store.conn().query_row("SELECT count(*) FROM score", [], |r| r.get(0)).expect("n") };
+    let before: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.current.as_ref().expect("e").id)
+        .expect("scores")
+        .iter()
+        .map(|s| (s.provider_id, s.criterion_id, s.score))
+        .collect();
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.tab, Tab::Vetting, "a digit switches tabs");
+    let after: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.current.as_ref().expect("e").id)
+        .expect("scores")
+        .iter()
+        .map(|s| (s.provider_id, s.criterion_id, s.score))
+        .collect();
+    assert_eq!(before, after, "no score written");
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.scorecard.view, ScoreView::Grid);
+    let s = screen(&app);
+    assert!(s.contains("i Score mode"), "the status line offers score mode: {s}");
+
+    // Score mode: shown in the title and the status line; digits write; Esc leaves it.
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.context(), assay::app::Context::Scoring);
+    let s = screen(&app);
+    assert!(s.contains("SCORE MODE"), "{s}");
+    assert!(s.contains("Esc Leave score mode"), "{s}");
+    let count = n(&app);
+    app.scorecard.cell.row = 4; // Local support team: Contoso scores 3
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.tab, Tab::Scorecard);
+    let p = app.scorecard.providers[0].id;
+    let c = app.scorecard.criteria[4].id;
+    let stored = scores::list(app.store.conn(), app.current.as_ref().expect("e").id).expect("scores");
+    assert_eq!(stored.iter().find(|s| s.provider_id == p && s.criterion_id == c).map(|s| s.score), Some(1));
+    assert_eq!(n(&app), count);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), assay::app::Context::Grid);
+    assert!(!screen(&app).contains("SCORE MODE"));
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.tab, Tab::Engagements);
 }

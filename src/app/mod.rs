@@ -319,6 +319,7 @@ impl App {
                 Tab::Scorecard => match self.scorecard.view {
                     scorecard::ScoreView::Providers => Context::Providers,
                     scorecard::ScoreView::Criteria => Context::Criteria,
+                    scorecard::ScoreView::Grid if self.scorecard.scoring => Context::Scoring,
                     scorecard::ScoreView::Grid => Context::Grid,
                 },
                 Tab::Workflow => Context::Workflow,
@@ -576,7 +577,9 @@ impl App {
                 }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
-                Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,
+                Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
+                    self.update_scorecard(other)?
+                }
                 Context::Workflow => self.update_workflow(other)?,
                 Context::Risks => self.update_risks(other)?,
                 Context::Matrix => self.update_matrix(other)?,
@@ -668,6 +671,8 @@ impl App {
             return;
         }
         self.tab = tab;
+        // Score mode belongs to the grid on screen: leaving the tab ends it.
+        self.scorecard.scoring = false;
         // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
         if tab == Tab::Vetting
             && let Err(e) = self.load_vetting()

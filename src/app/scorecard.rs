@@ -113,6 +113,8 @@ pub struct Scorecard {
     pub criterion_cursor: TableCursor,
     pub cell: GridCursor,
     pub geometry: GridGeometry,
+    /// Score mode: digits write scores in the grid (outside it they switch tabs, as everywhere else).
+    pub scoring: bool,
 }
 
 impl Default for Scorecard {
@@ -132,6 +134,7 @@ impl Default for Scorecard {
             criterion_cursor: TableCursor::default(),
             cell: GridCursor::default(),
             geometry: GridGeometry::of(120, 40),
+            scoring: false,
         }
     }
 }
@@ -431,6 +434,28 @@ impl App {
     }
 
     fn update_grid(&mut self, action: Action) -> Result<()> {
+        match action {
+            Action::StartScoring => {
+                self.scorecard.scoring = true;
+                return Ok(());
+            }
+            Action::StopScoring => {
+                self.scorecard.scoring = false;
+                return Ok(());
+            }
+            Action::Score0
+            | Action::Score1
+            | Action::Score2
+            | Action::Score3
+            | Action::Score4
+            | Action::Score5
+            | Action::ClearScore
+                if !self.scorecard.scoring =>
+            {
+                return Ok(());
+            }
+            _ => {}
+        }
         let sc = &mut self.scorecard;
         let (np, nc) = (sc.providers.len(), sc.criteria.len());
         let page = sc.geometry.rows.max(1);

@@ -216,7 +216,11 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
             if cur.col_offset + cols < np { " ▶" } else { "" }
         )
     };
-    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(title(sc, t, span));
+    let mut heading = title(sc, t, span);
+    if sc.scoring {
+        heading.spans.push(Span::styled(" SCORE MODE: digits write scores, Esc ends ", t.highlight));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(heading);
     let inner = block.inner(area);
     block.render(area, buf);
     if np == 0 || nc == 0 {
