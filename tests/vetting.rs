@@ -167,9 +167,10 @@ fn status_keys_write_the_database() {
     keys(&mut app, "f");
     assert_eq!(check_of(&app, ana, CheckKind::Qualifications).expect("stored").status, CheckStatus::Failed);
     assert_eq!(app.vetting.rows[0].clearance, Clearance::Failed);
-    // Space sets it back to pending.
+    // Space sets it back to pending, once confirmed.
     press(&mut app, KeyCode::Char('h'));
     press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(check_of(&app, ana, CheckKind::Qualifications).expect("stored").status, CheckStatus::Pending);
     assert_eq!(app.vetting.rows[0].clearance, Clearance::Open(6));
     // n on a check the law cannot forbid is refused.
@@ -518,4 +519,34 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
     assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
     assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");
+}
+
+#[test]
+fn resetting_a_recorded_check_asks_first() {
+    // Failed before: Space or Backspace on a recorded check set it back to pending at once, without a word.
+    let (mut app, _) = blank_team(120, 40);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    let ana = member_id(&app, "Ana Souza");
+    to_column(&mut app, CheckKind::Identity);
+    keys(&mut app, "p");
+    press(&mut app, KeyCode::Char('h'));
+    for key in [KeyCode::Char(' '), KeyCode::Backspace] {
+        press(&mut app, key);
+        let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("a question, not a reset: {:?}", app.overlay) };
+        assert!(
+            c.message.contains("Ana Souza") && c.message.contains("passed on 2026-11-23 by tester"),
+            "{}",
+            c.message
+        );
+        assert_eq!(check_of(&app, ana, CheckKind::Identity).expect("stored").status, CheckStatus::Passed);
+        press(&mut app, KeyCode::Char('n'));
+        assert!(app.overlay.is_none());
+        assert_eq!(check_of(&app, ana, CheckKind::Identity).expect("stored").status, CheckStatus::Passed, "no: kept");
+    }
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(check_of(&app, ana, CheckKind::Identity).expect("stored").status, CheckStatus::Pending);
+    // A check already pending needs no question.
+    press(&mut app, KeyCode::Char(' '));
+    assert!(app.overlay.is_none());
 }

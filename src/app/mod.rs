@@ -154,6 +154,11 @@ pub enum Pending {
     DeleteRoleConflict(i64),
     DeleteAsset(i64),
     DeleteGrant(i64),
+    /// Set a recorded vetting check back to pending.
+    ResetCheck {
+        member: i64,
+        kind: crate::domain::vetting::CheckKind,
+    },
     Quit,
 }
 
@@ -493,6 +498,7 @@ impl App {
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
+                Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),

@@ -477,6 +477,29 @@ impl App {
         };
         let (member, name) = (row.member.id, row.member.name.clone());
         let existing = row.checks[kind.index()].clone().unwrap_or_default();
+        if *action == Action::MarkPending {
+            // Resetting throws a recorded result off the grid: it is asked about first, never done by a stray key.
+            if existing.status == CheckStatus::Pending {
+                self.toast(format!("{name}: {} is already pending", kind.label()));
+                return Ok(());
+            }
+            let when = match (&existing.checked_on, &existing.verifier) {
+                (Some(on), Some(by)) => format!(" on {on} by {by}"),
+                (Some(on), None) => format!(" on {on}"),
+                _ => String::new(),
+            };
+            self.overlay = Some(Overlay::Confirm(Confirm {
+                title: "Reset check to pending".into(),
+                message: format!(
+                    "Reset {name}'s {} check, recorded as {}{when}, to pending? The history keeps the old result.",
+                    kind.label().to_lowercase(),
+                    existing.status.label()
+                ),
+                pending: Pending::ResetCheck { member, kind },
+                back: None,
+            }));
+            return Ok(());
+        }
         let stamp = |values: &mut Vec<(&'static str, Value)>, app: &App| {
             if existing.checked_on.is_none() {
                 values.push(("checked_on", Value::text(app.today.to_string())));
@@ -545,6 +568,20 @@ impl App {
                     String::new()
                 };
                 self.saved(&format!("{name}: {} {}{extra}", kind.label(), status.label()));
+            }
+            Err(e) => self.toast_error(format!("Not saved: {e}")),
+        }
+        Ok(())
+    }
+
+    /// Sets a recorded check back to pending, once the user said yes.
+    pub(super) fn reset_check(&mut self, member: i64, kind: CheckKind) -> Result<()> {
+        let status = CheckStatus::Pending;
+        match self.store.write(|w| store::save_check(w, member, kind, &[("status", Value::text(status.as_ref()))])) {
+            Ok(_) => {
+                self.after_vetting_write(Some(member))?;
+                let name = self.vetting.name_of(member);
+                self.saved(&format!("{name}: {} reset to pending", kind.label()));
             }
             Err(e) => self.toast_error(format!("Not saved: {e}")),
         }
