@@ -550,3 +550,17 @@ fn resetting_a_recorded_check_asks_first() {
     press(&mut app, KeyCode::Char(' '));
     assert!(app.overlay.is_none());
 }
+
+#[test]
+fn the_reference_count_dialog_moves_on_like_every_quick_mark() {
+    // Failed before: after the count dialog that p opens on References, the cursor stayed on References.
+    let (mut app, _) = blank_team(120, 40);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    to_column(&mut app, CheckKind::References);
+    keys(&mut app, "p");
+    assert!(matches!(&app.overlay, Some(Overlay::Form(_))), "the count is asked for");
+    clear_and_type(&mut app, "3");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.vetting.kind(), Some(CheckKind::CriminalRecord), "on to the next check");
+}

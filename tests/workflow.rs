@@ -139,6 +139,7 @@ fn workflow_pane_and_ticking_items() {
         checklist::row(app.store.conn(), e, &next).expect("row").expect("exists").status.as_ref(),
         "not_applicable"
     );
+    press(&mut app, KeyCode::Char('k')); // the mark moved on: back to the item
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Covered by clause 14.2");
     press(&mut app, KeyCode::Enter);
@@ -264,4 +265,29 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
     }
     let s = screen(&app);
     assert!(s.contains(&format!("Post-outsourcing checklist items open: {}", open - 1)), "{s}");
+}
+
+#[test]
+fn ticking_a_checklist_item_moves_to_the_next_item() {
+    // Failed before: the cursor stayed on the item just ticked.
+    let mut app = demo_app(120, 36);
+    press(&mut app, KeyCode::Char('7'));
+    let e = app.current.as_ref().expect("current").id;
+    // Find an open item followed by another item.
+    let open_line = (0..app.workflow.lines.len())
+        .find(|&l| {
+            matches!(app.workflow.lines[l], assay::app::workflow::Line::Item { status, .. } if !status.is_closed())
+                && matches!(app.workflow.lines.get(l + 1), Some(assay::app::workflow::Line::Item { .. }))
+        })
+        .expect("an open item with a next one");
+    app.workflow.cursor.select(open_line);
+    let ticked = app.workflow.selected_item().expect("item");
+    press(&mut app, KeyCode::Char(' '));
+    let id = &catalog().items[ticked].id;
+    assert_eq!(checklist::row(app.store.conn(), e, id).expect("row").expect("exists").status.as_ref(), "done");
+    assert_eq!(app.workflow.cursor.selected, open_line + 1, "on to the next item");
+    // Un-ticking (Space on a done item) stays put, so a mistake is undone where it was made.
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.workflow.cursor.selected, open_line);
 }

@@ -664,6 +664,12 @@ impl App {
             FormPurpose::Check { member, kind } => {
                 self.store.write(|w| store::save_check(w, *member, *kind, values))?;
                 self.after_vetting_write(Some(*member))?;
+                // A recorded result moves on to the next check, as the quick marks do (the reference count's
+                // dialog after `p` included).
+                let recorded = CheckStatus::parse(&get("status").to_string()) != CheckStatus::Pending;
+                if recorded && self.vetting.kind() == Some(*kind) {
+                    self.vetting.col = (self.vetting.col + 1).min(CheckKind::ALL.len());
+                }
                 Ok(format!(
                     "{}: {} {}",
                     self.vetting.name_of(*member),

@@ -289,6 +289,12 @@ impl App {
                     let target =
                         if action == Action::ToggleDone { CheckStatus::Done } else { CheckStatus::NotApplicable };
                     self.toggle_check(i, target)?;
+                    // Like every quick mark, a tick moves on to the next item (a hidden one has already gone).
+                    let wf = &mut self.workflow;
+                    if wf.selected_item() == Some(i) && wf.status(&catalog().items[i].id).is_closed() {
+                        wf.cursor.next();
+                        wf.skip_heading(true);
+                    }
                 }
             }
             Action::Open => {
