@@ -564,3 +564,26 @@ fn the_reference_count_dialog_moves_on_like_every_quick_mark() {
     assert!(app.overlay.is_none());
     assert_eq!(app.vetting.kind(), Some(CheckKind::CriminalRecord), "on to the next check");
 }
+
+#[test]
+fn the_roster_view_fills_the_screen_after_members_are_added_in_a_new_engagement() {
+    // Failed before: opening a new engagement reset the roster view's height to one row, so it showed one row per
+    // screen until the terminal was resized.
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Fresh engagement");
+    press(&mut app, KeyCode::Enter);
+    let e = app.current.as_ref().expect("engagement").id;
+    app.store.write(|w| providers::create(w, e, &[("name", Value::text("Contoso"))])).expect("provider");
+    vetting_tab(&mut app);
+    for name in ["Ana Souza", "Bo Lim", "Cy Park"] {
+        add_member(&mut app, name, "", "");
+    }
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.vetting.view, VetView::Roster);
+    assert!(app.vetting.roster_cursor.height > 3, "height {}", app.vetting.roster_cursor.height);
+    let s = screen(&app);
+    for name in ["Ana Souza", "Bo Lim", "Cy Park"] {
+        assert!(s.contains(name), "{name} is on screen: {s}");
+    }
+}

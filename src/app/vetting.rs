@@ -157,7 +157,15 @@ impl App {
         let conn = self.store.conn();
         let pane = &mut self.vetting;
         if pane.engagement != engagement {
-            *pane = VettingPane { view: pane.view, cursor: pane.cursor, ..VettingPane::default() };
+            // A fresh pane, keeping the view and every viewport's height (set from the terminal size, which has
+            // not changed): a reset height would show one row per screen until the next resize.
+            *pane = VettingPane {
+                view: pane.view,
+                cursor: pane.cursor,
+                roster_cursor: TableCursor { height: pane.roster_cursor.height, ..TableCursor::default() },
+                conflict_cursor: TableCursor { height: pane.conflict_cursor.height, ..TableCursor::default() },
+                ..VettingPane::default()
+            };
             pane.engagement = engagement;
             pane.cursor.select(0);
         }
