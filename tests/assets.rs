@@ -215,6 +215,8 @@ fn add_an_asset_then_rapid_add_a_series() {
     assert_eq!(form_value(&app, "classification"), "Confidential");
     assert_eq!(form_value(&app, "handed_over"), "2026-11-23");
     assert_eq!(form_value(&app, "accepted_by"), "Bo Lindqvist");
+    // The description identifies the item (a serial number, say): it is not copied to the next one.
+    assert_eq!(form_value(&app, "description"), "");
     insta::assert_snapshot!("rapid_add_prefill", render(&app).backend());
     press(&mut app, KeyCode::Enter);
     assert_eq!(form_value(&app, "tag"), "LAP-0003", "the next form opens at once");
@@ -269,13 +271,18 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
     press(&mut app, KeyCode::Char('r'));
     assert!(form_title(&app).starts_with("Record return"));
     assert_eq!(form_value(&app, "returned_on"), "2026-11-23");
-    assert_eq!(form_value(&app, "verified_by"), "tester");
+    // The verifier is chosen, never assumed to be the assessor: saving without one is refused.
+    assert_eq!(form_value(&app, "verified_by"), "");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "verified_by").is_some());
+    assert_eq!(asset_row(&app, id).2, None, "nothing recorded without a verifier");
+    keys(&mut app, "Kim Ito");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (_, _, disposition, on, by, _) = asset_row(&app, id);
     assert_eq!(
         (disposition.as_deref(), on.as_deref(), by.as_deref()),
-        (Some("returned"), Some("2026-11-23"), Some("tester"))
+        (Some("returned"), Some("2026-11-23"), Some("Kim Ito"))
     );
     assert_eq!(app.assets.selected().expect("still selected").1, AssetState::Returned);
 
@@ -287,14 +294,17 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(form_error(&app, "certificate").as_deref(), Some("Destruction certificate is required"));
     assert_eq!(asset_row(&app, id).2, None, "nothing recorded without the certificate");
+    assert!(form_error(&app, "verified_by").is_some(), "nor without a verifier");
     insta::assert_snapshot!("destruction_needs_certificate", render(&app).backend());
+    keys(&mut app, "Kim Ito"); // the focus is on the first field in error: the verifier
+    tab(&mut app, 1);
     keys(&mut app, "DC-2026-0042");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (_, _, disposition, _, by, cert) = asset_row(&app, id);
     assert_eq!(
         (disposition.as_deref(), by.as_deref(), cert.as_deref()),
-        (Some("destroyed"), Some("tester"), Some("DC-2026-0042"))
+        (Some("destroyed"), Some("Kim Ito"), Some("DC-2026-0042"))
     );
     assert!(screen(&app).contains("✗ destroyed"));
 }
@@ -311,7 +321,8 @@ fn revoke_an_access_grant() {
     assert!(form_title(&app).starts_with("Revoke"));
     clear_and_type(&mut app, "2026-11-20");
     tab(&mut app, 1);
-    clear_and_type(&mut app, "IAM team");
+    assert_eq!(form_value(&app, "verified_by"), "", "the verifier is chosen, not assumed");
+    keys(&mut app, "IAM team");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (on, by): (String, String) = app

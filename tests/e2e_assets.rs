@@ -32,10 +32,12 @@ fn hand_over_an_asset_then_record_its_return() {
     // No holder named: the asset is flagged, in words as well as colour.
     t.wait_for("? unaccounted");
 
-    // The return: today and the assessor are filled in; the condition is typed.
+    // The return: today is filled in; the verifier is named, not assumed; the condition is typed.
     t.send(&["r"]);
     t.wait_for("Record return — LAP-9001");
-    t.send(&["Tab", "Tab", "C-u"]);
+    t.send(&["Tab"]);
+    t.type_text("Sam Reyes");
+    t.send(&["Tab", "C-u"]);
     t.type_text("Returned with charger");
     t.send(&["Enter"]);
     t.wait_for("Return recorded on");
@@ -60,7 +62,7 @@ fn hand_over_an_asset_then_record_its_return() {
     assert_eq!(row.5, today);
     assert_eq!(row.6.as_deref(), Some("Returned with charger"));
     let verifier: Option<String> = conn.query_row("SELECT verified_by FROM asset", [], |r| r.get(0)).expect("verifier");
-    assert!(verifier.is_some_and(|v| !v.is_empty()), "the assessor is recorded as the verifier");
+    assert_eq!(verifier.as_deref(), Some("Sam Reyes"), "the verifier named in the form");
     let audited: i64 =
         conn.query_row("SELECT count(*) FROM audit_log WHERE table_name = 'asset'", [], |r| r.get(0)).expect("audit");
     assert!(audited >= 2, "the hand-over and the return are both in the history");

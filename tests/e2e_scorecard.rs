@@ -27,7 +27,7 @@ fn add_a_provider_score_its_column_and_select_it() {
     t.wait_gone("SCORE MODE");
     t.send(&["s"]);
     t.wait_for("Status of Contoso");
-    t.type_text("ss");
+    t.type_text("se");
     t.send(&["Tab"]);
     t.type_text("Only bidder");
     // Contoso has no certificate on record: selecting it is an explicit gate override.

@@ -275,7 +275,7 @@ fn selecting_a_provider_asks_why_and_records_who_and_when() {
     let contoso = app.scorecard.providers[0].id;
     press(&mut app, KeyCode::Char('s'));
     assert!(matches!(app.overlay, Some(Overlay::Form(_))));
-    keys(&mut app, "ss"); // shortlisted, then selected
+    keys(&mut app, "se"); // "s" alone fits shortlisted and selected: "se" is selected
     press(&mut app, KeyCode::Enter);
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("a reason is required: the form stays open") };
     assert_eq!(form.value_of("status"), Some("selected"));

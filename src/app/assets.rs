@@ -472,7 +472,7 @@ impl App {
         ))));
     }
 
-    /// The return (or destruction) form: today and the assessor filled in as the verifier.
+    /// The return (or destruction) form: today filled in; the verifier is left to be named, never assumed.
     fn open_disposal(&mut self, destroy: bool) {
         let Some((a, state)) = self.assets.selected() else { return };
         if state == AssetState::NotIssued {
@@ -484,7 +484,6 @@ impl App {
             .iter()
             .map(|f| match f.key {
                 "returned_on" => Value::text(self.today.to_string()),
-                "verified_by" => Value::text(self.store.assessor()),
                 "condition" if !destroy => Value::text("Good"),
                 _ => Value::Null,
             })
@@ -531,7 +530,8 @@ impl App {
         let Some((g, _)) = self.assets.selected_grant() else { return };
         let values = vec![
             Value::text(g.revoked_on.clone().unwrap_or_else(|| self.today.to_string())),
-            Value::text(g.verified_by.clone().unwrap_or_else(|| self.store.assessor().to_string())),
+            // Whoever checked the removal is named, not assumed to be the assessor.
+            Value::from(g.verified_by.clone()),
         ];
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
             format!("Revoke {} — {}", g.target, g.holder_name.as_deref().unwrap_or("")),

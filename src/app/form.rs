@@ -75,20 +75,8 @@ impl<P> Form<P> {
     pub fn type_char(&mut self, c: char) {
         let Some(f) = self.focused_mut() else { return };
         match f.spec.kind {
-            FieldKind::Enum(options) => {
-                let lc = c.to_ascii_lowercase();
-                let current = f.input.value().to_string();
-                // Repeated presses of the same letter walk through the options that start with it.
-                let matches: Vec<&str> = options.iter().copied().filter(|o| o.starts_with(lc)).collect();
-                if let Some(pos) = matches.iter().position(|o| *o == current) {
-                    f.input.set(matches[(pos + 1) % matches.len()]);
-                } else if let Some(first) = matches.first() {
-                    f.input.set(*first);
-                }
-                if c == ' ' {
-                    cycle(f, 1);
-                }
-            }
+            FieldKind::Enum(_) if c == ' ' => cycle(f, 1),
+            FieldKind::Enum(options) => pick_by_letters(f, options, c),
             FieldKind::YesNo => match c.to_ascii_lowercase() {
                 'y' => f.input.set("yes"),
                 'n' => f.input.set("no"),
@@ -175,6 +163,33 @@ impl<P> Form<P> {
     }
 }
 
+/// Picks an option by the letters typed, never guessing: letters add up to a start that only one option has
+/// ("s" alone is both shortlisted and selected, so it is shown as typed and picks nothing; "se" picks selected).
+/// A letter typed over a whole option starts afresh; one that fits no option is ignored.
+fn pick_by_letters(f: &mut FormField, options: &[&str], c: char) {
+    let lc = c.to_lowercase().to_string();
+    let shown = f.input.value().to_lowercase();
+    let typed = if options.iter().any(|o| o.eq_ignore_ascii_case(&shown)) { String::new() } else { shown };
+    let starting = |prefix: &str| -> Vec<&str> {
+        options.iter().copied().filter(|o| o.to_lowercase().starts_with(prefix)).collect()
+    };
+    let mut prefix = format!("{typed}{lc}");
+    let mut matches = starting(&prefix);
+    if matches.is_empty() {
+        prefix = lc;
+        matches = starting(&prefix);
+    }
+    match matches.as_slice() {
+        [] => {}
+        [one] => f.input.set(*one),
+        _ => match matches.iter().find(|o| o.eq_ignore_ascii_case(&prefix)) {
+            // An option that is itself the start of others ("pre" before "pre-x") is picked when typed whole.
+            Some(exact) => f.input.set(*exact),
+            None => f.input.set(prefix),
+        },
+    }
+}
+
 fn is_choice(kind: FieldKind) -> bool {
     matches!(kind, FieldKind::Enum(_) | FieldKind::YesNo)
 }
@@ -230,6 +245,24 @@ mod tests {
     }
 
     #[test]
+    fn letters_pick_an_option_only_when_one_fits() {
+        // Failed before: `s` picked "shortlisted" before "selected", so a quick `s` chose the wrong status.
+        let mut f = Form::new("Status", (), crate::domain::Provider::DECISION_FIELDS, &[Value::text("candidate")]);
+        f.type_char('s');
+        assert_eq!(f.fields[0].input.value(), "s", "ambiguous: nothing picked");
+        assert!(f.validate(today()).is_none(), "and nothing can be saved as it stands");
+        f.type_char('e');
+        assert_eq!(f.fields[0].input.value(), "selected");
+        f.type_char('s');
+        f.type_char('h');
+        assert_eq!(f.fields[0].input.value(), "shortlisted");
+        f.type_char('r');
+        assert_eq!(f.fields[0].input.value(), "rejected", "a whole option is typed over afresh");
+        f.type_char('z');
+        assert_eq!(f.fields[0].input.value(), "rejected", "a letter that fits nothing is ignored");
+    }
+
+    #[test]
     fn choice_fields_cycle_and_jump_by_letter() {
         let mut f = Form::new("Phase", (), &Engagement::FIELDS[5..6], &[Value::text("pre")]);
         f.right();
@@ -239,7 +272,12 @@ mod tests {
         assert_eq!(f.fields[0].input.value(), "post");
         f.type_char('d');
         assert_eq!(f.fields[0].input.value(), "during");
+        // "p" is both pre and post: it picks neither until the next letter decides.
+        f.type_char('p');
+        assert_eq!(f.fields[0].input.value(), "p");
+        f.type_char('o');
+        assert_eq!(f.fields[0].input.value(), "post");
         f.edit(TextInput::clear); // ignored on a choice
-        assert_eq!(f.fields[0].input.value(), "during");
+        assert_eq!(f.fields[0].input.value(), "post");
     }
 }

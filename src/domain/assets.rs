@@ -211,13 +211,15 @@ impl Asset {
         Self::FIELDS.iter().map(|f| if f.key == "kind" { Value::text("device") } else { Value::Null }).collect()
     }
 
-    /// Values for the next asset of a series, from the last one: the tag incremented, the rest copied (kind,
-    /// class, holder, dates, acceptance), the description too, since a series is usually of like items.
+    /// Values for the next asset of a series, from the last one: the tag incremented, and only what repeats from
+    /// item to item copied (kind, classification, holder, dates, acceptance). The description is left blank: it
+    /// identifies the item (a serial number, say) and copied it would describe the wrong one.
     pub fn next_in_series(&self) -> Vec<Value> {
         Self::FIELDS
             .iter()
             .map(|f| match f.key {
                 "tag" => Value::text(next_tag(&self.tag)),
+                "description" => Value::Null,
                 k => self.value(k),
             })
             .collect()
