@@ -601,3 +601,22 @@ fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
     press(&mut app, KeyCode::Char('1'));
     assert_eq!(app.tab, Tab::Engagements);
 }
+
+#[test]
+fn grid_columns_grow_on_a_wide_terminal_so_names_are_read_whole() {
+    // Failed before: provider names were cut to 7 characters even at 220 columns with room to spare.
+    let mut app = demo_app(220, 50);
+    press(&mut app, KeyCode::Char('3'));
+    to_view(&mut app, ScoreView::Grid);
+    let names: Vec<String> = app.scorecard.providers.iter().map(|p| p.name.clone()).collect();
+    assert!(names.iter().any(|n| n.chars().count() > 20), "{names:?}");
+    let header = screen(&app).lines().nth(2).expect("the grid's header line").to_string();
+    for n in &names {
+        assert!(header.contains(n.as_str()), "{n} whole in {header}");
+    }
+    // On a narrower terminal the columns share what room there is, never overflowing it.
+    app.update(assay::app::Action::Resize(100, 30)).expect("resize");
+    let g = app.scorecard.geometry;
+    assert!(usize::from(g.col_w) * g.cols <= usize::from(100 - 2 - assay::app::scorecard::GRID_LABEL_W));
+    assert!(g.col_w >= assay::app::scorecard::GRID_COL_W);
+}

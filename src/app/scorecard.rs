@@ -58,8 +58,10 @@ pub struct GridCursor {
 
 /// Width of the criterion column of the grid (must-have mark, text, weight, percentage).
 pub const GRID_LABEL_W: u16 = 40;
-/// Width of one provider column of the grid.
+/// Narrowest provider column of the grid (below it, the grid scrolls sideways).
 pub const GRID_COL_W: u16 = 8;
+/// Widest provider column: a column grows up to what its name needs when the terminal has room.
+pub const GRID_COL_MAX: u16 = 32;
 /// Width of the ranking panel when it sits beside the grid.
 pub const RANKING_W: u16 = 60;
 /// From this terminal width on, the ranking sits beside the grid; below it, under the grid.
@@ -75,10 +77,19 @@ pub struct GridGeometry {
     pub rows: usize,
     /// Provider columns that fit.
     pub cols: usize,
+    /// Width of one provider column.
+    pub col_w: u16,
 }
 
 impl GridGeometry {
     pub fn of(width: u16, height: u16) -> GridGeometry {
+        GridGeometry::fitted(width, height, 0, 0)
+    }
+
+    /// The division for `providers` columns whose longest name is `longest` characters: the columns share the
+    /// room left by the criteria, each as wide as the longest name needs (within the bounds) and no wider, so that
+    /// on a wide terminal names are shown whole instead of cut to a few letters.
+    pub fn fitted(width: u16, height: u16, providers: usize, longest: usize) -> GridGeometry {
         let body_h = height.saturating_sub(2);
         let ranking_beside = width >= RANKING_BESIDE_FROM;
         let ranking_h = if ranking_beside { 0 } else { (body_h * 2 / 5).max(8).min(body_h / 2) };
@@ -86,8 +97,16 @@ impl GridGeometry {
             if ranking_beside { (width - RANKING_W, body_h) } else { (width, body_h.saturating_sub(ranking_h)) };
         // borders, the header line, the two footer lines (totals, gates) and the line about the cell
         let rows = usize::from(grid_h.saturating_sub(6)).max(1);
-        let cols = usize::from(grid_w.saturating_sub(2 + GRID_LABEL_W) / GRID_COL_W).max(1);
-        GridGeometry { ranking_beside, ranking_h, rows, cols }
+        let room = grid_w.saturating_sub(2 + GRID_LABEL_W);
+        let want = u16::try_from(longest.saturating_add(2)).unwrap_or(u16::MAX).clamp(GRID_COL_W, GRID_COL_MAX);
+        let share = match u16::try_from(providers) {
+            Ok(0) => GRID_COL_W,
+            Ok(n) => room / n,
+            Err(_) => GRID_COL_W,
+        };
+        let col_w = share.clamp(GRID_COL_W, want);
+        let cols = usize::from(room / col_w).max(1);
+        GridGeometry { ranking_beside, ranking_h, rows, cols, col_w }
     }
 }
 
@@ -305,7 +324,9 @@ impl App {
         sc.recompute(&all, self.today);
         sc.provider_cursor.set_len(sc.providers.len());
         sc.criterion_cursor.set_len(sc.criteria.len());
-        sc.settle_cell();
+        // The columns fit the providers' names: recompute them for the providers just loaded.
+        let (w, h) = self.size;
+        self.resize_scorecard(w, h);
         Ok(())
     }
 
@@ -324,7 +345,8 @@ impl App {
         let sc = &mut self.scorecard;
         sc.provider_cursor.set_height(super::list_rows(h));
         sc.criterion_cursor.set_height(super::list_rows(h));
-        sc.geometry = GridGeometry::of(w, h);
+        let longest = sc.providers.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+        sc.geometry = GridGeometry::fitted(w, h, sc.providers.len(), longest);
         sc.settle_cell();
     }
 
@@ -790,6 +812,14 @@ mod tests {
         assert!(wide.ranking_beside);
         assert_eq!(wide.rows, 40);
         assert_eq!(wide.cols, 7);
+        assert_eq!(wide.col_w, GRID_COL_W);
+        // Room to spare: columns grow to the longest name (plus a margin), within the bounds.
+        let roomy = GridGeometry::fitted(220, 48, 4, 28);
+        assert_eq!((roomy.col_w, roomy.cols), (29, 4));
+        let few = GridGeometry::fitted(220, 48, 2, 10);
+        assert_eq!(few.col_w, 12, "no wider than the names need");
+        let crowded = GridGeometry::fitted(160, 48, 30, 28);
+        assert_eq!((crowded.col_w, crowded.cols), (GRID_COL_W, 7), "many providers: narrow columns and scrolling");
         let narrow = GridGeometry::of(80, 24);
         assert!(!narrow.ranking_beside);
         assert!(narrow.rows >= 1 && narrow.cols >= 1);

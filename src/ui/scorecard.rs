@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use crate::app::App;
-use crate::app::scorecard::{GRID_COL_W, GRID_LABEL_W, RANKING_W, ScoreView, Scorecard};
+use crate::app::scorecard::{GRID_LABEL_W, RANKING_W, ScoreView, Scorecard};
 use crate::domain::scorecard::{CertStatus, MUST_HAVE_PASS, Robustness};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{Column, DataTable};
@@ -236,7 +236,7 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let text_w = usize::from(GRID_LABEL_W) - 12;
-    let cw = usize::from(GRID_COL_W);
+    let cw = usize::from(sc.geometry.col_w);
     let x0 = inner.x + GRID_LABEL_W;
     let put = |buf: &mut Buffer, x: u16, y: u16, s: &str, w: usize, style: Style| {
         if y < inner.bottom() && x < inner.right() {
@@ -321,7 +321,7 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         let line = Line::from(vec![
             Span::styled(format!(" {} ", p.name), t.title),
             Span::raw(format!("on “{}”: {score}{note}", c.text)),
-            Span::styled("   0–5 score and move down", t.dim),
+            Span::styled(if sc.scoring { "   0–5 score and move down" } else { "   i: score mode" }, t.dim),
         ]);
         line.render(Rect { y: y_total + 2, height: 1, ..inner }.intersection(inner), buf);
     }
