@@ -356,6 +356,12 @@ fn revoke_an_access_grant() {
         .expect("grant");
     assert_eq!((name.as_str(), member), ("svc-backup", None));
     assert_eq!(app.assets.blockers.grants.len(), blocking, "a new active grant blocks the close");
+    let s = screen(&app);
+    assert!(s.contains("svc-backup (out"), "the Access list says so: {s}");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::CloseOut);
+    let s = screen(&app);
+    assert!(s.contains("Tape library console — svc-backup (logical) · held outside the team"), "{s}");
 }
 
 #[test]

@@ -310,6 +310,16 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, t: &Theme, closed: bool) -> Vec<Line
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<21} ", s.text()), grant_style(t, s)),
             Span::raw(format!("{} — {} ({})", g.target, g.holder_name.as_deref().unwrap_or("?"), g.kind)),
+            Span::styled(
+                if g.is_outside() {
+                    " · held outside the team".to_string()
+                } else if let Some(on) = p.grant_holder_left.get(i).cloned().flatten() {
+                    format!(" · ⚠ holder left {on}")
+                } else {
+                    String::new()
+                },
+                t.warn,
+            ),
         ]));
     }
     more(&mut lines, b.grants.len(), t, "the Access view");
