@@ -485,6 +485,11 @@ fn the_provider_panel_shows_every_failed_gate_in_full() {
     let s = screen(&app);
     assert!(s.contains("✗ certificate expired 2026-10-01"), "{s}");
     assert!(s.contains("✗ certified scope does not cover the service"), "{s}");
+    // At 80 columns a long must-have wraps, and the panel grows to keep every line of it.
+    app.update(assay::app::Action::Resize(80, 30)).expect("resize");
+    select_provider_row(&mut app, "Tailspin");
+    let s = screen(&app);
+    assert!(s.contains("Agrees to our policies") && s.contains("audit” not met"), "{s}");
 }
 
 #[test]

@@ -68,8 +68,17 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
     let sc = &app.scorecard;
     let t = &app.theme;
     // The detail grows with the failed gates so that each one is read in full (up to half the pane).
-    let gate_lines = sc.selected_provider().map_or(1, |p| sc.failed_gates(p.id, app.today).len().max(1));
-    let detail_h = if sc.providers.is_empty() { 0 } else { (4 + gate_lines as u16).min(area.height / 2).max(5) };
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let gate_lines = sc.selected_provider().map_or(1, |p| {
+        let gates = sc.failed_gates(p.id, app.today);
+        // Each failed gate on its own line, wrapped where it is longer than the panel is wide.
+        gates.iter().map(|g| (19 + g.chars().count()).div_ceil(inner_w)).sum::<usize>().max(1)
+    });
+    let detail_h = if sc.providers.is_empty() {
+        0
+    } else {
+        (4 + u16::try_from(gate_lines).unwrap_or(u16::MAX)).min(area.height / 2).max(5)
+    };
     let [table, detail] = Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_h)]).areas(area);
     let row = |i: usize| {
         let p = &sc.providers[i];
