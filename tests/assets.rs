@@ -691,3 +691,47 @@ fn a_grant_holder_resolves_to_a_team_member_and_leavers_are_shown_and_warned_abo
     let s = screen(&app);
     assert!(s.contains("⚠ Alice Tan"), "the holder column marks the leaver: {s}");
 }
+
+#[test]
+fn editing_a_grant_of_one_of_two_namesakes_keeps_the_same_holder() {
+    // Two people called Alice Tan, one at each provider; the grant goes to the second one.
+    let mut app = session_team();
+    goto(&mut app, '3');
+    while app.context() != Context::Providers {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "ProvB");
+    press(&mut app, KeyCode::Enter);
+    goto(&mut app, '5');
+    while app.vetting.provider_name() != "ProvB" {
+        press(&mut app, KeyCode::Char(']'));
+    }
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Alice Tan");
+    press(&mut app, KeyCode::Enter);
+    let second: i64 = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT m.id FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.name = 'ProvB'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("second Alice");
+    goto(&mut app, '6');
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Alice Tan (ProvB)");
+    tab(&mut app, 1);
+    keys(&mut app, "Twin console");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", form_error(&app, "holder"));
+    assert_eq!(grant_row(&app, "Twin console").0, Some(second));
+    // Failed before: the edit form showed the bare name, which fits both, so saving it was refused.
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(form_value(&app, "holder"), "Alice Tan (ProvB)");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", form_error(&app, "holder"));
+    assert_eq!(grant_row(&app, "Twin console").0, Some(second));
+}

@@ -517,7 +517,13 @@ impl App {
 
     fn open_edit_grant(&mut self) {
         let Some((g, _)) = self.assets.selected_grant() else { return };
-        let values: Vec<Value> = Grant::FIELDS.iter().map(|f| g.value(f.key)).collect();
+        let mut values: Vec<Value> = Grant::FIELDS.iter().map(|f| g.value(f.key)).collect();
+        // A member's name is given so that it resolves to the same person again (twins get their provider).
+        if let (Some(id), Some(pos)) = (g.holder_id, Grant::FIELDS.iter().position(|f| f.key == "holder"))
+            && let Some(i) = self.assets.members.iter().position(|m| m.id == id)
+        {
+            values[pos] = Value::text(assets::holder_label(&self.assets.candidates(), i));
+        }
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
             format!("Edit access grant — {}", g.target),
             FormPurpose::EditGrant(g.id),
