@@ -519,6 +519,15 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
     assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
     assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");
+
+    // A failed check still has to be resolved: it stays in the count.
+    vetting_tab(&mut app);
+    let row = app.vetting.rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
+    app.vetting.cursor.select(row);
+    to_column(&mut app, CheckKind::Credit);
+    keys(&mut app, "f");
+    assert_eq!(check_of(&app, bo, CheckKind::Credit).map(|c| c.status), Some(CheckStatus::Failed));
+    assert_eq!(app.summary.checks_pending, 13);
 }
 
 #[test]

@@ -412,9 +412,10 @@ pub fn member_clearance(member: &TeamMember, checks: &MemberChecks, today: Naive
     if open == 0 { Clearance::Cleared } else { Clearance::Open(open) }
 }
 
-/// The required checks of a member still on the team that do not count yet, in grid order: those never
-/// recorded and those recorded but not satisfied (pending, or passed or waived without what they need). Failed
-/// checks are not pending: they are failed. A member who has left has nothing pending.
+/// The required checks of a member still on the team that do not count (yet), in grid order: those never
+/// recorded, those recorded but not satisfied (pending, or passed or waived without what they need), and those
+/// failed (a failed check still has to be resolved, by a new check or by replacing the member). A member who has
+/// left has nothing pending.
 pub fn pending_kinds(member: &TeamMember, checks: &MemberChecks, today: NaiveDate) -> Vec<CheckKind> {
     if member.has_left(today) {
         return Vec::new();
@@ -422,10 +423,7 @@ pub fn pending_kinds(member: &TeamMember, checks: &MemberChecks, today: NaiveDat
     CheckKind::ALL
         .into_iter()
         .filter(|k| k.is_required())
-        .filter(|k| match checks[k.index()].as_ref().map(|c| c.outcome(*k)) {
-            Some(CheckOutcome::Satisfied | CheckOutcome::Failed) => false,
-            Some(CheckOutcome::Open(_)) | None => true,
-        })
+        .filter(|k| checks[k.index()].as_ref().map(|c| c.outcome(*k)) != Some(CheckOutcome::Satisfied))
         .collect()
 }
 
