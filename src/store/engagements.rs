@@ -96,8 +96,17 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
     )
     .and_then(|mut s| {
         s.checks_pending = pending_checks(conn, id, today)?;
+        s.assets_out = assets_outstanding(conn, id, today)?;
         Ok(s)
     })
+}
+
+/// Assets that block the close, by the same rule as the close-out: handed over and not yet returned or destroyed
+/// with a verifier (an asset never handed over is not out; one returned without a verifier is not accounted for).
+pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
+    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
+    let n = super::assets::list(conn, id)?.iter().filter(|a| a.state(today).is_outstanding()).count();
+    Ok(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// Required checks not counting yet, over every member still on the team, whether recorded or not (a member with
