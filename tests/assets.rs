@@ -215,6 +215,8 @@ fn add_an_asset_then_rapid_add_a_series() {
     assert_eq!(form_value(&app, "classification"), "Confidential");
     assert_eq!(form_value(&app, "handed_over"), "2026-11-23");
     assert_eq!(form_value(&app, "accepted_by"), "Bo Lindqvist");
+    // The description identifies the item (a serial number, say): it is not copied to the next one.
+    assert_eq!(form_value(&app, "description"), "");
     insta::assert_snapshot!("rapid_add_prefill", render(&app).backend());
     press(&mut app, KeyCode::Enter);
     assert_eq!(form_value(&app, "tag"), "LAP-0003", "the next form opens at once");
@@ -269,13 +271,18 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
     press(&mut app, KeyCode::Char('r'));
     assert!(form_title(&app).starts_with("Record return"));
     assert_eq!(form_value(&app, "returned_on"), "2026-11-23");
-    assert_eq!(form_value(&app, "verified_by"), "tester");
+    // The verifier is chosen, never assumed to be the assessor: saving without one is refused.
+    assert_eq!(form_value(&app, "verified_by"), "");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "verified_by").is_some());
+    assert_eq!(asset_row(&app, id).2, None, "nothing recorded without a verifier");
+    keys(&mut app, "Kim Ito");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (_, _, disposition, on, by, _) = asset_row(&app, id);
     assert_eq!(
         (disposition.as_deref(), on.as_deref(), by.as_deref()),
-        (Some("returned"), Some("2026-11-23"), Some("tester"))
+        (Some("returned"), Some("2026-11-23"), Some("Kim Ito"))
     );
     assert_eq!(app.assets.selected().expect("still selected").1, AssetState::Returned);
 
@@ -287,14 +294,17 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(form_error(&app, "certificate").as_deref(), Some("Destruction certificate is required"));
     assert_eq!(asset_row(&app, id).2, None, "nothing recorded without the certificate");
+    assert!(form_error(&app, "verified_by").is_some(), "nor without a verifier");
     insta::assert_snapshot!("destruction_needs_certificate", render(&app).backend());
+    keys(&mut app, "Kim Ito"); // the focus is on the first field in error: the verifier
+    tab(&mut app, 1);
     keys(&mut app, "DC-2026-0042");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (_, _, disposition, _, by, cert) = asset_row(&app, id);
     assert_eq!(
         (disposition.as_deref(), by.as_deref(), cert.as_deref()),
-        (Some("destroyed"), Some("tester"), Some("DC-2026-0042"))
+        (Some("destroyed"), Some("Kim Ito"), Some("DC-2026-0042"))
     );
     assert!(screen(&app).contains("✗ destroyed"));
 }
@@ -311,7 +321,8 @@ fn revoke_an_access_grant() {
     assert!(form_title(&app).starts_with("Revoke"));
     clear_and_type(&mut app, "2026-11-20");
     tab(&mut app, 1);
-    clear_and_type(&mut app, "IAM team");
+    assert_eq!(form_value(&app, "verified_by"), "", "the verifier is chosen, not assumed");
+    keys(&mut app, "IAM team");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (on, by): (String, String) = app
@@ -324,11 +335,16 @@ fn revoke_an_access_grant() {
     assert_eq!((on.as_str(), by.as_str()), ("2026-11-20", "IAM team"));
     assert_eq!(app.assets.blockers.grants.len(), blocking - 1);
 
-    // A new grant to someone who is not a team member (a shared service account, say) is kept by name.
+    // A new grant to someone who is not a team member (a shared service account, say) is kept by name, once the
+    // form marks the holder as outside the team.
     press(&mut app, KeyCode::Char('a'));
     keys(&mut app, "svc-backup");
     tab(&mut app, 1);
     keys(&mut app, "Tape library console");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "holder").is_some(), "an unknown name is refused");
+    tab(&mut app, 6); // the error put the focus back on the holder
+    keys(&mut app, "y");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let (name, member): (String, Option<i64>) = app
@@ -340,6 +356,12 @@ fn revoke_an_access_grant() {
         .expect("grant");
     assert_eq!((name.as_str(), member), ("svc-backup", None));
     assert_eq!(app.assets.blockers.grants.len(), blocking, "a new active grant blocks the close");
+    let s = screen(&app);
+    assert!(s.contains("svc-backup (out"), "the Access list says so: {s}");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::CloseOut);
+    let s = screen(&app);
+    assert!(s.contains("Tape library console — svc-backup (logical) · held outside the team"), "{s}");
 }
 
 #[test]
@@ -553,4 +575,179 @@ fn the_engagement_form_cannot_close_around_the_close_out() {
     assert!(form_error(&app, "status").expect("refused").contains("close-out"));
     let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
     assert_eq!(status, "active");
+}
+
+/// Goes to a tab by its number.
+fn goto(app: &mut App, n: char) {
+    press(app, KeyCode::Char(n));
+}
+
+/// A fresh workspace with one provider and one member, both added through the TUI in this session.
+fn session_team() -> App {
+    let mut app = fresh(130, 36);
+    goto(&mut app, '3');
+    assert_eq!(app.tab, Tab::Scorecard);
+    while app.context() != Context::Providers {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "ProvA");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "provider saved");
+    goto(&mut app, '5');
+    assert_eq!(app.tab, Tab::Vetting);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Alice Tan");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "member saved");
+    goto(&mut app, '6');
+    assert_eq!(app.tab, Tab::Assets);
+    app
+}
+
+fn member_named(app: &App, name: &str) -> i64 {
+    app.store.conn().query_row("SELECT id FROM team_member WHERE name = ?", [name], |r| r.get(0)).expect("member")
+}
+
+#[test]
+fn a_member_added_in_this_session_can_hold_an_asset_at_once() {
+    // Failed before: the Assets tab resolved holders against the team as it was when the engagement was opened.
+    let mut app = session_team();
+    let alice = member_named(&app, "Alice Tan");
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "X-1");
+    tab(&mut app, 4);
+    keys(&mut app, "Alice Tan");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form_error(&app, "holder"), None);
+    assert!(app.overlay.is_none(), "saved");
+    let id = select_tag(&mut app, "X-1");
+    assert_eq!(asset_row(&app, id).1, Some(alice));
+}
+
+fn grant_row(app: &App, target: &str) -> (Option<i64>, String) {
+    app.store
+        .conn()
+        .query_row("SELECT holder_id, holder_name FROM access_grant WHERE target = ?", [target], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("grant")
+}
+
+#[test]
+fn a_grant_holder_resolves_to_a_team_member_and_leavers_are_shown_and_warned_about() {
+    // Failed before: grants kept the typed text with no link to the member, accepted any name, and a leaver's
+    // access went unnoticed.
+    let mut app = session_team();
+    let alice = member_named(&app, "Alice Tan");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Access);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Nobody Known");
+    tab(&mut app, 1);
+    keys(&mut app, "VPN");
+    press(&mut app, KeyCode::Enter);
+    let err = form_error(&app, "holder").expect("an unknown holder is refused");
+    assert!(err.contains("Nobody Known"), "{err}");
+    let n: i64 = app.store.conn().query_row("SELECT count(*) FROM access_grant", [], |r| r.get(0)).expect("n");
+    assert_eq!(n, 0, "nothing saved");
+    clear_and_type(&mut app, "Alice"); // the focus is back on the holder
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    assert_eq!(grant_row(&app, "VPN"), (Some(alice), "Alice Tan".to_string()));
+
+    // Alice leaves yesterday: the vetting warnings see her access, and both lists mark her.
+    app.store
+        .write(|w| w.update(assay::store::Table::TeamMember, alice, &[("left_on", Value::text("2026-11-22"))]))
+        .expect("leave");
+    let e = engagement(&app);
+    app.update(assay::app::Action::Resize(130, 36)).expect("resize");
+    goto(&mut app, '1');
+    press(&mut app, KeyCode::Enter); // reopen the engagement so every pane reloads
+    assert_eq!(engagement(&app), e);
+    goto(&mut app, '5');
+    assert!(app.vetting.warnings.iter().any(|w| w.contains("Alice Tan")), "{:?}", app.vetting.warnings);
+    goto(&mut app, '6');
+    if app.context() != Context::Access {
+        app.assets.view = AssetView::Access;
+    }
+    let s = screen(&app);
+    assert!(s.contains("⚠ Alice Tan (left"), "{s}");
+
+    // Handing an asset to her now is recorded, with a warning.
+    app.assets.view = AssetView::Assets;
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "X-2");
+    tab(&mut app, 4);
+    keys(&mut app, "Alice Tan");
+    tab(&mut app, 1);
+    keys(&mut app, "t");
+    tab(&mut app, 1);
+    keys(&mut app, "Bo");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    let toast = app.toast.clone().expect("a warning");
+    assert!(toast.error && toast.text.contains("left the team on 2026-11-22"), "{toast:?}");
+    let s = screen(&app);
+    assert!(s.contains("⚠ Alice Tan"), "the holder column marks the leaver: {s}");
+}
+
+#[test]
+fn editing_a_grant_of_one_of_two_namesakes_keeps_the_same_holder() {
+    // Two people called Alice Tan, one at each provider; the grant goes to the second one.
+    let mut app = session_team();
+    goto(&mut app, '3');
+    while app.context() != Context::Providers {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "ProvB");
+    press(&mut app, KeyCode::Enter);
+    goto(&mut app, '5');
+    while app.vetting.provider_name() != "ProvB" {
+        press(&mut app, KeyCode::Char(']'));
+    }
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Alice Tan");
+    press(&mut app, KeyCode::Enter);
+    let second: i64 = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT m.id FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.name = 'ProvB'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("second Alice");
+    goto(&mut app, '6');
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Alice Tan (ProvB)");
+    tab(&mut app, 1);
+    keys(&mut app, "Twin console");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", form_error(&app, "holder"));
+    assert_eq!(grant_row(&app, "Twin console").0, Some(second));
+    // Failed before: the edit form showed the bare name, which fits both, so saving it was refused.
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(form_value(&app, "holder"), "Alice Tan (ProvB)");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", form_error(&app, "holder"));
+    assert_eq!(grant_row(&app, "Twin console").0, Some(second));
+}
+
+#[test]
+fn the_overview_counts_assets_out_as_the_close_out_does() {
+    // Failed before: the overview counted every asset without a disposition, so one recorded but never handed over
+    // showed as "not returned" while the close-out, rightly, did not count it.
+    let mut app = fresh(130, 36);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "NOT-YET");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    assert_eq!(app.assets.selected().expect("row").1, AssetState::NotIssued);
+    assert_eq!(app.assets.blockers.assets.len(), 0);
+    assert_eq!(app.summary.assets_out, 0);
+    press(&mut app, KeyCode::Char('2'));
+    assert!(screen(&app).contains("0 not returned"), "{}", screen(&app));
 }

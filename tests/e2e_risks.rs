@@ -43,7 +43,7 @@ fn add_and_rate_a_risk_then_find_it_in_its_cell_and_the_database() {
     }
     // Choosing the cell filters the register to it.
     t.send(&["m", "Up", "Right", "Right", "Enter"]);
-    t.wait_for("cell L4×I5 of Overall · inherent: 1 shown");
+    t.wait_for("cell L4×Imp5 of Overall · inherent: 1 shown");
     t.send(&["q"]);
     t.wait_exit();
 

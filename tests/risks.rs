@@ -320,7 +320,7 @@ fn choosing_a_cell_filters_the_register() {
     let view = app.risks.view;
     assert!(app.risks.visible.iter().all(|&i| app.risks.facts[i].in_cell(view, 1, 5)));
     let s = screen(&app);
-    assert!(s.contains(&format!("cell L1×I5 of Overall · inherent: {expected} shown")), "{s}");
+    assert!(s.contains(&format!("cell L1×Imp5 of Overall · inherent: {expected} shown")), "{s}");
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.risks.filter, None);
     assert_eq!(app.risks.visible.len(), app.risks.all.len());
@@ -398,4 +398,15 @@ fn no_panic_at_any_size_on_the_risks_tab() {
             }
         }
     }
+}
+
+#[test]
+fn the_overall_heat_map_labels_its_columns_as_impact_not_integrity() {
+    // Failed before: the Overall view labelled its columns I1–I5, exactly like the Integrity view.
+    let mut app = demo_app(120, 40);
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.risks.view.dimension, assay::domain::risk::Dimension::Overall);
+    let s = screen(&app);
+    assert!(s.contains("Imp1   Imp2   Imp3   Imp4   Imp5"), "{s}");
+    assert!(!s.contains("  I1     I2"), "{s}");
 }

@@ -176,7 +176,8 @@ fn an_empty_engagement_tab() {
     insta::assert_snapshot!("empty_providers", render(&app).backend());
     to_view(&mut app, ScoreView::Grid);
     insta::assert_snapshot!("empty_grid", render(&app).backend());
-    // Digits in an empty grid do nothing harmful.
+    // Digits in an empty grid, even in score mode, do nothing harmful.
+    press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Char('4'));
     let n: i64 = app.store.conn().query_row("SELECT count(*) FROM score", [], |r| r.get(0)).expect("count");
     assert_eq!(n, 0);
@@ -208,6 +209,7 @@ fn a_new_engagement_gets_the_catalog_criteria_then_a_column_is_scored_with_digit
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('i')); // score mode
     let digits: String = (0..crits.len()).map(|i| char::from(b'0' + (i % 6) as u8)).collect();
     keys(&mut app, &digits);
     let pid = providers::list(app.store.conn(), eid).expect("providers")[0].id;
@@ -246,6 +248,7 @@ fn digits_move_to_the_next_provider_after_the_last_criterion_and_the_grid_scroll
     to_view(&mut app, ScoreView::Grid);
     let cols = app.scorecard.geometry.cols;
     assert!(cols < 16);
+    press(&mut app, KeyCode::Enter); // score mode
     keys(&mut app, "33333");
     assert_eq!((app.scorecard.cell.col, app.scorecard.cell.row), (1, 0), "to the top of the next column");
     for _ in 0..20 {
@@ -432,4 +435,193 @@ fn default_criteria_are_added_in_the_same_transaction_as_the_engagement() {
     let n: i64 = store.conn().query_row("SELECT count(*) FROM criterion", [], |r| r.get(0)).expect("count");
     assert_eq!(n, 0, "nothing kept when the transaction fails");
     assert_eq!(criteria::default_items().len(), 15);
+}
+
+fn select_provider_row(app: &mut App, name: &str) -> i64 {
+    to_view(app, ScoreView::Providers);
+    let i = app.scorecard.providers.iter().position(|p| p.name == name).expect("provider");
+    app.scorecard.provider_cursor.select(i);
+    app.scorecard.providers[i].id
+}
+
+fn set_status(app: &mut App, status: &str) {
+    for _ in 0..4 {
+        match &app.overlay {
+            Some(Overlay::Form(f)) if f.value_of("status") == Some(status) => return,
+            _ => press(app, KeyCode::Right),
+        }
+    }
+    panic!("status {status} not reached");
+}
+
+fn focus(app: &mut App, key: &str) {
+    for _ in 0..8 {
+        match &app.overlay {
+            Some(Overlay::Form(f)) if f.fields[f.focus].spec.key == key => return,
+            _ => press(app, KeyCode::Tab),
+        }
+    }
+    panic!("no field {key}");
+}
+
+fn form_error(app: &App, key: &str) -> Option<String> {
+    match &app.overlay {
+        Some(Overlay::Form(f)) => f.fields.iter().find(|x| x.spec.key == key).and_then(|x| x.error.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_provider_panel_shows_every_failed_gate_in_full() {
+    // Failed before: the panel looked only at the record and said "record passes every gate" for Tailspin, which
+    // fails the must-have on policies and audit.
+    let mut app = tender_app(120, 40);
+    select_provider_row(&mut app, "Tailspin");
+    let s = screen(&app);
+    assert!(s.contains("Gates failed 1"), "{s}");
+    assert!(s.contains("✗ must-have “Agrees to our policies and to audit” not met"), "{s}");
+    assert!(!s.contains("passes every gate"), "{s}");
+    select_provider_row(&mut app, "Northwind");
+    let s = screen(&app);
+    assert!(s.contains("✗ certificate expired 2026-10-01"), "{s}");
+    assert!(s.contains("✗ certified scope does not cover the service"), "{s}");
+    // At 80 columns a long must-have wraps, and the panel grows to keep every line of it.
+    app.update(assay::app::Action::Resize(80, 30)).expect("resize");
+    select_provider_row(&mut app, "Tailspin");
+    let s = screen(&app);
+    assert!(s.contains("Agrees to our policies") && s.contains("audit” not met"), "{s}");
+}
+
+#[test]
+fn selecting_a_provider_that_fails_a_gate_needs_an_override_and_a_second_asks_keep_or_replace() {
+    // Failed before: any provider could be selected with no word about its gates, two could be selected at once,
+    // and the reason field came pre-filled with the previous decision's reason.
+    let mut app = tender_app(120, 40);
+    let e = app.current.as_ref().expect("current").id;
+    let northwind = select_provider_row(&mut app, "Northwind");
+    // An earlier rejection leaves its reason behind.
+    app.store.write(|w| providers::decide(w, northwind, "rejected", Some("Certificate expired"))).expect("reject");
+    app.update(assay::app::Action::Resize(120, 40)).expect("resize");
+    press(&mut app, KeyCode::Char('s'));
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("the decision form") };
+    assert_eq!(form.value_of("decision_reason"), Some(""), "the reason starts empty");
+    assert!(form.intro.iter().any(|l| l.contains("fails 2 gates")), "{:?}", form.intro);
+    assert!(form.intro.iter().any(|l| l.contains("certificate expired 2026-10-01")), "{:?}", form.intro);
+    set_status(&mut app, "selected");
+    focus(&mut app, "decision_reason");
+    keys(&mut app, "Only provider with the needed coverage");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "gate_override").is_some(), "an override must be explicit");
+    let p = providers::get(app.store.conn(), northwind).expect("get").expect("row");
+    assert_eq!(p.status, "rejected", "nothing saved yet");
+    keys(&mut app, "y");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", app.overlay);
+    let p = providers::get(app.store.conn(), northwind).expect("get").expect("row");
+    assert_eq!(p.status, "selected");
+    let reason = p.decision_reason.expect("reason");
+    assert!(reason.starts_with("Gate override (fails: certificate expired 2026-10-01; certified scope"), "{reason}");
+    assert!(reason.ends_with("Only provider with the needed coverage"), "{reason}");
+
+    // A second selection asks: replace or keep both.
+    let contoso = select_provider_row(&mut app, "Contoso");
+    press(&mut app, KeyCode::Char('s'));
+    set_status(&mut app, "selected");
+    focus(&mut app, "decision_reason");
+    keys(&mut app, "Best total");
+    press(&mut app, KeyCode::Enter);
+    assert!(form_error(&app, "other_selected").is_some(), "keep or replace must be chosen");
+    keys(&mut app, "r");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    let all = providers::list(app.store.conn(), e).expect("list");
+    let selected: Vec<i64> = all.iter().filter(|p| p.status == "selected").map(|p| p.id).collect();
+    assert_eq!(selected, vec![contoso], "replaced");
+    assert_eq!(all.iter().find(|p| p.id == northwind).map(|p| p.status.as_str()), Some("shortlisted"));
+
+    // Keeping both is multi-sourcing, said in the reason.
+    let fabrikam = select_provider_row(&mut app, "Fabrikam");
+    press(&mut app, KeyCode::Char('s'));
+    set_status(&mut app, "selected");
+    focus(&mut app, "decision_reason");
+    keys(&mut app, "Second source");
+    focus(&mut app, "other_selected");
+    keys(&mut app, "k");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    let all = providers::list(app.store.conn(), e).expect("list");
+    let mut selected: Vec<i64> = all.iter().filter(|p| p.status == "selected").map(|p| p.id).collect();
+    selected.sort_unstable();
+    let mut want = vec![contoso, fabrikam];
+    want.sort_unstable();
+    assert_eq!(selected, want);
+    let reason = all.iter().find(|p| p.id == fabrikam).and_then(|p| p.decision_reason.clone()).expect("reason");
+    assert_eq!(reason, "Second source (multi-sourcing alongside Contoso)");
+}
+
+#[test]
+fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
+    // Failed before: on the grid, 5 wrote a score (4 → 5) where everywhere else it opens the Vetting tab.
+    let mut app = tender_app(160, 30);
+    to_view(&mut app, ScoreView::Grid);
+    assert_eq!(app.context(), assay::app::Context::Grid);
+    let n =
+        |app: &App| -> i64 { app.store.conn().query_row("SELECT count(*) FROM score", [], |r| r.get(0)).expect("n") };
+    let before: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.current.as_ref().expect("e").id)
+        .expect("scores")
+        .iter()
+        .map(|s| (s.provider_id, s.criterion_id, s.score))
+        .collect();
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.tab, Tab::Vetting, "a digit switches tabs");
+    let after: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.current.as_ref().expect("e").id)
+        .expect("scores")
+        .iter()
+        .map(|s| (s.provider_id, s.criterion_id, s.score))
+        .collect();
+    assert_eq!(before, after, "no score written");
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.scorecard.view, ScoreView::Grid);
+    let s = screen(&app);
+    assert!(s.contains("i Score mode"), "the status line offers score mode: {s}");
+
+    // Score mode: shown in the title and the status line; digits write; Esc leaves it.
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.context(), assay::app::Context::Scoring);
+    let s = screen(&app);
+    assert!(s.contains("SCORE MODE"), "{s}");
+    assert!(s.contains("Esc Leave score mode"), "{s}");
+    let count = n(&app);
+    app.scorecard.cell.row = 4; // Local support team: Contoso scores 3
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.tab, Tab::Scorecard);
+    let p = app.scorecard.providers[0].id;
+    let c = app.scorecard.criteria[4].id;
+    let stored = scores::list(app.store.conn(), app.current.as_ref().expect("e").id).expect("scores");
+    assert_eq!(stored.iter().find(|s| s.provider_id == p && s.criterion_id == c).map(|s| s.score), Some(1));
+    assert_eq!(n(&app), count);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), assay::app::Context::Grid);
+    assert!(!screen(&app).contains("SCORE MODE"));
+    press(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.tab, Tab::Engagements);
+}
+
+#[test]
+fn grid_columns_grow_on_a_wide_terminal_so_names_are_read_whole() {
+    // Failed before: provider names were cut to 7 characters even at 220 columns with room to spare.
+    let mut app = demo_app(220, 50);
+    press(&mut app, KeyCode::Char('3'));
+    to_view(&mut app, ScoreView::Grid);
+    let names: Vec<String> = app.scorecard.providers.iter().map(|p| p.name.clone()).collect();
+    assert!(names.iter().any(|n| n.chars().count() > 20), "{names:?}");
+    let header = screen(&app).lines().nth(2).expect("the grid's header line").to_string();
+    for n in &names {
+        assert!(header.contains(n.as_str()), "{n} whole in {header}");
+    }
+    // On a narrower terminal the columns share what room there is, never overflowing it.
+    app.update(assay::app::Action::Resize(100, 30)).expect("resize");
+    let g = app.scorecard.geometry;
+    assert!(usize::from(g.col_w) * g.cols <= usize::from(100 - 2 - assay::app::scorecard::GRID_LABEL_W));
+    assert!(g.col_w >= assay::app::scorecard::GRID_COL_W);
 }

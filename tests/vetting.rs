@@ -167,9 +167,10 @@ fn status_keys_write_the_database() {
     keys(&mut app, "f");
     assert_eq!(check_of(&app, ana, CheckKind::Qualifications).expect("stored").status, CheckStatus::Failed);
     assert_eq!(app.vetting.rows[0].clearance, Clearance::Failed);
-    // Space sets it back to pending.
+    // Space sets it back to pending, once confirmed.
     press(&mut app, KeyCode::Char('h'));
     press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('y'));
     assert_eq!(check_of(&app, ana, CheckKind::Qualifications).expect("stored").status, CheckStatus::Pending);
     assert_eq!(app.vetting.rows[0].clearance, Clearance::Open(6));
     // n on a check the law cannot forbid is refused.
@@ -492,4 +493,107 @@ fn a_provider_added_on_the_scorecard_shows_on_the_vetting_tab() {
     vetting_tab(&mut app);
     assert_eq!(app.vetting.provider_name(), "Fabrikam");
     assert!(screen(&app).contains("No team members recorded for this provider"));
+}
+
+#[test]
+fn members_with_nothing_recorded_count_as_pending_everywhere() {
+    // Failed before: only recorded rows with the status "pending" were counted, so a member with no check at all
+    // made the overview say "0 checks pending" and the report "3/3" out of what was recorded.
+    let (mut app, _) = blank_team(130, 36);
+    add_member(&mut app, "Alice Tan", "", "");
+    add_member(&mut app, "Bo Lim", "", "");
+    let bo = member_id(&app, "Bo Lim");
+    // Bo passes the identity check; Alice has nothing recorded.
+    to_column(&mut app, CheckKind::Identity);
+    let row = app.vetting.rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
+    app.vetting.cursor.select(row);
+    keys(&mut app, "p");
+    assert_eq!(check_of(&app, bo, CheckKind::Identity).map(|c| c.status), Some(CheckStatus::Passed));
+    assert_eq!(app.summary.checks_pending, 13, "seven for Alice, six for Bo");
+    press(&mut app, KeyCode::Char('2'));
+    assert!(screen(&app).contains("13 checks pending"), "{}", screen(&app));
+
+    let e = app.current.clone().expect("engagement");
+    let md = assay::commands::report::markdown(
+        &assay::commands::report::build(app.store.conn(), &e, today(), "t", false).expect("report"),
+    );
+    assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
+    assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
+    assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");
+
+    // A failed check still has to be resolved: it stays in the count.
+    vetting_tab(&mut app);
+    let row = app.vetting.rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
+    app.vetting.cursor.select(row);
+    to_column(&mut app, CheckKind::Credit);
+    keys(&mut app, "f");
+    assert_eq!(check_of(&app, bo, CheckKind::Credit).map(|c| c.status), Some(CheckStatus::Failed));
+    assert_eq!(app.summary.checks_pending, 13);
+}
+
+#[test]
+fn resetting_a_recorded_check_asks_first() {
+    // Failed before: Space or Backspace on a recorded check set it back to pending at once, without a word.
+    let (mut app, _) = blank_team(120, 40);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    let ana = member_id(&app, "Ana Souza");
+    to_column(&mut app, CheckKind::Identity);
+    keys(&mut app, "p");
+    press(&mut app, KeyCode::Char('h'));
+    for key in [KeyCode::Char(' '), KeyCode::Backspace] {
+        press(&mut app, key);
+        let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("a question, not a reset: {:?}", app.overlay) };
+        assert!(
+            c.message.contains("Ana Souza") && c.message.contains("passed on 2026-11-23 by tester"),
+            "{}",
+            c.message
+        );
+        assert_eq!(check_of(&app, ana, CheckKind::Identity).expect("stored").status, CheckStatus::Passed);
+        press(&mut app, KeyCode::Char('n'));
+        assert!(app.overlay.is_none());
+        assert_eq!(check_of(&app, ana, CheckKind::Identity).expect("stored").status, CheckStatus::Passed, "no: kept");
+    }
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(check_of(&app, ana, CheckKind::Identity).expect("stored").status, CheckStatus::Pending);
+    // A check already pending needs no question.
+    press(&mut app, KeyCode::Char(' '));
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn the_reference_count_dialog_moves_on_like_every_quick_mark() {
+    // Failed before: after the count dialog that p opens on References, the cursor stayed on References.
+    let (mut app, _) = blank_team(120, 40);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    to_column(&mut app, CheckKind::References);
+    keys(&mut app, "p");
+    assert!(matches!(&app.overlay, Some(Overlay::Form(_))), "the count is asked for");
+    clear_and_type(&mut app, "3");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.vetting.kind(), Some(CheckKind::CriminalRecord), "on to the next check");
+}
+
+#[test]
+fn the_roster_view_fills_the_screen_after_members_are_added_in_a_new_engagement() {
+    // Failed before: opening a new engagement reset the roster view's height to one row, so it showed one row per
+    // screen until the terminal was resized.
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Fresh engagement");
+    press(&mut app, KeyCode::Enter);
+    let e = app.current.as_ref().expect("engagement").id;
+    app.store.write(|w| providers::create(w, e, &[("name", Value::text("Contoso"))])).expect("provider");
+    vetting_tab(&mut app);
+    for name in ["Ana Souza", "Bo Lim", "Cy Park"] {
+        add_member(&mut app, name, "", "");
+    }
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.vetting.view, VetView::Roster);
+    assert!(app.vetting.roster_cursor.height > 3, "height {}", app.vetting.roster_cursor.height);
+    let s = screen(&app);
+    for name in ["Ana Souza", "Bo Lim", "Cy Park"] {
+        assert!(s.contains(name), "{name} is on screen: {s}");
+    }
 }

@@ -139,6 +139,7 @@ fn workflow_pane_and_ticking_items() {
         checklist::row(app.store.conn(), e, &next).expect("row").expect("exists").status.as_ref(),
         "not_applicable"
     );
+    press(&mut app, KeyCode::Char('k')); // the mark moved on: back to the item
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Covered by clause 14.2");
     press(&mut app, KeyCode::Enter);
@@ -221,4 +222,75 @@ fn the_phase_gate_lists_open_items_and_records_the_reason() {
     assert!(app.overlay.is_none());
     let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
     assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", Some("Tender reopened")));
+}
+
+#[test]
+fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
+    // Failed before: the strip counted only the organisation's and the provider's items, so items for both
+    // parties (and the other parties) were in no group of it and it disagreed with the close-out.
+    use assay::catalog::{ItemPhase, Party, Use};
+    let mut app = demo_app(160, 40);
+    let post = |app: &assay::app::App| {
+        app.workflow.phases.iter().find(|(p, _)| *p == ItemPhase::Post).map(|(_, p)| *p).expect("post phase")
+    };
+    let p = post(&app);
+    let open = p.total - p.closed;
+    assert_eq!(open, app.assets.blockers.checklist.len(), "one count for the open post items");
+    press(&mut app, KeyCode::Char('7'));
+    let s = screen(&app);
+    assert!(s.contains(&format!("Post {open}/{} open", p.total)), "{s}");
+
+    // Tick an open post item for both parties: both counts drop by one.
+    let both = catalog()
+        .items
+        .iter()
+        .position(|i| {
+            i.has_use(Use::Workflow)
+                && i.phase == ItemPhase::Post
+                && i.party == Party::Both
+                && app.assets.blockers.checklist.iter().any(|o| o.id == i.id)
+        })
+        .expect("an open post item for both parties");
+    let line = app
+        .workflow
+        .lines
+        .iter()
+        .position(|l| matches!(l, assay::app::workflow::Line::Item { catalog_idx, .. } if *catalog_idx == both))
+        .expect("its line");
+    app.workflow.cursor.select(line);
+    press(&mut app, KeyCode::Char(' '));
+    let q = post(&app);
+    assert_eq!(q.total - q.closed, open - 1);
+    assert_eq!(app.assets.blockers.checklist.len(), open - 1, "the close-out sees the tick at once");
+    press(&mut app, KeyCode::Char('6'));
+    while app.assets.view != assay::app::AssetView::CloseOut {
+        press(&mut app, KeyCode::Char('v'));
+    }
+    let s = screen(&app);
+    assert!(s.contains(&format!("Post-outsourcing checklist items open: {}", open - 1)), "{s}");
+}
+
+#[test]
+fn ticking_a_checklist_item_moves_to_the_next_item() {
+    // Failed before: the cursor stayed on the item just ticked.
+    let mut app = demo_app(120, 36);
+    press(&mut app, KeyCode::Char('7'));
+    let e = app.current.as_ref().expect("current").id;
+    // Find an open item followed by another item.
+    let open_line = (0..app.workflow.lines.len())
+        .find(|&l| {
+            matches!(app.workflow.lines[l], assay::app::workflow::Line::Item { status, .. } if !status.is_closed())
+                && matches!(app.workflow.lines.get(l + 1), Some(assay::app::workflow::Line::Item { .. }))
+        })
+        .expect("an open item with a next one");
+    app.workflow.cursor.select(open_line);
+    let ticked = app.workflow.selected_item().expect("item");
+    press(&mut app, KeyCode::Char(' '));
+    let id = &catalog().items[ticked].id;
+    assert_eq!(checklist::row(app.store.conn(), e, id).expect("row").expect("exists").status.as_ref(), "done");
+    assert_eq!(app.workflow.cursor.selected, open_line + 1, "on to the next item");
+    // Un-ticking (Space on a done item) stays put, so a mistake is undone where it was made.
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.workflow.cursor.selected, open_line);
 }

@@ -132,6 +132,10 @@ pub enum Action {
     Score5,
     /// Clear the score of the cell.
     ClearScore,
+    /// Enter score mode on the grid: digits write scores until it is left.
+    StartScoring,
+    /// Leave score mode: digits switch tabs again.
+    StopScoring,
     /// Narrow the lookup to the next phase (or none).
     CyclePhase,
     /// Narrow the lookup to the next party (or none).

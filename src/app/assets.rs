@@ -99,6 +99,10 @@ pub struct AssetPane {
     pub closeout_scroll: u16,
     /// The asset last added in this session, which a rapid add continues from.
     pub last_added: Option<i64>,
+    /// For each asset, parallel to `all`: the day its holder left the team, if they have.
+    pub holder_left: Vec<Option<String>>,
+    /// For each grant, parallel to `grants`: the day its holder left the team, if they have.
+    pub grant_holder_left: Vec<Option<String>>,
 }
 
 impl AssetPane {
@@ -117,7 +121,19 @@ impl AssetPane {
     }
 
     fn candidates(&self) -> Vec<Candidate<'_>> {
-        self.members.iter().map(|m| (m.name.as_str(), m.provider.as_str())).collect()
+        candidates(&self.members)
+    }
+
+    /// The leaving day of the member `id`, if they have left by `today`.
+    fn left_by(&self, id: Option<i64>, today: chrono::NaiveDate) -> Option<String> {
+        let m = self.members.iter().find(|m| Some(m.id) == id)?;
+        left_by(m, today)
+    }
+
+    /// Notes, for each asset and grant, whether its holder has left the team.
+    fn mark_leavers(&mut self, today: chrono::NaiveDate) {
+        self.holder_left = self.all.iter().map(|a| self.left_by(a.holder_id, today)).collect();
+        self.grant_holder_left = self.grants.iter().map(|g| self.left_by(g.holder_id, today)).collect();
     }
 
     /// Replaces the rows and recomputes everything derived from them.
@@ -194,12 +210,31 @@ pub fn open_post_items(conn: &rusqlite::Connection, engagement: i64) -> rusqlite
         .collect())
 }
 
+fn candidates(members: &[Member]) -> Vec<Candidate<'_>> {
+    members.iter().map(|m| (m.name.as_str(), m.provider.as_str())).collect()
+}
+
+/// The member's leaving day, if it is on or before `today`.
+fn left_by(m: &Member, today: chrono::NaiveDate) -> Option<String> {
+    let on = m.left_on.as_deref()?;
+    let day = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d").ok()?;
+    (day <= today).then(|| on.to_string())
+}
+
 fn get<'a>(values: &'a [(&'static str, Value)], key: &str) -> &'a Value {
     values.iter().find(|(k, _)| *k == key).map_or(&Value::Null, |(_, v)| v)
 }
 
 fn text(values: &[(&'static str, Value)], key: &str) -> String {
     get(values, key).to_string()
+}
+
+/// Columns to write, with the team member the holder resolved to.
+type Columns = Vec<(&'static str, Value)>;
+
+/// Whether a grant form marks its holder as someone outside the team.
+fn outside(values: &[(&'static str, Value)]) -> bool {
+    matches!(get(values, "outside"), Value::Int(1))
 }
 
 fn opt(values: &[(&'static str, Value)], key: &str) -> Option<String> {
@@ -234,6 +269,7 @@ impl App {
         };
         self.assets.members = members;
         self.assets.set(all, grants, open, self.today);
+        self.assets.mark_leavers(self.today);
         if let Some(id) = keep {
             self.assets.select_id(id);
         }
@@ -437,7 +473,7 @@ impl App {
         ))));
     }
 
-    /// The return (or destruction) form: today and the assessor filled in as the verifier.
+    /// The return (or destruction) form: today filled in; the verifier is left to be named, never assumed.
     fn open_disposal(&mut self, destroy: bool) {
         let Some((a, state)) = self.assets.selected() else { return };
         if state == AssetState::NotIssued {
@@ -449,7 +485,6 @@ impl App {
             .iter()
             .map(|f| match f.key {
                 "returned_on" => Value::text(self.today.to_string()),
-                "verified_by" => Value::text(self.store.assessor()),
                 "condition" if !destroy => Value::text("Good"),
                 _ => Value::Null,
             })
@@ -483,7 +518,13 @@ impl App {
 
     fn open_edit_grant(&mut self) {
         let Some((g, _)) = self.assets.selected_grant() else { return };
-        let values: Vec<Value> = Grant::FIELDS.iter().map(|f| g.value(f.key)).collect();
+        let mut values: Vec<Value> = Grant::FIELDS.iter().map(|f| g.value(f.key)).collect();
+        // A member's name is given so that it resolves to the same person again (twins get their provider).
+        if let (Some(id), Some(pos)) = (g.holder_id, Grant::FIELDS.iter().position(|f| f.key == "holder"))
+            && let Some(i) = self.assets.members.iter().position(|m| m.id == id)
+        {
+            values[pos] = Value::text(assets::holder_label(&self.assets.candidates(), i));
+        }
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
             format!("Edit access grant — {}", g.target),
             FormPurpose::EditGrant(g.id),
@@ -496,7 +537,8 @@ impl App {
         let Some((g, _)) = self.assets.selected_grant() else { return };
         let values = vec![
             Value::text(g.revoked_on.clone().unwrap_or_else(|| self.today.to_string())),
-            Value::text(g.verified_by.clone().unwrap_or_else(|| self.store.assessor().to_string())),
+            // Whoever checked the removal is named, not assumed to be the assessor.
+            Value::from(g.verified_by.clone()),
         ];
         self.overlay = Some(Overlay::Form(Box::new(Form::new(
             format!("Revoke {} — {}", g.target, g.holder_name.as_deref().unwrap_or("")),
@@ -574,7 +616,7 @@ impl App {
     ) -> Option<(&'static str, String)> {
         match purpose {
             FormPurpose::NewAsset { .. } | FormPurpose::EditAsset(_) => {
-                if let Err(e) = assets::resolve_holder(&self.assets.candidates(), &text(values, "holder")) {
+                if let Err(e) = self.resolve_member(&text(values, "holder")) {
                     return Some(("holder", e));
                 }
                 let tag = text(values, "tag");
@@ -590,7 +632,14 @@ impl App {
             FormPurpose::ReturnAsset(id) | FormPurpose::DestroyAsset(id) => {
                 self.assets.all.iter().find(|a| a.id == *id).and_then(|a| a.check_disposal(values).err())
             }
-            FormPurpose::NewGrant(_) | FormPurpose::EditGrant(_) => Grant::check(values).err(),
+            FormPurpose::NewGrant(_) | FormPurpose::EditGrant(_) => {
+                if !outside(values)
+                    && let Err(e) = self.resolve_member(&text(values, "holder"))
+                {
+                    return Some(("holder", format!("{e} (an outside holder is marked as such below)")));
+                }
+                Grant::check(values).err()
+            }
             // Closing goes through the close-out, which checks what is outstanding and records the reason.
             FormPurpose::EditEngagement(id) => {
                 let was = self.engagements.all.iter().find(|e| e.id == *id).map(|e| e.status.as_str());
@@ -608,30 +657,48 @@ impl App {
         }
     }
 
-    /// The asset's columns from a hand-over form, the holder resolved to a team member.
-    fn asset_columns(&self, values: &[(&'static str, Value)]) -> Result<Vec<(&'static str, Value)>> {
-        let candidates = self.assets.candidates();
-        let holder = assets::resolve_holder(&candidates, &text(values, "holder"))
-            .map_err(|e| color_eyre::eyre::eyre!(e))?
-            .and_then(|i| self.assets.members.get(i))
-            .map(|m| m.id);
-        let mut out: Vec<(&'static str, Value)> =
-            values.iter().filter(|(k, _)| *k != "holder").map(|(k, v)| (*k, v.clone())).collect();
-        out.push(("holder_id", Value::from(holder)));
-        Ok(out)
+    /// Resolves a typed holder against the team as the store has it now (members added or renamed in any tab
+    /// count at once): the member, none for a blank name, or the reason it names nobody.
+    fn resolve_member(&self, typed: &str) -> std::result::Result<Option<Member>, String> {
+        let Some(engagement) = self.assets.engagement else { return Ok(None) };
+        let members =
+            store::members(self.store.conn(), engagement).map_err(|e| format!("cannot read the team: {e}"))?;
+        let i = assets::resolve_holder(&candidates(&members), typed)?;
+        Ok(i.and_then(|i| members.get(i).cloned()))
     }
 
-    /// A grant's columns: the holder as typed, and linked to a team member when the name resolves to one.
-    fn grant_columns(&self, values: &[(&'static str, Value)]) -> Vec<(&'static str, Value)> {
-        let typed = text(values, "holder");
-        let candidates = self.assets.candidates();
-        let member =
-            assets::resolve_holder(&candidates, &typed).ok().flatten().and_then(|i| self.assets.members.get(i));
+    /// The asset's columns from a hand-over form, the holder resolved to a team member.
+    fn asset_columns(&self, values: &[(&'static str, Value)]) -> Result<(Columns, Option<Member>)> {
+        let holder = self.resolve_member(&text(values, "holder")).map_err(|e| color_eyre::eyre::eyre!(e))?;
         let mut out: Vec<(&'static str, Value)> =
             values.iter().filter(|(k, _)| *k != "holder").map(|(k, v)| (*k, v.clone())).collect();
-        out.push(("holder_id", Value::from(member.map(|m| m.id))));
-        out.push(("holder_name", Value::text(member.map_or(typed, |m| m.name.clone()))));
-        out
+        out.push(("holder_id", Value::from(holder.as_ref().map(|m| m.id))));
+        Ok((out, holder))
+    }
+
+    /// A grant's columns: the holder resolved to a team member exactly as an asset's is, or, when the form marks
+    /// the holder as outside the team, kept by name and linked to nobody.
+    fn grant_columns(&self, values: &[(&'static str, Value)]) -> Result<(Columns, Option<Member>)> {
+        let typed = text(values, "holder");
+        let member =
+            if outside(values) { None } else { self.resolve_member(&typed).map_err(|e| color_eyre::eyre::eyre!(e))? };
+        let mut out: Vec<(&'static str, Value)> =
+            values.iter().filter(|(k, _)| !matches!(*k, "holder" | "outside")).map(|(k, v)| (*k, v.clone())).collect();
+        out.push(("holder_id", Value::from(member.as_ref().map(|m| m.id))));
+        out.push(("holder_name", Value::text(member.as_ref().map_or(typed, |m| m.name.clone()))));
+        Ok((out, member))
+    }
+
+    /// Shows the saved message, turned into a warning when the holder has already left the team.
+    fn saved_with_holder(&mut self, msg: String, holder: Option<&Member>, what: &str) -> String {
+        match holder.and_then(|m| left_by(m, self.today).map(|on| (m.name.clone(), on))) {
+            Some((name, on)) => {
+                self.saved(&msg);
+                self.toast_error(format!("{msg} — but {name} left the team on {on}: {what} a leaver"));
+                String::new()
+            }
+            None => msg,
+        }
     }
 
     /// Commits an asset, grant or close form; returns the message to show.
@@ -642,22 +709,27 @@ impl App {
     ) -> Result<String> {
         match purpose {
             FormPurpose::NewAsset { engagement, series } => {
-                let cols = self.asset_columns(values)?;
+                let (cols, holder) = self.asset_columns(values)?;
                 let id = self.store.write(|w| store::create(w, *engagement, &cols))?;
                 self.assets.last_added = Some(id);
                 self.after_asset_write(Some(id))?;
                 let tag = text(values, "tag");
-                if *series {
+                let msg = if *series {
                     self.open_new_asset(true);
-                    return Ok(format!("Asset {tag} added — the next is ready (Esc ends the series)"));
-                }
-                Ok(format!("Asset {tag} added"))
+                    format!("Asset {tag} added — the next is ready (Esc ends the series)")
+                } else {
+                    format!("Asset {tag} added")
+                };
+                Ok(self.saved_with_holder(msg, holder.as_ref(), "it is with"))
             }
             FormPurpose::EditAsset(id) => {
-                let cols = self.asset_columns(values)?;
+                let (cols, holder) = self.asset_columns(values)?;
                 let n = self.store.write(|w| store::update(w, *id, &cols))?;
                 self.after_asset_write(Some(*id))?;
-                Ok(if n == 0 { "No changes".into() } else { format!("Asset saved ({n} field{})", plural(n)) })
+                let msg = if n == 0 { "No changes".into() } else { format!("Asset saved ({n} field{})", plural(n)) };
+                let out =
+                    self.assets.all.iter().find(|a| a.id == *id).is_some_and(|a| a.state(self.today).is_outstanding());
+                Ok(if out { self.saved_with_holder(msg, holder.as_ref(), "it is with") } else { msg })
             }
             FormPurpose::ReturnAsset(id) => {
                 let (on, by, condition) =
@@ -675,18 +747,22 @@ impl App {
                 Ok(format!("Destruction recorded on {on} (certificate {cert})"))
             }
             FormPurpose::NewGrant(engagement) => {
-                let cols = self.grant_columns(values);
+                let (cols, holder) = self.grant_columns(values)?;
                 let id = self.store.write(|w| store::create_grant(w, *engagement, &cols))?;
                 self.after_asset_write(None)?;
                 self.assets.select_grant_id(id);
-                Ok("Access grant added".into())
+                let active = self.assets.selected_grant().is_some_and(|(_, s)| s.is_outstanding());
+                let msg = "Access grant added".to_string();
+                Ok(if active { self.saved_with_holder(msg, holder.as_ref(), "access granted to") } else { msg })
             }
             FormPurpose::EditGrant(id) => {
-                let cols = self.grant_columns(values);
+                let (cols, holder) = self.grant_columns(values)?;
                 let n = self.store.write(|w| store::update_grant(w, *id, &cols))?;
                 self.after_asset_write(None)?;
                 self.assets.select_grant_id(*id);
-                Ok(if n == 0 { "No changes".into() } else { format!("Grant saved ({n} field{})", plural(n)) })
+                let msg = if n == 0 { "No changes".into() } else { format!("Grant saved ({n} field{})", plural(n)) };
+                let active = self.assets.selected_grant().is_some_and(|(_, s)| s.is_outstanding());
+                Ok(if active { self.saved_with_holder(msg, holder.as_ref(), "access granted to") } else { msg })
             }
             FormPurpose::RevokeGrant(id) => {
                 let (on, by) = (text(values, "revoked_on"), text(values, "verified_by"));

@@ -283,6 +283,27 @@ mod tests {
     }
 
     #[test]
+    fn letters_pick_an_option_only_when_one_fits() {
+        // Failed before: `s` picked "shortlisted" before "selected", so a quick `s` chose the wrong status.
+        let mut f = Form::new("Status", (), crate::domain::Provider::DECISION_FIELDS, &[Value::text("candidate")]);
+        f.type_char('s');
+        assert_eq!(f.fields[0].input.value(), "candidate", "ambiguous: nothing picked");
+        assert!(
+            f.fields[0].error.as_deref().is_some_and(|e| e.contains("shortlisted and selected")),
+            "and it says what to type next"
+        );
+        f.type_char('e');
+        assert_eq!(f.fields[0].input.value(), "selected");
+        f.type_char('s');
+        f.type_char('h');
+        assert_eq!(f.fields[0].input.value(), "shortlisted");
+        f.type_char('r');
+        assert_eq!(f.fields[0].input.value(), "rejected", "a whole option is typed over afresh");
+        f.type_char('z');
+        assert_eq!(f.fields[0].input.value(), "rejected", "a letter that fits nothing is ignored");
+    }
+
+    #[test]
     fn choice_fields_cycle_and_jump_by_letter() {
         let mut f = Form::new("Phase", (), &Engagement::FIELDS[5..6], &[Value::text("pre")]);
         f.right();

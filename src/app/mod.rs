@@ -176,6 +176,11 @@ pub enum Pending {
     DeleteRoleConflict(i64),
     DeleteAsset(i64),
     DeleteGrant(i64),
+    /// Set a recorded vetting check back to pending.
+    ResetCheck {
+        member: i64,
+        kind: crate::domain::vetting::CheckKind,
+    },
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
@@ -359,6 +364,7 @@ impl App {
                 Tab::Scorecard => match self.scorecard.view {
                     scorecard::ScoreView::Providers => Context::Providers,
                     scorecard::ScoreView::Criteria => Context::Criteria,
+                    scorecard::ScoreView::Grid if self.scorecard.scoring => Context::Scoring,
                     scorecard::ScoreView::Grid => Context::Grid,
                 },
                 Tab::Workflow => Context::Workflow,
@@ -570,6 +576,7 @@ impl App {
                 Pending::DeleteRisk(id) => self.delete_risk(id)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
+                Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -677,7 +684,9 @@ impl App {
                 }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
-                Context::Providers | Context::Criteria | Context::Grid => self.update_scorecard(other)?,
+                Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
+                    self.update_scorecard(other)?
+                }
                 Context::Workflow => self.update_workflow(other)?,
                 Context::Risks => self.update_risks(other)?,
                 Context::Matrix => self.update_matrix(other)?,
@@ -817,6 +826,8 @@ impl App {
             return;
         }
         self.tab = tab;
+        // Score mode belongs to the grid on screen: leaving the tab ends it.
+        self.scorecard.scoring = false;
         // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
         if tab == Tab::Vetting
             && let Err(e) = self.load_vetting()

@@ -58,8 +58,10 @@ pub struct GridCursor {
 
 /// Width of the criterion column of the grid (must-have mark, text, weight, percentage).
 pub const GRID_LABEL_W: u16 = 40;
-/// Width of one provider column of the grid.
+/// Narrowest provider column of the grid (below it, the grid scrolls sideways).
 pub const GRID_COL_W: u16 = 8;
+/// Widest provider column: a column grows up to what its name needs when the terminal has room.
+pub const GRID_COL_MAX: u16 = 32;
 /// Width of the ranking panel when it sits beside the grid.
 pub const RANKING_W: u16 = 60;
 /// From this terminal width on, the ranking sits beside the grid; below it, under the grid.
@@ -75,10 +77,19 @@ pub struct GridGeometry {
     pub rows: usize,
     /// Provider columns that fit.
     pub cols: usize,
+    /// Width of one provider column.
+    pub col_w: u16,
 }
 
 impl GridGeometry {
     pub fn of(width: u16, height: u16) -> GridGeometry {
+        GridGeometry::fitted(width, height, 0, 0)
+    }
+
+    /// The division for `providers` columns whose longest name is `longest` characters: the columns share the
+    /// room left by the criteria, each as wide as the longest name needs (within the bounds) and no wider, so that
+    /// on a wide terminal names are shown whole instead of cut to a few letters.
+    pub fn fitted(width: u16, height: u16, providers: usize, longest: usize) -> GridGeometry {
         let body_h = height.saturating_sub(2);
         let ranking_beside = width >= RANKING_BESIDE_FROM;
         let ranking_h = if ranking_beside { 0 } else { (body_h * 2 / 5).max(8).min(body_h / 2) };
@@ -86,8 +97,16 @@ impl GridGeometry {
             if ranking_beside { (width - RANKING_W, body_h) } else { (width, body_h.saturating_sub(ranking_h)) };
         // borders, the header line, the two footer lines (totals, gates) and the line about the cell
         let rows = usize::from(grid_h.saturating_sub(6)).max(1);
-        let cols = usize::from(grid_w.saturating_sub(2 + GRID_LABEL_W) / GRID_COL_W).max(1);
-        GridGeometry { ranking_beside, ranking_h, rows, cols }
+        let room = grid_w.saturating_sub(2 + GRID_LABEL_W);
+        let want = u16::try_from(longest.saturating_add(2)).unwrap_or(u16::MAX).clamp(GRID_COL_W, GRID_COL_MAX);
+        let share = match u16::try_from(providers) {
+            Ok(0) => GRID_COL_W,
+            Ok(n) => room / n,
+            Err(_) => GRID_COL_W,
+        };
+        let col_w = share.clamp(GRID_COL_W, want);
+        let cols = usize::from(room / col_w).max(1);
+        GridGeometry { ranking_beside, ranking_h, rows, cols, col_w }
     }
 }
 
@@ -113,6 +132,8 @@ pub struct Scorecard {
     pub criterion_cursor: TableCursor,
     pub cell: GridCursor,
     pub geometry: GridGeometry,
+    /// Score mode: digits write scores in the grid (outside it they switch tabs, as everywhere else).
+    pub scoring: bool,
 }
 
 impl Default for Scorecard {
@@ -132,11 +153,37 @@ impl Default for Scorecard {
             criterion_cursor: TableCursor::default(),
             cell: GridCursor::default(),
             geometry: GridGeometry::of(120, 40),
+            scoring: false,
         }
     }
 }
 
+/// On the decision form of a provider that fails a gate: selecting it anyway is an explicit override.
+const GATE_OVERRIDE: FieldSpec = FieldSpec::new("gate_override", "Select despite the failed gates", FieldKind::YesNo);
+/// On the decision form when another provider is already selected: replace it, or keep both.
+const OTHER_SELECTED: FieldSpec = FieldSpec::new(
+    "other_selected",
+    "Already selected: replace or keep (multi-sourcing)",
+    FieldKind::Enum(&["replace", "keep"]),
+);
+
 impl Scorecard {
+    /// Every gate a provider fails, in words: the must-have criteria it does not meet, then what its record lacks.
+    pub fn failed_gates(&self, id: i64, today: chrono::NaiveDate) -> Vec<String> {
+        if let Some(r) = self.ranking.iter().find(|r| r.provider_id == id) {
+            let mut why: Vec<String> =
+                r.failed_must_haves.iter().map(|(_, n)| format!("must-have “{n}” not met")).collect();
+            why.extend(r.gate_failures.iter().cloned());
+            return why;
+        }
+        self.providers.iter().find(|p| p.id == id).map(|p| p.gate_failures(today)).unwrap_or_default()
+    }
+
+    /// The other providers already selected, by name.
+    pub fn selected_others(&self, id: i64) -> Vec<(i64, String)> {
+        self.providers.iter().filter(|p| p.id != id && p.status == "selected").map(|p| (p.id, p.name.clone())).collect()
+    }
+
     pub fn selected_provider(&self) -> Option<&Provider> {
         self.providers.get(self.provider_cursor.selected)
     }
@@ -277,13 +324,17 @@ impl App {
         sc.recompute(&all, self.today);
         sc.provider_cursor.set_len(sc.providers.len());
         sc.criterion_cursor.set_len(sc.criteria.len());
-        sc.settle_cell();
+        // The columns fit the providers' names: recompute them for the providers just loaded.
+        let (w, h) = self.size;
+        self.resize_scorecard(w, h);
         Ok(())
     }
 
     /// After a write: the scorecard and the overview's figures.
     fn refresh_scorecard(&mut self) -> Result<()> {
         self.load_scorecard()?;
+        // Providers named here label the team members the Assets tab resolves holders against.
+        self.load_assets()?;
         if let Some(e) = &self.current {
             self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
         }
@@ -294,7 +345,8 @@ impl App {
         let sc = &mut self.scorecard;
         sc.provider_cursor.set_height(super::list_rows(h));
         sc.criterion_cursor.set_height(super::list_rows(h));
-        sc.geometry = GridGeometry::of(w, h);
+        let longest = sc.providers.iter().map(|p| p.name.chars().count()).max().unwrap_or(0);
+        sc.geometry = GridGeometry::fitted(w, h, sc.providers.len(), longest);
         sc.settle_cell();
     }
 
@@ -404,6 +456,28 @@ impl App {
     }
 
     fn update_grid(&mut self, action: Action) -> Result<()> {
+        match action {
+            Action::StartScoring => {
+                self.scorecard.scoring = true;
+                return Ok(());
+            }
+            Action::StopScoring => {
+                self.scorecard.scoring = false;
+                return Ok(());
+            }
+            Action::Score0
+            | Action::Score1
+            | Action::Score2
+            | Action::Score3
+            | Action::Score4
+            | Action::Score5
+            | Action::ClearScore
+                if !self.scorecard.scoring =>
+            {
+                return Ok(());
+            }
+            _ => {}
+        }
         let sc = &mut self.scorecard;
         let (np, nc) = (sc.providers.len(), sc.criteria.len());
         let page = sc.geometry.rows.max(1);
@@ -537,14 +611,42 @@ impl App {
         );
     }
 
+    /// The decision form. The reason starts empty (a new decision needs its own reason); a provider that fails a
+    /// gate lists the failed gates and asks for an explicit override; another provider already selected asks
+    /// whether to replace it or keep both.
     fn open_decision(&mut self, p: &Provider) {
-        let values: Vec<Value> = Provider::DECISION_FIELDS.iter().map(|f| p.value(f.key)).collect();
-        self.open_form(
+        let failed = self.scorecard.failed_gates(p.id, self.today);
+        let others = self.scorecard.selected_others(p.id);
+        let mut specs = Provider::DECISION_FIELDS.to_vec();
+        let mut values: Vec<Value> =
+            specs.iter().map(|f| if f.key == "status" { p.value(f.key) } else { Value::Null }).collect();
+        let mut intro = Vec::new();
+        if !failed.is_empty() {
+            specs.push(GATE_OVERRIDE);
+            values.push(Value::Int(0));
+            let n = failed.len();
+            intro.push(format!("✗ {} fails {n} gate{}:", p.name, if n == 1 { "" } else { "s" }));
+            intro.extend(failed.iter().map(|g| format!("  • {g}")));
+            intro.push("Selecting it anyway is an override: answer yes below and give the reason.".into());
+        }
+        if !others.is_empty() {
+            specs.push(OTHER_SELECTED);
+            values.push(Value::Null);
+            let names: Vec<&str> = others.iter().map(|(_, n)| n.as_str()).collect();
+            intro.push(format!(
+                "Already selected: {}. Selecting {} too: replace (they go back to shortlisted) or keep both.",
+                names.join(", "),
+                p.name
+            ));
+        }
+        let mut form = Form::new(
             format!("Status of {} (← → to choose; a reason is required to select or reject)", p.name),
             FormPurpose::Decide(p.id),
-            Provider::DECISION_FIELDS,
+            &specs,
             &values,
         );
+        form.intro = intro;
+        self.overlay = Some(Overlay::Form(Box::new(form)));
     }
 
     /// Rules across fields that the field list alone cannot state: a field to mark and what it needs.
@@ -555,6 +657,24 @@ impl App {
     ) -> Option<(&'static str, String)> {
         let get = |k: &str| values.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string()).unwrap_or_default();
         match purpose {
+            FormPurpose::Decide(id) if get("status") == "selected" => {
+                let failed = self.scorecard.failed_gates(*id, self.today);
+                let overridden = values.iter().any(|(k, v)| *k == "gate_override" && matches!(v, Value::Int(1)));
+                if !failed.is_empty() && !overridden {
+                    let n = failed.len();
+                    return Some((
+                        "gate_override",
+                        format!("fails {n} gate{}: answer yes to override them, with the reason", plural(n)),
+                    ));
+                }
+                if !self.scorecard.selected_others(*id).is_empty() && get("other_selected").trim().is_empty() {
+                    return Some(("other_selected", "choose replace or keep (multi-sourcing)".into()));
+                }
+                get("decision_reason").trim().is_empty().then(|| {
+                    let what = if failed.is_empty() { "selected" } else { "selected despite the failed gates" };
+                    ("decision_reason", format!("say why the provider is {what}"))
+                })
+            }
             FormPurpose::Decide(_) if is_decision(&get("status")) && get("decision_reason").trim().is_empty() => {
                 Some(("decision_reason", format!("say why the provider is {}", get("status"))))
             }
@@ -589,12 +709,42 @@ impl App {
             }
             FormPurpose::Decide(id) => {
                 let status = get("status").to_string();
-                let reason = get("decision_reason").to_string();
-                let reason = (!reason.trim().is_empty()).then_some(reason);
-                self.store.write(|w| providers::decide(w, *id, &status, reason.as_deref()))?;
+                let typed = get("decision_reason").to_string();
+                let mut reason = (!typed.trim().is_empty()).then_some(typed);
+                let mut notes = Vec::new();
+                let mut replaced: Vec<(i64, String)> = Vec::new();
+                if status == "selected" {
+                    let failed = self.scorecard.failed_gates(*id, self.today);
+                    if !failed.is_empty() {
+                        // Recorded as an override, with the gates it overrides, in the decision itself.
+                        reason = reason.map(|r| format!("Gate override (fails: {}): {r}", failed.join("; ")));
+                        notes.push("gate override recorded".to_string());
+                    }
+                    let others = self.scorecard.selected_others(*id);
+                    if !others.is_empty() {
+                        let names: Vec<&str> = others.iter().map(|(_, n)| n.as_str()).collect();
+                        if get("other_selected").to_string() == "replace" {
+                            notes.push(format!("{} back to shortlisted", names.join(", ")));
+                            replaced = others.clone();
+                        } else {
+                            reason = reason.map(|r| format!("{r} (multi-sourcing alongside {})", names.join(", ")));
+                            notes.push(format!("kept alongside {}", names.join(", ")));
+                        }
+                    }
+                }
+                self.store.write(|w| {
+                    for (other, _) in &replaced {
+                        providers::decide(w, *other, "shortlisted", None)?;
+                    }
+                    providers::decide(w, *id, &status, reason.as_deref())
+                })?;
                 self.refresh_scorecard()?;
                 let name = self.scorecard.provider_name(*id).to_string();
-                format!("{name} is now {status}")
+                if notes.is_empty() {
+                    format!("{name} is now {status}")
+                } else {
+                    format!("{name} is now {status} ({})", notes.join("; "))
+                }
             }
             FormPurpose::NewCriterion(engagement) => {
                 let id = self.store.write(|w| criteria::create(w, *engagement, values))?;
@@ -648,6 +798,10 @@ impl App {
     }
 }
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,6 +812,14 @@ mod tests {
         assert!(wide.ranking_beside);
         assert_eq!(wide.rows, 40);
         assert_eq!(wide.cols, 7);
+        assert_eq!(wide.col_w, GRID_COL_W);
+        // Room to spare: columns grow to the longest name (plus a margin), within the bounds.
+        let roomy = GridGeometry::fitted(220, 48, 4, 28);
+        assert_eq!((roomy.col_w, roomy.cols), (29, 4));
+        let few = GridGeometry::fitted(220, 48, 2, 10);
+        assert_eq!(few.col_w, 12, "no wider than the names need");
+        let crowded = GridGeometry::fitted(160, 48, 30, 28);
+        assert_eq!((crowded.col_w, crowded.cols), (GRID_COL_W, 7), "many providers: narrow columns and scrolling");
         let narrow = GridGeometry::of(80, 24);
         assert!(!narrow.ranking_beside);
         assert!(narrow.rows >= 1 && narrow.cols >= 1);

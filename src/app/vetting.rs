@@ -158,7 +158,15 @@ impl App {
         let conn = self.store.conn();
         let pane = &mut self.vetting;
         if pane.engagement != engagement {
-            *pane = VettingPane { view: pane.view, cursor: pane.cursor, ..VettingPane::default() };
+            // A fresh pane, keeping the view and every viewport's height (set from the terminal size, which has
+            // not changed): a reset height would show one row per screen until the next resize.
+            *pane = VettingPane {
+                view: pane.view,
+                cursor: pane.cursor,
+                roster_cursor: TableCursor { height: pane.roster_cursor.height, ..TableCursor::default() },
+                conflict_cursor: TableCursor { height: pane.conflict_cursor.height, ..TableCursor::default() },
+                ..VettingPane::default()
+            };
             pane.engagement = engagement;
             pane.cursor.select(0);
         }
@@ -227,6 +235,8 @@ impl App {
     /// After a write: the tab and the overview's figures.
     fn after_vetting_write(&mut self, select: Option<i64>) -> Result<()> {
         self.load_vetting()?;
+        // The Assets tab resolves holders against this team and marks its leavers.
+        self.load_assets()?;
         if let Some(e) = &self.current {
             self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
         }
@@ -476,6 +486,29 @@ impl App {
         };
         let (member, name) = (row.member.id, row.member.name.clone());
         let existing = row.checks[kind.index()].clone().unwrap_or_default();
+        if *action == Action::MarkPending {
+            // Resetting throws a recorded result off the grid: it is asked about first, never done by a stray key.
+            if existing.status == CheckStatus::Pending {
+                self.toast(format!("{name}: {} is already pending", kind.label()));
+                return Ok(());
+            }
+            let when = match (&existing.checked_on, &existing.verifier) {
+                (Some(on), Some(by)) => format!(" on {on} by {by}"),
+                (Some(on), None) => format!(" on {on}"),
+                _ => String::new(),
+            };
+            self.overlay = Some(Overlay::Confirm(Confirm {
+                title: "Reset check to pending".into(),
+                message: format!(
+                    "Reset {name}'s {} check, recorded as {}{when}, to pending? The history keeps the old result.",
+                    kind.label().to_lowercase(),
+                    existing.status.label()
+                ),
+                pending: Pending::ResetCheck { member, kind },
+                back: None,
+            }));
+            return Ok(());
+        }
         let stamp = |values: &mut Vec<(&'static str, Value)>, app: &App| {
             if existing.checked_on.is_none() {
                 values.push(("checked_on", Value::text(app.today.to_string())));
@@ -544,6 +577,20 @@ impl App {
                     String::new()
                 };
                 self.saved(&format!("{name}: {} {}{extra}", kind.label(), status.label()));
+            }
+            Err(e) => self.toast_error(format!("Not saved: {e}")),
+        }
+        Ok(())
+    }
+
+    /// Sets a recorded check back to pending, once the user said yes.
+    pub(super) fn reset_check(&mut self, member: i64, kind: CheckKind) -> Result<()> {
+        let status = CheckStatus::Pending;
+        match self.store.write(|w| store::save_check(w, member, kind, &[("status", Value::text(status.as_ref()))])) {
+            Ok(_) => {
+                self.after_vetting_write(Some(member))?;
+                let name = self.vetting.name_of(member);
+                self.saved(&format!("{name}: {} reset to pending", kind.label()));
             }
             Err(e) => self.toast_error(format!("Not saved: {e}")),
         }
@@ -626,6 +673,12 @@ impl App {
             FormPurpose::Check { member, kind } => {
                 self.store.write(|w| store::save_check(w, *member, *kind, values))?;
                 self.after_vetting_write(Some(*member))?;
+                // A recorded result moves on to the next check, as the quick marks do (the reference count's
+                // dialog after `p` included).
+                let recorded = CheckStatus::parse(&get("status").to_string()) != CheckStatus::Pending;
+                if recorded && self.vetting.kind() == Some(*kind) {
+                    self.vetting.col = (self.vetting.col + 1).min(CheckKind::ALL.len());
+                }
                 Ok(format!(
                     "{}: {} {}",
                     self.vetting.name_of(*member),

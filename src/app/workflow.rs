@@ -45,8 +45,11 @@ pub struct WorkflowPane {
     pub lines: Vec<Line>,
     pub cursor: TableCursor,
     pub hide_closed: bool,
-    /// Progress per phase and party (organisation and provider), for the summary bar.
+    /// Progress per phase and party, for the group headings.
     pub progress: Vec<(crate::catalog::ItemPhase, Party, Progress)>,
+    /// Progress per phase over every party (items for both parties, management, audit… included), for the
+    /// summary bar: the same items the close-out counts for the post phase.
+    pub phases: Vec<(crate::catalog::ItemPhase, Progress)>,
     /// Progress of the agreement review.
     pub agreement: Progress,
     rows: HashMap<String, ChecklistRow>,
@@ -138,6 +141,17 @@ impl WorkflowPane {
                 }
             }
         }
+        self.phases = PHASE_ORDER
+            .into_iter()
+            .map(|phase| {
+                let mut p = Progress::default();
+                for it in cat.with_use(Use::Workflow).filter(|it| it.phase == phase) {
+                    p.add(self.status(&it.id));
+                }
+                (phase, p)
+            })
+            .filter(|(_, p)| p.total > 0)
+            .collect();
         let mut agreement = Progress::default();
         for it in cat.with_use(Use::Agreement) {
             agreement.add(self.status(&it.id));
@@ -215,6 +229,8 @@ impl App {
         match self.store.write(|w| checklist::set_status(w, e.id, &item.id, next, &today)) {
             Ok(()) => {
                 self.load_workflow()?;
+                // The close-out counts the open post-outsourcing items.
+                self.load_assets()?;
                 self.summary = crate::store::engagements::summary(self.store.conn(), e.id, &today)?;
                 self.saved(&format!("{} — {}", item.id, next.label()));
             }
@@ -273,6 +289,12 @@ impl App {
                     let target =
                         if action == Action::ToggleDone { CheckStatus::Done } else { CheckStatus::NotApplicable };
                     self.toggle_check(i, target)?;
+                    // Like every quick mark, a tick moves on to the next item (a hidden one has already gone).
+                    let wf = &mut self.workflow;
+                    if wf.selected_item() == Some(i) && wf.status(&catalog().items[i].id).is_closed() {
+                        wf.cursor.next();
+                        wf.skip_heading(true);
+                    }
                 }
             }
             Action::Open => {

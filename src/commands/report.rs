@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
@@ -12,9 +13,10 @@ use super::html::{CSS, esc};
 use crate::catalog::{self, ItemPhase, Use};
 use crate::cli::ReportFormat;
 use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix, verdict};
+use crate::domain::vetting::{self, CheckKind, CheckOutcome, CheckStatus as VetStatus, MemberChecks, VettingCheck};
 use crate::domain::workflow::{CheckStatus, PHASE_ORDER, Progress, phase_label};
 use crate::domain::{Engagement, Phase};
-use crate::store::registers::{self, CHECK_KINDS};
+use crate::store::registers;
 use crate::store::{checklist, criteria, engagements, providers, risks, scores};
 
 /// One piece of a section.
@@ -60,6 +62,11 @@ pub fn resolve(conn: &Connection, spec: &str) -> Result<Engagement> {
 
 fn s(o: &Option<String>) -> String {
     o.clone().unwrap_or_default()
+}
+
+/// Whether a member has left the team by `today`.
+fn member_left(m: &registers::Member, today: NaiveDate) -> bool {
+    m.left_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d <= today)
 }
 
 fn dash(o: &Option<String>) -> String {
@@ -268,7 +275,9 @@ pub fn build(
 
     // 5. Vetting.
     let mut blocks = vec![Block::Para(format!(
-        "Background checks of the provider staff, passed out of recorded, per provider. {}",
+        "Background checks of the provider staff, per provider: for each check, the members for whom it counts \
+         (passed, or waived or not permitted with its reason) out of the members still on the team, whether \
+         anything was recorded for them or not. {}",
         if include_sensitive {
             "The results and notes of criminal-record and credit checks are included at the author's request."
         } else {
@@ -276,33 +285,53 @@ pub fn build(
              personal data); only their counts per provider are given."
         }
     ))];
-    let member_by_id: HashMap<i64, &registers::Member> = members.iter().map(|m| (m.id, m)).collect();
-    let mut per: HashMap<(i64, &str), (usize, usize)> = HashMap::new();
+    // Each member still on the team, with the checks that do not count yet, recorded or not.
+    let mut recorded: HashMap<i64, MemberChecks> = HashMap::new();
     for c in &checks {
-        if let Some(m) = member_by_id.get(&c.member_id) {
-            let e = per.entry((m.provider_id, c.kind.as_str())).or_default();
+        if let Ok(kind) = CheckKind::from_str(&c.kind) {
+            recorded.entry(c.member_id).or_default()[kind.index()] = Some(VettingCheck {
+                id: c.id,
+                member_id: c.member_id,
+                kind: Some(kind),
+                status: VetStatus::parse(&c.status),
+                checked_on: c.checked_on.clone(),
+                verifier: c.verifier.clone(),
+                evidence: c.evidence.clone(),
+                reference_count: c.reference_count,
+                note: c.note.clone(),
+            });
+        }
+    }
+    let none = MemberChecks::default();
+    let active: Vec<(&registers::Member, &MemberChecks)> =
+        members.iter().filter(|m| !member_left(m, today)).map(|m| (m, recorded.get(&m.id).unwrap_or(&none))).collect();
+    // (provider, kind) → (counting, members still on the team)
+    let mut per: HashMap<(i64, CheckKind), (usize, usize)> = HashMap::new();
+    for (m, mc) in &active {
+        for kind in CheckKind::ALL {
+            let e = per.entry((m.provider_id, kind)).or_default();
             e.1 += 1;
-            if c.status == "passed" {
+            if mc[kind.index()].as_ref().is_some_and(|c| c.outcome(kind) == CheckOutcome::Satisfied) {
                 e.0 += 1;
             }
         }
     }
     let mut headers = vec!["Provider", "Members"];
-    headers.extend(CHECK_KINDS.iter().map(|k| match *k {
-        "references" => "References",
-        "criminal_record" => "Criminal record",
-        "cv_accuracy" => "CV",
-        "qualifications" => "Qualifications",
-        "identity" => "Identity",
-        "credit" => "Credit",
-        _ => "NDA",
+    headers.extend(CheckKind::ALL.iter().map(|k| match k {
+        CheckKind::References => "References",
+        CheckKind::CriminalRecord => "Criminal record",
+        CheckKind::CvAccuracy => "CV",
+        CheckKind::Qualifications => "Qualifications",
+        CheckKind::Identity => "Identity",
+        CheckKind::Credit => "Credit",
+        CheckKind::NdaSigned => "NDA",
     }));
     let rows: Vec<Vec<String>> = provs
         .iter()
         .filter(|p| members.iter().any(|m| m.provider_id == p.id))
         .map(|p| {
             let mut row = vec![p.name.clone(), members.iter().filter(|m| m.provider_id == p.id).count().to_string()];
-            row.extend(CHECK_KINDS.iter().map(|k| {
+            row.extend(CheckKind::ALL.iter().map(|k| {
                 let (ok, all) = per.get(&(p.id, *k)).copied().unwrap_or((0, 0));
                 format!("{ok}/{all}")
             }));
@@ -315,22 +344,30 @@ pub fn build(
         blocks.push(table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
     }
     blocks.push(Block::Heading("Checks outstanding (pending or failed)".into()));
-    let outstanding = checks.iter().filter(|c| matches!(c.status.as_str(), "pending" | "failed"));
-    let withheld = outstanding.clone().filter(|c| c.is_sensitive() && !include_sensitive).count();
-    let out: Vec<Vec<String>> = outstanding
-        .filter(|c| include_sensitive || !c.is_sensitive())
-        .filter_map(|c| {
-            let m = member_by_id.get(&c.member_id)?;
-            let note = dash(&c.note);
-            Some(vec![
-                m.name.clone(),
-                m.provider.clone(),
-                c.kind.replace('_', " "),
-                if c.status == "failed" { "✗ failed".into() } else { "… pending".into() },
-                note,
-            ])
-        })
-        .collect();
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut withheld = 0;
+    for (m, mc) in &active {
+        for kind in CheckKind::ALL {
+            let c = mc[kind.index()].as_ref();
+            let sensitive = vetting::is_sensitive(kind);
+            let status = match c.map(|c| c.outcome(kind)) {
+                Some(CheckOutcome::Satisfied) => continue,
+                Some(CheckOutcome::Failed) => "✗ failed".to_string(),
+                Some(CheckOutcome::Open(why)) => format!("… {why}"),
+                None => "… pending (nothing recorded)".to_string(),
+            };
+            // The result of a criminal-record or credit check of a named person is withheld: only counted.
+            if sensitive && !include_sensitive {
+                withheld += 1;
+                continue;
+            }
+            let note = match c {
+                Some(c) => dash(&c.note),
+                None => dash(&None),
+            };
+            out.push(vec![m.name.clone(), m.provider.clone(), kind.as_ref().replace('_', " "), status, note]);
+        }
+    }
     if out.is_empty() {
         blocks.push(Block::Empty("None.".into()));
     } else {

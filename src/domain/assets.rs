@@ -212,13 +212,15 @@ impl Asset {
         Self::FIELDS.iter().map(|f| if f.key == "kind" { Value::text("device") } else { Value::Null }).collect()
     }
 
-    /// Values for the next asset of a series, from the last one: the tag incremented, the rest copied (kind,
-    /// class, holder, dates, acceptance), the description too, since a series is usually of like items.
+    /// Values for the next asset of a series, from the last one: the tag incremented, and only what repeats from
+    /// item to item copied (kind, classification, holder, dates, acceptance). The description is left blank: it
+    /// identifies the item (a serial number, say) and copied it would describe the wrong one.
     pub fn next_in_series(&self) -> Vec<Value> {
         Self::FIELDS
             .iter()
             .map(|f| match f.key {
                 "tag" => Value::text(next_tag(&self.tag)),
+                "description" => Value::Null,
                 k => self.value(k),
             })
             .collect()
@@ -332,14 +334,16 @@ pub struct Grant {
 }
 
 impl Grant {
-    /// The grant form (add and edit).
+    /// The grant form (add and edit). The holder resolves to a team member as an asset's does; only a holder
+    /// explicitly marked as outside the team (a shared service account, an auditor) is kept by name alone.
     pub const FIELDS: &'static [FieldSpec] = &[
-        FieldSpec::new("holder", "Holder", FieldKind::Text { max: 120 }).required(),
+        FieldSpec::new("holder", "Holder (team member)", FieldKind::Text { max: 120 }).required(),
         FieldSpec::new("target", "Account / system / area", FieldKind::Text { max: 200 }).required(),
         FieldSpec::new("kind", "Kind", FieldKind::Enum(GRANT_KINDS)).required(),
         FieldSpec::new("granted_on", "Granted on", FieldKind::Date),
         FieldSpec::new("revoked_on", "Revoked on", FieldKind::Date),
         FieldSpec::new("verified_by", "Revocation verified by", FieldKind::Text { max: 120 }),
+        FieldSpec::new("outside", "Holder is outside the team", FieldKind::YesNo),
     ];
 
     /// Recording the revocation.
@@ -357,8 +361,14 @@ impl Grant {
             "granted_on" => opt(&self.granted_on),
             "revoked_on" => opt(&self.revoked_on),
             "verified_by" => opt(&self.verified_by),
+            "outside" => Value::Int(i64::from(self.is_outside())),
             _ => Value::Null,
         }
+    }
+
+    /// Whether the holder is someone outside the team (named, linked to no member).
+    pub fn is_outside(&self) -> bool {
+        self.holder_id.is_none() && !blank(&self.holder_name)
     }
 
     pub fn defaults(today: NaiveDate) -> Vec<Value> {
@@ -367,6 +377,7 @@ impl Grant {
             .map(|f| match f.key {
                 "kind" => Value::text("logical"),
                 "granted_on" => Value::text(today.to_string()),
+                "outside" => Value::Int(0),
                 _ => Value::Null,
             })
             .collect()

@@ -293,9 +293,29 @@ impl RiskFacts {
         }
     }
 
-    /// The residual rating, or the inherent rating where the assessor has not rated residual.
+    /// The rating that stands now: the residual rating once the treatment that earns it is done (modify: the
+    /// controls are in place; avoid: the activity has stopped; share: the contract or insurance is in force),
+    /// otherwise the inherent rating. Retain has no residual of its own: it keeps the inherent rating.
     pub fn effective_residual(&self) -> Rating {
-        self.residual.unwrap_or(self.inherent)
+        match self.treatment {
+            Some(Treatment::Modify | Treatment::Avoid | Treatment::Share) if self.status == TreatmentStatus::Done => {
+                self.residual.unwrap_or(self.inherent)
+            }
+            _ => self.inherent,
+        }
+    }
+
+    /// Whether the assessor's residual rating is the one that stands (rated, and its treatment done).
+    pub fn residual_in_effect(&self) -> bool {
+        self.residual.is_some()
+            && matches!(self.treatment, Some(Treatment::Modify | Treatment::Avoid | Treatment::Share))
+            && self.status == TreatmentStatus::Done
+    }
+
+    /// A treatment other than retain is chosen but not done yet: its residual rating is only a plan.
+    pub fn is_planned(&self) -> bool {
+        matches!(self.treatment, Some(Treatment::Modify | Treatment::Avoid | Treatment::Share))
+            && self.status != TreatmentStatus::Done
     }
 
     /// Band of the effective residual rating.
@@ -337,15 +357,13 @@ impl RiskFacts {
         self.status != TreatmentStatus::Done && self.due.is_some_and(|due| due < today)
     }
 
-    /// Untreated means no treatment chosen, or treatment `modify` whose status is not done.
-    ///
-    /// Retain, avoid and share count as treated once chosen, whatever their status: retain is settled by
-    /// acceptance, and avoid and share are decisions whose follow-up is tracked by due date ([`Self::is_overdue`]).
+    /// Untreated means no treatment chosen, or a treatment other than retain whose status is not done (a plan is
+    /// not a treatment). Retain counts as treated once chosen: it is settled by acceptance, which it always needs.
     pub fn is_untreated(&self) -> bool {
         match self.treatment {
             None => true,
-            Some(Treatment::Modify) => self.status != TreatmentStatus::Done,
-            Some(_) => false,
+            Some(Treatment::Retain) => false,
+            Some(_) => self.status != TreatmentStatus::Done,
         }
     }
 
@@ -440,6 +458,8 @@ pub struct Verdict {
     pub critical_outstanding: u32,
     /// High risks that are untreated or unaccepted.
     pub high_outstanding: u32,
+    /// Of the outstanding ones, those whose treatment is chosen but not done yet (their inherent rating stands).
+    pub planned: u32,
     /// Number of risks per residual band, indexed as [`Band::ALL`] (see [`Band::index`]).
     pub per_band: [u32; 4],
     /// One plain-English sentence stating whether the outsourcing can go ahead as planned.
@@ -471,10 +491,14 @@ pub fn verdict<'a>(risks: impl IntoIterator<Item = &'a RiskFacts>, today: NaiveD
     let mut per_band = [0u32; 4];
     let mut critical_outstanding = 0u32;
     let mut high_outstanding = 0u32;
+    let mut planned = 0u32;
     for risk in risks {
         let band = risk.residual_band();
         per_band[band.index()] += 1;
         let outstanding = risk.is_untreated() || risk.acceptance(today) == AcceptanceState::Unaccepted;
+        if outstanding && band >= Band::High && risk.is_planned() {
+            planned += 1;
+        }
         match band {
             Band::Critical if outstanding => critical_outstanding += 1,
             Band::High if outstanding => high_outstanding += 1,
@@ -482,14 +506,30 @@ pub fn verdict<'a>(risks: impl IntoIterator<Item = &'a RiskFacts>, today: NaiveD
         }
     }
     let total: u32 = per_band.iter().sum();
-    let text = verdict_text(critical_outstanding, high_outstanding, total);
-    Verdict { critical_outstanding, high_outstanding, per_band, text }
+    let text = verdict_text(critical_outstanding, high_outstanding, planned, total);
+    Verdict { critical_outstanding, high_outstanding, planned, per_band, text }
 }
 
 /// The verdict sentence for the given outstanding counts and register size.
-fn verdict_text(critical: u32, high: u32, total: u32) -> String {
+fn verdict_text(critical: u32, high: u32, planned: u32, total: u32) -> String {
     let outstanding = critical + high;
-    if outstanding > 0 {
+    if outstanding > 0 && planned == outstanding {
+        let counts = match (critical, high) {
+            (0, h) => format!("{h} high"),
+            (c, 0) => format!("{c} critical"),
+            (c, h) => format!("{c} critical and {h} high"),
+        };
+        let (noun, verb) = if outstanding == 1 { ("risk", "has its") } else { ("risks", "have their") };
+        format!(
+            "Treatment planned, not done: {counts} {noun} {verb} treatment planned but not yet in place, so the \
+             inherent rating stands and the outsourcing should not go ahead as planned until the treatment is done \
+             and any remaining risk accepted."
+        )
+    } else if outstanding > 0 {
+        let planned_note = match planned {
+            0 => String::new(),
+            p => format!(" ({p} of them with treatment planned but not yet done)"),
+        };
         let counts = match (critical, high) {
             (0, h) => format!("{h} high"),
             (c, 0) => format!("{c} critical"),
@@ -498,7 +538,7 @@ fn verdict_text(critical: u32, high: u32, total: u32) -> String {
         let (noun, verb, them) =
             if outstanding == 1 { ("risk", "remains", "it is") } else { ("risks", "remain", "they are") };
         format!(
-            "{counts} {noun} {verb} untreated or unaccepted, so the outsourcing should not go ahead as planned \
+            "{counts} {noun} {verb} untreated or unaccepted{planned_note}, so the outsourcing should not go ahead as planned \
              until {them} treated and accepted, because a function whose risks are considerable and whose benefits \
              are small should not be outsourced."
         )
@@ -798,6 +838,31 @@ mod tests {
         assert!(!open.is_overdue(today()));
     }
 
+    // ---- planned treatment ----
+
+    #[test]
+    fn a_planned_residual_counts_only_once_the_treatment_is_done() {
+        // Failed before: a Critical risk with modify, status open and a planned Medium residual made the verdict
+        // say the outsourcing could go ahead.
+        for t in [Treatment::Modify, Treatment::Avoid, Treatment::Share] {
+            let planned = with(r(5, 4, 0, 0), Some(r(2, 3, 0, 0)), Some(t), TreatmentStatus::Open);
+            assert_eq!(planned.residual_band(), Band::Critical, "{t:?}: the inherent rating stands");
+            assert!(planned.is_planned() && planned.is_untreated());
+            let v = verdict(std::slice::from_ref(&planned), today());
+            assert_eq!((v.critical_outstanding, v.planned), (1, 1));
+            assert!(v.text.starts_with("Treatment planned, not done: 1 critical risk"), "{}", v.text);
+            assert!(v.text.contains("should not go ahead"));
+            let done = RiskFacts { status: TreatmentStatus::Done, ..planned };
+            assert_eq!(done.residual_band(), Band::Medium, "{t:?}: done, the residual counts");
+            assert!(!verdict(&[done], today()).is_blocking());
+        }
+        // Retain has no residual of its own and always needs acceptance.
+        let retained = with(r(5, 4, 0, 0), Some(r(1, 1, 0, 0)), Some(Treatment::Retain), TreatmentStatus::Done);
+        assert_eq!(retained.residual_band(), Band::Critical);
+        assert_eq!(retained.acceptance(today()), AcceptanceState::Unaccepted);
+        assert!(verdict(&[retained], today()).is_blocking());
+    }
+
     // ---- untreated ----
 
     #[test]
@@ -809,8 +874,10 @@ mod tests {
             (Some(Treatment::Modify), TreatmentStatus::InProgress, true),
             (Some(Treatment::Modify), TreatmentStatus::Done, false),
             (Some(Treatment::Retain), TreatmentStatus::Open, false),
-            (Some(Treatment::Avoid), TreatmentStatus::Open, false),
-            (Some(Treatment::Share), TreatmentStatus::InProgress, false),
+            (Some(Treatment::Avoid), TreatmentStatus::Open, true),
+            (Some(Treatment::Avoid), TreatmentStatus::Done, false),
+            (Some(Treatment::Share), TreatmentStatus::InProgress, true),
+            (Some(Treatment::Share), TreatmentStatus::Done, false),
         ];
         for (treatment, status, expected) in cases {
             let facts = with(r(3, 3, 3, 3), None, treatment, status);
@@ -966,9 +1033,13 @@ mod tests {
         );
         let reg = vec![treated_high, accepted_but_in_progress, risk(r(4, 5, 0, 0)), risk(r(5, 3, 0, 0))];
         let v = verdict(&reg, today());
-        assert_eq!((v.critical_outstanding, v.high_outstanding), (2, 2));
-        assert_eq!(v.per_band, [0, 0, 2, 2]);
-        assert!(v.text.starts_with("2 critical and 2 high risks remain untreated or unaccepted, "));
+        // The modification still in progress keeps its inherent Critical rating, whatever residual it plans.
+        assert_eq!((v.critical_outstanding, v.high_outstanding, v.planned), (3, 1, 1));
+        assert_eq!(v.per_band, [0, 0, 1, 3]);
+        assert!(v.text.starts_with(
+            "3 critical and 1 high risks remain untreated or unaccepted (1 of them with treatment planned but not \
+             yet done), "
+        ));
         assert!(v.text.contains("should not go ahead as planned until they are treated and accepted"));
         assert!(v.text.contains("considerable") && v.text.contains("benefits"));
     }
@@ -1032,7 +1103,9 @@ mod tests {
 
     #[test]
     fn verdict_is_one_sentence() {
-        for text in [verdict_text(1, 0, 1), verdict_text(2, 3, 9), verdict_text(0, 0, 4), verdict_text(0, 0, 0)] {
+        for text in
+            [verdict_text(1, 0, 0, 1), verdict_text(2, 3, 0, 9), verdict_text(0, 0, 0, 4), verdict_text(0, 0, 0, 0)]
+        {
             assert!(text.ends_with('.'));
             assert_eq!(text.matches(". ").count(), 0, "{text}");
             assert!(!text.contains("  "), "{text}");

@@ -247,10 +247,13 @@ mod tests {
         assert_eq!(f.inherent.level(), 20);
         assert_eq!(f.inherent.band(), Band::Critical);
         assert_eq!(f.residual, Some(Rating::new(2, 3, 1, 0)));
-        assert_eq!(f.residual_band(), Band::Medium);
+        assert_eq!(f.residual_band(), Band::Critical, "the treatment is not done: the inherent rating stands");
+        let done = crate::domain::risk::RiskFacts { status: crate::domain::risk::TreatmentStatus::Done, ..f.clone() };
+        assert_eq!(done.residual_band(), Band::Medium);
         let today = NaiveDate::from_ymd_opt(2026, 2, 1).expect("date");
         assert!(f.is_overdue(today));
-        assert_eq!(f.acceptance(today), AcceptanceState::NotNeeded);
+        assert_eq!(f.acceptance(today), AcceptanceState::Unaccepted, "a Critical rating stands until the work is done");
+        assert_eq!(done.acceptance(today), AcceptanceState::NotNeeded);
         let mut unrated = sample();
         unrated.residual_likelihood = None;
         assert_eq!(unrated.facts().residual, None);

@@ -410,6 +410,33 @@ pub fn member_clearance(member: &TeamMember, checks: &MemberChecks, today: Naive
     if open == 0 { Clearance::Cleared } else { Clearance::Open(open) }
 }
 
+/// The required checks of a member still on the team that do not count (yet), in grid order: those never
+/// recorded, those recorded but not satisfied (pending, or passed or waived without what they need), and those
+/// failed (a failed check still has to be resolved, by a new check or by replacing the member). A member who has
+/// left has nothing pending.
+pub fn pending_kinds(member: &TeamMember, checks: &MemberChecks, today: NaiveDate) -> Vec<CheckKind> {
+    if member.has_left(today) {
+        return Vec::new();
+    }
+    CheckKind::ALL
+        .into_iter()
+        .filter(|k| k.is_required())
+        .filter(|k| checks[k.index()].as_ref().map(|c| c.outcome(*k)) != Some(CheckOutcome::Satisfied))
+        .collect()
+}
+
+/// How many required checks are pending over every member still on the team, recorded or not.
+pub fn pending_count(members: &[TeamMember], checks: &[VettingCheck], today: NaiveDate) -> usize {
+    let mut by_member: HashMap<i64, MemberChecks> = HashMap::new();
+    for c in checks {
+        if let Some(kind) = c.kind {
+            by_member.entry(c.member_id).or_default()[kind.index()] = Some(c.clone());
+        }
+    }
+    let none = MemberChecks::default();
+    members.iter().map(|m| pending_kinds(m, by_member.get(&m.id).unwrap_or(&none), today).len()).sum()
+}
+
 /// A provider's team as a whole: how many of the members still on it are cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TeamClearance {

@@ -46,15 +46,20 @@ pub struct Member {
     pub id: i64,
     pub name: String,
     pub provider: String,
+    /// When the member left the team, if they have.
+    pub left_on: Option<String>,
 }
 
 /// Everyone on the teams of the engagement's providers, by name.
 pub fn members(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Member>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.name, p.name FROM team_member m JOIN provider p ON p.id = m.provider_id
+        "SELECT m.id, m.name, p.name, m.left_on FROM team_member m JOIN provider p ON p.id = m.provider_id
          WHERE p.engagement_id = ? ORDER BY m.name, m.id",
     )?;
-    stmt.query_map([engagement], |r| Ok(Member { id: r.get(0)?, name: r.get(1)?, provider: r.get(2)? }))?.collect()
+    stmt.query_map([engagement], |r| {
+        Ok(Member { id: r.get(0)?, name: r.get(1)?, provider: r.get(2)?, left_on: r.get(3)? })
+    })?
+    .collect()
 }
 
 /// Adds an asset; `values` are the asset's columns (the holder already resolved to `holder_id`).

@@ -69,8 +69,7 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
             (SELECT count(*) FROM criterion WHERE engagement_id = ?1),
             (SELECT count(*) FROM risk WHERE engagement_id = ?1),
             (SELECT count(*) FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1),
-            (SELECT count(*) FROM vetting_check c JOIN team_member m ON m.id = c.member_id
-                JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1 AND c.status = 'pending'),
+            0,
             (SELECT count(*) FROM asset WHERE engagement_id = ?1),
             (SELECT count(*) FROM asset WHERE engagement_id = ?1 AND disposition IS NULL),
             (SELECT count(*) FROM access_grant WHERE engagement_id = ?1
@@ -95,4 +94,26 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
             })
         },
     )
+    .and_then(|mut s| {
+        s.checks_pending = pending_checks(conn, id, today)?;
+        s.assets_out = assets_outstanding(conn, id, today)?;
+        Ok(s)
+    })
+}
+
+/// Assets that block the close, by the same rule as the close-out: handed over and not yet returned or destroyed
+/// with a verifier (an asset never handed over is not out; one returned without a verifier is not accounted for).
+pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
+    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
+    let n = super::assets::list(conn, id)?.iter().filter(|a| a.state(today).is_outstanding()).count();
+    Ok(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// Required checks not counting yet, over every member still on the team, whether recorded or not (a member with
+/// no check recorded has all of them pending).
+pub fn pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
+    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
+    let members = super::vetting::engagement_members(conn, id)?;
+    let checks = super::vetting::engagement_checks(conn, id)?;
+    Ok(i64::try_from(crate::domain::vetting::pending_count(&members, &checks, today)).unwrap_or(i64::MAX))
 }

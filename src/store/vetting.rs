@@ -56,6 +56,24 @@ fn check_from_row(r: &Row<'_>) -> rusqlite::Result<VettingCheck> {
     })
 }
 
+/// Every member of the teams of an engagement's providers, in the order they were added.
+pub fn engagement_members(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<TeamMember>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ? ORDER BY m.id",
+        MEMBER_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ")
+    ))?;
+    stmt.query_map([engagement], member_from_row)?.collect()
+}
+
+/// Every recorded check of the teams of an engagement's providers.
+pub fn engagement_checks(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<VettingCheck>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CHECK_COLUMNS} FROM vetting_check c JOIN team_member m ON m.id = c.member_id
+         JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ? ORDER BY c.member_id, c.id"
+    ))?;
+    stmt.query_map([engagement], check_from_row)?.collect()
+}
+
 /// Every recorded check of a provider's team.
 pub fn checks(conn: &Connection, provider: i64) -> rusqlite::Result<Vec<VettingCheck>> {
     let mut stmt = conn.prepare_cached(&format!(

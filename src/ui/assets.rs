@@ -140,7 +140,12 @@ fn render_assets(app: &App, area: Rect, frame: &mut Frame) {
         if wide {
             cells.push(Cell::from(opt(&a.classification)));
         }
-        cells.push(Cell::from(a.holder_name.as_deref().unwrap_or("—")));
+        cells.push(holder_cell(
+            t,
+            a.holder_name.as_deref(),
+            p.holder_left.get(i).cloned().flatten(),
+            s.is_outstanding(),
+        ));
         cells.push(Cell::from(opt(&a.handed_over)));
         if wide {
             cells.push(Cell::from(opt(&a.accepted_by)));
@@ -171,6 +176,15 @@ fn render_assets(app: &App, area: Rect, frame: &mut Frame) {
         .render(area, frame, t);
 }
 
+/// The holder's name, marked (and, while the item is still out, coloured as a warning) when they have left.
+fn holder_cell<'a>(t: &Theme, name: Option<&'a str>, left: Option<String>, out: bool) -> Cell<'a> {
+    let name = name.unwrap_or("—");
+    match left {
+        Some(on) => Cell::from(Span::styled(format!("⚠ {name} (left {on})"), if out { t.error } else { t.dim })),
+        None => Cell::from(name),
+    }
+}
+
 fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
     let p = &app.assets;
     let t = &app.theme;
@@ -184,8 +198,13 @@ fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
     }
     let row = |i: usize| {
         let (g, s) = (&p.grants[i], p.grant_states[i]);
+        let holder = if g.is_outside() {
+            Cell::from(format!("{} (outside)", g.holder_name.as_deref().unwrap_or("—")))
+        } else {
+            holder_cell(t, g.holder_name.as_deref(), p.grant_holder_left.get(i).cloned().flatten(), s.is_outstanding())
+        };
         Row::new(vec![
-            Cell::from(g.holder_name.as_deref().unwrap_or("—")),
+            holder,
             Cell::from(g.target.as_str()),
             Cell::from(g.kind.as_str()),
             Cell::from(opt(&g.granted_on)),
@@ -292,6 +311,16 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, t: &Theme, closed: bool) -> Vec<Line
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<21} ", s.text()), grant_style(t, s)),
             Span::raw(format!("{} — {} ({})", g.target, g.holder_name.as_deref().unwrap_or("?"), g.kind)),
+            Span::styled(
+                if g.is_outside() {
+                    " · held outside the team".to_string()
+                } else if let Some(on) = p.grant_holder_left.get(i).cloned().flatten() {
+                    format!(" · ⚠ holder left {on}")
+                } else {
+                    String::new()
+                },
+                t.warn,
+            ),
         ]));
     }
     more(&mut lines, b.grants.len(), t, "the Access view");

@@ -215,7 +215,8 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Overview => &["edit", "set_phase", "note", "write_report", "export_bundle"],
         Context::Providers => &["add", "edit", "set_status", "delete", "next_view"],
         Context::Criteria => &["add", "edit", "weight_up", "weight_down", "toggle_must_have", "next_view"],
-        Context::Grid => &["clear_score", "note", "weight_up", "next_view"],
+        Context::Grid => &["start_scoring", "note", "weight_up", "set_status", "next_view"],
+        Context::Scoring => &["stop_scoring", "score5", "clear_score", "note"],
         Context::Risks => {
             &["add", "add_from_catalog", "edit", "accept", "focus_matrix", "cycle_dimension", "toggle_residual"]
         }

@@ -94,7 +94,7 @@ fn render_register(app: &App, area: Rect, frame: &mut Frame) {
             Cell::from(Span::styled(
                 format!(
                     "{}{}",
-                    if f.residual.is_some() { ' ' } else { '~' },
+                    if f.residual_in_effect() { ' ' } else { '~' },
                     band_text(residual.band(), residual.level())
                 ),
                 t.band(residual.band()),
@@ -119,13 +119,14 @@ fn render_register(app: &App, area: Rect, frame: &mut Frame) {
     .render(area, frame, t);
 }
 
-/// The letter of the impact axis: the dimension's, or I for the overall impact.
+/// The label of the impact axis: the dimension's letter, or "Imp" for the overall (highest) impact, so that the
+/// Overall view never reads like the Integrity view.
 fn dim_letter(pane: &RiskPane) -> &'static str {
     match pane.view.dimension {
         Dimension::C => "C",
         Dimension::I => "I",
         Dimension::A => "A",
-        Dimension::Overall => "I",
+        Dimension::Overall => "Imp",
     }
 }
 
@@ -145,12 +146,9 @@ fn render_matrix(pane: &RiskPane, t: &Theme, area: Rect, buf: &mut Buffer) {
         .title(Line::styled(format!(" Matrix · {} ", pane.view_name()), t.title));
     let inner = block.inner(area);
     block.render(area, buf);
-    let axis = match pane.view.dimension {
-        Dimension::Overall => "I",
-        _ => dim_letter(pane),
-    };
+    let axis = dim_letter(pane);
     let mut lines = Vec::with_capacity(7);
-    let mut header = vec![Span::styled(format!("{:<w$}", "L\\I", w = usize::from(LABEL_W)), t.dim)];
+    let mut header = vec![Span::styled(format!("{:<w$}", "L", w = usize::from(LABEL_W)), t.dim)];
     for impact in 1..=risk::MAX_IMPACT {
         header.push(Span::styled(format!("{:>5}  ", format!("{axis}{impact}")), t.header));
     }
@@ -190,8 +188,10 @@ fn render_verdict(pane: &RiskPane, t: &Theme, area: Rect, buf: &mut Buffer) {
     let summary = if v.is_blocking() {
         let s = if v.high_outstanding == 1 { "" } else { "s" };
         let text = format!(
-            "✗ Not ready: {} critical and {} high risk{s} untreated or unaccepted",
-            v.critical_outstanding, v.high_outstanding
+            "✗ Not ready: {} critical and {} high risk{s} untreated or unaccepted{}",
+            v.critical_outstanding,
+            v.high_outstanding,
+            if v.planned > 0 { format!(" ({} planned)", v.planned) } else { String::new() }
         );
         Span::styled(text, t.error)
     } else {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use crate::app::App;
-use crate::app::scorecard::{GRID_COL_W, GRID_LABEL_W, RANKING_W, ScoreView, Scorecard};
+use crate::app::scorecard::{GRID_LABEL_W, RANKING_W, ScoreView, Scorecard};
 use crate::domain::scorecard::{CertStatus, MUST_HAVE_PASS, Robustness};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{Column, DataTable};
@@ -67,7 +67,18 @@ pub fn expiry_span(expiry: Option<&str>, status: CertStatus, t: &Theme) -> Span<
 fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
     let sc = &app.scorecard;
     let t = &app.theme;
-    let detail_h = if sc.providers.is_empty() { 0 } else { 5 };
+    // The detail grows with the failed gates so that each one is read in full (up to half the pane).
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let gate_lines = sc.selected_provider().map_or(1, |p| {
+        let gates = sc.failed_gates(p.id, app.today);
+        // Each failed gate on its own line, wrapped where it is longer than the panel is wide.
+        gates.iter().map(|g| (19 + g.chars().count()).div_ceil(inner_w)).sum::<usize>().max(1)
+    });
+    let detail_h = if sc.providers.is_empty() {
+        0
+    } else {
+        (4 + u16::try_from(gate_lines).unwrap_or(u16::MAX)).min(area.height / 2).max(5)
+    };
     let [table, detail] = Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_h)]).areas(area);
     let row = |i: usize| {
         let p = &sc.providers[i];
@@ -105,6 +116,18 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
 
     let mut lines = Vec::new();
     if let Some(p) = sc.selected_provider() {
+        // Every gate: the must-have criteria as well as the record's facts, each failure in full on its own line.
+        let gates = sc.failed_gates(p.id, app.today);
+        if gates.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Gates            ", t.dim),
+                Span::styled("✓ passes every gate (must-haves and record)", t.ok),
+            ]));
+        }
+        for (i, g) in gates.iter().enumerate() {
+            let label = if i == 0 { format!("Gates failed {:<4}", gates.len()) } else { " ".repeat(17) };
+            lines.push(Line::from(vec![Span::styled(label, t.dim), Span::styled(format!("✗ {g}"), t.error)]));
+        }
         let scope = p.cert_scope.clone().unwrap_or_else(|| "—".into());
         lines.push(Line::from(vec![Span::styled("Certified scope  ", t.dim), Span::raw(scope)]));
         let decision = match (&p.decided_by, &p.decided_at) {
@@ -117,15 +140,6 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
             _ => format!("{} (no decision yet; s to select or reject)", p.status),
         };
         lines.push(Line::from(vec![Span::styled("Decision         ", t.dim), Span::raw(decision)]));
-        let gates = p.gate_failures(app.today);
-        lines.push(if gates.is_empty() {
-            Line::from(vec![Span::styled("Gates            ", t.dim), Span::styled("✓ record passes every gate", t.ok)])
-        } else {
-            Line::from(vec![
-                Span::styled("Gates            ", t.dim),
-                Span::styled(format!("✗ {}", gates.join("; ")), t.error),
-            ])
-        });
     }
     let name = sc.selected_provider().map(|p| p.name.clone()).unwrap_or_default();
     Paragraph::new(lines)
@@ -215,7 +229,11 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
             if cur.col_offset + cols < np { " ▶" } else { "" }
         )
     };
-    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(title(sc, t, span));
+    let mut heading = title(sc, t, span);
+    if sc.scoring {
+        heading.spans.push(Span::styled(" SCORE MODE: digits write scores, Esc ends ", t.highlight));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(heading);
     let inner = block.inner(area);
     block.render(area, buf);
     if np == 0 || nc == 0 {
@@ -231,7 +249,7 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let text_w = usize::from(GRID_LABEL_W) - 12;
-    let cw = usize::from(GRID_COL_W);
+    let cw = usize::from(sc.geometry.col_w);
     let x0 = inner.x + GRID_LABEL_W;
     let put = |buf: &mut Buffer, x: u16, y: u16, s: &str, w: usize, style: Style| {
         if y < inner.bottom() && x < inner.right() {
@@ -322,7 +340,7 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         let line = Line::from(vec![
             Span::styled(format!(" {} ", p.name), t.title),
             Span::raw(format!("on “{}”: {score}{note}", c.text)),
-            Span::styled("   0–5 score and move down", t.dim),
+            Span::styled(if sc.scoring { "   0–5 score and move down" } else { "   i: score mode" }, t.dim),
         ]);
         line.render(Rect { y: y_total + 2, height: 1, ..inner }.intersection(inner), buf);
     }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Row, Widget};
 
 use crate::app::App;
 use crate::app::workflow::{ChecklistView, Line as WfLine};
-use crate::catalog::{Party, catalog};
+use crate::catalog::catalog;
 use crate::domain::workflow::{CheckStatus, phase_short};
 use crate::ui::widgets::table::{Column, DataTable};
 
@@ -24,19 +24,12 @@ const COLUMNS: &[Column] = &[
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let t = &app.theme;
     let wf = &app.workflow;
+    // One figure per phase, over every party, so that it agrees with the close-out and the group headings.
     let mut spans = vec![Span::styled(" Progress ", t.header)];
-    let mut last_phase = None;
-    for (phase, party, p) in &wf.progress {
-        if !matches!(party, Party::Organisation | Party::Provider) {
-            continue;
-        }
-        if last_phase != Some(*phase) {
-            spans.push(Span::styled(format!(" {} ", phase_short(*phase)), t.title));
-            last_phase = Some(*phase);
-        }
-        let who = if *party == Party::Organisation { "org" } else { "provider" };
+    for (phase, p) in &wf.phases {
+        spans.push(Span::styled(format!(" {} ", phase_short(*phase)), t.title));
         let style = if p.closed == p.total { t.ok } else { t.base };
-        spans.push(Span::styled(format!("{who} {}/{} ", p.closed, p.total), style));
+        spans.push(Span::styled(format!("{}/{} open ", p.total - p.closed, p.total), style));
     }
     Line::from(spans).render(Rect { height: 1, ..area }, frame.buffer_mut());
     let a = &wf.agreement;
