@@ -84,6 +84,10 @@ pub enum Command {
         /// Include the notes of criminal-record and credit checks (left out by default).
         #[arg(long)]
         include_sensitive: bool,
+        /// Include the catalog's texts of the items cited, with their terms of reuse (by default items are cited
+        /// by id, title and section only; the policy-derived texts are CC BY-NC-SA 3.0, not for sale).
+        #[arg(long)]
+        with_catalog_text: bool,
     },
     /// Export one engagement (or the whole workspace) as a JSON bundle, CSV files or an XLSX workbook.
     Export {
@@ -99,6 +103,10 @@ pub enum Command {
         /// Include the notes of criminal-record and credit checks (left out by default).
         #[arg(long)]
         include_sensitive: bool,
+        /// Include the catalog's texts of the items cited, with their terms of reuse (by default items are cited
+        /// by id, title and section only; the policy-derived texts are CC BY-NC-SA 3.0, not for sale).
+        #[arg(long)]
+        with_catalog_text: bool,
     },
     /// Import a JSON bundle (new engagements), or risks, team members and assets from CSV or XLSX (into one).
     Import {

@@ -1,5 +1,6 @@
 //! The subcommands, and opening the workbench itself.
 
+pub mod citations;
 pub mod demo;
 pub mod exchange;
 pub mod html;
@@ -37,7 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)
         }
-        Some(Command::Report { args, format, out, include_sensitive }) => {
+        Some(Command::Report { args, format, out, include_sensitive, with_catalog_text }) => {
             if args.first().map(String::as_str) == Some("assets") {
                 return report_assets::run(
                     &workspace_path(cli.db)?,
@@ -48,11 +49,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive)
+            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)
         }
-        Some(Command::Export { engagement, format, out, include_sensitive }) => {
+        Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), include_sensitive)
+            exchange::export(
+                &store,
+                engagement.as_deref(),
+                format,
+                out.as_deref(),
+                include_sensitive,
+                with_catalog_text,
+            )
         }
         Some(Command::Import { path, into, register }) => {
             let db = workspace_path(cli.db)?;
@@ -100,7 +108,8 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
             eprintln!("assay: warning: the start-up backup failed: {e}");
         }
     }
-    let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let theme =
+        Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
     let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
     crate::tui::run(app)
 }
