@@ -109,7 +109,7 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
         }
     }
     let theme =
-        Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+        Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
     let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
     crate::tui::run(app)
 }
