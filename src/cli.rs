@@ -27,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// Write a realistic sample workspace and print its path.
     Demo {
-        /// How much to generate: small to explore, large for benchmarks.
+        /// How much to generate: small to explore, large for benchmarks, huge (ten times large) for scaling runs.
         #[arg(long, value_enum, default_value_t = DemoSize::Small)]
         size: DemoSize,
         /// Where to write it (default: assay-demo-SIZE.db in the current folder).
@@ -125,6 +125,8 @@ pub enum Command {
 pub enum DemoSize {
     Small,
     Large,
+    /// Ten times the large one, for the benchmarks' scaling runs.
+    Huge,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
