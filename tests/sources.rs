@@ -158,3 +158,11 @@ fn the_lookup_names_each_items_source_document() {
     let screen = common::screen(&app);
     assert!(screen.contains("Source: Guideline on Information Security in ICT Outsourcing"), "{screen}");
 }
+
+#[test]
+fn the_compiled_catalog_is_the_toml_catalog() {
+    let from_toml = Catalog::parse(catalog::SOURCES).expect("TOML parses");
+    let compiled = Catalog::from_json(catalog::COMPILED).expect("the build's JSON parses");
+    assert_eq!(compiled.items, from_toml.items, "build.rs and catalog::SOURCES list the same files in the same order");
+    assert_eq!(catalog::catalog().items.len(), from_toml.items.len());
+}

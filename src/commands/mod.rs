@@ -95,10 +95,22 @@ const DEFAULT_BACKUPS: usize = 5;
 
 fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Result<()> {
     let path = workspace_path(db)?;
-    let mut keymap = Keymap::default_map();
-    keymap.apply_overrides(&config.keys).map_err(|e| eyre!("config file: {e}"))?;
-    // The store first: its refusals (missing or read-only folder, bad file) are the clearest; then the lock.
-    let store = secure::open(&path, &config.assessor(), encrypt_new)?;
+    // The key table and the catalog are parsed on the other core while the workspace opens; both are needed
+    // before the first frame.
+    let overrides = config.keys.clone();
+    let prepare = std::thread::spawn(move || {
+        crate::catalog::catalog();
+        let mut keymap = Keymap::default_map();
+        keymap.apply_overrides(&overrides).map(|()| keymap)
+    });
+    let store = secure::open(&path, &config.assessor(), encrypt_new);
+    // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
+    // folder, bad file), which are the clearest; then the lock.
+    let keymap = prepare
+        .join()
+        .map_err(|_| eyre!("the key table could not be prepared"))?
+        .map_err(|e| eyre!("config file: {e}"))?;
+    let store = store?;
     let _lock = crate::store::lock::acquire(&path).map_err(|e| eyre!(e))?;
     let has_data: bool =
         store.conn().query_row("SELECT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).unwrap_or(false);
