@@ -166,3 +166,39 @@ fn the_compiled_catalog_is_the_toml_catalog() {
     assert_eq!(compiled.items, from_toml.items, "build.rs and catalog::SOURCES list the same files in the same order");
     assert_eq!(catalog::catalog().items.len(), from_toml.items.len());
 }
+
+#[test]
+fn the_command_line_carries_catalog_texts_only_with_the_flag() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(["--db", "w.db"])
+            .args(args)
+            .current_dir(dir.path())
+            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["demo", "--out", "w.db"]);
+    let notice = sources::policy_text_notice();
+
+    let md = run(&["report", "1"]);
+    assert!(md.contains(citations::SECTION_TITLE) && !md.contains(&notice));
+    let md = run(&["report", "1", "--with-catalog-text"]);
+    let item = a_cited_policy_text(&md);
+    assert!(md.contains(&notice) && md.contains(&item.text), "the flag brings the texts and their notice");
+
+    let json = run(&["export", "1"]);
+    assert!(json.contains("\"catalog_sources\"") && !json.contains("\"catalog_text\""));
+    let json = run(&["export", "1", "--with-catalog-text"]);
+    assert!(json.contains("\"catalog_text\"") && json.contains(&serde_json::to_string(&notice).expect("json")));
+
+    run(&["export", "1", "--format", "csv", "--out", "plain"]);
+    let plain = std::fs::read_to_string(dir.path().join("plain/catalog.csv")).expect("catalog.csv");
+    assert!(plain.starts_with("id,source,citation,title,publisher,terms\n") && plain.contains("ISO27k Forum"));
+    run(&["export", "1", "--format", "csv", "--out", "full", "--with-catalog-text"]);
+    let full = std::fs::read_to_string(dir.path().join("full/catalog.csv")).expect("catalog.csv");
+    assert!(full.starts_with("id,source,citation,title,publisher,terms,text\n"));
+}
