@@ -31,7 +31,7 @@ pub struct Cli {
 pub enum Command {
     /// Write a realistic sample workspace and print its path.
     Demo {
-        /// How much to generate: small to explore, large for benchmarks.
+        /// How much to generate: small to explore, large for benchmarks, huge (ten times large) for scaling runs.
         #[arg(long, value_enum, default_value_t = DemoSize::Small)]
         size: DemoSize,
         /// Where to write it (default: assay-demo-SIZE.db in the current folder).
@@ -88,6 +88,10 @@ pub enum Command {
         /// Include the notes of criminal-record and credit checks (left out by default).
         #[arg(long)]
         include_sensitive: bool,
+        /// Include the catalog's texts of the items cited, with their terms of reuse (by default items are cited
+        /// by id, title and section only; the policy-derived texts are CC BY-NC-SA 3.0, not for sale).
+        #[arg(long)]
+        with_catalog_text: bool,
     },
     /// Export one engagement (or the whole workspace) as a JSON bundle, CSV files or an XLSX workbook.
     Export {
@@ -103,6 +107,10 @@ pub enum Command {
         /// Include the notes of criminal-record and credit checks (left out by default).
         #[arg(long)]
         include_sensitive: bool,
+        /// Include the catalog's texts of the items cited, with their terms of reuse (by default items are cited
+        /// by id, title and section only; the policy-derived texts are CC BY-NC-SA 3.0, not for sale).
+        #[arg(long)]
+        with_catalog_text: bool,
     },
     /// Import a JSON bundle (new engagements), or risks, team members and assets from CSV or XLSX (into one).
     Import {
@@ -121,6 +129,8 @@ pub enum Command {
 pub enum DemoSize {
     Small,
     Large,
+    /// Ten times the large one, for the benchmarks' scaling runs.
+    Huge,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

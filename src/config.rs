@@ -13,6 +13,8 @@ pub struct Config {
     pub assessor: Option<String>,
     /// `"color"` (the default) or `"plain"` (bold, underline and reverse only); `NO_COLOR` always means plain.
     pub theme: Option<String>,
+    /// `"auto"` (the default: from `COLORTERM` and `TERM`), or `"truecolor"`, `"256"` or `"16"` to force a depth.
+    pub colors: Option<String>,
     /// How many automatic backups to keep beside the workspace (0: none). Default 5.
     pub backups: Option<usize>,
     /// Where the workbench writes reports and exports (default: the folder assay was started from).

@@ -1,13 +1,21 @@
 //! The terminal loop: event → keymap → action → update → render.
+//!
+//! The terminal is handed back as it was found — raw mode off, the main screen back, mouse reporting and
+//! bracketed paste off, the cursor shown — on every way out: a quit, an error, a panic, and SIGTERM, SIGHUP or
+//! SIGINT (closing a terminal tab, a dropped SSH session, `kill`). Ctrl-Z (or SIGTSTP) suspends to the shell the
+//! same way, and `fg` takes the screen back and redraws it whole.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use color_eyre::Result;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
-    MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyCode,
+    KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
+use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
 use crate::app::{Action, App};
 
@@ -19,27 +27,149 @@ pub fn run(mut app: App) -> Result<()> {
             "the workbench needs an interactive terminal (for scripts, see assay --help)"
         ));
     }
-    let mut terminal = ratatui::try_init()?;
+    let signals = Signals::register()?;
+    install_panic_hook();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            restore();
+            return Err(e.into());
+        }
+    };
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app);
-    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-    ratatui::restore();
+    let result = event_loop(&mut terminal, &mut app, &signals);
+    restore();
+    if let (Ok(()), Some(signal)) = (&result, signals.stopped_by()) {
+        // Ended by a signal: the terminal is back; exit as the shell expects of a process ended by it.
+        std::process::exit(128 + signal);
+    }
     result
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
+/// Hands the terminal back: mouse reporting and bracketed paste off, main screen, raw mode off, cursor shown.
+/// Safe to call more than once; each step is tried even when one before it fails.
+pub fn restore() {
+    let mut out = std::io::stdout();
+    let _ = ratatui::crossterm::execute!(out, DisableMouseCapture, DisableBracketedPaste);
+    let _ = disable_raw_mode();
+    let _ = ratatui::crossterm::execute!(out, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
+}
+
+/// Takes the terminal back after a suspension: raw mode, the alternate screen, mouse reporting and paste.
+fn resume(terminal: &mut DefaultTerminal) -> Result<()> {
+    enable_raw_mode()?;
+    ratatui::crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
+    // The screen was the shell's meanwhile: forget what was drawn so the next frame is drawn whole.
+    terminal.clear()?;
+    Ok(())
+}
+
+/// Restores the terminal before any panic message is printed (ratatui's own hook forgets the mouse and the
+/// cursor), then lets the previous hook (color-eyre's report) speak.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// The signals that end or suspend the workbench, noted by flags the event loop reads between events.
+struct Signals {
+    /// One flag per ending signal, with its number.
+    end: Vec<(i32, Arc<AtomicBool>)>,
+    suspend: Arc<AtomicBool>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn register() -> Result<Signals> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGTSTP};
+        let mut end = Vec::new();
+        for sig in [SIGTERM, SIGHUP, SIGINT] {
+            let flag = Arc::new(AtomicBool::new(false));
+            signal_hook::flag::register(sig, Arc::clone(&flag))?;
+            end.push((sig, flag));
+        }
+        let suspend = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(SIGTSTP, Arc::clone(&suspend))?;
+        Ok(Signals { end, suspend })
+    }
+
+    #[cfg(not(unix))]
+    fn register() -> Result<Signals> {
+        // Elsewhere the console's close and Ctrl-C events reach the program as key events or end it outright.
+        Ok(Signals { end: Vec::new(), suspend: Arc::new(AtomicBool::new(false)) })
+    }
+
+    /// The ending signal received, if any.
+    fn stopped_by(&self) -> Option<i32> {
+        self.end.iter().find(|(_, f)| f.load(Ordering::Relaxed)).map(|(s, _)| *s)
+    }
+
+    fn take_suspend(&self) -> bool {
+        self.suspend.swap(false, Ordering::Relaxed)
+    }
+}
+
+/// Suspends to the shell: the terminal is handed back, the process stops as for a plain Ctrl-Z, and on `fg`
+/// the screen is taken back and redrawn.
+#[cfg(unix)]
+fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
+    restore();
+    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)?;
+    resume(terminal)
+}
+
+#[cfg(not(unix))]
+fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
+    // No job control: nothing to suspend to; just redraw.
+    terminal.clear()?;
+    Ok(())
+}
+
+/// How often the loop looks at the signal flags while no event comes.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, signals: &Signals) -> Result<()> {
     let size = terminal.size()?;
     dispatch(app, Action::Resize(size.width, size.height))?;
     let tick = Duration::from_millis(250);
     let mut last_tick = Instant::now();
+    let mut redraw = true;
     loop {
-        terminal.draw(|f| crate::ui::render(app, f))?;
-        if app.should_quit {
+        if redraw {
+            terminal.draw(|f| crate::ui::render(app, f))?;
+            redraw = false;
+        }
+        // Lets the end-to-end tests check that a panic hands the terminal back (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("ASSAY_TEST_PANIC").is_some() {
+            panic!("ASSAY_TEST_PANIC is set");
+        }
+        if app.should_quit || signals.stopped_by().is_some() {
             return Ok(());
         }
-        let timeout = tick.saturating_sub(last_tick.elapsed());
+        if signals.take_suspend() {
+            suspend(terminal)?;
+            let size = terminal.size()?;
+            dispatch(app, Action::Resize(size.width, size.height))?;
+            redraw = true;
+            continue;
+        }
+        let timeout = tick.saturating_sub(last_tick.elapsed()).min(SIGNAL_CHECK);
         if event::poll(timeout)? {
+            redraw = true;
             match event::read()? {
+                Event::Key(k)
+                    if k.kind != KeyEventKind::Release
+                        && k.code == KeyCode::Char('z')
+                        && k.modifiers == KeyModifiers::CONTROL =>
+                {
+                    suspend(terminal)?;
+                    let size = terminal.size()?;
+                    dispatch(app, Action::Resize(size.width, size.height))?;
+                }
                 Event::Key(k) if k.kind != KeyEventKind::Release => {
                     if let Some(a) = app.action_for_key(k) {
                         dispatch(app, a)?;
@@ -63,6 +193,7 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
         if last_tick.elapsed() >= tick {
             dispatch(app, Action::Tick)?;
             last_tick = Instant::now();
+            redraw = true;
         }
     }
 }

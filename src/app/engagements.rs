@@ -42,8 +42,13 @@ impl App {
         }
         self.load_scorecard()?;
         self.load_risks()?;
-        self.load_vetting()?;
-        self.load_assets()
+        // The Vetting and Assets panes, the costliest to load, are loaded when shown (see `goto_tab_index`), so
+        // that opening an engagement, and the first frame, wait only for what is on screen.
+        match self.tab {
+            Tab::Vetting => self.load_vetting(),
+            Tab::Assets => self.load_assets(),
+            _ => Ok(()),
+        }
     }
 
     fn select_engagement_row(&mut self, id: i64) {

@@ -829,10 +829,16 @@ impl App {
         // Score mode belongs to the grid on screen: leaving the tab ends it.
         self.scorecard.scoring = false;
         // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
+        // Both it and the Assets pane are loaded only when shown (`load_current` leaves them).
         if tab == Tab::Vetting
             && let Err(e) = self.load_vetting()
         {
             self.toast_error(format!("Cannot load the team: {e}"));
+        }
+        if tab == Tab::Assets
+            && let Err(e) = self.load_assets()
+        {
+            self.toast_error(format!("Cannot load the assets: {e}"));
         }
     }
 }

@@ -43,6 +43,8 @@ impl Shape {
                 grants_per_engagement: 100,
                 notes_per_engagement: 10,
             },
+            // 500 engagements: 5,000 providers, 50,000 risks, 100,000 team members, 500,000 assets.
+            DemoSize::Huge => Shape { engagements: 500, ..Shape::of(DemoSize::Large) },
         }
     }
 }
@@ -52,6 +54,7 @@ fn run_path(size: DemoSize, out: Option<PathBuf>) -> PathBuf {
         PathBuf::from(match size {
             DemoSize::Small => "assay-demo-small.db",
             DemoSize::Large => "assay-demo-large.db",
+            DemoSize::Huge => "assay-demo-huge.db",
         })
     })
 }
@@ -549,4 +552,19 @@ fn engagement(
         w.insert(Table::Note, &[("engagement_id", Value::Int(id)), ("text", Value::text(text))])?;
     }
     Ok(id)
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn the_huge_demo_is_ten_times_the_large_one() {
+        let s = Shape::of(DemoSize::Huge);
+        assert_eq!(s.engagements, 500);
+        assert_eq!(s.engagements * s.assets_per_engagement, 500_000);
+        assert_eq!(s.engagements * s.providers_per_engagement * s.members_per_provider, 100_000);
+        assert_eq!(s.engagements * s.risks_per_engagement, 50_000);
+        assert_eq!(run_path(DemoSize::Huge, None), PathBuf::from("assay-demo-huge.db"));
+    }
 }

@@ -70,6 +70,7 @@ pub fn export(
     format: ExportFormat,
     out: Option<&Path>,
     include_sensitive: bool,
+    with_catalog_text: bool,
 ) -> Result<()> {
     let mut progress = CliProgress::new("exporting");
     let today = chrono::Local::now().date_naive();
@@ -79,9 +80,12 @@ pub fn export(
                 Some(s) => Some(vec![resolve(store.conn(), s)?.id]),
                 None => None,
             };
-            let b = bundle::read(store.conn(), ids.as_deref(), include_sensitive, &store.now(), &mut |d, t| {
+            let mut b = bundle::read(store.conn(), ids.as_deref(), include_sensitive, &store.now(), &mut |d, t| {
                 progress.update(d, t)
             })?;
+            if with_catalog_text {
+                b.catalog_text = Some(crate::catalog::sources::catalog_text(b.to_json().split('"')));
+            }
             let text = b.to_json();
             match out {
                 Some(p) => {
@@ -100,7 +104,8 @@ pub fn export(
         }
         ExportFormat::Csv => {
             let e = one_engagement(store, spec, "to export")?;
-            let sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            sheets.push(super::citations::sheet(&sheets, with_catalog_text));
             let dir =
                 out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-registers", slug(&e.name))));
             let files =
@@ -112,7 +117,8 @@ pub fn export(
         }
         ExportFormat::Xlsx => {
             let e = one_engagement(store, spec, "to export")?;
-            let sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            sheets.push(super::citations::sheet(&sheets, with_catalog_text));
             let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", slug(&e.name))));
             let bytes = interchange::xlsx_bytes(&sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
             crate::private_fs::write(&path, &bytes).map_err(|err| eyre!(err))?;

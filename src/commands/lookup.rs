@@ -21,6 +21,7 @@ pub fn run(query: &[String], filters: Filters, limit: usize, brief: bool) -> Res
         out.push_str(&format!("{}  {}\n", item.id, item.title));
         out.push_str(&format!("    {} · {phase} · {party} · Annex A {}\n", item.citation(), item.annex_a.join(", ")));
         if !brief {
+            out.push_str(&format!("    {}\n", crate::catalog::sources::attribution(item)));
             for line in wrap(&item.text, 92) {
                 out.push_str(&format!("    {line}\n"));
             }

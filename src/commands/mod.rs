@@ -1,5 +1,6 @@
 //! The subcommands, and opening the workbench itself.
 
+pub mod citations;
 pub mod demo;
 pub mod exchange;
 pub mod html;
@@ -42,7 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             lookup::run(&query, f, limit, brief)
         }
-        Some(Command::Report { args, format, out, include_sensitive }) => {
+        Some(Command::Report { args, format, out, include_sensitive, with_catalog_text }) => {
             if args.first().map(String::as_str) == Some("assets") {
                 return report_assets::run(
                     &workspace_path(cli.db)?,
@@ -53,11 +54,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive)
+            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)
         }
-        Some(Command::Export { engagement, format, out, include_sensitive }) => {
+        Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), include_sensitive)
+            exchange::export(
+                &store,
+                engagement.as_deref(),
+                format,
+                out.as_deref(),
+                include_sensitive,
+                with_catalog_text,
+            )
         }
         Some(Command::Import { path, into, register }) => {
             let db = workspace_path(cli.db)?;
@@ -88,10 +96,22 @@ const DEFAULT_BACKUPS: usize = 5;
 
 fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Result<()> {
     let path = workspace_path(db)?;
-    let mut keymap = Keymap::default_map();
-    keymap.apply_overrides(&config.keys).map_err(|e| eyre!("config file: {e}"))?;
-    // The store first: its refusals (missing or read-only folder, bad file) are the clearest; then the lock.
-    let store = secure::open(&path, &config.assessor(), encrypt_new)?;
+    // The key table and the catalog are parsed on the other core while the workspace opens; both are needed
+    // before the first frame.
+    let overrides = config.keys.clone();
+    let prepare = std::thread::spawn(move || {
+        crate::catalog::catalog();
+        let mut keymap = Keymap::default_map();
+        keymap.apply_overrides(&overrides).map(|()| keymap)
+    });
+    let store = secure::open(&path, &config.assessor(), encrypt_new);
+    // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
+    // folder, bad file), which are the clearest; then the lock.
+    let keymap = prepare
+        .join()
+        .map_err(|_| eyre!("the key table could not be prepared"))?
+        .map_err(|e| eyre!("config file: {e}"))?;
+    let store = store?;
     let _lock = crate::store::lock::acquire(&path).map_err(|e| eyre!(e))?;
     let has_data: bool =
         store.conn().query_row("SELECT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).unwrap_or(false);
@@ -101,7 +121,8 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
             errln!("assay: warning: the start-up backup failed: {e}");
         }
     }
-    let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let theme =
+        Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
     let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
     if let Some(dir) = &config.reports_dir {
         // A relative folder is taken from where assay was started, and shown in full.

@@ -81,13 +81,25 @@ fn table(headers: &[&str], rows: Vec<Vec<String>>, numeric: &[usize]) -> Block {
     }
 }
 
-/// Gathers everything the report says about an engagement.
+/// Gathers everything the report says about an engagement; catalog items are cited without their texts.
 pub fn build(
     conn: &Connection,
     e: &Engagement,
     today: NaiveDate,
     assessor: &str,
     include_sensitive: bool,
+) -> Result<Report> {
+    build_with(conn, e, today, assessor, include_sensitive, false)
+}
+
+/// [`build`], with the catalog's texts of the items cited when `with_catalog_text`.
+pub fn build_with(
+    conn: &Connection,
+    e: &Engagement,
+    today: NaiveDate,
+    assessor: &str,
+    include_sensitive: bool,
+    with_catalog_text: bool,
 ) -> Result<Report> {
     let today_s = today.to_string();
     let summary = engagements::summary(conn, e.id, &today_s)?;
@@ -506,11 +518,13 @@ pub fn build(
     }
     sections.push(Section { title: "Open items".into(), blocks });
 
-    Ok(Report {
+    let mut r = Report {
         title: format!("Risk assessment report — {}", e.name),
         meta: format!("Prepared {today} by {assessor} with assay. Engagement #{}.", e.id),
         sections,
-    })
+    };
+    r.sections.push(super::citations::report_section(&r, with_catalog_text));
+    Ok(r)
 }
 
 /// Text as Markdown that reads as written: every character that could start markup is escaped, so a name such as
@@ -668,7 +682,20 @@ pub fn render(
     assessor: &str,
     include_sensitive: bool,
 ) -> Result<String> {
-    let r = build(conn, e, today, assessor, include_sensitive)?;
+    render_with(conn, e, format, today, assessor, include_sensitive, false)
+}
+
+/// [`render`], with the catalog's texts of the items cited when `with_catalog_text`.
+pub fn render_with(
+    conn: &Connection,
+    e: &Engagement,
+    format: ReportFormat,
+    today: NaiveDate,
+    assessor: &str,
+    include_sensitive: bool,
+    with_catalog_text: bool,
+) -> Result<String> {
+    let r = build_with(conn, e, today, assessor, include_sensitive, with_catalog_text)?;
     Ok(match format {
         ReportFormat::Md => markdown(&r),
         ReportFormat::Html => html(&r),
@@ -714,10 +741,11 @@ pub fn run(
     format: ReportFormat,
     out: Option<&Path>,
     include_sensitive: bool,
+    with_catalog_text: bool,
 ) -> Result<()> {
     let e = resolve(store.conn(), spec)?;
     let today = chrono::Local::now().date_naive();
-    let text = render(store.conn(), &e, format, today, store.assessor(), include_sensitive)?;
+    let text = render_with(store.conn(), &e, format, today, store.assessor(), include_sensitive, with_catalog_text)?;
     match out {
         Some(p) => {
             crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;

@@ -572,6 +572,13 @@ struct BundleIn {
     #[allow(dead_code)] // read for strictness; an import is stamped with its own time
     exported_at: String,
     sensitive_included: bool,
+    /// Named for the reader; an import takes nothing from them.
+    #[allow(dead_code)]
+    #[serde(default)]
+    catalog_sources: Option<serde::de::IgnoredAny>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    catalog_text: Option<serde::de::IgnoredAny>,
     engagements: Vec<EngagementIn>,
 }
 
@@ -612,6 +619,11 @@ pub struct Bundle {
     pub exported_at: String,
     /// Whether the notes of criminal-record and credit checks are in it.
     pub sensitive_included: bool,
+    /// The documents the catalog is built from, with publisher, year and terms: named once per bundle.
+    pub catalog_sources: Vec<crate::catalog::sources::Document>,
+    /// The catalog's texts of the items the bundle refers to, with their notices; only when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_text: Option<crate::catalog::sources::CatalogText>,
     pub engagements: Vec<EngagementRows>,
 }
 
@@ -696,6 +708,8 @@ pub fn read(
         version: VERSION,
         exported_at: exported_at.to_string(),
         sensitive_included: include_sensitive,
+        catalog_sources: crate::catalog::sources::DOCUMENTS.to_vec(),
+        catalog_text: None,
         engagements: out,
     })
 }

@@ -144,6 +144,7 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
                 Span::styled(item.id.clone(), t.key),
                 Span::raw(format!("  {}", item.citation())),
             ]));
+            lines.push(Line::styled(crate::catalog::sources::attribution(item), t.dim));
             lines.push(Line::styled(
                 format!("{} · {} · topic {}", workflow::phase_label(phase), workflow::party_label(party), item.topic),
                 t.dim,

@@ -39,6 +39,45 @@ impl Tmux {
         t
     }
 
+    /// Starts an interactive bash (no start-up files) in a 120×40 session, with job control, for tests that
+    /// need a shell to come back to: suspending with Ctrl-Z and `fg`, or the terminal's state after assay ends.
+    pub fn start_shell(name: &str, cwd: &Path) -> Tmux {
+        let socket = format!("assay-e2e-{}-{name}", std::process::id());
+        let t = Tmux { socket };
+        let config = cwd.join("no-config.toml");
+        let status = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40"])
+            .args(["-e", &format!("ASSAY_CONFIG={}", config.display()), "-e", "LANG=C.UTF-8"])
+            .args(["-c", cwd.to_str().expect("utf8")])
+            .arg("exec bash --norc --noprofile -i")
+            .status()
+            .expect("tmux must be installed for the end-to-end tests");
+        assert!(status.success(), "tmux new-session failed");
+        t
+    }
+
+    /// A tmux format of the pane, e.g. `#{alternate_on}` (1 while the program is on the alternate screen).
+    pub fn display(&self, format: &str) -> String {
+        let out =
+            Command::new("tmux").args(["-L", &self.socket, "display-message", "-p", format]).output().expect("display");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until a tmux format of the pane reads `want`; fails with the screen on timeout.
+    pub fn wait_display(&self, format: &str, want: &str) {
+        let start = Instant::now();
+        loop {
+            let got = self.display(format);
+            if got == want {
+                return;
+            }
+            if start.elapsed() > timeout() {
+                panic!("timed out waiting for {format} = {want} (it is {got}); screen:\n{}", self.capture());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn capture(&self) -> String {
         let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().expect("capture");
         String::from_utf8_lossy(&out.stdout).into_owned()
