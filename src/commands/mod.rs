@@ -29,9 +29,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => open_workbench(cli.db, cli.encrypt, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
-        Some(Command::Verify) => verify::run(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Verify { head }) => verify::run(&workspace_path(cli.db)?, &config.assessor(), &head),
         Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),
-        Some(Command::Encrypt) => secure::encrypt(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Encrypt { remove_outputs }) => {
+            secure::encrypt(&workspace_path(cli.db)?, &config.assessor(), remove_outputs)
+        }
         Some(Command::Decrypt) => secure::decrypt(&workspace_path(cli.db)?, &config.assessor()),
         Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
@@ -56,17 +58,20 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Import { path, into, register }) => {
             let db = workspace_path(cli.db)?;
-            let mut store = secure::open(&db, &config.assessor(), false)?;
-            let _lock = crate::store::lock::acquire(&db).map_err(|e| eyre!(e))?;
-            exchange::import(&mut store, &path, into.as_deref(), register.as_deref())
+            let (_lock, mut store) = secure::open_locked(&db, &config.assessor(), false)?;
+            let result = exchange::import(&mut store, &path, into.as_deref(), register.as_deref());
+            drop(store); // before the lock
+            result
         }
     }
 }
 
-/// The workspace path: `--db`/`ASSAY_DB`, or the default in the user's data folder (created, private, if missing).
+/// The workspace path: `--db`/`ASSAY_DB`, or the default in the user's data folder (created, private, if missing),
+/// resolved to the real file, so that a symbolic link never has the file's lock, rekeying or backups applied to the
+/// link instead.
 pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(p) = db {
-        return Ok(p);
+        return Ok(crate::store::lock::real_path(&p));
     }
     let p =
         config::default_db_path().ok_or_else(|| eyre!("no home folder to keep the workspace in; pass --db PATH"))?;
@@ -89,9 +94,7 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
     let path = workspace_path(db)?;
     let mut keymap = Keymap::default_map();
     keymap.apply_overrides(&config.keys).map_err(|e| eyre!("config file: {e}"))?;
-    // The store first: its refusals (missing or read-only folder, bad file) are the clearest; then the lock.
-    let store = secure::open(&path, &config.assessor(), encrypt_new)?;
-    let _lock = crate::store::lock::acquire(&path).map_err(|e| eyre!(e))?;
+    let (_lock, store) = secure::open_locked(&path, &config.assessor(), encrypt_new)?;
     let has_data: bool =
         store.conn().query_row("SELECT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).unwrap_or(false);
     if has_data {
