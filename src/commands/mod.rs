@@ -71,7 +71,8 @@ pub fn run(cli: Cli) -> Result<()> {
 /// link instead.
 pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(p) = db {
-        return Ok(crate::store::lock::real_path(&p));
+        // A path that does not exist yet is kept as given, so messages name it as typed.
+        return Ok(if std::fs::symlink_metadata(&p).is_ok() { crate::store::lock::real_path(&p) } else { p });
     }
     let p =
         config::default_db_path().ok_or_else(|| eyre!("no home folder to keep the workspace in; pass --db PATH"))?;

@@ -128,6 +128,12 @@ pub fn open_locked(path: &Path, assessor: &str, encrypt_new: bool) -> Result<(lo
     if std::fs::symlink_metadata(path).is_ok() {
         crate::store::check_folder(path)?;
         let held = lock::acquire(path).map_err(|e| eyre!(e))?;
+        if crypto::clean_partial(path) {
+            eprintln!(
+                "assay: removed the partial copy an interrupted encrypt or decrypt left beside {} (overwritten first)",
+                path.display()
+            );
+        }
         let store = open(path, assessor, encrypt_new)?;
         return Ok((held, store));
     }

@@ -121,7 +121,7 @@ pub fn clean_partial(path: &Path) -> bool {
     let found = fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file());
     if found {
         let _ = remove_securely(&tmp);
-        for side in ["-wal", "-shm"] {
+        for side in ["-wal", "-shm", "-journal"] {
             let _ = fs::remove_file(format!("{}{side}", tmp.display()));
         }
     }
@@ -148,7 +148,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
         ));
     }
     let tmp = rekey_path(&path);
-    let _ = fs::remove_file(&tmp);
+    clean_partial(&path);
     OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -198,7 +198,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
         Ok(path.clone())
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        clean_partial(&path);
     }
     result
 }

@@ -44,6 +44,13 @@ pub fn real_path(workspace: &Path) -> PathBuf {
 /// Takes the lock, or says who holds it. Refuses a lock file that is a symbolic link (it would truncate its target).
 pub fn acquire(workspace: &Path) -> Result<WorkspaceLock, String> {
     let real = real_path(workspace);
+    // Opening a pipe would wait forever for a writer.
+    if std::fs::metadata(&real).is_ok_and(|m| !m.is_file()) {
+        return Err(format!(
+            "{} is not a regular file (a pipe, device or socket?); it was left untouched",
+            real.display()
+        ));
+    }
     let path = PathBuf::from(format!("{}.lock", real.display()));
     let mut file = OpenOptions::new()
         .read(true)
@@ -77,16 +84,17 @@ pub fn acquire(workspace: &Path) -> Result<WorkspaceLock, String> {
         Err(std::fs::TryLockError::Error(e)) => return Err(format!("cannot lock {}: {e}", path.display())),
     }
     // The file's identity: another name for it (a hard link) has another lock file but the same inode.
-    let workspace_file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(&real) {
-        Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => match f.try_lock() {
-            Ok(()) => Some(f),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(busy(workspace, "under another name for the same file, a hard link"));
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(format!("cannot lock {}: {e}", real.display())),
-        },
-        _ => None,
-    };
+    let workspace_file =
+        match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(&real) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => match f.try_lock() {
+                Ok(()) => Some(f),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(busy(workspace, "under another name for the same file, a hard link"));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(format!("cannot lock {}: {e}", real.display())),
+            },
+            _ => None,
+        };
     let _ = file.set_len(0);
     let _ = file.rewind();
     let _ = write!(file, "pid {} since {}", std::process::id(), chrono::Local::now().format("%Y-%m-%d %H:%M"));
