@@ -536,3 +536,31 @@ fn a_fifo_at_the_workspace_path_is_refused_not_hung_on() {
         assert!(text(&out.stderr).contains("not a regular file"), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+#[test]
+fn reports_and_exports_carry_the_history_head_that_verify_checks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    demo_at(&path);
+    let head = head_of(&cli(&["verify", "--db", s(&path)], dir.path(), None));
+    let report = cli(&["report", "--db", s(&path), "1"], dir.path(), None);
+    assert!(text(&report.stdout).contains(&format!("History head {head}.")), "{}", text(&report.stdout));
+    let assets = cli(&["report", "--db", s(&path), "assets", "1"], dir.path(), None);
+    assert!(text(&assets.stdout).contains(&format!("History head: {head}")));
+    let json = cli(&["export", "--db", s(&path)], dir.path(), None);
+    assert!(text(&json.stdout).contains(&format!("\"history_head\": \"{head}\"")));
+    let csv_dir = dir.path().join("csv");
+    assert!(
+        cli(&["export", "1", "--format", "csv", "--db", s(&path), "--out", s(&csv_dir)], dir.path(), None)
+            .status
+            .success()
+    );
+    assert!(std::fs::read_to_string(csv_dir.join("history_head.csv")).expect("csv").contains(&head));
+    // A bundle carrying a head imports as before.
+    let bundle = dir.path().join("b.json");
+    std::fs::write(&bundle, &json.stdout).expect("write");
+    let other = dir.path().join("other.db");
+    let out = cli(&["import", "--db", s(&other), s(&bundle)], dir.path(), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(cli(&["verify", "--db", s(&path), "--head", &head], dir.path(), None).status.success());
+}

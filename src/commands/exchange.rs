@@ -85,9 +85,10 @@ pub fn export(
                 Some(s) => Some(vec![resolve(store.conn(), s)?.id]),
                 None => None,
             };
-            let b = bundle::read(store.conn(), ids.as_deref(), include_sensitive, &store.now(), &mut |d, t| {
+            let mut b = bundle::read(store.conn(), ids.as_deref(), include_sensitive, &store.now(), &mut |d, t| {
                 progress.update(d, t)
             })?;
+            b.history_head = Some(crate::store::history::head(store.conn())?.to_string());
             let text = b.to_json();
             match out {
                 Some(p) => {
@@ -106,7 +107,8 @@ pub fn export(
         }
         ExportFormat::Csv => {
             let e = one_engagement(store, spec, "to export")?;
-            let sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            sheets.push(head_sheet(store)?);
             let dir =
                 out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-registers", slug(&e.name))));
             let files =
@@ -118,7 +120,8 @@ pub fn export(
         }
         ExportFormat::Xlsx => {
             let e = one_engagement(store, spec, "to export")?;
-            let sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+            sheets.push(head_sheet(store)?);
             let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", slug(&e.name))));
             let bytes = interchange::xlsx_bytes(&sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
             std::fs::write(&path, bytes).map_err(|err| eyre!("cannot write {}: {err}", path.display()))?;
@@ -127,6 +130,17 @@ pub fn export(
         }
     }
     Ok(())
+}
+
+/// The history head of the workspace as one small sheet (`history_head.csv`, or a sheet of the workbook), so that
+/// the export can be checked against the workspace later with `assay verify --head`.
+fn head_sheet(store: &Store) -> Result<registers::Sheet> {
+    let head = crate::store::history::head(store.conn())?;
+    Ok(registers::Sheet {
+        name: "history_head",
+        headers: vec!["history_head".to_string()],
+        rows: vec![vec![crate::domain::Value::text(head.to_string())]],
+    })
 }
 
 /// `assay import`.

@@ -463,7 +463,11 @@ pub fn build(
 
     Ok(Report {
         title: format!("Risk assessment report — {}", e.name),
-        meta: format!("Prepared {today} by {assessor} with assay. Engagement #{}.", e.id),
+        meta: format!(
+            "Prepared {today} by {assessor} with assay. Engagement #{}. History head {}.",
+            e.id,
+            crate::store::history::head(conn)?
+        ),
         sections,
     })
 }
