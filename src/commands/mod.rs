@@ -96,17 +96,15 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
     let mut keymap = Keymap::default_map();
     keymap.apply_overrides(&config.keys).map_err(|e| eyre!("config file: {e}"))?;
     let (_lock, store) = secure::open_locked(&path, &config.assessor(), encrypt_new)?;
-    let has_data: bool =
-        store.conn().query_row("SELECT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).unwrap_or(false);
-    if has_data {
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-        if let Err(e) = crate::store::backup::rotate(&store, &stamp, config.backups.unwrap_or(DEFAULT_BACKUPS)) {
-            eprintln!("assay: warning: the start-up backup failed: {e}");
-        }
-    }
+    // The automatic backup is taken after the first frame, in the background (see tui::run_with_backup).
+    let backup = Some(crate::tui::BackupPlan {
+        workspace: path.clone(),
+        key: store.key().map(str::to_string),
+        bounds: crate::store::backup::Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)),
+    });
     let theme = Theme::choose(config.theme.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
     let app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
-    crate::tui::run(app)
+    crate::tui::run_with_backup(app, backup)
 }
 
 /// The engagement a command line names: its id, or a case-insensitive start of its name shared by no other.
