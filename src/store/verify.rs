@@ -106,6 +106,57 @@ fn json_text(v: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// One value of a recorded row, read straight from the history's JSON as the text the row would show: without
+/// building a JSON tree first (the replay reads every insert of the workspace).
+struct Cell(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Cell;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> Result<Cell, E> {
+                Ok(Cell(None))
+            }
+            fn visit_none<E>(self) -> Result<Cell, E> {
+                Ok(Cell(None))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Cell, E> {
+                Ok(Cell(Some(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Cell, E> {
+                Ok(Cell(Some(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Cell, E> {
+                Ok(Cell(Some(v.to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Cell, E> {
+                Ok(Cell(Some(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Cell, E> {
+                Ok(Cell(Some(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Cell, E> {
+                Ok(Cell(json_text(&serde_json::Value::from(v))))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, a: A) -> Result<Cell, A::Error> {
+                let v: serde_json::Value =
+                    serde::Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(a))?;
+                Ok(Cell(json_text(&v)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> Result<Cell, A::Error> {
+                let v: serde_json::Value =
+                    serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(a))?;
+                Ok(Cell(json_text(&v)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Verifies the workspace (an unencrypted one, or without checking seals); never changes it.
 pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
     verify_with(conn, Options::default())
@@ -192,47 +243,48 @@ fn check_chain(
         n += 1;
         tell(n);
         let id: i64 = r.get(0)?;
-        let at: String = r.get(1)?;
-        let hash: String = r.get(10)?;
+        // Borrowed from SQLite's row: no copy of the (often long) values.
+        let at = r.get_ref(1)?.as_str()?;
+        let hash = r.get_ref(10)?.as_str()?;
         if chain_ok {
-            let prev_hash: String = r.get(9)?;
-            let field: Option<String> = r.get(6)?;
-            let old: Option<String> = r.get(7)?;
-            let new: Option<String> = r.get(8)?;
-            let mac: Option<String> = r.get(11)?;
+            let prev_hash = r.get_ref(9)?.as_str()?;
+            let opt = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
             let why = if prev_hash != prev {
                 Some("it does not follow the entry before it (an entry was removed or inserted)")
             } else if entry_hash(
-                &prev_hash,
-                &at,
-                &r.get::<_, String>(2)?,
-                &r.get::<_, String>(3)?,
-                &r.get::<_, String>(4)?,
+                prev_hash,
+                at,
+                r.get_ref(2)?.as_str()?,
+                r.get_ref(3)?.as_str()?,
+                r.get_ref(4)?.as_str()?,
                 r.get(5)?,
-                field.as_deref(),
-                old.as_deref(),
-                new.as_deref(),
+                opt(6)?,
+                opt(7)?,
+                opt(8)?,
             ) != hash
             {
                 Some("its contents do not match its hash (it was edited)")
             } else if let Some(k) = key
-                && mac.as_deref() != Some(k.seal(&hash).as_str())
+                && opt(11)? != Some(k.seal(hash).as_str())
             {
                 Some("it does not carry the seal of this workspace's passphrase (written or rewritten without it)")
             } else {
                 None
             };
             if let Some(why) = why {
-                report.findings.push(Finding::BrokenChain { entry: id, at: at.clone(), why });
+                report.findings.push(Finding::BrokenChain { entry: id, at: at.to_string(), why });
                 chain_ok = false;
             }
-            prev = hash.clone();
+            prev.clear();
+            prev.push_str(hash);
         }
-        if at < prev_at {
-            report.findings.push(Finding::TimeBackwards { entry: id, at: at.clone(), before: prev_at.clone() });
+        if at < prev_at.as_str() {
+            report.findings.push(Finding::TimeBackwards { entry: id, at: at.to_string(), before: prev_at.clone() });
         }
-        prev_at = at;
-        last.clone_from(&hash);
+        prev_at.clear();
+        prev_at.push_str(at);
+        last.clear();
+        last.push_str(hash);
         pending.retain(|h| {
             if h.count != n {
                 return true;
@@ -306,8 +358,8 @@ fn replay_table(
                 "insert" => {
                     let map: BTreeMap<String, Option<String>> = new
                         .as_deref()
-                        .and_then(|j| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(j).ok())
-                        .map(|m| m.iter().map(|(k, v)| (k.clone(), json_text(v))).collect())
+                        .and_then(|j| serde_json::from_str::<BTreeMap<String, Cell>>(j).ok())
+                        .map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect())
                         .unwrap_or_default();
                     let updated = map.get("updated_at").cloned().flatten().into_iter().collect();
                     state = Some(Replayed { fields: Some(map), updated });
