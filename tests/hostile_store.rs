@@ -564,3 +564,52 @@ fn reports_and_exports_carry_the_history_head_that_verify_checks() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(cli(&["verify", "--db", s(&path), "--head", &head], dir.path(), None).status.success());
 }
+
+#[test]
+fn an_encrypted_workspace_from_before_the_seals_is_sealed_when_upgraded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v4.db");
+    {
+        // An encrypted workspace as schema step 4 wrote it, with one recorded entry and its row.
+        let mut c = rusqlite::Connection::open(&path).expect("raw open");
+        c.pragma_update(None, "key", PASS).expect("key");
+        assay::store::migrations::migrations().to_version(&mut c, 4).expect("to v4");
+        let at = "2025-01-01T00:00:00Z";
+        let row = format!(
+            r#"{{"business_owner":null,"created_at":"{at}","id":1,"name":"Legacy","objective":null,"phase":"pre","planned_end":null,"scope":null,"service":null,"start_date":null,"status":"active","updated_at":"{at}"}}"#
+        );
+        let h = assay::store::entry_hash(
+            assay::store::GENESIS_HASH,
+            at,
+            "t",
+            "insert",
+            "engagement",
+            1,
+            None,
+            None,
+            Some(&row),
+        );
+        c.execute_batch(&format!("PRAGMA application_id = {};", assay::store::APPLICATION_ID)).expect("id");
+        c.execute(
+            "INSERT INTO engagement (id, name, created_at, updated_at) VALUES (1, 'Legacy', ?1, ?1)",
+            [at],
+        )
+        .expect("row");
+        c.execute(
+            "INSERT INTO audit_log (at, assessor, action, table_name, row_id, new_value, prev_hash, hash, created_at, \
+             updated_at) VALUES (?1, 't', 'insert', 'engagement', 1, ?2, ?3, ?4, ?1, ?1)",
+            rusqlite::params![at, row, assay::store::GENESIS_HASH, h],
+        )
+        .expect("entry");
+    }
+    let store = Store::open_with_key(&path, "t", Some(PASS)).expect("upgrade");
+    let report = assay::store::verify::verify_with(
+        store.conn(),
+        assay::store::verify::Options { chain_key: store.chain_key().copied(), ..Default::default() },
+    )
+    .expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
+    let sealed: i64 =
+        store.conn().query_row("SELECT count(*) FROM audit_log WHERE mac IS NOT NULL", [], |r| r.get(0)).expect("n");
+    assert_eq!(sealed, 1);
+}
