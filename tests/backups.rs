@@ -129,3 +129,26 @@ fn the_workbench_backs_up_after_its_first_frame_and_not_again_when_nothing_chang
     }
     assert_eq!(backup::of_workspace(&db).expect("list").len(), 1, "the second start had nothing new to back up");
 }
+
+#[test]
+fn a_backup_of_a_closed_workspace_leaves_no_journal_files_beside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    drop(demo_at(&path, None));
+    let before: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("e").file_name().to_string_lossy().into())
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(matches!(take(&path, None, 5, "20261101-000000"), Outcome::Taken(_)));
+    let mut after: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("e").file_name().to_string_lossy().into())
+        .collect();
+    after.sort();
+    after.retain(|n| n != "backups");
+    assert_eq!(after, before);
+}

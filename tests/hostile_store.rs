@@ -590,11 +590,8 @@ fn an_encrypted_workspace_from_before_the_seals_is_sealed_when_upgraded() {
             Some(&row),
         );
         c.execute_batch(&format!("PRAGMA application_id = {};", assay::store::APPLICATION_ID)).expect("id");
-        c.execute(
-            "INSERT INTO engagement (id, name, created_at, updated_at) VALUES (1, 'Legacy', ?1, ?1)",
-            [at],
-        )
-        .expect("row");
+        c.execute("INSERT INTO engagement (id, name, created_at, updated_at) VALUES (1, 'Legacy', ?1, ?1)", [at])
+            .expect("row");
         c.execute(
             "INSERT INTO audit_log (at, assessor, action, table_name, row_id, new_value, prev_hash, hash, created_at, \
              updated_at) VALUES (?1, 't', 'insert', 'engagement', 1, ?2, ?3, ?4, ?1, ?1)",
