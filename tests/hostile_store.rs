@@ -610,3 +610,27 @@ fn an_encrypted_workspace_from_before_the_seals_is_sealed_when_upgraded() {
         store.conn().query_row("SELECT count(*) FROM audit_log WHERE mac IS NOT NULL", [], |r| r.get(0)).expect("n");
     assert_eq!(sealed, 1);
 }
+
+#[test]
+fn a_damaged_index_is_reported_by_the_integrity_check_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    demo_at(&path);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let other: i64 = raw
+        .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'criterion_engagement'", [], |r| r.get(0))
+        .expect("root");
+    raw.execute_batch(&format!(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_master SET rootpage = {other} WHERE name = 'provider_engagement';
+         PRAGMA writable_schema = OFF;"
+    ))
+    .expect("swap an index's pages");
+    drop(raw);
+    let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("SQLite integrity check:"), "{stdout}");
+    assert!(stdout.contains("missing from index provider_engagement"), "{stdout}");
+    assert!(!stdout.contains("history entry") && !stdout.contains("schema:"), "only the integrity check: {stdout}");
+}

@@ -20,7 +20,12 @@ pub fn run(path: &Path, assessor: &str, heads: &[String]) -> Result<()> {
     let mut tell = |done: u64, total: u64| bar.show(done, total);
     let report = verify::verify_with(
         store.conn(),
-        Options { chain_key: store.chain_key().copied(), heads: heads.clone(), progress: Some(&mut tell) },
+        Options {
+            chain_key: store.chain_key().copied(),
+            heads: heads.clone(),
+            progress: Some(&mut tell),
+            integrity_beside: store.path().map(|p| (p.to_path_buf(), store.key().map(str::to_string))),
+        },
     )?;
     bar.clear();
     let head = report.head.as_ref().map_or_else(|| "none".to_string(), Head::to_string);

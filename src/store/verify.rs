@@ -89,6 +89,26 @@ pub struct Options<'a> {
     pub heads: Vec<Head>,
     /// Told how far the work has got: (done, total), in entries and rows.
     pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
+    /// Run SQLite's integrity check on a connection of its own to this file (opened with this passphrase), on
+    /// another thread alongside the rest, instead of first on `conn`.
+    pub integrity_beside: Option<(std::path::PathBuf, Option<String>)>,
+}
+
+/// SQLite's integrity check on a connection of its own that only reads.
+fn integrity_on(path: &std::path::Path, key: Option<&str>) -> rusqlite::Result<Vec<String>> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    if let Some(k) = key {
+        super::apply_key(&conn, k)?;
+    }
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    integrity(&conn)
+}
+
+fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect()
 }
 
 /// Columns the write path stamps itself and never audits; the stamps are checked apart.
@@ -164,13 +184,31 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
 
 /// Verifies the workspace with the given options; never changes it.
 pub fn verify_with(conn: &Connection, mut opts: Options<'_>) -> rusqlite::Result<Report> {
-    let mut report = Report::default();
-    let integrity: Vec<String> =
-        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    if integrity != ["ok"] {
-        report.findings.extend(integrity.into_iter().map(Finding::Integrity));
-        return Ok(report);
+    let beside =
+        opts.integrity_beside.take().map(|(path, key)| std::thread::spawn(move || integrity_on(&path, key.as_deref())));
+    if beside.is_none() {
+        let found = integrity(conn)?;
+        if found != ["ok"] {
+            return Ok(Report { findings: found.into_iter().map(Finding::Integrity).collect(), ..Report::default() });
+        }
     }
+    let rest = verify_rest(conn, opts);
+    // A damaged file makes the rest meaningless (or fail): then the integrity check's findings are the report.
+    if let Some(handle) = beside {
+        let found = match handle.join() {
+            Ok(found) => found?,
+            Err(_) => integrity(conn)?,
+        };
+        if found != ["ok"] {
+            return Ok(Report { findings: found.into_iter().map(Finding::Integrity).collect(), ..Report::default() });
+        }
+    }
+    rest
+}
+
+/// Everything after SQLite's integrity check.
+fn verify_rest(conn: &Connection, mut opts: Options<'_>) -> rusqlite::Result<Report> {
+    let mut report = Report::default();
     report.findings.extend(super::migrations::schema_differences(conn)?.into_iter().map(Finding::Schema));
 
     let entries: u64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))?.max(0) as u64;
