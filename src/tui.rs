@@ -25,8 +25,8 @@ pub fn run(app: App) -> Result<()> {
 }
 
 /// As [`run`], taking the automatic backup in the background after the first frame (only if the workspace changed
-/// since its newest backup), and again at quit if the session changed it. A failed backup is shown in the workbench
-/// and never blocks work.
+/// since its newest backup), and again at quit if the work since start-up changed it. A failed backup is shown in
+/// the workbench and never blocks work.
 pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
