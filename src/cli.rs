@@ -41,15 +41,26 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Check the workspace: SQLite integrity, the history's hash chain, and every row against its history.
-    Verify,
+    /// Check the workspace: SQLite integrity, the schema, the history's hash chain, and every row against its
+    /// history; prints the history head (COUNT:HASH) to keep outside the file.
+    Verify {
+        /// A history head kept earlier (as `verify`, reports and exports print it): fail unless the history still
+        /// holds that entry unchanged. May be given more than once.
+        #[arg(long, value_name = "COUNT:HASH")]
+        head: Vec<String>,
+    },
     /// Copy the workspace to a new file, consistently, even while the workbench runs.
     Backup {
         /// The file to write (must not exist).
         dest: PathBuf,
     },
-    /// Encrypt the workspace with a passphrase (asked for twice, or ASSAY_PASSPHRASE).
-    Encrypt,
+    /// Encrypt the workspace with a passphrase (asked for twice, or ASSAY_PASSPHRASE), and its automatic backups
+    /// with it; lists the plaintext reports and exports beside it and offers to remove them.
+    Encrypt {
+        /// Overwrite and remove the plaintext reports and exports in `reports/` beside the workspace without asking.
+        #[arg(long)]
+        remove_outputs: bool,
+    },
     /// Remove the workspace's encryption.
     Decrypt,
     /// Print the catalog obligations that best match a query.

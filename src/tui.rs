@@ -18,9 +18,24 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
 use crate::app::{Action, App};
+use crate::store::backup::{Background, Bounds, Outcome};
+
+/// The automatic backup the workbench takes once its first frame is on screen.
+pub struct BackupPlan {
+    pub workspace: std::path::PathBuf,
+    pub key: Option<String>,
+    pub bounds: Bounds,
+}
 
 /// Runs the workbench until the user quits. The terminal is restored on every way out, a panic included.
-pub fn run(mut app: App) -> Result<()> {
+pub fn run(app: App) -> Result<()> {
+    run_with_backup(app, None)
+}
+
+/// As [`run`], taking the automatic backup in the background after the first frame (only if the workspace changed
+/// since its newest backup), and again at quit if the work since start-up changed it. A failed backup is shown in
+/// the workbench and never blocks work.
+pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(color_eyre::eyre::eyre!(
@@ -37,11 +52,37 @@ pub fn run(mut app: App) -> Result<()> {
         }
     };
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app, &signals);
+    let mut running: Option<Background> = None;
+    let mut outcome: Option<Outcome> = None;
+    let start_head = crate::store::history::head(app.store.conn()).ok();
+    let result = event_loop(&mut terminal, &mut app, &signals, backup.as_ref(), &mut running, &mut outcome);
     restore();
     if let (Ok(()), Some(signal)) = (&result, signals.stopped_by()) {
-        // Ended by a signal: the terminal is back; exit as the shell expects of a process ended by it.
+        // Ended by a signal: the terminal is back; every edit was committed when it was made, so exit at once, as
+        // the shell expects of a process ended by it (a backup under way is left as its partial file, which is
+        // never taken for a backup).
         std::process::exit(128 + signal);
+    }
+    if let Some(plan) = backup {
+        if let Some(o) = running.and_then(Background::finish) {
+            outcome = Some(o);
+        }
+        if let Some(Outcome::Failed(e)) = &outcome {
+            crate::errln!("assay: warning: the automatic backup failed: {e}");
+        }
+        let unchanged = start_head.is_some() && crate::store::history::head(app.store.conn()).ok() == start_head;
+        let covered = matches!(outcome, Some(Outcome::Taken(_) | Outcome::Unchanged));
+        drop(app); // the workbench's connection first: the backup then sees everything it committed
+        if unchanged && covered {
+            return result;
+        }
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        let stop = AtomicBool::new(false);
+        if let Outcome::Failed(e) =
+            crate::store::backup::take_if_changed(&plan.workspace, plan.key.as_deref(), plan.bounds, &stamp, &stop)
+        {
+            crate::errln!("assay: warning: the backup at quit failed: {e}");
+        }
     }
     result
 }
@@ -131,7 +172,14 @@ fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
 /// How often the loop looks at the signal flags while no event comes.
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, signals: &Signals) -> Result<()> {
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    signals: &Signals,
+    backup: Option<&BackupPlan>,
+    running: &mut Option<Background>,
+    outcome: &mut Option<Outcome>,
+) -> Result<()> {
     let size = terminal.size()?;
     dispatch(app, Action::Resize(size.width, size.height))?;
     let tick = Duration::from_millis(250);
@@ -149,6 +197,19 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App, signals: &Signals) 
         }
         if app.should_quit || signals.stopped_by().is_some() {
             return Ok(());
+        }
+        // The first frame is on screen: now the backup, on its own thread and connection.
+        if running.is_none()
+            && let Some(plan) = backup
+        {
+            *running = Some(Background::spawn(plan.workspace.clone(), plan.key.clone(), plan.bounds));
+        }
+        if let Some(o) = running.as_ref().and_then(Background::poll) {
+            if let Outcome::Failed(e) = &o {
+                app.toast_error(format!("Backup failed: {e} — your work is saved; check the backups folder"));
+            }
+            *outcome = Some(o);
+            redraw = true;
         }
         if signals.take_suspend() {
             suspend(terminal)?;

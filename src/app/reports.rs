@@ -33,6 +33,10 @@ impl App {
         let result = bundle::read(self.store.conn(), Some(&[e.id]), false, &self.store.now(), &mut |d, t| {
             last = (d, t);
         })
+        .and_then(|mut b| {
+            b.history_head = Some(crate::store::history::head(self.store.conn())?.to_string());
+            Ok(b)
+        })
         .map_err(|err| err.to_string())
         .and_then(|b| {
             crate::private_fs::folder(&dir)?;

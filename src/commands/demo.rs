@@ -61,10 +61,24 @@ fn run_path(size: DemoSize, out: Option<PathBuf>) -> PathBuf {
 
 pub fn run(size: DemoSize, out: Option<PathBuf>, force: bool, assessor: &str) -> Result<()> {
     let path = run_path(size, out);
-    if path.exists() {
+    let mut _lock = None;
+    if std::fs::symlink_metadata(&path).is_ok() {
         if !force {
             return Err(eyre!("{} exists; pass --force to replace it", path.display()));
         }
+        let meta = std::fs::metadata(&path).map_err(|e| eyre!("cannot replace {}: {e}", path.display()))?;
+        if !meta.is_file() {
+            return Err(eyre!("{} is not a regular file; --force replaces only a workspace", path.display()));
+        }
+        if meta.len() > 0 && !crate::store::crypto::is_plain_sqlite(&path) {
+            return Err(eyre!(
+                "{} is encrypted (or not a workspace): --force does not replace it; decrypt it with its passphrase \
+                 or remove it yourself — nothing was changed",
+                path.display()
+            ));
+        }
+        // Not from under a workbench that has it open.
+        _lock = Some(crate::store::lock::acquire(&path).map_err(|e| eyre!(e))?);
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", path.display()));
             if p.exists() {

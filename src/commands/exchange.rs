@@ -86,6 +86,7 @@ pub fn export(
             if with_catalog_text {
                 b.catalog_text = Some(crate::catalog::sources::catalog_text(b.to_json().split('"')));
             }
+            b.history_head = Some(crate::store::history::head(store.conn())?.to_string());
             let text = b.to_json();
             match out {
                 Some(p) => {
@@ -106,6 +107,7 @@ pub fn export(
             let e = one_engagement(store, spec, "to export")?;
             let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
             sheets.push(super::citations::sheet(&sheets, with_catalog_text));
+            sheets.push(head_sheet(store)?);
             let dir =
                 out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-registers", slug(&e.name))));
             let files =
@@ -119,6 +121,7 @@ pub fn export(
             let e = one_engagement(store, spec, "to export")?;
             let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
             sheets.push(super::citations::sheet(&sheets, with_catalog_text));
+            sheets.push(head_sheet(store)?);
             let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", slug(&e.name))));
             let bytes = interchange::xlsx_bytes(&sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
             crate::private_fs::write(&path, &bytes).map_err(|err| eyre!(err))?;
@@ -127,6 +130,17 @@ pub fn export(
         }
     }
     Ok(())
+}
+
+/// The history head of the workspace as one small sheet (`history_head.csv`, or a sheet of the workbook), so that
+/// the export can be checked against the workspace later with `assay verify --head`.
+fn head_sheet(store: &Store) -> Result<registers::Sheet> {
+    let head = crate::store::history::head(store.conn())?;
+    Ok(registers::Sheet {
+        name: "history_head",
+        headers: vec!["history_head".to_string()],
+        rows: vec![vec![crate::domain::Value::text(head.to_string())]],
+    })
 }
 
 /// `assay import`.

@@ -35,9 +35,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => open_workbench(cli.db, cli.encrypt, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
-        Some(Command::Verify) => verify::run(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Verify { head }) => verify::run(&workspace_path(cli.db)?, &config.assessor(), &head),
         Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),
-        Some(Command::Encrypt) => secure::encrypt(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Encrypt { remove_outputs }) => {
+            secure::encrypt(&workspace_path(cli.db)?, &config.assessor(), remove_outputs)
+        }
         Some(Command::Decrypt) => secure::decrypt(&workspace_path(cli.db)?, &config.assessor()),
         Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
@@ -69,17 +71,21 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Import { path, into, register }) => {
             let db = workspace_path(cli.db)?;
-            let mut store = secure::open(&db, &config.assessor(), false)?;
-            let _lock = crate::store::lock::acquire(&db).map_err(|e| eyre!(e))?;
-            exchange::import(&mut store, &path, into.as_deref(), register.as_deref())
+            let (_lock, mut store) = secure::open_locked(&db, &config.assessor(), false)?;
+            let result = exchange::import(&mut store, &path, into.as_deref(), register.as_deref());
+            drop(store); // before the lock
+            result
         }
     }
 }
 
-/// The workspace path: `--db`/`ASSAY_DB`, or the default in the user's data folder (created, private, if missing).
+/// The workspace path: `--db`/`ASSAY_DB`, or the default in the user's data folder (created, private, if missing),
+/// resolved to the real file, so that a symbolic link never has the file's lock, rekeying or backups applied to the
+/// link instead.
 pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(p) = db {
-        return Ok(p);
+        // A path that does not exist yet is kept as given, so messages name it as typed.
+        return Ok(if std::fs::symlink_metadata(&p).is_ok() { crate::store::lock::real_path(&p) } else { p });
     }
     let p =
         config::default_db_path().ok_or_else(|| eyre!("no home folder to keep the workspace in; pass --db PATH"))?;
@@ -104,23 +110,20 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
         let mut keymap = Keymap::default_map();
         keymap.apply_overrides(&overrides).map(|()| keymap)
     });
-    let store = secure::open(&path, &config.assessor(), encrypt_new);
+    let opened = secure::open_locked(&path, &config.assessor(), encrypt_new);
     // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
-    // folder, bad file), which are the clearest; then the lock.
+    // folder, bad file, the lock).
     let keymap = prepare
         .join()
         .map_err(|_| eyre!("the key table could not be prepared"))?
         .map_err(|e| eyre!("config file: {e}"))?;
-    let store = store?;
-    let _lock = crate::store::lock::acquire(&path).map_err(|e| eyre!(e))?;
-    let has_data: bool =
-        store.conn().query_row("SELECT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).unwrap_or(false);
-    if has_data {
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-        if let Err(e) = crate::store::backup::rotate(&store, &stamp, config.backups.unwrap_or(DEFAULT_BACKUPS)) {
-            errln!("assay: warning: the start-up backup failed: {e}");
-        }
-    }
+    let (_lock, store) = opened?;
+    // The automatic backup is taken after the first frame, in the background (see tui::run_with_backup).
+    let backup = Some(crate::tui::BackupPlan {
+        workspace: path.clone(),
+        key: store.key().map(str::to_string),
+        bounds: crate::store::backup::Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)),
+    });
     let theme =
         Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
     let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
@@ -128,7 +131,7 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
         // A relative folder is taken from where assay was started, and shown in full.
         app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
     }
-    crate::tui::run(app)
+    crate::tui::run_with_backup(app, backup)
 }
 
 /// The engagement a command line names: its id, or a case-insensitive start of its name shared by no other.

@@ -520,7 +520,11 @@ pub fn build_with(
 
     let mut r = Report {
         title: format!("Risk assessment report — {}", e.name),
-        meta: format!("Prepared {today} by {assessor} with assay. Engagement #{}.", e.id),
+        meta: format!(
+            "Prepared {today} by {assessor} with assay. Engagement #{}. History head {}.",
+            e.id,
+            crate::store::history::head(conn)?
+        ),
         sections,
     };
     r.sections.push(super::citations::report_section(&r, with_catalog_text));

@@ -19,6 +19,8 @@ pub struct AssetForm {
     pub providers: Vec<String>,
     pub printed: NaiveDate,
     pub printed_by: String,
+    /// The workspace's history head when printed (`COUNT:HASH`).
+    pub history_head: String,
     pub assets: Vec<(Asset, AssetState)>,
 }
 
@@ -67,6 +69,7 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
         providers,
         printed: today,
         printed_by: assessor.to_string(),
+        history_head: crate::store::history::head(conn)?.to_string(),
         assets: assets::list(conn, e.id)?
             .into_iter()
             .map(|a| {
@@ -160,6 +163,7 @@ pub fn markdown(form: &AssetForm) -> String {
     let providers = if form.providers.is_empty() { "—".to_string() } else { form.providers.join(", ") };
     s.push_str(&format!("- Provider(s): {}\n", md_escape(&providers)));
     s.push_str(&format!("- Printed: {} by {}\n", form.printed, md_escape(&form.printed_by)));
+    s.push_str(&format!("- History head: {}\n", form.history_head));
     s.push_str(&format!("- Assets: {}\n", form.assets.len()));
     s.push_str(&format!("- Legend: {LEGEND}\n\n"));
     s.push_str(
@@ -213,6 +217,7 @@ pub fn html(form: &AssetForm) -> String {
     s.push_str(&format!("<dt>Engagement</dt><dd>{}</dd>\n", e(&form.engagement)));
     s.push_str(&format!("<dt>Provider(s)</dt><dd>{}</dd>\n", e(&providers)));
     s.push_str(&format!("<dt>Printed</dt><dd>{} by {}</dd>\n", form.printed, e(&form.printed_by)));
+    s.push_str(&format!("<dt>History head</dt><dd>{}</dd>\n", e(&form.history_head)));
     s.push_str(&format!("<dt>Assets</dt><dd>{}</dd>\n</dl>\n", form.assets.len()));
     s.push_str(&format!(
         "<p class=\"legend\"><strong>Legend.</strong> {}. Hand-over signature: the provider's person accepting \

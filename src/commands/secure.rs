@@ -19,7 +19,7 @@ pub fn read_secret(prompt: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
         return Err(eyre!("a passphrase is needed: set ASSAY_PASSPHRASE, or run in a terminal"));
     }
-    eprint!("{prompt}");
+    crate::out_err!("{prompt}");
     let _ = std::io::stderr().flush();
     terminal::enable_raw_mode()?;
     let mut secret = String::new();
@@ -40,19 +40,46 @@ pub fn read_secret(prompt: &str) -> Result<String> {
         }
     };
     let _ = terminal::disable_raw_mode();
-    eprintln!();
+    crate::errln!();
     outcome.map(|()| secret)
 }
 
-/// A new passphrase: from the environment, or typed twice.
+/// The shortest passphrase accepted for a new encryption, unless `ASSAY_ALLOW_WEAK_PASSPHRASE=1`.
+pub const MIN_PASSPHRASE: usize = 12;
+
+/// Refuses a passphrase shorter than [`MIN_PASSPHRASE`] characters, unless `ASSAY_ALLOW_WEAK_PASSPHRASE=1`
+/// overrides it (said on stderr).
+fn check_strength(p: &str) -> Result<()> {
+    let n = p.chars().count();
+    if n >= MIN_PASSPHRASE {
+        return Ok(());
+    }
+    if std::env::var("ASSAY_ALLOW_WEAK_PASSPHRASE").is_ok_and(|v| v == "1") {
+        crate::errln!(
+            "assay: warning: a passphrase of {n} character{} accepted because ASSAY_ALLOW_WEAK_PASSPHRASE=1; it is \
+             easy to guess",
+            if n == 1 { "" } else { "s" }
+        );
+        return Ok(());
+    }
+    Err(eyre!(
+        "the passphrase is too short ({n} character{}); use at least {MIN_PASSPHRASE} — a few unrelated words make \
+         one easy to remember; nothing was changed",
+        if n == 1 { "" } else { "s" }
+    ))
+}
+
+/// A new passphrase: from the environment, or typed twice; at least [`MIN_PASSPHRASE`] characters.
 pub fn new_secret() -> Result<String> {
     if let Some(p) = from_env() {
+        check_strength(&p)?;
         return Ok(p);
     }
     let first = read_secret("New passphrase: ")?;
     if first.is_empty() {
         return Err(eyre!("an empty passphrase would protect nothing"));
     }
+    check_strength(&first)?;
     let again = read_secret("Type it again: ")?;
     if first != again {
         return Err(eyre!("the two passphrases differ; nothing was changed"));
@@ -61,35 +88,78 @@ pub fn new_secret() -> Result<String> {
 }
 
 /// Opens a workspace, asking for its passphrase when it turns out to be encrypted. With `encrypt_new`, a workspace
-/// that does not exist yet is created encrypted.
+/// that does not exist yet is created encrypted; an existing one is refused (it would silently stay as it is).
 pub fn open(path: &Path, assessor: &str, encrypt_new: bool) -> Result<Store> {
-    if encrypt_new && !path.exists() {
+    if encrypt_new {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(eyre!(
+                "{} exists already; --encrypt only creates a new workspace encrypted — to encrypt this one, run \
+                 `assay encrypt --db {}`",
+                path.display(),
+                path.display()
+            ));
+        }
         let key = new_secret()?;
         return Ok(Store::open_with_key(path, assessor, Some(&key))?);
     }
-    match Store::open(path, assessor) {
+    with_passphrase(path, |key| Store::open_with_key(path, assessor, key))
+}
+
+/// Runs `open` without a key, and again with the passphrase (from the environment or the terminal) when the
+/// workspace turns out to be encrypted.
+fn with_passphrase(path: &Path, open: impl Fn(Option<&str>) -> Result<Store, OpenError>) -> Result<Store> {
+    match open(None) {
         Err(OpenError::NeedsPassphrase(_)) => {
             let key = match from_env() {
                 Some(k) => k,
                 None if std::io::stdin().is_terminal() => read_secret(&format!("Passphrase for {}: ", path.display()))?,
                 None => return Err(OpenError::NeedsPassphrase(path.to_path_buf()).into()),
             };
-            Ok(Store::open_with_key(path, assessor, Some(&key))?)
+            Ok(open(Some(&key))?)
         }
         other => Ok(other?),
     }
 }
 
-/// Opens a workspace that must already exist (reports, exports, verification, backups never create one).
-pub fn open_existing(path: &Path, assessor: &str) -> Result<Store> {
-    if !path.exists() {
-        return Err(eyre!("no workspace at {}", path.display()));
+/// Opens a workspace for writing under its lock. The lock is taken before the workspace is opened when the file
+/// exists (the lock holds the file itself, and must outlive every connection to it); a new workspace is created
+/// first, so that a missing or read-only folder is named as such. Keep the lock alive as long as the store.
+pub fn open_locked(path: &Path, assessor: &str, encrypt_new: bool) -> Result<(lock::WorkspaceLock, Store)> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        crate::store::check_folder(path)?;
+        let held = lock::acquire(path).map_err(|e| eyre!(e))?;
+        if crypto::clean_partial(path) {
+            crate::errln!(
+                "assay: removed the partial copy an interrupted encrypt or decrypt left beside {} (overwritten first)",
+                path.display()
+            );
+        }
+        let store = open(path, assessor, encrypt_new)?;
+        return Ok((held, store));
     }
-    open(path, assessor, false)
+    let store = open(path, assessor, encrypt_new)?;
+    let held = lock::acquire(path).map_err(|e| eyre!(e))?;
+    Ok((held, store))
 }
 
-/// `assay encrypt`: rewrites a plain workspace encrypted.
-pub fn encrypt(path: &Path, assessor: &str) -> Result<()> {
+/// Opens a workspace that must already exist, for reading only (reports, exports, verification, backups): nothing
+/// is created or changed, whatever is at the path. With `inspect`, a schema assay did not make is let through for
+/// `verify` to report.
+pub fn open_existing(path: &Path, assessor: &str) -> Result<Store> {
+    open_read(path, assessor, false)
+}
+
+/// As [`open_existing`], choosing whether a foreign schema is let through.
+pub fn open_read(path: &Path, assessor: &str, inspect: bool) -> Result<Store> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Err(eyre!("no workspace at {}", path.display()));
+    }
+    with_passphrase(path, |key| Store::open_read_only(path, assessor, key, inspect))
+}
+
+/// `assay encrypt`: rewrites a plain workspace encrypted, then its automatic backups, and lists the plaintext
+/// reports and exports beside it, removing them when asked to (`remove_outputs`, or a yes at the prompt).
+pub fn encrypt(path: &Path, assessor: &str, remove_outputs: bool) -> Result<()> {
     let _lock = lock::acquire(path).map_err(|e| eyre!(e))?;
     let store = match Store::open(path, assessor) {
         Err(OpenError::NeedsPassphrase(_)) => return Err(eyre!("{} is already encrypted", path.display())),
@@ -97,11 +167,104 @@ pub fn encrypt(path: &Path, assessor: &str) -> Result<()> {
     };
     let key = new_secret()?;
     crypto::rekey(store, Some(&key)).map_err(|e| eyre!(e))?;
-    eprintln!(
+    crate::errln!(
         "{} is now encrypted; keep the passphrase safe — without it the workspace cannot be read",
         path.display()
     );
+    encrypt_backups(path, &key);
+    plaintext_outputs(path, remove_outputs)
+}
+
+/// Encrypts every plain automatic backup of the workspace with the same key; one that cannot be encrypted is
+/// overwritten and removed instead. Says what it did.
+fn encrypt_backups(path: &Path, key: &str) {
+    let backups = match backup::of_workspace(path) {
+        Ok(b) => b,
+        Err(e) => {
+            crate::errln!("assay: warning: cannot read the backups of {}: {e}", path.display());
+            return;
+        }
+    };
+    let plain: Vec<_> = backups.into_iter().filter(|b| crypto::is_plain_sqlite(b)).collect();
+    if plain.is_empty() {
+        return;
+    }
+    let (mut encrypted, mut removed) = (0, 0);
+    for b in &plain {
+        match crypto::encrypt_file(b, key) {
+            Ok(()) => encrypted += 1,
+            Err(e) => match crypto::remove_securely(b) {
+                Ok(()) => {
+                    removed += 1;
+                    crate::errln!("assay: {e}; the plaintext backup {} was overwritten and removed", b.display());
+                }
+                Err(r) => crate::errln!("assay: warning: {e}; and it could not be removed ({r}): delete it yourself"),
+            },
+        }
+    }
+    crate::errln!(
+        "{encrypted} backup{} in {} encrypted with the same passphrase{}",
+        if encrypted == 1 { "" } else { "s" },
+        backup::folder(path).display(),
+        if removed > 0 {
+            format!("; {removed} that could not be encrypted overwritten and removed")
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// The reports and exports written beside the workspace (`reports/`): plain files by nature. Lists them, and
+/// removes them (overwritten first) when `remove` is set or the person at the terminal says yes.
+fn plaintext_outputs(path: &Path, remove: bool) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("reports");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(()) };
+    let mut files: Vec<_> =
+        entries.filter_map(|e| e.ok()).filter(|e| e.file_type().is_ok_and(|t| t.is_file())).map(|e| e.path()).collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    files.sort();
+    crate::errln!(
+        "{} report{} and export{} in {} are not encrypted:",
+        files.len(),
+        plural(files.len()),
+        plural(files.len()),
+        dir.display()
+    );
+    for f in &files {
+        crate::errln!("  {}", f.display());
+    }
+    let remove = remove || (std::io::stdin().is_terminal() && confirm("Overwrite and remove them? [y/N] ")?);
+    if !remove {
+        crate::errln!("they were kept; remove them yourself, or run `assay encrypt --remove-outputs` next time");
+        return Ok(());
+    }
+    let mut failed = 0;
+    for f in &files {
+        if let Err(e) = crypto::remove_securely(f) {
+            failed += 1;
+            crate::errln!("assay: cannot remove {}: {e}", f.display());
+        }
+    }
+    crate::errln!("{} removed (overwritten first)", files.len() - failed);
+    if failed > 0 {
+        return Err(eyre!("{failed} plaintext output{} could not be removed", plural(failed)));
+    }
     Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Asks a yes/no question at the terminal; anything but y or yes is no.
+fn confirm(prompt: &str) -> Result<bool> {
+    crate::out_err!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
 /// `assay decrypt`: rewrites an encrypted workspace as a plain SQLite file.
@@ -112,7 +275,7 @@ pub fn decrypt(path: &Path, assessor: &str) -> Result<()> {
         return Err(eyre!("{} is not encrypted", path.display()));
     }
     crypto::rekey(store, None).map_err(|e| eyre!(e))?;
-    eprintln!("{} is now unencrypted", path.display());
+    crate::errln!("{} is now unencrypted", path.display());
     Ok(())
 }
 
@@ -120,8 +283,8 @@ pub fn decrypt(path: &Path, assessor: &str) -> Result<()> {
 pub fn backup_to(path: &Path, dest: &Path, assessor: &str) -> Result<()> {
     let store = open_existing(path, assessor)?;
     let bytes = backup::to_file(&store, dest).map_err(|e| eyre!(e))?;
-    println!("{}", dest.display());
-    eprintln!(
+    crate::outln!("{}", dest.display());
+    crate::errln!(
         "backed up {} to {} ({} KiB{})",
         path.display(),
         dest.display(),

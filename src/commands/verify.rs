@@ -1,31 +1,95 @@
-//! `assay verify`: integrity, the history's hash chain, and every row against its history.
+//! `assay verify`: SQLite's integrity, the schema, the history's chain and its anchored heads, and every row against
+//! its history; prints the head to keep outside the file, names every problem, and fails when there is one.
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use color_eyre::eyre::{Result, eyre};
 
-use crate::store::verify;
+use crate::store::history::Head;
+use crate::store::verify::{self, Options};
 
-/// Prints what was checked; fails (exit 1) naming the first broken entry and every row that differs.
-pub fn run(path: &Path, assessor: &str) -> Result<()> {
-    let store = super::secure::open_existing(path, assessor)?;
-    let report = verify::verify(store.conn())?;
+/// Verifies the workspace at `path` against the heads given (`COUNT:HASH`); prints what it found and fails on any
+/// problem. A progress bar goes to stderr when the work takes longer than half a second.
+pub fn run(path: &Path, assessor: &str, heads: &[String]) -> Result<()> {
+    let heads: Vec<Head> = heads.iter().map(|h| h.parse::<Head>()).collect::<Result<_, _>>().map_err(|e| eyre!(e))?;
+    let store = super::secure::open_read(path, assessor, true)?;
+    let started = Instant::now();
+    let mut bar = Progress { started, shown: false, last: Instant::now() };
+    let mut tell = |done: u64, total: u64| bar.show(done, total);
+    let report = verify::verify_with(
+        store.conn(),
+        Options {
+            chain_key: store.chain_key().copied(),
+            heads: heads.clone(),
+            progress: Some(&mut tell),
+            integrity_beside: store.path().map(|p| (p.to_path_buf(), store.key().map(str::to_string))),
+        },
+    )?;
+    bar.clear();
+    let head = report.head.as_ref().map_or_else(|| "none".to_string(), Head::to_string);
     if report.is_clean() {
         outln!(
-            "{}: intact — SQLite integrity ok; {} history entries, chain unbroken; {} rows, each as its history says",
+            "{}: intact — SQLite integrity ok; schema as assay made it; {} history entries, chain unbroken{}{}; {} \
+             rows, each as its history says",
             path.display(),
             report.entries,
+            if store.chain_key().is_some() { ", sealed with the passphrase" } else { "" },
+            if heads.is_empty() {
+                String::new()
+            } else {
+                format!("; {} anchored head(s) found unchanged", heads.len())
+            },
             report.rows
         );
+        crate::outln!("history head: {head} (keep it outside the file; `assay verify --head {head}` checks against it)");
         return Ok(());
     }
     for f in &report.findings {
         outln!("{f}");
     }
+    crate::outln!("history head: {head}");
     Err(eyre!(
         "{} failed verification: {} problem{} (the first is listed first)",
         path.display(),
         report.findings.len(),
         if report.findings.len() == 1 { "" } else { "s" }
     ))
+}
+
+/// A progress bar on stderr, shown only once the work has taken half a second, and only on a terminal.
+struct Progress {
+    started: Instant,
+    shown: bool,
+    last: Instant,
+}
+
+impl Progress {
+    fn show(&mut self, done: u64, total: u64) {
+        if total == 0 || self.started.elapsed() < Duration::from_millis(500) || !std::io::stderr().is_terminal() {
+            return;
+        }
+        if self.shown && self.last.elapsed() < Duration::from_millis(100) && done < total {
+            return;
+        }
+        self.shown = true;
+        self.last = Instant::now();
+        let width = 30u64;
+        let filled = (done.min(total) * width / total) as usize;
+        crate::out_err!(
+            "\rverifying [{}{}] {:>3}%",
+            "#".repeat(filled),
+            " ".repeat(width as usize - filled),
+            done.min(total) * 100 / total
+        );
+        let _ = std::io::stderr().flush();
+    }
+
+    fn clear(&self) {
+        if self.shown {
+            crate::out_err!("\r{}\r", " ".repeat(50));
+            let _ = std::io::stderr().flush();
+        }
+    }
 }

@@ -571,6 +571,9 @@ struct BundleIn {
     version: u32,
     #[allow(dead_code)] // read for strictness; an import is stamped with its own time
     exported_at: String,
+    #[allow(dead_code)] // the exporting workspace's history head, for `assay verify --head` there
+    #[serde(default)]
+    history_head: Option<String>,
     sensitive_included: bool,
     /// Named for the reader; an import takes nothing from them.
     #[allow(dead_code)]
@@ -617,6 +620,10 @@ pub struct Bundle {
     pub format: &'static str,
     pub version: u32,
     pub exported_at: String,
+    /// The head of the exporting workspace's history when it was written (`COUNT:HASH`), set by whoever writes the
+    /// bundle to a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_head: Option<String>,
     /// Whether the notes of criminal-record and credit checks are in it.
     pub sensitive_included: bool,
     /// The documents the catalog is built from, with publisher, year and terms: named once per bundle.
@@ -707,6 +714,7 @@ pub fn read(
         format: FORMAT,
         version: VERSION,
         exported_at: exported_at.to_string(),
+        history_head: None,
         sensitive_included: include_sensitive,
         catalog_sources: crate::catalog::sources::DOCUMENTS.to_vec(),
         catalog_text: None,

@@ -1,18 +1,154 @@
 //! Encrypting and decrypting a workspace: a full export through SQLCipher into a new file beside it, checked,
 //! then renamed over the original — so a failure at any point leaves the original as it was.
 
-use std::fs::{self, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
+
 use super::{APPLICATION_ID, Store, migrations};
+
+/// The name of the partial copy a rewrite works in, beside the file.
+pub fn rekey_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.rekey", path.display()))
+}
+
+/// Whether a file starts as a plain (unencrypted) SQLite database.
+pub fn is_plain_sqlite(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"SQLite format 3\0"
+}
+
+/// Overwrites the whole content of an open file with zeros and flushes it to disk, so that the blocks it held no
+/// longer carry the plaintext (on disks that overwrite in place; see SECURITY.md for SSDs and snapshots).
+pub fn scrub(file: &mut File) -> std::io::Result<()> {
+    let len = file.metadata()?.len();
+    file.rewind()?;
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        file.write_all(&zeros[..n])?;
+        left -= n as u64;
+    }
+    file.sync_all()
+}
+
+/// Overwrites a file with zeros, then deletes it. Refuses a symbolic link (it would scrub the link's target).
+pub fn remove_securely(path: &Path) -> std::io::Result<()> {
+    let mut f = OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(path)?;
+    if f.metadata()?.nlink() <= 1 {
+        scrub(&mut f)?;
+    }
+    drop(f);
+    fs::remove_file(path)
+}
+
+/// Rewrites a plain SQLite file (an automatic backup) encrypted with `key`, in place: an encrypted copy is made
+/// beside it and checked, renamed over it, and the plaintext it replaced is overwritten with zeros.
+pub fn encrypt_file(path: &Path, key: &str) -> Result<(), String> {
+    let fail = |e: rusqlite::Error| format!("cannot encrypt {}: {e}", path.display());
+    let tmp = rekey_path(path);
+    let _ = fs::remove_file(&tmp);
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let result = (|| {
+        let mut original = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        {
+            let conn = Connection::open(path).map_err(fail)?;
+            let (version, app_id, rows): (i64, i64, i64) = conn
+                .query_row(
+                    "SELECT (SELECT user_version FROM pragma_user_version), \
+                     (SELECT application_id FROM pragma_application_id), (SELECT count(*) FROM audit_log)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(fail)?;
+            conn.execute("ATTACH DATABASE ?1 AS target KEY ?2", rusqlite::params![tmp.to_string_lossy(), key])
+                .map_err(fail)?;
+            conn.query_row("SELECT sqlcipher_export('target')", [], |_| Ok(())).map_err(fail)?;
+            conn.execute_batch(&format!(
+                "PRAGMA target.user_version = {version}; PRAGMA target.application_id = {app_id}; DETACH DATABASE target;"
+            ))
+            .map_err(fail)?;
+            let copy = Connection::open(&tmp).map_err(fail)?;
+            super::apply_key(&copy, key).map_err(fail)?;
+            let sealed: bool = copy
+                .query_row("SELECT count(*) > 0 FROM pragma_table_info('audit_log') WHERE name = 'mac'", [], |r| {
+                    r.get(0)
+                })
+                .map_err(fail)?;
+            if sealed {
+                super::reseal(&copy, Some(&super::ChainKey::from_passphrase(key))).map_err(fail)?;
+            }
+            let check: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(fail)?;
+            let copied: i64 = copy.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).map_err(fail)?;
+            if check != "ok" || copied != rows {
+                return Err(format!("the encrypted copy of {} did not check out", path.display()));
+            }
+        }
+        for side in ["-wal", "-shm"] {
+            let _ = fs::remove_file(format!("{}{side}", tmp.display()));
+        }
+        fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+        if original.metadata().is_ok_and(|m| m.nlink() == 0) {
+            scrub(&mut original)
+                .map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Removes what a killed rewrite left behind: the partial `.rekey` copy beside the workspace (which may hold
+/// plaintext), overwritten first. Returns whether there was one.
+pub fn clean_partial(path: &Path) -> bool {
+    let tmp = rekey_path(path);
+    let found = fs::symlink_metadata(&tmp).is_ok_and(|m| m.is_file());
+    if found {
+        let _ = remove_securely(&tmp);
+        for side in ["-wal", "-shm", "-journal"] {
+            let _ = fs::remove_file(format!("{}{side}", tmp.display()));
+        }
+    }
+    found
+}
 
 /// Rewrites the workspace with `key` (`None`: unencrypted). Consumes the store: the file is replaced.
 pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
     let path = store.path().map(Path::to_path_buf).ok_or("an in-memory workspace cannot be rewritten")?;
     let fail = |e: rusqlite::Error| format!("cannot rewrite {}: {e}", path.display());
-    let tmp = PathBuf::from(format!("{}.rekey", path.display()));
-    let _ = fs::remove_file(&tmp);
+    let mut original = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let links = original.metadata().map(|m| m.nlink()).unwrap_or(1);
+    if links > 1 {
+        return Err(format!(
+            "{} has {} names (hard links); rewriting it under one would leave the others as they are — remove the \
+             other links first; nothing was changed",
+            path.display(),
+            links
+        ));
+    }
+    let tmp = rekey_path(&path);
+    clean_partial(&path);
     OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -38,6 +174,8 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
         drop(store);
         // The copy must open with the new key and hold the same history before it replaces anything.
         let copy = Store::open_with_key(&tmp, &assessor, key).map_err(|e| e.to_string())?;
+        // Seal the history with the new passphrase, or take the seals off with the encryption.
+        super::reseal(copy.conn(), copy.chain_key()).map_err(fail)?;
         let check: String = copy.conn().query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(fail)?;
         let copied: i64 = copy.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).map_err(fail)?;
         copy.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(fail)?;
@@ -52,10 +190,15 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
             let _ = fs::remove_file(format!("{}{side}", tmp.display()));
         }
         fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+        // The file that was replaced is unlinked but still open here: overwrite its plaintext.
+        if key.is_some() && original.metadata().is_ok_and(|m| m.nlink() == 0) {
+            scrub(&mut original)
+                .map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
+        }
         Ok(path.clone())
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        clean_partial(&path);
     }
     result
 }

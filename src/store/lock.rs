@@ -1,49 +1,109 @@
-//! One workbench per workspace: an advisory lock on a file beside it, released when the process ends (even when
-//! it is killed). Read-only commands (backup, verify, lookup) do not take it.
+//! One workbench per workspace file. The lock is keyed on the file itself, not on the name it was reached by: the
+//! name is resolved to the real path (so a symbolic link leads to the same lock file), and the workspace file is
+//! locked through the operating system (`flock` on the file, so a hard link under another name finds it locked
+//! too). Both are released when the process ends, even when it is killed. Read-only commands (backup, verify,
+//! lookup) do not take it.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-/// Held while a workbench (or a writing command) has the workspace open.
+/// Held while a workbench (or a writing command) has the workspace open. Keep it alive longer than any connection
+/// to the workspace: closing the descriptor on the workspace file while SQLite has it open would drop SQLite's own
+/// locks.
 #[derive(Debug)]
 pub struct WorkspaceLock {
     _file: File,
+    _workspace: Option<File>,
     pub path: PathBuf,
 }
 
+/// The lock file beside the workspace's real path.
 pub fn lock_path(workspace: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.lock", workspace.display()))
+    PathBuf::from(format!("{}.lock", real_path(workspace).display()))
 }
 
-/// Takes the lock, or says who holds it.
+/// The real path of a workspace: symbolic links resolved, for the file itself when it exists, otherwise for its
+/// folder. Locking, rekeying and backups all work on it, so that none of them acts on a link instead of the file.
+pub fn real_path(workspace: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(workspace) {
+        return p;
+    }
+    let name = workspace.file_name();
+    let parent = match workspace.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(parent), name) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => workspace.to_path_buf(),
+    }
+}
+
+/// Takes the lock, or says who holds it. Refuses a lock file that is a symbolic link (it would truncate its target).
 pub fn acquire(workspace: &Path) -> Result<WorkspaceLock, String> {
-    let path = lock_path(workspace);
+    let real = real_path(workspace);
+    // Opening a pipe would wait forever for a writer.
+    if std::fs::metadata(&real).is_ok_and(|m| !m.is_file()) {
+        return Err(format!(
+            "{} is not a regular file (a pipe, device or socket?); it was left untouched",
+            real.display()
+        ));
+    }
+    let path = PathBuf::from(format!("{}.lock", real.display()));
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(&path)
-        .map_err(|e| format!("cannot create the lock {}: {e}", path.display()))?;
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => format!(
+                "{} is a symbolic link, not a lock assay made; nothing was written through it — remove the link",
+                path.display()
+            ),
+            _ if e.kind() == std::io::ErrorKind::PermissionDenied => format!(
+                "cannot use a workspace in {}: the folder is read-only (assay keeps a lock and a journal beside the file)",
+                path.parent().unwrap_or(Path::new(".")).display()
+            ),
+            _ => format!("cannot create the lock {}: {e}", path.display()),
+        })?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(format!("{} is not a regular file; remove it", path.display()));
+    }
     match file.try_lock() {
-        Ok(()) => {
-            let _ = file.set_len(0);
-            let _ = file.rewind();
-            let _ = write!(file, "pid {} since {}", std::process::id(), chrono::Local::now().format("%Y-%m-%d %H:%M"));
-            Ok(WorkspaceLock { _file: file, path })
-        }
+        Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
-            Err(format!(
-                "{} is open in another assay ({}); close that one first — two workbenches on one workspace could undo each other's edits",
-                workspace.display(),
-                if holder.is_empty() { "unknown process".into() } else { holder }
-            ))
+            return Err(busy(workspace, if holder.is_empty() { "unknown process" } else { &holder }));
         }
-        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+        Err(std::fs::TryLockError::Error(e)) => return Err(format!("cannot lock {}: {e}", path.display())),
     }
+    // The file's identity: another name for it (a hard link) has another lock file but the same inode.
+    let workspace_file =
+        match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(&real) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => match f.try_lock() {
+                Ok(()) => Some(f),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(busy(workspace, "under another name for the same file, a hard link"));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(format!("cannot lock {}: {e}", real.display())),
+            },
+            _ => None,
+        };
+    let _ = file.set_len(0);
+    let _ = file.rewind();
+    let _ = write!(file, "pid {} since {}", std::process::id(), chrono::Local::now().format("%Y-%m-%d %H:%M"));
+    Ok(WorkspaceLock { _file: file, _workspace: workspace_file, path })
+}
+
+fn busy(workspace: &Path, holder: &str) -> String {
+    format!(
+        "{} is open in another assay ({holder}); close that one first — two workbenches on one workspace could undo each other's edits",
+        workspace.display()
+    )
 }

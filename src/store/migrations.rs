@@ -266,6 +266,16 @@ CREATE INDEX audit_log_member_provider ON audit_log(
 ) WHERE table_name = 'team_member' AND action = 'insert';
 "#;
 
+/// Step 5: a seal on each history entry of an encrypted workspace (HMAC-SHA-256 of the entry's hash with a key
+/// derived from the passphrase), so that without the passphrase no entry can be added or the chain recomputed.
+/// Empty in an unencrypted workspace.
+const V5_HISTORY_SEAL: &str = r#"
+ALTER TABLE audit_log ADD COLUMN mac TEXT;
+"#;
+
+/// The schema version from which the history carries seals.
+pub const SEALED_HISTORY: usize = 5;
+
 /// The list of schema steps, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(STEPS)
@@ -276,7 +286,114 @@ static STEPS: &[M<'static>] = &[
     M::up(V2_PHASE_CHANGES).comment("phase changes, with the reason for leaving checklist items open"),
     M::up(V3_ROLE_CONFLICTS).comment("role pairs one team member must not hold together"),
     M::up(V4_ROSTER_INDEX).comment("an index to find a provider's members, leavers too, in the history"),
+    M::up(V5_HISTORY_SEAL).comment("a keyed seal on each history entry of an encrypted workspace"),
 ];
+
+/// One object of a schema: its type, name, the table it belongs to, and its SQL.
+type Object = (String, String, String, String);
+
+/// The schema objects of a workspace (SQLite's own left out), in a fixed order.
+fn objects(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Object>> {
+    conn.prepare(
+        "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master
+         WHERE substr(name, 1, 7) <> 'sqlite_' ORDER BY type, name",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    .collect()
+}
+
+/// The schema objects a workspace of schema `version` holds when assay made it: the steps up to it, run on an
+/// empty database in memory.
+fn expected(version: usize) -> rusqlite::Result<Vec<Object>> {
+    static CACHE: std::sync::Mutex<Vec<(usize, Vec<Object>)>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(cache) = CACHE.lock()
+        && let Some((_, objs)) = cache.iter().find(|(v, _)| *v == version)
+    {
+        return Ok(objs.clone());
+    }
+    let mut conn = rusqlite::Connection::open_in_memory()?;
+    migrations().to_version(&mut conn, version).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => err,
+        _ => rusqlite::Error::InvalidQuery,
+    })?;
+    let objs = objects(&conn)?;
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.push((version, objs.clone()));
+    }
+    Ok(objs)
+}
+
+/// How the schema of a workspace differs from the one its version (`PRAGMA user_version`) defines: each extra,
+/// missing or altered table, column, index, trigger or view, in one line. Empty when it matches, or when the file
+/// holds no schema yet.
+pub fn schema_differences(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String>> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let actual = objects(conn)?;
+    let Ok(version) = usize::try_from(version) else {
+        return Ok(vec![format!("schema version {version} is not one assay writes")]);
+    };
+    if version > latest_version() || (version == 0 && actual.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let expected = expected(version)?;
+    let mut out = Vec::new();
+    for (ty, name, table, sql) in &actual {
+        match expected.iter().find(|(t, n, ..)| t == ty && n == name) {
+            None if ty == "table" => out.push(format!("an extra table “{name}” that assay did not make")),
+            None => out.push(format!("an extra {ty} “{name}” on {table} that assay did not make")),
+            Some((.., esql)) if esql != sql => {
+                if ty == "table" {
+                    let cols = |c: &rusqlite::Connection| -> Vec<String> {
+                        c.prepare("SELECT name FROM pragma_table_info(?1)")
+                            .and_then(|mut s| s.query_map([name], |r| r.get(0))?.collect())
+                            .unwrap_or_default()
+                    };
+                    let have = cols(conn);
+                    let want: Vec<String> = expected_columns(version, name);
+                    let extra: Vec<&String> = have.iter().filter(|c| !want.contains(c)).collect();
+                    let gone: Vec<&String> = want.iter().filter(|c| !have.contains(c)).collect();
+                    let mut what = Vec::new();
+                    if !extra.is_empty() {
+                        what.push(format!("extra columns {}", list(&extra)));
+                    }
+                    if !gone.is_empty() {
+                        what.push(format!("missing columns {}", list(&gone)));
+                    }
+                    if what.is_empty() {
+                        what.push("its definition was changed".to_string());
+                    }
+                    out.push(format!("table “{name}” differs from the one assay made: {}", what.join("; ")));
+                } else {
+                    out.push(format!("{ty} “{name}” differs from the one assay made"));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for (ty, name, ..) in &expected {
+        if !actual.iter().any(|(t, n, ..)| t == ty && n == name) {
+            out.push(format!("{ty} “{name}” is missing"));
+        }
+    }
+    Ok(out)
+}
+
+fn list(names: &[&String]) -> String {
+    names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ")
+}
+
+fn expected_columns(version: usize, table: &str) -> Vec<String> {
+    let mut conn = match rusqlite::Connection::open_in_memory() {
+        Ok(c) => c,
+        Err(_) => return Vec::new(),
+    };
+    if migrations().to_version(&mut conn, version).is_err() {
+        return Vec::new();
+    }
+    conn.prepare("SELECT name FROM pragma_table_info(?1)")
+        .and_then(|mut s| s.query_map([table], |r| r.get(0))?.collect())
+        .unwrap_or_default()
+}
 
 /// The schema version this build writes.
 pub fn latest_version() -> usize {

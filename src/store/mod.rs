@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
-pub use write::{CASCADES, GENESIS_HASH, SET_NULLS, Table, Writer, entry_hash};
+pub use write::{CASCADES, ChainKey, GENESIS_HASH, SET_NULLS, Table, Writer, entry_hash, reseal};
 
 use crate::domain::Value;
 
@@ -44,11 +44,30 @@ pub enum OpenError {
     ReadOnlyDir(PathBuf),
     IsDirectory(PathBuf),
     NotADatabase(PathBuf),
-    Truncated { path: PathBuf, expected: u64, actual: u64 },
-    TooNew { path: PathBuf, found: i64, known: usize },
+    Truncated {
+        path: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: usize,
+    },
     Foreign(PathBuf),
     Migration(PathBuf, String),
     NeedsPassphrase(PathBuf),
+    /// Something at the path that is not a regular file (a FIFO, a device, a socket).
+    NotAFile(PathBuf),
+    /// An empty file where a read-only command expected a workspace.
+    Empty(PathBuf),
+    /// The schema differs from the one the workspace's version defines.
+    Schema(PathBuf, Vec<String>),
+    /// A read-only command met a workspace that needs upgrading first.
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+    },
     WrongPassphrase(PathBuf),
     Io(PathBuf, std::io::Error),
     Sqlite(PathBuf, rusqlite::Error),
@@ -97,6 +116,23 @@ impl fmt::Display for OpenError {
                     p.display()
                 )
             }
+            OpenError::NotAFile(p) => {
+                write!(f, "{} is not a regular file (a pipe, device or socket?); it was left untouched", p.display())
+            }
+            OpenError::Empty(p) => write!(f, "{} is empty, not a workspace; it was left untouched", p.display()),
+            OpenError::Schema(p, diffs) => write!(
+                f,
+                "{} has a schema assay did not make — {}; it was left untouched (a planted trigger or table could \
+                 alter the history): restore it from a backup, or inspect it with `assay verify`",
+                p.display(),
+                diffs.join("; ")
+            ),
+            OpenError::NeedsUpgrade { path, found } => write!(
+                f,
+                "{} was written by an older assay (schema {found}); open it once in the workbench to upgrade it — it \
+                 was left untouched",
+                path.display()
+            ),
             OpenError::Io(p, e) => write!(f, "cannot open {}: {e}", p.display()),
             OpenError::Sqlite(p, e) => write!(f, "cannot open {}: {e}", p.display()),
         }
@@ -114,6 +150,8 @@ pub struct Store {
     fixed_now: Option<String>,
     /// The passphrase of an encrypted workspace (backups are encrypted with it too).
     key: Option<String>,
+    /// The key that seals the history of an encrypted workspace.
+    chain_key: Option<ChainKey>,
 }
 
 impl Store {
@@ -126,17 +164,23 @@ impl Store {
     /// Opens (or creates) a workspace encrypted with `key`. A plain workspace ignores the key. A wrong key is
     /// refused before anything is written.
     pub fn open_with_key(path: &Path, assessor: &str, key: Option<&str>) -> Result<Store, OpenError> {
-        let dir = parent_dir(path);
-        if path.is_dir() {
-            return Err(OpenError::IsDirectory(path.to_path_buf()));
+        Store::open_mode(path, assessor, key, Mode::Write)
+    }
+
+    /// Opens an existing workspace for reading only: nothing is created, migrated or written (the connection is
+    /// `query_only`, so not even a planted trigger can write). An empty file, a pipe, or a workspace that needs
+    /// upgrading is refused. With `inspect`, a schema that differs from the one assay made is let through, for
+    /// `verify` to report.
+    pub fn open_read_only(path: &Path, assessor: &str, key: Option<&str>, inspect: bool) -> Result<Store, OpenError> {
+        Store::open_mode(path, assessor, key, if inspect { Mode::Inspect } else { Mode::Read })
+    }
+
+    fn open_mode(path: &Path, assessor: &str, key: Option<&str>, mode: Mode) -> Result<Store, OpenError> {
+        check_folder(path)?;
+        if mode != Mode::Write && fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            return Err(OpenError::Empty(path.to_path_buf()));
         }
-        if !dir.is_dir() {
-            return Err(OpenError::MissingDir(dir));
-        }
-        if is_read_only(&dir) {
-            return Err(OpenError::ReadOnlyDir(dir));
-        }
-        let key = if path.exists() {
+        let key = if fs::symlink_metadata(path).is_ok() {
             match check_header(path)? {
                 Header::Plain => None,
                 Header::Opaque if key.is_none() => return Err(OpenError::NeedsPassphrase(path.to_path_buf())),
@@ -154,11 +198,14 @@ impl Store {
             assessor: assessor.to_string(),
             fixed_now: None,
             key: key.map(str::to_string),
+            chain_key: key.map(ChainKey::from_passphrase),
         };
         if let Some(k) = key {
             apply_key(&store.conn, k).map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
         }
-        store.prepare().map_err(|e| match e {
+        store.prepare(mode).map_err(|e| match e {
+            PrepareError::Schema(diffs) => OpenError::Schema(path.to_path_buf(), diffs),
+            PrepareError::NeedsUpgrade(found) => OpenError::NeedsUpgrade { path: path.to_path_buf(), found },
             PrepareError::NotADatabase if key.is_some() => OpenError::WrongPassphrase(path.to_path_buf()),
             PrepareError::NotADatabase => OpenError::NotADatabase(path.to_path_buf()),
             PrepareError::Foreign => OpenError::Foreign(path.to_path_buf()),
@@ -174,15 +221,16 @@ impl Store {
     /// A fresh workspace in memory, for tests and benchmarks.
     pub fn open_in_memory(assessor: &str) -> rusqlite::Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, assessor: assessor.to_string(), fixed_now: None, key: None };
-        store.prepare().map_err(|e| match e {
+        let mut store =
+            Store { conn, path: None, assessor: assessor.to_string(), fixed_now: None, key: None, chain_key: None };
+        store.prepare(Mode::Write).map_err(|e| match e {
             PrepareError::Sqlite(e) => e,
             _ => rusqlite::Error::InvalidQuery,
         })?;
         Ok(store)
     }
 
-    fn prepare(&mut self) -> Result<(), PrepareError> {
+    fn prepare(&mut self, mode: Mode) -> Result<(), PrepareError> {
         let c = &mut self.conn;
         // SQLCipher would otherwise log to stderr, over the screen.
         let _ = c.execute_batch("PRAGMA cipher_log_level = NONE;");
@@ -200,6 +248,22 @@ impl Store {
         if version > migrations::latest_version() as i64 {
             return Err(PrepareError::TooNew(version));
         }
+        if tables > 0 && mode != Mode::Inspect {
+            let diffs = migrations::schema_differences(c)?;
+            if !diffs.is_empty() {
+                return Err(PrepareError::Schema(diffs));
+            }
+        }
+        if mode != Mode::Write {
+            if tables == 0 {
+                return Err(PrepareError::NotADatabase);
+            }
+            if version < migrations::latest_version() as i64 {
+                return Err(PrepareError::NeedsUpgrade(version));
+            }
+            c.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")?;
+            return Ok(());
+        }
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
         )?;
@@ -207,6 +271,13 @@ impl Store {
             rusqlite_migration::Error::RusqliteError { err, .. } => PrepareError::Sqlite(err),
             other => PrepareError::Migration(other.to_string()),
         })?;
+        // An encrypted workspace from before the history was sealed: seal what it holds, once.
+        if let Some(k) = &self.chain_key
+            && version > 0
+            && version < migrations::SEALED_HISTORY as i64
+        {
+            reseal(c, Some(k))?;
+        }
         if app_id != APPLICATION_ID {
             c.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))?;
         }
@@ -224,6 +295,11 @@ impl Store {
     /// The passphrase, when the workspace is encrypted.
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
+    }
+
+    /// The key sealing the history, when the workspace is encrypted.
+    pub fn chain_key(&self) -> Option<&ChainKey> {
+        self.chain_key.as_ref()
     }
 
     pub fn assessor(&self) -> &str {
@@ -249,14 +325,43 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
         let at = self.now();
         let tx = self.conn.transaction()?;
-        let mut w = Writer::new(tx, &self.assessor, at)?;
+        let mut w = Writer::new(tx, &self.assessor, at, self.chain_key)?;
         let out = f(&mut w)?;
         w.commit()?;
         Ok(out)
     }
 }
 
+/// The checks on a workspace's place that come before anything is opened or written: the path is not a folder, and
+/// its folder exists and is writable (SQLite keeps a journal beside the file, assay a lock).
+pub fn check_folder(path: &Path) -> Result<(), OpenError> {
+    let dir = parent_dir(path);
+    if path.is_dir() {
+        return Err(OpenError::IsDirectory(path.to_path_buf()));
+    }
+    if !dir.is_dir() {
+        return Err(OpenError::MissingDir(dir));
+    }
+    if is_read_only(&dir) {
+        return Err(OpenError::ReadOnlyDir(dir));
+    }
+    Ok(())
+}
+
+/// How a workspace is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// For the workbench and writing commands: created if missing, migrated.
+    Write,
+    /// For read-only commands: never created, migrated or written.
+    Read,
+    /// As `Read`, with a foreign schema let through to be reported.
+    Inspect,
+}
+
 enum PrepareError {
+    Schema(Vec<String>),
+    NeedsUpgrade(i64),
     NotADatabase,
     Foreign,
     TooNew(i64),
@@ -305,6 +410,10 @@ enum Header {
 /// Reads the 100-byte SQLite header and refuses what is plainly not a whole database, before SQLite touches it.
 fn check_header(path: &Path) -> Result<Header, OpenError> {
     let io = |e| OpenError::Io(path.to_path_buf(), e);
+    // A pipe would block the open below forever; a device or socket is no workspace either.
+    if !fs::metadata(path).map_err(io)?.is_file() {
+        return Err(OpenError::NotAFile(path.to_path_buf()));
+    }
     let mut f = fs::File::open(path).map_err(io)?;
     let len = f.metadata().map_err(io)?.len();
     if len == 0 {

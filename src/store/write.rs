@@ -1,7 +1,8 @@
 //! The one write path: every insert, update and delete goes through [`Writer`], which stamps the row and appends a
 //! hash-chained entry to `audit_log` in the same transaction.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use hmac::{Hmac, Mac};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use crate::domain::Value;
@@ -62,21 +63,98 @@ pub const SET_NULLS: &[(Table, Table, &str)] = &[
 /// The hash an audit entry starts its chain from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The key that seals the history of an encrypted workspace, derived from its passphrase: without the passphrase,
+/// no entry can be added or rewritten with a seal that checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ChainKey([u8; 32]);
+
+impl std::fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChainKey(…)")
+    }
+}
+
+impl ChainKey {
+    /// HMAC-SHA-256 keyed with the passphrase over a fixed label: a key of its own, so the seal never reveals
+    /// anything SQLCipher derives from the same passphrase.
+    pub fn from_passphrase(passphrase: &str) -> ChainKey {
+        ChainKey(hmac(passphrase.as_bytes(), b"assay history chain seal v1"))
+    }
+
+    /// The seal of an entry: HMAC-SHA-256 of its hash (which covers the entry and every entry before it).
+    pub fn seal(&self, hash: &str) -> String {
+        hex(&hmac(&self.0, hash.as_bytes()))
+    }
+}
+
+fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    // HMAC takes a key of any length, so this never fails.
+    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mut m) => {
+            m.update(msg);
+            m.finalize().into_bytes().into()
+        }
+        Err(_) => unreachable!("HMAC accepts keys of any length"),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// Seals every entry of the history with `key`, or removes the seals (`None`), as encrypting or decrypting a
+/// workspace needs. Works on any connection to a workspace that has the `mac` column.
+pub fn reseal(conn: &Connection, key: Option<&ChainKey>) -> rusqlite::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    match key {
+        None => {
+            tx.execute("UPDATE audit_log SET mac = NULL WHERE mac IS NOT NULL", [])?;
+        }
+        Some(k) => {
+            let all: Vec<(i64, String)> = tx
+                .prepare("SELECT id, hash FROM audit_log ORDER BY id")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut set = tx.prepare("UPDATE audit_log SET mac = ?1 WHERE id = ?2")?;
+            for (id, hash) in all {
+                set.execute(params![k.seal(&hash), id])?;
+            }
+        }
+    }
+    tx.commit()
+}
+
 /// An open write transaction with its audit trail.
 pub struct Writer<'c> {
     tx: Transaction<'c>,
     assessor: String,
     now: String,
     prev_hash: String,
+    key: Option<ChainKey>,
 }
 
 impl<'c> Writer<'c> {
-    pub(super) fn new(tx: Transaction<'c>, assessor: &str, now: String) -> rusqlite::Result<Self> {
-        let prev_hash = tx
-            .query_row("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| r.get::<_, String>(0))
+    pub(super) fn new(
+        tx: Transaction<'c>,
+        assessor: &str,
+        now: String,
+        key: Option<ChainKey>,
+    ) -> rusqlite::Result<Self> {
+        let (prev_hash, last_at) = tx
+            .query_row("SELECT hash, at FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .optional()?
-            .unwrap_or_else(|| GENESIS_HASH.to_string());
-        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash })
+            .unwrap_or_else(|| (GENESIS_HASH.to_string(), String::new()));
+        // The history's times never go backwards, even when the clock does.
+        let now = if last_at > now { last_at } else { now };
+        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash, key })
     }
 
     pub(super) fn commit(self) -> rusqlite::Result<()> {
@@ -254,10 +332,12 @@ impl<'c> Writer<'c> {
         new: Option<&str>,
     ) -> rusqlite::Result<()> {
         let hash = entry_hash(&self.prev_hash, &self.now, &self.assessor, action, table.name(), row, field, old, new);
+        let mac = self.key.map(|k| k.seal(&hash));
         self.tx
             .prepare_cached(
                 "INSERT INTO audit_log (at, assessor, action, table_name, row_id, field, old_value, new_value, \
-                 prev_hash, hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
+                 prev_hash, hash, created_at, updated_at, mac) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1, ?11)",
             )?
             .execute(params![
                 self.now,
@@ -269,7 +349,8 @@ impl<'c> Writer<'c> {
                 old,
                 new,
                 self.prev_hash,
-                hash
+                hash,
+                mac
             ])?;
         self.prev_hash = hash;
         Ok(())
@@ -301,7 +382,7 @@ pub fn entry_hash(
             None => h.update(u64::MAX.to_be_bytes()),
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
 fn check_columns(values: &[(&str, Value)]) -> rusqlite::Result<()> {
