@@ -142,10 +142,9 @@ fn the_workbench_screen_shows_no_control_or_bidi_character() {
 }
 
 /// Every way the program prints goes through `assay::visible`: the sources hold no other print macro and no
-/// other handle on standard output or error, but for the few uses listed here, which carry no outside text.
+/// other handle on standard output or error, but for the uses listed here, which carry no outside text.
 #[test]
 fn every_print_path_goes_through_the_visible_function() {
-    // (file, the exact text of the line allowed).
     // What touches the streams without printing text: asking whether one is a terminal, flushing it, and (in the
     // terminal loop only) crossterm's commands that switch screens and reporting modes.
     const HARMLESS: &[&str] =
