@@ -147,8 +147,13 @@ fn the_workbench_screen_shows_no_control_or_bidi_character() {
 fn every_print_path_goes_through_the_visible_function() {
     // What touches the streams without printing text: asking whether one is a terminal, flushing it, and (in the
     // terminal loop only) crossterm's commands that switch screens and reporting modes.
-    const HARMLESS: &[&str] =
-        &["stdout().is_terminal()", "stderr().is_terminal()", "stdin().is_terminal()", "stdout().flush()", "stderr().flush()"];
+    const HARMLESS: &[&str] = &[
+        "stdout().is_terminal()",
+        "stderr().is_terminal()",
+        "stdin().is_terminal()",
+        "stdout().flush()",
+        "stderr().flush()",
+    ];
     let terminal_control = |name: &str, l: &str| {
         name == "src/tui.rs" && (l.contains("execute!(") || l == "let mut out = std::io::stdout();")
     };

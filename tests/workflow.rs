@@ -235,6 +235,7 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
     };
     let p = post(&app);
     let open = p.total - p.closed;
+    press(&mut app, KeyCode::Char('6')); // the Assets tab (and its close-out) loads when first shown
     assert_eq!(open, app.assets.blockers.checklist.len(), "one count for the open post items");
     press(&mut app, KeyCode::Char('7'));
     let s = screen(&app);

@@ -44,7 +44,8 @@ pub fn report_section(r: &Report, with_text: bool) -> Section {
         blocks.extend(sources::text_notices(&items).into_iter().map(Block::Para));
     } else {
         blocks.push(Block::Para(
-            "The catalog's texts are left out; `--with-catalog-text` includes them with their terms of reuse.".into(),
+            "The catalog's texts are left out; the option --with-catalog-text includes them with their terms of reuse."
+                .into(),
         ));
     }
     Section { title: SECTION_TITLE.into(), blocks }

@@ -43,7 +43,9 @@ pub fn run(path: &Path, assessor: &str, heads: &[String]) -> Result<()> {
             },
             report.rows
         );
-        crate::outln!("history head: {head} (keep it outside the file; `assay verify --head {head}` checks against it)");
+        crate::outln!(
+            "history head: {head} (keep it outside the file; `assay verify --head {head}` checks against it)"
+        );
         return Ok(());
     }
     for f in &report.findings {
