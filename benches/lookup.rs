@@ -32,7 +32,7 @@ fn lookup(c: &mut Criterion) {
             || typed.clone(),
             |l| {
                 l.query.insert('s');
-                l.refresh(&app.matcher);
+                l.refresh();
             },
             criterion::BatchSize::SmallInput,
         )
@@ -47,7 +47,7 @@ fn lookup(c: &mut Criterion) {
             || empty.clone(),
             |l| {
                 l.query.insert('e');
-                l.refresh(&app.matcher);
+                l.refresh();
             },
             criterion::BatchSize::SmallInput,
         )

@@ -2,6 +2,7 @@
 //! guideline, in our own words, each cited. Embedded so the binary works anywhere.
 
 pub mod search;
+pub mod thesaurus;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
