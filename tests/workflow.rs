@@ -219,3 +219,33 @@ fn the_phase_gate_lists_open_items_and_records_the_reason() {
     let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
     assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", None));
 }
+
+#[test]
+fn lookup_detail_explains_the_match_and_shows_the_crosswalk() {
+    let mut app = demo_app(120, 40);
+    open_lookup(&mut app);
+    keys(&mut app, "P-5.3.7-b.10");
+    let l = lookup(&app);
+    let ids: Vec<&str> = l
+        .hits
+        .iter()
+        .take(3)
+        .filter_map(|h| match h {
+            Hit::Item(i) => Some(catalog().items[*i].id.as_str()),
+            Hit::Record(_) => None,
+        })
+        .collect();
+    assert_eq!(ids.first(), Some(&"P-5.3.7-b.10"));
+    assert!(ids.contains(&"G-5.5-c.1") && ids.contains(&"G-5.5.1-3"), "counterparts come along: {ids:?}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("Matched: id P-5.3.7-b.10"), "{s}");
+    assert!(s.contains("See also") && s.contains("G-5.5-c.1") && s.contains("G-5.5.1-3"), "{s}");
+
+    // A synonym is named as such in the detail.
+    press(&mut app, KeyCode::Esc);
+    press_mod(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    keys(&mut app, "vendor goes bust");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("(synonym of "), "{}", screen(&app));
+}

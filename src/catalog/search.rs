@@ -200,6 +200,8 @@ const STOPWORDS: &[&str] = &[
 
 /// Hits scoring below this share of the best one are left out.
 const TAIL: f32 = 0.25;
+/// How much of an answer's score its crosswalk counterparts receive.
+const CROSSWALK: f32 = 0.6;
 /// How much a synonym counts against the word typed.
 const SYNONYM: f32 = 0.7;
 /// How much a spelling correction counts.
@@ -285,6 +287,8 @@ pub enum How {
     Section,
     /// An ISO/IEC 27001 Annex A control the item maps to.
     Control,
+    /// The item states the same obligation as a hit (the crosswalk).
+    SeeAlso,
 }
 
 /// One reason an item matched.
@@ -307,6 +311,7 @@ impl std::fmt::Display for Match {
             How::Id => write!(f, "id {}", self.found),
             How::Section => write!(f, "{}", self.found),
             How::Control => write!(f, "Annex A {}", self.found),
+            How::SeeAlso => write!(f, "same obligation as {}", self.found),
         }
     }
 }
@@ -913,24 +918,39 @@ pub fn rank_with(query: &str, filters: &Filters, opts: Options) -> Vec<Ranked> {
         by_item.insert(d, Ranked { index: d, score, matched });
     }
     let mut pinned: HashMap<usize, f32> = HashMap::new();
+    // What an item passes on to its counterparts: its words and an exact id, not a shared section or control.
+    let mut carried: HashMap<usize, f32> = by_item.iter().map(|(i, r)| (*i, r.score)).collect();
     for (i, bonus, m) in pins {
         let p = pinned.entry(i).or_insert(0.0);
         if bonus > *p {
             *p = bonus;
+        }
+        if m.how == How::Id {
+            *carried.entry(i).or_insert(0.0) += bonus;
         }
         let r = by_item.entry(i).or_insert(Ranked { index: i, score: 0.0, matched: Vec::new() });
         if !r.matched.contains(&m) {
             r.matched.insert(0, m);
         }
     }
-    let mut out: Vec<Ranked> = by_item
-        .into_values()
-        .filter(|r| filters.admits(&items[r.index]))
-        .map(|mut r| {
-            r.score += pinned.get(&r.index).copied().unwrap_or(0.0);
-            r
-        })
-        .collect();
+    for r in by_item.values_mut() {
+        r.score += pinned.get(&r.index).copied().unwrap_or(0.0);
+    }
+    // The crosswalk: an answer brings along the items that state the same obligation elsewhere.
+    let mut carried: Vec<(usize, f32)> = carried.into_iter().filter(|(_, s)| *s > 0.0).collect();
+    carried.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (i, score) in carried {
+        let from = &items[i];
+        for other in &from.see_also {
+            let Some(j) = catalog().position(other) else { continue };
+            let r = by_item.entry(j).or_insert(Ranked { index: j, score: 0.0, matched: Vec::new() });
+            if score * CROSSWALK > r.score {
+                r.score = score * CROSSWALK;
+                r.matched.push(Match { query: from.id.clone(), found: from.id.clone(), how: How::SeeAlso });
+            }
+        }
+    }
+    let mut out: Vec<Ranked> = by_item.into_values().filter(|r| filters.admits(&items[r.index])).collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
     // Leave out the long tail of items that share only a common word with the question.
     let floor = out.first().map_or(0.0, |h| h.score * TAIL);
@@ -1051,6 +1071,17 @@ mod tests {
         let t = top("6.2.2", 20);
         assert!(t.iter().any(|id| id.starts_with("G-6.3.2-")) && t.iter().any(|id| id.starts_with("G-6.2.2-")));
         assert!(rank("A.9.9", &Filters::default()).is_empty());
+    }
+
+    #[test]
+    fn an_answer_brings_its_counterparts_along() {
+        let t = top("P-5.3.7-b.10", 3);
+        assert_eq!(t[0], "P-5.3.7-b.10");
+        assert!(t.contains(&"G-5.5-c.1".to_string()) && t.contains(&"G-5.5.1-3".to_string()), "{t:?}");
+        let hits = rank("P-5.3.7-b.10", &Filters::default());
+        assert!(hits[1].matched.iter().any(|m| m.how == How::SeeAlso && m.found == "P-5.3.7-b.10"));
+        // A shared control is not a shared obligation: A.5.2 brings nothing along.
+        assert!(rank("A.5.2", &Filters::default()).iter().all(|h| h.matched.iter().all(|m| m.how != How::SeeAlso)));
     }
 
     #[test]

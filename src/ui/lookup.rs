@@ -179,6 +179,17 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
             if !d.why.is_empty() {
                 lines.push(Line::from(vec![Span::styled("Matched: ", t.dim), Span::raw(search::explain(&d.why))]));
             }
+            if !item.see_also.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::styled("See also (the same obligation elsewhere)", t.header));
+                for other in item.see_also.iter().filter_map(|id| catalog().get(id)) {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {:<14} ", other.id), t.key),
+                        Span::raw(other.title.clone()),
+                        Span::styled(format!("  {}", other.citation()), t.dim),
+                    ]));
+                }
+            }
             lines.push(Line::from(""));
             can_tick = item.has_use(crate::catalog::Use::Workflow) || item.has_use(crate::catalog::Use::Agreement);
             match (&app.current, &d.usage) {
