@@ -6,6 +6,7 @@ use assay::app::lookup::Hit;
 use assay::app::{Overlay, Tab};
 use assay::catalog::catalog;
 use assay::store::checklist;
+use assay::store::search::RecordKind;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
@@ -248,4 +249,45 @@ fn lookup_detail_explains_the_match_and_shows_the_crosswalk() {
     keys(&mut app, "vendor goes bust");
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app).contains("(synonym of "), "{}", screen(&app));
+}
+
+#[test]
+fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
+    let mut app = demo_app(120, 40);
+    let e = app.current.as_ref().expect("current").id;
+    let conn = app.store.conn();
+    let one = |sql: &str| -> (i64, String) { conn.query_row(sql, [e], |r| Ok((r.get(0)?, r.get(1)?))).expect(sql) };
+    let risk = one("SELECT id, title FROM risk WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
+    let asset = one("SELECT id, tag FROM asset WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
+    let member = one("SELECT m.id, m.name FROM team_member m JOIN provider p ON p.id = m.provider_id
+         WHERE p.engagement_id = ? ORDER BY p.id DESC, m.id DESC LIMIT 1");
+    let provider = one("SELECT id, name FROM provider WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
+
+    let mut go = |app: &mut assay::app::App, kind: RecordKind, text: &str, id: i64| {
+        open_lookup(app);
+        keys(app, text);
+        let l = lookup(app);
+        let at = l
+            .hits
+            .iter()
+            .position(|h| matches!(h, Hit::Record(r) if l.records[*r].kind == kind && l.records[*r].id == id))
+            .unwrap_or_else(|| panic!("{text} found"));
+        for _ in 0..at {
+            press(app, KeyCode::Down);
+        }
+        press(app, KeyCode::Enter);
+        assert!(app.overlay.is_none(), "the lookup closes");
+    };
+    go(&mut app, RecordKind::Risk, &risk.1, risk.0);
+    assert_eq!(app.tab, Tab::Risks);
+    assert_eq!(app.risks.selected().map(|(r, _)| r.id), Some(risk.0));
+    go(&mut app, RecordKind::Asset, &asset.1, asset.0);
+    assert_eq!(app.tab, Tab::Assets);
+    assert_eq!(app.assets.selected().map(|(a, _)| a.id), Some(asset.0));
+    go(&mut app, RecordKind::Member, &member.1, member.0);
+    assert_eq!(app.tab, Tab::Vetting);
+    assert_eq!(app.vetting.selected().map(|r| r.member.id), Some(member.0));
+    go(&mut app, RecordKind::Provider, &provider.1, provider.0);
+    assert_eq!(app.tab, Tab::Scorecard);
+    assert_eq!(app.scorecard.selected_provider().map(|p| p.id), Some(provider.0));
 }

@@ -6,12 +6,12 @@ use color_eyre::Result;
 
 use super::input::TextInput;
 use super::table::TableCursor;
-use super::{Action, App, Overlay};
+use super::{Action, App, Overlay, Tab};
 use crate::catalog::search::{self, Filters, Index, Match, Options};
 use crate::catalog::{ItemPhase, Party, TOPICS, catalog};
 use crate::domain::workflow::CheckStatus;
 use crate::store::checklist::{self, Usage};
-use crate::store::search::Record;
+use crate::store::search::{Record, RecordKind};
 
 /// One result line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +160,46 @@ impl App {
         Ok(Some(checklist::usage(self.store.conn(), e.id, &item.id)?))
     }
 
+    /// Shows a record of the open engagement on its tab, selected.
+    fn goto_record(&mut self, rec: &Record) -> Result<()> {
+        let found = match rec.kind {
+            RecordKind::Provider => {
+                self.goto_tab_index(Tab::Scorecard as usize, false);
+                self.scorecard.view = super::scorecard::ScoreView::Providers;
+                let pos = self.scorecard.providers.iter().position(|p| p.id == rec.id);
+                pos.map(|p| self.scorecard.provider_cursor.select(p)).is_some()
+            }
+            RecordKind::Risk => {
+                self.goto_tab_index(Tab::Risks as usize, false);
+                self.risks.focus = super::risks::RiskFocus::Register;
+                let pane = &mut self.risks;
+                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|r| r.id == rec.id));
+                pos.map(|p| pane.cursor.select(p)).is_some()
+            }
+            RecordKind::Member => {
+                self.goto_tab_index(Tab::Vetting as usize, false);
+                self.vetting.detail = None;
+                if let Some(p) = rec.parent.and_then(|id| self.vetting.providers.iter().position(|p| p.0 == id)) {
+                    self.vetting.provider = p;
+                    self.load_vetting()?;
+                }
+                let pos = self.vetting.rows.iter().position(|r| r.member.id == rec.id);
+                pos.map(|p| self.vetting.cursor.select(p)).is_some()
+            }
+            RecordKind::Asset => {
+                self.goto_tab_index(Tab::Assets as usize, false);
+                self.assets.view = super::assets::AssetView::Assets;
+                let pane = &mut self.assets;
+                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|a| a.id == rec.id));
+                pos.map(|p| pane.cursor.select(p)).is_some()
+            }
+        };
+        if !found {
+            self.toast(format!("{} is hidden by the tab's filter: clear the filter to see it", rec.label));
+        }
+        Ok(())
+    }
+
     pub(super) fn update_lookup(&mut self, mut l: Lookup, action: Action) -> Result<()> {
         if let Some(mut d) = l.detail.take() {
             match action {
@@ -225,16 +265,22 @@ impl App {
                 l.filters.topic = cycle(l.filters.topic, TOPICS);
                 requery = true;
             }
-            Action::Open => {
-                if let Some(hit) = l.selected() {
-                    let usage = match hit {
-                        Hit::Item(i) => self.usage_of(i)?,
-                        Hit::Record(_) => None,
-                    };
+            Action::Open => match l.selected() {
+                Some(Hit::Record(r)) => {
+                    // A record opens where it lives: its tab, with it selected.
+                    if let Some(rec) = l.records.get(r).cloned() {
+                        self.overlay = None;
+                        self.goto_record(&rec)?;
+                        return Ok(());
+                    }
+                }
+                Some(hit @ Hit::Item(i)) => {
+                    let usage = self.usage_of(i)?;
                     let why = l.why(l.cursor.selected).to_vec();
                     l.detail = Some(Detail { hit, usage, scroll: 0, why });
                 }
-            }
+                None => {}
+            },
             _ => {}
         }
         if requery {
