@@ -263,7 +263,7 @@ fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
          WHERE p.engagement_id = ? ORDER BY p.id DESC, m.id DESC LIMIT 1");
     let provider = one("SELECT id, name FROM provider WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
 
-    let mut go = |app: &mut assay::app::App, kind: RecordKind, text: &str, id: i64| {
+    let go = |app: &mut assay::app::App, kind: RecordKind, text: &str, id: i64| {
         open_lookup(app);
         keys(app, text);
         let l = lookup(app);
