@@ -245,3 +245,70 @@ fn expected_ids_exist() {
         }
     }
 }
+
+/// The engine comparison behind the choice of a BM25 of our own over Snowball stems: the same questions against
+/// SQLite's FTS5 (porter tokenizer, `bm25()` with the same field weights, any word may match), which the bundled
+/// SQLCipher provides. Run with `cargo test --release --test lookup_quality -- --ignored --nocapture`.
+#[test]
+#[ignore = "a comparison to read, not a check"]
+fn compare_with_fts5() {
+    use std::time::Instant;
+    let conn = rusqlite::Connection::open_in_memory().expect("memory db");
+    let t0 = Instant::now();
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE doc USING fts5(title, keywords, text, cite, tokenize = 'porter unicode61');",
+    )
+    .expect("fts5");
+    for item in &catalog().items {
+        let phase: &str = item.phase.into();
+        let party: &str = item.party.into();
+        conn.execute(
+            "INSERT INTO doc (rowid, title, keywords, text, cite) VALUES (?, ?, ?, ?, ?)",
+            rusqlite::params![
+                catalog().position(&item.id).expect("id") as i64,
+                item.title,
+                item.keywords.join(" ; "),
+                item.text,
+                format!("{} {} {phase} {party}", item.source.label(), item.topic),
+            ],
+        )
+        .expect("insert");
+    }
+    let built = t0.elapsed();
+    let mut stmt = conn
+        .prepare("SELECT rowid FROM doc WHERE doc MATCH ? ORDER BY bm25(doc, 3.0, 2.0, 1.0, 0.5) LIMIT 10")
+        .expect("prepare");
+    let (mut hit1, mut hit5, mut rr) = (0usize, 0usize, 0f64);
+    let t1 = Instant::now();
+    for Q { q, want } in QUESTIONS {
+        let terms: Vec<String> = assay::catalog::search::words(q).iter().map(|w| format!("\"{w}\"")).collect();
+        let ids: Vec<String> = if terms.is_empty() {
+            Vec::new()
+        } else {
+            stmt.query_map([terms.join(" OR ")], |r| r.get::<_, i64>(0))
+                .expect("query")
+                .map(|r| catalog().items[r.expect("row") as usize].id.clone())
+                .collect()
+        };
+        let first = ids.iter().position(|id| want.iter().any(|w| answers(w, id)));
+        hit1 += usize::from(first == Some(0));
+        hit5 += usize::from(first.is_some_and(|r| r < 5));
+        rr += first.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
+    }
+    let per_query = t1.elapsed() / QUESTIONS.len() as u32;
+    let n = QUESTIONS.len() as f64;
+    println!(
+        "FTS5 porter: hit@1 {:.3}  hit@5 {:.3}  MRR {:.3}  build {built:?}  per query {per_query:?}",
+        hit1 as f64 / n,
+        hit5 as f64 / n,
+        rr / n
+    );
+    let t2 = Instant::now();
+    let _ = assay::catalog::search::catalog_index();
+    let built = t2.elapsed();
+    let t3 = Instant::now();
+    for Q { q, .. } in QUESTIONS {
+        let _ = ranked(q);
+    }
+    println!("BM25F + Snowball: build {built:?}  per query {:?}", t3.elapsed() / QUESTIONS.len() as u32);
+}

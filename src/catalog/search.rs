@@ -236,6 +236,17 @@ pub fn stem(word: &str) -> String {
     stemmer().stem(word).into_owned()
 }
 
+/// A word as the thesaurus compares it: only a plural or possessive `s` dropped. Full stems would make words of
+/// different meaning meet there (an outsourcer is not an outsourcing); the thesaurus lists the forms it means.
+fn light(word: &str) -> String {
+    match word.strip_suffix('s') {
+        Some(w) if w.chars().count() >= 3 && !w.ends_with('s') && !w.ends_with('u') && !w.ends_with('i') => {
+            w.to_string()
+        }
+        _ => word.to_string(),
+    }
+}
+
 /// The whole words of `s`, lower-cased, with the character offset and length of each. Letters and digits make
 /// words; everything else separates them; single letters are dropped.
 pub fn tokens(s: &str) -> Vec<(usize, usize, String)> {
@@ -397,7 +408,7 @@ fn prepared() -> &'static Prepared {
                 if toks.len() == 1 {
                     words.insert(toks[0].clone());
                 }
-                let stems: Vec<String> = toks.iter().map(|t| stem(t)).collect();
+                let stems: Vec<String> = toks.iter().map(|t| light(t)).collect();
                 let content: Vec<String> = toks.iter().filter(|t| !is_stop(t)).map(|t| stem(t)).collect::<Vec<_>>();
                 let reduced = content.len() != stems.len();
                 by_first.entry(stems[0].clone()).or_default().push((stems, fi));
@@ -605,6 +616,7 @@ impl Index {
             }
         }
         let stems: Vec<String> = words.iter().map(|(w, _)| stem(w)).collect();
+        let forms: Vec<String> = words.iter().map(|(w, _)| light(w)).collect();
         let p = prepared();
         let mut out = Vec::new();
         let mut i = 0;
@@ -613,11 +625,11 @@ impl Index {
                 words[a..b].iter().map(|(w, orig)| orig.clone().unwrap_or_else(|| w.clone())).collect::<Vec<_>>()
             };
             // The longest thesaurus member that starts here.
-            let found = p.by_first.get(&stems[i]).and_then(|cands| {
+            let found = p.by_first.get(&forms[i]).and_then(|cands| {
                 let mut fams: Vec<usize> = Vec::new();
                 let mut len = 0;
                 for (ms, fi) in cands {
-                    if ms.len() >= len && stems.get(i..i + ms.len()) == Some(ms.as_slice()) {
+                    if ms.len() >= len && forms.get(i..i + ms.len()) == Some(ms.as_slice()) {
                         if ms.len() > len {
                             fams.clear();
                             len = ms.len();
@@ -636,10 +648,10 @@ impl Index {
                 let reduced = content.len() != len;
                 if !(reduced && content.len() == 1) {
                     let terms: Vec<u32> = content.iter().filter_map(|w| self.terms.get(&stem(w)).copied()).collect();
-                    if !terms.is_empty() {
+                    if !terms.is_empty() && terms.len() == content.len() {
                         let how = if corrected { How::Spelling } else { How::Word };
                         let weight = if corrected { SPELLING } else { 1.0 };
-                        alts.push(Alt { terms, weight, shown: shown.clone(), how, all: false });
+                        alts.push(Alt { terms, weight, shown: shown.clone(), how, all: true });
                     }
                 }
                 for fi in fams {
@@ -717,8 +729,16 @@ impl Index {
                     if present == 0 || (alt.all && present < alt.terms.len()) {
                         continue;
                     }
+                    // A synonym of several words is a phrase: its words must stand together.
+                    if alt.how == How::Synonym && alt.terms.len() > 1 && !self.adjacent(&alt.terms, d as u32) {
+                        continue;
+                    }
                     let mut s = sum / k;
-                    if alt.terms.len() > 1 && present == alt.terms.len() && self.adjacent(&alt.terms, d as u32) {
+                    if alt.how != How::Synonym
+                        && alt.terms.len() > 1
+                        && present == alt.terms.len()
+                        && self.adjacent(&alt.terms, d as u32)
+                    {
                         s *= 1.0 + PHRASE;
                     }
                     s *= alt.weight;
@@ -741,7 +761,7 @@ impl Index {
             .map(|d| {
                 // Prefer the documents that answer more of what was asked.
                 let coverage = f32::from(count[d]) / asked;
-                (d, total[d] * (0.5 + 0.5 * coverage), std::mem::take(&mut why[d]))
+                (d, total[d] * coverage, std::mem::take(&mut why[d]))
             })
             .collect()
     }
@@ -768,6 +788,13 @@ pub fn catalog_index() -> &'static Index {
             ]
         }))
     })
+}
+
+/// Says that these section matches came through a misprinted heading.
+fn mark_printed(pins: &mut [(usize, f32, Match)], printed: &str) {
+    for (_, _, m) in pins {
+        m.found = format!("{} (printed {printed})", m.found);
+    }
 }
 
 /// Pins from codes in the query: (catalog index, bonus, why).
@@ -840,7 +867,9 @@ fn codes(query: &str) -> (Vec<(usize, f32, Match)>, String) {
             if src == Source::Guideline {
                 for (printed, real) in PRINTED_HEADINGS {
                     if body == *printed {
+                        let from = pins.len();
                         sections(Some(src), real, c, &mut pins);
+                        mark_printed(&mut pins[from..], printed);
                     }
                 }
             }
@@ -872,7 +901,9 @@ fn codes(query: &str) -> (Vec<(usize, f32, Match)>, String) {
             if only != Some(Source::Policy) {
                 for (printed, real) in PRINTED_HEADINGS {
                     if c == printed {
+                        let from = pins.len();
                         sections(Some(Source::Guideline), real, c, &mut pins);
+                        mark_printed(&mut pins[from..], printed);
                     }
                 }
             }
