@@ -291,3 +291,38 @@ fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
     assert_eq!(app.tab, Tab::Scorecard);
     assert_eq!(app.scorecard.selected_provider().map(|p| p.id), Some(provider.0));
 }
+
+#[test]
+fn ticking_a_clause_ticks_the_same_obligation_elsewhere_once() {
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Fresh");
+    press(&mut app, KeyCode::Enter);
+    let e = app.current.as_ref().expect("created").id;
+    let status = |app: &assay::app::App, id: &str| {
+        checklist::row(app.store.conn(), e, id).expect("row").map(|r| r.status.as_ref().to_string())
+    };
+    // The right to audit is in the policy's clause list and twice in the guideline's agreement section.
+    let counterparts: Vec<String> = catalog()
+        .get("P-5.3.7-b.10")
+        .expect("item")
+        .see_also
+        .iter()
+        .filter(|id| status(&app, id).is_some())
+        .cloned()
+        .collect();
+    assert!(!counterparts.is_empty(), "the right to audit has checklist counterparts");
+    open_lookup(&mut app);
+    keys(&mut app, "P-5.3.7-b.10");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(status(&app, "P-5.3.7-b.10").as_deref(), Some("done"));
+    for id in &counterparts {
+        assert_eq!(status(&app, id).as_deref(), Some("done"), "{id} ticked with it");
+    }
+    // Opening it again reopens the counterparts that were ticked with it.
+    press(&mut app, KeyCode::Char(' '));
+    for id in counterparts.iter().chain(std::iter::once(&"P-5.3.7-b.10".to_string())) {
+        assert_eq!(status(&app, id).as_deref(), Some("open"), "{id}");
+    }
+}
