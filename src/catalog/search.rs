@@ -776,18 +776,21 @@ pub const PRINTED_HEADINGS: &[(&str, &str)] = &[("6.6.1", "6.1.1"), ("6.2.2", "6
 /// The catalog's index, built on first use.
 pub fn catalog_index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        Index::build(catalog().items.iter().map(|i| {
-            let phase: &str = i.phase.into();
-            let party: &str = i.party.into();
-            [
-                i.title.clone(),
-                i.keywords.join(" ; "),
-                i.text.clone(),
-                format!("{} {} {} {}", i.source.label(), i.topic, phase, party),
-            ]
-        }))
-    })
+    INDEX.get_or_init(build_catalog_index)
+}
+
+/// Builds the catalog's index (what [`catalog_index`] does once).
+pub fn build_catalog_index() -> Index {
+    Index::build(catalog().items.iter().map(|i| {
+        let phase: &str = i.phase.into();
+        let party: &str = i.party.into();
+        [
+            i.title.clone(),
+            i.keywords.join(" ; "),
+            i.text.clone(),
+            format!("{} {} {} {}", i.source.label(), i.topic, phase, party),
+        ]
+    }))
 }
 
 /// Says that these section matches came through a misprinted heading.
