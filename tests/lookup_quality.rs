@@ -304,7 +304,7 @@ fn compare_with_fts5() {
         rr / n
     );
     let t2 = Instant::now();
-    let _ = assay::catalog::search::catalog_index();
+    let _ = assay::catalog::search::build_catalog_index();
     let built = t2.elapsed();
     let t3 = Instant::now();
     for Q { q, .. } in QUESTIONS {
