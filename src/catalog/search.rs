@@ -251,6 +251,26 @@ fn light(word: &str) -> String {
 /// The whole words of `s`, lower-cased, with the character offset and length of each. Letters and digits make
 /// words; everything else separates them; single letters are dropped.
 pub fn tokens(s: &str) -> Vec<(usize, usize, String)> {
+    if s.is_ascii() {
+        // The common case, without decoding characters: byte offsets are character offsets.
+        let b = s.as_bytes();
+        let mut out = Vec::with_capacity(b.len() / 6);
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_alphanumeric() {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                if i - start > 1 {
+                    out.push((start, i - start, s[start..i].to_ascii_lowercase()));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        return out;
+    }
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut start = 0;
@@ -346,7 +366,6 @@ pub struct Index {
     terms: HashMap<String, u32>,
     /// Every distinct word seen, with its term: for spelling corrections and prefixes.
     surface: Vec<(String, u32)>,
-    known: HashSet<String>,
     postings: Vec<Vec<Posting>>,
     lens: Vec<[u16; FIELDS]>,
     avg: [f32; FIELDS],
@@ -491,8 +510,7 @@ impl Index {
         }
         let mut surface: Vec<(String, u32)> = surface.into_iter().collect();
         surface.sort_unstable();
-        let known = surface.iter().map(|(w, _)| w.clone()).collect();
-        Index { terms, surface, known, postings, lens, avg }
+        Index { terms, surface, postings, lens, avg }
     }
 
     /// How many documents the index holds.
@@ -569,7 +587,9 @@ impl Index {
     }
 
     fn is_known(&self, w: &str) -> bool {
-        self.known.contains(w) || self.terms.contains_key(&stem(w)) || prepared().words.contains(w)
+        self.surface.binary_search_by(|(s, _)| s.as_str().cmp(w)).is_ok()
+            || self.terms.contains_key(&stem(w))
+            || prepared().words.contains(w)
     }
 
     /// Words close to those of `query` (spelling or a shared beginning), for a helpful miss.
