@@ -32,7 +32,7 @@ fn lookup(c: &mut Criterion) {
             || typed.clone(),
             |l| {
                 l.query.insert('s');
-                l.refresh(&app.matcher);
+                l.refresh();
             },
             criterion::BatchSize::SmallInput,
         )
@@ -47,10 +47,38 @@ fn lookup(c: &mut Criterion) {
             || empty.clone(),
             |l| {
                 l.query.insert('e');
-                l.refresh(&app.matcher);
+                l.refresh();
             },
             criterion::BatchSize::SmallInput,
         )
+    });
+    // A keystroke at the end of a long question, with synonyms and a phrase to weigh.
+    let mut app = self::app();
+    app.update(Action::Lookup).expect("open lookup");
+    for ch in "what if the vendor goes bus".chars() {
+        app.update(Action::Char(ch)).expect("type");
+    }
+    let Some(assay::app::Overlay::Lookup(open)) = &app.overlay else { panic!("lookup open") };
+    let long = (**open).clone();
+    c.bench_function("lookup_keystroke_long_question", |b| {
+        b.iter_batched_ref(
+            || long.clone(),
+            |l| {
+                l.query.insert('t');
+                l.refresh();
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    // What the first use of the lookup costs once: the catalog's index, and opening over the largest
+    // engagement (reading its records and indexing them).
+    c.bench_function("lookup_catalog_index_build", |b| b.iter(assay::catalog::search::build_catalog_index));
+    let mut app = self::app();
+    c.bench_function("lookup_open_largest_engagement", |b| {
+        b.iter(|| {
+            app.update(Action::Lookup).expect("open");
+            app.update(Action::Cancel).expect("close");
+        })
     });
 }
 

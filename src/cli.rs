@@ -83,6 +83,9 @@ pub enum Command {
         /// Ids, titles and citations only.
         #[arg(long)]
         brief: bool,
+        /// The answers as a JSON array (id, title, citation, phase, party, topic, annex_a, score, matched).
+        #[arg(long, conflicts_with = "brief")]
+        json: bool,
     },
     /// Write a report of an engagement: the risk assessment report for senior management, or, with `assets`
     /// first, the asset tracking form for hand-over and return (Markdown or HTML).

@@ -90,7 +90,7 @@ fn a_malformed_config_is_named_with_its_line() {
 }
 
 #[test]
-fn lookup_prints_the_best_matches_and_fails_on_none() {
+fn lookup_prints_the_best_matches_and_says_when_none_answers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out =
         assay(&["lookup", "what", "must", "the", "agreement", "say", "about", "return", "of", "assets"], dir.path());
@@ -106,9 +106,53 @@ fn lookup_prints_the_best_matches_and_fails_on_none() {
         "{text}"
     );
     let out = assay(&["lookup", "qqqzzzxxx"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no obligation matches"));
+    assert_eq!(out.status.code(), Some(3), "nothing found is status 3");
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Nothing answers \"qqqzzzxxx\" well"), "{}", stderr(&out));
     let out = assay(&["lookup", "x", "--phase", "later"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("unknown phase"));
+}
+
+#[test]
+fn a_lookup_miss_is_one_line_with_suggestions_and_status_3_even_with_backtraces_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(["lookup", "pizza", "recipe", "tomorrow"])
+        .env("ASSAY_CONFIG", dir.path().join("no-config.toml"))
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3));
+    let msg = stderr(&out);
+    assert_eq!(msg.lines().count(), 1, "one line, no error report: {msg}");
+    assert!(!msg.contains("acktrace") && !msg.contains("Location"), "{msg}");
+    assert!(msg.starts_with("assay: Nothing answers \"pizza recipe tomorrow\" well"), "{msg}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn lookup_explains_its_matches_and_prints_json_for_scripts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = assay(&["lookup", "what", "if", "the", "vendor", "goes", "bust"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    assert!(text.contains("matched: ") && text.contains("(synonym of "), "{text}");
+
+    let out = assay(&["lookup", "--json", "--limit", "3", "right", "to", "audit"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let hits = v.as_array().expect("an array");
+    assert_eq!(hits.len(), 3);
+    for h in hits {
+        for field in ["id", "title", "citation", "phase", "party", "topic", "annex_a", "score", "matched"] {
+            assert!(h.get(field).is_some(), "{field} missing in {h}");
+        }
+        assert!(h["matched"].as_array().is_some_and(|m| !m.is_empty()), "{h}");
+    }
+    assert!(hits.iter().any(|h| h["id"] == "P-5.3.7-b.10" || h["id"] == "G-5.5-c.1"), "{v}");
+
+    let out = assay(&["lookup", "--json", "zzqqxx"], dir.path());
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
 }

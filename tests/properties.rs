@@ -6,7 +6,7 @@ mod common;
 use assay::app::form::Form;
 use assay::app::input::TextInput;
 use assay::app::{Action, Key, Keymap};
-use assay::catalog::search::{self, Filters, Matcher};
+use assay::catalog::search::{self, Filters};
 use assay::domain::{Engagement, FieldKind, FieldSpec, Value};
 use proptest::prelude::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -77,13 +77,12 @@ proptest! {
 
     #[test]
     fn lookup_queries_never_panic(query in "\\PC{0,60}") {
-        let m = Matcher::default();
-        let hits = search::search(&m, &query, &Filters::default());
-        let words = search::words(&query);
-        for (i, _) in hits.iter().take(5) {
-            let title = &assay::catalog::catalog().items[*i].title;
-            for h in m.highlights(title, &words) {
-                prop_assert!(h < title.chars().count());
+        let opts = search::Options { prefix_last: true };
+        let hits = search::rank_with(&query, &Filters::default(), opts);
+        for h in hits.iter().take(5) {
+            let title = &assay::catalog::catalog().items[h.index].title;
+            for c in search::highlights(title, &h.matched) {
+                prop_assert!(c < title.chars().count());
             }
         }
     }

@@ -6,6 +6,7 @@ use assay::app::lookup::Hit;
 use assay::app::{Overlay, Tab};
 use assay::catalog::catalog;
 use assay::store::checklist;
+use assay::store::search::RecordKind;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
@@ -294,4 +295,110 @@ fn ticking_a_checklist_item_moves_to_the_next_item() {
     press(&mut app, KeyCode::Char('k'));
     press(&mut app, KeyCode::Char(' '));
     assert_eq!(app.workflow.cursor.selected, open_line);
+}
+
+#[test]
+fn lookup_detail_explains_the_match_and_shows_the_crosswalk() {
+    let mut app = demo_app(120, 40);
+    open_lookup(&mut app);
+    keys(&mut app, "P-5.3.7-b.10");
+    let l = lookup(&app);
+    let ids: Vec<&str> = l
+        .hits
+        .iter()
+        .take(3)
+        .filter_map(|h| match h {
+            Hit::Item(i) => Some(catalog().items[*i].id.as_str()),
+            Hit::Record(_) => None,
+        })
+        .collect();
+    assert_eq!(ids.first(), Some(&"P-5.3.7-b.10"));
+    assert!(ids.contains(&"G-5.5-c.1") && ids.contains(&"G-5.5.1-3"), "counterparts come along: {ids:?}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert!(s.contains("Matched: id P-5.3.7-b.10"), "{s}");
+    assert!(s.contains("See also") && s.contains("G-5.5-c.1") && s.contains("G-5.5.1-3"), "{s}");
+
+    // A synonym is named as such in the detail.
+    press(&mut app, KeyCode::Esc);
+    press_mod(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    keys(&mut app, "vendor goes bust");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("(synonym of "), "{}", screen(&app));
+}
+
+#[test]
+fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
+    let mut app = demo_app(120, 40);
+    let e = app.current.as_ref().expect("current").id;
+    let conn = app.store.conn();
+    let one = |sql: &str| -> (i64, String) { conn.query_row(sql, [e], |r| Ok((r.get(0)?, r.get(1)?))).expect(sql) };
+    let risk = one("SELECT id, title FROM risk WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
+    let asset = one("SELECT id, tag FROM asset WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
+    let member = one("SELECT m.id, m.name FROM team_member m JOIN provider p ON p.id = m.provider_id
+         WHERE p.engagement_id = ? ORDER BY p.id DESC, m.id DESC LIMIT 1");
+    let provider = one("SELECT id, name FROM provider WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
+
+    let go = |app: &mut assay::app::App, kind: RecordKind, text: &str, id: i64| {
+        open_lookup(app);
+        keys(app, text);
+        let l = lookup(app);
+        let at = l
+            .hits
+            .iter()
+            .position(|h| matches!(h, Hit::Record(r) if l.records[*r].kind == kind && l.records[*r].id == id))
+            .unwrap_or_else(|| panic!("{text} found"));
+        for _ in 0..at {
+            press(app, KeyCode::Down);
+        }
+        press(app, KeyCode::Enter);
+        assert!(app.overlay.is_none(), "the lookup closes");
+    };
+    go(&mut app, RecordKind::Risk, &risk.1, risk.0);
+    assert_eq!(app.tab, Tab::Risks);
+    assert_eq!(app.risks.selected().map(|(r, _)| r.id), Some(risk.0));
+    go(&mut app, RecordKind::Asset, &asset.1, asset.0);
+    assert_eq!(app.tab, Tab::Assets);
+    assert_eq!(app.assets.selected().map(|(a, _)| a.id), Some(asset.0));
+    go(&mut app, RecordKind::Member, &member.1, member.0);
+    assert_eq!(app.tab, Tab::Vetting);
+    assert_eq!(app.vetting.selected().map(|r| r.member.id), Some(member.0));
+    go(&mut app, RecordKind::Provider, &provider.1, provider.0);
+    assert_eq!(app.tab, Tab::Scorecard);
+    assert_eq!(app.scorecard.selected_provider().map(|p| p.id), Some(provider.0));
+}
+
+#[test]
+fn ticking_a_clause_ticks_the_same_obligation_elsewhere_once() {
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Fresh");
+    press(&mut app, KeyCode::Enter);
+    let e = app.current.as_ref().expect("created").id;
+    let status = |app: &assay::app::App, id: &str| {
+        checklist::row(app.store.conn(), e, id).expect("row").map(|r| r.status.as_ref().to_string())
+    };
+    // The right to audit is in the policy's clause list and twice in the guideline's agreement section.
+    let counterparts: Vec<String> = catalog()
+        .get("P-5.3.7-b.10")
+        .expect("item")
+        .see_also
+        .iter()
+        .filter(|id| status(&app, id).is_some())
+        .cloned()
+        .collect();
+    assert!(!counterparts.is_empty(), "the right to audit has checklist counterparts");
+    open_lookup(&mut app);
+    keys(&mut app, "P-5.3.7-b.10");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(status(&app, "P-5.3.7-b.10").as_deref(), Some("done"));
+    for id in &counterparts {
+        assert_eq!(status(&app, id).as_deref(), Some("done"), "{id} ticked with it");
+    }
+    // Opening it again reopens the counterparts that were ticked with it.
+    press(&mut app, KeyCode::Char(' '));
+    for id in counterparts.iter().chain(std::iter::once(&"P-5.3.7-b.10".to_string())) {
+        assert_eq!(status(&app, id).as_deref(), Some("open"), "{id}");
+    }
 }

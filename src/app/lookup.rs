@@ -1,16 +1,17 @@
-//! The obligations lookup: a fuzzy finder over the catalog and the open engagement's records, reachable from
-//! anywhere, with a detail view that shows where the engagement uses an item.
+//! The obligations lookup: ranked retrieval over the catalog and the open engagement's records, reachable from
+//! anywhere, with a detail view that shows why an item matched, its counterparts and where the engagement uses
+//! it.
 
 use color_eyre::Result;
 
 use super::input::TextInput;
 use super::table::TableCursor;
-use super::{Action, App, Overlay};
-use crate::catalog::search::{self, Filters, Haystack};
+use super::{Action, App, Overlay, Tab};
+use crate::catalog::search::{self, Filters, Index, Match, Options};
 use crate::catalog::{ItemPhase, Party, TOPICS, catalog};
 use crate::domain::workflow::CheckStatus;
 use crate::store::checklist::{self, Usage};
-use crate::store::search::Record;
+use crate::store::search::{Record, RecordKind};
 
 /// One result line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub struct Detail {
     /// Where the open engagement uses the item (catalog hits with an engagement open).
     pub usage: Option<Usage>,
     pub scroll: u16,
+    /// Why the hit matched the query it was opened from.
+    pub why: Vec<Match>,
 }
 
 /// The lookup popup's state.
@@ -36,8 +39,14 @@ pub struct Lookup {
     pub query: TextInput,
     pub filters: Filters,
     pub records: Vec<Record>,
-    record_hay: Vec<Haystack>,
+    record_index: Index,
     pub hits: Vec<Hit>,
+    /// Why each hit matched (parallel to `hits`).
+    pub why: Vec<Vec<Match>>,
+    /// Does the best hit answer well (see [`search::GOOD_ENOUGH`])? False while nothing is typed.
+    pub answered: bool,
+    /// When nothing answers well: one line naming the nearest topics and close words.
+    pub hint: Option<String>,
     pub cursor: TableCursor,
     pub detail: Option<Detail>,
     /// The overlay the lookup opened over (a form being filled in), restored on close.
@@ -49,13 +58,17 @@ const MAX_RECORD_HITS: usize = 200;
 
 impl Lookup {
     pub fn new(records: Vec<Record>, back: Option<Box<Overlay>>) -> Lookup {
-        let record_hay = records.iter().map(|r| Haystack::new(&r.label, r.kind.label(), &r.detail)).collect();
+        let record_index =
+            Index::build(records.iter().map(|r| [r.label.as_str(), "", r.detail.as_str(), r.kind.label()]));
         Lookup {
             query: TextInput::default(),
             filters: Filters::default(),
             records,
-            record_hay,
+            record_index,
             hits: Vec::new(),
+            why: Vec::new(),
+            answered: false,
+            hint: None,
             cursor: TableCursor::default(),
             detail: None,
             back,
@@ -63,24 +76,36 @@ impl Lookup {
     }
 
     /// Recomputes the hits for the current query and filters: catalog items first (best first), then records
-    /// (only when the query is not empty and no catalog filter is set).
-    pub fn refresh(&mut self, matcher: &search::Matcher) {
-        let mut hits: Vec<Hit> =
-            search::search(matcher, self.query.value(), &self.filters).into_iter().map(|(i, _)| Hit::Item(i)).collect();
-        let words = search::words(self.query.value());
-        if !words.is_empty() && self.filters.is_empty() {
-            let mut recs: Vec<(usize, i64)> = self
-                .record_hay
-                .iter()
-                .enumerate()
-                .filter_map(|(i, h)| matcher.score(h, &words).map(|s| (i, s)))
-                .collect();
-            recs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            hits.extend(recs.into_iter().take(MAX_RECORD_HITS).map(|(i, _)| Hit::Record(i)));
+    /// (only when the query is not empty and no catalog filter is set). The last word may be unfinished.
+    pub fn refresh(&mut self) {
+        let opts = Options { prefix_last: true };
+        let query = self.query.value();
+        let ranked = search::rank_with(query, &self.filters, opts);
+        self.answered = !query.trim().is_empty() && search::answers_well(&ranked);
+        self.hint = (!query.trim().is_empty() && !self.answered).then(|| search::miss_line(query, &ranked));
+        let mut hits = Vec::with_capacity(ranked.len());
+        let mut why = Vec::with_capacity(ranked.len());
+        for r in ranked {
+            hits.push(Hit::Item(r.index));
+            why.push(r.matched);
+        }
+        if !search::words(query).is_empty() && self.filters.is_empty() {
+            let mut recs = self.record_index.score(query, opts);
+            recs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (i, _, m) in recs.into_iter().take(MAX_RECORD_HITS) {
+                hits.push(Hit::Record(i));
+                why.push(m);
+            }
         }
         self.hits = hits;
+        self.why = why;
         self.cursor.first();
         self.cursor.set_len(self.hits.len());
+    }
+
+    /// Why the hit at `i` matched.
+    pub fn why(&self, i: usize) -> &[Match] {
+        self.why.get(i).map_or(&[], Vec::as_slice)
     }
 
     pub fn selected(&self) -> Option<Hit> {
@@ -109,7 +134,7 @@ impl App {
         };
         let mut l = Lookup::new(records, over.map(Box::new));
         l.cursor.set_height(crate::ui::lookup::list_rows(self.size));
-        l.refresh(&self.matcher);
+        l.refresh();
         self.overlay = Some(Overlay::Lookup(Box::new(l)));
         Ok(())
     }
@@ -119,7 +144,12 @@ impl App {
         self.open_lookup(None)?;
         if let Some(Overlay::Lookup(l)) = self.overlay.take() {
             let mut l = *l;
-            l.detail = Some(Detail { hit: Hit::Item(catalog_idx), usage: self.usage_of(catalog_idx)?, scroll: 0 });
+            l.detail = Some(Detail {
+                hit: Hit::Item(catalog_idx),
+                usage: self.usage_of(catalog_idx)?,
+                scroll: 0,
+                why: Vec::new(),
+            });
             self.overlay = Some(Overlay::Lookup(Box::new(l)));
         }
         Ok(())
@@ -128,6 +158,46 @@ impl App {
     fn usage_of(&self, catalog_idx: usize) -> Result<Option<Usage>> {
         let (Some(e), Some(item)) = (&self.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
         Ok(Some(checklist::usage(self.store.conn(), e.id, &item.id)?))
+    }
+
+    /// Shows a record of the open engagement on its tab, selected.
+    fn goto_record(&mut self, rec: &Record) -> Result<()> {
+        let found = match rec.kind {
+            RecordKind::Provider => {
+                self.goto_tab_index(Tab::Scorecard as usize, false);
+                self.scorecard.view = super::scorecard::ScoreView::Providers;
+                let pos = self.scorecard.providers.iter().position(|p| p.id == rec.id);
+                pos.map(|p| self.scorecard.provider_cursor.select(p)).is_some()
+            }
+            RecordKind::Risk => {
+                self.goto_tab_index(Tab::Risks as usize, false);
+                self.risks.focus = super::risks::RiskFocus::Register;
+                let pane = &mut self.risks;
+                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|r| r.id == rec.id));
+                pos.map(|p| pane.cursor.select(p)).is_some()
+            }
+            RecordKind::Member => {
+                self.goto_tab_index(Tab::Vetting as usize, false);
+                self.vetting.detail = None;
+                if let Some(p) = rec.parent.and_then(|id| self.vetting.providers.iter().position(|p| p.0 == id)) {
+                    self.vetting.provider = p;
+                    self.load_vetting()?;
+                }
+                let pos = self.vetting.rows.iter().position(|r| r.member.id == rec.id);
+                pos.map(|p| self.vetting.cursor.select(p)).is_some()
+            }
+            RecordKind::Asset => {
+                self.goto_tab_index(Tab::Assets as usize, false);
+                self.assets.view = super::assets::AssetView::Assets;
+                let pane = &mut self.assets;
+                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|a| a.id == rec.id));
+                pos.map(|p| pane.cursor.select(p)).is_some()
+            }
+        };
+        if !found {
+            self.toast(format!("{} is hidden by the tab's filter: clear the filter to see it", rec.label));
+        }
+        Ok(())
     }
 
     pub(super) fn update_lookup(&mut self, mut l: Lookup, action: Action) -> Result<()> {
@@ -195,19 +265,26 @@ impl App {
                 l.filters.topic = cycle(l.filters.topic, TOPICS);
                 requery = true;
             }
-            Action::Open => {
-                if let Some(hit) = l.selected() {
-                    let usage = match hit {
-                        Hit::Item(i) => self.usage_of(i)?,
-                        Hit::Record(_) => None,
-                    };
-                    l.detail = Some(Detail { hit, usage, scroll: 0 });
+            Action::Open => match l.selected() {
+                Some(Hit::Record(r)) => {
+                    // A record opens where it lives: its tab, with it selected.
+                    if let Some(rec) = l.records.get(r).cloned() {
+                        self.overlay = None;
+                        self.goto_record(&rec)?;
+                        return Ok(());
+                    }
                 }
-            }
+                Some(hit @ Hit::Item(i)) => {
+                    let usage = self.usage_of(i)?;
+                    let why = l.why(l.cursor.selected).to_vec();
+                    l.detail = Some(Detail { hit, usage, scroll: 0, why });
+                }
+                None => {}
+            },
             _ => {}
         }
         if requery {
-            l.refresh(&self.matcher);
+            l.refresh();
         }
         self.overlay = Some(Overlay::Lookup(Box::new(l)));
         Ok(())

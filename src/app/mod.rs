@@ -26,7 +26,6 @@ pub use keymap::{Context, Key, Keymap};
 pub use picker::Picker;
 pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 
-use crate::catalog::search::Matcher;
 use crate::domain::{Engagement, EngagementSummary, Phase};
 use crate::store::{Store, Table, notes::Note};
 use crate::ui::theme::Theme;
@@ -284,8 +283,6 @@ pub struct App {
     pub overview_scroll: u16,
     pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
-    /// The lookup's matcher, kept for its scratch space.
-    pub matcher: Matcher,
     pub risks: RiskPane,
     pub vetting: VettingPane,
     pub assets: AssetPane,
@@ -322,7 +319,6 @@ impl App {
             overview_scroll: 0,
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
-            matcher: Matcher::default(),
             risks: RiskPane::default(),
             vetting: VettingPane::default(),
             assets: AssetPane::default(),

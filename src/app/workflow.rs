@@ -226,13 +226,35 @@ impl App {
         let now = self.workflow.status(&item.id);
         let next = if now == target { CheckStatus::Open } else { target };
         let today = self.today.to_string();
-        match self.store.write(|w| checklist::set_status(w, e.id, &item.id, next, &today)) {
+        // The same obligation stated elsewhere (the crosswalk) is ticked with it, so that no clause of the
+        // agreement is reviewed twice; a counterpart already in another state keeps it.
+        let mut ids = vec![item.id.clone()];
+        ids.extend(
+            item.see_also
+                .iter()
+                .filter(|id| {
+                    catalog().get(id).is_some_and(|o| o.has_use(Use::Workflow) || o.has_use(Use::Agreement))
+                        && self.workflow.status(id) == now
+                })
+                .cloned(),
+        );
+        let saved = self.store.write(|w| {
+            for id in &ids {
+                checklist::set_status(w, e.id, id, next, &today)?;
+            }
+            Ok(())
+        });
+        match saved {
             Ok(()) => {
                 self.load_workflow()?;
                 // The close-out counts the open post-outsourcing items.
                 self.load_assets()?;
                 self.summary = crate::store::engagements::summary(self.store.conn(), e.id, &today)?;
-                self.saved(&format!("{} — {}", item.id, next.label()));
+                let with = match &ids[1..] {
+                    [] => String::new(),
+                    more => format!(" (with the same obligation in {})", more.join(", ")),
+                };
+                self.saved(&format!("{} — {}{with}", item.id, next.label()));
             }
             Err(err) => self.toast_error(format!("Not saved: {err}")),
         }

@@ -3,6 +3,7 @@
 
 pub mod search;
 pub mod sources;
+pub mod thesaurus;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -122,6 +123,9 @@ pub struct Item {
     pub uses: Vec<Use>,
     #[serde(default)]
     pub cia: Vec<Cia>,
+    /// The crosswalk: items of either document that state the same obligation elsewhere (always both ways).
+    #[serde(default)]
+    pub see_also: Vec<String>,
 }
 
 impl Item {
@@ -188,6 +192,11 @@ impl Catalog {
 
     pub fn get(&self, id: &str) -> Option<&Item> {
         self.by_id.get(id).map(|&i| &self.items[i])
+    }
+
+    /// Where an item stands in [`Catalog::items`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 
     /// The items with a given use, in catalog order.

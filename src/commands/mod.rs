@@ -41,9 +41,14 @@ pub fn run(cli: Cli) -> Result<()> {
             secure::encrypt(&workspace_path(cli.db)?, &config.assessor(), remove_outputs)
         }
         Some(Command::Decrypt) => secure::decrypt(&workspace_path(cli.db)?, &config.assessor()),
-        Some(Command::Lookup { query, phase, party, topic, limit, brief }) => {
+        Some(Command::Lookup { query, phase, party, topic, limit, brief, json }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
-            lookup::run(&query, f, limit, brief)
+            let format = match (json, brief) {
+                (true, _) => lookup::Format::Json,
+                (false, true) => lookup::Format::Brief,
+                (false, false) => lookup::Format::Full,
+            };
+            lookup::run(&query, f, limit, format)
         }
         Some(Command::Report { args, format, out, include_sensitive, with_catalog_text }) => {
             if args.first().map(String::as_str) == Some("assets") {

@@ -170,6 +170,7 @@ mod tests {
             keywords: vec![],
             uses: vec![Use::Workflow],
             cia: vec![],
+            see_also: vec![],
         }
     }
 

@@ -31,6 +31,8 @@ pub struct Record {
     pub label: String,
     /// A second line of detail.
     pub detail: String,
+    /// The record it belongs to, where that decides where it is shown: a team member's provider.
+    pub parent: Option<i64>,
 }
 
 /// Providers, risks, team members and assets of an engagement.
@@ -44,6 +46,7 @@ pub fn records(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Recor
                 id: r.get(0)?,
                 label: r.get(1)?,
                 detail: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                parent: r.get(3)?,
             })
         })?;
         for r in rows {
@@ -53,24 +56,24 @@ pub fn records(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Recor
     };
     collect(
         RecordKind::Provider,
-        "SELECT id, name, trim(status || ' · ' || coalesce(cert_body, '') || ' ' || coalesce(cert_number, ''))
+        "SELECT id, name, trim(status || ' · ' || coalesce(cert_body, '') || ' ' || coalesce(cert_number, '')), NULL
          FROM provider WHERE engagement_id = ? ORDER BY name",
     )?;
     collect(
         RecordKind::Risk,
         "SELECT id, title, 'likelihood ' || likelihood || ' · impact C' || impact_c || ' I' || impact_i || ' A' || impact_a
-         || coalesce(' · ' || treatment, '') || coalesce(' · owner ' || owner, '')
+         || coalesce(' · ' || treatment, '') || coalesce(' · owner ' || owner, ''), NULL
          FROM risk WHERE engagement_id = ? ORDER BY id",
     )?;
     collect(
         RecordKind::Member,
-        "SELECT m.id, m.name, coalesce(m.role, '') || ' · ' || p.name FROM team_member m
+        "SELECT m.id, m.name, coalesce(m.role, '') || ' · ' || p.name, p.id FROM team_member m
          JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ? ORDER BY m.name",
     )?;
     collect(
         RecordKind::Asset,
         "SELECT a.id, a.tag || ' ' || coalesce(a.description, ''), a.kind || coalesce(' · ' || a.classification, '')
-         || coalesce(' · held by ' || m.name, '') || coalesce(' · ' || a.disposition, ' · not returned')
+         || coalesce(' · held by ' || m.name, '') || coalesce(' · ' || a.disposition, ' · not returned'), NULL
          FROM asset a LEFT JOIN team_member m ON m.id = a.holder_id WHERE a.engagement_id = ? ORDER BY a.tag",
     )?;
     Ok(out)

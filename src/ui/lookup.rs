@@ -1,4 +1,5 @@
-//! The lookup popup: query, filters, ranked hits with the matched letters highlighted, and the detail of one hit.
+//! The lookup popup: query, filters, ranked hits with the matched words highlighted, and the detail of one hit
+//! (why it matched, its counterparts, where the engagement uses it).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -7,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::app::lookup::{Detail, Hit, Lookup};
 use crate::app::{App, Context};
-use crate::catalog::search::words;
+use crate::catalog::search;
 use crate::catalog::{ItemPhase, Party, catalog};
 use crate::domain::workflow::{self, CheckStatus};
 use crate::ui::key_hints;
@@ -51,8 +52,13 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
     let f = &l.filters;
     let phase: &str = f.phase.map_or("all", |p| p.into());
     let party: &str = f.party.map_or("all", |p| p.into());
+    let count = if l.hint.is_some() && !l.hits.is_empty() {
+        Span::styled("weak matches only", t.warn)
+    } else {
+        Span::styled(format!("{} match{}", l.hits.len(), if l.hits.len() == 1 { "" } else { "es" }), t.dim)
+    };
     Line::from(vec![
-        Span::styled(format!("{} match{}", l.hits.len(), if l.hits.len() == 1 { "" } else { "es" }), t.dim),
+        count,
         Span::styled("   phase ", t.dim),
         Span::styled(phase, if f.phase.is_some() { t.highlight } else { t.base }),
         Span::styled(" (F2)   party ", t.dim),
@@ -62,10 +68,15 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
         Span::styled(" (F4)", t.dim),
     ])
     .render(line(1), buf);
-    let words = words(l.query.value());
     let rows = l.cursor.visible();
     if l.hits.is_empty() {
-        Line::styled("  Nothing matches. Fewer or shorter words, or clear a filter.", t.dim).render(line(3), buf);
+        let text = match &l.hint {
+            Some(h) => format!("  {h}"),
+            None => "  Nothing matches. Other words, or clear a filter.".to_string(),
+        };
+        Paragraph::new(Line::styled(text, t.dim))
+            .wrap(Wrap { trim: false })
+            .render(Rect { y: inner.y + 3, height: 3.min(inner.height.saturating_sub(4)), ..inner }, buf);
     }
     let width = usize::from(inner.width);
     for (n, i) in rows.enumerate() {
@@ -88,7 +99,7 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
         };
         let title_w = width.saturating_sub(16 + 2).min(64);
         let shown = truncate(&title, title_w);
-        let marks = app.matcher.highlights(&shown, &words);
+        let marks = search::highlights(&shown, l.why(i));
         let mut spans = vec![Span::styled(format!(" {tag:<14} "), if selected { t.key } else { t.dim })];
         spans.extend(highlighted(&shown, &marks, t));
         let used: usize = 16 + unicode_width::UnicodeWidthStr::width(shown.as_str());
@@ -102,13 +113,20 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
         }
         lr.render(line(y), buf);
     }
-    let footer = key_hints(
-        app,
-        &[(Context::Lookup, "open"), (Context::Lookup, "next_row"), (Context::Lookup, "clear_field")],
-        &[(Context::Lookup, "cancel")],
-        width,
-    );
-    Line::from(footer).render(line(inner.height.saturating_sub(1)), buf);
+    let last = line(inner.height.saturating_sub(1));
+    match &l.hint {
+        // Weak matches are listed; the last line says they are weak and what to try instead.
+        Some(h) if !l.hits.is_empty() => Line::styled(truncate(h, width), t.warn).render(last, buf),
+        _ => {
+            let footer = key_hints(
+                app,
+                &[(Context::Lookup, "open"), (Context::Lookup, "next_row"), (Context::Lookup, "clear_field")],
+                &[(Context::Lookup, "cancel")],
+                width,
+            );
+            Line::from(footer).render(last, buf);
+        }
+    }
 }
 
 /// Spans of `s` with the characters at `marks` highlighted.
@@ -159,6 +177,20 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
                 lines.push(Line::from(""));
                 lines.push(Line::styled(format!("Keywords: {}", item.keywords.join(", ")), t.dim));
             }
+            if !d.why.is_empty() {
+                lines.push(Line::from(vec![Span::styled("Matched: ", t.dim), Span::raw(search::explain(&d.why))]));
+            }
+            if !item.see_also.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::styled("See also (the same obligation elsewhere)", t.header));
+                for other in item.see_also.iter().filter_map(|id| catalog().get(id)) {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {:<14} ", other.id), t.key),
+                        Span::raw(other.title.clone()),
+                        Span::styled(format!("  {}", other.citation()), t.dim),
+                    ]));
+                }
+            }
             lines.push(Line::from(""));
             can_tick = item.has_use(crate::catalog::Use::Workflow) || item.has_use(crate::catalog::Use::Agreement);
             match (&app.current, &d.usage) {
@@ -206,6 +238,10 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
             lines.push(Line::styled(format!("{} #{}", rec.kind.label(), rec.id), t.dim));
             lines.push(Line::from(""));
             lines.push(Line::from(rec.detail.clone()));
+            if !d.why.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(Line::from(vec![Span::styled("Matched: ", t.dim), Span::raw(search::explain(&d.why))]));
+            }
         }
     }
     let body = Rect { height: area.height.saturating_sub(1), ..area };
