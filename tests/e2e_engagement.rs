@@ -214,7 +214,10 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
 
     // Move forward to During through the phase gate, which lists the open items and wants a reason.
     t.send(&["2"]);
-    step(&t, "In this engagement");
+    let screen = step(&t, "In this engagement");
+    for figure in ["15 criteria", "0 checks", "1 not returned"] {
+        assert!(screen.contains(figure), "{figure:?} whole on the Overview:\n{screen}");
+    }
     t.send(&["p"]);
     dialog(&t, "Phase of Payroll outsourcing");
     t.type_text("d");
