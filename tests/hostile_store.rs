@@ -107,6 +107,31 @@ fn encrypt_with_remove_outputs_removes_the_plaintext_reports() {
 }
 
 #[test]
+fn encrypt_finds_the_workbench_reports_where_they_were_written_and_nothing_else() {
+    // Failed before: the workbench writes reports to the folder it was started from (or `reports_dir`), and
+    // encrypt looked only in `reports/` beside the workspace, so those plaintext reports were never named.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    demo_at(&path);
+    let ours = ["payroll-processing-finance-report-2026-11-30.html", "payroll-processing-finance-2026-11-30.json"];
+    let others = ["holiday-photos-2026-11-30.json", "payroll-processing-finance-notes.md", "budget.xlsx"];
+    for name in ours.iter().chain(&others) {
+        std::fs::write(dir.path().join(name), "Payroll").expect("write");
+    }
+    let out = cli(&["encrypt", "--remove-outputs", "--db", s(&path)], dir.path(), Some(PASS));
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("2 reports and exports of this workspace are not encrypted"), "{err}");
+    assert!(err.contains("2 removed"), "{err}");
+    for name in ours {
+        assert!(!dir.path().join(name).exists(), "{name} was left in plaintext");
+    }
+    for name in others {
+        assert!(dir.path().join(name).exists(), "{name} is not assay's and must be kept");
+    }
+}
+
+#[test]
 fn an_encrypted_workspace_is_never_backed_up_in_plaintext() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");

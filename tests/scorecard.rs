@@ -625,3 +625,24 @@ fn grid_columns_grow_on_a_wide_terminal_so_names_are_read_whole() {
     assert!(usize::from(g.col_w) * g.cols <= usize::from(100 - 2 - assay::app::scorecard::GRID_LABEL_W));
     assert!(g.col_w >= assay::app::scorecard::GRID_COL_W);
 }
+
+#[test]
+fn at_80_columns_score_mode_is_named_whole_in_the_title_and_the_status_line() {
+    // Failed before: at 80×24 the title read "SCORE M" and the status line did not name the mode at all.
+    let mut app = tender_app(80, 24);
+    to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.context(), assay::app::Context::Scoring);
+    let s = screen(&app);
+    let title = s.lines().nth(1).expect("the grid's title line");
+    assert!(title.contains("SCORE MODE: digits write scores, Esc ends"), "{title}");
+    let status = s.lines().last().expect("the status line");
+    assert!(status.contains("SCORE MODE") && status.contains("? Help"), "{status}");
+    press(&mut app, KeyCode::Esc);
+    let s = screen(&app);
+    assert!(!s.contains("SCORE MODE"), "{s}");
+    // Outside score mode, the other views' names give way so that the criteria title is read whole.
+    to_view(&mut app, ScoreView::Criteria);
+    let title = screen(&app).lines().nth(1).expect("title").to_string();
+    assert!(title.contains("[Criteria]") && title.contains("must-have"), "{title}");
+}

@@ -230,3 +230,21 @@ fn no_color_theme_marks_the_selection_without_colour() {
     assert!(cell.modifier.contains(ratatui::style::Modifier::REVERSED));
     assert_eq!(cell.fg, ratatui::style::Color::Reset);
 }
+
+#[test]
+fn at_80_columns_the_overview_figures_are_read_whole() {
+    // Failed before: at 80×24 the figures' words were cut at the panel's edge ("15 criteri", "0 checks p").
+    let mut app = empty_app(80, 24);
+    keys(&mut app, "a");
+    keys(&mut app, "Payroll");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('2'));
+    let s = screen(&app);
+    let words: String = s.lines().map(|l| l.split('│').nth(3).unwrap_or_default().trim().to_string() + " ").collect();
+    for figure in
+        ["15 criteria", "0 unaccepted · 0 overdue", "0 checks pending", "0 not returned", "142 open · 0% done"]
+    {
+        let flat = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(figure), "{figure:?} whole in:\n{s}");
+    }
+}

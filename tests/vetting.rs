@@ -597,3 +597,18 @@ fn the_roster_view_fills_the_screen_after_members_are_added_in_a_new_engagement(
         assert!(s.contains(name), "{name} is on screen: {s}");
     }
 }
+
+#[test]
+fn at_80_columns_the_title_keeps_the_provider_and_its_clearance() {
+    // Failed before: at 80×24 the title ran out after the provider's name, so the clearance never showed.
+    let (mut app, _) = blank_team(80, 24);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    let title = screen(&app).lines().nth(1).expect("the grid's title line").to_string();
+    assert!(title.contains("[Checks]") && title.contains("Contoso (1/1)"), "{title}");
+    assert!(title.contains("0/1 cleared (0 %)"), "the clearance whole: {title}");
+    assert!(!title.contains("Roster changes"), "the other views' names give way first: {title}");
+    // With room, every view is named again.
+    app.update(assay::app::Action::Resize(120, 40)).expect("resize");
+    let title = screen(&app).lines().nth(1).expect("title").to_string();
+    assert!(title.contains("Roster changes") && title.contains("0/1 cleared (0 %)"), "{title}");
+}

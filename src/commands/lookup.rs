@@ -48,9 +48,9 @@ pub fn run(query: &[String], filters: Filters, limit: usize, format: Format) -> 
         if format == Format::Json {
             out.push_str("[]\n");
         }
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(out.as_bytes())?;
-        stdout.flush()?;
+        crate::out!("{out}");
+        // The process ends below without unwinding: what was printed must be out first.
+        std::io::stdout().flush()?;
         crate::errln!("assay: {}", search::miss_line(&query, &hits));
         std::process::exit(NOTHING_FOUND);
     }

@@ -158,13 +158,20 @@ pub fn open_read(path: &Path, assessor: &str, inspect: bool) -> Result<Store> {
 }
 
 /// `assay encrypt`: rewrites a plain workspace encrypted, then its automatic backups, and lists the plaintext
-/// reports and exports beside it, removing them when asked to (`remove_outputs`, or a yes at the prompt).
-pub fn encrypt(path: &Path, assessor: &str, remove_outputs: bool) -> Result<()> {
+/// reports and exports of it — everything in `reports/` beside it, and in `folders` (where the workbench writes
+/// its reports) the files named as the workbench names the reports and exports of this workspace's engagements —
+/// removing them when asked to (`remove_outputs`, or a yes at the prompt).
+pub fn encrypt(path: &Path, assessor: &str, remove_outputs: bool, folders: &[std::path::PathBuf]) -> Result<()> {
     let _lock = lock::acquire(path).map_err(|e| eyre!(e))?;
     let store = match Store::open(path, assessor) {
         Err(OpenError::NeedsPassphrase(_)) => return Err(eyre!("{} is already encrypted", path.display())),
         other => other?,
     };
+    let slugs: Vec<String> = crate::store::engagements::list(store.conn())
+        .map_err(|e| eyre!(e))?
+        .iter()
+        .map(|e| crate::commands::report::slug(&e.name))
+        .collect();
     let key = new_secret()?;
     crypto::rekey(store, Some(&key)).map_err(|e| eyre!(e))?;
     crate::errln!(
@@ -172,7 +179,7 @@ pub fn encrypt(path: &Path, assessor: &str, remove_outputs: bool) -> Result<()> 
         path.display()
     );
     encrypt_backups(path, &key);
-    plaintext_outputs(path, remove_outputs)
+    plaintext_outputs(path, &slugs, folders, remove_outputs)
 }
 
 /// Encrypts every plain automatic backup of the workspace with the same key; one that cannot be encrypted is
@@ -214,23 +221,44 @@ fn encrypt_backups(path: &Path, key: &str) {
     );
 }
 
-/// The reports and exports written beside the workspace (`reports/`): plain files by nature. Lists them, and
-/// removes them (overwritten first) when `remove` is set or the person at the terminal says yes.
-fn plaintext_outputs(path: &Path, remove: bool) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("reports");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(()) };
-    let mut files: Vec<_> =
-        entries.filter_map(|e| e.ok()).filter(|e| e.file_type().is_ok_and(|t| t.is_file())).map(|e| e.path()).collect();
+/// Whether `name` is how the workbench names a report or export of the engagement whose slug is given:
+/// `SLUG-report-YYYY-MM-DD.md` or `.html`, and `SLUG-YYYY-MM-DD.json`.
+pub fn is_output_of(name: &str, slug: &str) -> bool {
+    let Some(rest) = name.strip_prefix(slug).and_then(|r| r.strip_prefix('-')) else { return false };
+    let dated = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok();
+    match rest.rsplit_once('.') {
+        Some((stem, "md" | "html")) => stem.strip_prefix("report-").is_some_and(dated),
+        Some((stem, "json")) => dated(stem),
+        _ => false,
+    }
+}
+
+/// The reports and exports of the workspace: every file in `reports/` beside it, and in `folders` the files named
+/// as the workbench names this workspace's outputs (`slugs` of its engagements). Plain files by nature: lists
+/// them, and removes them (overwritten first) when `remove` is set or the person at the terminal says yes.
+fn plaintext_outputs(path: &Path, slugs: &[String], folders: &[std::path::PathBuf], remove: bool) -> Result<()> {
+    let beside = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("reports");
+    let files_in = |dir: &Path| -> Vec<std::path::PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        entries.filter_map(|e| e.ok()).filter(|e| e.file_type().is_ok_and(|t| t.is_file())).map(|e| e.path()).collect()
+    };
+    let mut files = files_in(&beside);
+    for dir in folders {
+        files.extend(files_in(dir).into_iter().filter(|f| {
+            let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            slugs.iter().any(|s| is_output_of(&name, s))
+        }));
+    }
+    files.sort();
+    files.dedup();
     if files.is_empty() {
         return Ok(());
     }
-    files.sort();
     crate::errln!(
-        "{} report{} and export{} in {} are not encrypted:",
+        "{} report{} and export{} of this workspace are not encrypted:",
         files.len(),
         plural(files.len()),
         plural(files.len()),
-        dir.display()
     );
     for f in &files {
         crate::errln!("  {}", f.display());

@@ -180,6 +180,10 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         }
         None => left.push(Span::styled(" no engagement open ", t.dim)),
     }
+    // Score mode is named here too: digits write scores while it lasts, and this line is always in view.
+    if matches!(app.context(), Context::Scoring) {
+        left.push(Span::styled("· SCORE MODE ", t.highlight));
+    }
     let dirty = matches!(&app.overlay, Some(Overlay::Form(f)) if f.changed());
     left.push(match (&app.last_saved, dirty) {
         (_, true) => Span::styled("· unsaved edit ", t.warn),

@@ -5,6 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::App;
 use crate::domain::Engagement;
@@ -62,23 +63,40 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .render(left, buf);
 
     let s = &app.summary;
-    let figure = |label: &str, n: i64, extra: String| {
-        Line::from(vec![
-            Span::styled(format!("{label:>14}  "), t.dim),
-            Span::styled(format!("{n:>6}"), t.base),
-            Span::styled(format!("  {extra}"), t.dim),
-        ])
-    };
     let pct = if s.checklist_total > 0 { (s.checklist_total - s.checklist_open) * 100 / s.checklist_total } else { 0 };
-    let lines = vec![
-        figure("Providers", s.providers, count(s.criteria, "criterion", "criteria")),
-        figure("Risks", s.risks, format!("{} unaccepted · {} overdue", app.risks.unaccepted, app.risks.overdue)),
-        figure("Team members", s.members, format!("{} pending", count(s.checks_pending, "check", "checks"))),
-        figure("Assets", s.assets, format!("{} not returned", s.assets_out)),
-        figure("Access grants", s.grants_active, "active".into()),
-        figure("Checklist", s.checklist_total, format!("{} open · {pct}% done", s.checklist_open)),
+    let figures = [
+        ("Providers", s.providers, count(s.criteria, "criterion", "criteria")),
+        ("Risks", s.risks, format!("{} unaccepted · {} overdue", app.risks.unaccepted, app.risks.overdue)),
+        ("Team members", s.members, format!("{} pending", count(s.checks_pending, "check", "checks"))),
+        ("Assets", s.assets, format!("{} not returned", s.assets_out)),
+        ("Access grants", s.grants_active, "active".into()),
+        ("Checklist", s.checklist_total, format!("{} open · {pct}% done", s.checklist_open)),
     ];
-    let mut lines = lines;
+    // Where the figures' words do not fit beside them (80 columns), the columns close up and the words wrap under
+    // themselves, so that no figure is cut off.
+    let inner = usize::from(right.width.saturating_sub(2));
+    let fits = |lw: usize, nw: usize| figures.iter().all(|(_, _, x)| lw + 2 + nw + 2 + x.width() <= inner);
+    let (lw, nw) = if fits(14, 6) {
+        (14, 6)
+    } else {
+        let nw = figures.iter().map(|(_, n, _)| n.to_string().len()).max().unwrap_or(1);
+        (figures.iter().map(|(l, _, _)| l.len()).max().unwrap_or(0), nw)
+    };
+    let lead = lw + 2 + nw + 2;
+    let mut lines = Vec::new();
+    for (label, n, extra) in &figures {
+        for (i, part) in wrap(extra, inner.saturating_sub(lead).max(8)).into_iter().enumerate() {
+            lines.push(if i == 0 {
+                Line::from(vec![
+                    Span::styled(format!("{label:>lw$}  "), t.dim),
+                    Span::styled(format!("{n:>nw$}"), t.base),
+                    Span::styled(format!("  {part}"), t.dim),
+                ])
+            } else {
+                Line::styled(format!("{}{part}", " ".repeat(lead)), t.dim)
+            });
+        }
+    }
     let v = &app.risks.verdict;
     lines.push(Line::from(""));
     lines.push(Line::styled(" Risk verdict", t.header));

@@ -23,17 +23,22 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
 }
 
 /// The block title: the three views with the shown one marked, then a count.
-fn title<'a>(sc: &Scorecard, t: &Theme, extra: String) -> Line<'a> {
-    let mut spans = vec![Span::styled(" Scorecard ", t.title)];
-    for v in [ScoreView::Providers, ScoreView::Criteria, ScoreView::Grid] {
-        if v == sc.view {
-            spans.push(Span::styled(format!("[{}]", v.title()), t.tab_active));
-        } else {
-            spans.push(Span::styled(format!(" {} ", v.title()), t.dim));
+fn title<'a>(sc: &Scorecard, t: &Theme, extra: String, width: u16) -> Line<'a> {
+    let build = |all_views: bool| {
+        let mut spans = vec![Span::styled(" Scorecard ", t.title)];
+        for v in [ScoreView::Providers, ScoreView::Criteria, ScoreView::Grid] {
+            if v == sc.view {
+                spans.push(Span::styled(format!("[{}]", v.title()), t.tab_active));
+            } else if all_views {
+                spans.push(Span::styled(format!(" {} ", v.title()), t.dim));
+            }
         }
-    }
-    spans.push(Span::styled(format!(" {extra} "), t.dim));
-    Line::from(spans)
+        spans.push(Span::styled(format!(" {extra} "), t.dim));
+        Line::from(spans)
+    };
+    // On a narrow terminal the other views' names give way, so that what follows them stays readable.
+    let full = build(true);
+    if full.width() + 2 > usize::from(width) { build(false) } else { full }
 }
 
 const PROVIDER_COLUMNS: &[Column] = &[
@@ -104,6 +109,7 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
             sc,
             t,
             format!("· {} · v next view", crate::domain::count(sc.providers.len(), "provider", "providers")),
+            area.width,
         ),
         columns: PROVIDER_COLUMNS,
         cursor: &sc.provider_cursor,
@@ -183,9 +189,10 @@ fn render_criteria(app: &App, area: Rect, frame: &mut Frame) {
             sc,
             t,
             format!(
-                "· {} · weights sum to {total}, shown as shares of 100 % · {musts} must-have",
+                "· {} · weights sum to {total} · {musts} must-have",
                 crate::domain::count(sc.criteria.len(), "criterion", "criteria")
             ),
+            area.width,
         ),
         columns: CRITERION_COLUMNS,
         cursor: &sc.criterion_cursor,
@@ -229,10 +236,16 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
             if cur.col_offset + cols < np { " ▶" } else { "" }
         )
     };
-    let mut heading = title(sc, t, span);
-    if sc.scoring {
-        heading.spans.push(Span::styled(" SCORE MODE: digits write scores, Esc ends ", t.highlight));
-    }
+    // In score mode the mode comes first, in place of the view names, so that it is never the part cut off.
+    let heading = if sc.scoring {
+        Line::from(vec![
+            Span::styled(" Scorecard ", t.title),
+            Span::styled(" SCORE MODE: digits write scores, Esc ends ", t.highlight),
+            Span::styled(format!(" {span} "), t.dim),
+        ])
+    } else {
+        title(sc, t, span, area.width)
+    };
     let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(heading);
     let inner = block.inner(area);
     block.render(area, buf);

@@ -41,12 +41,18 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
 }
 
 /// The block title: the views with the shown one marked, the provider, and its clearance.
-fn title<'a>(pane: &VettingPane, t: &Theme) -> Line<'a> {
+/// On a narrow terminal the other views' names give way, so that the provider and its clearance stay readable.
+fn title<'a>(pane: &VettingPane, t: &Theme, width: u16) -> Line<'a> {
+    let full = title_with(pane, t, true);
+    if full.width() + 2 > usize::from(width) { title_with(pane, t, false) } else { full }
+}
+
+fn title_with<'a>(pane: &VettingPane, t: &Theme, all_views: bool) -> Line<'a> {
     let mut spans = vec![Span::styled(" Vetting ", t.title)];
     for v in [VetView::Grid, VetView::Roster, VetView::Conflicts] {
         if v == pane.view {
             spans.push(Span::styled(format!("[{}]", v.title()), t.tab_active));
-        } else {
+        } else if all_views {
             spans.push(Span::styled(format!(" {} ", v.title()), t.dim));
         }
     }
@@ -142,7 +148,7 @@ fn name_widths(inner_w: u16) -> (u16, u16, u16) {
 fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     let pane = &app.vetting;
     let t = &app.theme;
-    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(title(pane, t));
+    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(title(pane, t, area.width));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height < 3 {
@@ -447,7 +453,7 @@ fn render_roster(app: &App, area: Rect, frame: &mut Frame) {
         ])
     };
     DataTable {
-        title: title(pane, t),
+        title: title(pane, t, area.width),
         columns: ROSTER_COLUMNS,
         cursor: &pane.roster_cursor,
         row,
@@ -480,7 +486,7 @@ fn render_conflicts(app: &App, area: Rect, frame: &mut Frame) {
         ])
     };
     DataTable {
-        title: title(pane, t),
+        title: title(pane, t, area.width),
         columns: CONFLICT_COLUMNS,
         cursor: &pane.conflict_cursor,
         row,

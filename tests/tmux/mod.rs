@@ -21,15 +21,26 @@ impl Tmux {
         Self::start_args(name, &["--db", db.to_str().expect("utf8 path")], cwd)
     }
 
+    /// Starts `assay --db DB` in a session of the given size (80×24 is the smallest the workbench promises to
+    /// serve whole).
+    pub fn start_sized(name: &str, db: &Path, cwd: &Path, cols: u16, rows: u16) -> Tmux {
+        Self::start_args_sized(name, &["--db", db.to_str().expect("utf8 path")], cwd, cols, rows)
+    }
+
     pub fn start_args(name: &str, args: &[&str], cwd: &Path) -> Tmux {
+        Self::start_args_sized(name, args, cwd, 120, 40)
+    }
+
+    fn start_args_sized(name: &str, args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Tmux {
         let socket = format!("assay-e2e-{}-{name}", std::process::id());
         let t = Tmux { socket };
         // `exec` so that the pane's process is assay itself (the crash test kills it by pid).
         let mut cmd = vec!["exec".to_string(), env!("CARGO_BIN_EXE_assay").to_string()];
         cmd.extend(args.iter().map(|a| a.to_string()));
         let config = cwd.join("no-config.toml");
+        let (x, y) = (cols.to_string(), rows.to_string());
         let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40"])
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-x", &x, "-y", &y])
             .args(["-e", &format!("ASSAY_CONFIG={}", config.display()), "-e", "LANG=C.UTF-8"])
             .args(["-c", cwd.to_str().expect("utf8")])
             .arg(shell_join(&cmd))
@@ -93,6 +104,21 @@ impl Tmux {
             }
             if start.elapsed() > timeout() {
                 panic!("timed out waiting for {text:?}; screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the screen satisfies `ok` (`what` names the expectation in the failure); returns that screen.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout() {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
