@@ -19,10 +19,12 @@ fn csv_cell(v: &Value) -> String {
     }
 }
 
-/// Writes each register as `<dir>/<register>.csv` (UTF-8, a header row, comma-separated). Returns the files.
+/// Writes each register as `<dir>/<register>.csv` (UTF-8, a header row, comma-separated; with a byte-order mark
+/// first when `bom`, which Excel on Windows needs to read UTF-8). Returns the files.
 pub fn write_csv(
     dir: &Path,
     sheets: &[Sheet],
+    bom: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<std::path::PathBuf>, String> {
     crate::private_fs::folder(dir)?;
@@ -30,6 +32,9 @@ pub fn write_csv(
     for (n, sheet) in sheets.iter().enumerate() {
         let path = dir.join(format!("{}.csv", sheet.name));
         crate::private_fs::write_with(&path, |file| {
+            if bom {
+                std::io::Write::write_all(&mut *file, b"\xEF\xBB\xBF")?;
+            }
             let mut w = csv::Writer::from_writer(file);
             w.write_record(&sheet.headers)?;
             for row in &sheet.rows {
@@ -110,7 +115,8 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
             format!("not UTF-8 text (byte offset {at}); save the file as UTF-8 CSV"),
         ));
     }
-    if let Some(line) = unterminated_quote(bytes) {
+    let separator = detect_separator(bytes);
+    if let Some(line) = unterminated_quote(bytes, separator) {
         return Err(refused(
             source,
             Some(line),
@@ -119,7 +125,7 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
                 .into(),
         ));
     }
-    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(bytes);
     let mut table = Table2 { formula_guards: true, ..Table2::default() };
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| {
@@ -140,7 +146,8 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
         if i == 0 {
             table.headers = cells;
         } else {
-            let line = rec.position().map_or(i + 1, |p| p.line() as usize);
+            // The line a record starts on, counted from the bytes: the same for files saved with CRLF or LF.
+            let line = rec.position().map_or(i + 1, |p| line_at(bytes, p.byte() as usize));
             table.rows.push((line, cells));
         }
     }
@@ -150,10 +157,39 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Table2, CellError> {
     Ok(table)
 }
 
+/// The separator a CSV file uses: the one of `,` `;` and TAB that its header line (outside quotes) has most of.
+/// Excel writes `;` where the decimal mark is a comma, and "Unicode text" with TABs.
+pub fn detect_separator(bytes: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in bytes {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    if counts[best] == 0 { b',' } else { [b',', b';', b'\t'][best] }
+}
+
+/// The 1-based line a record starting at `offset` is on. The reader puts the start of a record after a CRLF at
+/// the LF (it ends the record at the CR), so line ends at the offset belong to the line before.
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    let mut start = offset.min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+}
+
 /// The line on which a quoted CSV field opens that the file never closes, if there is one. The csv reader takes
 /// everything to the end of the file into such a field without a word; this reads the quoting the same way
 /// (RFC 4180: a field is quoted when it starts with `"`, and `""` inside it is one quote) to find it.
-fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
+fn unterminated_quote(bytes: &[u8], separator: u8) -> Option<usize> {
     #[derive(PartialEq)]
     enum At {
         FieldStart,
@@ -173,7 +209,8 @@ fn unterminated_quote(bytes: &[u8]) -> Option<usize> {
             (At::Quoted, b'"') => At::QuoteInQuoted,
             (At::Quoted, _) => At::Quoted,
             (At::QuoteInQuoted, b'"') => At::Quoted,
-            (_, b',' | b'\n' | b'\r') => At::FieldStart,
+            (_, b'\n' | b'\r') => At::FieldStart,
+            (_, b) if b == separator => At::FieldStart,
             (_, _) => At::Unquoted,
         };
         if b == b'\n' {

@@ -225,7 +225,7 @@ fn col(s: &Sheet, name: &str) -> usize {
 
 fn csv_table(s: &Sheet) -> Table2 {
     let dir = tempfile::tempdir().expect("dir");
-    let files = interchange::write_csv(dir.path(), std::slice::from_ref(s), &mut |_, _| {}).expect("csv");
+    let files = interchange::write_csv(dir.path(), std::slice::from_ref(s), false, &mut |_, _| {}).expect("csv");
     let bytes = std::fs::read(&files[0]).expect("read");
     interchange::read_csv(&bytes, "test.csv").expect("parse")
 }

@@ -49,15 +49,17 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
             report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive)
         }
-        Some(Command::Export { engagement, format, out, include_sensitive }) => {
+        Some(Command::Export { engagement, format, out, include_sensitive, excel, template }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), include_sensitive)
+            let how = exchange::ExportOptions { include_sensitive, excel, template };
+            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
-        Some(Command::Import { path, into, register }) => {
+        Some(Command::Import { path, into, register, dry_run, delete_missing, date_format }) => {
             let db = workspace_path(cli.db)?;
             let mut store = secure::open(&db, &config.assessor(), false)?;
             let _lock = crate::store::lock::acquire(&db).map_err(|e| eyre!(e))?;
-            exchange::import(&mut store, &path, into.as_deref(), register.as_deref())
+            let how = exchange::ImportOptions { dry_run, delete_missing, date_format };
+            exchange::import(&mut store, &path, into.as_deref(), register.as_deref(), how)
         }
     }
 }

@@ -455,7 +455,13 @@ pub fn sheets(
         .iter()
         .map(|p| {
             let mut row = vec![Value::Int(p.id)];
-            row.extend(keys.iter().map(|k| p.value(k)));
+            // One yes/no convention across the sheets: the words, as the must-have column writes them.
+            row.extend(keys.iter().map(|k| match (*k, p.value(k)) {
+                ("scope_covers_service" | "agrees_policies" | "agrees_audit", v) => {
+                    Value::text(if v.as_i64() == Some(1) { "yes" } else { "no" })
+                }
+                (_, v) => v,
+            }));
             let r = place.get(&p.id);
             row.push(Value::from(r.map(|r| r.rank as i64)));
             row.push(Value::from(r.map(|r| format!("{:.1}", r.total))));
