@@ -417,7 +417,8 @@ fn malformed_xlsx_is_refused_with_sheet_row_and_column() {
     risks.rows[4][ii] = Value::text("severe");
     let before = fingerprint(&store);
     let err = import_book(&mut store, &xlsx_tables(&sheets)).expect_err("refused").to_string();
-    assert!(err.contains("[sheet risks]") && err.contains("row 6") && err.contains("(impact_c)"), "{err}");
+    // The sixth data row is row 7 of the sheet: under the hidden row of keys and the row of headers.
+    assert!(err.contains("[sheet risks]") && err.contains("row 7") && err.contains("(impact_c)"), "{err}");
     assert_eq!(fingerprint(&store), before);
 
     let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");

@@ -47,6 +47,7 @@ fn workbook(store: &Store, dir: &Path, sensitive: bool) -> PathBuf {
 fn edit_workbook(from: &Path, to: &Path, edits: &[(&str, usize, &str, &str)]) {
     let mut book: Xlsx<_> = open_workbook(from).expect("open");
     let mut out = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name).expect("range");
         let ws = out.add_worksheet();
@@ -55,29 +56,42 @@ fn edit_workbook(from: &Path, to: &Path, edits: &[(&str, usize, &str, &str)]) {
         // The row that names the columns by their stored keys, and the first data row after it.
         let key_row = rows
             .iter()
-            .position(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == "id" || s == "criterion_id")))
-            .expect("key row");
+            .position(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == "id" || s == "criterion_id")));
         let (r0, c0) = range.start().expect("start");
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let (rr, cc) = (r0 + r as u32, (c0 + c as u32) as u16);
                 match cell {
                     Data::Empty => {}
-                    Data::Float(f) => drop(ws.write_number(rr, cc, *f).expect("n")),
-                    Data::Int(i) => drop(ws.write_number(rr, cc, *i as f64).expect("n")),
-                    Data::DateTime(d) => drop(ws.write_number(rr, cc, d.as_f64()).expect("d")),
-                    other => drop(ws.write_string(rr, cc, other.to_string()).expect("s")),
+                    Data::Float(f) => {
+                        ws.write_number(rr, cc, *f).expect("n");
+                    }
+                    Data::Int(i) => {
+                        ws.write_number(rr, cc, *i as f64).expect("n");
+                    }
+                    Data::DateTime(d) => {
+                        ws.write_number_with_format(rr, cc, d.as_f64(), &date).expect("d");
+                    }
+                    other => {
+                        ws.write_string(rr, cc, other.to_string()).expect("s");
+                    }
                 }
             }
         }
-        for (sheet, at, key, text) in edits.iter().filter(|e| e.0 == name) {
-            let _ = sheet;
+        let Some(key_row) = key_row else { continue };
+        // Under the keys, the row of headers people read.
+        let labels = matches!(&rows[key_row + 1][0], Data::String(s) if s == "Id" || s == "Criterion id");
+        for (_, at, key, text) in edits.iter().filter(|e| e.0 == name) {
             let c = rows[key_row].iter().position(|h| matches!(h, Data::String(s) if s == key)).expect("column");
-            let r = key_row + 1 + at;
+            let r = key_row + 1 + usize::from(labels) + at;
             let (rr, cc) = (r0 + r as u32, (c0 + c as u32) as u16);
             match text.parse::<f64>() {
-                Ok(n) => drop(ws.write_number(rr, cc, n).expect("n")),
-                Err(_) => drop(ws.write_string(rr, cc, *text).expect("s")),
+                Ok(n) => {
+                    ws.write_number(rr, cc, n).expect("n");
+                }
+                Err(_) => {
+                    ws.write_string(rr, cc, *text).expect("s");
+                }
             }
         }
     }
@@ -397,4 +411,92 @@ fn the_command_line_previews_and_says_when_nothing_changed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 updated"));
     let out = run(&["--db", "a.db", "import", "regs/providers.csv", "--into", "pay"]);
     assert_eq!(out.status.code(), Some(3));
+}
+
+/// The XML of one part of a workbook.
+fn part(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut f = zip.by_name(name).expect("part");
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut f, &mut s).expect("read");
+    s
+}
+
+#[test]
+fn the_workbook_is_made_for_editing() {
+    let store = demo_store();
+    let dir = tempfile::tempdir().expect("dir");
+    let path = workbook(&store, dir.path(), false);
+    let mut book: Xlsx<_> = open_workbook(&path).expect("open");
+    let names = book.sheet_names();
+    assert_eq!(names[0], "README", "{names:?}");
+    let readme = book.worksheet_range("README").expect("readme");
+    let text: Vec<String> = readme.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(text.iter().any(|t| t.contains("Read-only: Inherent level")), "{text:?}");
+
+    let risks = book.worksheet_range("risks").expect("risks");
+    let rows: Vec<Vec<Data>> = risks.rows().map(<[Data]>::to_vec).collect();
+    let key = |k: &str| rows[0].iter().position(|c| matches!(c, Data::String(s) if s == k)).expect("key");
+    // Stored keys in the first (hidden) row, headers people read in the second.
+    assert_eq!(rows[1][key("impact_c")], Data::String("Impact on confidentiality (0-5)".into()));
+    // Numbers are numbers, choices are labels, dates are dates.
+    assert!(matches!(rows[2][key("likelihood")], Data::Float(_)), "{:?}", rows[2][key("likelihood")]);
+    let statuses: Vec<&Data> = rows[2..].iter().map(|r| &r[key("status")]).collect();
+    assert!(statuses.iter().all(|s| matches!(s, Data::String(s) if !s.contains('_'))), "{statuses:?}");
+    let due = rows[2..].iter().map(|r| &r[key("due_date")]).find(|d| **d != Data::Empty).expect("a due date");
+    assert!(matches!(due, Data::DateTime(_)), "{due:?}");
+
+    // Sheet 2 is the risks: a hidden key row, dropdowns, print setup.
+    let xml = part(&path, "xl/worksheets/sheet2.xml");
+    assert!(xml.contains(r#"<row r="1" "#) && xml.contains(r#"hidden="1""#), "the key row is hidden");
+    assert!(xml.contains("<dataValidation ") && xml.contains("\"open,in progress,done\""), "dropdown of labels");
+    assert!(xml.contains(r#"orientation="landscape""#) && xml.contains(r#"fitToHeight="0""#), "print setup");
+    assert!(xml.contains("<oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter>"), "footer");
+    assert!(xml.contains(r#"<pane ySplit="2""#), "frozen header");
+    assert!(xml.contains("<autoFilter "), "filter");
+    let names = part(&path, "xl/workbook.xml");
+    assert!(names.contains("_xlnm.Print_Titles"), "the header rows repeat on every page");
+
+    // A workbook saved without the hidden row (headers people read only) imports as well.
+    let tables = interchange::read_xlsx(&path).expect("read");
+    let (_, t, _) = tables.iter().find(|(r, _, _)| *r == Register::Risks).expect("risks");
+    let mut human = t.clone();
+    human.headers = Register::Risks
+        .columns()
+        .iter()
+        .map(|c| c.label.to_string())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .take(t.headers.len())
+        .collect();
+    assert_eq!(human.headers.len(), t.headers.len());
+    let plan = registers::plan(store.conn(), 1, &[(Register::Risks, &human, "human")], today(), Options::default())
+        .expect("human headers");
+    assert!(plan.changes_nothing() && plan.sheets[0].read_only.is_empty(), "{}", plan.preview());
+}
+
+#[test]
+fn the_template_is_the_same_workbook_empty() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
+            .env_remove("ASSAY_DB")
+            .output()
+            .expect("run")
+    };
+    let out = run(&["demo", "--out", "a.db"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--db", "a.db", "export", "pay", "--format", "xlsx", "--template", "--out", "t.xlsx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tables = interchange::read_xlsx(&dir.path().join("t.xlsx")).expect("read");
+    assert_eq!(tables.len(), Register::ALL.len());
+    assert!(tables.iter().all(|(_, t, _)| t.rows.is_empty() && !t.headers.is_empty()));
+    assert!(part(&dir.path().join("t.xlsx"), "xl/worksheets/sheet2.xml").contains("<dataValidation "));
+    // Importing the empty template changes nothing (the records it does not list are kept).
+    let out = run(&["--db", "a.db", "import", "t.xlsx", "--into", "pay"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in the file kept"));
 }
