@@ -500,3 +500,36 @@ fn the_template_is_the_same_workbook_empty() {
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not in the file kept"));
 }
+
+/// The round trip through LibreOffice, the spreadsheet program many assessors use: an edited workbook converted
+/// (read and written again) by `soffice --headless --convert-to xlsx` previews exactly the edit, imports it, and a
+/// second import changes nothing. One conversion per run; skipped, and said so, when LibreOffice is not installed.
+#[test]
+fn a_workbook_saved_by_libreoffice_round_trips() {
+    let found = std::process::Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        return;
+    }
+    let mut store = demo_store();
+    let dir = tempfile::tempdir().expect("dir");
+    let original = workbook(&store, dir.path(), false);
+    let edited = dir.path().join("edited.xlsx");
+    edit_workbook(&original, &edited, &[("assets", 0, "condition", "Dented by LibreOffice")]);
+    let out_dir = dir.path().join("converted");
+    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("profile").display());
+    let out = std::process::Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(&out_dir)
+        .arg(&edited)
+        .output()
+        .expect("soffice");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let converted = out_dir.join("edited.xlsx");
+    let plan = plan_file(&store, &converted, Options::default());
+    let changed: Vec<&registers::RowPlan> = plan.sheets.iter().flat_map(|s| &s.updated).collect();
+    assert_eq!(changed.len(), 1, "{}", plan.preview());
+    assert_eq!(changed[0].changes[0].new, "Dented by LibreOffice");
+    assert!(plan.sheets.iter().all(|s| s.added.is_empty() && s.read_only.is_empty()), "{}", plan.preview());
+    registers::apply(&mut store, 1, &plan, today(), &mut |_, _| {}).expect("apply");
+    assert!(plan_file(&store, &converted, Options::default()).changes_nothing());
+}
