@@ -308,6 +308,41 @@ fn names_labels_withheld_and_read_only_cells() {
     let err = plan_csv(&store, Register::Assets, &t, Options::default()).expect_err("unknown");
     assert!(err.contains("row 99") && err.contains("(holder)") && err.contains("no team member"), "{err}");
 
+    // A backup typed by name resolves among the member's colleagues, as in the member form.
+    let (member, colleague, colleague_name): (i64, i64, String) = store
+        .conn()
+        .query_row(
+            "SELECT a.id, b.id, b.name FROM team_member a JOIN team_member b ON b.provider_id = a.provider_id
+             JOIN provider p ON p.id = a.provider_id WHERE p.engagement_id = 1 AND a.id <> b.id
+             AND (a.backup_for IS NULL OR a.backup_for <> b.id)
+             AND (SELECT count(*) FROM team_member c WHERE c.provider_id = b.provider_id AND c.name = b.name) = 1
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("two colleagues");
+    let mut t = read("team_members");
+    let (ii, bi) = (at(&t, "id"), at(&t, "backup"));
+    let row = t.rows.iter().position(|r| r.1[ii] == member.to_string()).expect("row");
+    t.rows[row].1[bi] = colleague_name.to_lowercase();
+    let plan = plan_csv(&store, Register::TeamMembers, &t, Options::default()).expect("plan");
+    let change = &plan.sheets[0].updated[0].changes[0];
+    assert_eq!((change.column.as_str(), change.new.clone()), ("backup_for", colleague.to_string()));
+    let own: String =
+        store.conn().query_row("SELECT name FROM team_member WHERE id = ?", [member], |r| r.get(0)).expect("name");
+    let dup: i64 = count(
+        &store,
+        &format!(
+            "SELECT count(*) FROM team_member WHERE name = (SELECT name FROM team_member WHERE id = {member}) AND \
+             provider_id = (SELECT provider_id FROM team_member WHERE id = {member})"
+        ),
+    );
+    if dup == 1 {
+        t.rows[row].1[bi] = own;
+        let err = plan_csv(&store, Register::TeamMembers, &t, Options::default()).expect_err("self");
+        assert!(err.contains("(backup)") && err.contains("cannot back themselves up"), "{err}");
+    }
+
     // A choice typed as the label people see.
     let mut t = read("risks");
     let si = at(&t, "status");

@@ -213,6 +213,17 @@ pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>
     .collect()
 }
 
+/// The members of each provider of `members`, as the vetting forms see them.
+fn teams(conn: &Connection, members: &[Member]) -> rusqlite::Result<HashMap<i64, Vec<TeamMember>>> {
+    let mut out: HashMap<i64, Vec<TeamMember>> = HashMap::new();
+    for m in members {
+        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(m.provider_id) {
+            e.insert(super::vetting::members(conn, m.provider_id)?);
+        }
+    }
+    Ok(out)
+}
+
 fn opt(s: &Option<String>) -> Value {
     Value::from(s.clone())
 }
@@ -246,7 +257,7 @@ const RISK_COLUMNS: &[&str] = &[
 ];
 const RISK_DERIVED: &[&str] = &["inherent_level", "inherent_band", "residual_band", "acceptance"];
 const MEMBER_COLUMNS: &[&str] = &["id", "provider_id", "name", "role", "backup_for", "joined", "left_on"];
-const MEMBER_DERIVED: &[&str] = &["provider"];
+const MEMBER_DERIVED: &[&str] = &["provider", "backup"];
 const ASSET_COLUMNS: &[&str] = &[
     "id",
     "tag",
@@ -306,6 +317,12 @@ pub fn sheets(
     let mut headers = heads(MEMBER_COLUMNS);
     headers.extend(heads(MEMBER_DERIVED));
     headers.extend(heads(CHECK_KINDS));
+    // The backup as the vetting form names them: "Name", or "Name (Role)" where the provider has two of that name.
+    let teams = teams(conn, &members)?;
+    let backup = |m: &Member| -> Value {
+        let team = teams.get(&m.provider_id).map_or(&[][..], Vec::as_slice);
+        Value::from(m.backup_for.and_then(|b| team.iter().find(|t| t.id == b)).map(|b| b.handle(team)))
+    };
     let rows = members
         .iter()
         .map(|m| {
@@ -318,6 +335,7 @@ pub fn sheets(
                 opt(&m.joined),
                 opt(&m.left_on),
                 Value::text(&m.provider),
+                backup(m),
             ];
             row.extend(CHECK_KINDS.iter().map(|k| Value::from(status.get(&(m.id, *k)).copied())));
             row
@@ -683,7 +701,10 @@ pub enum Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Named {
     Provider,
+    /// A team member of any provider of the engagement (a holder, a check's member).
     Member,
+    /// A colleague at the same provider (whom a member backs up).
+    Backup,
 }
 
 /// One column of a sheet: the stored key (the CSV header and the workbook's hidden key row), the header a person
@@ -774,6 +795,7 @@ const MEMBER_SHEET: &[Column] = &[
     edit("joined", "Joined", FieldKind::Date),
     edit("left_on", "Left on", FieldKind::Date),
     col("provider", "Provider", Role::Name { into: "provider_id", of: Named::Provider }),
+    col("backup", "Backs up", Role::Name { into: "backup_for", of: Named::Backup }),
     col("references", "References", Role::Check("references")),
     col("criminal_record", "Criminal record", Role::Check("criminal_record")),
     col("cv_accuracy", "Accuracy of the CV", Role::Check("cv_accuracy")),
@@ -1179,6 +1201,8 @@ struct Current {
     providers: Vec<(i64, String)>,
     /// (id, name, provider name).
     members: Vec<(i64, String, String)>,
+    /// Each provider's members, as the vetting forms see them.
+    teams: HashMap<i64, Vec<TeamMember>>,
 }
 
 impl Current {
@@ -1186,11 +1210,17 @@ impl Current {
         let sheets = sheets(conn, engagement, today, true)?.into_iter().map(|s| (s.name, s)).collect();
         let providers = providers::list(conn, engagement)?.into_iter().map(|p| (p.id, p.name)).collect();
         let ms = members(conn, engagement)?;
-        Ok(Current { sheets, providers, members: ms.into_iter().map(|m| (m.id, m.name, m.provider)).collect() })
+        let teams = teams(conn, &ms)?;
+        Ok(Current { sheets, providers, members: ms.into_iter().map(|m| (m.id, m.name, m.provider)).collect(), teams })
     }
 
-    fn resolve(&self, of: Named, typed: &str) -> Result<Option<i64>, String> {
+    /// The id a typed name means, as the forms resolve it; `provider` is the row's provider (for a backup).
+    fn resolve(&self, of: Named, typed: &str, provider: Option<i64>) -> Result<Option<i64>, String> {
         match of {
+            Named::Backup => {
+                let team = provider.and_then(|p| self.teams.get(&p)).map_or(&[][..], Vec::as_slice);
+                crate::domain::vetting::resolve_member(typed, team)
+            }
             Named::Member => {
                 let candidates: Vec<(&str, &str)> =
                     self.members.iter().map(|(_, n, p)| (n.as_str(), p.as_str())).collect();
@@ -1471,7 +1501,17 @@ fn plan_sheet(
             if stored.as_deref().is_some_and(|s| s.trim().eq_ignore_ascii_case(typed)) {
                 continue;
             }
-            let id = current.resolve(of, typed).map_err(|e| err(line, Some(*i), e))?;
+            let provider = given
+                .get("provider_id")
+                .and_then(|(_, v)| v.as_i64())
+                .or_else(|| row_at.and_then(|n| cur_ix.get("provider_id").and_then(|&ci| cur.rows[n][ci].as_i64())));
+            let id = current.resolve(of, typed, provider).map_err(|e| err(line, Some(*i), e))?;
+            if of == Named::Backup
+                && id.is_some()
+                && id == row_at.and_then(|n| cur_id.and_then(|ci| cur.rows[n][ci].as_i64()))
+            {
+                return Err(err(line, Some(*i), "a member cannot back themselves up".into()));
+            }
             given.insert(into, (*i, Value::from(id)));
         }
         // Match a row without an id by its natural key.
