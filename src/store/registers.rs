@@ -870,7 +870,7 @@ const PROVIDER_SHEET: &[Column] = &[
 
 const SCORE_SHEET: &[Column] = &[
     col("criterion_id", "Criterion id", Role::Id),
-    edit("catalog_ref", "Catalog reference", FieldKind::Text { max: 40 }),
+    ro("catalog_ref", "Catalog reference"),
     col(
         "criterion",
         "Criterion",
