@@ -214,6 +214,8 @@ fn new_rows_match_by_natural_key_the_second_time_and_deletes_need_asking() {
     let plan = plan_csv(&store, Register::Risks, &t, Options::default()).expect("plan");
     assert!(plan.changes_nothing(), "{}", plan.preview());
     assert!(plan.preview().contains("matched by risk title within the engagement"), "{}", plan.preview());
+    // Its worked-out cells are compared with the record it matched, which agrees with them.
+    assert!(plan.sheets[0].read_only.is_empty(), "{:?}", plan.sheets[0].read_only);
     assert_eq!(count(&store, "SELECT count(*) FROM risk WHERE title = 'Typed into the spreadsheet'"), 1);
 
     // With --delete-missing the risk left out goes, audited.

@@ -1437,6 +1437,7 @@ fn plan_sheet(
         let mut checks_given: Vec<(&'static str, usize, Value)> = Vec::new();
         let mut scores_given: Vec<(i64, usize, Option<i64>)> = Vec::new();
         let mut names: Vec<(&'static Column, usize, String)> = Vec::new();
+        let mut fixed_cells: Vec<(usize, &'static str, String)> = Vec::new();
         for (i, m) in mapped.iter().enumerate() {
             let t = text(i);
             match m {
@@ -1447,30 +1448,7 @@ fn plan_sheet(
                 }
                 Mapped::Col(c) => match c.role {
                     Role::Id => {}
-                    Role::ReadOnly => {
-                        let now = row_at.and_then(|n| cur_ix.get(c.key).map(|&ci| cur.rows[n][ci].to_string()));
-                        let t = t.trim();
-                        let differs = match &now {
-                            Some(now) => {
-                                now.trim() != t
-                                    && !(now
-                                        .parse::<f64>()
-                                        .ok()
-                                        .zip(t.parse::<f64>().ok())
-                                        .is_some_and(|(a, b)| (a - b).abs() < 1e-9))
-                            }
-                            None => !t.is_empty(),
-                        };
-                        if differs && !(row_at.is_none() && t.is_empty()) && (row_at.is_some() || !t.is_empty()) {
-                            plan.read_only.push(format!(
-                                "row {line_no}, column {} ({}): the file says {}, the workbench works out {}",
-                                column_letter(i + 1),
-                                c.key,
-                                shown(t),
-                                shown(now.as_deref().unwrap_or(""))
-                            ));
-                        }
-                    }
+                    Role::ReadOnly => fixed_cells.push((i, c.key, t.trim().to_string())),
                     Role::Check(kind) => {
                         if t.trim().is_empty() || t.trim().eq_ignore_ascii_case(WITHHELD) {
                             continue;
@@ -1570,6 +1548,19 @@ fn plan_sheet(
         }
         if let Some(n) = row_at {
             claimed.insert(n, line_no);
+        }
+        // Read-only cells: compared with what the workbench works out, and reported when they differ.
+        for (i, key, t) in &fixed_cells {
+            let now = row_at.and_then(|n| cur_ix.get(key).map(|&ci| cur.rows[n][ci].to_string())).unwrap_or_default();
+            let same_number = now.trim().parse::<f64>().ok().zip(t.parse::<f64>().ok()).is_some_and(|(a, b)| a == b);
+            if now.trim() != t && !same_number && !(row_at.is_none() && t.is_empty()) {
+                plan.read_only.push(format!(
+                    "row {line_no}, column {} ({key}): the file says {}, the workbench has {}",
+                    column_letter(i + 1),
+                    shown(t),
+                    shown(&now)
+                ));
+            }
         }
         // The whole record as it would stand, for the form's checks.
         let mut merged: Vec<(&'static str, Value)> = Vec::new();
