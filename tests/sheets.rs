@@ -390,6 +390,16 @@ fn csv_as_excel_writes_it() {
     assert_eq!(parsed.headers, t.headers);
     let err = plan_csv(&store, Register::Risks, &parsed, Options::default()).expect_err("bad likelihood");
     assert!(err.contains("row 3") && err.contains("(likelihood)"), "{err}");
+    // A workbook saved as CSV keeps both header rows, the stored keys and the words: the second is no record.
+    let labels: Vec<String> = t
+        .headers
+        .iter()
+        .map(|h| Register::Risks.columns().iter().find(|c| c.key == h).map_or(h.clone(), |c| c.label.to_string()))
+        .collect();
+    let mut both = t.clone();
+    both.rows.insert(0, (2, labels));
+    let plan = plan_csv(&store, Register::Risks, &both, Options::default()).expect("two header rows");
+    assert!(plan.changes_nothing(), "{}", plan.preview());
     // TABs.
     let tabbed = format!("{}\n{}\n", t.headers.join("\t"), t.rows[0].1.join("\t").replace('\n', " "));
     assert_eq!(interchange::read_csv(tabbed.as_bytes(), "tab.csv").expect("tabs").headers, t.headers);

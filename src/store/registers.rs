@@ -1378,8 +1378,13 @@ fn plan_sheet(
     // Which file row claimed each record, and the natural keys of the rows added.
     let mut claimed: HashMap<usize, usize> = HashMap::new();
     let mut new_keys: HashMap<String, usize> = HashMap::new();
+    let mut first = true;
     for (line, cells) in &table.rows {
         if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        // A workbook saved as CSV keeps both header rows: the stored keys, then the headers people read.
+        if std::mem::take(&mut first) && is_label_row(&mapped, cells) {
             continue;
         }
         let line_no = *line;
@@ -1730,6 +1735,26 @@ fn plan_sheet(
         }
     }
     Ok(plan)
+}
+
+/// Whether a row repeats the header in words: each cell the label of its column (or the header itself).
+fn is_label_row(mapped: &[Mapped], cells: &[String]) -> bool {
+    let mut named = 0;
+    for (m, cell) in mapped.iter().zip(cells) {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            continue;
+        }
+        let fits = match m {
+            Mapped::Col(c) => c.label.eq_ignore_ascii_case(cell) || c.key == cell,
+            Mapped::Score(p) => score_column(cell) == Some(*p),
+        };
+        if !fits {
+            return false;
+        }
+        named += 1;
+    }
+    named > 0
 }
 
 /// Why a column of an existing record cannot change on import, if it cannot.
