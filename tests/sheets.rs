@@ -345,6 +345,20 @@ fn names_labels_withheld_and_read_only_cells() {
         assert!(err.contains("(backup)") && err.contains("cannot back themselves up"), "{err}");
     }
 
+    // A check's status set in the team members sheet meets the check form's rules: a waiver needs its reason.
+    let mut t = read("team_members");
+    let ri = at(&t, "references");
+    let row = (0..t.rows.len())
+        .find(|&r| {
+            let id: i64 = t.rows[r].1[0].parse().expect("id");
+            count(&store, &format!("SELECT count(*) FROM vetting_check WHERE member_id = {id} AND note IS NOT NULL"))
+                == 0
+        })
+        .expect("a member without notes");
+    t.rows[row].1[ri] = "Waived".into();
+    let err = plan_csv(&store, Register::TeamMembers, &t, Options::default()).expect_err("waiver without reason");
+    assert!(err.contains("(references)") && err.contains("reason for the waiver"), "{err}");
+
     // A choice typed as the label people see.
     let mut t = read("risks");
     let si = at(&t, "status");

@@ -1214,6 +1214,23 @@ impl Current {
         Ok(Current { sheets, providers, members: ms.into_iter().map(|m| (m.id, m.name, m.provider)).collect(), teams })
     }
 
+    /// The stored fields of a member's check of `kind` (none when it is not recorded).
+    fn check(&self, member: i64, kind: &str) -> Vec<(&'static str, Value)> {
+        let Some(sheet) = self.sheets.get("vetting_checks") else { return Vec::new() };
+        let at = |k: &str| sheet.headers.iter().position(|h| h == k);
+        let (Some(mi), Some(ki)) = (at("member_id"), at("kind")) else { return Vec::new() };
+        let Some(row) = sheet.rows.iter().find(|r| r[mi].as_i64() == Some(member) && r[ki].to_string() == kind) else {
+            return Vec::new();
+        };
+        CHECK_SHEET
+            .iter()
+            .filter_map(|c| match c.role {
+                Role::Edit(spec) => at(c.key).map(|i| (spec.key, row[i].clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The id a typed name means, as the forms resolve it; `provider` is the row's provider (for a backup).
     fn resolve(&self, of: Named, typed: &str, provider: Option<i64>) -> Result<Option<i64>, String> {
         match of {
@@ -1657,9 +1674,18 @@ fn plan_sheet(
         // The checks of a member and the scores of a criterion.
         let member = row_at.and_then(|n| cur_id.and_then(|i| cur.rows[n][i].as_i64()));
         let mut checks_write = Vec::new();
-        for (kind, _, v) in checks_given {
+        for (kind, i, v) in checks_given {
             let old = row_at.and_then(|n| cur_ix.get(kind).map(|&ci| cur.rows[n][ci].clone())).unwrap_or(Value::Null);
             if !same(&old, &v) {
+                // The check form's rules, on the check as it would stand (a waiver needs its reason, …).
+                let mut check = member.map(|m| current.check(m, kind)).unwrap_or_default();
+                check.retain(|(k, _)| *k != "status");
+                check.push(("status", v.clone()));
+                if let Ok(k) = kind.parse::<CheckKind>() {
+                    VettingCheck::check(k, &check).map_err(|(_, msg)| {
+                        err(line, Some(i), format!("{msg} (edit it in the vetting_checks sheet)"))
+                    })?;
+                }
                 changes.push(Change { column: kind.to_string(), old: old.to_string(), new: v.to_string() });
                 checks_write.push((kind, v));
             }
