@@ -369,7 +369,8 @@ fn too_large(rows: u64, columns: u64) -> String {
     )
 }
 
-/// Reads the importable sheets (risks, team_members, assets) of a workbook. Other sheets are ignored. A sheet is
+/// Reads the register sheets of a workbook (named as the export names them, in any case, spaces for `_`); the
+/// README sheet is skipped and any other sheet refused, so that no edit is lost unseen. A sheet is
 /// read cell by cell, never as a whole grid: its declared extent (the `dimension` the file gives) and the place of
 /// every cell are checked against [`MAX_SHEET_ROWS`] and [`MAX_SHEET_COLUMNS`] first, so a tiny file that claims
 /// a cell at XFD1048576 is refused instead of filling the memory.
@@ -379,7 +380,21 @@ pub fn read_xlsx(path: &Path) -> Result<Vec<(Register, Table2, String)>, CellErr
         open_workbook(path).map_err(|e| refused(&source, None, format!("not a readable XLSX workbook: {e}")))?;
     let mut out = Vec::new();
     for name in book.sheet_names() {
-        let Some(register) = Register::from_name(&name) else { continue };
+        if name.trim().eq_ignore_ascii_case(README_SHEET) {
+            continue;
+        }
+        // A sheet of another name would be skipped with its edits: it is refused instead.
+        let Some(register) = Register::from_name(&name.trim().to_lowercase().replace(' ', "_")) else {
+            return Err(refused(
+                &format!("{source} [sheet {name}]"),
+                None,
+                format!(
+                    "this sheet is not a register, so its rows would be lost: name it one of {} (or {README_SHEET}), \
+                     or move it to another workbook",
+                    Register::names()
+                ),
+            ));
+        };
         let here = format!("{source} [sheet {name}]");
         let mut reader = book.worksheet_cells_reader(&name).map_err(|e| refused(&here, None, e.to_string()))?;
         let declared = reader.dimensions();

@@ -537,6 +537,21 @@ fn the_workbook_is_made_for_editing() {
 }
 
 #[test]
+fn a_sheet_that_is_no_register_is_refused_not_skipped() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("renamed.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for name in ["Team members", "Risks (copy)"] {
+        let ws = book.add_worksheet();
+        ws.set_name(name).expect("name");
+        ws.write_string(0, 0, "id").expect("id");
+    }
+    book.save(&path).expect("save");
+    let err = interchange::read_xlsx(&path).expect_err("refused").to_string();
+    assert!(err.contains("[sheet Risks (copy)]") && err.contains("not a register"), "{err}");
+}
+
+#[test]
 fn the_template_is_the_same_workbook_empty() {
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str]| {
