@@ -125,17 +125,34 @@ pub enum Command {
         /// by id, title and section only; the policy-derived texts are CC BY-NC-SA 3.0, not for sale).
         #[arg(long)]
         with_catalog_text: bool,
+        /// CSV for Excel on Windows: starts each file with a UTF-8 byte-order mark so accents show right.
+        #[arg(long)]
+        excel: bool,
+        /// The sheets with their headers and no rows: a blank workbook (or CSV files) to fill in.
+        #[arg(long)]
+        template: bool,
     },
-    /// Import a JSON bundle (new engagements), or risks, team members and assets from CSV or XLSX (into one).
+    /// Import a JSON bundle (new engagements), or the registers of one engagement from CSV files or a workbook.
     Import {
         /// A .json bundle, a .csv file of one register, or a .xlsx workbook.
         path: PathBuf,
         /// The engagement CSV or XLSX rows go into (id or the start of its name).
         #[arg(long, value_name = "ENGAGEMENT")]
         into: Option<String>,
-        /// The register a CSV file holds: risks, team_members or assets (default: from the file name).
+        /// The register a CSV file holds: risks, team_members, vetting_checks, assets, access_grants, providers,
+        /// scores or checklist (default: from the file name).
         #[arg(long)]
         register: Option<String>,
+        /// Print what the import would add, update (field by field) and remove, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete the records the file no longer lists (with what belongs to them); kept otherwise.
+        #[arg(long)]
+        delete_missing: bool,
+        /// How dates are written in a CSV file: iso (YYYY-MM-DD) or dmy (DD/MM/YYYY or DD.MM.YYYY; ISO still
+        /// accepted).
+        #[arg(long, value_enum, default_value_t = DateOrder::Iso)]
+        date_format: DateOrder,
     },
 }
 
@@ -169,4 +186,13 @@ impl Cli {
         cli.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
         Ok(cli)
     }
+}
+
+/// How dates are written in an imported file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrder {
+    /// YYYY-MM-DD.
+    Iso,
+    /// Day first: DD/MM/YYYY or DD.MM.YYYY.
+    Dmy,
 }

@@ -237,7 +237,7 @@ fn csv_export_neutralises_formulas_and_the_import_gives_them_back() {
     let (mut store, risk) = formula_store();
     let sheets = assay::store::registers::sheets(store.conn(), 1, common::today(), false).expect("sheets");
     let dir = tempfile::tempdir().expect("tempdir");
-    assay::interchange::write_csv(dir.path(), &sheets, &mut |_, _| {}).expect("csv");
+    assay::interchange::write_csv(dir.path(), &sheets, false, &mut |_, _| {}).expect("csv");
     let bytes = std::fs::read(dir.path().join("risks.csv")).expect("read");
     let csv_text = text(&bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes.as_slice());

@@ -225,7 +225,7 @@ fn col(s: &Sheet, name: &str) -> usize {
 
 fn csv_table(s: &Sheet) -> Table2 {
     let dir = tempfile::tempdir().expect("dir");
-    let files = interchange::write_csv(dir.path(), std::slice::from_ref(s), &mut |_, _| {}).expect("csv");
+    let files = interchange::write_csv(dir.path(), std::slice::from_ref(s), false, &mut |_, _| {}).expect("csv");
     let bytes = std::fs::read(&files[0]).expect("read");
     interchange::read_csv(&bytes, "test.csv").expect("parse")
 }
@@ -300,20 +300,18 @@ fn xlsx_round_trip_updates_rather_than_duplicates() {
     let mut store = demo_store();
     let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
     let tables = xlsx_tables(&sheets);
-    assert_eq!(
-        tables.iter().map(|(r, _, _)| *r).collect::<Vec<_>>(),
-        vec![Register::Risks, Register::TeamMembers, Register::Assets]
-    );
+    assert_eq!(tables.iter().map(|(r, _, _)| *r).collect::<Vec<_>>(), Register::ALL.to_vec(), "every sheet is read");
     let before = fingerprint(&store);
     let done = import_book(&mut store, &tables).expect("import");
     assert_eq!((done.added, done.updated), (0, 0), "{done:?}");
     assert_eq!(fingerprint(&store), before);
 
     let assets = sheet(&mut sheets, "assets");
-    let (ci, ii) = (col(assets, "condition"), col(assets, "id"));
+    let (ci, ii, ti) = (col(assets, "condition"), col(assets, "id"), col(assets, "tag"));
     assets.rows[0][ci] = Value::text("Scratched");
     let mut extra = assets.rows[0].clone();
     extra[ii] = Value::Null;
+    extra[ti] = Value::text("NEW-TAG-1");
     assets.rows.push(extra);
     let done = import_book(&mut store, &xlsx_tables(&sheets)).expect("import");
     assert_eq!((done.added, done.updated), (1, 1), "{done:?}");
@@ -343,12 +341,16 @@ fn malformed_csv_is_refused_with_row_and_column() {
     t.rows[2].1[li] = "high".into();
     csv_refused(&mut store, Register::Risks, &t, &["row 4", &format!("column {letter} (likelihood)"), "whole number"]);
 
+    // Without the id and the title, rows cannot be matched at all.
     let mut t = csv_table(&risks);
-    t.headers.remove(li);
+    let ti = col(&risks, "title");
     for r in &mut t.rows {
-        r.1.remove(li);
+        r.1.remove(ti);
+        r.1.remove(0);
     }
-    csv_refused(&mut store, Register::Risks, &t, &["missing column \"likelihood\""]);
+    t.headers.remove(ti);
+    t.headers.remove(0);
+    csv_refused(&mut store, Register::Risks, &t, &["missing column \"id\"", "risk title"]);
 
     let mut t = csv_table(&risks);
     t.rows[0].1[0] = "424242".into();
@@ -415,7 +417,8 @@ fn malformed_xlsx_is_refused_with_sheet_row_and_column() {
     risks.rows[4][ii] = Value::text("severe");
     let before = fingerprint(&store);
     let err = import_book(&mut store, &xlsx_tables(&sheets)).expect_err("refused").to_string();
-    assert!(err.contains("[sheet risks]") && err.contains("row 6") && err.contains("(impact_c)"), "{err}");
+    // The sixth data row is row 7 of the sheet: under the hidden row of keys and the row of headers.
+    assert!(err.contains("[sheet risks]") && err.contains("row 7") && err.contains("(impact_c)"), "{err}");
     assert_eq!(fingerprint(&store), before);
 
     let mut sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{Result, eyre};
 
 use super::report::{resolve, slug};
-use crate::cli::ExportFormat;
+use crate::cli::{DateOrder, ExportFormat};
 use crate::domain::Engagement;
 use crate::interchange;
 use crate::store::registers::{self, Register};
@@ -63,17 +63,68 @@ fn sensitive_note(include: bool) -> &'static str {
     }
 }
 
+/// How `assay export` writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions {
+    /// Include the results and notes of criminal-record and credit checks.
+    pub include_sensitive: bool,
+    /// Include the catalog's texts of the items cited, with their terms of reuse.
+    pub with_catalog_text: bool,
+    /// CSV with a UTF-8 byte-order mark, for Excel on Windows.
+    pub excel: bool,
+    /// Headers only: a blank template.
+    pub template: bool,
+}
+
+/// How `assay import` reads and applies a file.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    pub delete_missing: bool,
+    pub date_format: DateOrder,
+}
+
+/// The exit status of an import that found nothing to change.
+pub const NOTHING_CHANGED: u8 = 3;
+
+/// An import that changed nothing: not a failure, but reported with its own exit status ([`NOTHING_CHANGED`]).
+#[derive(Debug)]
+pub struct NothingChanged(pub String);
+
+impl std::fmt::Display for NothingChanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NothingChanged {}
+
 /// `assay export`.
 pub fn export(
     store: &Store,
     spec: Option<&str>,
     format: ExportFormat,
     out: Option<&Path>,
-    include_sensitive: bool,
-    with_catalog_text: bool,
+    how: ExportOptions,
 ) -> Result<()> {
+    let include_sensitive = how.include_sensitive;
     let mut progress = CliProgress::new("exporting");
     let today = chrono::Local::now().date_naive();
+    if how.template && format == ExportFormat::Json {
+        return Err(eyre!("--template writes a blank workbook or blank CSV files: add --format xlsx or --format csv"));
+    }
+    if how.excel && format != ExportFormat::Csv {
+        return Err(eyre!("--excel is for CSV files (a workbook needs no byte-order mark): add --format csv"));
+    }
+    let sheets = |e: &Engagement| -> Result<Vec<registers::Sheet>> {
+        let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
+        if how.template {
+            for s in &mut sheets {
+                s.rows.clear();
+            }
+        }
+        Ok(sheets)
+    };
     match format {
         ExportFormat::Json => {
             let ids = match spec {
@@ -83,7 +134,7 @@ pub fn export(
             let mut b = bundle::read(store.conn(), ids.as_deref(), include_sensitive, &store.now(), &mut |d, t| {
                 progress.update(d, t)
             })?;
-            if with_catalog_text {
+            if how.with_catalog_text {
                 b.catalog_text = Some(crate::catalog::sources::catalog_text(b.to_json().split('"')));
             }
             b.history_head = Some(crate::store::history::head(store.conn())?.to_string());
@@ -105,28 +156,42 @@ pub fn export(
         }
         ExportFormat::Csv => {
             let e = one_engagement(store, spec, "to export")?;
-            let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
-            sheets.push(super::citations::sheet(&sheets, with_catalog_text));
+            let mut sheets = sheets(&e)?;
+            sheets.push(super::citations::sheet(&sheets, how.with_catalog_text));
             sheets.push(head_sheet(store)?);
             let dir =
                 out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-registers", slug(&e.name))));
-            let files =
-                interchange::write_csv(&dir, &sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
+            let files = interchange::write_csv(&dir, &sheets, how.excel, &mut |d, t| progress.update(d, t))
+                .map_err(|m| eyre!(m))?;
             for f in &files {
                 outln!("{}", f.display());
             }
-            errln!("wrote {} CSV files of “{}”; {}", files.len(), e.name, sensitive_note(include_sensitive));
+            errln!(
+                "wrote {} CSV files of “{}”{}; {}",
+                files.len(),
+                e.name,
+                if how.template { " (headers only)" } else { "" },
+                sensitive_note(include_sensitive)
+            );
         }
         ExportFormat::Xlsx => {
             let e = one_engagement(store, spec, "to export")?;
-            let mut sheets = registers::sheets(store.conn(), e.id, today, include_sensitive)?;
-            sheets.push(super::citations::sheet(&sheets, with_catalog_text));
+            let mut sheets = sheets(&e)?;
+            sheets.push(super::citations::sheet(&sheets, how.with_catalog_text));
             sheets.push(head_sheet(store)?);
-            let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", slug(&e.name))));
+            let path = out.map(Path::to_path_buf).unwrap_or_else(|| {
+                PathBuf::from(format!("{}{}.xlsx", slug(&e.name), if how.template { "-template" } else { "" }))
+            });
             let bytes = interchange::xlsx_bytes(&sheets, &mut |d, t| progress.update(d, t)).map_err(|m| eyre!(m))?;
             crate::private_fs::write(&path, &bytes).map_err(|err| eyre!(err))?;
             outln!("{}", path.display());
-            errln!("wrote {} sheets of “{}”; {}", sheets.len(), e.name, sensitive_note(include_sensitive));
+            errln!(
+                "wrote {} sheets of “{}”{}; {}",
+                sheets.len(),
+                e.name,
+                if how.template { " (headers only)" } else { "" },
+                sensitive_note(include_sensitive)
+            );
         }
     }
     Ok(())
@@ -144,15 +209,24 @@ fn head_sheet(store: &Store) -> Result<registers::Sheet> {
 }
 
 /// `assay import`.
-pub fn import(store: &mut Store, path: &Path, into: Option<&str>, register: Option<&str>) -> Result<()> {
+pub fn import(
+    store: &mut Store,
+    path: &Path,
+    into: Option<&str>,
+    register: Option<&str>,
+    how: ImportOptions,
+) -> Result<()> {
     let mut progress = CliProgress::new("importing");
     let today = chrono::Local::now().date_naive();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let shown = path.display().to_string();
-    match ext.as_str() {
+    let tables: Vec<(Register, registers::Table2, String)> = match ext.as_str() {
         "json" => {
             if into.is_some() {
                 return Err(eyre!("a bundle brings its own engagements; --into is for CSV and XLSX files"));
+            }
+            if how.dry_run || how.delete_missing {
+                return Err(eyre!("--dry-run and --delete-missing are for CSV and XLSX files; a bundle only adds"));
             }
             let bytes = std::fs::read(path).map_err(|e| eyre!("cannot read {shown}: {e}"))?;
             let text = String::from_utf8(bytes).map_err(|e| {
@@ -168,6 +242,7 @@ pub fn import(store: &mut Store, path: &Path, into: Option<&str>, register: Opti
                 done.rows,
                 if done.kept_ids { "ids kept (the workspace was empty)" } else { "every row has a new id" }
             );
+            return Ok(());
         }
         "csv" => {
             let name = match register {
@@ -175,43 +250,59 @@ pub fn import(store: &mut Store, path: &Path, into: Option<&str>, register: Opti
                 None => path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string(),
             };
             let reg = Register::from_name(&name).ok_or_else(|| {
-                eyre!("which register does {shown} hold? pass --register risks, team_members or assets")
+                eyre!("which register does {shown} hold? pass --register with one of {}", Register::names())
             })?;
-            let e = one_engagement(store, into, "to import into (--into)")?;
             let bytes = std::fs::read(path).map_err(|err| eyre!("cannot read {shown}: {err}"))?;
             let table = interchange::read_csv(&bytes, &shown).map_err(|err| eyre!("{err}; nothing was imported"))?;
-            let done = registers::import(store, e.id, reg, &table, &shown, today, &mut |d, t| progress.update(d, t))
-                .map_err(|err| eyre!("{err}; nothing was imported"))?;
-            errln!(
-                "{} of “{}”: {} added, {} updated, {} unchanged",
-                reg.name().replace('_', " "),
-                e.name,
-                done.added,
-                done.updated,
-                done.unchanged
-            );
+            vec![(reg, table, shown.clone())]
         }
         "xlsx" => {
             if register.is_some() {
                 return Err(eyre!("a workbook names its registers by its sheets; --register is for CSV files"));
             }
-            let e = one_engagement(store, into, "to import into (--into)")?;
-            let tables = interchange::read_xlsx(path).map_err(|err| eyre!("{err}; nothing was imported"))?;
-            let list: Vec<(Register, &registers::Table2, &str)> =
-                tables.iter().map(|(r, t, s)| (*r, t, s.as_str())).collect();
-            let done = registers::import_many(store, e.id, &list, today, &mut |d, t| progress.update(d, t))
-                .map_err(|err| eyre!("{err}; nothing was imported"))?;
-            errln!(
-                "{} sheet{} into “{}”: {} added, {} updated, {} unchanged",
-                list.len(),
-                if list.len() == 1 { "" } else { "s" },
-                e.name,
-                done.added,
-                done.updated,
-                done.unchanged
-            );
+            interchange::read_xlsx(path).map_err(|err| eyre!("{err}; nothing was imported"))?
         }
         _ => return Err(eyre!("{shown}: import reads .json bundles, .csv files and .xlsx workbooks")),
+    };
+    let e = one_engagement(store, into, "to import into (--into)")?;
+    let list: Vec<(Register, &registers::Table2, &str)> = tables.iter().map(|(r, t, s)| (*r, t, s.as_str())).collect();
+    let options = registers::Options {
+        date_format: match how.date_format {
+            DateOrder::Iso => registers::DateFormat::Iso,
+            DateOrder::Dmy => registers::DateFormat::Dmy,
+        },
+        delete_missing: how.delete_missing,
+    };
+    let plan = registers::plan(store.conn(), e.id, &list, today, options)
+        .map_err(|err| eyre!("{err}; nothing was imported"))?;
+    let read_only = plan.read_only_changes();
+    if how.dry_run {
+        out!("{}", plan.preview());
+        errln!(
+            "dry run: nothing was changed{}",
+            if plan.changes_nothing() { " (and an import would change nothing)" } else { "" }
+        );
+        return Ok(());
     }
+    for w in &read_only {
+        errln!("not imported (read-only, worked out by the workbench): {w}");
+    }
+    let done = registers::apply(store, e.id, &plan, today, &mut |d, t| progress.update(d, t))
+        .map_err(|err| eyre!("{err}; nothing was imported"))?;
+    let kept: usize = if how.delete_missing { 0 } else { plan.sheets.iter().map(|s| s.removed.len()).sum() };
+    let summary = format!(
+        "{} into “{}”: {} added, {} updated, {} removed, {} unchanged{}",
+        if list.len() == 1 { list[0].0.title() } else { format!("{} sheets", list.len()) },
+        e.name,
+        done.added,
+        done.updated,
+        done.removed,
+        done.unchanged,
+        if kept > 0 { format!("; {kept} not in the file kept (--delete-missing removes them)") } else { String::new() }
+    );
+    if done.is_nothing() {
+        return Err(NothingChanged(format!("nothing to change: {summary}")).into());
+    }
+    errln!("{summary}");
     Ok(())
 }

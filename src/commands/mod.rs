@@ -66,21 +66,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
             report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)
         }
-        Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text }) => {
+        Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text, excel, template }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            exchange::export(
-                &store,
-                engagement.as_deref(),
-                format,
-                out.as_deref(),
-                include_sensitive,
-                with_catalog_text,
-            )
+            let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template };
+            exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
-        Some(Command::Import { path, into, register }) => {
+        Some(Command::Import { path, into, register, dry_run, delete_missing, date_format }) => {
             let db = workspace_path(cli.db)?;
             let (_lock, mut store) = secure::open_locked(&db, &config.assessor(), false)?;
-            let result = exchange::import(&mut store, &path, into.as_deref(), register.as_deref());
+            let how = exchange::ImportOptions { dry_run, delete_missing, date_format };
+            let result = exchange::import(&mut store, &path, into.as_deref(), register.as_deref(), how);
             drop(store); // before the lock
             result
         }
