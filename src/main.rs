@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             assay::errln!("assay: {e}");
-            ExitCode::FAILURE
+            ExitCode::from(assay::commands::exit_code(&e))
         }
     }
 }

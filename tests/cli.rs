@@ -106,9 +106,9 @@ fn lookup_prints_the_best_matches_and_fails_on_none() {
         "{text}"
     );
     let out = assay(&["lookup", "qqqzzzxxx"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "nothing found");
     assert!(stderr(&out).contains("no obligation matches"));
     let out = assay(&["lookup", "x", "--phase", "later"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(stderr(&out).contains("unknown phase"));
 }

@@ -71,6 +71,9 @@ pub fn export(
     out: Option<&Path>,
     include_sensitive: bool,
 ) -> Result<()> {
+    if format == ExportFormat::Oscal {
+        return super::oscal::export(store, spec, out);
+    }
     let mut progress = CliProgress::new("exporting");
     let today = chrono::Local::now().date_naive();
     match format {
@@ -119,6 +122,7 @@ pub fn export(
             outln!("{}", path.display());
             errln!("wrote {} sheets of “{}”; {}", sheets.len(), e.name, sensitive_note(include_sensitive));
         }
+        ExportFormat::Oscal => {}
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `assay lookup QUERY`: the best catalog matches, for use from a shell.
 
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::Result;
 
 use crate::catalog::search::{self, Filters, Matcher};
 use crate::catalog::{ItemPhase, Party, TOPICS, catalog};
@@ -11,7 +11,7 @@ pub fn run(query: &[String], filters: Filters, limit: usize, brief: bool) -> Res
     let query = query.join(" ");
     let hits = search::search(&Matcher::default(), &query, &filters);
     if hits.is_empty() {
-        return Err(eyre!("no obligation matches \"{query}\""));
+        return Err(super::stop(super::Outcome::NothingFound, format!("no obligation matches \"{query}\"")));
     }
     let mut out = String::new();
     for (i, _) in hits.iter().take(limit.max(1)) {
@@ -41,17 +41,20 @@ pub fn filters(phase: Option<&str>, party: Option<&str>, topic: Option<&str>) ->
         "during" => Ok(ItemPhase::During),
         "post" => Ok(ItemPhase::Post),
         "any" => Ok(ItemPhase::Any),
-        _ => Err(eyre!("unknown phase \"{s}\" (pre, during, post or any)")),
+        _ => Err(super::stop(super::Outcome::Usage, format!("unknown phase \"{s}\" (pre, during, post or any)"))),
     };
     let parse_party = |s: &str| -> Result<Party> {
         serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-            eyre!("unknown party \"{s}\" (organisation, provider, both, management, owner, infosec or audit)")
+            super::stop(
+                super::Outcome::Usage,
+                format!("unknown party \"{s}\" (organisation, provider, both, management, owner, infosec or audit)"),
+            )
         })
     };
     let topic = match topic {
-        Some(t) => Some(
-            *TOPICS.iter().find(|x| **x == t).ok_or_else(|| eyre!("unknown topic \"{t}\" ({})", TOPICS.join(", ")))?,
-        ),
+        Some(t) => Some(*TOPICS.iter().find(|x| **x == t).ok_or_else(|| {
+            super::stop(super::Outcome::Usage, format!("unknown topic \"{t}\" ({})", TOPICS.join(", ")))
+        })?),
         None => None,
     };
     Ok(Filters { phase: phase.map(parse_phase).transpose()?, party: party.map(parse_party).transpose()?, topic })

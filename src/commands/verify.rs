@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::Result;
 
 use crate::store::verify;
 
@@ -22,10 +22,13 @@ pub fn run(path: &Path, assessor: &str) -> Result<()> {
     for f in &report.findings {
         outln!("{f}");
     }
-    Err(eyre!(
-        "{} failed verification: {} problem{} (the first is listed first)",
-        path.display(),
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" }
+    Err(super::stop(
+        super::Outcome::Problem,
+        format!(
+            "{} failed verification: {} problem{} (the first is listed first)",
+            path.display(),
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" }
+        ),
     ))
 }
