@@ -133,7 +133,8 @@ pub enum Command {
         /// The engagement (id or the start of its name); all engagements when left out (JSON only).
         engagement: Option<String>,
         /// json (full-fidelity bundle), csv (a folder of one file per register), xlsx (one sheet per register)
-        /// or oscal (OSCAL assessment results, with the assessment plan and catalog they refer to, side by side).
+        /// oscal (OSCAL assessment results, with the assessment plan and catalog they refer to, side by side) or
+        /// oscal-poam (an OSCAL plan of action and milestones of the open treatments).
         #[arg(short, long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
         /// Where to write (a file; a folder for csv). Default: printed for json, a name in the current folder
@@ -201,6 +202,7 @@ pub enum ExportFormat {
     Csv,
     Xlsx,
     Oscal,
+    OscalPoam,
 }
 
 impl Cli {

@@ -44,7 +44,9 @@ fn the_demo_export_validates_against_the_oscal_schema() {
     let store = demo_store();
     for id in [1, 2, 3] {
         let docs = documents(&store, id);
-        for (what, doc) in [("results", &docs.results), ("plan", &docs.plan), ("catalog", &docs.catalog)] {
+        for (what, doc) in
+            [("results", &docs.results), ("plan", &docs.plan), ("catalog", &docs.catalog), ("poam", &docs.poam)]
+        {
             let errors = schema_errors(doc);
             assert!(errors.is_empty(), "engagement {id}, {what}: {errors:#?}");
         }
@@ -62,6 +64,39 @@ fn the_demo_export_validates_against_the_oscal_schema() {
         assert!(risks.iter().any(|r| r["remediations"].is_array()), "treatments as remediations");
         assert!(risks.iter().any(|r| r["risk-log"]["entries"].is_array()), "acceptance as a risk-log entry");
         assert_eq!(ar["metadata"]["parties"][0]["name"], "Ana Assessor");
+    }
+}
+
+#[test]
+fn a_sparse_engagement_still_validates() {
+    let mut store = Store::open_in_memory("").expect("store");
+    store.set_fixed_now(Some(common::NOW));
+    let id = engagements::create_in(&mut store, "  Bare  ").expect("create");
+    let docs = documents(&store, id);
+    for doc in [&docs.results, &docs.plan, &docs.catalog] {
+        assert!(schema_errors(doc).is_empty(), "{:?}", schema_errors(doc));
+    }
+    // No open treatment: no plan of action to write (the CLI says so and exits 3).
+    assert_eq!(docs.poam["plan-of-action-and-milestones"]["poam-items"], serde_json::json!([]));
+}
+
+#[test]
+fn the_poam_lists_each_open_treatment_once() {
+    let store = demo_store();
+    let docs = documents(&store, 1);
+    let poam = &docs.poam["plan-of-action-and-milestones"];
+    let items = poam["poam-items"].as_array().expect("items");
+    let open = assay::store::risks::list(store.conn(), 1)
+        .expect("risks")
+        .iter()
+        .filter(|r| r.treatment.is_some() && r.status != assay::domain::risk::TreatmentStatus::Done)
+        .count();
+    assert!(open > 0);
+    assert_eq!(items.len(), open);
+    let risk_uuids: Vec<&str> =
+        poam["risks"].as_array().expect("risks").iter().filter_map(|r| r["uuid"].as_str()).collect();
+    for i in items {
+        assert!(risk_uuids.contains(&i["related-risks"][0]["risk-uuid"].as_str().unwrap_or_default()), "{i}");
     }
 }
 
@@ -120,6 +155,11 @@ fn the_cli_writes_three_documents_side_by_side() {
             .expect("run")
     };
     assert!(run(&["demo", "-o", "d.db"]).status.success());
+    let o = run(&["--db", "d.db", "export", "1", "-f", "oscal-poam", "-o", "p.json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let poam: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("p.json")).expect("read")).expect("json");
+    assert!(schema_errors(&poam).is_empty(), "{:?}", schema_errors(&poam));
     let o = run(&["--db", "d.db", "export", "Payroll", "-f", "oscal"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let listed: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect();

@@ -74,6 +74,9 @@ pub fn export(
     if format == ExportFormat::Oscal {
         return super::oscal::export(store, spec, out);
     }
+    if format == ExportFormat::OscalPoam {
+        return super::oscal::export_poam(store, spec, out);
+    }
     let mut progress = CliProgress::new("exporting");
     let today = chrono::Local::now().date_naive();
     match format {
@@ -122,7 +125,7 @@ pub fn export(
             outln!("{}", path.display());
             errln!("wrote {} sheets of “{}”; {}", sheets.len(), e.name, sensitive_note(include_sensitive));
         }
-        ExportFormat::Oscal => {}
+        ExportFormat::Oscal | ExportFormat::OscalPoam => {}
     }
     Ok(())
 }

@@ -72,12 +72,26 @@ fn props(list: Vec<Option<Json>>) -> Json {
     Json::Array(list.into_iter().flatten().collect())
 }
 
+/// Drops every empty `props` list: OSCAL wants a list it is given to hold at least one item.
+fn prune(v: &mut Json) {
+    match v {
+        Json::Object(o) => {
+            o.retain(|k, v| k != "props" || v.as_array().is_some_and(|a| !a.is_empty()));
+            o.values_mut().for_each(prune);
+        }
+        Json::Array(a) => a.iter_mut().for_each(prune),
+        _ => {}
+    }
+}
+
 /// The three documents of one engagement's export.
 #[derive(Debug, Clone)]
 pub struct Documents {
     pub results: Json,
     pub plan: Json,
     pub catalog: Json,
+    /// The plan of action and milestones: one item per risk whose treatment is decided but not done.
+    pub poam: Json,
 }
 
 /// The file names the documents are written under, next to each other: the results' path given, the plan's and
@@ -267,6 +281,8 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
 
     // Risks, with their rating, treatment and acceptance.
     let mut risk_docs = Vec::new();
+    let mut open_risks = Vec::new();
+    let mut poam_items = Vec::new();
     for r in &risk_list {
         let id = r.id.to_string();
         let rating = r.inherent();
@@ -337,6 +353,19 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             }
             obj.insert("risk-log".into(), json!({ "entries": [entry] }));
         }
+        if r.treatment.is_some() && r.status != TreatmentStatus::Done {
+            let item = json!({
+                "uuid": record_uuid(e.id, "poam_item", &id),
+                "title": text(&r.title).unwrap_or_else(|| format!("Risk {id}")),
+                "description": r.plan.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
+                "props": props(vec![r.owner.as_deref().and_then(|o| prop("owner", o)),
+                    r.due_date.as_deref().and_then(|d| prop("due-date", d)),
+                    prop("treatment-status", r.status.into())]),
+                "related-risks": [{ "risk-uuid": record_uuid(e.id, "risk", &id) }],
+            });
+            poam_items.push(item);
+            open_risks.push(risk.clone());
+        }
         risk_docs.push(risk);
     }
 
@@ -369,7 +398,26 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         "results": [result],
         "back-matter": { "resources": [catalog_resource] },
     }});
-    Ok(Documents { results, plan, catalog: json!({ "catalog": catalog_doc }) })
+    let mut poam = json!({
+        "uuid": document_uuid(),
+        "metadata": metadata(&format!("Plan of action and milestones: {}", e.name), &now, &assessor_uuid, &assessor, None),
+        "poam-items": poam_items,
+    });
+    if !open_risks.is_empty()
+        && let Some(o) = poam.as_object_mut()
+    {
+        o.insert("risks".into(), Json::Array(open_risks));
+    }
+    let mut docs = Documents {
+        results,
+        plan,
+        catalog: json!({ "catalog": catalog_doc }),
+        poam: json!({ "plan-of-action-and-milestones": poam }),
+    };
+    for d in [&mut docs.results, &mut docs.plan, &mut docs.catalog, &mut docs.poam] {
+        prune(d);
+    }
+    Ok(docs)
 }
 
 fn pretty(v: &Json) -> Result<String> {
@@ -377,6 +425,32 @@ fn pretty(v: &Json) -> Result<String> {
     let mut s = crate::visible::json(&t).into_owned();
     s.push('\n');
     Ok(s)
+}
+
+/// `assay export ENGAGEMENT --format oscal-poam [--out FILE]`: writes the plan of action and milestones of the
+/// open treatments and prints its path.
+pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let Some(spec) = spec else {
+        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+    };
+    let e = resolve(store.conn(), spec)?;
+    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-poam.json", slug(&e.name))));
+    let docs = build(store, &e, &store.now(), ("", ""))?;
+    let n = docs.poam["plan-of-action-and-milestones"]["poam-items"].as_array().map_or(0, Vec::len);
+    if n == 0 {
+        return Err(super::stop(
+            super::Outcome::NothingFound,
+            format!("“{}” has no open treatment: no plan of action and milestones to write", e.name),
+        ));
+    }
+    crate::private_fs::write(&path, pretty(&docs.poam)?.as_bytes()).map_err(|err| eyre!(err))?;
+    outln!("{}", path.display());
+    errln!(
+        "wrote the OSCAL {OSCAL_VERSION} plan of action and milestones of “{}”: {n} open treatment{}",
+        e.name,
+        crate::domain::plural(n)
+    );
+    Ok(())
 }
 
 /// `assay export ENGAGEMENT --format oscal [--out FILE]`: writes the three documents and prints their paths.
