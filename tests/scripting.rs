@@ -240,6 +240,7 @@ fn exit_codes_follow_the_table() {
         (&["--bogus"], 2),
         (&["list", "--bogus"], 2),
         (&["report"], 2),
+        (&["--encrypt", "--db", "d.db", "verify"], 2),
         (&["lookup", "x", "--phase", "soon"], 2),
         (&["--db", "d.db", "export", "-f", "oscal"], 2),
         (&["lookup", "qqqzzzxxx"], 3),

@@ -77,6 +77,12 @@ pub fn run(cli: Cli) -> Result<()> {
     {
         return Err(eyre!("config file {}: no such file (--config must name an existing file)", p.display()));
     }
+    if cli.encrypt && cli.command.is_some() {
+        return Err(stop(
+            Outcome::Usage,
+            "--encrypt only applies when opening the workbench (assay --encrypt); to encrypt a workspace: assay encrypt",
+        ));
+    }
     let config = match cli.config.clone().or_else(config::default_config_path) {
         Some(p) => Config::load(&p).map_err(|e| eyre!("config file {e}"))?,
         None => Config::default(),
