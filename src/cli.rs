@@ -4,15 +4,29 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// What every command's exit status means; shown after `assay --help` and every subcommand's help.
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0  done
+  1  failed: an error; nothing was changed
+  2  usage error: an unknown option, a missing or bad argument
+  3  nothing found or nothing to do: no engagement or obligation matches, an empty list
+  4  verify found a problem in the workspace";
+
 #[derive(Debug, Parser)]
-#[command(name = "assay", version, about = "Offline workbench for assessing information security in ICT outsourcing")]
+#[command(
+    name = "assay",
+    version,
+    about = "Offline workbench for assessing information security in ICT outsourcing",
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     /// The workspace file (default: assay.db in the user's data folder).
-    #[arg(long, global = true, env = "ASSAY_DB", value_name = "PATH")]
+    #[arg(long, env = "ASSAY_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The config file (default: config.toml in the user's config folder).
-    #[arg(long, global = true, env = "ASSAY_CONFIG", value_name = "PATH")]
+    #[arg(long, env = "ASSAY_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Whether `--config` was given on the command line (not taken from ASSAY_CONFIG): such a file must exist.
@@ -20,7 +34,8 @@ pub struct Cli {
     pub config_named: bool,
 
     /// Create the workspace encrypted if it does not exist yet (passphrase asked for, or ASSAY_PASSPHRASE).
-    #[arg(long, global = true)]
+    /// Only for opening the workbench: `assay --encrypt`.
+    #[arg(long)]
     pub encrypt: bool,
 
     #[command(subcommand)]
@@ -32,10 +47,10 @@ pub enum Command {
     /// Write a realistic sample workspace and print its path.
     Demo {
         /// How much to generate: small to explore, large for benchmarks, huge (ten times large) for scaling runs.
-        #[arg(long, value_enum, default_value_t = DemoSize::Small)]
+        #[arg(short, long, value_enum, default_value_t = DemoSize::Small)]
         size: DemoSize,
         /// Where to write it (default: assay-demo-SIZE.db in the current folder).
-        #[arg(long, value_name = "PATH")]
+        #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
         /// Replace the file if it exists.
         #[arg(long)]
@@ -48,6 +63,9 @@ pub enum Command {
         /// holds that entry unchanged. May be given more than once.
         #[arg(long, value_name = "COUNT:HASH")]
         head: Vec<String>,
+        /// Print the result as one JSON document (the findings too); exit 4 still says a problem was found.
+        #[arg(long)]
+        json: bool,
     },
     /// Copy the workspace to a new file, consistently, even while the workbench runs.
     Backup {
@@ -69,35 +87,38 @@ pub enum Command {
         #[arg(required = true)]
         query: Vec<String>,
         /// Only this phase: pre, during, post or any.
-        #[arg(long)]
+        #[arg(short, long)]
         phase: Option<String>,
         /// Only this party: organisation, provider, both, management, owner, infosec or audit.
-        #[arg(long)]
+        #[arg(short = 'P', long)]
         party: Option<String>,
         /// Only this topic (e.g. assets, agreement, personnel).
-        #[arg(long)]
+        #[arg(short, long)]
         topic: Option<String>,
         /// How many matches to print.
-        #[arg(long, default_value_t = 5)]
+        #[arg(short = 'n', long, default_value_t = 5)]
         limit: usize,
         /// Ids, titles and citations only.
-        #[arg(long)]
+        #[arg(short, long)]
         brief: bool,
         /// The answers as a JSON array (id, title, citation, phase, party, topic, annex_a, score, matched).
         #[arg(long, conflicts_with = "brief")]
         json: bool,
     },
-    /// Write a report of an engagement: the risk assessment report for senior management, or, with `assets`
-    /// first, the asset tracking form for hand-over and return (Markdown or HTML).
+    /// Write the risk assessment report of an engagement for senior management (Markdown, HTML or its data as
+    /// JSON); `assay report assets ENGAGEMENT` writes the asset tracking form instead.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Report {
-        /// `assets` then the engagement for the asset form; otherwise the engagement (id or name)
-        #[arg(required = true)]
-        args: Vec<String>,
-        /// md (Markdown) or html (one self-contained page that prints on A4).
-        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        #[command(subcommand)]
+        form: Option<ReportKind>,
+        /// The engagement (id or the start of its name).
+        #[arg(required = true, value_name = "ENGAGEMENT")]
+        engagement: Vec<String>,
+        /// md (Markdown), html (one self-contained page that prints on A4) or json (the report's data).
+        #[arg(short, long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
         /// Write to this file instead of printing.
-        #[arg(long, value_name = "PATH")]
+        #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
         /// Include the notes of criminal-record and credit checks (left out by default).
         #[arg(long)]
@@ -107,16 +128,35 @@ pub enum Command {
         #[arg(long)]
         with_catalog_text: bool,
     },
+    /// List the engagements of the workspace: id, name, phase, status and how much each holds.
+    List {
+        /// Print one JSON document (an array of engagements) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a completion script for a shell (bash, zsh, fish or powershell) on standard output.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (assay.1 and one per subcommand) into a folder, or assay.1 on standard output.
+    Man {
+        /// The folder to write into (created if missing); without it, assay.1 is printed.
+        dir: Option<PathBuf>,
+    },
     /// Export one engagement (or the whole workspace) as a JSON bundle, CSV files or an XLSX workbook.
     Export {
         /// The engagement (id or the start of its name); all engagements when left out (JSON only).
         engagement: Option<String>,
-        /// json (full-fidelity bundle), csv (a folder of one file per register) or xlsx (one sheet per register).
-        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        /// json (full-fidelity bundle), csv (a folder of one file per register), xlsx (one sheet per register)
+        /// oscal (OSCAL assessment results, with the assessment plan and catalog they refer to, side by side) or
+        /// oscal-poam (an OSCAL plan of action and milestones of the open treatments).
+        #[arg(short, long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
         /// Where to write (a file; a folder for csv). Default: printed for json, a name in the current folder
         /// otherwise.
-        #[arg(long, value_name = "PATH")]
+        #[arg(short, long, value_name = "PATH")]
         out: Option<PathBuf>,
         /// Include the notes of criminal-record and credit checks (left out by default).
         #[arg(long)]
@@ -137,11 +177,11 @@ pub enum Command {
         /// A .json bundle, a .csv file of one register, or a .xlsx workbook.
         path: PathBuf,
         /// The engagement CSV or XLSX rows go into (id or the start of its name).
-        #[arg(long, value_name = "ENGAGEMENT")]
+        #[arg(short, long, value_name = "ENGAGEMENT")]
         into: Option<String>,
         /// The register a CSV file holds: risks, team_members, vetting_checks, assets, access_grants, providers,
         /// scores or checklist (default: from the file name).
-        #[arg(long)]
+        #[arg(short, long)]
         register: Option<String>,
         /// Print what the import would add, update (field by field) and remove, and change nothing.
         #[arg(long)]
@@ -156,6 +196,31 @@ pub enum Command {
     },
 }
 
+/// What `assay report` can write besides the risk assessment report.
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// The asset tracking form of an engagement, for hand-over and return (Markdown or HTML).
+    #[command(alias = "form")]
+    Assets {
+        /// The engagement (id or the start of its name).
+        #[arg(required = true, value_name = "ENGAGEMENT")]
+        engagement: Vec<String>,
+        /// md (Markdown) or html (one page that prints on A4, with room for signatures).
+        #[arg(short, long, value_enum, default_value_t = FormFormat::Md)]
+        format: FormFormat,
+        /// Write to this file instead of printing.
+        #[arg(short, long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The formats of the asset tracking form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormFormat {
+    Md,
+    Html,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DemoSize {
     Small,
@@ -168,6 +233,7 @@ pub enum DemoSize {
 pub enum ReportFormat {
     Md,
     Html,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,15 +241,46 @@ pub enum ExportFormat {
     Json,
     Csv,
     Xlsx,
+    Oscal,
+    OscalPoam,
 }
 
 impl Cli {
+    /// The command line's definition as shown to users: the global options (`--db`, `--config`) are listed
+    /// once, in `assay --help`, and left out of each subcommand's help (where they are still accepted); every
+    /// help ends with the table of exit codes.
+    pub fn definition() -> clap::Command {
+        use clap::CommandFactory;
+        hide_globals(Cli::command())
+    }
+
     /// Parses the command line, noting whether the config file was named on it.
     pub fn try_parse_args() -> Result<Cli, clap::Error> {
-        use clap::{CommandFactory, FromArgMatches};
-        let matches = Cli::command().try_get_matches()?;
+        Cli::try_parse_from_args(std::env::args_os())
+    }
+
+    /// Parses the given command line (the first item is the program's name).
+    pub fn try_parse_from_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::FromArgMatches;
+        let matches = Cli::definition().try_get_matches_from(args)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
+        // A global option given after a subcommand's name wins over one given before it.
+        let mut m = &matches;
+        while let Some((_, sub)) = m.subcommand() {
+            if let Ok(Some(p)) = sub.try_get_one::<PathBuf>("db") {
+                cli.db = Some(p.clone());
+            }
+            if let Ok(Some(p)) = sub.try_get_one::<PathBuf>("config") {
+                cli.config = Some(p.clone());
+                cli.config_named = true;
+            }
+            m = sub;
+        }
         Ok(cli)
     }
 }
@@ -195,4 +292,27 @@ pub enum DateOrder {
     Iso,
     /// Day first: DD/MM/YYYY or DD.MM.YYYY.
     Dmy,
+}
+
+/// The options defined once at the top and accepted after any subcommand's name as well.
+const GLOBALS: [(&str, &str); 2] = [("db", "The workspace file"), ("config", "The config file")];
+
+/// Gives every subcommand (and theirs) hidden copies of the global options, and the exit-code table.
+fn hide_globals(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    names.into_iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |sub| {
+            let sub = GLOBALS.iter().fold(sub, |sub, (id, help)| {
+                sub.arg(
+                    clap::Arg::new(*id)
+                        .long(*id)
+                        .value_name("PATH")
+                        .help(*help)
+                        .value_parser(clap::value_parser!(PathBuf))
+                        .hide(true),
+                )
+            });
+            hide_globals(sub.after_help(EXIT_CODES))
+        })
+    })
 }

@@ -19,16 +19,9 @@ fn main() -> ExitCode {
     };
     match assay::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match e.downcast_ref::<assay::commands::exchange::NothingChanged>() {
-            // Not a failure, but a script must be able to tell that an import found nothing to do.
-            Some(n) => {
-                assay::errln!("{n}");
-                ExitCode::from(assay::commands::exchange::NOTHING_CHANGED)
-            }
-            None => {
-                assay::errln!("assay: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        Err(e) => {
+            assay::errln!("assay: {e}");
+            ExitCode::from(assay::commands::exit_code(&e))
+        }
     }
 }

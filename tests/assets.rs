@@ -544,15 +544,15 @@ fn report_of_an_unknown_or_ambiguous_engagement_fails_with_a_message() {
     let db = report_workspace(dir.path());
     let db = db.to_str().expect("utf8");
     let out = assay(&["--db", db, "report", "assets", "Payroll"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "nothing found");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no engagement matches \"Payroll\""), "{err}");
     let out = assay(&["--db", db, "report", "assets", "records"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "ambiguous: a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("matches 2 engagements"));
     let out = assay(&["--db", db, "report", "assets"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("name the engagement"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<ENGAGEMENT>"));
     // Without `assets` first, the same engagement gets the management report.
     let out = assay(&["--db", db, "report", "Records archive"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -110,7 +110,7 @@ fn lookup_prints_the_best_matches_and_says_when_none_answers() {
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("Nothing answers \"qqqzzzxxx\" well"), "{}", stderr(&out));
     let out = assay(&["lookup", "x", "--phase", "later"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(stderr(&out).contains("unknown phase"));
 }
 

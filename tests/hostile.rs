@@ -93,7 +93,7 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
         conn.execute("UPDATE risk SET title = ?1 WHERE id = (SELECT min(id) FROM risk)", [HOSTILE]).expect("tamper");
     }
     let out = assay_in(dir.path(), &["--db", db, "verify"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Evil␛"), "{}", text(&out.stdout));
     let found = unsafe_chars(&out);
     assert!(found.is_empty(), "verify printed {found:?}");

@@ -144,7 +144,7 @@ fn verify_from_the_command_line() {
     raw.execute("UPDATE engagement SET name = 'X' WHERE id = 1", []).expect("tamper");
     drop(raw);
     let bad = run();
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(4), "verify found a problem");
     assert!(String::from_utf8_lossy(&bad.stdout).contains("engagement #1: name is “X”"));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("failed verification"));
 }

@@ -107,6 +107,12 @@ pub fn export(
     out: Option<&Path>,
     how: ExportOptions,
 ) -> Result<()> {
+    if format == ExportFormat::Oscal {
+        return super::oscal::export(store, spec, out);
+    }
+    if format == ExportFormat::OscalPoam {
+        return super::oscal::export_poam(store, spec, out);
+    }
     let include_sensitive = how.include_sensitive;
     let mut progress = CliProgress::new("exporting");
     let today = chrono::Local::now().date_naive();
@@ -193,6 +199,7 @@ pub fn export(
                 sensitive_note(include_sensitive)
             );
         }
+        ExportFormat::Oscal | ExportFormat::OscalPoam => {}
     }
     Ok(())
 }

@@ -111,17 +111,20 @@ pub fn filters(phase: Option<&str>, party: Option<&str>, topic: Option<&str>) ->
         "during" => Ok(ItemPhase::During),
         "post" => Ok(ItemPhase::Post),
         "any" => Ok(ItemPhase::Any),
-        _ => Err(eyre!("unknown phase \"{s}\" (pre, during, post or any)")),
+        _ => Err(super::stop(super::Outcome::Usage, format!("unknown phase \"{s}\" (pre, during, post or any)"))),
     };
     let parse_party = |s: &str| -> Result<Party> {
         serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
-            eyre!("unknown party \"{s}\" (organisation, provider, both, management, owner, infosec or audit)")
+            super::stop(
+                super::Outcome::Usage,
+                format!("unknown party \"{s}\" (organisation, provider, both, management, owner, infosec or audit)"),
+            )
         })
     };
     let topic = match topic {
-        Some(t) => Some(
-            *TOPICS.iter().find(|x| **x == t).ok_or_else(|| eyre!("unknown topic \"{t}\" ({})", TOPICS.join(", ")))?,
-        ),
+        Some(t) => Some(*TOPICS.iter().find(|x| **x == t).ok_or_else(|| {
+            super::stop(super::Outcome::Usage, format!("unknown topic \"{t}\" ({})", TOPICS.join(", ")))
+        })?),
         None => None,
     };
     Ok(Filters { phase: phase.map(parse_phase).transpose()?, party: party.map(parse_party).transpose()?, topic })

@@ -4,7 +4,9 @@ pub mod citations;
 pub mod demo;
 pub mod exchange;
 pub mod html;
+pub mod list;
 pub mod lookup;
+pub mod oscal;
 pub mod report;
 pub mod report_assets;
 pub mod secure;
@@ -15,10 +17,61 @@ use std::path::PathBuf;
 use color_eyre::eyre::{Result, eyre};
 
 use crate::app::{App, Keymap};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ReportKind};
 use crate::config::{self, Config};
 use crate::domain::Engagement;
 use crate::ui::theme::Theme;
+
+/// Why a command stopped, beyond a plain failure: each kind has its exit code (the table is
+/// [`crate::cli::EXIT_CODES`]). Returned inside an `eyre::Report`; `main` looks for it to choose the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 2: the command line asked for something that cannot be (a bad value the parser could not check).
+    Usage,
+    /// 3: nothing matched, or there was nothing to do.
+    NothingFound,
+    /// 4: `verify` found a problem.
+    Problem,
+}
+
+impl Outcome {
+    /// The process exit code of this outcome.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Usage => 2,
+            Outcome::NothingFound => 3,
+            Outcome::Problem => 4,
+        }
+    }
+}
+
+/// An error that carries its [`Outcome`]; its message is what the user reads.
+#[derive(Debug)]
+pub struct Stop {
+    pub outcome: Outcome,
+    pub message: String,
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Stop {}
+
+/// An error report that exits with the given outcome's code.
+pub fn stop(outcome: Outcome, message: impl Into<String>) -> color_eyre::eyre::Report {
+    color_eyre::eyre::Report::new(Stop { outcome, message: message.into() })
+}
+
+/// The exit code for an error returned by [`run`]: that of its [`Outcome`], or 1.
+pub fn exit_code(e: &color_eyre::eyre::Report) -> u8 {
+    if e.downcast_ref::<exchange::NothingChanged>().is_some() {
+        return Outcome::NothingFound.code();
+    }
+    e.downcast_ref::<Stop>().map_or(1, |s| s.outcome.code())
+}
 
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<()> {
@@ -28,6 +81,12 @@ pub fn run(cli: Cli) -> Result<()> {
     {
         return Err(eyre!("config file {}: no such file (--config must name an existing file)", p.display()));
     }
+    if cli.encrypt && cli.command.is_some() {
+        return Err(stop(
+            Outcome::Usage,
+            "--encrypt only applies when opening the workbench (assay --encrypt); to encrypt a workspace: assay encrypt",
+        ));
+    }
     let config = match cli.config.clone().or_else(config::default_config_path) {
         Some(p) => Config::load(&p).map_err(|e| eyre!("config file {e}"))?,
         None => Config::default(),
@@ -35,7 +94,13 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => open_workbench(cli.db, cli.encrypt, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
-        Some(Command::Verify { head }) => verify::run(&workspace_path(cli.db)?, &config.assessor(), &head),
+        Some(Command::Verify { head, json }) => verify::run(&workspace_path(cli.db)?, &config.assessor(), &head, json),
+        Some(Command::List { json }) => {
+            let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
+            list::run(&store, json)
+        }
+        Some(Command::Completions { shell }) => list::completions(shell),
+        Some(Command::Man { dir }) => list::man(dir.as_deref()),
         Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),
         Some(Command::Encrypt { remove_outputs }) => {
             // The workbench writes reports where the config says, or where it was started: look in both.
@@ -53,18 +118,12 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             lookup::run(&query, f, limit, format)
         }
-        Some(Command::Report { args, format, out, include_sensitive, with_catalog_text }) => {
-            if args.first().map(String::as_str) == Some("assets") {
-                return report_assets::run(
-                    &workspace_path(cli.db)?,
-                    &config.assessor(),
-                    &args[1..],
-                    format,
-                    out.as_deref(),
-                );
-            }
+        Some(Command::Report { form: Some(ReportKind::Assets { engagement, format, out }), .. }) => {
+            report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
+        }
+        Some(Command::Report { form: None, engagement, format, out, include_sensitive, with_catalog_text }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            report::run(&store, &args.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)
+            report::run(&store, &engagement.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)
         }
         Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text, excel, template }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
@@ -152,12 +211,18 @@ pub fn find_engagement(all: &[Engagement], query: &str) -> Result<Engagement> {
     let hits: Vec<&Engagement> = all.iter().filter(|e| e.name.to_lowercase().starts_with(&lc)).collect();
     match hits.as_slice() {
         [e] => Ok((*e).clone()),
-        [] => Err(eyre!("no engagement matches \"{q}\" (give its id or the start of its name)")),
-        several => Err(eyre!(
-            "\"{q}\" matches {} engagements: {}{}; give more of the name or the id",
-            several.len(),
-            several.iter().take(6).map(|e| format!("{} (id {})", e.name, e.id)).collect::<Vec<_>>().join(", "),
-            if several.len() > 6 { ", …" } else { "" }
+        [] => Err(stop(
+            Outcome::NothingFound,
+            format!("no engagement matches \"{q}\" (give its id or the start of its name)"),
+        )),
+        several => Err(stop(
+            Outcome::Usage,
+            format!(
+                "\"{q}\" matches {} engagements: {}{}; give more of the name or the id",
+                several.len(),
+                several.iter().take(6).map(|e| format!("{} (id {})", e.name, e.id)).collect::<Vec<_>>().join(", "),
+                if several.len() > 6 { ", …" } else { "" }
+            ),
         )),
     }
 }

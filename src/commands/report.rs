@@ -19,8 +19,9 @@ use crate::domain::{Engagement, Phase};
 use crate::store::registers;
 use crate::store::{checklist, criteria, engagements, providers, risks, scores};
 
-/// One piece of a section.
-#[derive(Debug, Clone, PartialEq)]
+/// One piece of a section. In JSON (`assay report --format json`) each block is `{"kind": …, "data": …}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Block {
     Para(String),
     /// A sentence to stand out (the verdict).
@@ -41,14 +42,14 @@ pub enum Block {
     Empty(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Section {
     pub title: String,
     pub blocks: Vec<Block>,
 }
 
 /// The whole report.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Report {
     pub title: String,
     pub meta: String,
@@ -703,7 +704,15 @@ pub fn render_with(
     Ok(match format {
         ReportFormat::Md => markdown(&r),
         ReportFormat::Html => html(&r),
+        ReportFormat::Json => json(&r),
     })
+}
+
+/// The report's data as one JSON document: title, meta, and the sections with their blocks.
+pub fn json(r: &Report) -> String {
+    let mut s = crate::visible::json(&serde_json::to_string_pretty(r).unwrap_or_default()).into_owned();
+    s.push('\n');
+    s
 }
 
 /// A file-name-safe form of an engagement's name.

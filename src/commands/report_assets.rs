@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
 
-use crate::cli::ReportFormat;
+use crate::cli::FormFormat;
 use crate::domain::assets::{Asset, AssetState};
 use crate::store::{assets, engagements, providers};
 
@@ -49,7 +49,7 @@ const LEGEND: &str = "! overdue · ? unaccounted (no holder, no acceptance, no v
     certificate) · → with holder · · not issued · ✓ returned · ✗ destroyed";
 
 /// Writes the form of the engagement named by `args` (an id or the start of its name).
-pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, out: Option<&Path>) -> Result<()> {
+pub fn run(path: &Path, assessor: &str, args: &[String], format: FormFormat, out: Option<&Path>) -> Result<()> {
     if args.is_empty() {
         return Err(eyre!("name the engagement: assay report assets ENGAGEMENT (its id or the start of its name)"));
     }
@@ -79,8 +79,8 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: ReportFormat, o
             .collect(),
     };
     let text = match format {
-        ReportFormat::Md => markdown(&form),
-        ReportFormat::Html => html(&form),
+        FormFormat::Md => markdown(&form),
+        FormFormat::Html => html(&form),
     };
     match out {
         Some(p) => {

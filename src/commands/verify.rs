@@ -10,9 +10,10 @@ use color_eyre::eyre::{Result, eyre};
 use crate::store::history::Head;
 use crate::store::verify::{self, Options};
 
-/// Verifies the workspace at `path` against the heads given (`COUNT:HASH`); prints what it found and fails on any
-/// problem. A progress bar goes to stderr when the work takes longer than half a second.
-pub fn run(path: &Path, assessor: &str, heads: &[String]) -> Result<()> {
+/// Verifies the workspace at `path` against the heads given (`COUNT:HASH`); prints what it found (as one JSON
+/// document with `json`) and fails on any problem (exit 4). A progress bar goes to stderr when the work takes
+/// longer than half a second.
+pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<()> {
     let heads: Vec<Head> = heads.iter().map(|h| h.parse::<Head>()).collect::<Result<_, _>>().map_err(|e| eyre!(e))?;
     let store = super::secure::open_read(path, assessor, true)?;
     let started = Instant::now();
@@ -28,6 +29,22 @@ pub fn run(path: &Path, assessor: &str, heads: &[String]) -> Result<()> {
         },
     )?;
     bar.clear();
+    if json {
+        let result = super::list::verify_result(path, &report, store.chain_key().is_some());
+        crate::out!("{}", super::list::json_text(&result)?);
+        if report.is_clean() {
+            return Ok(());
+        }
+        return Err(super::stop(
+            super::Outcome::Problem,
+            format!(
+                "{} failed verification: {} problem{}",
+                path.display(),
+                report.findings.len(),
+                crate::domain::plural(report.findings.len())
+            ),
+        ));
+    }
     let head = report.head.as_ref().map_or_else(|| "none".to_string(), Head::to_string);
     if report.is_clean() {
         outln!(
@@ -52,11 +69,14 @@ pub fn run(path: &Path, assessor: &str, heads: &[String]) -> Result<()> {
         outln!("{f}");
     }
     crate::outln!("history head: {head}");
-    Err(eyre!(
-        "{} failed verification: {} problem{} (the first is listed first)",
-        path.display(),
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" }
+    Err(super::stop(
+        super::Outcome::Problem,
+        format!(
+            "{} failed verification: {} problem{} (the first is listed first)",
+            path.display(),
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" }
+        ),
     ))
 }
 

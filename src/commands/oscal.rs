@@ -1,0 +1,476 @@
+//! `assay export ENGAGEMENT --format oscal`: the engagement as OSCAL (the Open Security Controls Assessment
+//! Language of NIST), so that a GRC platform can read the results without retyping. Three documents are written
+//! side by side: the assessment results, the assessment plan they import (`import-ap`), and a catalog of the
+//! obligations the engagement used (linked from both as a back-matter resource).
+//!
+//! The documents follow OSCAL [`OSCAL_VERSION`], the version that compliance-trestle's current release models.
+//! Every record's uuid is a version 5 uuid derived in [`record_uuid`] from the record's identity, so that
+//! exporting twice names the same things the same way; each document's own uuid is a fresh version 4.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use color_eyre::eyre::{Result, eyre};
+use serde_json::{Value as Json, json};
+use uuid::Uuid;
+
+use super::report::{resolve, slug};
+use crate::catalog::{Item, Source, catalog};
+use crate::domain::Engagement;
+use crate::domain::risk::TreatmentStatus;
+use crate::domain::workflow::CheckStatus;
+use crate::store::{Store, checklist, registers, risks};
+
+/// The OSCAL version the documents declare.
+pub const OSCAL_VERSION: &str = "1.2.1";
+
+/// The namespace of assay's own properties and facets.
+pub const NS: &str = "urn:assay:oscal";
+
+/// The namespace all of assay's version 5 uuids are derived in (a fixed, random uuid).
+const UUID_NAMESPACE: Uuid = Uuid::from_u128(0x6f0c_2d5e_8a41_4b7e_9d3f_1c25_a7e0_b914);
+
+/// The uuid of one record: derived from its identity, so the same record gets the same uuid in every export.
+/// Today a record is known by its engagement and its table and id; when records carry their own uuids this is
+/// the one place to change.
+pub fn record_uuid(engagement: i64, table: &str, id: &str) -> String {
+    Uuid::new_v5(&UUID_NAMESPACE, format!("assay/{engagement}/{table}/{id}").as_bytes()).to_string()
+}
+
+/// A fresh uuid for a document itself.
+fn document_uuid() -> String {
+    Uuid::new_v4().to_string()
+}
+
+/// A date or a date and time as OSCAL's date-time with a time zone (a bare date is taken as midnight UTC).
+pub fn date_time(s: &str) -> Option<String> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
+        return Some(t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// Text fit for an OSCAL string (no leading or trailing space, never empty), or nothing.
+fn text(s: &str) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+/// A property of assay's namespace; none when the value is blank.
+fn prop(name: &str, value: &str) -> Option<Json> {
+    text(value).map(|v| json!({ "name": name, "ns": NS, "value": v }))
+}
+
+fn props(list: Vec<Option<Json>>) -> Json {
+    Json::Array(list.into_iter().flatten().collect())
+}
+
+/// Drops every empty `props` list: OSCAL wants a list it is given to hold at least one item.
+fn prune(v: &mut Json) {
+    match v {
+        Json::Object(o) => {
+            o.retain(|k, v| k != "props" || v.as_array().is_some_and(|a| !a.is_empty()));
+            o.values_mut().for_each(prune);
+        }
+        Json::Array(a) => a.iter_mut().for_each(prune),
+        _ => {}
+    }
+}
+
+/// The three documents of one engagement's export.
+#[derive(Debug, Clone)]
+pub struct Documents {
+    pub results: Json,
+    pub plan: Json,
+    pub catalog: Json,
+    /// The plan of action and milestones: one item per risk whose treatment is decided but not done.
+    pub poam: Json,
+}
+
+/// The file names the documents are written under, next to each other: the results' path given, the plan's and
+/// the catalog's derived from it.
+pub fn companion_paths(results: &Path) -> (PathBuf, PathBuf) {
+    let stem = results.file_stem().and_then(|s| s.to_str()).unwrap_or("assessment-results");
+    let base = stem.strip_suffix("-assessment-results").unwrap_or(stem);
+    let dir = results.parent().map(Path::to_path_buf).unwrap_or_default();
+    (dir.join(format!("{base}-assessment-plan.json")), dir.join(format!("{base}-catalog.json")))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn metadata(title: &str, now: &str, assessor_uuid: &str, assessor: &str, extra: Option<Json>) -> Json {
+    let mut m = json!({
+        "title": title,
+        "last-modified": now,
+        "version": env!("CARGO_PKG_VERSION"),
+        "oscal-version": OSCAL_VERSION,
+        "roles": [{ "id": "assessor", "title": "Assessor" }],
+        "parties": [{ "uuid": assessor_uuid, "type": "person", "name": assessor }],
+        "responsible-parties": [{ "role-id": "assessor", "party-uuids": [assessor_uuid] }],
+    });
+    if let (Some(obj), Some(Json::Object(more))) = (m.as_object_mut(), extra) {
+        obj.extend(more);
+    }
+    m
+}
+
+/// The catalog item ids an engagement used: its checklist and its risks' sources, in catalog order.
+fn used_items(rows: &[checklist::ChecklistRow], risks: &[crate::domain::Risk]) -> Vec<&'static Item> {
+    let refs: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r.catalog_ref.as_str())
+        .chain(risks.iter().filter_map(|r| r.catalog_ref.as_deref()))
+        .collect();
+    catalog().items.iter().filter(|i| refs.contains(i.id.as_str())).collect()
+}
+
+fn control(item: &Item) -> Json {
+    let mut list = vec![
+        Some(json!({ "name": "label", "value": item.id })),
+        prop("citation", &item.citation()),
+        prop("phase", item.phase.into()),
+        prop("party", item.party.into()),
+        prop("topic", &item.topic),
+    ];
+    list.extend(item.annex_a.iter().map(|a| prop("iso-27001-2022-annex-a", a)));
+    json!({
+        "id": item.id,
+        "title": text(&item.title).unwrap_or_else(|| item.id.clone()),
+        "props": props(list),
+        "parts": [{ "id": format!("{}_smt", item.id), "name": "statement", "prose": item.text }],
+    })
+}
+
+/// Builds the three documents of an engagement. `now` is the export's time (RFC 3339); the documents' own
+/// uuids are fresh each time, every record's is derived.
+pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> Result<Documents> {
+    let conn = store.conn();
+    let now = date_time(now).ok_or_else(|| eyre!("the clock gave an unreadable time: {now}"))?;
+    let (plan_file, catalog_file) = names;
+    let assessor = text(store.assessor()).unwrap_or_else(|| "Assessor".into());
+    let assessor_uuid = record_uuid(e.id, "assessor", &assessor);
+    let rows: Vec<checklist::ChecklistRow> = {
+        let mut v: Vec<_> = checklist::rows(conn, e.id)?.into_values().collect();
+        v.sort_by(|a, b| a.catalog_ref.cmp(&b.catalog_ref));
+        v
+    };
+    let risk_list = risks::list(conn, e.id)?;
+    let items = used_items(&rows, &risk_list);
+    let known: BTreeSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
+
+    // The catalog of the obligations used, grouped by the document they come from.
+    let groups: Vec<Json> = [(Source::Policy, "policy", "Policy"), (Source::Guideline, "guideline", "Guideline")]
+        .into_iter()
+        .filter_map(|(src, id, title)| {
+            let controls: Vec<Json> = items.iter().filter(|i| i.source == src).map(|i| control(i)).collect();
+            (!controls.is_empty()).then(|| json!({ "id": id, "title": title, "controls": controls }))
+        })
+        .collect();
+    let catalog_uuid = record_uuid(e.id, "catalog", "obligations");
+    let mut catalog_doc = json!({
+        "uuid": document_uuid(),
+        "metadata": metadata(
+            &format!("Obligations assessed in {}", e.name),
+            &now,
+            &assessor_uuid,
+            &assessor,
+            Some(json!({ "remarks": "The obligations are assay's own paraphrases of the outsourcing policy and \
+                guideline it cites, under assay's licence (MIT); each control carries its citation and its \
+                ISO/IEC 27001:2022 Annex A mapping." })),
+        ),
+    });
+    if !groups.is_empty()
+        && let Some(o) = catalog_doc.as_object_mut()
+    {
+        o.insert("groups".into(), Json::Array(groups));
+    }
+
+    let selection = if known.is_empty() {
+        json!([{ "include-all": {} }])
+    } else {
+        json!([{ "include-controls": known.iter().map(|id| json!({ "control-id": id })).collect::<Vec<_>>() }])
+    };
+    let reviewed = json!({
+        "description": "The obligations of assay's catalog that the engagement's checklist and risks use.",
+        "control-selections": selection,
+    });
+    let catalog_resource = json!({
+        "uuid": catalog_uuid,
+        "title": "Catalog of the obligations assessed",
+        "rlinks": [{ "href": catalog_file, "media-type": "application/oscal.catalog+json" }],
+    });
+    let description = [&e.service, &e.scope, &e.objective]
+        .iter()
+        .filter_map(|o| o.as_deref().and_then(text))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let description = if description.is_empty() { format!("Assessment of {}", e.name) } else { description };
+
+    let plan = json!({ "assessment-plan": {
+        "uuid": document_uuid(),
+        "metadata": metadata(&format!("Assessment plan: {}", e.name), &now, &assessor_uuid, &assessor, None),
+        "import-ssp": {
+            "href": "#",
+            "remarks": "assay keeps no system security plan: the service assessed is described in the plan's terms.",
+        },
+        "terms-and-conditions": { "parts": [{ "name": "scope", "title": "Scope", "prose": description }] },
+        "reviewed-controls": reviewed.clone(),
+        "back-matter": { "resources": [catalog_resource.clone()] },
+    }});
+
+    // Observations: each recorded checklist state, and each vetting check.
+    let mut observations = Vec::new();
+    let mut findings = Vec::new();
+    for r in &rows {
+        let obs_uuid = record_uuid(e.id, "checklist_item", &r.id.to_string());
+        let status: &str = r.status.as_ref();
+        let collected = r.done_at.as_deref().and_then(date_time).unwrap_or_else(|| now.clone());
+        observations.push(json!({
+            "uuid": obs_uuid,
+            "title": format!("Checklist: {}", r.catalog_ref),
+            "description": r.note.as_deref().and_then(text).unwrap_or_else(|| format!("Checklist item {} is {status}.", r.catalog_ref)),
+            "props": props(vec![prop("checklist-status", status), prop("obligation", &r.catalog_ref),
+                r.done_by.as_deref().and_then(|b| prop("done-by", b))]),
+            "methods": ["EXAMINE"],
+            "collected": collected,
+        }));
+        if known.contains(r.catalog_ref.as_str()) {
+            let state = if r.status == CheckStatus::Done { "satisfied" } else { "not-satisfied" };
+            let mut status_obj = json!({ "state": state });
+            if r.status == CheckStatus::NotApplicable
+                && let Some(o) = status_obj.as_object_mut()
+            {
+                o.insert("reason".into(), json!("not-applicable"));
+            }
+            findings.push(json!({
+                "uuid": record_uuid(e.id, "finding", &r.id.to_string()),
+                "title": format!("{} ({status})", r.catalog_ref),
+                "description": format!("The checklist records {} as {status}.", r.catalog_ref),
+                "target": { "type": "objective-id", "target-id": r.catalog_ref, "status": status_obj },
+                "related-observations": [{ "observation-uuid": obs_uuid }],
+            }));
+        }
+    }
+    let members = registers::members(conn, e.id)?;
+    for c in registers::checks(conn, e.id)? {
+        let who = members.iter().find(|m| m.id == c.member_id);
+        let name = who.map_or_else(|| format!("member {}", c.member_id), |m| m.name.clone());
+        let provider = who.map(|m| m.provider.clone()).unwrap_or_default();
+        let kind = c.kind.replace('_', " ");
+        observations.push(json!({
+            "uuid": record_uuid(e.id, "vetting_check", &c.id.to_string()),
+            "title": format!("Vetting: {kind} of {name}"),
+            "description": format!("The {kind} check of {name} ({provider}) is {}.", c.status.replace('_', " ")),
+            "props": props(vec![prop("vetting-check", &c.kind), prop("vetting-status", &c.status),
+                prop("team-member", &name), prop("provider", &provider),
+                c.verifier.as_deref().and_then(|v| prop("verifier", v))]),
+            "methods": ["EXAMINE"],
+            "types": ["finding"],
+            "collected": c.checked_on.as_deref().and_then(date_time).unwrap_or_else(|| now.clone()),
+        }));
+    }
+
+    // Risks, with their rating, treatment and acceptance.
+    let mut risk_docs = Vec::new();
+    let mut open_risks = Vec::new();
+    let mut poam_items = Vec::new();
+    for r in &risk_list {
+        let id = r.id.to_string();
+        let rating = r.inherent();
+        let facts = r.facts();
+        let accepted = r.accepted_by.as_deref().and_then(text);
+        let status = match (r.status, &accepted) {
+            (TreatmentStatus::Done, _) => "closed",
+            (_, Some(_)) => "deviation-approved",
+            (TreatmentStatus::InProgress, None) => "remediating",
+            (TreatmentStatus::Open, None) => "open",
+        };
+        let mut facets = vec![
+            json!({ "name": "likelihood", "system": NS, "value": rating.likelihood.to_string() }),
+            json!({ "name": "impact", "system": NS, "value": rating.impact().to_string() }),
+            json!({ "name": "impact-confidentiality", "system": NS, "value": rating.c.to_string() }),
+            json!({ "name": "impact-integrity", "system": NS, "value": rating.i.to_string() }),
+            json!({ "name": "impact-availability", "system": NS, "value": rating.a.to_string() }),
+            json!({ "name": "risk-band", "system": NS, "value": rating.band().as_ref() }),
+        ];
+        if let Some(res) = r.residual() {
+            facets.push(json!({ "name": "residual-likelihood", "system": NS, "value": res.likelihood.to_string() }));
+            facets.push(json!({ "name": "residual-impact", "system": NS, "value": res.impact().to_string() }));
+        }
+        facets.push(json!({ "name": "residual-band", "system": NS, "value": facts.residual_band().as_ref() }));
+        let mut risk = json!({
+            "uuid": record_uuid(e.id, "risk", &id),
+            "title": text(&r.title).unwrap_or_else(|| format!("Risk {id}")),
+            "description": r.description.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
+            "statement": r.description.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
+            "props": props(vec![r.catalog_ref.as_deref().and_then(|c| prop("obligation", c)),
+                r.owner.as_deref().and_then(|o| prop("owner", o)),
+                r.due_date.as_deref().and_then(|d| prop("due-date", d))]),
+            "status": status,
+            "characterizations": [{
+                "origin": { "actors": [{ "type": "party", "actor-uuid": assessor_uuid }] },
+                "facets": facets,
+            }],
+        });
+        let Some(obj) = risk.as_object_mut() else { continue };
+        if let Some(t) = r.treatment {
+            let lifecycle = if r.status == TreatmentStatus::Done { "completed" } else { "planned" };
+            let treatment: &str = t.into();
+            obj.insert(
+                "remediations".into(),
+                json!([{
+                    "uuid": record_uuid(e.id, "risk_treatment", &id),
+                    "lifecycle": lifecycle,
+                    "title": format!("Treatment: {treatment}"),
+                    "description": r.plan.as_deref().and_then(text).unwrap_or_else(|| format!("The risk is to be {treatment}ed.")),
+                    "props": props(vec![prop("treatment", treatment), prop("treatment-status", r.status.into())]),
+                }]),
+            );
+        }
+        if let Some(by) = &accepted {
+            let start = r.accepted_at.as_deref().and_then(date_time).unwrap_or_else(|| now.clone());
+            let mut entry = json!({
+                "uuid": record_uuid(e.id, "risk_acceptance", &id),
+                "title": "Risk accepted",
+                "description": match r.review_date.as_deref().and_then(text) {
+                    Some(d) => format!("Accepted by {by}; to be reviewed by {d}."),
+                    None => format!("Accepted by {by}."),
+                },
+                "start": start,
+                "status-change": "deviation-approved",
+            });
+            if let (Some(o), Some(end)) = (entry.as_object_mut(), r.review_date.as_deref().and_then(date_time)) {
+                o.insert("end".into(), json!(end));
+            }
+            obj.insert("risk-log".into(), json!({ "entries": [entry] }));
+        }
+        if r.treatment.is_some() && r.status != TreatmentStatus::Done {
+            let item = json!({
+                "uuid": record_uuid(e.id, "poam_item", &id),
+                "title": text(&r.title).unwrap_or_else(|| format!("Risk {id}")),
+                "description": r.plan.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
+                "props": props(vec![r.owner.as_deref().and_then(|o| prop("owner", o)),
+                    r.due_date.as_deref().and_then(|d| prop("due-date", d)),
+                    prop("treatment-status", r.status.into())]),
+                "related-risks": [{ "risk-uuid": record_uuid(e.id, "risk", &id) }],
+            });
+            poam_items.push(item);
+            open_risks.push(risk.clone());
+        }
+        risk_docs.push(risk);
+    }
+
+    let start = e.start_date.as_deref().and_then(date_time).unwrap_or_else(|| now.clone());
+    let mut result = json!({
+        "uuid": record_uuid(e.id, "engagement", &e.id.to_string()),
+        "title": text(&e.name).unwrap_or_else(|| format!("Engagement {}", e.id)),
+        "description": description,
+        "start": start,
+        "props": props(vec![prop("phase", e.phase.as_ref()), prop("engagement-status", &e.status),
+            e.business_owner.as_deref().and_then(|o| prop("business-owner", o))]),
+        "reviewed-controls": reviewed,
+    });
+    if let Some(o) = result.as_object_mut() {
+        if let Some(end) = e.planned_end.as_deref().and_then(date_time).filter(|end| *end >= start)
+            && e.status == "closed"
+        {
+            o.insert("end".into(), json!(end));
+        }
+        for (key, list) in [("observations", observations), ("risks", risk_docs), ("findings", findings)] {
+            if !list.is_empty() {
+                o.insert(key.into(), Json::Array(list));
+            }
+        }
+    }
+    let results = json!({ "assessment-results": {
+        "uuid": document_uuid(),
+        "metadata": metadata(&format!("Assessment results: {}", e.name), &now, &assessor_uuid, &assessor, None),
+        "import-ap": { "href": plan_file },
+        "results": [result],
+        "back-matter": { "resources": [catalog_resource] },
+    }});
+    let mut poam = json!({
+        "uuid": document_uuid(),
+        "metadata": metadata(&format!("Plan of action and milestones: {}", e.name), &now, &assessor_uuid, &assessor, None),
+        "poam-items": poam_items,
+    });
+    if !open_risks.is_empty()
+        && let Some(o) = poam.as_object_mut()
+    {
+        o.insert("risks".into(), Json::Array(open_risks));
+    }
+    let mut docs = Documents {
+        results,
+        plan,
+        catalog: json!({ "catalog": catalog_doc }),
+        poam: json!({ "plan-of-action-and-milestones": poam }),
+    };
+    for d in [&mut docs.results, &mut docs.plan, &mut docs.catalog, &mut docs.poam] {
+        prune(d);
+    }
+    Ok(docs)
+}
+
+fn pretty(v: &Json) -> Result<String> {
+    let t = serde_json::to_string_pretty(v).map_err(|e| eyre!("cannot write JSON: {e}"))?;
+    let mut s = crate::visible::json(&t).into_owned();
+    s.push('\n');
+    Ok(s)
+}
+
+/// `assay export ENGAGEMENT --format oscal-poam [--out FILE]`: writes the plan of action and milestones of the
+/// open treatments and prints its path.
+pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let Some(spec) = spec else {
+        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+    };
+    let e = resolve(store.conn(), spec)?;
+    let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-poam.json", slug(&e.name))));
+    let docs = build(store, &e, &store.now(), ("", ""))?;
+    let n = docs.poam["plan-of-action-and-milestones"]["poam-items"].as_array().map_or(0, Vec::len);
+    if n == 0 {
+        return Err(super::stop(
+            super::Outcome::NothingFound,
+            format!("“{}” has no open treatment: no plan of action and milestones to write", e.name),
+        ));
+    }
+    crate::private_fs::write(&path, pretty(&docs.poam)?.as_bytes()).map_err(|err| eyre!(err))?;
+    outln!("{}", path.display());
+    errln!(
+        "wrote the OSCAL {OSCAL_VERSION} plan of action and milestones of “{}”: {n} open treatment{}",
+        e.name,
+        crate::domain::plural(n)
+    );
+    Ok(())
+}
+
+/// `assay export ENGAGEMENT --format oscal [--out FILE]`: writes the three documents and prints their paths.
+pub fn export(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let Some(spec) = spec else {
+        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+    };
+    let e = resolve(store.conn(), spec)?;
+    let results_path = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("{}-assessment-results.json", slug(&e.name))));
+    let (plan_path, catalog_path) = companion_paths(&results_path);
+    let docs = build(store, &e, &store.now(), (&file_name(&plan_path), &file_name(&catalog_path)))?;
+    for (path, doc) in [(&catalog_path, &docs.catalog), (&plan_path, &docs.plan), (&results_path, &docs.results)] {
+        crate::private_fs::write(path, pretty(doc)?.as_bytes()).map_err(|err| eyre!(err))?;
+        outln!("{}", path.display());
+    }
+    errln!(
+        "wrote the OSCAL {OSCAL_VERSION} assessment results of “{}”, with their assessment plan and catalog",
+        e.name
+    );
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! The command line as scripts use it: short options, help that shows what applies, completions and man pages,
+//! the exit-code table, and `--json` outputs that parse and keep their field names.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn assay(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_assay"))
+        .args(args)
+        .current_dir(dir)
+        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
+        .env_remove("ASSAY_DB")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run assay")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A folder with the small demo workspace in it as `d.db`.
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = assay(&["demo", "-o", "d.db"], dir.path());
+    assert!(o.status.success(), "{}", err(&o));
+    dir
+}
+
+fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+    v.as_object().expect("an object").keys().cloned().collect()
+}
+
+#[test]
+fn global_options_are_listed_once_and_each_help_shows_what_applies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let top = assay(&["--help"], dir.path());
+    assert!(top.status.success());
+    let text = out(&top);
+    for want in ["--db", "--config", "--encrypt", "Exit status:", "4  verify found a problem", "list", "completions"] {
+        assert!(text.contains(want), "assay --help lacks {want}:\n{text}");
+    }
+    for sub in ["verify", "decrypt", "lookup", "list", "export", "report"] {
+        let h = assay(&[sub, "--help"], dir.path());
+        assert!(h.status.success(), "{sub}: {}", err(&h));
+        let text = out(&h);
+        assert!(!text.contains("--encrypt") && !text.contains("--db") && !text.contains("--config"), "{sub}:\n{text}");
+        assert!(text.contains("Exit status:"), "{sub}:\n{text}");
+    }
+    // The global options are still accepted after a subcommand's name; --encrypt is not, where it means nothing.
+    let d = demo();
+    assert!(assay(&["verify", "--db", "d.db"], d.path()).status.success());
+    let o = assay(&["--db", "d.db", "verify", "--encrypt"], d.path());
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("--encrypt"), "{}", err(&o));
+}
+
+#[test]
+fn short_options_work_like_the_long_ones() {
+    let d = demo();
+    let long = assay(&["--db", "d.db", "report", "1", "--format", "html", "--out", "a.html"], d.path());
+    let short = assay(&["--db", "d.db", "report", "1", "-f", "html", "-o", "b.html"], d.path());
+    assert!(long.status.success() && short.status.success(), "{}{}", err(&long), err(&short));
+    let a = std::fs::read_to_string(d.path().join("a.html")).expect("a");
+    let b = std::fs::read_to_string(d.path().join("b.html")).expect("b");
+    assert_eq!(a, b);
+    let o = assay(&["lookup", "incident", "-p", "during", "-P", "provider", "-b", "-n", "2"], d.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(out(&o).lines().filter(|l| l.starts_with("G-")).count(), 2, "{}", out(&o));
+}
+
+#[test]
+fn completions_generate_for_every_shell() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef assay"),
+        ("fish", "complete -c assay"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let o = assay(&["completions", shell], dir.path());
+        assert!(o.status.success(), "{shell}: {}", err(&o));
+        let script = out(&o);
+        assert!(script.contains(marker), "{shell}:\n{script}");
+        assert!(script.contains("list") && script.contains("format"), "{shell} completes the subcommands");
+        assert!(err(&o).is_empty(), "{shell}: {}", err(&o));
+    }
+    let o = assay(&["completions", "tcsh"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn man_pages_generate_one_per_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = assay(&["man"], dir.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).contains(".TH assay 1") && out(&o).contains("Exit status"), "{}", out(&o));
+    let o = assay(&["man", "pages"], dir.path());
+    assert!(o.status.success(), "{}", err(&o));
+    let pages = dir.path().join("pages");
+    for name in ["assay.1", "assay-list.1", "assay-export.1", "assay-report.1", "assay-report-assets.1"] {
+        let text = std::fs::read_to_string(pages.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.starts_with(".ie") || text.contains(".TH"), "{name}:\n{text}");
+    }
+    let printed = out(&o);
+    let listed: Vec<&str> = printed.lines().collect();
+    assert!(listed.len() >= 12 && listed.iter().all(|l| l.ends_with(".1")), "{listed:?}");
+}
+
+#[test]
+fn list_prints_a_table_or_one_json_array_with_stable_fields() {
+    let d = demo();
+    let o = assay(&["--db", "d.db", "list"], d.path());
+    assert!(o.status.success(), "{}", err(&o));
+    let table = out(&o);
+    assert!(table.starts_with("ID  NAME"), "{table}");
+    assert_eq!(table.lines().count(), 4, "{table}");
+    assert!(table.contains("Payroll processing"), "{table}");
+
+    let o = assay(&["--db", "d.db", "list", "--json"], d.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(err(&o).is_empty(), "diagnostics only on stderr, and none here: {}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("one JSON document");
+    let rows = v.as_array().expect("an array");
+    assert_eq!(rows.len(), 3);
+    let want: BTreeSet<String> = [
+        "id",
+        "name",
+        "phase",
+        "status",
+        "start_date",
+        "planned_end",
+        "updated_at",
+        "providers",
+        "criteria",
+        "risks",
+        "team_members",
+        "checks_pending",
+        "assets",
+        "assets_out",
+        "checklist_open",
+        "checklist_total",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for r in rows {
+        assert_eq!(keys(r), want);
+        assert!(r["id"].is_i64() && r["risks"].as_i64() == Some(14), "{r}");
+    }
+
+    // An empty workspace: nothing found (3), and still one JSON document.
+    let empty = tempfile::tempdir().expect("tempdir");
+    {
+        let store = assay::store::Store::open(&empty.path().join("e.db"), "t").expect("create");
+        drop(store);
+    }
+    let o = assay(&["--db", "e.db", "list", "--json"], empty.path());
+    assert_eq!(o.status.code(), Some(3), "{}", err(&o));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out(&o)).expect("json"), serde_json::json!([]));
+    assert!(err(&o).contains("no engagement"), "{}", err(&o));
+}
+
+#[test]
+fn verify_json_reports_findings_and_exits_4_on_a_problem() {
+    let d = demo();
+    let o = assay(&["--db", "d.db", "verify", "--json"], d.path());
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+    let want: BTreeSet<String> =
+        ["workspace", "intact", "history_entries", "rows", "findings"].into_iter().map(String::from).collect();
+    assert_eq!(keys(&v), want);
+    assert_eq!(v["intact"], true);
+    assert!(v["history_entries"].as_u64().unwrap_or(0) > 100, "{v}");
+
+    {
+        let conn = rusqlite::Connection::open(d.path().join("d.db")).expect("sqlite");
+        conn.execute("UPDATE risk SET title = 'quietly changed' WHERE id = 1", []).expect("tamper");
+    }
+    let o = assay(&["--db", "d.db", "verify", "--json"], d.path());
+    assert_eq!(o.status.code(), Some(4), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("still one JSON document");
+    assert_eq!(v["intact"], false);
+    let f = &v["findings"][0];
+    assert_eq!(f["kind"], "changed", "{v}");
+    assert!(f["message"].as_str().unwrap_or_default().contains("quietly changed"), "{v}");
+    assert!(err(&o).contains("failed verification"), "{}", err(&o));
+    let o = assay(&["--db", "d.db", "verify"], d.path());
+    assert_eq!(o.status.code(), Some(4), "{}", err(&o));
+}
+
+#[test]
+fn report_json_is_the_reports_data() {
+    let d = demo();
+    let o = assay(&["--db", "d.db", "report", "Payroll", "-f", "json"], d.path());
+    assert!(o.status.success(), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("one JSON document");
+    assert_eq!(keys(&v), ["meta", "sections", "title"].into_iter().map(String::from).collect());
+    let sections = v["sections"].as_array().expect("sections");
+    assert!(sections.len() > 3, "{v}");
+    let kinds: BTreeSet<&str> = sections
+        .iter()
+        .flat_map(|s| s["blocks"].as_array().into_iter().flatten())
+        .filter_map(|b| b["kind"].as_str())
+        .collect();
+    assert!(kinds.contains("table") && kinds.contains("facts") && kinds.contains("heat"), "{kinds:?}");
+    // The same, written to a file.
+    let o = assay(&["--db", "d.db", "report", "1", "-f", "json", "-o", "r.json"], d.path());
+    assert!(o.status.success() && out(&o).is_empty(), "{}", err(&o));
+    let text = std::fs::read_to_string(d.path().join("r.json")).expect("r.json");
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+}
+
+#[test]
+fn report_assets_is_a_subcommand() {
+    let d = demo();
+    let o = assay(&["--db", "d.db", "report", "assets", "1", "-f", "html"], d.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(out(&o).starts_with("<!DOCTYPE html>"), "{}", out(&o));
+    let o = assay(&["--db", "d.db", "report", "form", "1"], d.path());
+    assert!(o.status.success(), "{}", err(&o));
+    let o = assay(&["--db", "d.db", "report", "assets", "1", "-f", "json"], d.path());
+    assert_eq!(o.status.code(), Some(2), "the asset form has no JSON form: {}", err(&o));
+}
+
+/// One table of exit codes, the same for every command.
+#[test]
+fn exit_codes_follow_the_table() {
+    let d = demo();
+    let cases: &[(&[&str], i32)] = &[
+        (&["--db", "d.db", "list"], 0),
+        (&["--db", "d.db", "verify"], 0),
+        (&["--db", "missing.db", "list"], 1),
+        (&["--db", "missing.db", "report", "1"], 1),
+        (&["--bogus"], 2),
+        (&["list", "--bogus"], 2),
+        (&["report"], 2),
+        (&["--encrypt", "--db", "d.db", "verify"], 2),
+        (&["lookup", "x", "--phase", "soon"], 2),
+        (&["--db", "d.db", "export", "-f", "oscal"], 2),
+        (&["lookup", "qqqzzzxxx"], 3),
+        (&["--db", "d.db", "report", "no such engagement"], 3),
+        (&["--db", "d.db", "export", "no such engagement", "-f", "csv"], 3),
+        (&["--db", "d.db", "report", "assets", "no such engagement"], 3),
+    ];
+    for (args, code) in cases {
+        let o = assay(args, d.path());
+        assert_eq!(o.status.code(), Some(*code), "assay {args:?}: {}", err(&o));
+        if *code != 0 {
+            assert!(!err(&o).is_empty(), "assay {args:?} says why");
+        }
+    }
+}
