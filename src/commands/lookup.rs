@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::Result;
 use serde::Serialize;
 
 use crate::catalog::search::{self, Filters, Match};

@@ -104,7 +104,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),
         Some(Command::Encrypt { remove_outputs }) => {
             // The workbench writes reports where the config says, or where it was started: look in both.
-            let mut folders: Vec<PathBuf> = config.reports_dir.iter().filter_map(|d| std::path::absolute(d).ok()).collect();
+            let mut folders: Vec<PathBuf> =
+                config.reports_dir.iter().filter_map(|d| std::path::absolute(d).ok()).collect();
             folders.extend(std::env::current_dir().ok());
             secure::encrypt(&workspace_path(cli.db)?, &config.assessor(), remove_outputs, &folders)
         }
