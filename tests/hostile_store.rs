@@ -310,7 +310,7 @@ fn a_history_cut_back_is_caught_by_the_anchored_head() {
     assert!(cli(&["verify", "--db", s(&path)], dir.path(), None).status.success(), "undetectable from inside");
     // …but not against the head kept outside the file.
     let out = cli(&["verify", "--db", s(&path), "--head", &anchored], dir.path(), None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     assert!(text(&out.stdout).contains("cut short"), "{}", text(&out.stdout));
     // The earlier head is still in the history, unchanged.
     assert!(cli(&["verify", "--db", s(&path), "--head", &before.to_string()], dir.path(), None).status.success());
@@ -327,11 +327,12 @@ fn a_recomputed_chain_is_caught_by_the_anchored_head_and_backwards_times_are_nam
     recompute_chain(&raw);
     drop(raw);
     let out = cli(&["verify", "--db", s(&path), "--head", &anchored], dir.path(), None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("no longer the one anchored"), "{stdout}");
     assert!(stdout.contains("history entry #20 is dated 2001-01-01T00:00:00Z, before"), "{stdout}");
-    assert!(cli(&["verify", "--db", s(&path), "--head", "12:zz"], dir.path(), None).status.code() == Some(1));
+    // A head that is not COUNT:HASH is a usage error.
+    assert!(cli(&["verify", "--db", s(&path), "--head", "12:zz"], dir.path(), None).status.code() == Some(2));
 }
 
 #[test]
@@ -358,7 +359,7 @@ fn a_forged_entry_in_an_encrypted_workspace_lacks_the_seal() {
     .expect("forge");
     drop(raw);
     let out = cli(&["verify", "--db", s(&path)], dir.path(), Some(PASS));
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains(&format!("history entry #{} ", id + 1)) && stdout.contains("seal"), "{stdout}");
 }
@@ -400,7 +401,7 @@ fn a_planted_trigger_is_refused_at_open_and_named_by_verify() {
     assert!(err.contains("trigger “wipe”") && err.contains("“planted”") && err.contains("untouched"), "{err}");
     assert_eq!(std::fs::read(&path).expect("read"), bytes, "untouched");
     let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("schema: an extra trigger “wipe” on engagement"), "{stdout}");
     assert!(stdout.contains("extra columns “planted”"), "{stdout}");
@@ -417,7 +418,7 @@ fn row_stamps_are_checked_against_the_history() {
     raw.execute("UPDATE provider SET updated_at = '2030-01-01T00:00:00Z' WHERE id = 1", []).expect("tamper");
     drop(raw);
     let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("risk #2: created_at is “2020-01-01T00:00:00Z”"), "{stdout}");
     assert!(stdout.contains("provider #1: updated_at is “2030-01-01T00:00:00Z”"), "{stdout}");
@@ -653,7 +654,7 @@ fn a_damaged_index_is_reported_by_the_integrity_check_and_nothing_else() {
     .expect("swap an index's pages");
     drop(raw);
     let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("SQLite integrity check:"), "{stdout}");
     assert!(stdout.contains("missing from index provider_engagement"), "{stdout}");

@@ -70,8 +70,12 @@ fn short_options_work_like_the_long_ones() {
     let b = std::fs::read_to_string(d.path().join("b.html")).expect("b");
     assert_eq!(a, b);
     let o = assay(&["lookup", "incident", "-p", "during", "-P", "provider", "-b", "-n", "2"], d.path());
+    let long =
+        assay(&["lookup", "incident", "--phase", "during", "--party", "provider", "--brief", "--limit", "2"], d.path());
     assert!(o.status.success(), "{}", err(&o));
-    assert_eq!(out(&o).lines().filter(|l| l.starts_with("G-")).count(), 2, "{}", out(&o));
+    assert_eq!(out(&o), out(&long), "short and long options give the same answers");
+    let ids = out(&o).lines().filter(|l| !l.starts_with(' ') && !l.trim().is_empty()).count();
+    assert!((1..=2).contains(&ids), "at most the 2 asked for: {}", out(&o));
 }
 
 #[test]
@@ -173,9 +177,13 @@ fn verify_json_reports_findings_and_exits_4_on_a_problem() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
     let want: BTreeSet<String> =
-        ["workspace", "intact", "history_entries", "rows", "findings"].into_iter().map(String::from).collect();
+        ["workspace", "intact", "history_entries", "history_head", "sealed", "rows", "findings"]
+            .into_iter()
+            .map(String::from)
+            .collect();
     assert_eq!(keys(&v), want);
     assert_eq!(v["intact"], true);
+    assert!(v["history_head"].as_str().is_some_and(|h| h.contains(':')), "{v}");
     assert!(v["history_entries"].as_u64().unwrap_or(0) > 100, "{v}");
 
     {

@@ -122,6 +122,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Report { form: Some(ReportKind::Assets { engagement, format, out }), .. }) => {
             report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
         }
+        Some(Command::Report { form: None, engagement, format, out, .. })
+            if matches!(engagement.first().map(String::as_str), Some("assets" | "form")) && engagement.len() > 1 =>
+        {
+            // `report --db W assets ENG`: once an option of `report` is given, clap reads `assets` as a word of
+            // the engagement's name rather than the subcommand; it still means the asset form.
+            let format = match format {
+                crate::cli::ReportFormat::Md => crate::cli::FormFormat::Md,
+                crate::cli::ReportFormat::Html => crate::cli::FormFormat::Html,
+                crate::cli::ReportFormat::Json => {
+                    return Err(stop(Outcome::Usage, "the asset form is written as md or html, not json"));
+                }
+            };
+            report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
+        }
         Some(Command::Report { form: None, engagement, format, out, include_sensitive, with_catalog_text }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
             report::run(&store, &engagement.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)

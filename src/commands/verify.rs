@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::Result;
 
 use crate::store::history::Head;
 use crate::store::verify::{self, Options};
@@ -14,7 +14,12 @@ use crate::store::verify::{self, Options};
 /// document with `json`) and fails on any problem (exit 4). A progress bar goes to stderr when the work takes
 /// longer than half a second.
 pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<()> {
-    let heads: Vec<Head> = heads.iter().map(|h| h.parse::<Head>()).collect::<Result<_, _>>().map_err(|e| eyre!(e))?;
+    // A head that is not COUNT:HASH is a mistake in the command line (exit 2), not a finding.
+    let heads: Vec<Head> = heads
+        .iter()
+        .map(|h| h.parse::<Head>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| super::stop(super::Outcome::Usage, e))?;
     let store = super::secure::open_read(path, assessor, true)?;
     let started = Instant::now();
     let mut bar = Progress { started, shown: false, last: Instant::now() };
