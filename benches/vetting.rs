@@ -8,7 +8,7 @@ use assay::app::{Action, App, Keymap};
 use assay::domain::Value;
 use assay::domain::vetting::CheckKind;
 use assay::store::{Store, engagements, providers, vetting};
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

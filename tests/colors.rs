@@ -4,7 +4,7 @@
 mod common;
 
 use assay::domain::risk::Band;
-use assay::ui::theme::{ColorDepth, Env, Theme};
+use assay::theme::{ColorDepth, Env, Theme};
 use ratatui::style::Color;
 
 fn env(colorterm: Option<&str>, term: Option<&str>, no_color: bool) -> Env {

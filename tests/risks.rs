@@ -360,7 +360,7 @@ fn a_critical_cell_carries_the_critical_style_and_its_letter() {
     assert_eq!(low.symbol(), "L");
     assert!(!low.modifier.contains(Modifier::REVERSED));
 
-    app.theme = assay::ui::theme::Theme::colored();
+    app.theme = assay::theme::Theme::colored();
     let t = render(&app);
     let cell = &t.backend().buffer()[(x, y)];
     assert_eq!(cell.symbol(), "C");

@@ -105,7 +105,7 @@ fn providers_list_flags_expired_and_expiring_certificates() {
 #[test]
 fn expiry_flags_carry_warn_and_error_styles() {
     let mut app = tender_app(140, 24);
-    app.theme = assay::ui::theme::Theme::colored();
+    app.theme = assay::theme::Theme::colored();
     let t = render(&app);
     let buf = t.backend().buffer();
     let find = |needle: &str| {

@@ -321,7 +321,7 @@ fn wide_characters_behind_a_popup_do_not_break_its_border() {
             buf.set_string(start, y, "外部委託先の情報漏えいリスク", ratatui::style::Style::default());
         }
         let popup = Rect::new(10, 1, 20, 3);
-        assay::ui::widgets::clear_popup(popup, &mut buf);
+        assay::widgets::clear_popup(popup, &mut buf);
         ratatui::widgets::Widget::render(ratatui::widgets::Block::bordered(), popup, &mut buf);
         for y in popup.top()..popup.bottom() {
             let left = buf[(popup.x - 1, y)].symbol();

@@ -380,7 +380,7 @@ fn roster_changes_come_from_the_history() {
 #[test]
 fn a_failed_check_carries_its_letter_not_only_colour() {
     let (mut app, _) = blank_team(120, 40);
-    app.theme = assay::ui::theme::Theme::colored();
+    app.theme = assay::theme::Theme::colored();
     add_member(&mut app, "Ana Souza", "DBA", "");
     to_column(&mut app, CheckKind::Identity);
     keys(&mut app, "f");
@@ -400,7 +400,7 @@ fn a_failed_check_carries_its_letter_not_only_colour() {
     assert_eq!(buf[(x + 1, row)].symbol(), "F", "the letter is there");
     assert_eq!(buf[(x + 1, row)].fg, ratatui::style::Color::Red, "and the colour adds to it");
     // Plain theme: the same letter, no colour.
-    app.theme = assay::ui::theme::Theme::plain();
+    app.theme = assay::theme::Theme::plain();
     assert!(screen(&app).contains("✗F"));
 }
 

@@ -1,20 +1,19 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
-pub mod action;
 pub mod assets;
 mod closed;
 mod engagements;
-pub mod form;
-pub mod input;
-pub mod keymap;
 pub mod lookup;
-pub mod picker;
 mod reports;
 mod risks;
 pub mod scorecard;
-pub mod table;
 pub mod vetting;
 pub mod workflow;
+
+pub use crate::keys::{action, keymap};
+pub use crate::widgets::table_view::DrawnRows;
+pub use crate::widgets::toast::Toast;
+pub use crate::widgets::{form, input, picker, table};
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
@@ -28,7 +27,7 @@ pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 
 use crate::domain::{Engagement, EngagementSummary, Phase};
 use crate::store::{Store, Table, notes::Note};
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 use form::Form;
 use input::TextInput;
 use lookup::Lookup;
@@ -212,24 +211,6 @@ pub struct History {
     pub title: String,
     pub entries: Vec<crate::store::history::Entry>,
     pub scroll: usize,
-}
-
-/// Where a list's rows were last drawn, for mouse clicks: the screen area of its rows, the first row shown, the
-/// row count, and for a grid the x range of each column.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DrawnRows {
-    pub rows: ratatui::layout::Rect,
-    pub offset: usize,
-    pub len: usize,
-    pub cols: Vec<(u16, u16)>,
-}
-
-/// A short message in the corner that goes away by itself.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Toast {
-    pub text: String,
-    pub error: bool,
-    pub ticks_left: u16,
 }
 
 /// The engagement list with its filter.

@@ -20,7 +20,7 @@ use crate::app::{App, Keymap};
 use crate::cli::{Cli, Command, ReportKind};
 use crate::config::{self, Config};
 use crate::domain::Engagement;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
 
 /// Why a command stopped, beyond a plain failure: each kind has its exit code (the table is
 /// [`crate::cli::EXIT_CODES`]). Returned inside an `eyre::Report`; `main` looks for it to choose the code.

@@ -13,8 +13,8 @@ use crate::app::assets::ASSET_SUMMARY_LINES;
 use crate::app::{Action, App, AssetPane, AssetView, Context, QuickFilter};
 use crate::domain::assets::{AssetState, GrantState};
 use crate::domain::plural;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::table::{Column, DataTable};
+use crate::theme::Theme;
+use crate::widgets::table_view::{Column, DataTable};
 
 const ASSET_COLUMNS: &[Column] = &[
     Column::new("Tag", Constraint::Length(14)),

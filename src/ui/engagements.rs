@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use crate::app::App;
-use crate::ui::widgets::table::{Column, DataTable};
+use crate::widgets::table_view::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
     Column::new(" ", Constraint::Length(1)),

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use strum::IntoEnumIterator;
 
 use crate::app::{App, Context};
-use crate::ui::centered;
+use crate::widgets::centered;
 
 /// Every line of the help text.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
@@ -33,7 +33,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
     let all = lines(app);
     let rect = centered(area, 72, area.height);
-    crate::ui::widgets::clear_popup(rect, buf);
+    crate::widgets::clear_popup(rect, buf);
     let inner_h = rect.height.saturating_sub(2) as usize;
     let max_scroll = all.len().saturating_sub(inner_h);
     let scroll = scroll.min(max_scroll);

@@ -12,8 +12,8 @@ use crate::catalog::search;
 use crate::catalog::{ItemPhase, Party, catalog};
 use crate::domain::workflow::{self, CheckStatus};
 use crate::ui::key_hints;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::truncate;
+use crate::theme::Theme;
+use crate::widgets::truncate;
 
 /// The popup's rectangle in a screen of `size`.
 pub fn popup(size: (u16, u16)) -> Rect {
@@ -34,7 +34,7 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
     if area.width < 20 || area.height < 6 {
         return;
     }
-    crate::ui::widgets::clear_popup(area, buf);
+    crate::widgets::clear_popup(area, buf);
     let scope = match &app.current {
         Some(e) => format!(" Look up — catalog and {} ", e.name),
         None => " Look up — catalog ".to_string(),

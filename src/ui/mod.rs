@@ -9,9 +9,7 @@ pub mod overview;
 mod risks;
 mod scorecard;
 mod start;
-pub mod theme;
 pub mod vetting;
-pub mod widgets;
 pub mod workflow;
 
 use ratatui::Frame;
@@ -21,15 +19,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use strum::IntoEnumIterator;
 
+pub use crate::widgets::centered;
+
 use crate::app::{App, Context, MIN_SIZE, Overlay, Pending, Tab};
 
 /// Draws the whole screen, then takes out of it any control or bidirectional character that user data brought.
 pub fn render(app: &App, frame: &mut Frame) {
-    widgets::table::take_drawn();
+    crate::widgets::table_view::take_drawn();
     render_screen(app, frame);
     crate::visible::scrub_buffer(frame.buffer_mut());
     // Where the lists' rows went, for the next mouse click.
-    *app.drawn.borrow_mut() = widgets::table::take_drawn();
+    *app.drawn.borrow_mut() = crate::widgets::table_view::take_drawn();
 }
 
 fn render_screen(app: &App, frame: &mut Frame) {
@@ -39,7 +39,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
         return;
     }
     // A message takes lines of its own above the status line (a third of the screen at most), covering nothing.
-    let toast_h = app.toast.as_ref().map_or(0, |t| widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
+    let toast_h = app.toast.as_ref().map_or(0, |t| crate::widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
     let [tabs, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -71,7 +71,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
                 &[(Context::Form, "submit"), (Context::Form, "cancel")],
                 60,
             );
-            widgets::form::render(form, &app.theme, footer, body, frame)
+            crate::widgets::form_view::render(form, &app.theme, footer, body, frame)
         }
         Some(Overlay::Confirm(c)) => {
             let names = |action: &str| -> Vec<String> {
@@ -91,15 +91,15 @@ fn render_screen(app: &App, frame: &mut Frame) {
             } else {
                 vec![(names("confirm_yes"), "yes"), (names("confirm_no"), "no")]
             };
-            widgets::confirm::render(c, &app.theme, &answers, body, frame.buffer_mut())
+            crate::widgets::confirm::render(&c.title, &c.message, &app.theme, &answers, body, frame.buffer_mut())
         }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
-        Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),
+        Some(Overlay::Picker(p)) => crate::widgets::picker_view::render(p, &app.theme, body, frame),
         None => {}
     }
     if let Some(t) = &app.toast {
-        widgets::toast::render(t, &app.theme, message, frame.buffer_mut());
+        crate::widgets::toast::render(t, &app.theme, message, frame.buffer_mut());
     }
 }
 
@@ -201,7 +201,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     {
         let over = total - usize::from(room);
         let keep = unicode_width::UnicodeWidthStr::width(first.content.as_ref()).saturating_sub(over + 1).max(4);
-        first.content = format!("{} ", widgets::truncate(first.content.trim(), keep)).into();
+        first.content = format!("{} ", crate::text::truncate(first.content.trim(), keep)).into();
     }
     let used = (left.width() as u16).min(area.width);
     left.render(area, buf);
@@ -308,11 +308,4 @@ pub fn key_hints(
         out.push(Span::styled(format!(" {d}  "), app.theme.dim));
     }
     out
-}
-
-/// A rectangle of at most `w`×`h` centred in `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }

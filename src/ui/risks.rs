@@ -12,8 +12,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use crate::app::{App, RISK_STRIP, RiskFocus, RiskPane};
 use crate::domain::risk::{self, AcceptanceState, Band, Dimension};
-use crate::ui::theme::Theme;
-use crate::ui::widgets::table::{Column, DataTable};
+use crate::theme::Theme;
+use crate::widgets::table_view::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
     Column::new("Band", Constraint::Length(4)),

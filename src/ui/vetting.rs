@@ -14,9 +14,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 use crate::app::vetting::{VET_STRIP, VetRow, VetView, VettingPane};
 use crate::app::{Action, App, Context};
 use crate::domain::vetting::{CheckKind, CheckOutcome, CheckStatus, Clearance, VettingCheck, is_sensitive};
-use crate::ui::theme::Theme;
-use crate::ui::widgets::table::{Column, DataTable};
-use crate::ui::widgets::truncate;
+use crate::theme::Theme;
+use crate::widgets::table_view::{Column, DataTable};
+use crate::widgets::truncate;
 
 /// Width of one check column.
 pub const CHECK_W: u16 = 6;
@@ -195,7 +195,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     let rows_h = inner.height.saturating_sub(2);
     let mut cols = vec![(inner.x, name_w)];
     cols.extend((0..CheckKind::ALL.len() as u16).map(|j| (x_checks + j * (CHECK_W + gap), CHECK_W)));
-    crate::ui::widgets::table::record(crate::app::DrawnRows {
+    crate::widgets::table_view::record(crate::app::DrawnRows {
         rows: Rect { y: inner.y + 1, height: rows_h, ..inner },
         offset: pane.cursor.offset,
         len: pane.cursor.len,

@@ -5,7 +5,7 @@ use assay::app::{Action, App, Keymap};
 use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
 use assay::store::Store;
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

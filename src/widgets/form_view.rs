@@ -6,10 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::form::{Form, FormField};
+use super::form::{Form, FormField};
 use crate::domain::FieldKind;
-use crate::ui::centered;
-use crate::ui::theme::Theme;
+use super::centered;
+use crate::theme::Theme;
 
 /// The hint shown under each kind of field while it has the focus.
 fn kind_hint(kind: FieldKind) -> &'static str {
@@ -29,11 +29,11 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
     // one line per field, one more for each error, a blank and the footer
     let errors = form.fields.iter().filter(|f| f.error.is_some()).count() as u16;
     let intro: Vec<String> =
-        form.intro.iter().flat_map(|l| crate::ui::overview::wrap(l, usize::from(width.saturating_sub(4)))).collect();
+        form.intro.iter().flat_map(|l| crate::text::wrap(l, usize::from(width.saturating_sub(4)))).collect();
     let intro_h = if intro.is_empty() { 0 } else { intro.len() as u16 + 1 };
     let want = form.fields.len() as u16 + errors + 4 + intro_h;
     let rect = centered(area, width, want.min(area.height));
-    crate::ui::widgets::clear_popup(rect, frame.buffer_mut());
+    super::clear_popup(rect, frame.buffer_mut());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border_focus)

@@ -6,12 +6,19 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::app::Toast;
-use crate::ui::theme::Theme;
+use crate::theme::Theme;
+
+/// A short message in the corner that goes away by itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub ticks_left: u16,
+}
 
 /// The message's lines at `width` columns (after its mark), at most `max` of them.
 pub fn lines(t: &Toast, width: u16, max: u16) -> Vec<String> {
-    let mut out = crate::ui::overview::wrap(&t.text, usize::from(width.saturating_sub(3).max(1)));
+    let mut out = crate::text::wrap(&t.text, usize::from(width.saturating_sub(3).max(1)));
     out.truncate(usize::from(max.max(1)));
     out
 }

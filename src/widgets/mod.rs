@@ -1,11 +1,17 @@
-//! Shared pieces every pane is built from.
+//! The reusable pieces every pane and overlay is built from, each a model with its view: text input, forms, list
+//! cursors and tables, the catalog picker, dialogs and messages. They know nothing of panes, the store or `App`.
 
 pub mod confirm;
 pub mod form;
+pub mod form_view;
+pub mod input;
 pub mod picker;
+pub mod picker_view;
 pub mod table;
+pub mod table_view;
 pub mod toast;
 
+use ratatui::layout::Rect;
 use ratatui::text::Span;
 use unicode_width::UnicodeWidthStr;
 
@@ -26,23 +32,13 @@ pub fn clear_popup(area: ratatui::layout::Rect, buf: &mut ratatui::buffer::Buffe
     }
 }
 
-/// Cuts `s` to at most `width` columns, ending in `…` when cut.
-pub fn truncate(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
+pub use crate::text::truncate;
+
+/// A rectangle of at most `w` × `h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
 /// The label and value of a read-only field line.
@@ -50,12 +46,3 @@ pub fn label<'a>(text: &'a str, style: ratatui::style::Style) -> Span<'a> {
     Span::styled(text, style)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn truncates_by_display_width() {
-        assert_eq!(super::truncate("abcdef", 4), "abc…");
-        assert_eq!(super::truncate("abc", 4), "abc");
-        assert_eq!(super::truncate("日本語テキスト", 5), "日本…");
-    }
-}

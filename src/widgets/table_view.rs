@@ -10,9 +10,8 @@ use ratatui::widgets::{
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::DrawnRows;
-use crate::app::table::TableCursor;
-use crate::ui::theme::Theme;
+use super::table::TableCursor;
+use crate::theme::Theme;
 
 /// One column: its heading and width, whether it is the table's main text column, and when it gives way.
 pub struct Column {
@@ -76,6 +75,16 @@ pub struct DataTable<'a, F: Fn(usize) -> Row<'a>> {
     /// A line above the header (the filter being typed), if any.
     pub filter: Option<Line<'a>>,
     pub focused: bool,
+}
+
+/// Where a list's rows were last drawn, for mouse clicks: the screen area of its rows, the first row shown, the
+/// row count, and for a grid the x range of each column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DrawnRows {
+    pub rows: ratatui::layout::Rect,
+    pub offset: usize,
+    pub len: usize,
+    pub cols: Vec<(u16, u16)>,
 }
 
 thread_local! {

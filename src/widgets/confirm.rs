@@ -5,17 +5,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use crate::app::Confirm;
-use crate::ui::centered;
-use crate::ui::theme::Theme;
+use super::centered;
+use crate::theme::Theme;
 
 /// Draws the dialog; `answers` are the names of the keys of each answer, and what the answer does.
-pub fn render(c: &Confirm, theme: &Theme, answers: &[(Vec<String>, &str)], area: Rect, buf: &mut Buffer) {
+pub fn render(title: &str, message: &str, theme: &Theme, answers: &[(Vec<String>, &str)], area: Rect, buf: &mut Buffer) {
     let width = 64.min(area.width);
     let text_lines =
-        (unicode_width::UnicodeWidthStr::width(c.message.as_str()) as u16).div_ceil(width.saturating_sub(4).max(1));
+        (unicode_width::UnicodeWidthStr::width(message) as u16).div_ceil(width.saturating_sub(4).max(1));
     let rect = centered(area, width, text_lines + 5);
-    crate::ui::widgets::clear_popup(rect, buf);
+    super::clear_popup(rect, buf);
     let keys = |names: &[String]| {
         let mut out = Vec::new();
         for (i, k) in names.iter().enumerate() {
@@ -34,14 +33,14 @@ pub fn render(c: &Confirm, theme: &Theme, answers: &[(Vec<String>, &str)], area:
         answer.extend(keys(names));
         answer.push(Span::raw(format!(" {what}")));
     }
-    let lines = vec![Line::from(c.message.as_str()), Line::from(""), Line::from(answer).centered()];
+    let lines = vec![Line::from(message), Line::from(""), Line::from(answer).centered()];
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.warn)
-                .title(Line::styled(format!(" {} ", c.title), theme.warn)),
+                .title(Line::styled(format!(" {} ", title), theme.warn)),
         )
         .render(rect, buf);
 }

@@ -5,10 +5,10 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
-use crate::app::picker::{PICKER_DETAIL_LINES, Picker};
-use crate::ui::centered;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::table::{Column, DataTable};
+use super::picker::{PICKER_DETAIL_LINES, Picker};
+use super::centered;
+use super::table_view::{Column, DataTable};
+use crate::theme::Theme;
 
 const COLUMNS: &[Column] = &[
     Column::new("Id", Constraint::Length(11)),
@@ -16,10 +16,10 @@ const COLUMNS: &[Column] = &[
     Column::new("Where", Constraint::Length(36)),
 ];
 
-/// Draws the picker centred in `area`; its list shows [`crate::app::picker::picker_rows`] rows.
+/// Draws the picker centred in `area`; its list shows [`super::picker::picker_rows`] rows.
 pub fn render(p: &Picker, theme: &Theme, area: Rect, frame: &mut Frame) {
     let rect = centered(area, area.width.saturating_sub(4).min(130), area.height.saturating_sub(2));
-    crate::ui::widgets::clear_popup(rect, frame.buffer_mut());
+    super::clear_popup(rect, frame.buffer_mut());
     let detail_h = (PICKER_DETAIL_LINES + 1).min(rect.height);
     let list = Rect { height: rect.height - detail_h, ..rect };
     let detail = Rect { y: list.bottom(), height: detail_h, ..rect };

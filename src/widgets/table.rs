@@ -52,8 +52,8 @@ impl TableCursor {
 
     /// Applies a movement action (next, previous, first, last row, a page down or up); returns whether `action` was
     /// one. Every list moves the same way through this.
-    pub fn navigate(&mut self, action: &super::Action) -> bool {
-        use super::Action;
+    pub fn navigate(&mut self, action: &crate::keys::Action) -> bool {
+        use crate::keys::Action;
         match action {
             Action::NextRow => self.next(),
             Action::PrevRow => self.prev(),
