@@ -399,7 +399,7 @@ fn at_80_by_24_every_tab_shows_help_stays_and_main_columns_keep_24() {
     for n in 1..=7 {
         assert!(bar.contains(&format!(" {n} ")), "tab {n} is visible: {bar}");
     }
-    let spans = assay::ui::tab_spans(80);
+    let spans = assay::app::layout::tab_spans(80);
     assert_eq!(spans.len(), 7);
     assert!(spans.iter().all(|(_, _, end)| *end <= 80), "every tab fits: {spans:?}");
     // A click on the seventh tab opens it.

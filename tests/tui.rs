@@ -208,7 +208,7 @@ fn notes_are_added_to_the_current_engagement() {
 #[test]
 fn mouse_clicks_select_tabs_and_rows() {
     let mut app = demo_app(120, 32);
-    let engagements_tab = assay::ui::tab_spans(120)[0];
+    let engagements_tab = assay::app::layout::tab_spans(120)[0];
     app.update(Action::Click(engagements_tab.1 + 1, 0)).expect("click");
     assert_eq!(app.tab, Tab::Engagements);
     let _ = render(&app); // clicks land on what was drawn

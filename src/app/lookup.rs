@@ -133,7 +133,7 @@ impl App {
             None => Vec::new(),
         };
         let mut l = Lookup::new(records, over.map(Box::new));
-        l.cursor.set_height(crate::ui::lookup::list_rows(self.size));
+        l.cursor.set_height(super::layout::lookup_rows(self.size));
         l.refresh();
         self.overlay = Some(Overlay::Lookup(Box::new(l)));
         Ok(())

@@ -1,6 +1,7 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
 pub mod assets;
+pub mod layout;
 mod closed;
 mod engagements;
 pub mod lookup;
@@ -11,6 +12,7 @@ pub mod vetting;
 pub mod workflow;
 
 pub use crate::keys::{action, keymap};
+pub use layout::{MIN_SIZE, list_rows};
 pub use crate::widgets::table_view::DrawnRows;
 pub use crate::widgets::toast::Toast;
 pub use crate::widgets::{form, input, picker, table};
@@ -280,8 +282,6 @@ pub struct App {
 /// How long a message stays, in ticks of a quarter second.
 const TOAST_TICKS: u16 = 16;
 
-/// The smallest terminal the workbench draws in.
-pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 impl App {
     pub fn new(store: Store, keymap: Keymap, theme: Theme, today: NaiveDate) -> color_eyre::Result<App> {
@@ -508,9 +508,9 @@ impl App {
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
         self.resize_scorecard(w, h);
-        self.workflow.cursor.set_height(list_rows(h).saturating_sub(crate::ui::workflow::SUMMARY_LINES));
+        self.workflow.cursor.set_height(list_rows(h).saturating_sub(layout::WORKFLOW_SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
-            l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
+            l.cursor.set_height(layout::lookup_rows((w, h)));
         }
         self.risks.cursor.set_height(risk_rows(h));
         self.resize_vetting(h);
@@ -726,7 +726,7 @@ impl App {
     fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         if y == 0 {
             if let Some((tab, _, _)) =
-                crate::ui::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
+                layout::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
             {
                 self.goto_tab_index(tab as usize, false);
             }
@@ -818,9 +818,4 @@ impl App {
             self.toast_error(format!("Cannot load the assets: {e}"));
         }
     }
-}
-
-/// Rows of a full-height table: the terminal less the tab bar, the status line, the borders and the header.
-pub fn list_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(5))
 }

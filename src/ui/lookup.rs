@@ -15,18 +15,7 @@ use crate::ui::key_hints;
 use crate::theme::Theme;
 use crate::widgets::truncate;
 
-/// The popup's rectangle in a screen of `size`.
-pub fn popup(size: (u16, u16)) -> Rect {
-    let (w, h) = size;
-    let width = w.saturating_sub(4).min(116);
-    let height = h.saturating_sub(4);
-    Rect { x: (w - width) / 2, y: 2.min(h), width, height }
-}
-
-/// How many hits fit: the popup less its borders, the query, the filter line and the footer.
-pub fn list_rows(size: (u16, u16)) -> usize {
-    usize::from(popup(size).height.saturating_sub(5)).max(1)
-}
+pub use crate::app::layout::lookup_popup as popup;
 
 pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
     let t = &app.theme;

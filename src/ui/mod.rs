@@ -17,7 +17,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
-use strum::IntoEnumIterator;
 
 pub use crate::widgets::centered;
 
@@ -119,37 +118,11 @@ fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
 }
 
 /// The brand at the right end of the tab bar.
-const BRAND: &str = " assay ";
-
-/// The tab labels for a terminal `width` columns wide: the full titles when they fit beside the brand, the short
-/// ones otherwise, so that every tab stays visible.
-fn tab_labels(width: u16) -> Vec<(Tab, String)> {
-    let full: Vec<(Tab, String)> =
-        Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.title()))).collect();
-    let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() + BRAND.len();
-    if need <= usize::from(width) {
-        return full;
-    }
-    Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.short()))).collect()
-}
-
-/// The x range of each tab title, as drawn at this terminal width: for mouse clicks.
-pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
-    let mut x = 0u16;
-    tab_labels(width)
-        .into_iter()
-        .map(|(t, label)| {
-            let w = label.chars().count() as u16;
-            let span = (t, x, x + w);
-            x += w + 1;
-            span
-        })
-        .collect()
-}
+use crate::app::layout::BRAND;
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for (tab, label) in tab_labels(area.width) {
+    for (tab, label) in crate::app::layout::tab_labels(area.width) {
         let style =
             if tab == app.tab && !app.engagements.all.is_empty() { app.theme.tab_active } else { app.theme.tab };
         let style = if tab.needs_engagement() && app.current.is_none() { style.patch(app.theme.dim) } else { style };
