@@ -22,7 +22,7 @@ fn assets_tab(mut app: App) -> App {
 }
 
 fn engagement(app: &App) -> i64 {
-    app.current.as_ref().expect("an engagement is open").id
+    app.session.current.as_ref().expect("an engagement is open").id
 }
 
 fn tab(app: &mut App, n: usize) {
@@ -88,7 +88,7 @@ fn fresh(w: u16, h: u16) -> App {
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Cloud hosting exit");
     press(&mut app, KeyCode::Enter);
-    assert!(app.current.is_some());
+    assert!(app.session.current.is_some());
     assets_tab(app)
 }
 
@@ -747,7 +747,7 @@ fn the_overview_counts_assets_out_as_the_close_out_does() {
     assert!(app.overlay.is_none(), "saved");
     assert_eq!(app.assets.selected().expect("row").1, AssetState::NotIssued);
     assert_eq!(app.assets.blockers.assets.len(), 0);
-    assert_eq!(app.summary.assets_out, 0);
+    assert_eq!(app.session.summary.assets_out, 0);
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("0 not returned"), "{}", screen(&app));
 }

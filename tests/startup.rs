@@ -9,7 +9,7 @@ use ratatui::crossterm::event::KeyCode;
 #[test]
 fn vetting_and_assets_load_when_shown_not_at_start() {
     let mut app = demo_app(140, 44);
-    let open = app.current.as_ref().map(|e| e.id).expect("the demo opens an engagement");
+    let open = app.session.current.as_ref().map(|e| e.id).expect("the demo opens an engagement");
     assert!(app.assets.all.is_empty() && app.assets.engagement.is_none(), "assets loaded before they were shown");
     assert!(app.vetting.rows.is_empty() && app.vetting.engagement.is_none(), "the team loaded before it was shown");
 
@@ -27,7 +27,7 @@ fn vetting_and_assets_load_when_shown_not_at_start() {
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
-    let other = app.current.as_ref().map(|e| e.id).expect("open");
+    let other = app.session.current.as_ref().map(|e| e.id).expect("open");
     assert_ne!(other, open);
     press(&mut app, KeyCode::Char('6'));
     assert_eq!(app.assets.engagement, Some(other));

@@ -309,7 +309,7 @@ fn role_pairs_warn_about_one_person_in_both() {
     keys(&mut app, "release manager");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
-    let e = app.current.as_ref().expect("engagement").id;
+    let e = app.session.current.as_ref().expect("engagement").id;
     assert_eq!(vetting::role_conflicts(app.store.conn(), e).expect("pairs").len(), 1);
     assert!(
         app.vetting.warnings.iter().any(|w| w.starts_with("Ben Okafor holds or stands in for both “Developer”")),
@@ -509,11 +509,11 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     app.vetting.cursor.select(row);
     keys(&mut app, "p");
     assert_eq!(check_of(&app, bo, CheckKind::Identity).map(|c| c.status), Some(CheckStatus::Passed));
-    assert_eq!(app.summary.checks_pending, 13, "seven for Alice, six for Bo");
+    assert_eq!(app.session.summary.checks_pending, 13, "seven for Alice, six for Bo");
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("13 checks pending"), "{}", screen(&app));
 
-    let e = app.current.clone().expect("engagement");
+    let e = app.session.current.clone().expect("engagement");
     let md = assay::commands::report::markdown(
         &assay::commands::report::build(app.store.conn(), &e, today(), "t", false).expect("report"),
     );
@@ -528,7 +528,7 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     to_column(&mut app, CheckKind::Credit);
     keys(&mut app, "f");
     assert_eq!(check_of(&app, bo, CheckKind::Credit).map(|c| c.status), Some(CheckStatus::Failed));
-    assert_eq!(app.summary.checks_pending, 13);
+    assert_eq!(app.session.summary.checks_pending, 13);
 }
 
 #[test]
@@ -583,7 +583,7 @@ fn the_roster_view_fills_the_screen_after_members_are_added_in_a_new_engagement(
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Fresh engagement");
     press(&mut app, KeyCode::Enter);
-    let e = app.current.as_ref().expect("engagement").id;
+    let e = app.session.current.as_ref().expect("engagement").id;
     app.store.write(|w| providers::create(w, e, &[("name", Value::text("Contoso"))])).expect("provider");
     vetting_tab(&mut app);
     for name in ["Ana Souza", "Bo Lim", "Cy Park"] {

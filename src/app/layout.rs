@@ -59,4 +59,3 @@ pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
         })
         .collect()
 }
-

@@ -128,7 +128,7 @@ const PARTIES: [Party; 7] =
 impl App {
     /// Opens the lookup over whatever is on screen (a form stays underneath and comes back on close).
     pub(super) fn open_lookup(&mut self, over: Option<Overlay>) -> Result<()> {
-        let records = match &self.current {
+        let records = match &self.session.current {
             Some(e) => crate::store::search::records(self.store.conn(), e.id)?,
             None => Vec::new(),
         };
@@ -156,7 +156,7 @@ impl App {
     }
 
     fn usage_of(&self, catalog_idx: usize) -> Result<Option<Usage>> {
-        let (Some(e), Some(item)) = (&self.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
+        let (Some(e), Some(item)) = (&self.session.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
         Ok(Some(checklist::usage(self.store.conn(), e.id, &item.id)?))
     }
 
@@ -171,10 +171,7 @@ impl App {
             }
             RecordKind::Risk => {
                 self.goto_tab_index(Tab::Risks as usize, false);
-                self.risks.focus = super::risks::RiskFocus::Register;
-                let pane = &mut self.risks;
-                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|r| r.id == rec.id));
-                pos.map(|p| pane.cursor.select(p)).is_some()
+                self.reveal(Tab::Risks, crate::store::Table::Risk, rec.id, rec.parent)?
             }
             RecordKind::Member => {
                 self.goto_tab_index(Tab::Vetting as usize, false);

@@ -1,21 +1,23 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
 pub mod assets;
-pub mod layout;
 mod closed;
 mod engagements;
+pub mod layout;
 pub mod lookup;
+pub mod pane;
+pub mod panes;
 mod reports;
-mod risks;
+mod router;
 pub mod scorecard;
 pub mod vetting;
 pub mod workflow;
 
 pub use crate::keys::{action, keymap};
-pub use layout::{MIN_SIZE, list_rows};
 pub use crate::widgets::table_view::DrawnRows;
 pub use crate::widgets::toast::Toast;
 pub use crate::widgets::{form, input, picker, table};
+pub use layout::{MIN_SIZE, list_rows};
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
@@ -24,15 +26,16 @@ use strum::IntoEnumIterator;
 pub use action::Action;
 pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
+pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 pub use picker::Picker;
-pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 
-use crate::domain::{Engagement, EngagementSummary, Phase};
-use crate::store::{Store, Table, notes::Note};
+use crate::domain::{Engagement, Phase};
+use crate::store::{Store, Table};
 use crate::theme::Theme;
 use form::Form;
 use input::TextInput;
 use lookup::Lookup;
+use pane::{Intent, Pane, Session};
 use scorecard::Scorecard;
 use table::TableCursor;
 use vetting::{VetView, VettingPane};
@@ -114,12 +117,6 @@ pub enum FormPurpose {
         to: Phase,
         open_refs: Vec<String>,
     },
-    NewRisk {
-        engagement: i64,
-        catalog_ref: Option<String>,
-    },
-    EditRisk(i64),
-    AcceptRisk(i64),
     NewMember(i64),
     EditMember {
         provider: i64,
@@ -163,6 +160,8 @@ pub enum FormPurpose {
         from: Phase,
         to: Phase,
     },
+    /// A form of a pane: saving it goes to that pane.
+    Pane(Intent),
 }
 
 /// What a yes in the open dialog does.
@@ -171,7 +170,6 @@ pub enum Pending {
     DeleteEngagement(i64),
     DeleteProvider(i64),
     DeleteCriterion(i64),
-    DeleteRisk(i64),
     DeleteMember(i64),
     DeleteRoleConflict(i64),
     DeleteAsset(i64),
@@ -184,6 +182,8 @@ pub enum Pending {
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
+    /// A question of a pane: a yes goes to that pane.
+    Pane(Intent),
 }
 
 /// A yes/no question.
@@ -204,7 +204,7 @@ pub enum Overlay {
     Confirm(Confirm),
     Lookup(Box<Lookup>),
     History(History),
-    Picker(Picker),
+    Picker(Picker<Intent>),
 }
 
 /// The recorded changes of one record.
@@ -218,8 +218,7 @@ pub struct History {
 /// The engagement list with its filter.
 #[derive(Debug, Clone, Default)]
 pub struct EngagementList {
-    pub all: Vec<Engagement>,
-    /// Indices into `all` of the rows that pass the filter.
+    /// Indices into the session's engagements of the rows that pass the filter.
     pub visible: Vec<usize>,
     pub filter: TextInput,
     pub filtering: bool,
@@ -227,14 +226,13 @@ pub struct EngagementList {
 }
 
 impl EngagementList {
-    pub fn selected(&self) -> Option<&Engagement> {
-        self.visible.get(self.cursor.selected).and_then(|&i| self.all.get(i))
+    pub fn selected<'a>(&self, all: &'a [Engagement]) -> Option<&'a Engagement> {
+        self.visible.get(self.cursor.selected).and_then(|&i| all.get(i))
     }
 
-    fn refilter(&mut self) {
+    fn refilter(&mut self, all: &[Engagement]) {
         let needle = self.filter.value().to_lowercase();
-        self.visible = self
-            .all
+        self.visible = all
             .iter()
             .enumerate()
             .filter(|(_, e)| {
@@ -260,13 +258,15 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub toast: Option<Toast>,
     pub engagements: EngagementList,
-    pub current: Option<Engagement>,
-    pub summary: EngagementSummary,
-    pub notes: Vec<Note>,
+    /// The engagements, the current one and its figures: what every pane may read.
+    pub session: Session,
+    /// The panes built as components, each on its tab.
+    panes: Vec<(Tab, Box<dyn Pane>)>,
+    /// Panes whose data changed while they were not loaded (lazy panes): they reload when shown.
+    stale: Vec<Tab>,
     pub overview_scroll: u16,
     pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
-    pub risks: RiskPane,
     pub vetting: VettingPane,
     pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
@@ -282,7 +282,6 @@ pub struct App {
 /// How long a message stays, in ticks of a quarter second.
 const TOAST_TICKS: u16 = 16;
 
-
 impl App {
     pub fn new(store: Store, keymap: Keymap, theme: Theme, today: NaiveDate) -> color_eyre::Result<App> {
         let mut app = App {
@@ -294,13 +293,12 @@ impl App {
             overlay: None,
             toast: None,
             engagements: EngagementList::default(),
-            current: None,
-            summary: EngagementSummary::default(),
-            notes: Vec::new(),
+            session: Session::default(),
+            panes: panes::registry(),
+            stale: Vec::new(),
             overview_scroll: 0,
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
-            risks: RiskPane::default(),
             vetting: VettingPane::default(),
             assets: AssetPane::default(),
             last_saved: None,
@@ -313,8 +311,8 @@ impl App {
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
             .and_then(|s| s.parse::<i64>().ok());
         let first = remembered
-            .filter(|id| app.engagements.all.iter().any(|e| e.id == *id))
-            .or_else(|| app.engagements.all.first().map(|e| e.id));
+            .filter(|id| app.session.engagements.iter().any(|e| e.id == *id))
+            .or_else(|| app.session.engagements.first().map(|e| e.id));
         if let Some(id) = first {
             app.load_current(id)?;
             app.tab = Tab::Overview;
@@ -333,7 +331,10 @@ impl App {
             Some(Overlay::Lookup(_)) => Context::Lookup,
             Some(Overlay::History(_)) => Context::History,
             Some(Overlay::Picker(_)) => Context::Picker,
-            None if self.engagements.all.is_empty() => Context::Start,
+            None if self.session.engagements.is_empty() => Context::Start,
+            None if self.pane_ref(self.tab).is_some() => {
+                self.pane_ref(self.tab).map_or(Context::Start, |p| p.context())
+            }
             None => match self.tab {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
@@ -345,7 +346,6 @@ impl App {
                     scorecard::ScoreView::Grid => Context::Grid,
                 },
                 Tab::Workflow => Context::Workflow,
-                Tab::Risks if self.risks.focus == RiskFocus::Matrix => Context::Matrix,
                 Tab::Risks => Context::Risks,
                 Tab::Vetting if self.vetting.detail.is_some() => Context::VettingMember,
                 Tab::Vetting => match self.vetting.view {
@@ -436,9 +436,9 @@ impl App {
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
             Some(Overlay::Lookup(l))
                 if matches!(action, Action::ToggleDone | Action::ToggleNa)
-                    && self.current.as_ref().is_some_and(|e| e.status == closed::CLOSED) =>
+                    && self.session.current.as_ref().is_some_and(|e| e.status == closed::CLOSED) =>
             {
-                let name = self.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
+                let name = self.session.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
                 self.toast_error(self.closed_message(&name));
                 self.overlay = Some(Overlay::Lookup(l));
                 Ok(None)
@@ -458,7 +458,7 @@ impl App {
                 self.overlay = Some(Overlay::History(h));
                 Ok(None)
             }
-            Some(Overlay::Picker(p)) => self.update_picker(p, action),
+            Some(Overlay::Picker(p)) => self.update_picker(p, action).map(|()| None),
             None => self.update_pane(action),
         }
     }
@@ -512,11 +512,13 @@ impl App {
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
         }
-        self.risks.cursor.set_height(risk_rows(h));
         self.resize_vetting(h);
         self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
+        }
+        for (_, p) in &mut self.panes {
+            p.resize((w, h));
         }
     }
 
@@ -550,10 +552,14 @@ impl App {
                 Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
-                Pending::DeleteRisk(id) => self.delete_risk(id)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
                 Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
+                Pending::Pane(intent) => {
+                    if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
+                        self.toast_error(format!("{e}"));
+                    }
+                }
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -579,10 +585,13 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
+                if let FormPurpose::Pane(intent) = &form.purpose {
+                    self.save_pane_form(form.clone(), intent.clone(), values);
+                    return Ok(None);
+                }
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.check_risk_form(&form.purpose, &values))
                     .or_else(|| self.vetting_form_rule(&form.purpose, &values))
                     .or_else(|| self.asset_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
@@ -654,6 +663,9 @@ impl App {
             Action::NewEngagement => self.open_new_engagement(),
             ref other if self.refuse_if_closed(other) => {}
             Action::Reopen => self.start_reopen(),
+            other if self.pane_ref(self.tab).is_some() && !self.session.engagements.is_empty() => {
+                self.route(self.tab, other)
+            }
             other => match self.context() {
                 Context::Start => {}
                 Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
@@ -665,8 +677,6 @@ impl App {
                     self.update_scorecard(other)?
                 }
                 Context::Workflow => self.update_workflow(other)?,
-                Context::Risks => self.update_risks(other)?,
-                Context::Matrix => self.update_matrix(other)?,
                 Context::Vetting | Context::Roster | Context::RoleConflicts => self.update_vetting(other)?,
                 Context::VettingMember => self.update_vetting_member(other)?,
                 _ => {}
@@ -677,17 +687,21 @@ impl App {
 
     /// The record the cursor is on, for its history: (table, id, what to call it).
     pub fn selected_record(&self) -> Option<(Table, i64, String)> {
+        if let Some(p) = self.pane_ref(self.tab)
+            && self.overlay.is_none()
+        {
+            return p.selected_record(&self.session);
+        }
         match self.context() {
-            Context::List => self.engagements.selected().map(|e| (Table::Engagement, e.id, e.name.clone())),
-            Context::Overview => self.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
+            Context::List => {
+                self.engagements.selected(&self.session.engagements).map(|e| (Table::Engagement, e.id, e.name.clone()))
+            }
+            Context::Overview => self.session.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
             Context::Providers => {
                 self.scorecard.selected_provider().map(|p| (Table::Provider, p.id, format!("provider {}", p.name)))
             }
             Context::Criteria => {
                 self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
-            }
-            Context::Risks | Context::Matrix => {
-                self.risks.selected().map(|(r, _)| (Table::Risk, r.id, format!("risk {}", r.title)))
             }
             Context::Vetting => self
                 .vetting
@@ -741,7 +755,6 @@ impl App {
             Context::List => &mut self.engagements.cursor,
             Context::Providers => &mut self.scorecard.provider_cursor,
             Context::Criteria => &mut self.scorecard.criterion_cursor,
-            Context::Risks => &mut self.risks.cursor,
             Context::Vetting => &mut self.vetting.cursor,
             Context::Roster => &mut self.vetting.roster_cursor,
             Context::RoleConflicts => &mut self.vetting.conflict_cursor,
@@ -760,6 +773,16 @@ impl App {
         let i = drawn.offset + usize::from(y - drawn.rows.y);
         let col = drawn.cols.iter().position(|&(a, w)| (a..a + w).contains(&x));
         let ctx = self.context();
+        if let Some(p) = self.pane_mut(self.tab) {
+            let again = p.click(&drawn, i, col);
+            if again {
+                let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
+                if let Some(action) = self.keymap.lookup(ctx, enter).cloned() {
+                    return self.update_pane(action).map(|_| ());
+                }
+            }
+            return Ok(());
+        }
         if ctx == Context::Grid {
             // The score grid: the row is a criterion, the column a provider (both counted from what is shown).
             let cell = &mut self.scorecard.cell;
@@ -798,11 +821,15 @@ impl App {
         let count = Tab::iter().count();
         let i = if wrap { i % count } else { i };
         let Some(tab) = Tab::from_repr(i) else { return };
-        if tab.needs_engagement() && self.current.is_none() {
+        if tab.needs_engagement() && self.session.current.is_none() {
             self.toast("Open or create an engagement first");
             return;
         }
+        if let Some(p) = self.pane_mut(self.tab) {
+            p.leave();
+        }
         self.tab = tab;
+        self.load_if_stale(tab);
         // Score mode belongs to the grid on screen: leaving the tab ends it.
         self.scorecard.scoring = false;
         // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.

@@ -154,7 +154,7 @@ impl App {
     /// Loads the current engagement's providers and the shown provider's team (the hook `load_current` calls).
     /// Switching engagements starts afresh; reloading keeps the provider, the selection and an open detail.
     pub(super) fn load_vetting(&mut self) -> Result<()> {
-        let engagement = self.current.as_ref().map(|e| e.id);
+        let engagement = self.session.current.as_ref().map(|e| e.id);
         let conn = self.store.conn();
         let pane = &mut self.vetting;
         if pane.engagement != engagement {
@@ -237,8 +237,8 @@ impl App {
         self.load_vetting()?;
         // The Assets tab resolves holders against this team and marks its leavers.
         self.load_assets()?;
-        if let Some(e) = &self.current {
-            self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+        if let Some(e) = &self.session.current {
+            self.session.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
         }
         if let Some(id) = select {
             self.vetting.select_member(id);

@@ -451,6 +451,31 @@ pub fn matrix<'a>(risks: impl IntoIterator<Item = &'a RiskFacts>, view: MatrixVi
     out
 }
 
+/// What the Overview and the Risks tab say of a whole register: its verdict, and how many risks wait for an
+/// acceptance or are past their treatment's due date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterFigures {
+    pub verdict: Verdict,
+    pub unaccepted: usize,
+    pub overdue: usize,
+}
+
+impl RegisterFigures {
+    pub fn of(facts: &[RiskFacts], today: NaiveDate) -> RegisterFigures {
+        RegisterFigures {
+            verdict: verdict(facts, today),
+            unaccepted: facts.iter().filter(|f| f.acceptance(today) == AcceptanceState::Unaccepted).count(),
+            overdue: facts.iter().filter(|f| f.is_overdue(today)).count(),
+        }
+    }
+}
+
+impl Default for RegisterFigures {
+    fn default() -> Self {
+        RegisterFigures::of(&[], NaiveDate::default())
+    }
+}
+
 /// Summary judgement on an engagement's risk register, by effective residual band.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Verdict {

@@ -341,7 +341,7 @@ fn more<'a>(lines: &mut Vec<Line<'a>>, n: usize, t: &Theme, where_: &str) {
 
 fn render_closeout(app: &App, area: Rect, frame: &mut Frame) {
     let t = &app.theme;
-    let closed = app.current.as_ref().is_some_and(|e| e.status == "closed");
+    let closed = app.session.current.as_ref().is_some_and(|e| e.status == "closed");
     let lines = closeout_lines(&app.assets, t, closed);
     let hint = app
         .keymap

@@ -11,8 +11,8 @@ use crate::app::{App, Context};
 use crate::catalog::search;
 use crate::catalog::{ItemPhase, Party, catalog};
 use crate::domain::workflow::{self, CheckStatus};
-use crate::ui::key_hints;
 use crate::theme::Theme;
+use crate::ui::key_hints;
 use crate::widgets::truncate;
 
 pub use crate::app::layout::lookup_popup as popup;
@@ -24,7 +24,7 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
         return;
     }
     crate::widgets::clear_popup(area, buf);
-    let scope = match &app.current {
+    let scope = match &app.session.current {
         Some(e) => format!(" Look up — catalog and {} ", e.name),
         None => " Look up — catalog ".to_string(),
     };
@@ -182,7 +182,7 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
             }
             lines.push(Line::from(""));
             can_tick = item.has_use(crate::catalog::Use::Workflow) || item.has_use(crate::catalog::Use::Agreement);
-            match (&app.current, &d.usage) {
+            match (&app.session.current, &d.usage) {
                 (Some(e), Some(u)) => {
                     lines.push(Line::styled(format!("In {}", e.name), t.header));
                     if can_tick {
@@ -235,7 +235,7 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
     }
     let body = Rect { height: area.height.saturating_sub(1), ..area };
     Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll, 0)).render(body, buf);
-    let ticks: &[(Context, &str)] = if can_tick && app.current.is_some() {
+    let ticks: &[(Context, &str)] = if can_tick && app.session.current.is_some() {
         &[(Context::LookupDetail, "toggle_done"), (Context::LookupDetail, "toggle_na")]
     } else {
         &[]

@@ -6,7 +6,6 @@ mod help;
 mod history;
 pub mod lookup;
 pub mod overview;
-mod risks;
 mod scorecard;
 mod start;
 pub mod vetting;
@@ -38,7 +37,8 @@ fn render_screen(app: &App, frame: &mut Frame) {
         return;
     }
     // A message takes lines of its own above the status line (a third of the screen at most), covering nothing.
-    let toast_h = app.toast.as_ref().map_or(0, |t| crate::widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
+    let toast_h =
+        app.toast.as_ref().map_or(0, |t| crate::widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
     let [tabs, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -47,15 +47,20 @@ fn render_screen(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     render_tabs(app, tabs, frame.buffer_mut());
-    if app.engagements.all.is_empty() {
+    if app.session.engagements.is_empty() {
         start::render(app, body, frame.buffer_mut());
     } else {
         match app.tab {
+            tab if app.pane_on(tab).is_some() => {
+                if let Some(p) = app.pane_on(tab) {
+                    p.render(body, frame, &app.view());
+                }
+            }
             Tab::Engagements => engagements::render(app, body, frame),
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
             Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
-            Tab::Risks => risks::render(app, body, frame),
+            Tab::Risks => {}
             Tab::Vetting => vetting::render(app, body, frame),
             Tab::Assets => assets::render(app, body, frame),
         }
@@ -124,8 +129,9 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for (tab, label) in crate::app::layout::tab_labels(area.width) {
         let style =
-            if tab == app.tab && !app.engagements.all.is_empty() { app.theme.tab_active } else { app.theme.tab };
-        let style = if tab.needs_engagement() && app.current.is_none() { style.patch(app.theme.dim) } else { style };
+            if tab == app.tab && !app.session.engagements.is_empty() { app.theme.tab_active } else { app.theme.tab };
+        let style =
+            if tab.needs_engagement() && app.session.current.is_none() { style.patch(app.theme.dim) } else { style };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
@@ -143,7 +149,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, app.theme.status);
     let t = &app.theme;
     let mut left = vec![];
-    match &app.current {
+    match &app.session.current {
         Some(e) => {
             left.push(Span::styled(format!(" {} ", e.name), t.title));
             left.push(Span::styled(format!("· {} ", e.phase.label()), t.base));

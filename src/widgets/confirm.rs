@@ -9,10 +9,16 @@ use super::centered;
 use crate::theme::Theme;
 
 /// Draws the dialog; `answers` are the names of the keys of each answer, and what the answer does.
-pub fn render(title: &str, message: &str, theme: &Theme, answers: &[(Vec<String>, &str)], area: Rect, buf: &mut Buffer) {
+pub fn render(
+    title: &str,
+    message: &str,
+    theme: &Theme,
+    answers: &[(Vec<String>, &str)],
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let width = 64.min(area.width);
-    let text_lines =
-        (unicode_width::UnicodeWidthStr::width(message) as u16).div_ceil(width.saturating_sub(4).max(1));
+    let text_lines = (unicode_width::UnicodeWidthStr::width(message) as u16).div_ceil(width.saturating_sub(4).max(1));
     let rect = centered(area, width, text_lines + 5);
     super::clear_popup(rect, buf);
     let keys = |names: &[String]| {

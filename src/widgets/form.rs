@@ -59,6 +59,19 @@ impl<P> Form<P> {
     }
 
     /// Whether the user changed any field since the form opened (typing that was undone does not count).
+    /// The same form with its purpose wrapped (a pane's intent in the router's purpose).
+    pub fn map<Q>(self, f: impl FnOnce(P) -> Q) -> Form<Q> {
+        Form {
+            title: self.title,
+            purpose: f(self.purpose),
+            fields: self.fields,
+            focus: self.focus,
+            dirty: self.dirty,
+            intro: self.intro,
+            initial: self.initial,
+        }
+    }
+
     pub fn changed(&self) -> bool {
         self.dirty && self.fields.iter().zip(&self.initial).any(|(f, v)| f.input.value() != v)
     }

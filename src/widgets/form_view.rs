@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
+use super::centered;
 use super::form::{Form, FormField};
 use crate::domain::FieldKind;
-use super::centered;
 use crate::theme::Theme;
 
 /// The hint shown under each kind of field while it has the focus.

@@ -45,4 +45,3 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn label<'a>(text: &'a str, style: ratatui::style::Style) -> Span<'a> {
     Span::styled(text, style)
 }
-

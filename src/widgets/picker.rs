@@ -2,13 +2,6 @@
 
 use super::table::TableCursor;
 
-/// What choosing an item does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickPurpose {
-    /// Start a new risk of the current engagement from a catalog item.
-    CatalogRisk,
-}
-
 /// One choice: its key (e.g. a catalog id), what the list shows, and a longer text shown for the highlighted one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PickItem {
@@ -20,9 +13,9 @@ pub struct PickItem {
 
 /// The list with its selection.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Picker {
+pub struct Picker<P> {
     pub title: String,
-    pub purpose: PickPurpose,
+    pub purpose: P,
     pub items: Vec<PickItem>,
     pub cursor: TableCursor,
 }
@@ -30,8 +23,8 @@ pub struct Picker {
 /// Lines of the picker's detail area under the list (the highlighted item's text).
 pub const PICKER_DETAIL_LINES: u16 = 4;
 
-impl Picker {
-    pub fn new(title: impl Into<String>, purpose: PickPurpose, items: Vec<PickItem>, screen_height: u16) -> Picker {
+impl<P> Picker<P> {
+    pub fn new(title: impl Into<String>, purpose: P, items: Vec<PickItem>, screen_height: u16) -> Picker<P> {
         let mut cursor = TableCursor::default();
         cursor.set_len(items.len());
         cursor.set_height(picker_rows(screen_height));

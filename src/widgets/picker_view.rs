@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
-use super::picker::{PICKER_DETAIL_LINES, Picker};
 use super::centered;
+use super::picker::{PICKER_DETAIL_LINES, Picker};
 use super::table_view::{Column, DataTable};
 use crate::theme::Theme;
 
@@ -17,7 +17,7 @@ const COLUMNS: &[Column] = &[
 ];
 
 /// Draws the picker centred in `area`; its list shows [`super::picker::picker_rows`] rows.
-pub fn render(p: &Picker, theme: &Theme, area: Rect, frame: &mut Frame) {
+pub fn render<P>(p: &Picker<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
     let rect = centered(area, area.width.saturating_sub(4).min(130), area.height.saturating_sub(2));
     super::clear_popup(rect, frame.buffer_mut());
     let detail_h = (PICKER_DETAIL_LINES + 1).min(rect.height);

@@ -1,6 +1,6 @@
 //! The Risks tab: the register above, the heat map and the verdict beneath it.
 //!
-//! Everything drawn here was computed in `app::risks` when the data or the view changed; a frame costs the rows
+//! Everything drawn here was computed in the pane when the data or the view changed; a frame costs the rows
 //! on screen, the 25 cells and the verdict sentence.
 
 use ratatui::Frame;
@@ -10,8 +10,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
-use crate::app::{App, RISK_STRIP, RiskFocus, RiskPane};
+use super::{RISK_STRIP, RiskFocus, RiskPane};
+use crate::app::pane::View;
 use crate::domain::risk::{self, AcceptanceState, Band, Dimension};
+use crate::keys::{Action, Context};
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable};
 
@@ -33,30 +35,29 @@ const MATRIX_W: u16 = 2 + LABEL_W + 5 * CELL_W;
 const LABEL_W: u16 = 3;
 const CELL_W: u16 = 7;
 
-pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let pane = &app.risks;
+pub fn render(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) {
     let [top, strip] = Layout::vertical([Constraint::Fill(1), Constraint::Length(RISK_STRIP)]).areas(area);
-    render_register(app, top, frame);
+    render_register(pane, view, top, frame);
     let [left, right] = Layout::horizontal([Constraint::Length(MATRIX_W), Constraint::Fill(1)]).areas(strip);
-    render_matrix(pane, &app.theme, left, frame.buffer_mut());
-    render_verdict(pane, &app.theme, right, frame.buffer_mut());
+    render_matrix(pane, view, left, frame.buffer_mut());
+    render_verdict(pane, view.theme, right, frame.buffer_mut());
 }
 
 fn band_text(band: Band, level: u8) -> String {
     format!("{} {level:>2}", band.letter())
 }
 
-fn render_register(app: &App, area: Rect, frame: &mut Frame) {
-    let pane = &app.risks;
-    let t = &app.theme;
+fn render_register(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let mut title = vec![Span::styled(" Risks ", t.title), Span::styled(format!("{} ", pane.all.len()), t.dim)];
     if let Some((l, i)) = pane.filter {
         title.push(Span::styled(
             format!(
-                "· cell L{l}×{}{i} of {}: {} shown (Esc clears) ",
+                "· cell L{l}×{}{i} of {}: {} shown ({} clears) ",
                 dim_letter(pane),
                 pane.view_name(),
-                pane.visible.len()
+                pane.visible.len(),
+                view.key(Context::Risks, &Action::Cancel)
             ),
             t.highlight,
         ));
@@ -72,8 +73,8 @@ fn render_register(app: &App, area: Rect, frame: &mut Frame) {
         let (r, f) = (&pane.all[i], &pane.facts[i]);
         let inherent = f.inherent;
         let residual = f.effective_residual();
-        let overdue = f.is_overdue(app.today);
-        let acceptance = match f.acceptance(app.today) {
+        let overdue = f.is_overdue(view.today);
+        let acceptance = match f.acceptance(view.today) {
             AcceptanceState::NotNeeded => Span::styled("—", t.dim),
             AcceptanceState::Unaccepted => Span::styled("! unaccepted", t.error),
             AcceptanceState::Accepted => Span::styled("accepted", t.ok),
@@ -103,16 +104,20 @@ fn render_register(app: &App, area: Rect, frame: &mut Frame) {
         ])
     };
     let empty = if pane.filter.is_some() {
-        "No risk in this cell (Esc clears the filter)"
+        format!("No risk in this cell ({} clears the filter)", view.key(Context::Risks, &Action::Cancel))
     } else {
-        "No risks yet — a adds your own, c takes one from the catalog"
+        format!(
+            "No risks yet — {} adds your own, {} takes one from the catalog",
+            view.key(Context::Risks, &Action::Add),
+            view.key(Context::Risks, &Action::AddFromCatalog)
+        )
     };
     DataTable {
         title: Line::from(title),
         columns: COLUMNS,
         cursor: &pane.cursor,
         row,
-        empty,
+        empty: &empty,
         filter: None,
         focused: pane.focus == RiskFocus::Register,
     }
@@ -138,7 +143,8 @@ fn count_text(n: u32) -> String {
     }
 }
 
-fn render_matrix(pane: &RiskPane, t: &Theme, area: Rect, buf: &mut Buffer) {
+fn render_matrix(pane: &RiskPane, view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
     let focused = pane.focus == RiskFocus::Matrix;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -175,7 +181,7 @@ fn render_matrix(pane: &RiskPane, t: &Theme, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(spans));
     }
     let footer = if focused {
-        "←→↑↓ move · Enter filters".to_string()
+        format!("←→↑↓ move · {} filters", view.key(Context::Matrix, &Action::Open))
     } else {
         format!("{} off the grid (impact 0)", pane.matrix.outside)
     };
