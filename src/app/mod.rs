@@ -625,7 +625,14 @@ impl App {
             Action::Char(c) => form.type_char(c),
             Action::Help => {
                 // Help over a form would hide it; the form's keys are in the status line.
-                self.toast("Tab/↑↓ move between fields · Enter saves · Esc cancels");
+                let key = |a: &Action| self.keymap.key_for(Context::Form, a).map(|k| k.to_string()).unwrap_or_default();
+                let text = format!(
+                    "{}/↑↓ move between fields · {} saves · {} cancels",
+                    key(&Action::NextField),
+                    key(&Action::Submit),
+                    key(&Action::Cancel)
+                );
+                self.toast(text);
             }
             _ => {}
         }

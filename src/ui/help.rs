@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use strum::IntoEnumIterator;
 
-use crate::app::{App, Context};
+use crate::app::{Action, App, Context};
 use crate::widgets::centered;
 
 /// Every line of the help text.
@@ -37,7 +37,15 @@ pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
     let inner_h = rect.height.saturating_sub(2) as usize;
     let max_scroll = all.len().saturating_sub(inner_h);
     let scroll = scroll.min(max_scroll);
-    let title = format!(" Keys — {}/{} · j/k scroll · Esc close ", (scroll + inner_h).min(all.len()), all.len());
+    let key = |a: &Action| app.keymap.key_for(Context::Help, a).map(|k| k.to_string()).unwrap_or_else(|| "?".into());
+    let title = format!(
+        " Keys — {}/{} · {}/{} scroll · {} close ",
+        (scroll + inner_h).min(all.len()),
+        all.len(),
+        key(&Action::ScrollDown),
+        key(&Action::ScrollUp),
+        key(&Action::Cancel)
+    );
     Paragraph::new(all)
         .scroll((scroll as u16, 0))
         .block(
