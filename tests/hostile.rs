@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use assay::domain::Value;
 use assay::store::{Store, Table};
 use common::bin::{arg, assay, demo_file, text};
-use common::workspace::{count, demo_store, empty_store, export_json, import_json};
+use common::workspace::{count, demo_store, empty_store, export_json, import_json, rows};
 
 /// A provider name that writes the clipboard, sets the window title, clears the screen, sends a one-byte CSI and
 /// turns the rest of the line around.
@@ -24,10 +24,7 @@ fn unsafe_chars(o: &Output) -> Vec<char> {
 fn hostile_workspace(dir: &Path) -> PathBuf {
     let db = demo_file(dir, "w.db");
     let mut store = Store::open(&db, "tester").expect("open");
-    let providers: Vec<i64> = {
-        let mut s = store.conn().prepare("SELECT id FROM provider WHERE engagement_id = 1").expect("prepare");
-        s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
-    };
+    let providers: Vec<i64> = rows(store.conn(), "SELECT id FROM provider WHERE engagement_id = 1", |r| r.get(0));
     store
         .write(|w| {
             w.update(Table::Engagement, 1, &[("name", Value::text(format!("Engagement {HOSTILE}")))])?;
@@ -337,17 +334,12 @@ fn xlsx_export_writes_formula_text_as_strings() {
 fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() {
     let mut store = demo_store();
     // Everyone's criminal-record check failed and credit check passed: neither may show next to a name.
-    let ids: Vec<(i64, String)> = store
-        .conn()
-        .prepare(
-            "SELECT c.id, c.kind FROM vetting_check c JOIN team_member m ON m.id = c.member_id
+    let ids: Vec<(i64, String)> = rows(
+        store.conn(),
+        "SELECT c.id, c.kind FROM vetting_check c JOIN team_member m ON m.id = c.member_id
              JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = 1 AND c.kind IN ('criminal_record', 'credit')",
-        )
-        .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("ids");
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
     assert!(!ids.is_empty());
     store
         .write(|w| {

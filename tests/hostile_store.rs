@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 use assay::store::{Store, backup, lock};
 use common::bin::{arg, assay_with_passphrase, command, text};
-use common::workspace::demo_at;
+use common::workspace::{demo_at, names_in, rows};
 
 const PASS: &str = "correct horse battery";
 
@@ -20,13 +20,6 @@ fn is_plain(p: &Path) -> bool {
 
 fn holds(p: &Path, needle: &[u8]) -> bool {
     std::fs::read(p).expect("read").windows(needle.len()).any(|w| w == needle)
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into()).collect();
-    v.sort();
-    v
 }
 
 // H1 ---------------------------------------------------------------------------------------------------------------
@@ -224,18 +217,11 @@ fn head_of(out: &Output) -> String {
 /// Rewrites every entry's hash from `from` on, as someone who knows the (public) hash recipe would.
 fn recompute_chain(conn: &rusqlite::Connection) {
     type Entry = (i64, String, String, String, String, i64, Option<String>, Option<String>, Option<String>);
-    let all: Vec<Entry> = conn
-        .prepare(
-            "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value FROM audit_log \
-             ORDER BY id",
-        )
-        .expect("prepare")
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
-        })
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("entries");
+    let all: Vec<Entry> = rows(
+        conn,
+        "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value FROM audit_log ORDER BY id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+    );
     let mut prev = assay::store::GENESIS_HASH.to_string();
     for (id, at, who, action, table, row, field, old, new) in all {
         let h = assay::store::entry_hash(

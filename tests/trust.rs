@@ -5,7 +5,7 @@ mod common;
 use assay::store::verify::{Finding, verify};
 use assay::store::{CASCADES, SET_NULLS, Store, Table, engagements};
 use common::bin::{arg, assay, assay_with_passphrase, stderr, stdout};
-use common::workspace::demo_at;
+use common::workspace::{demo_at, rows};
 use strum::IntoEnumIterator;
 
 /// The small demo on disk, as `w.db` in a folder of its own.
@@ -22,15 +22,8 @@ fn the_cascade_map_matches_the_schema() {
     let mut cascades = Vec::new();
     let mut nulls = Vec::new();
     for t in Table::iter() {
-        let mut stmt = store
-            .conn()
-            .prepare(&format!("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('{}')", t.name()))
-            .expect("prepare");
-        let fks: Vec<(String, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("fks");
+        let sql = format!("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('{}')", t.name());
+        let fks: Vec<(String, String, String)> = rows(store.conn(), &sql, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
         for (parent, column, on_delete) in fks {
             match on_delete.as_str() {
                 "CASCADE" => cascades.push((parent, t.name().to_string(), column)),

@@ -90,3 +90,21 @@ pub fn import_json(store: &mut Store, text: &str) -> Result<bundle::Imported, bu
     let (engs, _) = bundle::parse(text)?;
     bundle::restore(store, &engs, &mut |_, _| {})
 }
+
+/// The names of what a folder holds, sorted: to show that an operation left nothing behind.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into()).collect();
+    v.sort();
+    v
+}
+
+/// Every row `sql` returns, each read by `row` (one column, or a tuple of them).
+pub fn rows<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Vec<T> {
+    let mut stmt = conn.prepare(sql).expect("prepare");
+    stmt.query_map([], row).expect("query").collect::<Result<_, _>>().expect("rows")
+}
