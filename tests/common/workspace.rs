@@ -5,7 +5,8 @@ use std::path::Path;
 
 use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
-use assay::store::{Store, bundle, verify};
+use assay::store::{Store, Table, bundle, verify};
+use strum::IntoEnumIterator;
 
 use super::{NOW, today};
 
@@ -50,27 +51,14 @@ pub fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
-/// Every table's row count, engagements first, and the history's length last: what "nothing changed" is
-/// checked against.
+/// The row count of every table the store writes, in the order [`Table`] declares them (engagements first, risks
+/// fifth), and the history's length last: what "nothing changed" is checked against.
 pub fn fingerprint(store: &Store) -> Vec<i64> {
-    [
-        "engagement",
-        "provider",
-        "criterion",
-        "score",
-        "risk",
-        "team_member",
-        "vetting_check",
-        "asset",
-        "access_grant",
-        "checklist_item",
-        "note",
-        "phase_change",
-        "audit_log",
-    ]
-    .iter()
-    .map(|t| count(store, &format!("SELECT count(*) FROM {t}")))
-    .collect()
+    Table::iter()
+        .map(Table::name)
+        .chain(["audit_log"])
+        .map(|t| count(store, &format!("SELECT count(*) FROM {t}")))
+        .collect()
 }
 
 /// Fails the test unless `verify` finds the history accounting for every row.
