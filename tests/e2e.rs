@@ -1,14 +1,14 @@
 //! End to end: the real binary in tmux, typed at like a person would, then the database read back.
 
+mod common;
 mod tmux;
 
+use common::workspace::rows;
 use tmux::Tmux;
 
 #[test]
 fn create_an_engagement_with_keystrokes_then_find_it_in_the_database() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("create", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("create");
     t.create_first_engagement("Offshore payroll – Kraków");
     t.wait_for("Offshore payroll – Kraków");
     t.send(&["q"]);
@@ -29,9 +29,7 @@ fn create_an_engagement_with_keystrokes_then_find_it_in_the_database() {
 
 #[test]
 fn look_up_an_obligation_and_tick_it_on_the_checklist() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("lookup", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("lookup");
     t.create_first_engagement("Hosting");
     // Two keystrokes to the answer: Ctrl-K, then the words.
     t.send(&["C-k"]);
@@ -56,13 +54,8 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     t.wait_exit();
 
     let conn = rusqlite::Connection::open(&db).expect("open");
-    let done: Vec<String> = conn
-        .prepare("SELECT catalog_ref FROM checklist_item WHERE status = 'done' ORDER BY catalog_ref")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+    let done: Vec<String> =
+        rows(&conn, "SELECT catalog_ref FROM checklist_item WHERE status = 'done' ORDER BY catalog_ref", |r| r.get(0));
     // The first answer was ticked, with the checklist items that state the same obligation elsewhere, and
     // then one item on the Workflow tab.
     let opts = assay::catalog::search::Options { prefix_last: true };

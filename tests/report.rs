@@ -4,19 +4,13 @@
 mod common;
 
 use assay::app::Action;
-use assay::cli::{DemoSize, ReportFormat};
-use assay::commands::demo::{self, Shape};
+use assay::cli::ReportFormat;
 use assay::commands::report::{self, build, html, markdown, resolve};
 use assay::domain::Value;
 use assay::store::{Store, Table, engagements, risks};
+use common::bin::{command, stderr};
+use common::workspace::{add_demo, demo_store};
 use common::{NOW, app_on, today};
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
-}
 
 const SECTIONS: &[&str] = &[
     "Engagement summary",
@@ -126,15 +120,9 @@ fn engagements_are_found_by_id_or_unique_name_prefix() {
 fn reports_never_create_a_workspace() {
     let dir = tempfile::tempdir().expect("dir");
     for args in [&["report", "assets", "x"][..], &["report", "x"][..], &["export", "x"][..]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(["--db", "w.db"])
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .output()
-            .expect("run");
+        let out = command(dir.path(), &["--db", "w.db"]).args(args).output().expect("run");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("no workspace at w.db"), "{args:?}");
+        assert!(stderr(&out).contains("no workspace at w.db"), "{args:?}");
         assert!(!dir.path().join("w.db").exists(), "{args:?} created a workspace");
     }
 }
@@ -144,7 +132,7 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
     let dir = tempfile::tempdir().expect("dir");
     let mut store = Store::open(&dir.path().join("w.db"), "tester").expect("store");
     store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    add_demo(&mut store);
     let mut app = app_on(store, 120, 40);
     // The folder the config's reports_dir names (by default the one assay was started from).
     let reports = dir.path().join("reports");

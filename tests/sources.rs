@@ -6,10 +6,11 @@ mod common;
 
 use assay::catalog::sources::{self, DOCUMENTS};
 use assay::catalog::{self, Catalog, Source};
-use assay::cli::{DemoSize, ReportFormat};
-use assay::commands::demo::{self, Shape};
+use assay::cli::ReportFormat;
 use assay::commands::{citations, report};
-use assay::store::{Store, bundle, registers};
+use assay::store::{bundle, registers};
+use common::bin::{assay, command, stderr, stdout};
+use common::workspace::demo_store;
 use common::{NOW, today};
 
 fn header(text: &str) -> Vec<&str> {
@@ -68,13 +69,6 @@ fn the_readme_sources_section_lists_every_source_the_catalog_uses() {
     let licence = &readme[readme.find("\n## Licence\n").expect("Licence section")..];
     assert!(licence.contains("MIT") && licence.contains("CC BY-NC-SA 3.0"));
     assert!(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog/LICENSE")).exists());
-}
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
 }
 
 /// A policy item's text, to look for in outputs.
@@ -138,13 +132,8 @@ fn bundles_and_registers_name_the_sources_and_carry_texts_only_when_asked() {
 #[test]
 fn the_lookup_names_each_items_source_document() {
     let dir = tempfile::tempdir().expect("dir");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["lookup", "P-5.1.1"])
-        .current_dir(dir.path())
-        .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = assay(dir.path(), &["lookup", "P-5.1.1"]);
+    let stdout = stdout(&out);
     assert!(out.status.success(), "{stdout}");
     assert!(
         stdout.contains("Source: Information Security Policy on Outsourcing") && stdout.contains("ISO27k Forum 2023"),
@@ -171,15 +160,9 @@ fn the_compiled_catalog_is_the_toml_catalog() {
 fn the_command_line_carries_catalog_texts_only_with_the_flag() {
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(["--db", "w.db"])
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .output()
-            .expect("run");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let out = command(dir.path(), &["--db", "w.db"]).args(args).output().expect("run");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
     };
     run(&["demo", "--out", "w.db"]);
     let notice = sources::policy_text_notice();
