@@ -622,3 +622,176 @@ fn at_80_columns_the_title_keeps_the_provider_and_its_clearance() {
     let title = screen(&app).lines().nth(1).expect("title").to_string();
     assert!(title.contains("Roster changes") && title.contains("0/1 cleared (0 %)"), "{title}");
 }
+
+/// The default keys with the user's overrides on top: (context, action, keys).
+fn keymap_with(overrides: &[(&str, &str, &str)]) -> assay::app::Keymap {
+    use std::collections::BTreeMap;
+    let mut o: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (ctx, action, key) in overrides {
+        o.entry(ctx.to_string()).or_default().insert(action.to_string(), vec![key.to_string()]);
+    }
+    let mut km = assay::app::Keymap::default_map();
+    km.apply_overrides(&o).expect("overrides apply");
+    km
+}
+
+#[test]
+fn the_tab_names_the_keys_the_user_bound_not_the_default_ones() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    store
+        .write(|w| {
+            let e = engagements::create(w, &[("name", Value::text("Managed SOC"))])?;
+            providers::create(w, e, &[("name", Value::text("Contoso"))])
+        })
+        .expect("write");
+    let keymap = keymap_with(&[
+        ("vetting", "add", "A"),
+        ("vetting", "next_column", "L"),
+        ("vetting_member", "reveal", "R"),
+        ("role_conflicts", "add", "N"),
+    ]);
+    let mut app = App::new(store, keymap, assay::theme::Theme::plain(), today()).expect("app");
+    app.update(assay::app::Action::Resize(120, 40)).expect("resize");
+    vetting_tab(&mut app);
+
+    // The empty team says which key adds a member, and a status key with no one to mark says it too.
+    let s = screen(&app);
+    assert!(s.contains("press A to add the first"), "{s}");
+    assert!(!s.contains("press a to add"), "{s}");
+    keys(&mut app, "p");
+    let toast = app.toast.clone().expect("a message").text;
+    assert_eq!(toast, "No members yet — press A to add one");
+
+    // The remapped key adds; on the name column a status key names the key that moves onto a check.
+    press(&mut app, KeyCode::Char('A'));
+    keys(&mut app, "Ana Souza");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    press(&mut app, KeyCode::Char('h'));
+    keys(&mut app, "p");
+    let toast = app.toast.clone().expect("a message").text;
+    assert_eq!(toast, "Move onto a check first (L)");
+
+    // A private note in the member's detail names the key that reveals it.
+    let ana = member_id(&app, "Ana Souza");
+    app.store
+        .write(|w| {
+            vetting::save_check(
+                w,
+                ana,
+                CheckKind::CriminalRecord,
+                &[("status", Value::text("passed")), ("note", Value::text("Spent conviction, 2009"))],
+            )
+        })
+        .expect("check");
+    press(&mut app, KeyCode::Char('1'));
+    vetting_tab(&mut app);
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.context(), Context::VettingMember);
+    let s = screen(&app);
+    assert!(s.contains("hidden — press R to reveal"), "{s}");
+    assert!(!s.contains("press r to reveal") && !s.contains("Spent conviction"), "{s}");
+
+    // The empty list of role pairs names the key that adds one.
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "vv");
+    assert_eq!(app.context(), Context::RoleConflicts);
+    let s = screen(&app);
+    assert!(s.contains("No role pairs defined — press N to name two roles"), "{s}");
+    assert!(!s.contains("press a to name"), "{s}");
+}
+
+#[test]
+fn a_refused_write_shows_why_keeps_the_typing_and_leaves_the_workbench_running() {
+    let (mut app, _) = blank_team(120, 40);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    let ana = member_id(&app, "Ana Souza");
+    // From here on the workspace refuses every write, as a full disk or another program's lock would.
+    app.store.conn().execute_batch("PRAGMA query_only = ON;").expect("read-only");
+    let refused = |app: &App, prefix: &str| {
+        let t = app.toast.clone().expect("a message");
+        assert!(t.error && t.text.starts_with(prefix), "{t:?}");
+    };
+
+    // A quick mark and the reference count: an error on screen, nothing recorded, the grid still there.
+    to_column(&mut app, CheckKind::References);
+    keys(&mut app, "+");
+    refused(&app, "Not saved");
+    to_column(&mut app, CheckKind::Identity);
+    keys(&mut app, "p");
+    refused(&app, "Not saved");
+    assert_eq!(check_of(&app, ana, CheckKind::Identity), None);
+    assert_eq!(check_of(&app, ana, CheckKind::References), None);
+    assert_eq!(app.context(), Context::Vetting);
+
+    // A form: the save is refused, the form stays open with what was typed.
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the identity check's form");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    clear_and_type(&mut app, "Passport seen in person");
+    press(&mut app, KeyCode::Enter);
+    refused(&app, "Not saved");
+    match &app.overlay {
+        Some(Overlay::Form(f)) => assert_eq!(f.value_of("evidence"), Some("Passport seen in person"), "{f:?}"),
+        other => panic!("the form is gone: {other:?}"),
+    }
+    assert_eq!(check_of(&app, ana, CheckKind::Identity), None);
+
+    // A deletion, once confirmed: refused, and the member is still on the roster.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.overlay.is_none(), "the changed form is discarded");
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    refused(&app, "Not deleted");
+    assert!(app.pane::<VettingPane>().row_of(ana).is_some());
+    assert!(!app.should_quit);
+    assert!(screen(&app).contains("Ana Souza"));
+}
+
+#[test]
+fn a_member_found_in_the_lookup_is_shown_on_the_grid_even_from_another_view() {
+    use assay::app::lookup::Hit;
+    use assay::store::search::RecordKind;
+    let mut app = demo_vetting(120, 40);
+    let e = app.session.current.as_ref().expect("engagement").id;
+    // The last member of the last provider: not the team on screen.
+    let (member, name, provider): (i64, String, i64) = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT m.id, m.name, p.id FROM team_member m JOIN provider p ON p.id = m.provider_id \
+             WHERE p.engagement_id = ? ORDER BY p.id DESC, m.id DESC LIMIT 1",
+            [e],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("a member");
+    assert_ne!(app.pane::<VettingPane>().provider_id(), Some(provider), "the demo shows another team first");
+    keys(&mut app, "v");
+    assert_eq!(app.context(), Context::Roster);
+
+    press_mod(&mut app, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    keys(&mut app, &name);
+    let Some(Overlay::Lookup(l)) = &app.overlay else { panic!("the lookup is open") };
+    let at = l
+        .hits
+        .iter()
+        .position(
+            |h| matches!(h, Hit::Record(r) if l.records[*r].kind == RecordKind::Member && l.records[*r].id == member),
+        )
+        .unwrap_or_else(|| panic!("{name} found"));
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+
+    assert!(app.overlay.is_none());
+    assert_eq!(app.context(), Context::Vetting, "the grid, where the member is");
+    let pane = app.pane::<VettingPane>();
+    assert_eq!(pane.provider_id(), Some(provider));
+    assert_eq!(pane.selected().map(|r| r.member.id), Some(member));
+    assert!(screen(&app).contains(&name));
+}

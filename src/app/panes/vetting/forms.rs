@@ -18,6 +18,13 @@ const WAIVE_FIELDS: &[FieldSpec] = &[FieldSpec::new("note", "Reason for the waiv
 const FORBIDDEN_FIELDS: &[FieldSpec] =
     &[FieldSpec::new("note", "Law or rule that forbids it", FieldKind::LongText).required()];
 
+/// Every key bound to `action` on the grid, as "l or →", for a message.
+fn grid_keys(cx: &Cx, action: &Action) -> String {
+    let bindings = cx.keymap.bindings(Context::Vetting).iter().filter(|b| &b.action == action);
+    let names: Vec<String> = bindings.flat_map(|b| b.keys.iter().map(ToString::to_string)).collect();
+    names.join(" or ")
+}
+
 impl VettingPane {
     pub(super) fn open_member_form(&self, id: Option<i64>, cx: &mut Cx) {
         let Some(provider) = self.provider_id() else {
@@ -102,7 +109,7 @@ impl VettingPane {
             if self.rows.is_empty() {
                 cx.toast(format!("No members yet — press {} to add one", cx.key(Context::Vetting, &Action::Add)));
             } else {
-                cx.toast(format!("Move onto a check first ({})", cx.key(Context::Vetting, &Action::NextColumn)));
+                cx.toast(format!("Move onto a check first ({})", grid_keys(cx, &Action::NextColumn)));
             }
             return Ok(());
         };
