@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::{Overlay, RiskPane, Tab};
+use assay::app::{Overlay, RiskPane, Tab, VettingPane};
 use assay::store::engagements;
 use common::*;
 use ratatui::crossterm::event::KeyCode;
@@ -549,7 +549,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     let drawn = app.drawn.borrow().first().cloned().expect("the grid");
     let (x, _) = drawn.cols[3];
     app.update(Action::Click(x + 1, drawn.rows.y + 1)).expect("click");
-    assert_eq!((app.vetting.cursor.selected, app.vetting.col), (drawn.offset + 1, 3));
+    assert_eq!((app.pane::<VettingPane>().cursor.selected, app.pane::<VettingPane>().col), (drawn.offset + 1, 3));
 
     // The score grid: a click selects the criterion and the provider; it scores nothing.
     app.update(Action::Tab3).expect("tab");

@@ -3,7 +3,7 @@
 mod common;
 
 use assay::app::lookup::Hit;
-use assay::app::{Overlay, RiskPane, Tab};
+use assay::app::{Overlay, RiskPane, Tab, VettingPane};
 use assay::catalog::catalog;
 use assay::store::checklist;
 use assay::store::search::RecordKind;
@@ -362,7 +362,7 @@ fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
     assert_eq!(app.assets.selected().map(|(a, _)| a.id), Some(asset.0));
     go(&mut app, RecordKind::Member, &member.1, member.0);
     assert_eq!(app.tab, Tab::Vetting);
-    assert_eq!(app.vetting.selected().map(|r| r.member.id), Some(member.0));
+    assert_eq!(app.pane::<VettingPane>().selected().map(|r| r.member.id), Some(member.0));
     go(&mut app, RecordKind::Provider, &provider.1, provider.0);
     assert_eq!(app.tab, Tab::Scorecard);
     assert_eq!(app.scorecard.selected_provider().map(|p| p.id), Some(provider.0));

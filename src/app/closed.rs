@@ -4,7 +4,7 @@
 use color_eyre::Result;
 
 use super::form::Form;
-use super::{Action, App, Context, FormPurpose, Overlay, Tab, VetView};
+use super::{Action, App, Context, FormPurpose, Overlay, Tab};
 use crate::domain::{Engagement, FieldKind, FieldSpec, Value};
 use crate::store::{Table, engagements, notes};
 
@@ -36,12 +36,6 @@ impl App {
         match action {
             // On the Engagements list and the Overview, `a` starts a new engagement: nothing of this one changes.
             Action::Add => !matches!(ctx, Context::List | Context::Overview),
-            // Enter opens a check's form on the vetting grid and a pair's form among the role conflicts.
-            Action::Open => match ctx {
-                Context::Vetting => self.vetting.view == VetView::Grid && self.vetting.kind().is_some(),
-                Context::RoleConflicts => true,
-                _ => false,
-            },
             a => super::pane::writes_by_default(a),
         }
     }

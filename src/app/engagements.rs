@@ -59,7 +59,6 @@ impl App {
         // The Vetting and Assets panes, the costliest to load, are loaded when shown (see `goto_tab_index`), so
         // that opening an engagement, and the first frame, wait only for what is on screen.
         match self.tab {
-            Tab::Vetting => self.load_vetting(),
             Tab::Assets => self.load_assets(),
             _ => Ok(()),
         }
@@ -172,13 +171,6 @@ impl App {
             | FormPurpose::EditCriterion(_)
             | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
             FormPurpose::Pane(_) => Err(color_eyre::eyre::eyre!("a pane's form is saved by its pane")),
-            FormPurpose::NewMember(_)
-            | FormPurpose::EditMember { .. }
-            | FormPurpose::Check { .. }
-            | FormPurpose::WaiveCheck { .. }
-            | FormPurpose::ForbiddenCheck { .. }
-            | FormPurpose::NewRoleConflict(_)
-            | FormPurpose::EditRoleConflict(_) => self.save_vetting_form(purpose, values),
             FormPurpose::NewAsset { .. }
             | FormPurpose::EditAsset(_)
             | FormPurpose::ReturnAsset(_)

@@ -175,13 +175,7 @@ impl App {
             }
             RecordKind::Member => {
                 self.goto_tab_index(Tab::Vetting as usize, false);
-                self.vetting.detail = None;
-                if let Some(p) = rec.parent.and_then(|id| self.vetting.providers.iter().position(|p| p.0 == id)) {
-                    self.vetting.provider = p;
-                    self.load_vetting()?;
-                }
-                let pos = self.vetting.rows.iter().position(|r| r.member.id == rec.id);
-                pos.map(|p| self.vetting.cursor.select(p)).is_some()
+                self.reveal(Tab::Vetting, crate::store::Table::TeamMember, rec.id, rec.parent)?
             }
             RecordKind::Asset => {
                 self.goto_tab_index(Tab::Assets as usize, false);

@@ -10,7 +10,6 @@ pub mod panes;
 mod reports;
 mod router;
 pub mod scorecard;
-pub mod vetting;
 pub mod workflow;
 
 pub use crate::keys::{action, keymap};
@@ -27,6 +26,7 @@ pub use action::Action;
 pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
 pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
+pub use panes::vetting::{VetView, VettingPane};
 pub use picker::Picker;
 
 use crate::domain::{Engagement, Phase};
@@ -38,7 +38,6 @@ use lookup::Lookup;
 use pane::{Intent, Pane, Session};
 use scorecard::Scorecard;
 use table::TableCursor;
-use vetting::{VetView, VettingPane};
 use workflow::WorkflowPane;
 
 /// The tabs along the top, in order.
@@ -117,28 +116,6 @@ pub enum FormPurpose {
         to: Phase,
         open_refs: Vec<String>,
     },
-    NewMember(i64),
-    EditMember {
-        provider: i64,
-        member: i64,
-    },
-    /// The whole form of one check of a member.
-    Check {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
-    /// Waive a check: the reason is required.
-    WaiveCheck {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
-    /// A check local law forbids: the note is required.
-    ForbiddenCheck {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
-    NewRoleConflict(i64),
-    EditRoleConflict(i64),
     /// A new asset; in a series, saving opens the next one pre-filled.
     NewAsset {
         engagement: i64,
@@ -170,15 +147,8 @@ pub enum Pending {
     DeleteEngagement(i64),
     DeleteProvider(i64),
     DeleteCriterion(i64),
-    DeleteMember(i64),
-    DeleteRoleConflict(i64),
     DeleteAsset(i64),
     DeleteGrant(i64),
-    /// Set a recorded vetting check back to pending.
-    ResetCheck {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
@@ -267,7 +237,6 @@ pub struct App {
     pub overview_scroll: u16,
     pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
-    pub vetting: VettingPane,
     pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
@@ -299,7 +268,6 @@ impl App {
             overview_scroll: 0,
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
-            vetting: VettingPane::default(),
             assets: AssetPane::default(),
             last_saved: None,
             size: (120, 40),
@@ -347,12 +315,7 @@ impl App {
                 },
                 Tab::Workflow => Context::Workflow,
                 Tab::Risks => Context::Risks,
-                Tab::Vetting if self.vetting.detail.is_some() => Context::VettingMember,
-                Tab::Vetting => match self.vetting.view {
-                    VetView::Grid => Context::Vetting,
-                    VetView::Roster => Context::Roster,
-                    VetView::Conflicts => Context::RoleConflicts,
-                },
+                Tab::Vetting => Context::Vetting,
                 Tab::Assets if self.assets.filtering => Context::Filter,
                 Tab::Assets => match self.assets.view {
                     AssetView::Assets => Context::Assets,
@@ -512,7 +475,6 @@ impl App {
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
         }
-        self.resize_vetting(h);
         self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
@@ -552,9 +514,7 @@ impl App {
                 Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
-                p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
-                Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
                 Pending::Pane(intent) => {
                     if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
                         self.toast_error(format!("{e}"));
@@ -592,7 +552,6 @@ impl App {
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.vetting_form_rule(&form.purpose, &values))
                     .or_else(|| self.asset_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
@@ -684,8 +643,6 @@ impl App {
                     self.update_scorecard(other)?
                 }
                 Context::Workflow => self.update_workflow(other)?,
-                Context::Vetting | Context::Roster | Context::RoleConflicts => self.update_vetting(other)?,
-                Context::VettingMember => self.update_vetting_member(other)?,
                 _ => {}
             },
         }
@@ -709,15 +666,6 @@ impl App {
             }
             Context::Criteria => {
                 self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
-            }
-            Context::Vetting => self
-                .vetting
-                .selected()
-                .map(|r| (Table::TeamMember, r.member.id, format!("team member {}", r.member.name))),
-            Context::VettingMember => {
-                let id = self.vetting.detail.as_ref()?.member;
-                let row = self.vetting.row_of(id)?;
-                Some((Table::TeamMember, id, format!("team member {}", row.member.name)))
             }
             Context::Assets => self.assets.selected().map(|(a, _)| (Table::Asset, a.id, format!("asset {}", a.tag))),
             Context::Access => {
@@ -762,9 +710,6 @@ impl App {
             Context::List => &mut self.engagements.cursor,
             Context::Providers => &mut self.scorecard.provider_cursor,
             Context::Criteria => &mut self.scorecard.criterion_cursor,
-            Context::Vetting => &mut self.vetting.cursor,
-            Context::Roster => &mut self.vetting.roster_cursor,
-            Context::RoleConflicts => &mut self.vetting.conflict_cursor,
             Context::Assets => &mut self.assets.cursor,
             Context::Access => &mut self.assets.grant_cursor,
             Context::Workflow => &mut self.workflow.cursor,
@@ -801,19 +746,15 @@ impl App {
             }
             return Ok(());
         }
-        let grid_col = if ctx == Context::Vetting { col } else { None };
         let Some(cursor) = self.list_cursor() else { return Ok(()) };
         // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
         if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
             return Ok(());
         }
-        let again = cursor.selected == i && grid_col.is_none_or(|c| c == self.vetting.col);
+        let again = cursor.selected == i;
         if !again {
             if let Some(cursor) = self.list_cursor() {
                 cursor.select(i);
-            }
-            if let Some(c) = grid_col {
-                self.vetting.col = c;
             }
             return Ok(());
         }
@@ -836,16 +777,15 @@ impl App {
             p.leave();
         }
         self.tab = tab;
+        // Providers are added and removed on the Scorecard tab, whose writes do not yet mark the lazy panes stale:
+        // the team is read again each time it is shown.
+        if tab == Tab::Vetting && !self.stale.contains(&tab) {
+            self.stale.push(tab);
+        }
         self.load_if_stale(tab);
         // Score mode belongs to the grid on screen: leaving the tab ends it.
         self.scorecard.scoring = false;
-        // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
-        // Both it and the Assets pane are loaded only when shown (`load_current` leaves them).
-        if tab == Tab::Vetting
-            && let Err(e) = self.load_vetting()
-        {
-            self.toast_error(format!("Cannot load the team: {e}"));
-        }
+        // The Assets pane is loaded only when shown (`load_current` leaves it).
         if tab == Tab::Assets
             && let Err(e) = self.load_assets()
         {

@@ -8,7 +8,6 @@ pub mod lookup;
 pub mod overview;
 mod scorecard;
 mod start;
-pub mod vetting;
 pub mod workflow;
 
 use ratatui::Frame;
@@ -61,7 +60,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
             Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
             Tab::Risks => {}
-            Tab::Vetting => vetting::render(app, body, frame),
+            Tab::Vetting => {}
             Tab::Assets => assets::render(app, body, frame),
         }
     }

@@ -2,11 +2,12 @@
 //! in [`registry`].
 
 pub mod risks;
+pub mod vetting;
 
 use super::Tab;
 use super::pane::Pane;
 
 /// Every pane built as a component, with its tab.
 pub fn registry() -> Vec<(Tab, Box<dyn Pane>)> {
-    vec![(Tab::Risks, Box::new(risks::RiskPane::default()))]
+    vec![(Tab::Risks, Box::new(risks::RiskPane::default())), (Tab::Vetting, Box::new(vetting::VettingPane::default()))]
 }

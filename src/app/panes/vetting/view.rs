@@ -1,8 +1,8 @@
 //! The Vetting tab: the checks grid of one provider's team with its warnings, a member shown whole, the roster's
 //! changes and the role pairs kept apart.
 //!
-//! Everything drawn here was computed in `app::vetting` after the last load or write; the grid draws only the
-//! member rows on screen.
+//! Everything drawn here was computed in the pane after the last load or write; the grid draws only the member rows
+//! on screen.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -11,11 +11,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
-use crate::app::vetting::{VET_STRIP, VetRow, VetView, VettingPane};
-use crate::app::{Action, App, Context};
+use super::{VET_STRIP, VetRow, VetView, VettingPane};
+use crate::app::pane::View;
 use crate::domain::vetting::{CheckKind, CheckOutcome, CheckStatus, Clearance, VettingCheck, is_sensitive};
+use crate::keys::{Action, Context};
 use crate::theme::Theme;
-use crate::widgets::table_view::{Column, DataTable};
+use crate::widgets::table_view::{Column, DataTable, DrawnRows};
 use crate::widgets::truncate;
 
 /// Width of one check column.
@@ -23,20 +24,19 @@ pub const CHECK_W: u16 = 6;
 /// Width of the Cleared column.
 const CLEARED_W: u16 = 9;
 
-pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let pane = &app.vetting;
+pub fn render(pane: &VettingPane, view: &View, area: Rect, frame: &mut Frame) {
     if pane.detail.is_some() {
-        render_detail(app, area, frame.buffer_mut());
+        render_detail(pane, view, area, frame.buffer_mut());
         return;
     }
     match pane.view {
         VetView::Grid => {
             let [grid, strip] = Layout::vertical([Constraint::Fill(1), Constraint::Length(VET_STRIP)]).areas(area);
-            render_grid(app, grid, frame.buffer_mut());
-            render_warnings(pane, &app.theme, strip, frame.buffer_mut());
+            render_grid(pane, view, grid, frame.buffer_mut());
+            render_warnings(pane, view.theme, strip, frame.buffer_mut());
         }
-        VetView::Roster => render_roster(app, area, frame),
-        VetView::Conflicts => render_conflicts(app, area, frame),
+        VetView::Roster => render_roster(pane, view, area, frame),
+        VetView::Conflicts => render_conflicts(pane, view, area, frame),
     }
 }
 
@@ -145,9 +145,8 @@ fn name_widths(inner_w: u16) -> (u16, u16, u16) {
     (inner_w.saturating_sub(CHECK_W * checks + CLEARED_W + 1).max(5), 0, 0)
 }
 
-fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
-    let pane = &app.vetting;
-    let t = &app.theme;
+fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
     let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(title(pane, t, area.width));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -159,7 +158,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     } else if pane.rows.is_empty() {
         Some(format!(
             "No team members recorded for this provider — press {} to add the first",
-            key(app, Context::Vetting, &Action::Add)
+            view.key(Context::Vetting, &Action::Add)
         ))
     } else {
         None
@@ -195,7 +194,7 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     let rows_h = inner.height.saturating_sub(2);
     let mut cols = vec![(inner.x, name_w)];
     cols.extend((0..CheckKind::ALL.len() as u16).map(|j| (x_checks + j * (CHECK_W + gap), CHECK_W)));
-    crate::widgets::table_view::record(crate::app::DrawnRows {
+    crate::widgets::table_view::record(DrawnRows {
         rows: Rect { y: inner.y + 1, height: rows_h, ..inner },
         offset: pane.cursor.offset,
         len: pane.cursor.len,
@@ -233,14 +232,12 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if let Some(row) = pane.selected() {
         let y = inner.bottom() - 1;
-        cell_line(app, row).render(Rect { y, height: 1, ..inner }, buf);
+        cell_line(pane, t, row).render(Rect { y, height: 1, ..inner }, buf);
     }
 }
 
 /// The line under the grid: the member, or the check under the cursor, in full.
-fn cell_line<'a>(app: &App, row: &VetRow) -> Line<'a> {
-    let pane = &app.vetting;
-    let t = &app.theme;
+fn cell_line<'a>(pane: &VettingPane, t: &Theme, row: &VetRow) -> Line<'a> {
     let m = &row.member;
     let Some(kind) = pane.kind() else {
         let mut parts = vec![m.role.clone().unwrap_or_else(|| "no role".into())];
@@ -320,13 +317,8 @@ fn render_warnings(pane: &VettingPane, t: &Theme, area: Rect, buf: &mut Buffer) 
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn key(app: &App, ctx: Context, action: &Action) -> String {
-    app.keymap.key_for(ctx, action).map(|k| k.to_string()).unwrap_or_else(|| "?".into())
-}
-
-fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
-    let pane = &app.vetting;
-    let t = &app.theme;
+fn render_detail(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
     let Some(d) = &pane.detail else { return };
     let Some(row) = pane.row_of(d.member) else { return };
     let m = &row.member;
@@ -371,7 +363,7 @@ fn render_detail(app: &App, area: Rect, buf: &mut Buffer) {
         format!("{:<16} {:<7} {:<22} {:<11} {:<18} {}", "Check", "Mark", "Status", "Date", "Verifier", "Evidence"),
         t.header,
     ));
-    let reveal_key = key(app, Context::VettingMember, &Action::Reveal);
+    let reveal_key = view.key(Context::VettingMember, &Action::Reveal);
     for kind in CheckKind::ALL {
         let c = row.checks[kind.index()].clone().unwrap_or_default();
         let recorded = row.checks[kind.index()].is_some();
@@ -437,9 +429,8 @@ const ROSTER_COLUMNS: &[Column] = &[
     Column::new("Late by", Constraint::Length(8)),
 ];
 
-fn render_roster(app: &App, area: Rect, frame: &mut Frame) {
-    let pane = &app.vetting;
-    let t = &app.theme;
+fn render_roster(pane: &VettingPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let row = |i: usize| {
         let e = &pane.roster[i];
         Row::new(vec![
@@ -470,12 +461,11 @@ const CONFLICT_COLUMNS: &[Column] = &[
     Column::new("Why", Constraint::Fill(1)),
 ];
 
-fn render_conflicts(app: &App, area: Rect, frame: &mut Frame) {
-    let pane = &app.vetting;
-    let t = &app.theme;
+fn render_conflicts(pane: &VettingPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let empty = format!(
         "No role pairs defined — press {} to name two roles one person must not hold together",
-        key(app, Context::RoleConflicts, &Action::Add)
+        view.key(Context::RoleConflicts, &Action::Add)
     );
     let row = |i: usize| {
         let c = &pane.conflicts[i];
