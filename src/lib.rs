@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod interchange;
 pub mod private_fs;
+pub mod report;
 pub mod store;
 pub mod tui;
 pub mod ui;

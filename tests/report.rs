@@ -4,10 +4,11 @@
 mod common;
 
 use assay::app::Action;
-use assay::cli::{DemoSize, ReportFormat};
+use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
-use assay::commands::report::{self, build, html, markdown, resolve};
+use assay::commands::report::resolve;
 use assay::domain::Value;
+use assay::report::{self, Format, build, html, markdown};
 use assay::store::{Store, Table, engagements, risks};
 use common::{NOW, app_on, today};
 
@@ -105,7 +106,7 @@ fn sensitive_check_notes_stay_out_of_the_report_unless_asked_for() {
     let e = resolve(store.conn(), "payroll").expect("engagement");
     let plain = markdown(&build(store.conn(), &e, today(), "t", false).expect("report"));
     assert!(!plain.contains("Undisclosed conviction") && plain.contains("(withheld)"));
-    let full = report::render(store.conn(), &e, ReportFormat::Html, today(), "t", true).expect("report");
+    let full = report::render(store.conn(), &e, Format::Html, today(), "t", true).expect("report");
     assert!(full.contains("Undisclosed conviction"));
 }
 
@@ -166,4 +167,25 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
             .ends_with(".json"))
     );
     assert!(common::screen(&app).contains("Exported"), "{}", common::screen(&app));
+}
+
+/// The report is built below the workbench and the command line: `src/report/` reaches neither of them, nor the
+/// command-line definitions, and no file of it grows past 800 lines.
+#[test]
+fn report_building_reaches_no_layer_above_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("src/report") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        for layer in ["crate::app", "crate::ui", "crate::commands", "crate::cli", "crate::tui"] {
+            assert!(!text.contains(layer), "{} uses {layer}", path.display());
+        }
+        assert!(text.lines().count() <= 800, "{} is over 800 lines", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "the report module's files were read ({seen})");
+    let key = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/reports.rs"))
+        .expect("app/reports.rs");
+    assert!(!key.contains("crate::commands"), "the workbench's report key reaches into the command line");
 }

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::App;
-use crate::commands::report;
 use crate::domain::Engagement;
+use crate::report;
 use crate::store::bundle;
 
 impl App {

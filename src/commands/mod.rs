@@ -1,16 +1,16 @@
 //! The subcommands, and opening the workbench itself.
 
-pub mod citations;
 pub mod demo;
 pub mod exchange;
-pub mod html;
 pub mod list;
 pub mod lookup;
 pub mod oscal;
 pub mod report;
-pub mod report_assets;
 pub mod secure;
 pub mod verify;
+
+// The report's citation and HTML helpers, at the paths they had before they moved to `crate::report`.
+pub use crate::report::{citations, html};
 
 use std::path::PathBuf;
 
@@ -120,7 +120,7 @@ pub fn run(cli: Cli) -> Result<()> {
             lookup::run(&query, f, limit, format)
         }
         Some(Command::Report { form: Some(ReportKind::Assets { engagement, format, out }), .. }) => {
-            report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
+            report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
         }
         Some(Command::Report { form: None, engagement, format, out, .. })
             if matches!(engagement.first().map(String::as_str), Some("assets" | "form")) && engagement.len() > 1 =>
@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     return Err(stop(Outcome::Usage, "the asset form is written as md or html, not json"));
                 }
             };
-            report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
+            report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
         }
         Some(Command::Report { form: None, engagement, format, out, include_sensitive, with_catalog_text }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
