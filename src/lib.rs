@@ -14,5 +14,6 @@ pub mod interchange;
 pub mod private_fs;
 pub mod report;
 pub mod store;
+pub mod text;
 pub mod tui;
 pub mod ui;

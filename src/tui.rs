@@ -5,11 +5,13 @@
 //! SIGINT (closing a terminal tab, a dropped SSH session, `kill`). Ctrl-Z (or SIGTSTP) suspends to the shell the
 //! same way, and `fg` takes the screen back and redraws it whole.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use color_eyre::Result;
+use color_eyre::eyre::eyre;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyCode,
@@ -17,14 +19,55 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
-use crate::app::{Action, App};
+use crate::app::{Action, App, Keymap};
+use crate::config::Config;
+use crate::store::Store;
 use crate::store::backup::{Background, Bounds, Outcome};
+use crate::ui::theme::Theme;
 
 /// The automatic backup the workbench takes once its first frame is on screen.
 pub struct BackupPlan {
     pub workspace: std::path::PathBuf,
     pub key: Option<String>,
     pub bounds: Bounds,
+}
+
+/// How many automatic backups are kept unless the config says otherwise.
+const DEFAULT_BACKUPS: usize = 5;
+
+/// Opens the workbench on the workspace at `workspace` and runs it until the user quits: the one way the command
+/// line reaches the terminal interface. `open` opens the workspace (and holds whatever guard it returns, such as
+/// the workspace lock, until the workbench ends); meanwhile the key table, with the config's overrides, and the
+/// catalog are prepared on the other core, as both are needed before the first frame.
+pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Result<(L, Store)>) -> Result<()> {
+    let overrides = config.keys.clone();
+    let prepare = std::thread::spawn(move || {
+        crate::catalog::catalog();
+        let mut keymap = Keymap::default_map();
+        keymap.apply_overrides(&overrides).map(|()| keymap)
+    });
+    let opened = open();
+    // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
+    // folder, bad file, the lock).
+    let keymap = prepare
+        .join()
+        .map_err(|_| eyre!("the key table could not be prepared"))?
+        .map_err(|e| eyre!("config file: {e}"))?;
+    let (_lock, store) = opened?;
+    // The automatic backup is taken after the first frame, in the background (see run_with_backup).
+    let backup = Some(BackupPlan {
+        workspace,
+        key: store.key().map(str::to_string),
+        bounds: Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)),
+    });
+    let theme =
+        Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    if let Some(dir) = &config.reports_dir {
+        // A relative folder is taken from where assay was started, and shown in full.
+        app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
+    }
+    run_with_backup(app, backup)
 }
 
 /// Runs the workbench until the user quits. The terminal is restored on every way out, a panic included.

@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::App;
+// Text wrapping lives below the screens, shared with the command line; other screens still reach it here.
 use crate::domain::Engagement;
+pub use crate::text::wrap;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(e) = &app.current else { return };
@@ -116,46 +118,3 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 const LABEL_W: usize = 20;
-
-/// Splits text into lines of at most `width` columns at word boundaries (a longer word is cut).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        while word.width() > width {
-            if !line.is_empty() {
-                out.push(std::mem::take(&mut line));
-            }
-            let cut: String = crate::ui::widgets::truncate(&word, width + 1).trim_end_matches('…').to_string();
-            let n = cut.chars().count().max(1);
-            out.push(word.chars().take(n).collect());
-            word = word.chars().skip(n).collect();
-        }
-        if !line.is_empty() && line.width() + 1 + word.width() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_at_words_and_cuts_long_ones() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("", 4), vec![""]);
-    }
-}
