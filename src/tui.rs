@@ -22,8 +22,9 @@ use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, d
 use crate::app::{Action, App, Keymap};
 use crate::config::Config;
 use crate::store::Store;
-use crate::store::backup::{Background, Bounds, Outcome};
+use crate::store::backup::{Bounds, Outcome};
 use crate::ui::theme::Theme;
+use crate::worker::{Job, Poll};
 
 /// The automatic backup the workbench takes once its first frame is on screen.
 pub struct BackupPlan {
@@ -95,7 +96,7 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
         }
     };
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let mut running: Option<Background> = None;
+    let mut running: Option<Job<Outcome>> = None;
     let mut outcome: Option<Outcome> = None;
     let start_head = crate::store::history::head(app.store.conn()).ok();
     let result = event_loop(&mut terminal, &mut app, &signals, backup.as_ref(), &mut running, &mut outcome);
@@ -107,7 +108,9 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
         std::process::exit(128 + signal);
     }
     if let Some(plan) = backup {
-        if let Some(o) = running.and_then(Background::finish) {
+        if outcome.is_none()
+            && let Some(o) = running.and_then(Job::finish)
+        {
             outcome = Some(o);
         }
         if let Some(Outcome::Failed(e)) = &outcome {
@@ -220,7 +223,7 @@ fn event_loop(
     app: &mut App,
     signals: &Signals,
     backup: Option<&BackupPlan>,
-    running: &mut Option<Background>,
+    running: &mut Option<Job<Outcome>>,
     outcome: &mut Option<Outcome>,
 ) -> Result<()> {
     let size = terminal.size()?;
@@ -245,13 +248,26 @@ fn event_loop(
         if running.is_none()
             && let Some(plan) = backup
         {
-            *running = Some(Background::spawn(plan.workspace.clone(), plan.key.clone(), plan.bounds));
+            *running = Some(spawn_backup(plan));
         }
-        if let Some(o) = running.as_ref().and_then(Background::poll) {
-            if let Outcome::Failed(e) = &o {
-                app.toast_error(format!("Backup failed: {e} — your work is saved; check the backups folder"));
+        if outcome.is_none()
+            && let Some(job) = running.as_mut()
+        {
+            let o = match job.poll() {
+                Poll::Running(_) => None,
+                Poll::Done(o) => Some(o),
+                Poll::Lost => Some(Outcome::Failed("the backup stopped unexpectedly".into())),
+            };
+            if let Some(o) = o {
+                if let Outcome::Failed(e) = &o {
+                    app.toast_error(format!("Backup failed: {e} — your work is saved; check the backups folder"));
+                }
+                *outcome = Some(o);
+                redraw = true;
             }
-            *outcome = Some(o);
+        }
+        // The user's long task (a report, an export): its progress and its result.
+        if app.poll_work() {
             redraw = true;
         }
         if signals.take_suspend() {
@@ -300,6 +316,15 @@ fn event_loop(
             redraw = true;
         }
     }
+}
+
+/// Starts the automatic backup as a job: on its own thread and connection, stopped if the workbench quits first.
+fn spawn_backup(plan: &BackupPlan) -> Job<Outcome> {
+    let (workspace, key, bounds) = (plan.workspace.clone(), plan.key.clone(), plan.bounds);
+    Job::spawn("Backing up", move |c| {
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        crate::store::backup::take_if_changed(&workspace, key.as_deref(), bounds, &stamp, c.stop_flag())
+    })
 }
 
 /// Applies an action and any follow-ups it returns.

@@ -607,9 +607,11 @@ fn outputs_never_go_through_a_planted_symlink() {
     app.reports_dir = dir.path().join("reports");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('2'));
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('R'));
+    common::finish_work(&mut app);
     let screen = common::screen(&app);
     assert!(screen.contains("Report not written") && screen.contains("symbolic link"), "{screen}");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('X'));
+    common::finish_work(&mut app);
     let screen = common::screen(&app);
     assert!(screen.contains("Not exported") && screen.contains("symbolic link"), "{screen}");
     let reader = Store::open(&db, "reader").expect("open");

@@ -152,6 +152,7 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
     app.reports_dir = reports.clone();
     app.update(Action::Tab2).expect("overview");
     common::keys(&mut app, "R");
+    common::finish_work(&mut app);
     let files: Vec<String> = std::fs::read_dir(&reports)
         .expect("reports folder")
         .map(|f| f.expect("entry").file_name().to_string_lossy().into_owned())
@@ -159,6 +160,7 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
     assert!(files.iter().any(|f| f.ends_with(".md")) && files.iter().any(|f| f.ends_with(".html")), "{files:?}");
     assert!(common::screen(&app).contains("Report written"), "{}", common::screen(&app));
     common::keys(&mut app, "X");
+    common::finish_work(&mut app);
     assert!(
         std::fs::read_dir(&reports).expect("dir").any(|f| f
             .expect("e")
@@ -167,6 +169,99 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
             .ends_with(".json"))
     );
     assert!(common::screen(&app).contains("Exported"), "{}", common::screen(&app));
+}
+
+/// A workbench on a demo workspace kept in a file (so that a long task can read it on a connection of its own),
+/// on the Overview, writing into a folder of the temporary directory.
+fn file_app(dir: &std::path::Path) -> assay::app::App {
+    let mut store = Store::open(&dir.join("w.db"), "tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let mut app = app_on(store, 120, 40);
+    app.reports_dir = dir.join("reports");
+    app.update(Action::Tab2).expect("overview");
+    app
+}
+
+fn written(dir: &std::path::Path) -> Vec<String> {
+    match std::fs::read_dir(dir.join("reports")) {
+        Ok(files) => files.map(|f| f.expect("entry").file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn the_report_key_leaves_the_workbench_answering_while_the_report_is_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    common::keys(&mut app, "R");
+    // Under way, off the event loop: the status line says so and how to stop it.
+    assert!(app.work.is_some(), "the report is written as a long task");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("⟳ ") && status.contains("% · Esc cancels"), "{status}");
+    // Meanwhile the user keeps moving: to the Risks tab, down its rows, into help and out, back to the Overview.
+    common::keys(&mut app, "4");
+    assert_eq!(app.tab, assay::app::Tab::Risks);
+    let before = app.risks.cursor.selected;
+    common::keys(&mut app, "j");
+    assert_eq!(app.risks.cursor.selected, before + 1, "the register's cursor moved");
+    common::keys(&mut app, "?");
+    assert!(matches!(app.overlay, Some(assay::app::Overlay::Help { .. })), "help opens");
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    assert!(app.overlay.is_none(), "Esc closed the help, not the task");
+    assert!(app.work.as_ref().is_some_and(|j| !j.is_cancelled()), "the task still runs");
+    // A second report while the first runs is refused, with what to do.
+    common::keys(&mut app, "2R");
+    let refused = app.toast.clone().expect("message");
+    assert!(refused.error && refused.text.contains("still under way") && refused.text.contains("Esc"), "{refused:?}");
+    // Once it ends, its result shows.
+    common::finish_work(&mut app);
+    let toast = app.toast.clone().expect("message");
+    assert!(!toast.error && toast.text.contains("Report written"), "{toast:?}");
+    assert!(common::screen(&app).contains("Report written"));
+    assert!(!common::screen(&app).contains("⟳"), "the status line no longer shows the task");
+    let files = written(dir.path());
+    assert!(files.iter().any(|f| f.ends_with(".md")) && files.iter().any(|f| f.ends_with(".html")), "{files:?}");
+}
+
+#[test]
+fn esc_stops_the_report_and_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    common::keys(&mut app, "R");
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    assert!(app.work.as_ref().is_some_and(|j| j.is_cancelled()), "Esc asked the task to stop");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("stopping"), "{status}");
+    common::finish_work(&mut app);
+    let toast = app.toast.clone().expect("message");
+    let files = written(dir.path());
+    // The task checks between its steps; had it ended before the first check, both files are there, whole.
+    if toast.text.contains("stopped") {
+        assert_eq!(toast.text, "Writing report stopped; nothing was written");
+        assert!(files.is_empty(), "{files:?}");
+    } else {
+        assert!(toast.text.contains("Report written") && files.len() == 2, "{toast:?} {files:?}");
+    }
+}
+
+#[test]
+fn a_report_stopped_between_its_steps_writes_nothing() {
+    let store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut seen = Vec::new();
+    let out = report::write_both_steps(store.conn(), &e, dir.path(), today(), "t", &mut |f, word| {
+        seen.push((f, word.to_string()));
+        f < 0.6
+    })
+    .expect("no error");
+    assert_eq!(out, None, "stopped");
+    assert_eq!(seen.len(), 3, "stopped at the third step: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "the fraction grows: {seen:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing written");
+    let all = report::write_both_steps(store.conn(), &e, dir.path(), today(), "t", &mut |_, _| true).expect("written");
+    assert_eq!(all.map(|p| p.len()), Some(2));
 }
 
 /// The report is built below the workbench and the command line: `src/report/` reaches neither of them, nor the

@@ -89,12 +89,42 @@ pub fn write_both(
     today: NaiveDate,
     assessor: &str,
 ) -> Result<Vec<PathBuf>> {
-    crate::private_fs::folder(dir).map_err(|err| eyre!(err))?;
+    let written = write_both_steps(conn, e, dir, today, assessor, &mut |_, _| true)?;
+    written.ok_or_else(|| eyre!("the report was stopped"))
+}
+
+/// [`write_both`] in steps: before each, `step` is told how far the work has come (a fraction and a word) and
+/// answers whether to go on. Stopped, it returns `None` having written nothing: both files are written only
+/// after the last step, each in full or not at all.
+pub fn write_both_steps(
+    conn: &Connection,
+    e: &Engagement,
+    dir: &Path,
+    today: NaiveDate,
+    assessor: &str,
+    step: &mut dyn FnMut(f32, &str) -> bool,
+) -> Result<Option<Vec<PathBuf>>> {
+    if !step(0.05, "Reading the workspace") {
+        return Ok(None);
+    }
     let r = build(conn, e, today, assessor, false)?;
+    if !step(0.5, "Writing report") {
+        return Ok(None);
+    }
+    let md_text = markdown(&r);
+    if !step(0.7, "Writing report") {
+        return Ok(None);
+    }
+    let html_text = html(&r);
+    if !step(0.9, "Writing report") {
+        return Ok(None);
+    }
+    crate::private_fs::folder(dir).map_err(|err| eyre!(err))?;
     let stem = format!("{}-report-{today}", slug(&e.name));
     let md = dir.join(format!("{stem}.md"));
     let html_path = dir.join(format!("{stem}.html"));
-    crate::private_fs::write(&md, markdown(&r).as_bytes()).map_err(|err| eyre!(err))?;
-    crate::private_fs::write(&html_path, html(&r).as_bytes()).map_err(|err| eyre!(err))?;
-    Ok(vec![md, html_path])
+    crate::private_fs::write(&md, md_text.as_bytes()).map_err(|err| eyre!(err))?;
+    crate::private_fs::write(&html_path, html_text.as_bytes()).map_err(|err| eyre!(err))?;
+    step(1.0, "Report written");
+    Ok(Some(vec![md, html_path]))
 }
