@@ -246,6 +246,22 @@ fn esc_stops_the_report_and_leaves_nothing_half_written() {
 }
 
 #[test]
+fn the_report_key_reads_an_encrypted_workspace_on_its_own_connection() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open_with_key(&dir.path().join("w.db"), "tester", Some("correct horse")).expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let mut app = app_on(store, 120, 40);
+    app.reports_dir = dir.path().join("reports");
+    app.update(Action::Tab2).expect("overview");
+    common::keys(&mut app, "R");
+    common::finish_work(&mut app);
+    let toast = app.toast.clone().expect("message");
+    assert!(!toast.error && toast.text.contains("Report written"), "{toast:?}");
+    assert_eq!(written(dir.path()).len(), 2);
+}
+
+#[test]
 fn a_report_stopped_between_its_steps_writes_nothing() {
     let store = demo_store();
     let e = resolve(store.conn(), "1").expect("engagement");

@@ -90,9 +90,17 @@ impl App {
                 let (path, assessor, key) =
                     (path.to_path_buf(), self.store.assessor().to_string(), self.store.key().map(str::to_string));
                 let what = label.to_string();
-                Job::spawn(label, move |c| match Store::open_read_only(&path, &assessor, key.as_deref(), false) {
-                    Ok(reader) => task(reader.conn(), c),
-                    Err(err) => Finished::Failed(format!("{what}: the workspace could not be read: {err}")),
+                Job::spawn(label, move |c| {
+                    let reader = match Store::open_read_only(&path, &assessor, key.as_deref(), false) {
+                        Ok(r) => r,
+                        Err(err) => return Finished::Failed(format!("{what}: the workspace could not be read: {err}")),
+                    };
+                    // One read transaction: the task sees one state of the workspace throughout, whatever is
+                    // saved meanwhile.
+                    match reader.conn().unchecked_transaction() {
+                        Ok(snapshot) => task(&snapshot, c),
+                        Err(err) => Finished::Failed(format!("{what}: the workspace could not be read: {err}")),
+                    }
                 })
             }
             None => Job::inline(label, |c| task(self.store.conn(), c)),
