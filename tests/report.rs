@@ -225,6 +225,21 @@ fn the_report_key_leaves_the_workbench_answering_while_the_report_is_written() {
 }
 
 #[test]
+fn on_80_columns_the_status_line_shows_the_task_and_still_the_help_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    app.update(Action::Resize(80, 24)).expect("resize");
+    common::keys(&mut app, "R");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("⟳ Writing report… 0% · Esc cancels"), "{status}");
+    assert!(status.contains("? Help"), "{status}");
+    assert!(!status.contains("all saved"), "the task stands in for the saved state meanwhile: {status}");
+    common::finish_work(&mut app);
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("all saved") && !status.contains('⟳'), "{status}");
+}
+
+#[test]
 fn esc_stops_the_report_and_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().expect("dir");
     let mut app = file_app(dir.path());
