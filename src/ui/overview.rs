@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::App;
-// Text wrapping lives below the screens, shared with the command line; other screens still reach it here.
 use crate::domain::Engagement;
+
+// Text wrapping lives below the screens, shared with the command line; other screens still reach it here.
 pub use crate::text::wrap;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
