@@ -240,6 +240,24 @@ fn on_80_columns_the_status_line_shows_the_task_and_still_the_help_key() {
 }
 
 #[test]
+fn a_remapped_stop_key_is_the_one_the_status_line_names_and_the_one_that_stops() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    let overrides = [("global".to_string(), [("cancel_task".to_string(), vec!["ctrl-x".to_string()])].into())].into();
+    app.keymap.apply_overrides(&overrides).expect("override");
+    common::keys(&mut app, "R");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("· Ctrl-X cancels"), "{status}");
+    common::press_mod(
+        &mut app,
+        ratatui::crossterm::event::KeyCode::Char('x'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    assert!(app.work.as_ref().is_some_and(|j| j.is_cancelled()), "the remapped key asked the task to stop");
+    common::finish_work(&mut app);
+}
+
+#[test]
 fn esc_stops_the_report_and_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().expect("dir");
     let mut app = file_app(dir.path());
