@@ -92,3 +92,30 @@ fn an_encrypted_workspace_opens_after_the_passphrase_prompt() {
     t.send(&["q"]);
     t.wait_exit();
 }
+
+#[test]
+fn the_report_key_writes_in_the_background_and_the_message_says_where() {
+    use assay::cli::DemoSize;
+    use assay::commands::demo::{self, Shape};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    {
+        let mut store = assay::store::Store::open(&db, "tester").expect("store");
+        demo::generate(&mut store, Shape::of(DemoSize::Small), chrono::Local::now().date_naive()).expect("demo");
+    }
+    let t = Tmux::start("report", &db, dir.path());
+    t.wait_for("1 Engagements");
+    t.send(&["2"]);
+    t.wait_for("In this engagement");
+    t.send(&["R"]);
+    // The event loop takes in the task's result by itself, with no key pressed.
+    t.wait_for("Report written");
+    let written: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("-report-"))
+        .collect();
+    assert!(written.iter().any(|n| n.ends_with(".md")) && written.iter().any(|n| n.ends_with(".html")), "{written:?}");
+    t.send(&["q"]);
+    t.wait_exit();
+}

@@ -351,17 +351,15 @@ fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() 
         })
         .expect("write");
     let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
-    let md = assay::commands::report::markdown(
-        &assay::commands::report::build(store.conn(), &e, common::today(), "t", false).expect("report"),
-    );
+    let md =
+        assay::report::markdown(&assay::report::build(store.conn(), &e, common::today(), "t", false).expect("report"));
     let vetting = md.split("Vetting status").nth(1).expect("section").split("\n## ").next().unwrap_or_default();
     assert!(!vetting.contains("| criminal record |") && !vetting.contains("| credit |"), "{vetting}");
     assert!(vetting.contains("not listed by name (withheld)"), "{vetting}");
     // The counts per provider stay.
     assert!(vetting.contains("Criminal record"), "{vetting}");
-    let full = assay::commands::report::markdown(
-        &assay::commands::report::build(store.conn(), &e, common::today(), "t", true).expect("report"),
-    );
+    let full =
+        assay::report::markdown(&assay::report::build(store.conn(), &e, common::today(), "t", true).expect("report"));
     assert!(full.contains("| criminal record | ✗ failed |"), "{full}");
 
     // CSV and XLSX: no status of those checks, in either sheet that could carry one.
@@ -519,7 +517,7 @@ fn every_output_is_readable_by_its_owner_only() {
     let store = Store::open(&db, "tester").expect("open");
     let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
     let reports = dir.path().join("reports");
-    let paths = assay::commands::report::write_both(store.conn(), &e, &reports, common::today(), "t").expect("report");
+    let paths = assay::report::write_both(store.conn(), &e, &reports, common::today(), "t").expect("report");
     assert_eq!(mode(&reports), 0o700);
     for p in &paths {
         assert_eq!(mode(p), 0o600, "{}", p.display());
@@ -550,14 +548,16 @@ fn outputs_never_go_through_a_planted_symlink() {
     app.reports_dir = dir.path().join("reports");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('2'));
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('R'));
+    common::finish_work(&mut app);
     let screen = common::screen(&app);
     assert!(screen.contains("Report not written") && screen.contains("symbolic link"), "{screen}");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('X'));
+    common::finish_work(&mut app);
     let screen = common::screen(&app);
     assert!(screen.contains("Not exported") && screen.contains("symbolic link"), "{screen}");
     let reader = Store::open(&db, "reader").expect("open");
     let e = assay::commands::report::resolve(reader.conn(), "1").expect("engagement");
-    let err = assay::commands::report::write_both(reader.conn(), &e, &dir.path().join("reports"), common::today(), "t")
+    let err = assay::report::write_both(reader.conn(), &e, &dir.path().join("reports"), common::today(), "t")
         .expect_err("through a link");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).expect("list").count(), 0, "the link received an output");
@@ -760,9 +760,8 @@ fn markdown_reports_keep_no_link_or_image_from_user_text() {
         })
         .expect("write");
     let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
-    let md = assay::commands::report::markdown(
-        &assay::commands::report::build(store.conn(), &e, common::today(), "t", false).expect("report"),
-    );
+    let md =
+        assay::report::markdown(&assay::report::build(store.conn(), &e, common::today(), "t", false).expect("report"));
     let dir = tempfile::tempdir().expect("tempdir");
     let db = hostile_workspace(dir.path());
     {

@@ -246,3 +246,26 @@ fn exit_codes_follow_the_table() {
         }
     }
 }
+
+/// The subcommands reuse the store, the domain and the report builder; the terminal interface they reach through
+/// `tui::start` alone, never by building its state or importing its screens.
+#[test]
+fn commands_reach_the_workbench_through_one_call() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut starts = 0;
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("src/commands") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        for layer in ["crate::ui", "crate::app", "assay::ui", "assay::app"] {
+            assert!(!text.contains(layer), "{} uses {layer}", path.display());
+        }
+        for (i, _) in text.match_indices("crate::tui::") {
+            assert!(text[i..].starts_with("crate::tui::start("), "{} reaches into tui beyond start", path.display());
+            starts += 1;
+        }
+        files += 1;
+    }
+    assert!(files >= 8, "the commands' files were read ({files})");
+    assert_eq!(starts, 1, "one call opens the workbench");
+}

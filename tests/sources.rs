@@ -6,8 +6,8 @@ mod common;
 
 use assay::catalog::sources::{self, DOCUMENTS};
 use assay::catalog::{self, Catalog, Source};
-use assay::cli::ReportFormat;
-use assay::commands::{citations, report};
+use assay::commands::report::resolve;
+use assay::report::{self, Format, citations};
 use assay::store::{bundle, registers};
 use common::bin::{assay, command, stderr, stdout};
 use common::workspace::demo_store;
@@ -82,8 +82,8 @@ fn a_cited_policy_text(md: &str) -> &'static catalog::Item {
 #[test]
 fn reports_cite_policy_items_and_carry_their_texts_only_when_asked() {
     let store = demo_store();
-    let e = report::resolve(store.conn(), "1").expect("engagement");
-    let md = report::render(store.conn(), &e, ReportFormat::Md, today(), "t", false).expect("report");
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let md = report::render(store.conn(), &e, Format::Md, today(), "t", false).expect("report");
     assert!(md.contains(&format!("## 9. {}", citations::SECTION_TITLE)), "{md}");
     assert!(md.contains("ISO27k Forum") && md.contains("CyberSecurity Malaysia"), "the publishers are named once");
     let item = a_cited_policy_text(&md);
@@ -91,8 +91,8 @@ fn reports_cite_policy_items_and_carry_their_texts_only_when_asked() {
     assert!(!md.contains(&item.text), "policy-derived text reached a default report");
     assert!(!md.contains(&sources::policy_text_notice()));
 
-    let with = report::render_with(store.conn(), &e, ReportFormat::Html, today(), "t", false, true).expect("report");
-    assert!(with.contains(&assay::commands::html::esc(&item.text)), "asked for, the text is there");
+    let with = report::render_with(store.conn(), &e, Format::Html, today(), "t", false, true).expect("report");
+    assert!(with.contains(&assay::report::html::esc(&item.text)), "asked for, the text is there");
     assert!(with.contains("CC BY-NC-SA 3.0") && with.contains("not be sold"), "with the licence notice");
 }
 

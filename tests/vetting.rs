@@ -520,9 +520,7 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     assert!(screen(&app).contains("13 checks pending"), "{}", screen(&app));
 
     let e = app.session.current.clone().expect("engagement");
-    let md = assay::commands::report::markdown(
-        &assay::commands::report::build(app.store.conn(), &e, today(), "t", false).expect("report"),
-    );
+    let md = assay::report::markdown(&assay::report::build(app.store.conn(), &e, today(), "t", false).expect("report"));
     assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
     assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
     assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");

@@ -246,6 +246,8 @@ pub struct App {
     pub drawn: std::cell::RefCell<Vec<DrawnRows>>,
     /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
     pub reports_dir: std::path::PathBuf,
+    /// The long task running off the event loop, if any (see `reports.rs`).
+    pub work: Option<crate::worker::Job<crate::worker::Finished>>,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -274,6 +276,7 @@ impl App {
             should_quit: false,
             reports_dir: reports::default_reports_dir(),
             drawn: std::cell::RefCell::new(Vec::new()),
+            work: None,
         };
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
@@ -378,6 +381,15 @@ impl App {
             }
             // While the terminal is too small nothing but the notice shows: nothing else may act unseen.
             _ if self.too_small() => return Ok(None),
+            // While a long task runs, Esc stops it, unless a popup is open to take it.
+            Action::CancelTask => {
+                self.cancel_work();
+                return Ok(None);
+            }
+            Action::Cancel if self.overlay.is_none() && self.work.is_some() => {
+                self.cancel_work();
+                return Ok(None);
+            }
             Action::Lookup => {
                 match self.overlay.take() {
                     Some(Overlay::Lookup(l)) => self.overlay = Some(Overlay::Lookup(l)),

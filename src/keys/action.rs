@@ -62,6 +62,8 @@ pub enum Action {
     WriteReport,
     /// Export the engagement as a JSON bundle next to the workspace.
     ExportBundle,
+    /// Stop the long task running (a report or an export being written).
+    CancelTask,
     /// Create a new engagement.
     NewEngagement,
     /// Add a record taken from the catalog.

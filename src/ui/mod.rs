@@ -168,6 +168,14 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         (Some(at), false) => Span::styled(format!("· saved {at} "), t.ok),
         (None, false) => Span::styled("· all saved ", t.dim),
     });
+    // A long task under way (a report, an export): how far it has come and how to stop it. It takes the place of
+    // the saved state (back when it ends), unless an edit is unsaved, so that the line still fits 80 columns.
+    if let Some(work) = app.work_status() {
+        if !dirty {
+            left.pop();
+        }
+        left.push(Span::styled(format!("· {work} "), t.highlight));
+    }
     // The help hint always shows: the engagement's name gives way to it on a narrow terminal.
     let help = key_hints(app, &[], &[(Context::Global, "help")], usize::MAX);
     let help_w = Line::from(help).width() as u16;

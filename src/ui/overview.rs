@@ -10,6 +10,9 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::App;
 use crate::domain::Engagement;
 
+// Text wrapping lives below the screens, shared with the command line; other screens still reach it here.
+pub use crate::text::wrap;
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Some(e) = &app.session.current else { return };
     let t = &app.theme;
@@ -120,5 +123,3 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 const LABEL_W: usize = 20;
-
-pub use crate::text::wrap;

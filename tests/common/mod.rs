@@ -65,3 +65,13 @@ pub fn render(app: &App) -> Terminal<TestBackend> {
 pub fn screen(app: &App) -> String {
     render(app).backend().to_string()
 }
+
+/// Waits (up to ten seconds) for the app's long task, if any, to end and show its result.
+pub fn finish_work(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.work.is_some() && start.elapsed() < std::time::Duration::from_secs(10) {
+        app.poll_work();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(app.work.is_none(), "the long task ended");
+}

@@ -7,7 +7,7 @@ use crate::catalog::sources;
 use crate::domain::Value;
 use crate::store::registers::Sheet;
 
-use super::report::{Block, Report, Section};
+use super::model::{Block, Report, Section};
 
 /// The title of the report section that lists the catalog items the report refers to.
 pub const SECTION_TITLE: &str = "Catalog references";

@@ -1,16 +1,14 @@
-//! `assay report assets ENGAGEMENT`: the asset tracking form of an engagement, in Markdown or as one printable
+//! The asset tracking form of an engagement (`assay report assets ENGAGEMENT`), in Markdown or as one printable
 //! HTML page, with room for the signatures at hand-over and at return.
 
-use crate::commands::find_engagement;
-use crate::commands::html::esc;
-use std::path::Path;
-
 use chrono::NaiveDate;
-use color_eyre::eyre::{Result, eyre};
+use color_eyre::eyre::Result;
+use rusqlite::Connection;
 
-use crate::cli::FormFormat;
+use super::html::esc;
+use crate::domain::Engagement;
 use crate::domain::assets::{Asset, AssetState};
-use crate::store::{assets, engagements, providers};
+use crate::store::{assets, providers};
 
 /// Everything the form shows.
 #[derive(Debug, Clone)]
@@ -48,15 +46,9 @@ fn group_title(s: AssetState) -> &'static str {
 const LEGEND: &str = "! overdue · ? unaccounted (no holder, no acceptance, no verifier, or destroyed without a \
     certificate) · → with holder · · not issued · ✓ returned · ✗ destroyed";
 
-/// Writes the form of the engagement named by `args` (an id or the start of its name).
-pub fn run(path: &Path, assessor: &str, args: &[String], format: FormFormat, out: Option<&Path>) -> Result<()> {
-    if args.is_empty() {
-        return Err(eyre!("name the engagement: assay report assets ENGAGEMENT (its id or the start of its name)"));
-    }
-    let store = super::secure::open_existing(path, assessor)?;
-    let conn = store.conn();
-    let e = find_engagement(&engagements::list(conn)?, &args.join(" "))?;
-    let today = chrono::Local::now().date_naive();
+/// Gathers the form of an engagement as of `today`: the chosen providers (or, before a choice, every one not
+/// rejected) and every asset with its state.
+pub fn gather(conn: &Connection, e: &Engagement, today: NaiveDate, printed_by: &str) -> Result<AssetForm> {
     let all = providers::list(conn, e.id)?;
     let chosen: Vec<String> = all.iter().filter(|p| p.status == "selected").map(|p| p.name.clone()).collect();
     let providers = if chosen.is_empty() {
@@ -64,11 +56,11 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: FormFormat, out
     } else {
         chosen
     };
-    let form = AssetForm {
+    Ok(AssetForm {
         engagement: e.name.clone(),
         providers,
         printed: today,
-        printed_by: assessor.to_string(),
+        printed_by: printed_by.to_string(),
         history_head: crate::store::history::head(conn)?.to_string(),
         assets: assets::list(conn, e.id)?
             .into_iter()
@@ -77,20 +69,7 @@ pub fn run(path: &Path, assessor: &str, args: &[String], format: FormFormat, out
                 (a, s)
             })
             .collect(),
-    };
-    let text = match format {
-        FormFormat::Md => markdown(&form),
-        FormFormat::Html => html(&form),
-    };
-    match out {
-        Some(p) => {
-            crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
-            let full = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-            crate::errln!("wrote the asset form of “{}” to {}", e.name, full.display());
-        }
-        None => out!("{text}"),
-    }
-    Ok(())
+    })
 }
 
 fn o(s: &Option<String>) -> &str {
@@ -153,7 +132,7 @@ fn groups(form: &AssetForm) -> Vec<(AssetState, Vec<&(Asset, AssetState)>)> {
 
 /// Escapes a value for Markdown: the one escaper both reports use (no markup, no raw HTML, one line).
 pub fn md_escape(s: &str) -> String {
-    super::report::md_text(s)
+    super::markdown::md_text(s)
 }
 
 /// The form as Markdown: a table per state group.
@@ -263,34 +242,6 @@ pub fn html(form: &AssetForm) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Engagement;
-
-    fn eng(id: i64, name: &str) -> Engagement {
-        Engagement {
-            id,
-            name: name.into(),
-            service: None,
-            scope: None,
-            objective: None,
-            business_owner: None,
-            phase: Default::default(),
-            start_date: None,
-            planned_end: None,
-            status: "active".into(),
-            updated_at: String::new(),
-        }
-    }
-
-    #[test]
-    fn engagements_are_found_by_id_or_unique_prefix() {
-        let all = [eng(1, "Payroll processing"), eng(2, "Payment gateway"), eng(3, "Help desk")];
-        assert_eq!(find_engagement(&all, "3").expect("id").name, "Help desk");
-        assert_eq!(find_engagement(&all, "payr").expect("prefix").id, 1);
-        assert_eq!(find_engagement(&all, "HELP DESK").expect("exact").id, 3);
-        let err = find_engagement(&all, "pay").expect_err("two").to_string();
-        assert!(err.contains("matches 2 engagements") && err.contains("id 2"), "{err}");
-        assert!(find_engagement(&all, "zzz").expect_err("none").to_string().contains("no engagement matches"));
-    }
 
     #[test]
     fn values_are_escaped() {
