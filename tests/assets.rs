@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::{App, AssetView, Context, Overlay, QuickFilter, Tab};
+use assay::app::{App, AssetPane, AssetView, Context, Overlay, QuickFilter, Tab};
 use assay::catalog::{ItemPhase, Use, catalog};
 use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
@@ -59,9 +59,14 @@ fn form_error(app: &App, key: &str) -> Option<String> {
 
 /// Selects the row with this tag; returns the asset's id.
 fn select_tag(app: &mut App, tag: &str) -> i64 {
-    let pos = app.assets.visible.iter().position(|&i| app.assets.all[i].tag == tag).expect("tag shown");
-    app.assets.cursor.select(pos);
-    app.assets.selected().expect("selected").0.id
+    let pos = app
+        .pane::<AssetPane>()
+        .visible
+        .iter()
+        .position(|&i| app.pane::<AssetPane>().all[i].tag == tag)
+        .expect("tag shown");
+    app.pane_state::<AssetPane>().cursor.select(pos);
+    app.pane::<AssetPane>().selected().expect("selected").0.id
 }
 
 /// (tag, holder_id, disposition, returned_on, verified_by, certificate) of an asset.
@@ -108,7 +113,7 @@ fn the_three_views_on_the_demo() {
     assert!(s.contains("block the close") && s.contains("post-outsourcing checklist items open"), "{s}");
     assert!(s.contains("assets not returned or destroyed") && s.contains("access grants not removed"), "{s}");
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.assets.view, AssetView::Assets);
+    assert_eq!(app.pane::<AssetPane>().view, AssetView::Assets);
 }
 
 #[test]
@@ -118,23 +123,23 @@ fn crowded_views_stay_readable_and_filters_narrow_them() {
     let shape = Shape { assets_per_engagement: 600, grants_per_engagement: 120, ..Shape::of(DemoSize::Small) };
     demo::generate(&mut store, shape, today()).expect("demo");
     let mut app = assets_tab(app_on(store, 100, 30));
-    assert_eq!(app.assets.all.len(), 600);
+    assert_eq!(app.pane::<AssetPane>().all.len(), 600);
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
     insta::assert_snapshot!("assets_crowded", render(&app).backend());
 
     // Quick filter: only the overdue ones, then only the outstanding ones.
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.assets.quick, QuickFilter::Overdue);
-    assert!(!app.assets.visible.is_empty());
-    assert!(app.assets.visible.iter().all(|&i| app.assets.overdue[i]));
+    assert_eq!(app.pane::<AssetPane>().quick, QuickFilter::Overdue);
+    assert!(!app.pane::<AssetPane>().visible.is_empty());
+    assert!(app.pane::<AssetPane>().visible.iter().all(|&i| app.pane::<AssetPane>().overdue[i]));
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.assets.quick, QuickFilter::Outstanding);
-    assert!(app.assets.visible.iter().all(|&i| app.assets.states[i].is_outstanding()));
-    assert_eq!(app.assets.visible.len(), app.assets.blockers.assets.len());
+    assert_eq!(app.pane::<AssetPane>().quick, QuickFilter::Outstanding);
+    assert!(app.pane::<AssetPane>().visible.iter().all(|&i| app.pane::<AssetPane>().states[i].is_outstanding()));
+    assert_eq!(app.pane::<AssetPane>().visible.len(), app.pane::<AssetPane>().blockers.assets.len());
     insta::assert_snapshot!("assets_crowded_outstanding", render(&app).backend());
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.assets.visible.len(), 600);
+    assert_eq!(app.pane::<AssetPane>().visible.len(), 600);
 
     // Text filter over tag, description and holder.
     press(&mut app, KeyCode::Char('f'));
@@ -142,14 +147,20 @@ fn crowded_views_stay_readable_and_filters_narrow_them() {
     keys(&mut app, "00012");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.context(), Context::Assets);
-    let tags: Vec<&str> = app.assets.visible.iter().map(|&i| app.assets.all[i].tag.as_str()).collect();
+    let tags: Vec<&str> =
+        app.pane::<AssetPane>().visible.iter().map(|&i| app.pane::<AssetPane>().all[i].tag.as_str()).collect();
     assert!(!tags.is_empty() && tags.iter().all(|t| t.contains("00012")), "{tags:?}");
-    let holder = app.assets.all.iter().find_map(|a| a.holder_name.clone()).expect("a holder");
+    let holder = app.pane::<AssetPane>().all.iter().find_map(|a| a.holder_name.clone()).expect("a holder");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('f'));
     keys(&mut app, &holder.to_uppercase());
     press(&mut app, KeyCode::Enter);
-    assert!(app.assets.visible.iter().all(|&i| app.assets.all[i].holder_name.as_deref() == Some(holder.as_str())));
+    assert!(
+        app.pane::<AssetPane>()
+            .visible
+            .iter()
+            .all(|&i| app.pane::<AssetPane>().all[i].holder_name.as_deref() == Some(holder.as_str()))
+    );
 
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::PageDown);
@@ -166,8 +177,8 @@ fn empty_engagement_shows_how_to_start_in_every_view() {
     press(&mut app, KeyCode::Char('v'));
     insta::assert_snapshot!("closeout_empty", render(&app).backend());
     // A fresh engagement still has its post-outsourcing checklist open.
-    assert!(app.assets.blockers.assets.is_empty() && app.assets.blockers.grants.is_empty());
-    assert!(!app.assets.blockers.checklist.is_empty());
+    assert!(app.pane::<AssetPane>().blockers.assets.is_empty() && app.pane::<AssetPane>().blockers.grants.is_empty());
+    assert!(!app.pane::<AssetPane>().blockers.checklist.is_empty());
 }
 
 #[test]
@@ -175,7 +186,7 @@ fn add_an_asset_then_rapid_add_a_series() {
     let mut app = assets_tab(demo_app(130, 36));
     let e = engagement(&app);
     // A member whose name no one else in the engagement shares.
-    let members = &app.assets.members;
+    let members = &app.pane::<AssetPane>().members;
     let unique = |m: &&assay::store::assets::Member| {
         members.iter().filter(|o| o.name.eq_ignore_ascii_case(&m.name)).count() == 1
     };
@@ -200,7 +211,7 @@ fn add_an_asset_then_rapid_add_a_series() {
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none(), "saved: {:?}", app.overlay);
     assert_eq!(count_assets(&app), before + 1);
-    let (first, state) = app.assets.selected().expect("the new row is selected");
+    let (first, state) = app.pane::<AssetPane>().selected().expect("the new row is selected");
     assert_eq!(first.tag, "LAP-0001");
     assert_eq!(first.holder_id, Some(member.id));
     assert_eq!(state, AssetState::WithHolder);
@@ -265,7 +276,7 @@ fn an_unknown_holder_keeps_the_form_open_with_the_reason() {
 fn record_a_return_and_a_destruction_that_needs_its_certificate() {
     let mut app = assets_tab(demo_app(130, 36));
     press(&mut app, KeyCode::Char('o')); // overdue
-    let overdue = app.assets.selected().expect("an overdue asset").0.tag.clone();
+    let overdue = app.pane::<AssetPane>().selected().expect("an overdue asset").0.tag.clone();
     press(&mut app, KeyCode::Esc);
     let id = select_tag(&mut app, &overdue);
     press(&mut app, KeyCode::Char('r'));
@@ -284,10 +295,17 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
         (disposition.as_deref(), on.as_deref(), by.as_deref()),
         (Some("returned"), Some("2026-11-23"), Some("Kim Ito"))
     );
-    assert_eq!(app.assets.selected().expect("still selected").1, AssetState::Returned);
+    assert_eq!(app.pane::<AssetPane>().selected().expect("still selected").1, AssetState::Returned);
 
     // Destruction: the certificate is required.
-    let other = app.assets.all.iter().find(|a| a.disposition.is_none() && a.is_issued()).expect("one out").tag.clone();
+    let other = app
+        .pane::<AssetPane>()
+        .all
+        .iter()
+        .find(|a| a.disposition.is_none() && a.is_issued())
+        .expect("one out")
+        .tag
+        .clone();
     let id = select_tag(&mut app, &other);
     press(&mut app, KeyCode::Char('x'));
     assert!(form_title(&app).starts_with("Record destruction"));
@@ -313,10 +331,10 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
 fn revoke_an_access_grant() {
     let mut app = assets_tab(demo_app(130, 36));
     press(&mut app, KeyCode::Char('v'));
-    let pos = app.assets.grant_states.iter().position(|s| s.is_outstanding()).expect("an active grant");
-    app.assets.grant_cursor.select(pos);
-    let id = app.assets.selected_grant().expect("grant").0.id;
-    let blocking = app.assets.blockers.grants.len();
+    let pos = app.pane::<AssetPane>().grant_states.iter().position(|s| s.is_outstanding()).expect("an active grant");
+    app.pane_state::<AssetPane>().grant_cursor.select(pos);
+    let id = app.pane::<AssetPane>().selected_grant().expect("grant").0.id;
+    let blocking = app.pane::<AssetPane>().blockers.grants.len();
     press(&mut app, KeyCode::Char('r'));
     assert!(form_title(&app).starts_with("Revoke"));
     clear_and_type(&mut app, "2026-11-20");
@@ -333,7 +351,7 @@ fn revoke_an_access_grant() {
         })
         .expect("grant");
     assert_eq!((on.as_str(), by.as_str()), ("2026-11-20", "IAM team"));
-    assert_eq!(app.assets.blockers.grants.len(), blocking - 1);
+    assert_eq!(app.pane::<AssetPane>().blockers.grants.len(), blocking - 1);
 
     // A new grant to someone who is not a team member (a shared service account, say) is kept by name, once the
     // form marks the holder as outside the team.
@@ -355,7 +373,7 @@ fn revoke_an_access_grant() {
         })
         .expect("grant");
     assert_eq!((name.as_str(), member), ("svc-backup", None));
-    assert_eq!(app.assets.blockers.grants.len(), blocking, "a new active grant blocks the close");
+    assert_eq!(app.pane::<AssetPane>().blockers.grants.len(), blocking, "a new active grant blocks the close");
     let s = screen(&app);
     assert!(s.contains("svc-backup (out"), "the Access list says so: {s}");
     press(&mut app, KeyCode::Char('v'));
@@ -370,7 +388,7 @@ fn close_is_refused_without_a_reason_then_recorded_with_one() {
     let e = engagement(&app);
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('v'));
-    let outstanding = app.assets.blockers.total();
+    let outstanding = app.pane::<AssetPane>().blockers.total();
     assert!(outstanding > 0);
     press(&mut app, KeyCode::Char('c'));
     assert!(form_title(&app).contains("with items outstanding"));
@@ -427,7 +445,7 @@ fn a_clean_close_needs_no_reason() {
     press(&mut app, KeyCode::Char('6'));
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('v'));
-    assert!(app.assets.blockers.is_empty(), "{:?}", app.assets.blockers);
+    assert!(app.pane::<AssetPane>().blockers.is_empty(), "{:?}", app.pane::<AssetPane>().blockers);
     assert!(screen(&app).contains("Nothing outstanding"));
     press(&mut app, KeyCode::Char('c'));
     assert!(app.overlay.is_none(), "no reason asked");
@@ -669,13 +687,13 @@ fn a_grant_holder_resolves_to_a_team_member_and_leavers_are_shown_and_warned_abo
     assert!(app.vetting.warnings.iter().any(|w| w.contains("Alice Tan")), "{:?}", app.vetting.warnings);
     goto(&mut app, '6');
     if app.context() != Context::Access {
-        app.assets.view = AssetView::Access;
+        app.pane_state::<AssetPane>().view = AssetView::Access;
     }
     let s = screen(&app);
     assert!(s.contains("⚠ Alice Tan (left"), "{s}");
 
     // Handing an asset to her now is recorded, with a warning.
-    app.assets.view = AssetView::Assets;
+    app.pane_state::<AssetPane>().view = AssetView::Assets;
     press(&mut app, KeyCode::Char('a'));
     keys(&mut app, "X-2");
     tab(&mut app, 4);
@@ -745,8 +763,8 @@ fn the_overview_counts_assets_out_as_the_close_out_does() {
     keys(&mut app, "NOT-YET");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none(), "saved");
-    assert_eq!(app.assets.selected().expect("row").1, AssetState::NotIssued);
-    assert_eq!(app.assets.blockers.assets.len(), 0);
+    assert_eq!(app.pane::<AssetPane>().selected().expect("row").1, AssetState::NotIssued);
+    assert_eq!(app.pane::<AssetPane>().blockers.assets.len(), 0);
     assert_eq!(app.session.summary.assets_out, 0);
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("0 not returned"), "{}", screen(&app));

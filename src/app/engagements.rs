@@ -60,7 +60,6 @@ impl App {
         // that opening an engagement, and the first frame, wait only for what is on screen.
         match self.tab {
             Tab::Vetting => self.load_vetting(),
-            Tab::Assets => self.load_assets(),
             _ => Ok(()),
         }
     }
@@ -179,14 +178,6 @@ impl App {
             | FormPurpose::ForbiddenCheck { .. }
             | FormPurpose::NewRoleConflict(_)
             | FormPurpose::EditRoleConflict(_) => self.save_vetting_form(purpose, values),
-            FormPurpose::NewAsset { .. }
-            | FormPurpose::EditAsset(_)
-            | FormPurpose::ReturnAsset(_)
-            | FormPurpose::DestroyAsset(_)
-            | FormPurpose::NewGrant(_)
-            | FormPurpose::EditGrant(_)
-            | FormPurpose::RevokeGrant(_)
-            | FormPurpose::CloseEngagement(_) => self.save_asset_form(purpose, values),
         }
     }
 

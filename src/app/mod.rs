@@ -1,6 +1,5 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
-pub mod assets;
 mod closed;
 mod engagements;
 pub mod layout;
@@ -24,8 +23,8 @@ use ratatui::crossterm::event::KeyEvent;
 use strum::IntoEnumIterator;
 
 pub use action::Action;
-pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
+pub use panes::assets::{AssetPane, AssetView, QuickFilter};
 pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 pub use picker::Picker;
 
@@ -139,19 +138,6 @@ pub enum FormPurpose {
     },
     NewRoleConflict(i64),
     EditRoleConflict(i64),
-    /// A new asset; in a series, saving opens the next one pre-filled.
-    NewAsset {
-        engagement: i64,
-        series: bool,
-    },
-    EditAsset(i64),
-    ReturnAsset(i64),
-    DestroyAsset(i64),
-    NewGrant(i64),
-    EditGrant(i64),
-    RevokeGrant(i64),
-    /// Closing an engagement with items outstanding: the reason is required.
-    CloseEngagement(i64),
     /// Reopening a closed engagement: the reason is required and recorded.
     Reopen(i64),
     /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
@@ -172,8 +158,6 @@ pub enum Pending {
     DeleteCriterion(i64),
     DeleteMember(i64),
     DeleteRoleConflict(i64),
-    DeleteAsset(i64),
-    DeleteGrant(i64),
     /// Set a recorded vetting check back to pending.
     ResetCheck {
         member: i64,
@@ -268,7 +252,6 @@ pub struct App {
     pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
     pub vetting: VettingPane,
-    pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -300,7 +283,6 @@ impl App {
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
             vetting: VettingPane::default(),
-            assets: AssetPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -353,12 +335,7 @@ impl App {
                     VetView::Roster => Context::Roster,
                     VetView::Conflicts => Context::RoleConflicts,
                 },
-                Tab::Assets if self.assets.filtering => Context::Filter,
-                Tab::Assets => match self.assets.view {
-                    AssetView::Assets => Context::Assets,
-                    AssetView::Access => Context::Access,
-                    AssetView::CloseOut => Context::CloseOut,
-                },
+                Tab::Assets => Context::Assets,
             },
         }
     }
@@ -513,7 +490,6 @@ impl App {
             l.cursor.set_height(layout::lookup_rows((w, h)));
         }
         self.resize_vetting(h);
-        self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
         }
@@ -553,7 +529,6 @@ impl App {
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
-                p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
                 Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
                 Pending::Pane(intent) => {
                     if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
@@ -593,7 +568,7 @@ impl App {
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
                     .or_else(|| self.vetting_form_rule(&form.purpose, &values))
-                    .or_else(|| self.asset_form_rule(&form.purpose, &values));
+                    .or_else(|| self.closing_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -668,9 +643,6 @@ impl App {
             }
             other => match self.context() {
                 Context::Start => {}
-                Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
-                    self.update_assets(other)?
-                }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
                 Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
@@ -711,10 +683,6 @@ impl App {
                 let id = self.vetting.detail.as_ref()?.member;
                 let row = self.vetting.row_of(id)?;
                 Some((Table::TeamMember, id, format!("team member {}", row.member.name)))
-            }
-            Context::Assets => self.assets.selected().map(|(a, _)| (Table::Asset, a.id, format!("asset {}", a.tag))),
-            Context::Access => {
-                self.assets.selected_grant().map(|(g, _)| (Table::AccessGrant, g.id, format!("access to {}", g.target)))
             }
             Context::Workflow => {
                 let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
@@ -758,8 +726,6 @@ impl App {
             Context::Vetting => &mut self.vetting.cursor,
             Context::Roster => &mut self.vetting.roster_cursor,
             Context::RoleConflicts => &mut self.vetting.conflict_cursor,
-            Context::Assets => &mut self.assets.cursor,
-            Context::Access => &mut self.assets.grant_cursor,
             Context::Workflow => &mut self.workflow.cursor,
             _ => return None,
         })
@@ -838,11 +804,6 @@ impl App {
             && let Err(e) = self.load_vetting()
         {
             self.toast_error(format!("Cannot load the team: {e}"));
-        }
-        if tab == Tab::Assets
-            && let Err(e) = self.load_assets()
-        {
-            self.toast_error(format!("Cannot load the assets: {e}"));
         }
     }
 }

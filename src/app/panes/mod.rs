@@ -1,6 +1,7 @@
 //! The tabs, each a [`Pane`](super::pane::Pane) in a module of its own. Adding a tab is one module here and one line
 //! in [`registry`].
 
+pub mod assets;
 pub mod risks;
 
 use super::Tab;
@@ -8,5 +9,5 @@ use super::pane::Pane;
 
 /// Every pane built as a component, with its tab.
 pub fn registry() -> Vec<(Tab, Box<dyn Pane>)> {
-    vec![(Tab::Risks, Box::new(risks::RiskPane::default()))]
+    vec![(Tab::Risks, Box::new(risks::RiskPane::default())), (Tab::Assets, Box::new(assets::AssetPane::default()))]
 }
