@@ -416,8 +416,8 @@ fn close_is_refused_without_a_reason_then_recorded_with_one() {
     assert!(s.contains("Engagement closed with") && s.contains("closed"), "{s}");
 }
 
-#[test]
-fn a_clean_close_needs_no_reason() {
+/// A fresh engagement with every post-outsourcing item done and its one asset returned, shown on the close-out.
+fn ready_to_close() -> (App, i64) {
     let mut app = fresh(110, 30);
     let e = engagement(&app);
     let post: Vec<String> =
@@ -447,6 +447,12 @@ fn a_clean_close_needs_no_reason() {
     press(&mut app, KeyCode::Char('v'));
     assert!(app.pane::<AssetPane>().blockers.is_empty(), "{:?}", app.pane::<AssetPane>().blockers);
     assert!(screen(&app).contains("Nothing outstanding"));
+    (app, e)
+}
+
+#[test]
+fn a_clean_close_needs_no_reason() {
+    let (mut app, e) = ready_to_close();
     press(&mut app, KeyCode::Char('c'));
     assert!(app.overlay.is_none(), "no reason asked");
     let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
@@ -768,4 +774,123 @@ fn the_overview_counts_assets_out_as_the_close_out_does() {
     assert_eq!(app.session.summary.assets_out, 0);
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("0 not returned"), "{}", screen(&app));
+}
+
+// ---- key names come from the keymap; a failed write quits nothing ----
+
+/// The demo workspace with 600 assets and 120 grants, on a keymap with `overrides` (context, action, keys).
+fn crowded_app_with_keys(overrides: &[(&str, &str, &[&str])]) -> App {
+    use std::collections::BTreeMap;
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    let shape = Shape { assets_per_engagement: 600, grants_per_engagement: 120, ..Shape::of(DemoSize::Small) };
+    demo::generate(&mut store, shape, today()).expect("demo");
+    let mut table: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (ctx, action, keys) in overrides {
+        table
+            .entry(ctx.to_string())
+            .or_default()
+            .insert(action.to_string(), keys.iter().map(|k| k.to_string()).collect());
+    }
+    let mut keymap = assay::app::Keymap::default_map();
+    keymap.apply_overrides(&table).expect("overrides");
+    let mut app = App::new(store, keymap, assay::theme::Theme::plain(), today()).expect("app");
+    app.update(assay::app::Action::Resize(160, 40)).expect("resize");
+    app
+}
+
+#[test]
+fn remapped_keys_are_the_ones_the_tab_names() {
+    // Failed before: the series form, its toast, the grant deletion and the close-out named Enter, Esc, r and o
+    // whatever the keymap said.
+    let mut app = assets_tab(crowded_app_with_keys(&[
+        ("form", "submit", &["ctrl-s"]),
+        ("form", "cancel", &["ctrl-g"]),
+        ("access", "revoke", &["R"]),
+        ("assets", "quick_filter", &["O"]),
+    ]));
+    press(&mut app, KeyCode::Char('A'));
+    let s = screen(&app);
+    assert!(s.contains("(Ctrl-S adds, Ctrl-G ends the series)"), "{s}");
+    assert!(!s.contains("Enter adds") && !s.contains("Esc ends"), "{s}");
+    let tag = form_value(&app, "tag");
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the next of the series is open");
+    let s = screen(&app);
+    assert!(s.contains(&format!("Asset {tag} added — the next is ready (Ctrl-G ends the series)")), "{s}");
+    press_mod(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert!(app.overlay.is_none(), "the remapped cancel ends the series");
+
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('d'));
+    match &app.overlay {
+        Some(Overlay::Confirm(c)) => {
+            assert!(c.message.contains("a real one is revoked (R)"), "{}", c.message);
+            assert!(!c.message.contains("(r)"), "{}", c.message);
+        }
+        other => panic!("expected the question, found {other:?}"),
+    }
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::CloseOut);
+    // Far down the close-out, under its first 25 assets.
+    for _ in 0..30 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let s = screen(&app);
+    assert!(s.contains("more (see the Assets view, O for outstanding)"), "{s}");
+    assert!(!s.contains("o for outstanding"), "{s}");
+}
+
+#[test]
+fn a_close_that_cannot_be_written_says_so_and_the_workbench_goes_on() {
+    // Failed before: the write's error ended the event loop, and with it the session.
+    let (mut app, e) = ready_to_close();
+    app.store.conn().execute_batch("PRAGMA query_only = ON").expect("read-only");
+    press(&mut app, KeyCode::Char('c'));
+    assert!(!app.should_quit);
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not closed: "), "{}", toast.text);
+    assert!(screen(&app).contains("Not closed: "));
+    let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
+    assert_eq!(status, "active");
+    // Once the store takes writes again, the same key closes it.
+    app.store.conn().execute_batch("PRAGMA query_only = OFF").expect("writable");
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "closed");
+}
+
+#[test]
+fn a_form_that_cannot_be_written_stays_open_with_what_was_typed() {
+    let mut app = assets_tab(demo_app(130, 36));
+    let before = count_assets(&app);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "USB-0042");
+    tab(&mut app, 1);
+    keys(&mut app, "Encrypted stick");
+    app.store.conn().execute_batch("PRAGMA query_only = ON").expect("read-only");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.should_quit);
+    assert_eq!(form_value(&app, "tag"), "USB-0042");
+    assert_eq!(form_value(&app, "description"), "Encrypted stick");
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not saved: "), "{}", toast.text);
+    assert_eq!(count_assets(&app), before);
+
+    // The close form keeps its reason the same way.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.overlay.is_none());
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('c'));
+    keys(&mut app, "Provider gone");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.should_quit);
+    assert_eq!(form_value(&app, "reason"), "Provider gone");
+    assert!(app.toast.as_ref().is_some_and(|t| t.error && t.text.starts_with("Not saved: ")));
+    assert!(screen(&app).contains("Not saved: "));
+    let e = engagement(&app);
+    assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "active");
 }
