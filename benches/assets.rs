@@ -4,7 +4,7 @@
 #[allow(dead_code)] // the large demo workspace is for the start-up benchmark
 mod common;
 
-use assay::app::{Action, App, Keymap};
+use assay::app::{Action, App, AssetPane, Keymap};
 use assay::domain::Value;
 use assay::store::{Store, Table, assets, engagements, providers};
 use assay::theme::Theme;
@@ -53,7 +53,7 @@ fn app_with_assets() -> App {
     let mut app = App::new(store, Keymap::default_map(), Theme::colored(), common::today()).expect("app");
     app.update(Action::Resize(160, 48)).expect("resize");
     app.update(Action::Tab6).expect("assets tab");
-    assert_eq!(app.assets.all.len(), ASSETS as usize);
+    assert_eq!(app.pane::<AssetPane>().all.len(), ASSETS as usize);
     app
 }
 
@@ -63,7 +63,8 @@ fn bench(c: &mut Criterion) {
     // One scroll step and the frame it causes; the cursor walks down and wraps to the top at the end.
     c.bench_function("assets_scroll_and_frame_50000_160x48", |b| {
         b.iter(|| {
-            if app.assets.cursor.selected + 1 >= app.assets.cursor.len {
+            let cursor = &app.pane::<AssetPane>().cursor;
+            if cursor.selected + 1 >= cursor.len {
                 app.update(Action::FirstRow).expect("first");
             } else {
                 app.update(Action::NextRow).expect("next");
@@ -75,7 +76,8 @@ fn bench(c: &mut Criterion) {
     app.update(Action::FirstRow).expect("first");
     c.bench_function("assets_page_and_frame_50000_160x48", |b| {
         b.iter(|| {
-            if app.assets.cursor.selected + app.assets.cursor.height >= app.assets.cursor.len {
+            let cursor = &app.pane::<AssetPane>().cursor;
+            if cursor.selected + cursor.height >= cursor.len {
                 app.update(Action::FirstRow).expect("first");
             } else {
                 app.update(Action::PageDown).expect("page");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::{App, AssetView, Context, Overlay, QuickFilter, Tab, VettingPane};
+use assay::app::{App, AssetPane, AssetView, Context, Overlay, QuickFilter, Tab, VettingPane};
 use assay::catalog::{ItemPhase, Use, catalog};
 use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
@@ -59,9 +59,14 @@ fn form_error(app: &App, key: &str) -> Option<String> {
 
 /// Selects the row with this tag; returns the asset's id.
 fn select_tag(app: &mut App, tag: &str) -> i64 {
-    let pos = app.assets.visible.iter().position(|&i| app.assets.all[i].tag == tag).expect("tag shown");
-    app.assets.cursor.select(pos);
-    app.assets.selected().expect("selected").0.id
+    let pos = app
+        .pane::<AssetPane>()
+        .visible
+        .iter()
+        .position(|&i| app.pane::<AssetPane>().all[i].tag == tag)
+        .expect("tag shown");
+    app.pane_state::<AssetPane>().cursor.select(pos);
+    app.pane::<AssetPane>().selected().expect("selected").0.id
 }
 
 /// (tag, holder_id, disposition, returned_on, verified_by, certificate) of an asset.
@@ -108,7 +113,7 @@ fn the_three_views_on_the_demo() {
     assert!(s.contains("block the close") && s.contains("post-outsourcing checklist items open"), "{s}");
     assert!(s.contains("assets not returned or destroyed") && s.contains("access grants not removed"), "{s}");
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.assets.view, AssetView::Assets);
+    assert_eq!(app.pane::<AssetPane>().view, AssetView::Assets);
 }
 
 #[test]
@@ -118,23 +123,23 @@ fn crowded_views_stay_readable_and_filters_narrow_them() {
     let shape = Shape { assets_per_engagement: 600, grants_per_engagement: 120, ..Shape::of(DemoSize::Small) };
     demo::generate(&mut store, shape, today()).expect("demo");
     let mut app = assets_tab(app_on(store, 100, 30));
-    assert_eq!(app.assets.all.len(), 600);
+    assert_eq!(app.pane::<AssetPane>().all.len(), 600);
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
     insta::assert_snapshot!("assets_crowded", render(&app).backend());
 
     // Quick filter: only the overdue ones, then only the outstanding ones.
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.assets.quick, QuickFilter::Overdue);
-    assert!(!app.assets.visible.is_empty());
-    assert!(app.assets.visible.iter().all(|&i| app.assets.overdue[i]));
+    assert_eq!(app.pane::<AssetPane>().quick, QuickFilter::Overdue);
+    assert!(!app.pane::<AssetPane>().visible.is_empty());
+    assert!(app.pane::<AssetPane>().visible.iter().all(|&i| app.pane::<AssetPane>().overdue[i]));
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.assets.quick, QuickFilter::Outstanding);
-    assert!(app.assets.visible.iter().all(|&i| app.assets.states[i].is_outstanding()));
-    assert_eq!(app.assets.visible.len(), app.assets.blockers.assets.len());
+    assert_eq!(app.pane::<AssetPane>().quick, QuickFilter::Outstanding);
+    assert!(app.pane::<AssetPane>().visible.iter().all(|&i| app.pane::<AssetPane>().states[i].is_outstanding()));
+    assert_eq!(app.pane::<AssetPane>().visible.len(), app.pane::<AssetPane>().blockers.assets.len());
     insta::assert_snapshot!("assets_crowded_outstanding", render(&app).backend());
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.assets.visible.len(), 600);
+    assert_eq!(app.pane::<AssetPane>().visible.len(), 600);
 
     // Text filter over tag, description and holder.
     press(&mut app, KeyCode::Char('f'));
@@ -142,14 +147,20 @@ fn crowded_views_stay_readable_and_filters_narrow_them() {
     keys(&mut app, "00012");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.context(), Context::Assets);
-    let tags: Vec<&str> = app.assets.visible.iter().map(|&i| app.assets.all[i].tag.as_str()).collect();
+    let tags: Vec<&str> =
+        app.pane::<AssetPane>().visible.iter().map(|&i| app.pane::<AssetPane>().all[i].tag.as_str()).collect();
     assert!(!tags.is_empty() && tags.iter().all(|t| t.contains("00012")), "{tags:?}");
-    let holder = app.assets.all.iter().find_map(|a| a.holder_name.clone()).expect("a holder");
+    let holder = app.pane::<AssetPane>().all.iter().find_map(|a| a.holder_name.clone()).expect("a holder");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('f'));
     keys(&mut app, &holder.to_uppercase());
     press(&mut app, KeyCode::Enter);
-    assert!(app.assets.visible.iter().all(|&i| app.assets.all[i].holder_name.as_deref() == Some(holder.as_str())));
+    assert!(
+        app.pane::<AssetPane>()
+            .visible
+            .iter()
+            .all(|&i| app.pane::<AssetPane>().all[i].holder_name.as_deref() == Some(holder.as_str()))
+    );
 
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::PageDown);
@@ -166,8 +177,8 @@ fn empty_engagement_shows_how_to_start_in_every_view() {
     press(&mut app, KeyCode::Char('v'));
     insta::assert_snapshot!("closeout_empty", render(&app).backend());
     // A fresh engagement still has its post-outsourcing checklist open.
-    assert!(app.assets.blockers.assets.is_empty() && app.assets.blockers.grants.is_empty());
-    assert!(!app.assets.blockers.checklist.is_empty());
+    assert!(app.pane::<AssetPane>().blockers.assets.is_empty() && app.pane::<AssetPane>().blockers.grants.is_empty());
+    assert!(!app.pane::<AssetPane>().blockers.checklist.is_empty());
 }
 
 #[test]
@@ -175,7 +186,7 @@ fn add_an_asset_then_rapid_add_a_series() {
     let mut app = assets_tab(demo_app(130, 36));
     let e = engagement(&app);
     // A member whose name no one else in the engagement shares.
-    let members = &app.assets.members;
+    let members = &app.pane::<AssetPane>().members;
     let unique = |m: &&assay::store::assets::Member| {
         members.iter().filter(|o| o.name.eq_ignore_ascii_case(&m.name)).count() == 1
     };
@@ -200,7 +211,7 @@ fn add_an_asset_then_rapid_add_a_series() {
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none(), "saved: {:?}", app.overlay);
     assert_eq!(count_assets(&app), before + 1);
-    let (first, state) = app.assets.selected().expect("the new row is selected");
+    let (first, state) = app.pane::<AssetPane>().selected().expect("the new row is selected");
     assert_eq!(first.tag, "LAP-0001");
     assert_eq!(first.holder_id, Some(member.id));
     assert_eq!(state, AssetState::WithHolder);
@@ -265,7 +276,7 @@ fn an_unknown_holder_keeps_the_form_open_with_the_reason() {
 fn record_a_return_and_a_destruction_that_needs_its_certificate() {
     let mut app = assets_tab(demo_app(130, 36));
     press(&mut app, KeyCode::Char('o')); // overdue
-    let overdue = app.assets.selected().expect("an overdue asset").0.tag.clone();
+    let overdue = app.pane::<AssetPane>().selected().expect("an overdue asset").0.tag.clone();
     press(&mut app, KeyCode::Esc);
     let id = select_tag(&mut app, &overdue);
     press(&mut app, KeyCode::Char('r'));
@@ -284,10 +295,17 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
         (disposition.as_deref(), on.as_deref(), by.as_deref()),
         (Some("returned"), Some("2026-11-23"), Some("Kim Ito"))
     );
-    assert_eq!(app.assets.selected().expect("still selected").1, AssetState::Returned);
+    assert_eq!(app.pane::<AssetPane>().selected().expect("still selected").1, AssetState::Returned);
 
     // Destruction: the certificate is required.
-    let other = app.assets.all.iter().find(|a| a.disposition.is_none() && a.is_issued()).expect("one out").tag.clone();
+    let other = app
+        .pane::<AssetPane>()
+        .all
+        .iter()
+        .find(|a| a.disposition.is_none() && a.is_issued())
+        .expect("one out")
+        .tag
+        .clone();
     let id = select_tag(&mut app, &other);
     press(&mut app, KeyCode::Char('x'));
     assert!(form_title(&app).starts_with("Record destruction"));
@@ -313,10 +331,10 @@ fn record_a_return_and_a_destruction_that_needs_its_certificate() {
 fn revoke_an_access_grant() {
     let mut app = assets_tab(demo_app(130, 36));
     press(&mut app, KeyCode::Char('v'));
-    let pos = app.assets.grant_states.iter().position(|s| s.is_outstanding()).expect("an active grant");
-    app.assets.grant_cursor.select(pos);
-    let id = app.assets.selected_grant().expect("grant").0.id;
-    let blocking = app.assets.blockers.grants.len();
+    let pos = app.pane::<AssetPane>().grant_states.iter().position(|s| s.is_outstanding()).expect("an active grant");
+    app.pane_state::<AssetPane>().grant_cursor.select(pos);
+    let id = app.pane::<AssetPane>().selected_grant().expect("grant").0.id;
+    let blocking = app.pane::<AssetPane>().blockers.grants.len();
     press(&mut app, KeyCode::Char('r'));
     assert!(form_title(&app).starts_with("Revoke"));
     clear_and_type(&mut app, "2026-11-20");
@@ -333,7 +351,7 @@ fn revoke_an_access_grant() {
         })
         .expect("grant");
     assert_eq!((on.as_str(), by.as_str()), ("2026-11-20", "IAM team"));
-    assert_eq!(app.assets.blockers.grants.len(), blocking - 1);
+    assert_eq!(app.pane::<AssetPane>().blockers.grants.len(), blocking - 1);
 
     // A new grant to someone who is not a team member (a shared service account, say) is kept by name, once the
     // form marks the holder as outside the team.
@@ -355,7 +373,7 @@ fn revoke_an_access_grant() {
         })
         .expect("grant");
     assert_eq!((name.as_str(), member), ("svc-backup", None));
-    assert_eq!(app.assets.blockers.grants.len(), blocking, "a new active grant blocks the close");
+    assert_eq!(app.pane::<AssetPane>().blockers.grants.len(), blocking, "a new active grant blocks the close");
     let s = screen(&app);
     assert!(s.contains("svc-backup (out"), "the Access list says so: {s}");
     press(&mut app, KeyCode::Char('v'));
@@ -370,7 +388,7 @@ fn close_is_refused_without_a_reason_then_recorded_with_one() {
     let e = engagement(&app);
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('v'));
-    let outstanding = app.assets.blockers.total();
+    let outstanding = app.pane::<AssetPane>().blockers.total();
     assert!(outstanding > 0);
     press(&mut app, KeyCode::Char('c'));
     assert!(form_title(&app).contains("with items outstanding"));
@@ -398,8 +416,8 @@ fn close_is_refused_without_a_reason_then_recorded_with_one() {
     assert!(s.contains("Engagement closed with") && s.contains("closed"), "{s}");
 }
 
-#[test]
-fn a_clean_close_needs_no_reason() {
+/// A fresh engagement with every post-outsourcing item done and its one asset returned, shown on the close-out.
+fn ready_to_close() -> (App, i64) {
     let mut app = fresh(110, 30);
     let e = engagement(&app);
     let post: Vec<String> =
@@ -427,8 +445,14 @@ fn a_clean_close_needs_no_reason() {
     press(&mut app, KeyCode::Char('6'));
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('v'));
-    assert!(app.assets.blockers.is_empty(), "{:?}", app.assets.blockers);
+    assert!(app.pane::<AssetPane>().blockers.is_empty(), "{:?}", app.pane::<AssetPane>().blockers);
     assert!(screen(&app).contains("Nothing outstanding"));
+    (app, e)
+}
+
+#[test]
+fn a_clean_close_needs_no_reason() {
+    let (mut app, e) = ready_to_close();
     press(&mut app, KeyCode::Char('c'));
     assert!(app.overlay.is_none(), "no reason asked");
     let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
@@ -673,13 +697,13 @@ fn a_grant_holder_resolves_to_a_team_member_and_leavers_are_shown_and_warned_abo
     );
     goto(&mut app, '6');
     if app.context() != Context::Access {
-        app.assets.view = AssetView::Access;
+        app.pane_state::<AssetPane>().view = AssetView::Access;
     }
     let s = screen(&app);
     assert!(s.contains("⚠ Alice Tan (left"), "{s}");
 
     // Handing an asset to her now is recorded, with a warning.
-    app.assets.view = AssetView::Assets;
+    app.pane_state::<AssetPane>().view = AssetView::Assets;
     press(&mut app, KeyCode::Char('a'));
     keys(&mut app, "X-2");
     tab(&mut app, 4);
@@ -749,9 +773,128 @@ fn the_overview_counts_assets_out_as_the_close_out_does() {
     keys(&mut app, "NOT-YET");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none(), "saved");
-    assert_eq!(app.assets.selected().expect("row").1, AssetState::NotIssued);
-    assert_eq!(app.assets.blockers.assets.len(), 0);
+    assert_eq!(app.pane::<AssetPane>().selected().expect("row").1, AssetState::NotIssued);
+    assert_eq!(app.pane::<AssetPane>().blockers.assets.len(), 0);
     assert_eq!(app.session.summary.assets_out, 0);
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("0 not returned"), "{}", screen(&app));
+}
+
+// ---- key names come from the keymap; a failed write quits nothing ----
+
+/// The demo workspace with 600 assets and 120 grants, on a keymap with `overrides` (context, action, keys).
+fn crowded_app_with_keys(overrides: &[(&str, &str, &[&str])]) -> App {
+    use std::collections::BTreeMap;
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    let shape = Shape { assets_per_engagement: 600, grants_per_engagement: 120, ..Shape::of(DemoSize::Small) };
+    demo::generate(&mut store, shape, today()).expect("demo");
+    let mut table: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (ctx, action, keys) in overrides {
+        table
+            .entry(ctx.to_string())
+            .or_default()
+            .insert(action.to_string(), keys.iter().map(|k| k.to_string()).collect());
+    }
+    let mut keymap = assay::app::Keymap::default_map();
+    keymap.apply_overrides(&table).expect("overrides");
+    let mut app = App::new(store, keymap, assay::theme::Theme::plain(), today()).expect("app");
+    app.update(assay::app::Action::Resize(160, 40)).expect("resize");
+    app
+}
+
+#[test]
+fn remapped_keys_are_the_ones_the_tab_names() {
+    // Failed before: the series form, its toast, the grant deletion and the close-out named Enter, Esc, r and o
+    // whatever the keymap said.
+    let mut app = assets_tab(crowded_app_with_keys(&[
+        ("form", "submit", &["ctrl-s"]),
+        ("form", "cancel", &["ctrl-g"]),
+        ("access", "revoke", &["R"]),
+        ("assets", "quick_filter", &["O"]),
+    ]));
+    press(&mut app, KeyCode::Char('A'));
+    let s = screen(&app);
+    assert!(s.contains("(Ctrl-S adds, Ctrl-G ends the series)"), "{s}");
+    assert!(!s.contains("Enter adds") && !s.contains("Esc ends"), "{s}");
+    let tag = form_value(&app, "tag");
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the next of the series is open");
+    let s = screen(&app);
+    assert!(s.contains(&format!("Asset {tag} added — the next is ready (Ctrl-G ends the series)")), "{s}");
+    press_mod(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert!(app.overlay.is_none(), "the remapped cancel ends the series");
+
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('d'));
+    match &app.overlay {
+        Some(Overlay::Confirm(c)) => {
+            assert!(c.message.contains("a real one is revoked (R)"), "{}", c.message);
+            assert!(!c.message.contains("(r)"), "{}", c.message);
+        }
+        other => panic!("expected the question, found {other:?}"),
+    }
+    press(&mut app, KeyCode::Esc);
+
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::CloseOut);
+    // Far down the close-out, under its first 25 assets.
+    for _ in 0..30 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let s = screen(&app);
+    assert!(s.contains("more (see the Assets view, O for outstanding)"), "{s}");
+    assert!(!s.contains("o for outstanding"), "{s}");
+}
+
+#[test]
+fn a_close_that_cannot_be_written_says_so_and_the_workbench_goes_on() {
+    // Failed before: the write's error ended the event loop, and with it the session.
+    let (mut app, e) = ready_to_close();
+    app.store.conn().execute_batch("PRAGMA query_only = ON").expect("read-only");
+    press(&mut app, KeyCode::Char('c'));
+    assert!(!app.should_quit);
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not closed: "), "{}", toast.text);
+    assert!(screen(&app).contains("Not closed: "));
+    let status = engagements::get(app.store.conn(), e).expect("get").expect("e").status;
+    assert_eq!(status, "active");
+    // Once the store takes writes again, the same key closes it.
+    app.store.conn().execute_batch("PRAGMA query_only = OFF").expect("writable");
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "closed");
+}
+
+#[test]
+fn a_form_that_cannot_be_written_stays_open_with_what_was_typed() {
+    let mut app = assets_tab(demo_app(130, 36));
+    let before = count_assets(&app);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "USB-0042");
+    tab(&mut app, 1);
+    keys(&mut app, "Encrypted stick");
+    app.store.conn().execute_batch("PRAGMA query_only = ON").expect("read-only");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.should_quit);
+    assert_eq!(form_value(&app, "tag"), "USB-0042");
+    assert_eq!(form_value(&app, "description"), "Encrypted stick");
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not saved: "), "{}", toast.text);
+    assert_eq!(count_assets(&app), before);
+
+    // The close form keeps its reason the same way.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.overlay.is_none());
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('c'));
+    keys(&mut app, "Provider gone");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.should_quit);
+    assert_eq!(form_value(&app, "reason"), "Provider gone");
+    assert!(app.toast.as_ref().is_some_and(|t| t.error && t.text.starts_with("Not saved: ")));
+    assert!(screen(&app).contains("Not saved: "));
+    let e = engagement(&app);
+    assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "active");
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::{Overlay, RiskPane, Tab, VettingPane};
+use assay::app::{AssetPane, Overlay, RiskPane, Tab, VettingPane};
 use assay::store::engagements;
 use common::*;
 use ratatui::crossterm::event::KeyCode;
@@ -527,7 +527,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         app.update(tab.clone()).expect("tab");
         let before = match which {
             0 => app.scorecard.provider_cursor.selected,
-            1 => app.assets.cursor.selected,
+            1 => app.pane::<AssetPane>().cursor.selected,
             _ => app.workflow.cursor.selected,
         };
         // The third row of the list: the header is the line above the first.
@@ -537,7 +537,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         app.update(Action::Click(drawn.rows.x + 3, drawn.rows.y + 2)).expect("click");
         let after = match which {
             0 => app.scorecard.provider_cursor.selected,
-            1 => app.assets.cursor.selected,
+            1 => app.pane::<AssetPane>().cursor.selected,
             _ => app.workflow.cursor.selected,
         };
         assert_eq!(after, drawn.offset + 2, "tab {tab:?}: the third row is selected (was {before})");

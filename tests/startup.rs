@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::VettingPane;
+use assay::app::{AssetPane, VettingPane};
 use common::{demo_app, press, screen};
 use ratatui::crossterm::event::KeyCode;
 
@@ -11,16 +11,19 @@ use ratatui::crossterm::event::KeyCode;
 fn vetting_and_assets_load_when_shown_not_at_start() {
     let mut app = demo_app(140, 44);
     let open = app.session.current.as_ref().map(|e| e.id).expect("the demo opens an engagement");
-    assert!(app.assets.all.is_empty() && app.assets.engagement.is_none(), "assets loaded before they were shown");
+    assert!(
+        app.pane::<AssetPane>().all.is_empty() && app.pane::<AssetPane>().engagement.is_none(),
+        "assets loaded before they were shown"
+    );
     assert!(
         app.pane::<VettingPane>().rows.is_empty() && app.pane::<VettingPane>().engagement.is_none(),
         "the team loaded before it was shown"
     );
 
     press(&mut app, KeyCode::Char('6'));
-    assert_eq!(app.assets.engagement, Some(open));
-    assert!(!app.assets.all.is_empty());
-    let tag = app.assets.all[0].tag.clone();
+    assert_eq!(app.pane::<AssetPane>().engagement, Some(open));
+    assert!(!app.pane::<AssetPane>().all.is_empty());
+    let tag = app.pane::<AssetPane>().all[0].tag.clone();
     assert!(screen(&app).contains(&tag), "the Assets tab shows its first asset");
 
     press(&mut app, KeyCode::Char('5'));
@@ -34,6 +37,6 @@ fn vetting_and_assets_load_when_shown_not_at_start() {
     let other = app.session.current.as_ref().map(|e| e.id).expect("open");
     assert_ne!(other, open);
     press(&mut app, KeyCode::Char('6'));
-    assert_eq!(app.assets.engagement, Some(other));
-    assert!(app.assets.all.iter().all(|a| a.engagement_id == other));
+    assert_eq!(app.pane::<AssetPane>().engagement, Some(other));
+    assert!(app.pane::<AssetPane>().all.iter().all(|a| a.engagement_id == other));
 }

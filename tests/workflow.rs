@@ -3,7 +3,7 @@
 mod common;
 
 use assay::app::lookup::Hit;
-use assay::app::{Overlay, RiskPane, Tab, VettingPane};
+use assay::app::{AssetPane, Overlay, RiskPane, Tab, VettingPane};
 use assay::catalog::catalog;
 use assay::store::checklist;
 use assay::store::search::RecordKind;
@@ -237,7 +237,7 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
     let p = post(&app);
     let open = p.total - p.closed;
     press(&mut app, KeyCode::Char('6')); // the Assets tab (and its close-out) loads when first shown
-    assert_eq!(open, app.assets.blockers.checklist.len(), "one count for the open post items");
+    assert_eq!(open, app.pane::<AssetPane>().blockers.checklist.len(), "one count for the open post items");
     press(&mut app, KeyCode::Char('7'));
     let s = screen(&app);
     assert!(s.contains(&format!("Post {open}/{} open", p.total)), "{s}");
@@ -250,7 +250,7 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
             i.has_use(Use::Workflow)
                 && i.phase == ItemPhase::Post
                 && i.party == Party::Both
-                && app.assets.blockers.checklist.iter().any(|o| o.id == i.id)
+                && app.pane::<AssetPane>().blockers.checklist.iter().any(|o| o.id == i.id)
         })
         .expect("an open post item for both parties");
     let line = app
@@ -263,9 +263,9 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
     press(&mut app, KeyCode::Char(' '));
     let q = post(&app);
     assert_eq!(q.total - q.closed, open - 1);
-    assert_eq!(app.assets.blockers.checklist.len(), open - 1, "the close-out sees the tick at once");
+    assert_eq!(app.pane::<AssetPane>().blockers.checklist.len(), open - 1, "the close-out sees the tick at once");
     press(&mut app, KeyCode::Char('6'));
-    while app.assets.view != assay::app::AssetView::CloseOut {
+    while app.pane::<AssetPane>().view != assay::app::AssetView::CloseOut {
         press(&mut app, KeyCode::Char('v'));
     }
     let s = screen(&app);
@@ -359,7 +359,7 @@ fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
     assert_eq!(app.pane::<RiskPane>().selected().map(|(r, _)| r.id), Some(risk.0));
     go(&mut app, RecordKind::Asset, &asset.1, asset.0);
     assert_eq!(app.tab, Tab::Assets);
-    assert_eq!(app.assets.selected().map(|(a, _)| a.id), Some(asset.0));
+    assert_eq!(app.pane::<AssetPane>().selected().map(|(a, _)| a.id), Some(asset.0));
     go(&mut app, RecordKind::Member, &member.1, member.0);
     assert_eq!(app.tab, Tab::Vetting);
     assert_eq!(app.pane::<VettingPane>().selected().map(|r| r.member.id), Some(member.0));

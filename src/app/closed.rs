@@ -75,6 +75,20 @@ impl App {
         (e.status == CLOSED).then(|| self.closed_message(&e.name))
     }
 
+    /// An engagement is closed from the close-out view of the Assets tab, which checks what is outstanding and
+    /// records the reason: an edit of the engagement may not close it.
+    pub(super) fn closing_rule(
+        &self,
+        purpose: &FormPurpose,
+        values: &[(&'static str, Value)],
+    ) -> Option<(&'static str, String)> {
+        let FormPurpose::EditEngagement(id) = purpose else { return None };
+        let was = self.session.engagement(*id).map(|e| e.status.as_str());
+        let to = values.iter().find(|(k, _)| *k == "status").map(|(_, v)| v.to_string());
+        (to.as_deref() == Some(CLOSED) && was != Some(CLOSED))
+            .then(|| ("status", "close the engagement from the close-out view of the Assets tab".to_string()))
+    }
+
     /// `O`: reopens a closed engagement, asking why.
     pub(super) fn start_reopen(&mut self) {
         let Some(e) = self.target_engagement().cloned() else { return };

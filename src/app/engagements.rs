@@ -55,13 +55,7 @@ impl App {
     /// Loads the panes not yet built as components.
     pub(super) fn load_legacy_panes(&mut self) -> Result<()> {
         self.load_workflow()?;
-        self.load_scorecard()?;
-        // The Vetting and Assets panes, the costliest to load, are loaded when shown (see `goto_tab_index`), so
-        // that opening an engagement, and the first frame, wait only for what is on screen.
-        match self.tab {
-            Tab::Assets => self.load_assets(),
-            _ => Ok(()),
-        }
+        self.load_scorecard()
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -171,14 +165,6 @@ impl App {
             | FormPurpose::EditCriterion(_)
             | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
             FormPurpose::Pane(_) => Err(color_eyre::eyre::eyre!("a pane's form is saved by its pane")),
-            FormPurpose::NewAsset { .. }
-            | FormPurpose::EditAsset(_)
-            | FormPurpose::ReturnAsset(_)
-            | FormPurpose::DestroyAsset(_)
-            | FormPurpose::NewGrant(_)
-            | FormPurpose::EditGrant(_)
-            | FormPurpose::RevokeGrant(_)
-            | FormPurpose::CloseEngagement(_) => self.save_asset_form(purpose, values),
         }
     }
 

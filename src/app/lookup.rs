@@ -179,10 +179,7 @@ impl App {
             }
             RecordKind::Asset => {
                 self.goto_tab_index(Tab::Assets as usize, false);
-                self.assets.view = super::assets::AssetView::Assets;
-                let pane = &mut self.assets;
-                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|a| a.id == rec.id));
-                pos.map(|p| pane.cursor.select(p)).is_some()
+                self.reveal(Tab::Assets, crate::store::Table::Asset, rec.id, rec.parent)?
             }
         };
         if !found {

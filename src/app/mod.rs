@@ -1,6 +1,5 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
-pub mod assets;
 mod closed;
 mod engagements;
 pub mod layout;
@@ -23,8 +22,8 @@ use ratatui::crossterm::event::KeyEvent;
 use strum::IntoEnumIterator;
 
 pub use action::Action;
-pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
+pub use panes::assets::{AssetPane, AssetView, QuickFilter};
 pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 pub use panes::vetting::{VetView, VettingPane};
 pub use picker::Picker;
@@ -116,19 +115,6 @@ pub enum FormPurpose {
         to: Phase,
         open_refs: Vec<String>,
     },
-    /// A new asset; in a series, saving opens the next one pre-filled.
-    NewAsset {
-        engagement: i64,
-        series: bool,
-    },
-    EditAsset(i64),
-    ReturnAsset(i64),
-    DestroyAsset(i64),
-    NewGrant(i64),
-    EditGrant(i64),
-    RevokeGrant(i64),
-    /// Closing an engagement with items outstanding: the reason is required.
-    CloseEngagement(i64),
     /// Reopening a closed engagement: the reason is required and recorded.
     Reopen(i64),
     /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
@@ -147,8 +133,6 @@ pub enum Pending {
     DeleteEngagement(i64),
     DeleteProvider(i64),
     DeleteCriterion(i64),
-    DeleteAsset(i64),
-    DeleteGrant(i64),
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
@@ -237,7 +221,6 @@ pub struct App {
     pub overview_scroll: u16,
     pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
-    pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -270,7 +253,6 @@ impl App {
             overview_scroll: 0,
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
-            assets: AssetPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -319,12 +301,7 @@ impl App {
                 Tab::Workflow => Context::Workflow,
                 Tab::Risks => Context::Risks,
                 Tab::Vetting => Context::Vetting,
-                Tab::Assets if self.assets.filtering => Context::Filter,
-                Tab::Assets => match self.assets.view {
-                    AssetView::Assets => Context::Assets,
-                    AssetView::Access => Context::Access,
-                    AssetView::CloseOut => Context::CloseOut,
-                },
+                Tab::Assets => Context::Assets,
             },
         }
     }
@@ -487,7 +464,6 @@ impl App {
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
         }
-        self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
         }
@@ -526,7 +502,6 @@ impl App {
                 Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
-                p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
                 Pending::Pane(intent) => {
                     if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
                         self.toast_error(format!("{e}"));
@@ -564,7 +539,7 @@ impl App {
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.asset_form_rule(&form.purpose, &values));
+                    .or_else(|| self.closing_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -646,9 +621,6 @@ impl App {
             }
             other => match self.context() {
                 Context::Start => {}
-                Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
-                    self.update_assets(other)?
-                }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
                 Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
@@ -678,10 +650,6 @@ impl App {
             }
             Context::Criteria => {
                 self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
-            }
-            Context::Assets => self.assets.selected().map(|(a, _)| (Table::Asset, a.id, format!("asset {}", a.tag))),
-            Context::Access => {
-                self.assets.selected_grant().map(|(g, _)| (Table::AccessGrant, g.id, format!("access to {}", g.target)))
             }
             Context::Workflow => {
                 let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
@@ -722,8 +690,6 @@ impl App {
             Context::List => &mut self.engagements.cursor,
             Context::Providers => &mut self.scorecard.provider_cursor,
             Context::Criteria => &mut self.scorecard.criterion_cursor,
-            Context::Assets => &mut self.assets.cursor,
-            Context::Access => &mut self.assets.grant_cursor,
             Context::Workflow => &mut self.workflow.cursor,
             _ => return None,
         })
@@ -797,11 +763,5 @@ impl App {
         self.load_if_stale(tab);
         // Score mode belongs to the grid on screen: leaving the tab ends it.
         self.scorecard.scoring = false;
-        // The Assets pane is loaded only when shown (`load_current` leaves it).
-        if tab == Tab::Assets
-            && let Err(e) = self.load_assets()
-        {
-            self.toast_error(format!("Cannot load the assets: {e}"));
-        }
     }
 }

@@ -135,6 +135,13 @@ impl App {
         }
     }
 
+    /// Reloads the Assets pane at once: the tabs not yet built as components change what it resolves holders
+    /// against and counts in its close-out.
+    pub(super) fn load_assets(&mut self) -> Result<()> {
+        self.stale.retain(|t| *t != Tab::Assets);
+        self.with_pane(Tab::Assets, |p, cx| p.load(cx)).unwrap_or(Ok(()))
+    }
+
     /// Saves a pane's form: the pane's rule across fields first, then the closed-engagement rule, then the save. On
     /// any refusal or failure the form stays open with what was typed.
     pub(super) fn save_pane_form(

@@ -1,6 +1,5 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
-pub mod assets;
 mod engagements;
 mod help;
 mod history;
@@ -61,7 +60,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
             Tab::Workflow => workflow::render(app, body, frame),
             Tab::Risks => {}
             Tab::Vetting => {}
-            Tab::Assets => assets::render(app, body, frame),
+            Tab::Assets => {}
         }
     }
     render_status(app, status, frame.buffer_mut());

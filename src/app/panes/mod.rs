@@ -1,6 +1,7 @@
 //! The tabs, each a [`Pane`](super::pane::Pane) in a module of its own. Adding a tab is one module here and one line
 //! in [`registry`].
 
+pub mod assets;
 pub mod risks;
 pub mod vetting;
 
@@ -9,5 +10,10 @@ use super::pane::Pane;
 
 /// Every pane built as a component, with its tab.
 pub fn registry() -> Vec<(Tab, Box<dyn Pane>)> {
-    vec![(Tab::Risks, Box::new(risks::RiskPane::default())), (Tab::Vetting, Box::new(vetting::VettingPane::default()))]
+    vec![
+        // One line per tab, in any order: the tab bar follows the order of `Tab`.
+        (Tab::Risks, Box::new(risks::RiskPane::default())),
+        (Tab::Vetting, Box::new(vetting::VettingPane::default())),
+        (Tab::Assets, Box::new(assets::AssetPane::default())),
+    ]
 }

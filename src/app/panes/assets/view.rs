@@ -1,7 +1,7 @@
 //! The Assets tab: the asset table, the access grants, and the exit close-out.
 //!
-//! States, counts and blockers were computed in `app::assets` when the data changed; a frame formats only the rows
-//! on screen. Every state is drawn with a symbol and a word; colour only adds to them.
+//! States, counts and blockers were computed in the pane when the data changed; a frame formats only the rows on
+//! screen. Every state is drawn with a symbol and a word; colour only adds to them.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,10 +9,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
-use crate::app::assets::ASSET_SUMMARY_LINES;
-use crate::app::{Action, App, AssetPane, AssetView, Context, QuickFilter};
+use super::{ASSET_SUMMARY_LINES, AssetPane, AssetView, QuickFilter};
+use crate::app::pane::View;
 use crate::domain::assets::{AssetState, GrantState};
 use crate::domain::plural;
+use crate::keys::{Action, Context};
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable};
 
@@ -71,21 +72,20 @@ fn grant_style(t: &Theme, s: GrantState) -> Style {
     }
 }
 
-pub fn render(app: &App, area: Rect, frame: &mut Frame) {
+pub fn render(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
     let [top, body] =
         Layout::vertical([Constraint::Length(ASSET_SUMMARY_LINES as u16), Constraint::Fill(1)]).areas(area);
-    render_views(app, top, frame);
-    match app.assets.view {
-        AssetView::Assets => render_assets(app, body, frame),
-        AssetView::Access => render_grants(app, body, frame),
-        AssetView::CloseOut => render_closeout(app, body, frame),
+    render_views(p, view, top, frame);
+    match p.view {
+        AssetView::Assets => render_assets(p, view, body, frame),
+        AssetView::Access => render_grants(p, view, body, frame),
+        AssetView::CloseOut => render_closeout(p, view, body, frame),
     }
 }
 
 /// The view switcher with the headline figures of each view.
-fn render_views(app: &App, area: Rect, frame: &mut Frame) {
-    let t = &app.theme;
-    let p = &app.assets;
+fn render_views(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let tab = |name: &str, on: bool| {
         if on { Span::styled(format!("[{name}]"), t.tab_active) } else { Span::styled(format!(" {name} "), t.tab) }
     };
@@ -96,14 +96,7 @@ fn render_views(app: &App, area: Rect, frame: &mut Frame) {
         tab(&format!("Access {} · {active} not removed", p.grants.len()), p.view == AssetView::Access),
         Span::raw(" "),
         tab(&format!("Close-out {} blocking", p.blockers.total()), p.view == AssetView::CloseOut),
-        Span::styled(
-            format!(
-                "  {} {}",
-                app.keymap.key_for(Context::Assets, &Action::NextView).map_or(String::new(), |k| k.to_string()),
-                "switches"
-            ),
-            t.dim,
-        ),
+        Span::styled(format!("  {} switches", view.key(p.view_context(), &Action::NextView)), t.dim),
     ];
     Line::from(spans).render(area, frame.buffer_mut());
 }
@@ -112,9 +105,8 @@ fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
-fn render_assets(app: &App, area: Rect, frame: &mut Frame) {
-    let p = &app.assets;
-    let t = &app.theme;
+fn render_assets(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let mut title = vec![Span::styled(" Assets ", t.title), Span::styled(format!("{} ", p.all.len()), t.dim)];
     for (state, style) in [
         (AssetState::Overdue, t.warn),
@@ -166,7 +158,7 @@ fn render_assets(app: &App, area: Rect, frame: &mut Frame) {
             Span::styled(if p.filtering { "▏" } else { "" }, t.highlight),
         ])
     });
-    let key = |a: Action| app.keymap.key_for(Context::Assets, &a).map_or(String::new(), |k| k.to_string());
+    let key = |a: Action| view.key(Context::Assets, &a);
     let empty = if p.all.is_empty() {
         format!("No assets recorded — {} adds one, {} adds a series", key(Action::Add), key(Action::RapidAdd))
     } else {
@@ -185,9 +177,8 @@ fn holder_cell<'a>(t: &Theme, name: Option<&'a str>, left: Option<String>, out: 
     }
 }
 
-fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
-    let p = &app.assets;
-    let t = &app.theme;
+fn render_grants(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let count = |s: GrantState| p.grant_states.iter().filter(|x| **x == s).count();
     let mut title = vec![Span::styled(" Access grants ", t.title), Span::styled(format!("{} ", p.grants.len()), t.dim)];
     for (s, style) in
@@ -220,7 +211,7 @@ fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
         row,
         empty: &format!(
             "No access granted — {} records an account, a badge, a key or an area",
-            app.keymap.key_for(Context::Access, &Action::Add).map_or(String::new(), |k| k.to_string())
+            view.key(Context::Access, &Action::Add)
         ),
         filter: None,
         focused: true,
@@ -232,7 +223,8 @@ fn render_grants(app: &App, area: Rect, frame: &mut Frame) {
 const LISTED: usize = 25;
 
 /// The close-out: each group of blockers with its count and its first items, and the verdict.
-pub fn closeout_lines<'a>(p: &'a AssetPane, t: &Theme, closed: bool) -> Vec<Line<'a>> {
+pub fn closeout_lines<'a>(p: &'a AssetPane, view: &View, closed: bool) -> Vec<Line<'a>> {
+    let t = view.theme;
     let b = &p.blockers;
     let mut lines = Vec::new();
     if closed {
@@ -303,7 +295,8 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, t: &Theme, closed: bool) -> Vec<Line
             ),
         ]));
     }
-    more(&mut lines, b.assets.len(), t, "the Assets view, o for outstanding");
+    let outstanding = view.key(Context::Assets, &Action::QuickFilter);
+    more(&mut lines, b.assets.len(), t, &format!("the Assets view, {outstanding} for outstanding"));
     lines.push(Line::raw(""));
     lines.push(heading(format!("Access not removed: {}", b.grants.len()), b.grants.len()));
     for &(i, s) in b.grants.iter().take(LISTED) {
@@ -339,18 +332,18 @@ fn more<'a>(lines: &mut Vec<Line<'a>>, n: usize, t: &Theme, where_: &str) {
     }
 }
 
-fn render_closeout(app: &App, area: Rect, frame: &mut Frame) {
-    let t = &app.theme;
-    let closed = app.session.current.as_ref().is_some_and(|e| e.status == "closed");
-    let lines = closeout_lines(&app.assets, t, closed);
-    let hint = app
+fn render_closeout(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
+    let closed = view.session.current.as_ref().is_some_and(|e| e.status == "closed");
+    let lines = closeout_lines(p, view, closed);
+    let hint = view
         .keymap
         .key_for(Context::CloseOut, &Action::CloseEngagement)
         .map(|k| format!(" {k} closes the engagement "))
         .unwrap_or_default();
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((app.assets.closeout_scroll, 0))
+        .scroll((p.closeout_scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)
