@@ -164,9 +164,16 @@ impl App {
             self.toast_error(message);
             return;
         }
+        let before = self.store.commits();
         match self.with_pane(intent.tab, |p, cx| p.save(&intent, &values, cx)) {
             Some(Ok(msg)) if msg.is_empty() => {}
             Some(Ok(msg)) => self.saved(&msg),
+            // The edit was kept and only what follows it failed (reading the screen's rows back): saying "not
+            // saved" and reopening the form would invite a second, duplicate save.
+            Some(Err(e)) if self.store.commits() > before => {
+                self.saved("Saved");
+                self.toast_error(format!("Saved, but the screen could not be brought up to date: {e}"));
+            }
             Some(Err(e)) => {
                 self.toast_error(format!("Not saved: {e}"));
                 // The pane may have opened something else before it failed: the form the user typed into wins.

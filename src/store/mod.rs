@@ -152,6 +152,8 @@ pub struct Store {
     key: Option<String>,
     /// The key that seals the history of an encrypted workspace.
     chain_key: Option<ChainKey>,
+    /// How many writes were committed through this handle.
+    commits: u64,
 }
 
 impl Store {
@@ -199,6 +201,7 @@ impl Store {
             fixed_now: None,
             key: key.map(str::to_string),
             chain_key: key.map(ChainKey::from_passphrase),
+            commits: 0,
         };
         if let Some(k) = key {
             apply_key(&store.conn, k).map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
@@ -222,7 +225,15 @@ impl Store {
     pub fn open_in_memory(assessor: &str) -> rusqlite::Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store =
-            Store { conn, path: None, assessor: assessor.to_string(), fixed_now: None, key: None, chain_key: None };
+        Store {
+            conn,
+            path: None,
+            assessor: assessor.to_string(),
+            fixed_now: None,
+            key: None,
+            chain_key: None,
+            commits: 0,
+        };
         store.prepare(Mode::Write).map_err(|e| match e {
             PrepareError::Sqlite(e) => e,
             _ => rusqlite::Error::InvalidQuery,
@@ -328,7 +339,14 @@ impl Store {
         let mut w = Writer::new(tx, &self.assessor, at, self.chain_key)?;
         let out = f(&mut w)?;
         w.commit()?;
+        self.commits += 1;
         Ok(out)
+    }
+
+    /// How many writes were committed through this handle: a caller tells by it whether a failure came after a
+    /// write had already been kept.
+    pub fn commits(&self) -> u64 {
+        self.commits
     }
 }
 
