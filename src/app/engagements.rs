@@ -55,7 +55,6 @@ impl App {
     /// Loads the panes not yet built as components.
     pub(super) fn load_legacy_panes(&mut self) -> Result<()> {
         self.load_workflow()?;
-        self.load_scorecard()?;
         // The Vetting and Assets panes, the costliest to load, are loaded when shown (see `goto_tab_index`), so
         // that opening an engagement, and the first frame, wait only for what is on screen.
         match self.tab {
@@ -165,12 +164,6 @@ impl App {
                 }
                 Ok("Note added".into())
             }
-            FormPurpose::NewProvider(_)
-            | FormPurpose::EditProvider(_)
-            | FormPurpose::Decide(_)
-            | FormPurpose::NewCriterion(_)
-            | FormPurpose::EditCriterion(_)
-            | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
             FormPurpose::Pane(_) => Err(color_eyre::eyre::eyre!("a pane's form is saved by its pane")),
             FormPurpose::NewMember(_)
             | FormPurpose::EditMember { .. }

@@ -9,7 +9,7 @@ pub mod pane;
 pub mod panes;
 mod reports;
 mod router;
-pub mod scorecard;
+pub use panes::scorecard;
 pub mod vetting;
 pub mod workflow;
 
@@ -36,7 +36,6 @@ use form::Form;
 use input::TextInput;
 use lookup::Lookup;
 use pane::{Intent, Pane, Session};
-use scorecard::Scorecard;
 use table::TableCursor;
 use vetting::{VetView, VettingPane};
 use workflow::WorkflowPane;
@@ -95,16 +94,6 @@ pub enum FormPurpose {
     Note {
         engagement: i64,
         target: Option<(Table, i64)>,
-    },
-    NewProvider(i64),
-    EditProvider(i64),
-    /// Set a provider's status (with the reason for a selection or rejection).
-    Decide(i64),
-    NewCriterion(i64),
-    EditCriterion(i64),
-    CellNote {
-        provider: i64,
-        criterion: i64,
     },
     ChecklistNote {
         engagement: i64,
@@ -168,8 +157,6 @@ pub enum FormPurpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
     DeleteEngagement(i64),
-    DeleteProvider(i64),
-    DeleteCriterion(i64),
     DeleteMember(i64),
     DeleteRoleConflict(i64),
     DeleteAsset(i64),
@@ -265,7 +252,6 @@ pub struct App {
     /// Panes whose data changed while they were not loaded (lazy panes): they reload when shown.
     stale: Vec<Tab>,
     pub overview_scroll: u16,
-    pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
     pub vetting: VettingPane,
     pub assets: AssetPane,
@@ -297,7 +283,6 @@ impl App {
             panes: panes::registry(),
             stale: Vec::new(),
             overview_scroll: 0,
-            scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
             vetting: VettingPane::default(),
             assets: AssetPane::default(),
@@ -339,12 +324,7 @@ impl App {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
-                Tab::Scorecard => match self.scorecard.view {
-                    scorecard::ScoreView::Providers => Context::Providers,
-                    scorecard::ScoreView::Criteria => Context::Criteria,
-                    scorecard::ScoreView::Grid if self.scorecard.scoring => Context::Scoring,
-                    scorecard::ScoreView::Grid => Context::Grid,
-                },
+                Tab::Scorecard => Context::Providers,
                 Tab::Workflow => Context::Workflow,
                 Tab::Risks => Context::Risks,
                 Tab::Vetting if self.vetting.detail.is_some() => Context::VettingMember,
@@ -507,7 +487,6 @@ impl App {
         self.size = (w, h);
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
-        self.resize_scorecard(w, h);
         self.workflow.cursor.set_height(list_rows(h).saturating_sub(layout::WORKFLOW_SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
@@ -551,7 +530,6 @@ impl App {
                 Pending::Quit => self.should_quit = true,
                 Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
-                p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
                 Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
@@ -591,8 +569,7 @@ impl App {
                 }
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
-                    .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.vetting_form_rule(&form.purpose, &values))
+                    .vetting_form_rule(&form.purpose, &values)
                     .or_else(|| self.asset_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
@@ -673,9 +650,6 @@ impl App {
                 }
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
-                Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
-                    self.update_scorecard(other)?
-                }
                 Context::Workflow => self.update_workflow(other)?,
                 Context::Vetting | Context::Roster | Context::RoleConflicts => self.update_vetting(other)?,
                 Context::VettingMember => self.update_vetting_member(other)?,
@@ -697,12 +671,6 @@ impl App {
                 self.engagements.selected(&self.session.engagements).map(|e| (Table::Engagement, e.id, e.name.clone()))
             }
             Context::Overview => self.session.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
-            Context::Providers => {
-                self.scorecard.selected_provider().map(|p| (Table::Provider, p.id, format!("provider {}", p.name)))
-            }
-            Context::Criteria => {
-                self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
-            }
             Context::Vetting => self
                 .vetting
                 .selected()
@@ -753,8 +721,6 @@ impl App {
     fn list_cursor(&mut self) -> Option<&mut TableCursor> {
         Some(match self.context() {
             Context::List => &mut self.engagements.cursor,
-            Context::Providers => &mut self.scorecard.provider_cursor,
-            Context::Criteria => &mut self.scorecard.criterion_cursor,
             Context::Vetting => &mut self.vetting.cursor,
             Context::Roster => &mut self.vetting.roster_cursor,
             Context::RoleConflicts => &mut self.vetting.conflict_cursor,
@@ -779,17 +745,6 @@ impl App {
                 let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
                 if let Some(action) = self.keymap.lookup(ctx, enter).cloned() {
                     return self.update_pane(action).map(|_| ());
-                }
-            }
-            return Ok(());
-        }
-        if ctx == Context::Grid {
-            // The score grid: the row is a criterion, the column a provider (both counted from what is shown).
-            let cell = &mut self.scorecard.cell;
-            if drawn.offset == cell.row_offset && i < drawn.len {
-                cell.row = i;
-                if let Some(c) = col {
-                    cell.col = (cell.col_offset + c).min(self.scorecard.providers.len().saturating_sub(1));
                 }
             }
             return Ok(());
@@ -830,8 +785,6 @@ impl App {
         }
         self.tab = tab;
         self.load_if_stale(tab);
-        // Score mode belongs to the grid on screen: leaving the tab ends it.
-        self.scorecard.scoring = false;
         // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
         // Both it and the Assets pane are loaded only when shown (`load_current` leaves them).
         if tab == Tab::Vetting

@@ -2,11 +2,15 @@
 //! in [`registry`].
 
 pub mod risks;
+pub mod scorecard;
 
 use super::Tab;
 use super::pane::Pane;
 
 /// Every pane built as a component, with its tab.
 pub fn registry() -> Vec<(Tab, Box<dyn Pane>)> {
-    vec![(Tab::Risks, Box::new(risks::RiskPane::default()))]
+    vec![
+        (Tab::Risks, Box::new(risks::RiskPane::default())),
+        (Tab::Scorecard, Box::new(scorecard::ScorecardPane::default())),
+    ]
 }
