@@ -653,3 +653,110 @@ fn at_80_columns_score_mode_is_named_whole_in_the_title_and_the_status_line() {
     let title = screen(&app).lines().nth(1).expect("title").to_string();
     assert!(title.contains("[Criteria]") && title.contains("must-have"), "{title}");
 }
+
+/// An app on `store` whose keymap moves `action` of `ctx` to `keys`.
+fn app_with_keys(store: Store, w: u16, h: u16, remaps: &[(&str, &str, &[&str])]) -> App {
+    let mut overrides: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>> =
+        Default::default();
+    for (ctx, action, keys) in remaps {
+        overrides
+            .entry(ctx.to_string())
+            .or_default()
+            .insert(action.to_string(), keys.iter().map(|k| k.to_string()).collect());
+    }
+    let mut keymap = assay::app::Keymap::default_map();
+    keymap.apply_overrides(&overrides).expect("overrides");
+    let mut app = App::new(store, keymap, assay::theme::Theme::plain(), today()).expect("app");
+    app.update(assay::app::Action::Resize(w, h)).expect("resize");
+    app
+}
+
+#[test]
+fn the_keys_named_on_the_scorecard_follow_the_keymap() {
+    // Failed before: the empty lists, the titles and score mode named a, v, s, i and Esc whatever the keymap said.
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    store
+        .write(|w| engagements::create(w, &[("name", Value::text("Empty tender")), ("phase", Value::text("pre"))]))
+        .expect("engagement");
+    let mut app = app_with_keys(
+        store,
+        140,
+        30,
+        &[
+            ("providers", "add", &["N"]),
+            ("providers", "next_view", &["ctrl-v"]),
+            ("criteria", "add", &["C"]),
+            ("grid", "next_view", &["W"]),
+        ],
+    );
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Scorecard);
+    let s = screen(&app);
+    assert!(s.contains("press N to add the first candidate"), "{s}");
+    assert!(s.contains("Ctrl-V next view"), "{s}");
+    assert!(!s.contains("press a to add") && !s.contains(" v next view"), "{s}");
+    press_mod(&mut app, KeyCode::Char('v'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!(app.pane::<ScorecardPane>().view, ScoreView::Criteria);
+    let s = screen(&app);
+    assert!(s.contains("No criteria — press C to add one"), "{s}");
+    assert!(!s.contains("press a to add"), "{s}");
+    press_mod(&mut app, KeyCode::Char('v'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    // The criteria view kept its own next-view key (v).
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.pane::<ScorecardPane>().view, ScoreView::Grid);
+    let s = screen(&app);
+    assert!(s.contains("No criteria to score — W to the criteria view, C to add one"), "{s}");
+    assert!(!s.contains("— v to the"), "{s}");
+
+    // On a filled grid: the score-mode keys, and the provider's decision key.
+    let (store, _) = tender_store();
+    let mut app = app_with_keys(
+        store,
+        140,
+        30,
+        &[("grid", "start_scoring", &["S"]), ("scoring", "stop_scoring", &["x"]), ("providers", "set_status", &["D"])],
+    );
+    press(&mut app, KeyCode::Char('3'));
+    assert!(screen(&app).contains("no decision yet; D to select or reject"), "{}", screen(&app));
+    to_view(&mut app, ScoreView::Grid);
+    let s = screen(&app);
+    assert!(s.contains("S: score mode") && !s.contains("i: score mode"), "{s}");
+    press(&mut app, KeyCode::Char('S'));
+    assert_eq!(app.context(), assay::app::Context::Scoring);
+    let s = screen(&app);
+    assert!(s.contains("SCORE MODE: digits write scores, x ends"), "{s}");
+    assert!(!s.contains("Esc ends"), "{s}");
+}
+
+#[test]
+fn a_failed_write_on_the_scorecard_shows_why_and_keeps_what_was_typed() {
+    let mut app = tender_app(140, 30);
+    // Every write from now on fails, as on a workspace that cannot be written.
+    app.store.conn().execute_batch("PRAGMA query_only = ON;").expect("read-only");
+
+    // A form: the error shows, and the form stays open with the name typed.
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Litware");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.should_quit);
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not saved:"), "{}", toast.text);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("the form stays open: {:?}", app.overlay) };
+    assert_eq!(form.value_of("name"), Some("Litware"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+
+    // A score typed in the grid: the error shows, nothing is written, and the workbench carries on.
+    app.toast = None;
+    to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('i'));
+    let before = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id).expect("scores");
+    press(&mut app, KeyCode::Char('1'));
+    assert!(!app.should_quit);
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not saved:"), "{}", toast.text);
+    let after = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id).expect("scores");
+    assert_eq!(before.len(), after.len());
+    assert!(screen(&app).contains("Not saved:"));
+}
