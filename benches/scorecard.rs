@@ -3,7 +3,7 @@
 #[allow(dead_code)] // only `today` is used here
 mod common;
 
-use assay::app::scorecard::ScoreView;
+use assay::app::scorecard::{ScoreView, ScorecardPane};
 use assay::app::{Action, App, Keymap};
 use assay::domain::Value;
 use assay::store::{Store, criteria, engagements, providers, scores};
@@ -56,7 +56,7 @@ fn grid(c: &mut Criterion) {
     let mut app = App::new(tender(), Keymap::default_map(), Theme::colored(), common::today()).expect("app");
     app.update(Action::Resize(160, 48)).expect("resize");
     app.update(Action::Tab3).expect("tab");
-    app.scorecard.view = ScoreView::Grid;
+    app.pane_state::<ScorecardPane>().view = ScoreView::Grid;
     // Put the cursor in the middle, so that the grid is scrolled both ways.
     for _ in 0..25 {
         app.update(Action::NextColumn).expect("right");
@@ -64,7 +64,7 @@ fn grid(c: &mut Criterion) {
     for _ in 0..20 {
         app.update(Action::NextRow).expect("down");
     }
-    assert_eq!(app.scorecard.ranking.len(), 50);
+    assert_eq!(app.pane::<ScorecardPane>().ranking.len(), 50);
     let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
     c.bench_function("scorecard_grid_50x40_160x48", |b| {
         b.iter(|| {

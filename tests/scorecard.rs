@@ -2,7 +2,7 @@
 
 mod common;
 
-use assay::app::scorecard::ScoreView;
+use assay::app::scorecard::{ScoreView, ScorecardPane};
 use assay::app::{App, Overlay, Tab};
 use assay::domain::Value;
 use assay::store::{Store, criteria, engagements, providers, scores};
@@ -84,12 +84,12 @@ fn tender_app(w: u16, h: u16) -> App {
 
 fn to_view(app: &mut App, view: ScoreView) {
     for _ in 0..3 {
-        if app.scorecard.view == view {
+        if app.pane::<ScorecardPane>().view == view {
             return;
         }
         press(app, KeyCode::Char('v'));
     }
-    assert_eq!(app.scorecard.view, view);
+    assert_eq!(app.pane::<ScorecardPane>().view, view);
 }
 
 #[test]
@@ -132,8 +132,8 @@ fn criteria_list_shows_weights_as_shares_of_100() {
     let mut app = tender_app(120, 24);
     to_view(&mut app, ScoreView::Criteria);
     // weights 5, 4, 3, 2, 1 of 15
-    assert_eq!(app.scorecard.percentages, vec![33, 27, 20, 13, 7]);
-    assert_eq!(app.scorecard.percentages.iter().sum::<u32>(), 100);
+    assert_eq!(app.pane::<ScorecardPane>().percentages, vec![33, 27, 20, 13, 7]);
+    assert_eq!(app.pane::<ScorecardPane>().percentages.iter().sum::<u32>(), 100);
     insta::assert_snapshot!(render(&app).backend());
 }
 
@@ -141,11 +141,14 @@ fn criteria_list_shows_weights_as_shares_of_100() {
 fn grid_and_ranking_with_gate_failures_below_and_the_sensitivity_line() {
     let mut app = tender_app(160, 24);
     to_view(&mut app, ScoreView::Grid);
-    let order: Vec<&str> = app.scorecard.ranking.iter().map(|r| r.name.as_str()).collect();
+    let order: Vec<&str> = app.pane::<ScorecardPane>().ranking.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(order, ["Contoso", "Fabrikam", "Northwind", "Tailspin"]);
-    assert!(!app.scorecard.ranking[2].passes && app.scorecard.ranking[2].total > app.scorecard.ranking[0].total);
+    assert!(
+        !app.pane::<ScorecardPane>().ranking[2].passes
+            && app.pane::<ScorecardPane>().ranking[2].total > app.pane::<ScorecardPane>().ranking[0].total
+    );
     assert_eq!(
-        app.scorecard.sensitivity_line(),
+        app.pane::<ScorecardPane>().sensitivity_line(),
         "Leader Contoso — fragile: weight of 'Local support team' 1 → 3 makes Fabrikam lead"
     );
     let text = screen(&app);
@@ -219,7 +222,7 @@ fn a_new_engagement_gets_the_catalog_criteria_then_a_column_is_scored_with_digit
         let s = stored.iter().find(|s| s.provider_id == pid && s.criterion_id == c.id).expect("scored");
         assert_eq!(s.score, (i % 6) as u8, "criterion {i}");
     }
-    assert_eq!(app.scorecard.cell.row, crits.len() - 1, "stays on the last criterion");
+    assert_eq!(app.pane::<ScorecardPane>().cell.row, crits.len() - 1, "stays on the last criterion");
     // Re-scoring a cell changes it in place; Backspace clears it.
     press(&mut app, KeyCode::Char('k'));
     press(&mut app, KeyCode::Char('5'));
@@ -229,7 +232,7 @@ fn a_new_engagement_gets_the_catalog_criteria_then_a_column_is_scored_with_digit
     assert_eq!(stored.len(), crits.len() - 1);
     let second_last = crits[crits.len() - 2].id;
     assert!(stored.iter().all(|s| s.criterion_id != second_last), "cleared");
-    assert!(app.scorecard.ranking[0].unscored == 1);
+    assert!(app.pane::<ScorecardPane>().ranking[0].unscored == 1);
 }
 
 #[test]
@@ -246,16 +249,20 @@ fn digits_move_to_the_next_provider_after_the_last_criterion_and_the_grid_scroll
     let mut app = app_on(store, 90, 30);
     press(&mut app, KeyCode::Char('3'));
     to_view(&mut app, ScoreView::Grid);
-    let cols = app.scorecard.geometry.cols;
+    let cols = app.pane::<ScorecardPane>().geometry.cols;
     assert!(cols < 16);
     press(&mut app, KeyCode::Enter); // score mode
     keys(&mut app, "33333");
-    assert_eq!((app.scorecard.cell.col, app.scorecard.cell.row), (1, 0), "to the top of the next column");
+    assert_eq!(
+        (app.pane::<ScorecardPane>().cell.col, app.pane::<ScorecardPane>().cell.row),
+        (1, 0),
+        "to the top of the next column"
+    );
     for _ in 0..20 {
         press(&mut app, KeyCode::Char('l'));
     }
-    assert_eq!(app.scorecard.cell.col, 15);
-    assert_eq!(app.scorecard.cell.col_offset, 16 - cols);
+    assert_eq!(app.pane::<ScorecardPane>().cell.col, 15);
+    assert_eq!(app.pane::<ScorecardPane>().cell.col_offset, 16 - cols);
     let text = screen(&app);
     assert!(text.contains("Extra 11") || text.contains("Extra …"), "{text}");
     assert!(text.contains("◀"), "a mark says columns are hidden on the left");
@@ -272,7 +279,7 @@ fn digits_move_to_the_next_provider_after_the_last_criterion_and_the_grid_scroll
 #[test]
 fn selecting_a_provider_asks_why_and_records_who_and_when() {
     let mut app = tender_app(120, 30);
-    let contoso = app.scorecard.providers[0].id;
+    let contoso = app.pane::<ScorecardPane>().providers[0].id;
     press(&mut app, KeyCode::Char('s'));
     assert!(matches!(app.overlay, Some(Overlay::Form(_))));
     keys(&mut app, "se"); // `s` alone fits shortlisted and selected
@@ -317,17 +324,17 @@ fn weights_and_must_haves_change_from_the_keyboard_and_rerank() {
     press(&mut app, KeyCode::Char('G')); // Local support team, weight 1
     press(&mut app, KeyCode::Char('+'));
     press(&mut app, KeyCode::Char('+'));
-    let c = app.scorecard.criteria.last().expect("criterion").clone();
+    let c = app.pane::<ScorecardPane>().criteria.last().expect("criterion").clone();
     assert_eq!(c.weight, 3);
     assert_eq!(criteria::get(app.store.conn(), c.id).expect("get").expect("row").weight, 3);
-    assert_eq!(app.scorecard.ranking[0].name, "Fabrikam", "the fragile lead flipped as predicted");
+    assert_eq!(app.pane::<ScorecardPane>().ranking[0].name, "Fabrikam", "the fragile lead flipped as predicted");
     press(&mut app, KeyCode::Char('m'));
     assert!(criteria::get(app.store.conn(), c.id).expect("get").expect("row").must_have);
     // Weight stays within 0..=10.
     for _ in 0..5 {
         press(&mut app, KeyCode::Char('-'));
     }
-    assert_eq!(app.scorecard.criteria.last().expect("c").weight, 0);
+    assert_eq!(app.pane::<ScorecardPane>().criteria.last().expect("c").weight, 0);
 }
 
 #[test]
@@ -439,9 +446,9 @@ fn default_criteria_are_added_in_the_same_transaction_as_the_engagement() {
 
 fn select_provider_row(app: &mut App, name: &str) -> i64 {
     to_view(app, ScoreView::Providers);
-    let i = app.scorecard.providers.iter().position(|p| p.name == name).expect("provider");
-    app.scorecard.provider_cursor.select(i);
-    app.scorecard.providers[i].id
+    let i = app.pane::<ScorecardPane>().providers.iter().position(|p| p.name == name).expect("provider");
+    app.pane_state::<ScorecardPane>().provider_cursor.select(i);
+    app.pane::<ScorecardPane>().providers[i].id
 }
 
 fn set_status(app: &mut App, status: &str) {
@@ -581,7 +588,7 @@ fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
         .collect();
     assert_eq!(before, after, "no score written");
     press(&mut app, KeyCode::Char('3'));
-    assert_eq!(app.scorecard.view, ScoreView::Grid);
+    assert_eq!(app.pane::<ScorecardPane>().view, ScoreView::Grid);
     let s = screen(&app);
     assert!(s.contains("i Score mode"), "the status line offers score mode: {s}");
 
@@ -592,11 +599,11 @@ fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
     assert!(s.contains("SCORE MODE"), "{s}");
     assert!(s.contains("Esc Leave score mode"), "{s}");
     let count = n(&app);
-    app.scorecard.cell.row = 4; // Local support team: Contoso scores 3
+    app.pane_state::<ScorecardPane>().cell.row = 4; // Local support team: Contoso scores 3
     press(&mut app, KeyCode::Char('1'));
     assert_eq!(app.tab, Tab::Scorecard);
-    let p = app.scorecard.providers[0].id;
-    let c = app.scorecard.criteria[4].id;
+    let p = app.pane::<ScorecardPane>().providers[0].id;
+    let c = app.pane::<ScorecardPane>().criteria[4].id;
     let stored = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id).expect("scores");
     assert_eq!(stored.iter().find(|s| s.provider_id == p && s.criterion_id == c).map(|s| s.score), Some(1));
     assert_eq!(n(&app), count);
@@ -613,7 +620,7 @@ fn grid_columns_grow_on_a_wide_terminal_so_names_are_read_whole() {
     let mut app = demo_app(220, 50);
     press(&mut app, KeyCode::Char('3'));
     to_view(&mut app, ScoreView::Grid);
-    let names: Vec<String> = app.scorecard.providers.iter().map(|p| p.name.clone()).collect();
+    let names: Vec<String> = app.pane::<ScorecardPane>().providers.iter().map(|p| p.name.clone()).collect();
     assert!(names.iter().any(|n| n.chars().count() > 20), "{names:?}");
     let header = screen(&app).lines().nth(2).expect("the grid's header line").to_string();
     for n in &names {
@@ -621,7 +628,7 @@ fn grid_columns_grow_on_a_wide_terminal_so_names_are_read_whole() {
     }
     // On a narrower terminal the columns share what room there is, never overflowing it.
     app.update(assay::app::Action::Resize(100, 30)).expect("resize");
-    let g = app.scorecard.geometry;
+    let g = app.pane::<ScorecardPane>().geometry;
     assert!(usize::from(g.col_w) * g.cols <= usize::from(100 - 2 - assay::app::scorecard::GRID_LABEL_W));
     assert!(g.col_w >= assay::app::scorecard::GRID_COL_W);
 }
@@ -645,4 +652,111 @@ fn at_80_columns_score_mode_is_named_whole_in_the_title_and_the_status_line() {
     to_view(&mut app, ScoreView::Criteria);
     let title = screen(&app).lines().nth(1).expect("title").to_string();
     assert!(title.contains("[Criteria]") && title.contains("must-have"), "{title}");
+}
+
+/// An app on `store` whose keymap moves `action` of `ctx` to `keys`.
+fn app_with_keys(store: Store, w: u16, h: u16, remaps: &[(&str, &str, &[&str])]) -> App {
+    let mut overrides: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<String>>> =
+        Default::default();
+    for (ctx, action, keys) in remaps {
+        overrides
+            .entry(ctx.to_string())
+            .or_default()
+            .insert(action.to_string(), keys.iter().map(|k| k.to_string()).collect());
+    }
+    let mut keymap = assay::app::Keymap::default_map();
+    keymap.apply_overrides(&overrides).expect("overrides");
+    let mut app = App::new(store, keymap, assay::theme::Theme::plain(), today()).expect("app");
+    app.update(assay::app::Action::Resize(w, h)).expect("resize");
+    app
+}
+
+#[test]
+fn the_keys_named_on_the_scorecard_follow_the_keymap() {
+    // Failed before: the empty lists, the titles and score mode named a, v, s, i and Esc whatever the keymap said.
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    store
+        .write(|w| engagements::create(w, &[("name", Value::text("Empty tender")), ("phase", Value::text("pre"))]))
+        .expect("engagement");
+    let mut app = app_with_keys(
+        store,
+        140,
+        30,
+        &[
+            ("providers", "add", &["N"]),
+            ("providers", "next_view", &["ctrl-v"]),
+            ("criteria", "add", &["C"]),
+            ("grid", "next_view", &["W"]),
+        ],
+    );
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Scorecard);
+    let s = screen(&app);
+    assert!(s.contains("press N to add the first candidate"), "{s}");
+    assert!(s.contains("Ctrl-V next view"), "{s}");
+    assert!(!s.contains("press a to add") && !s.contains(" v next view"), "{s}");
+    press_mod(&mut app, KeyCode::Char('v'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!(app.pane::<ScorecardPane>().view, ScoreView::Criteria);
+    let s = screen(&app);
+    assert!(s.contains("No criteria — press C to add one"), "{s}");
+    assert!(!s.contains("press a to add"), "{s}");
+    press_mod(&mut app, KeyCode::Char('v'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    // The criteria view kept its own next-view key (v).
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.pane::<ScorecardPane>().view, ScoreView::Grid);
+    let s = screen(&app);
+    assert!(s.contains("No criteria to score — W to the criteria view, C to add one"), "{s}");
+    assert!(!s.contains("— v to the"), "{s}");
+
+    // On a filled grid: the score-mode keys, and the provider's decision key.
+    let (store, _) = tender_store();
+    let mut app = app_with_keys(
+        store,
+        140,
+        30,
+        &[("grid", "start_scoring", &["S"]), ("scoring", "stop_scoring", &["x"]), ("providers", "set_status", &["D"])],
+    );
+    press(&mut app, KeyCode::Char('3'));
+    assert!(screen(&app).contains("no decision yet; D to select or reject"), "{}", screen(&app));
+    to_view(&mut app, ScoreView::Grid);
+    let s = screen(&app);
+    assert!(s.contains("S: score mode") && !s.contains("i: score mode"), "{s}");
+    press(&mut app, KeyCode::Char('S'));
+    assert_eq!(app.context(), assay::app::Context::Scoring);
+    let s = screen(&app);
+    assert!(s.contains("SCORE MODE: digits write scores, x ends"), "{s}");
+    assert!(!s.contains("Esc ends"), "{s}");
+}
+
+#[test]
+fn a_failed_write_on_the_scorecard_shows_why_and_keeps_what_was_typed() {
+    let mut app = tender_app(140, 30);
+    // Every write from now on fails, as on a workspace that cannot be written.
+    app.store.conn().execute_batch("PRAGMA query_only = ON;").expect("read-only");
+
+    // A form: the error shows, and the form stays open with the name typed.
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "Litware");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.should_quit);
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not saved:"), "{}", toast.text);
+    let Some(Overlay::Form(form)) = &app.overlay else { panic!("the form stays open: {:?}", app.overlay) };
+    assert_eq!(form.value_of("name"), Some("Litware"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+
+    // A score typed in the grid: the error shows, nothing is written, and the workbench carries on.
+    app.toast = None;
+    to_view(&mut app, ScoreView::Grid);
+    press(&mut app, KeyCode::Char('i'));
+    let before = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id).expect("scores");
+    press(&mut app, KeyCode::Char('1'));
+    assert!(!app.should_quit);
+    let toast = app.toast.as_ref().expect("a message");
+    assert!(toast.error && toast.text.starts_with("Not saved:"), "{}", toast.text);
+    let after = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id).expect("scores");
+    assert_eq!(before.len(), after.len());
+    assert!(screen(&app).contains("Not saved:"));
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use assay::app::scorecard::ScorecardPane;
 use assay::app::{AssetPane, Overlay, RiskPane, Tab, VettingPane};
 use assay::store::engagements;
 use common::*;
@@ -526,7 +527,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     for (tab, which) in lists {
         app.update(tab.clone()).expect("tab");
         let before = match which {
-            0 => app.scorecard.provider_cursor.selected,
+            0 => app.pane::<ScorecardPane>().provider_cursor.selected,
             1 => app.pane::<AssetPane>().cursor.selected,
             _ => app.workflow.cursor.selected,
         };
@@ -536,7 +537,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         assert!(!shown.is_empty());
         app.update(Action::Click(drawn.rows.x + 3, drawn.rows.y + 2)).expect("click");
         let after = match which {
-            0 => app.scorecard.provider_cursor.selected,
+            0 => app.pane::<ScorecardPane>().provider_cursor.selected,
             1 => app.pane::<AssetPane>().cursor.selected,
             _ => app.workflow.cursor.selected,
         };
@@ -560,7 +561,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     let drawn = app.drawn.borrow().first().cloned().expect("the grid");
     let (x, _) = drawn.cols[2];
     app.update(Action::Click(x + 1, drawn.rows.y + 3)).expect("click");
-    assert_eq!((app.scorecard.cell.row, app.scorecard.cell.col), (drawn.offset + 3, 2));
+    assert_eq!((app.pane::<ScorecardPane>().cell.row, app.pane::<ScorecardPane>().cell.col), (drawn.offset + 3, 2));
     let after: i64 = app.store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("n");
     assert_eq!(before, after);
 }

@@ -3,6 +3,7 @@
 mod common;
 
 use assay::app::lookup::Hit;
+use assay::app::scorecard::ScorecardPane;
 use assay::app::{AssetPane, Overlay, RiskPane, Tab, VettingPane};
 use assay::catalog::catalog;
 use assay::store::checklist;
@@ -365,7 +366,7 @@ fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
     assert_eq!(app.pane::<VettingPane>().selected().map(|r| r.member.id), Some(member.0));
     go(&mut app, RecordKind::Provider, &provider.1, provider.0);
     assert_eq!(app.tab, Tab::Scorecard);
-    assert_eq!(app.scorecard.selected_provider().map(|p| p.id), Some(provider.0));
+    assert_eq!(app.pane::<ScorecardPane>().selected_provider().map(|p| p.id), Some(provider.0));
 }
 
 #[test]

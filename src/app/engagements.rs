@@ -55,7 +55,7 @@ impl App {
     /// Loads the panes not yet built as components.
     pub(super) fn load_legacy_panes(&mut self) -> Result<()> {
         self.load_workflow()?;
-        self.load_scorecard()
+        Ok(())
     }
 
     fn select_engagement_row(&mut self, id: i64) {
@@ -158,12 +158,6 @@ impl App {
                 }
                 Ok("Note added".into())
             }
-            FormPurpose::NewProvider(_)
-            | FormPurpose::EditProvider(_)
-            | FormPurpose::Decide(_)
-            | FormPurpose::NewCriterion(_)
-            | FormPurpose::EditCriterion(_)
-            | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
             FormPurpose::Pane(_) => Err(color_eyre::eyre::eyre!("a pane's form is saved by its pane")),
         }
     }

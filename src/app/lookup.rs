@@ -165,9 +165,7 @@ impl App {
         let found = match rec.kind {
             RecordKind::Provider => {
                 self.goto_tab_index(Tab::Scorecard as usize, false);
-                self.scorecard.view = super::scorecard::ScoreView::Providers;
-                let pos = self.scorecard.providers.iter().position(|p| p.id == rec.id);
-                pos.map(|p| self.scorecard.provider_cursor.select(p)).is_some()
+                self.reveal(Tab::Scorecard, crate::store::Table::Provider, rec.id, rec.parent)?
             }
             RecordKind::Risk => {
                 self.goto_tab_index(Tab::Risks as usize, false);

@@ -8,7 +8,7 @@ pub mod pane;
 pub mod panes;
 mod reports;
 mod router;
-pub mod scorecard;
+pub use panes::scorecard;
 pub mod workflow;
 
 pub use crate::keys::{action, keymap};
@@ -35,7 +35,6 @@ use form::Form;
 use input::TextInput;
 use lookup::Lookup;
 use pane::{Intent, Pane, Session};
-use scorecard::Scorecard;
 use table::TableCursor;
 use workflow::WorkflowPane;
 
@@ -94,16 +93,6 @@ pub enum FormPurpose {
         engagement: i64,
         target: Option<(Table, i64)>,
     },
-    NewProvider(i64),
-    EditProvider(i64),
-    /// Set a provider's status (with the reason for a selection or rejection).
-    Decide(i64),
-    NewCriterion(i64),
-    EditCriterion(i64),
-    CellNote {
-        provider: i64,
-        criterion: i64,
-    },
     ChecklistNote {
         engagement: i64,
         catalog_ref: String,
@@ -131,8 +120,6 @@ pub enum FormPurpose {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
     DeleteEngagement(i64),
-    DeleteProvider(i64),
-    DeleteCriterion(i64),
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
@@ -219,7 +206,6 @@ pub struct App {
     /// Panes whose data changed while they were not loaded (lazy panes): they reload when shown.
     stale: Vec<Tab>,
     pub overview_scroll: u16,
-    pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
@@ -251,7 +237,6 @@ impl App {
             panes: panes::registry(),
             stale: Vec::new(),
             overview_scroll: 0,
-            scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
             last_saved: None,
             size: (120, 40),
@@ -292,12 +277,7 @@ impl App {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
-                Tab::Scorecard => match self.scorecard.view {
-                    scorecard::ScoreView::Providers => Context::Providers,
-                    scorecard::ScoreView::Criteria => Context::Criteria,
-                    scorecard::ScoreView::Grid if self.scorecard.scoring => Context::Scoring,
-                    scorecard::ScoreView::Grid => Context::Grid,
-                },
+                Tab::Scorecard => Context::Providers,
                 Tab::Workflow => Context::Workflow,
                 Tab::Risks => Context::Risks,
                 Tab::Vetting => Context::Vetting,
@@ -459,7 +439,6 @@ impl App {
         self.size = (w, h);
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
-        self.resize_scorecard(w, h);
         self.workflow.cursor.set_height(list_rows(h).saturating_sub(layout::WORKFLOW_SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
@@ -501,7 +480,6 @@ impl App {
                 Pending::Quit => self.should_quit = true,
                 Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
-                p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 Pending::Pane(intent) => {
                     if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
                         self.toast_error(format!("{e}"));
@@ -537,9 +515,7 @@ impl App {
                     return Ok(None);
                 }
                 // Rules across fields, which single-field validation cannot see.
-                let rule = self
-                    .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.closing_rule(&form.purpose, &values));
+                let rule = self.closing_rule(&form.purpose, &values);
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
                     self.overlay = Some(Overlay::Form(Box::new(form)));
@@ -623,9 +599,6 @@ impl App {
                 Context::Start => {}
                 Context::List | Context::Filter => self.update_engagement_list(other)?,
                 Context::Overview => self.update_overview(other)?,
-                Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
-                    self.update_scorecard(other)?
-                }
                 Context::Workflow => self.update_workflow(other)?,
                 _ => {}
             },
@@ -645,12 +618,6 @@ impl App {
                 self.engagements.selected(&self.session.engagements).map(|e| (Table::Engagement, e.id, e.name.clone()))
             }
             Context::Overview => self.session.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
-            Context::Providers => {
-                self.scorecard.selected_provider().map(|p| (Table::Provider, p.id, format!("provider {}", p.name)))
-            }
-            Context::Criteria => {
-                self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
-            }
             Context::Workflow => {
                 let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
                 let row = self.workflow.row_id(&item.id)?;
@@ -688,8 +655,6 @@ impl App {
     fn list_cursor(&mut self) -> Option<&mut TableCursor> {
         Some(match self.context() {
             Context::List => &mut self.engagements.cursor,
-            Context::Providers => &mut self.scorecard.provider_cursor,
-            Context::Criteria => &mut self.scorecard.criterion_cursor,
             Context::Workflow => &mut self.workflow.cursor,
             _ => return None,
         })
@@ -709,17 +674,6 @@ impl App {
                 let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
                 if let Some(action) = self.keymap.lookup(ctx, enter).cloned() {
                     return self.update_pane(action).map(|_| ());
-                }
-            }
-            return Ok(());
-        }
-        if ctx == Context::Grid {
-            // The score grid: the row is a criterion, the column a provider (both counted from what is shown).
-            let cell = &mut self.scorecard.cell;
-            if drawn.offset == cell.row_offset && i < drawn.len {
-                cell.row = i;
-                if let Some(c) = col {
-                    cell.col = (cell.col_offset + c).min(self.scorecard.providers.len().saturating_sub(1));
                 }
             }
             return Ok(());
@@ -755,13 +709,6 @@ impl App {
             p.leave();
         }
         self.tab = tab;
-        // Providers are added and removed on the Scorecard tab, whose writes do not yet mark the lazy panes stale:
-        // the team is read again each time it is shown.
-        if tab == Tab::Vetting && !self.stale.contains(&tab) {
-            self.stale.push(tab);
-        }
         self.load_if_stale(tab);
-        // Score mode belongs to the grid on screen: leaving the tab ends it.
-        self.scorecard.scoring = false;
     }
 }

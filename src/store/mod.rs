@@ -224,8 +224,7 @@ impl Store {
     /// A fresh workspace in memory, for tests and benchmarks.
     pub fn open_in_memory(assessor: &str) -> rusqlite::Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store =
-        Store {
+        let mut store = Store {
             conn,
             path: None,
             assessor: assessor.to_string(),

@@ -5,7 +5,6 @@ mod help;
 mod history;
 pub mod lookup;
 pub mod overview;
-mod scorecard;
 mod start;
 pub mod workflow;
 
@@ -56,7 +55,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
             }
             Tab::Engagements => engagements::render(app, body, frame),
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
-            Tab::Scorecard => scorecard::render(app, body, frame),
+            Tab::Scorecard => {}
             Tab::Workflow => workflow::render(app, body, frame),
             Tab::Risks => {}
             Tab::Vetting => {}

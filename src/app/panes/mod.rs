@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod risks;
+pub mod scorecard;
 pub mod vetting;
 
 use super::Tab;
@@ -13,6 +14,7 @@ pub fn registry() -> Vec<(Tab, Box<dyn Pane>)> {
     vec![
         // One line per tab, in any order: the tab bar follows the order of `Tab`.
         (Tab::Risks, Box::new(risks::RiskPane::default())),
+        (Tab::Scorecard, Box::new(scorecard::ScorecardPane::default())),
         (Tab::Vetting, Box::new(vetting::VettingPane::default())),
         (Tab::Assets, Box::new(assets::AssetPane::default())),
     ]

@@ -7,23 +7,24 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
-use crate::app::App;
-use crate::app::scorecard::{GRID_LABEL_W, RANKING_W, ScoreView, Scorecard};
+use super::{GRID_LABEL_W, RANKING_W, ScoreView, ScorecardPane};
+use crate::app::pane::View;
 use crate::domain::scorecard::{CertStatus, MUST_HAVE_PASS, Robustness};
+use crate::keys::{Action, Context};
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable};
 use crate::widgets::truncate;
 
-pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    match app.scorecard.view {
-        ScoreView::Providers => render_providers(app, area, frame),
-        ScoreView::Criteria => render_criteria(app, area, frame),
-        ScoreView::Grid => render_grid(app, area, frame.buffer_mut()),
+pub fn render(pane: &ScorecardPane, view: &View, area: Rect, frame: &mut Frame) {
+    match pane.view {
+        ScoreView::Providers => render_providers(pane, view, area, frame),
+        ScoreView::Criteria => render_criteria(pane, view, area, frame),
+        ScoreView::Grid => render_grid(pane, view, area, frame.buffer_mut()),
     }
 }
 
 /// The block title: the three views with the shown one marked, then a count.
-fn title<'a>(sc: &Scorecard, t: &Theme, extra: String, width: u16) -> Line<'a> {
+fn title<'a>(sc: &ScorecardPane, t: &Theme, extra: String, width: u16) -> Line<'a> {
     let build = |all_views: bool| {
         let mut spans = vec![Span::styled(" Scorecard ", t.title)];
         for v in [ScoreView::Providers, ScoreView::Criteria, ScoreView::Grid] {
@@ -69,13 +70,12 @@ pub fn expiry_span(expiry: Option<&str>, status: CertStatus, t: &Theme) -> Span<
     }
 }
 
-fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
-    let sc = &app.scorecard;
-    let t = &app.theme;
+fn render_providers(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     // The detail grows with the failed gates so that each one is read in full (up to half the pane).
     let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
     let gate_lines = sc.selected_provider().map_or(1, |p| {
-        let gates = sc.failed_gates(p.id, app.today);
+        let gates = sc.failed_gates(p.id, view.today);
         // Each failed gate on its own line, wrapped where it is longer than the panel is wide.
         gates.iter().map(|g| (19 + g.chars().count()).div_ceil(inner_w)).sum::<usize>().max(1)
     });
@@ -97,24 +97,30 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
             Cell::from(Span::styled(p.status.clone(), status_style)),
             Cell::from(p.cert_body.clone().unwrap_or_default()),
             Cell::from(p.cert_number.clone().unwrap_or_default()),
-            Cell::from(expiry_span(p.cert_expiry.as_deref(), p.cert_status(app.today), t)),
+            Cell::from(expiry_span(p.cert_expiry.as_deref(), p.cert_status(view.today), t)),
             yes_no(p.scope_covers_service, t),
             yes_no(p.agrees_policies, t),
             yes_no(p.agrees_audit, t),
             Cell::from(p.focal_point.clone().unwrap_or_default()),
         ])
     };
+    let empty =
+        format!("No providers yet — press {} to add the first candidate", view.key(Context::Providers, &Action::Add));
     DataTable {
         title: title(
             sc,
             t,
-            format!("· {} · v next view", crate::domain::count(sc.providers.len(), "provider", "providers")),
+            format!(
+                "· {} · {} next view",
+                crate::domain::count(sc.providers.len(), "provider", "providers"),
+                view.key(Context::Providers, &Action::NextView)
+            ),
             area.width,
         ),
         columns: PROVIDER_COLUMNS,
         cursor: &sc.provider_cursor,
         row,
-        empty: "No providers yet — press a to add the first candidate",
+        empty: &empty,
         filter: None,
         focused: true,
     }
@@ -123,7 +129,7 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
     let mut lines = Vec::new();
     if let Some(p) = sc.selected_provider() {
         // Every gate: the must-have criteria as well as the record's facts, each failure in full on its own line.
-        let gates = sc.failed_gates(p.id, app.today);
+        let gates = sc.failed_gates(p.id, view.today);
         if gates.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled("Gates            ", t.dim),
@@ -143,7 +149,11 @@ fn render_providers(app: &App, area: Rect, frame: &mut Frame) {
                 at.replace('T', " ").chars().take(16).collect::<String>(),
                 p.decision_reason.clone().unwrap_or_default()
             ),
-            _ => format!("{} (no decision yet; s to select or reject)", p.status),
+            _ => format!(
+                "{} (no decision yet; {} to select or reject)",
+                p.status,
+                view.key(Context::Providers, &Action::SetStatus)
+            ),
         };
         lines.push(Line::from(vec![Span::styled("Decision         ", t.dim), Span::raw(decision)]));
     }
@@ -168,9 +178,8 @@ const CRITERION_COLUMNS: &[Column] = &[
     Column::new("Catalog", Constraint::Length(12)),
 ];
 
-fn render_criteria(app: &App, area: Rect, frame: &mut Frame) {
-    let sc = &app.scorecard;
-    let t = &app.theme;
+fn render_criteria(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     let row = |i: usize| {
         let c = &sc.criteria[i];
         Row::new(vec![
@@ -182,6 +191,7 @@ fn render_criteria(app: &App, area: Rect, frame: &mut Frame) {
             Cell::from(Span::styled(c.catalog_ref.clone().unwrap_or_else(|| "custom".into()), t.dim)),
         ])
     };
+    let empty = format!("No criteria — press {} to add one", view.key(Context::Criteria, &Action::Add));
     let total: u32 = sc.criteria.iter().map(|c| c.weight).sum();
     let musts = sc.criteria.iter().filter(|c| c.must_have).count();
     DataTable {
@@ -197,15 +207,14 @@ fn render_criteria(app: &App, area: Rect, frame: &mut Frame) {
         columns: CRITERION_COLUMNS,
         cursor: &sc.criterion_cursor,
         row,
-        empty: "No criteria — press a to add one",
+        empty: &empty,
         filter: None,
         focused: true,
     }
     .render(area, frame, t);
 }
 
-fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
-    let sc = &app.scorecard;
+fn render_grid(sc: &ScorecardPane, view: &View, area: Rect, buf: &mut Buffer) {
     let geo = sc.geometry;
     let (grid_area, ranking_area) = if geo.ranking_beside {
         let [g, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(RANKING_W)]).areas(area);
@@ -214,13 +223,12 @@ fn render_grid(app: &App, area: Rect, buf: &mut Buffer) {
         let [g, r] = Layout::vertical([Constraint::Fill(1), Constraint::Length(geo.ranking_h)]).areas(area);
         (g, r)
     };
-    render_cells(app, grid_area, buf);
-    render_ranking(app, ranking_area, buf);
+    render_cells(sc, view, grid_area, buf);
+    render_ranking(sc, view, ranking_area, buf);
 }
 
-fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
-    let sc = &app.scorecard;
-    let t = &app.theme;
+fn render_cells(sc: &ScorecardPane, view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
     let (np, nc) = (sc.providers.len(), sc.criteria.len());
     let cur = sc.cell;
     let cols = sc.geometry.cols.min(np.saturating_sub(cur.col_offset));
@@ -240,7 +248,10 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
     let heading = if sc.scoring {
         Line::from(vec![
             Span::styled(" Scorecard ", t.title),
-            Span::styled(" SCORE MODE: digits write scores, Esc ends ", t.highlight),
+            Span::styled(
+                format!(" SCORE MODE: digits write scores, {} ends ", view.key(Context::Scoring, &Action::StopScoring)),
+                t.highlight,
+            ),
             Span::styled(format!(" {span} "), t.dim),
         ])
     } else {
@@ -250,10 +261,17 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     if np == 0 || nc == 0 {
+        let next = view.key(Context::Grid, &Action::NextView);
         let msg = if nc == 0 {
-            "No criteria to score — v to the criteria view, a to add one"
+            format!(
+                "No criteria to score — {next} to the criteria view, {} to add one",
+                view.key(Context::Criteria, &Action::Add)
+            )
         } else {
-            "No providers to score — v to the providers view, a to add one"
+            format!(
+                "No providers to score — {next} to the providers view, {} to add one",
+                view.key(Context::Providers, &Action::Add)
+            )
         };
         Paragraph::new(Line::styled(msg, t.dim)).centered().render(Rect { y: inner.y + 1, ..inner }, buf);
         return;
@@ -353,15 +371,25 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         let line = Line::from(vec![
             Span::styled(format!(" {} ", p.name), t.title),
             Span::raw(format!("on “{}”: {score}{note}", c.text)),
-            Span::styled(if sc.scoring { "   0–5 score and move down" } else { "   i: score mode" }, t.dim),
+            Span::styled(
+                if sc.scoring {
+                    format!(
+                        "   {}–{} score and move down",
+                        view.key(Context::Scoring, &Action::Score0),
+                        view.key(Context::Scoring, &Action::Score5)
+                    )
+                } else {
+                    format!("   {}: score mode", view.key(Context::Grid, &Action::StartScoring))
+                },
+                t.dim,
+            ),
         ]);
         line.render(Rect { y: y_total + 2, height: 1, ..inner }.intersection(inner), buf);
     }
 }
 
-fn render_ranking(app: &App, area: Rect, buf: &mut Buffer) {
-    let sc = &app.scorecard;
-    let t = &app.theme;
+fn render_ranking(sc: &ScorecardPane, view: &View, area: Rect, buf: &mut Buffer) {
+    let t = view.theme;
     let block = Block::default().borders(Borders::ALL).border_style(t.border).title(Line::styled(" Ranking ", t.title));
     let inner = block.inner(area);
     block.render(area, buf);
