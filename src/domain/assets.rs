@@ -326,6 +326,8 @@ pub struct Grant {
     pub holder_id: Option<i64>,
     /// The holder as named (a team member's name, or whoever else holds it).
     pub holder_name: Option<String>,
+    /// The name recorded with the grant itself, whoever the holder is (the registers show it beside the member's).
+    pub recorded_name: Option<String>,
     pub target: String,
     pub kind: String,
     pub granted_on: Option<String>,

@@ -121,7 +121,7 @@ pub fn record_destruction(
 }
 
 const GRANT_COLUMNS: &str = "g.id, g.engagement_id, g.holder_id, coalesce(m.name, g.holder_name), g.target, g.kind, \
-    g.granted_on, g.revoked_on, g.verified_by";
+    g.granted_on, g.revoked_on, g.verified_by, g.holder_name";
 
 /// The access grants of an engagement, by holder and target.
 pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>> {
@@ -140,6 +140,7 @@ pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>
             granted_on: r.get(6)?,
             revoked_on: r.get(7)?,
             verified_by: r.get(8)?,
+            recorded_name: r.get(9)?,
         })
     })?
     .collect()

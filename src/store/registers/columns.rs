@@ -1,0 +1,262 @@
+//! Each register's columns: the stored key, the header a person reads, and what an import does with the cell.
+
+use crate::domain::fields::{FieldKind, FieldSpec};
+use crate::domain::risk_entity::{TREATMENT_CHOICES, TREATMENT_STATUSES};
+use crate::domain::scorecard::{MAX_SCORE, MAX_WEIGHT};
+
+/// The kinds of vetting check, in the order their columns appear.
+pub const CHECK_KINDS: &[&str] =
+    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
+/// What a vetting check's status may be.
+pub const CHECK_STATUSES: &[&str] = &["pending", "passed", "failed", "waived", "not_permitted"];
+const ASSET_KINDS: &[&str] = &["device", "media", "document", "data_set", "badge", "key", "account"];
+const DISPOSITIONS: &[&str] = &["", "returned", "destroyed"];
+
+/// What a column of a sheet is, and what an import does with it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Role {
+    /// The record's id: blank for a new row.
+    Id,
+    /// An editable value, checked by the field's rules; the spec's key is the stored column.
+    Edit(FieldSpec),
+    /// Worked out from other values: shown, never imported (a changed cell is reported).
+    ReadOnly,
+    /// A name that resolves to the id in the column given, as the forms resolve names.
+    Name { into: &'static str, of: Named },
+    /// The status of a member's check of this kind (team members).
+    Check(&'static str),
+}
+
+/// What a name column names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Provider,
+    /// A team member of any provider of the engagement (a holder, a check's member).
+    Member,
+    /// A colleague at the same provider (whom a member backs up).
+    Backup,
+}
+
+/// One column of a sheet: the stored key (the CSV header and the workbook's hidden key row), the header a person
+/// reads, and its role.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub role: Role,
+}
+
+impl Column {
+    const fn new(key: &'static str, label: &'static str, role: Role) -> Column {
+        Column { key, label, role }
+    }
+
+    /// Whether an import reads this column.
+    pub fn editable(&self) -> bool {
+        !matches!(self.role, Role::ReadOnly)
+    }
+
+    /// The stored values a choice column takes, if it is one.
+    pub fn choices(&self) -> Option<&'static [&'static str]> {
+        match self.role {
+            Role::Edit(FieldSpec { kind: FieldKind::Enum(c), .. }) => Some(c),
+            Role::Check(_) => Some(CHECK_STATUSES),
+            _ => None,
+        }
+    }
+}
+
+/// The label a person reads for a stored choice ("in_progress" → "in progress").
+pub fn choice_label(value: &str) -> String {
+    value.replace('_', " ")
+}
+
+const fn col(key: &'static str, label: &'static str, role: Role) -> Column {
+    Column::new(key, label, role)
+}
+const fn edit(key: &'static str, label: &'static str, kind: FieldKind) -> Column {
+    Column::new(key, label, Role::Edit(FieldSpec::new(key, label, kind)))
+}
+const fn required(key: &'static str, label: &'static str, kind: FieldKind) -> Column {
+    Column::new(key, label, Role::Edit(FieldSpec::new(key, label, kind).required()))
+}
+const fn ro(key: &'static str, label: &'static str) -> Column {
+    Column::new(key, label, Role::ReadOnly)
+}
+
+const ANY_ID: FieldKind = FieldKind::Number { min: 1, max: i64::MAX };
+const PROVIDER_STATUSES: &[&str] = crate::domain::provider::PROVIDER_STATUSES;
+const CHECKLIST_STATUSES: &[&str] = &["open", "done", "not_applicable"];
+const GRANT_KINDS: &[&str] = crate::domain::assets::GRANT_KINDS;
+
+pub(super) const RISK_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    edit("catalog_ref", "Catalog reference", FieldKind::Text { max: 40 }),
+    required("title", "Title", FieldKind::Text { max: 200 }),
+    edit("description", "Description", FieldKind::LongText),
+    required("likelihood", "Likelihood (1-5)", FieldKind::Number { min: 1, max: 5 }),
+    required("impact_c", "Impact on confidentiality (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    required("impact_i", "Impact on integrity (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    required("impact_a", "Impact on availability (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    edit("treatment", "Treatment", FieldKind::Enum(TREATMENT_CHOICES)),
+    edit("plan", "Treatment plan", FieldKind::LongText),
+    edit("owner", "Owner", FieldKind::Text { max: 120 }),
+    edit("due_date", "Due date", FieldKind::Date),
+    required("status", "Status", FieldKind::Enum(TREATMENT_STATUSES)),
+    edit("residual_likelihood", "Residual likelihood (1-5)", FieldKind::Number { min: 1, max: 5 }),
+    edit("residual_c", "Residual confidentiality (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    edit("residual_i", "Residual integrity (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    edit("residual_a", "Residual availability (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    edit("accepted_by", "Accepted by", FieldKind::Text { max: 120 }),
+    edit("accepted_at", "Accepted on", FieldKind::Date),
+    edit("review_date", "Review by", FieldKind::Date),
+    ro("inherent_level", "Inherent level"),
+    ro("inherent_band", "Inherent band"),
+    ro("residual_band", "Residual band"),
+    ro("acceptance", "Acceptance"),
+];
+
+pub(super) const MEMBER_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    required("provider_id", "Provider id", ANY_ID),
+    required("name", "Name", FieldKind::Text { max: 120 }),
+    edit("role", "Role", FieldKind::Text { max: 120 }),
+    edit("backup_for", "Backs up (member id)", ANY_ID),
+    edit("joined", "Joined", FieldKind::Date),
+    edit("left_on", "Left on", FieldKind::Date),
+    col("provider", "Provider", Role::Name { into: "provider_id", of: Named::Provider }),
+    col("backup", "Backs up", Role::Name { into: "backup_for", of: Named::Backup }),
+    col("references", "References", Role::Check("references")),
+    col("criminal_record", "Criminal record", Role::Check("criminal_record")),
+    col("cv_accuracy", "Accuracy of the CV", Role::Check("cv_accuracy")),
+    col("qualifications", "Qualifications", Role::Check("qualifications")),
+    col("identity", "Identity document", Role::Check("identity")),
+    col("credit", "Credit check", Role::Check("credit")),
+    col("nda_signed", "NDA signed", Role::Check("nda_signed")),
+];
+
+pub(super) const CHECK_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    required("member_id", "Member id", ANY_ID),
+    col("member", "Member", Role::Name { into: "member_id", of: Named::Member }),
+    required("kind", "Kind of check", FieldKind::Enum(CHECK_KINDS)),
+    required("status", "Status", FieldKind::Enum(CHECK_STATUSES)),
+    edit("checked_on", "Checked on", FieldKind::Date),
+    edit("verifier", "Verifier", FieldKind::Text { max: 120 }),
+    edit("evidence", "Evidence", FieldKind::LongText),
+    edit("reference_count", "References received", FieldKind::Number { min: 0, max: 99 }),
+    edit("note", "Note / reason", FieldKind::LongText),
+];
+
+pub(super) const ASSET_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    required("tag", "Tag", FieldKind::Text { max: 80 }),
+    edit("description", "Description", FieldKind::LongText),
+    required("kind", "Kind", FieldKind::Enum(ASSET_KINDS)),
+    edit("classification", "Classification", FieldKind::Text { max: 80 }),
+    edit("holder_id", "Holder id", ANY_ID),
+    edit("handed_over", "Handed over on", FieldKind::Date),
+    edit("accepted_by", "Accepted by (provider)", FieldKind::Text { max: 120 }),
+    edit("expected_return", "Expected return", FieldKind::Date),
+    edit("returned_on", "Returned or destroyed on", FieldKind::Date),
+    edit("disposition", "Disposition", FieldKind::Enum(DISPOSITIONS)),
+    edit("verified_by", "Verified by", FieldKind::Text { max: 120 }),
+    edit("condition", "Condition", FieldKind::Text { max: 200 }),
+    edit("certificate", "Destruction certificate", FieldKind::Text { max: 120 }),
+    col("holder", "Holder", Role::Name { into: "holder_id", of: Named::Member }),
+];
+
+pub(super) const GRANT_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    edit("holder_id", "Holder id", ANY_ID),
+    col("holder", "Holder", Role::Name { into: "holder_id", of: Named::Member }),
+    edit("holder_name", "Holder (not a team member)", FieldKind::Text { max: 120 }),
+    required("target", "Account / system / area", FieldKind::Text { max: 200 }),
+    required("kind", "Kind", FieldKind::Enum(GRANT_KINDS)),
+    edit("granted_on", "Granted on", FieldKind::Date),
+    edit("revoked_on", "Revoked on", FieldKind::Date),
+    edit("verified_by", "Revocation verified by", FieldKind::Text { max: 120 }),
+];
+
+pub(super) const PROVIDER_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    required("name", "Name", FieldKind::Text { max: 120 }),
+    required("status", "Status", FieldKind::Enum(PROVIDER_STATUSES)),
+    edit("cert_body", "Certification body", FieldKind::Text { max: 120 }),
+    edit("cert_number", "Certificate number", FieldKind::Text { max: 80 }),
+    edit("cert_expiry", "Certificate expiry", FieldKind::Date),
+    edit("cert_scope", "Certified scope", FieldKind::LongText),
+    edit("scope_covers_service", "Scope covers service", FieldKind::YesNo),
+    edit("agrees_policies", "Agrees to policies", FieldKind::YesNo),
+    edit("agrees_audit", "Agrees to audit", FieldKind::YesNo),
+    edit("focal_point", "Focal point", FieldKind::Text { max: 120 }),
+    edit("decision_reason", "Reason for the decision", FieldKind::LongText),
+    ro("decided_by", "Decided by"),
+    ro("decided_at", "Decided at"),
+    ro("rank", "Rank"),
+    ro("total", "Weighted total"),
+    ro("passes_gates", "Passes the gates"),
+];
+
+pub(super) const SCORE_SHEET: &[Column] = &[
+    col("criterion_id", "Criterion id", Role::Id),
+    ro("catalog_ref", "Catalog reference"),
+    col(
+        "criterion",
+        "Criterion",
+        Role::Edit(FieldSpec::new("text", "Criterion", FieldKind::Text { max: 200 }).required()),
+    ),
+    required("weight", "Weight (0-10)", FieldKind::Number { min: 0, max: MAX_WEIGHT as i64 }),
+    edit("must_have", "Must-have", FieldKind::YesNo),
+];
+
+pub(super) const CHECKLIST_SHEET: &[Column] = &[
+    col("id", "Id", Role::Id),
+    required("catalog_ref", "Catalog reference", FieldKind::Text { max: 40 }),
+    ro("title", "Obligation"),
+    ro("phase", "Phase"),
+    required("status", "Status", FieldKind::Enum(CHECKLIST_STATUSES)),
+    edit("note", "Note", FieldKind::LongText),
+    ro("done_at", "Done on"),
+    ro("done_by", "Done by"),
+];
+
+/// The score a provider's column of the scores sheet holds.
+pub(super) const SCORE_FIELD: FieldSpec =
+    FieldSpec::new("score", "Score", FieldKind::Number { min: 0, max: MAX_SCORE as i64 });
+pub(super) const CHECK_FIELD: FieldSpec = FieldSpec::new("status", "Status", FieldKind::Enum(CHECK_STATUSES));
+
+/// What a cell says when its value was withheld from the export: on import it leaves the stored value as it is.
+pub const WITHHELD: &str = "withheld";
+
+/// The provider a scores column header names: "Name (#id)".
+pub fn score_column(header: &str) -> Option<i64> {
+    let h = header.trim();
+    let open = h.rfind("(#")?;
+    h[open + 2..].strip_suffix(')')?.parse().ok()
+}
+
+/// A spreadsheet column letter: 1 → A, 27 → AA.
+pub fn column_letter(mut n: usize) -> String {
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters() {
+        assert_eq!(column_letter(1), "A");
+        assert_eq!(column_letter(26), "Z");
+        assert_eq!(column_letter(27), "AA");
+        assert_eq!(column_letter(52), "AZ");
+    }
+}
