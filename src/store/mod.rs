@@ -14,6 +14,7 @@ pub mod notes;
 pub mod providers;
 pub mod registers;
 pub mod risks;
+pub mod schema;
 pub mod scores;
 pub mod search;
 pub mod settings;

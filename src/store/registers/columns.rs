@@ -259,4 +259,37 @@ mod tests {
         assert_eq!(column_letter(27), "AA");
         assert_eq!(column_letter(52), "AZ");
     }
+
+    /// Every stored column of a register is a column of its table as the schema declaration has it, and a choice
+    /// takes the values the schema allows (a blank aside): the registers and the bundle read one declaration.
+    #[test]
+    fn register_columns_are_columns_of_the_declared_schema() {
+        use crate::store::registers::Register;
+        use crate::store::schema::{Kind, SPECS};
+        for r in Register::ALL {
+            let spec = SPECS.iter().find(|s| s.table == r.table()).expect("declared");
+            let col = |key: &str| spec.cols.iter().find(|c| c.name == key);
+            for c in r.columns() {
+                match c.role {
+                    Role::Id => assert!(col("id").is_some()),
+                    Role::Edit(f) => {
+                        let Some(declared) = col(f.key) else { panic!("{}: {} is not a column", r.name(), f.key) };
+                        if let FieldKind::Enum(ours) = f.kind {
+                            let theirs = match declared.kind {
+                                Kind::Enum(o) | Kind::OptEnum(o) => o,
+                                other => panic!("{}: {} is {other:?} in the schema", r.name(), f.key),
+                            };
+                            let ours: Vec<&str> = ours.iter().copied().filter(|o| !o.is_empty()).collect();
+                            assert_eq!(ours, theirs, "{}: {}", r.name(), f.key);
+                        }
+                    }
+                    Role::Name { into, .. } => assert!(col(into).is_some(), "{}: {into}", r.name()),
+                    Role::Check(kind) => {
+                        assert!(CHECK_KINDS.contains(&kind), "{kind}");
+                    }
+                    Role::ReadOnly => {}
+                }
+            }
+        }
+    }
 }

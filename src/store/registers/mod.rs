@@ -95,7 +95,7 @@ impl Register {
         Register::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     }
 
-    fn table(self) -> Table {
+    pub(crate) fn table(self) -> Table {
         match self {
             Register::Risks => Table::Risk,
             Register::TeamMembers => Table::TeamMember,
