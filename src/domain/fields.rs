@@ -112,6 +112,19 @@ impl FieldSpec {
 pub const LONG_TEXT_MAX: usize = 20_000;
 
 /// Whether the text is a date written out in full, `YYYY-MM-DD` (four-digit year, two-digit month and day).
+/// The stored values of an optional choice as a form offers them: a blank first ("not given"), then `values`.
+/// `M` is one more than the number of values; anything else fails to compile.
+pub const fn blank_first<const M: usize>(values: &[&'static str]) -> [&'static str; M] {
+    assert!(values.len() + 1 == M, "blank_first: M must be one more than the number of values");
+    let mut out = [""; M];
+    let mut i = 0;
+    while i < values.len() {
+        out[i + 1] = values[i];
+        i += 1;
+    }
+    out
+}
+
 pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr};
+use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr, VariantNames};
 
 use super::Value;
 use super::fields::{FieldKind, FieldSpec};
@@ -23,7 +23,21 @@ use super::fields::{FieldKind, FieldSpec};
 pub const MIN_REFERENCES: i64 = 2;
 
 /// One of the seven checks, in the order of the grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumString,
+    AsRefStr,
+    IntoStaticStr,
+    EnumIter,
+    VariantNames,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum CheckKind {
     References,
@@ -36,6 +50,9 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// The stored values, in grid order.
+    pub const STORED: &'static [&'static str] = <CheckKind as VariantNames>::VARIANTS;
+
     /// Every kind, in grid order.
     pub const ALL: [CheckKind; 7] = [
         CheckKind::References,
@@ -109,7 +126,9 @@ pub fn is_sensitive(kind: CheckKind) -> bool {
 }
 
 /// Where one check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, EnumString, AsRefStr, IntoStaticStr, EnumIter, VariantNames,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum CheckStatus {
     #[default]
@@ -122,7 +141,7 @@ pub enum CheckStatus {
 
 impl CheckStatus {
     /// The stored values, in form order.
-    pub const ALL: &'static [&'static str] = &["pending", "passed", "failed", "waived", "not_permitted"];
+    pub const ALL: &'static [&'static str] = <CheckStatus as VariantNames>::VARIANTS;
 
     pub fn label(self) -> &'static str {
         match self {

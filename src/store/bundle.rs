@@ -22,15 +22,13 @@ use super::schema::{
 pub use super::schema::{Col, Kind, MAX_ID, SPECS, Spec};
 use super::{Store, Table, Writer};
 use crate::domain::fields::{FieldKind, FieldSpec};
+use crate::domain::vetting::{CheckKind, is_sensitive};
 use crate::domain::{Risk, Value};
 
 /// What the `format` field of a bundle says.
 pub const FORMAT: &str = "assay-bundle";
 /// The bundle layout this build writes and reads.
 pub const VERSION: u32 = 1;
-
-/// Vetting checks whose notes are sensitive personal data: left out of exports unless asked for.
-pub const SENSITIVE_CHECKS: &[&str] = &["criminal_record", "credit"];
 
 /// Reports (done, total) as a long export or import goes.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
@@ -378,9 +376,9 @@ pub fn read(
                 .collect::<rusqlite::Result<_>>()?;
             if spec.table == Table::VettingCheck && !include_sensitive {
                 // A status cannot be blank, so the whole check stays behind: imported, it reads as not yet done.
-                rows.retain(
-                    |r| !matches!(r.get("kind"), Value::Text(kind) if SENSITIVE_CHECKS.contains(&kind.as_str())),
-                );
+                rows.retain(|r| {
+                    !matches!(r.get("kind"), Value::Text(kind) if kind.parse::<CheckKind>().is_ok_and(is_sensitive))
+                });
             }
             tables.push(rows);
             progress(n * SPECS.len() + k + 1, total);

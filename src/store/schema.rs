@@ -2,10 +2,18 @@
 //! column refers to. The bundle writes and checks rows by this declaration; the registers' stored columns are
 //! columns of it; a test keeps it equal to the schema the migrations create.
 
+use strum::VariantNames;
+
 use super::Table;
-use crate::domain::Value;
+use crate::domain::assets::{ASSET_KINDS, Disposition, GRANT_KINDS};
 use crate::domain::fields::{LONG_TEXT_MAX, is_iso_date};
+use crate::domain::provider::PROVIDER_STATUSES;
+use crate::domain::risk::Treatment;
+use crate::domain::risk_entity::TREATMENT_STATUSES;
 use crate::domain::scorecard::MAX_WEIGHT;
+use crate::domain::vetting::{CheckKind, CheckStatus};
+use crate::domain::workflow::CheckStatus as ChecklistStatus;
+use crate::domain::{ENGAGEMENT_STATUSES, Phase, Value};
 
 /// The type a column holds, as the bundle checks it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,9 +126,7 @@ pub struct Spec {
     pub cols: &'static [Col],
 }
 
-const PHASES: &[&str] = &["pre", "during", "post"];
-const CHECK_KINDS: &[&str] =
-    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
+const PHASES: &[&str] = Phase::ALL;
 const STAMPS: [Col; 2] = [c("created_at", Kind::Stamp), c("updated_at", Kind::Stamp)];
 /// A row's own id.
 const ID: Kind = Kind::Range(1, MAX_ID);
@@ -140,7 +146,7 @@ pub static ENGAGEMENT: Spec = Spec {
     cols: cols![
         "name": Kind::Text, "service": Kind::OptText, "scope": Kind::OptText, "objective": Kind::OptText,
         "business_owner": Kind::OptText, "phase": Kind::Enum(PHASES), "start_date": Kind::OptDate,
-        "planned_end": Kind::OptDate, "status": Kind::Enum(&["active", "on_hold", "closed"]),
+        "planned_end": Kind::OptDate, "status": Kind::Enum(ENGAGEMENT_STATUSES),
     ],
 };
 
@@ -150,7 +156,7 @@ pub static PROVIDER: Spec = Spec {
     noun: "provider",
     cols: cols![
         "engagement_id": Kind::Int, "name": Kind::Text,
-        "status": Kind::Enum(&["candidate", "shortlisted", "selected", "rejected"]),
+        "status": Kind::Enum(PROVIDER_STATUSES),
         "cert_body": Kind::OptText, "cert_number": Kind::OptText, "cert_expiry": Kind::OptDate,
         "cert_scope": Kind::OptText, "scope_covers_service": Kind::Range(0, 1), "agrees_policies": Kind::Range(0, 1),
         "agrees_audit": Kind::Range(0, 1), "focal_point": Kind::OptText, "decision_reason": Kind::OptText,
@@ -182,11 +188,11 @@ pub static RISK: Spec = Spec {
     cols: cols![
         "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "title": Kind::Text, "description": Kind::OptText,
         "likelihood": Kind::Range(1, 5), "impact_c": Kind::Range(0, 5), "impact_i": Kind::Range(0, 5),
-        "impact_a": Kind::Range(0, 5), "treatment": Kind::OptEnum(&["modify", "retain", "avoid", "share"]),
+        "impact_a": Kind::Range(0, 5), "treatment": Kind::OptEnum(<Treatment as VariantNames>::VARIANTS),
         "plan": Kind::OptText, "owner": Kind::OptText, "due_date": Kind::OptDate,
         "residual_likelihood": Kind::OptRange(1, 5), "residual_c": Kind::OptRange(0, 5),
         "residual_i": Kind::OptRange(0, 5), "residual_a": Kind::OptRange(0, 5),
-        "status": Kind::Enum(&["open", "in_progress", "done"]), "accepted_by": Kind::OptText,
+        "status": Kind::Enum(TREATMENT_STATUSES), "accepted_by": Kind::OptText,
         "accepted_at": Kind::OptDate, "review_date": Kind::OptDate,
     ],
 };
@@ -206,8 +212,8 @@ pub static VETTING_CHECK: Spec = Spec {
     key: "vetting_checks",
     noun: "vetting check",
     cols: cols![
-        "member_id": Kind::Int, "kind": Kind::Enum(CHECK_KINDS),
-        "status": Kind::Enum(&["pending", "passed", "failed", "waived", "not_permitted"]),
+        "member_id": Kind::Int, "kind": Kind::Enum(CheckKind::STORED),
+        "status": Kind::Enum(CheckStatus::ALL),
         "checked_on": Kind::OptDate, "verifier": Kind::OptText, "evidence": Kind::OptText,
         "reference_count": Kind::OptRange(0, 99), "note": Kind::OptText,
     ],
@@ -219,10 +225,10 @@ pub static ASSET: Spec = Spec {
     noun: "asset",
     cols: cols![
         "engagement_id": Kind::Int, "tag": Kind::Text, "description": Kind::OptText,
-        "kind": Kind::Enum(&["device", "media", "document", "data_set", "badge", "key", "account"]),
+        "kind": Kind::Enum(ASSET_KINDS),
         "classification": Kind::OptText, "holder_id": Kind::OptInt, "handed_over": Kind::OptDate,
         "accepted_by": Kind::OptText, "expected_return": Kind::OptDate, "returned_on": Kind::OptDate,
-        "disposition": Kind::OptEnum(&["returned", "destroyed"]), "verified_by": Kind::OptText,
+        "disposition": Kind::OptEnum(<Disposition as VariantNames>::VARIANTS), "verified_by": Kind::OptText,
         "condition": Kind::OptText, "certificate": Kind::OptText,
     ],
 };
@@ -233,7 +239,7 @@ pub static ACCESS_GRANT: Spec = Spec {
     noun: "access grant",
     cols: cols![
         "engagement_id": Kind::Int, "holder_id": Kind::OptInt, "holder_name": Kind::OptText, "target": Kind::Text,
-        "kind": Kind::Enum(&["logical", "physical"]), "granted_on": Kind::OptDate, "revoked_on": Kind::OptDate,
+        "kind": Kind::Enum(GRANT_KINDS), "granted_on": Kind::OptDate, "revoked_on": Kind::OptDate,
         "verified_by": Kind::OptText,
     ],
 };
@@ -244,7 +250,7 @@ pub static CHECKLIST_ITEM: Spec = Spec {
     noun: "checklist item",
     cols: cols![
         "engagement_id": Kind::Int, "catalog_ref": Kind::CatalogRef,
-        "status": Kind::Enum(&["open", "done", "not_applicable"]), "note": Kind::OptText, "done_at": Kind::OptStamp,
+        "status": Kind::Enum(ChecklistStatus::ALL), "note": Kind::OptText, "done_at": Kind::OptStamp,
         "done_by": Kind::OptText,
     ],
 };
@@ -373,6 +379,33 @@ mod tests {
         let found = differences(store.conn()).expect("schema");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("asset: the schema has ") && found[0].contains("serial_number"), "{found:?}");
+    }
+
+    /// The values the schema's CHECK constraint allows in `col` of `table`, if it has an `IN (…)` list.
+    fn allowed(conn: &rusqlite::Connection, table: &str, col: &str) -> Option<Vec<String>> {
+        let sql: String = conn
+            .query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table], |r| r.get(0))
+            .ok()?;
+        let start = sql.find(&format!("CHECK ({col} IN ("))? + format!("CHECK ({col} IN (").len();
+        let list = &sql[start..start + sql[start..].find(')')?];
+        Some(list.split(',').map(|v| v.trim().trim_matches('\'').to_string()).collect())
+    }
+
+    /// Each enumeration of the domain, as the declaration uses it, allows exactly what the schema allows.
+    #[test]
+    fn every_declared_choice_is_the_schemas() {
+        let store = Store::open_in_memory("t").expect("store");
+        let mut compared = 0;
+        for spec in SPECS {
+            for col in spec.cols {
+                let (Kind::Enum(ours) | Kind::OptEnum(ours)) = col.kind else { continue };
+                let theirs = allowed(store.conn(), spec.table.name(), col.name)
+                    .unwrap_or_else(|| panic!("{}.{} has no CHECK list", spec.table.name(), col.name));
+                assert_eq!(ours, theirs, "{}.{}", spec.table.name(), col.name);
+                compared += 1;
+            }
+        }
+        assert!(compared >= 12, "{compared}");
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! Each register's columns: the stored key, the header a person reads, and what an import does with the cell.
 
+use crate::domain::assets::{ASSET_KINDS, DISPOSITION_CHOICES, GRANT_KINDS};
 use crate::domain::fields::{FieldKind, FieldSpec};
+use crate::domain::provider::PROVIDER_STATUSES;
 use crate::domain::risk_entity::{TREATMENT_CHOICES, TREATMENT_STATUSES};
 use crate::domain::scorecard::{MAX_SCORE, MAX_WEIGHT};
+use crate::domain::vetting::{CheckKind, CheckStatus};
+use crate::domain::workflow::CheckStatus as ChecklistStatus;
 
 /// The kinds of vetting check, in the order their columns appear.
-pub const CHECK_KINDS: &[&str] =
-    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
+pub const CHECK_KINDS: &[&str] = CheckKind::STORED;
 /// What a vetting check's status may be.
-pub const CHECK_STATUSES: &[&str] = &["pending", "passed", "failed", "waived", "not_permitted"];
-const ASSET_KINDS: &[&str] = &["device", "media", "document", "data_set", "badge", "key", "account"];
-const DISPOSITIONS: &[&str] = &["", "returned", "destroyed"];
+pub const CHECK_STATUSES: &[&str] = CheckStatus::ALL;
 
 /// What a column of a sheet is, and what an import does with it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,9 +86,6 @@ const fn ro(key: &'static str, label: &'static str) -> Column {
 }
 
 const ANY_ID: FieldKind = FieldKind::Number { min: 1, max: i64::MAX };
-const PROVIDER_STATUSES: &[&str] = crate::domain::provider::PROVIDER_STATUSES;
-const CHECKLIST_STATUSES: &[&str] = &["open", "done", "not_applicable"];
-const GRANT_KINDS: &[&str] = crate::domain::assets::GRANT_KINDS;
 
 pub(super) const RISK_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
@@ -159,7 +157,7 @@ pub(super) const ASSET_SHEET: &[Column] = &[
     edit("accepted_by", "Accepted by (provider)", FieldKind::Text { max: 120 }),
     edit("expected_return", "Expected return", FieldKind::Date),
     edit("returned_on", "Returned or destroyed on", FieldKind::Date),
-    edit("disposition", "Disposition", FieldKind::Enum(DISPOSITIONS)),
+    edit("disposition", "Disposition", FieldKind::Enum(DISPOSITION_CHOICES)),
     edit("verified_by", "Verified by", FieldKind::Text { max: 120 }),
     edit("condition", "Condition", FieldKind::Text { max: 200 }),
     edit("certificate", "Destruction certificate", FieldKind::Text { max: 120 }),
@@ -215,7 +213,7 @@ pub(super) const CHECKLIST_SHEET: &[Column] = &[
     required("catalog_ref", "Catalog reference", FieldKind::Text { max: 40 }),
     ro("title", "Obligation"),
     ro("phase", "Phase"),
-    required("status", "Status", FieldKind::Enum(CHECKLIST_STATUSES)),
+    required("status", "Status", FieldKind::Enum(ChecklistStatus::ALL)),
     edit("note", "Note", FieldKind::LongText),
     ro("done_at", "Done on"),
     ro("done_by", "Done by"),
