@@ -15,7 +15,7 @@ use crate::domain::scorecard::{
     Grid, MAX_WEIGHT, Ranked, Robustness, Sensitivity, criteria_in, display_percentages, rank, scoring_grid,
     sensitivity,
 };
-use crate::domain::{Criterion, FieldKind, FieldSpec, Provider, Value};
+use crate::domain::{Criterion, FieldKind, FieldSpec, Provider, Value, plural};
 use crate::store::{criteria, engagements, providers, scores};
 
 /// The three views of the scorecard tab, cycled by one key.
@@ -775,10 +775,6 @@ impl App {
         }
         Ok(())
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]
