@@ -8,17 +8,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::marker::PhantomData;
 
 use rusqlite::Connection;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::schema::{
-    ACCESS_GRANT, ASSET, CHECKLIST_ITEM, CRITERION, ENGAGEMENT, EVIDENCE, NOTE, PHASE_CHANGE, PROVIDER, RISK,
-    ROLE_CONFLICT, SCORE, TEAM_MEMBER, VETTING_CHECK, references,
-};
+use super::schema::references;
 pub use super::schema::{Col, Kind, MAX_ID, SPECS, Spec};
 use super::{Store, Table, Writer};
 use crate::domain::fields::{FieldKind, FieldSpec};
@@ -165,80 +161,86 @@ impl<'de> Visitor<'de> for RowVisitor {
     }
 }
 
-/// A marker naming a table's spec, so that a list of its rows can be deserialized.
-pub trait HasSpec {
-    const SPEC: &'static Spec;
-}
+/// One row of a table, read by its spec.
+struct RowSeed(&'static Spec);
 
-/// A row of the table `T` names.
-pub struct TypedRow<T>(pub Row, PhantomData<T>);
+impl<'de> DeserializeSeed<'de> for RowSeed {
+    type Value = Row;
 
-impl<'de, T: HasSpec> Deserialize<'de> for TypedRow<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(RowVisitor(T::SPEC)).map(|r| TypedRow(r, PhantomData))
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
+        d.deserialize_map(RowVisitor(self.0))
     }
 }
 
-macro_rules! marker {
-    ($($m:ident => $spec:ident),* $(,)?) => {
-        $(
-            #[doc(hidden)]
-            pub struct $m;
-            impl HasSpec for $m {
-                const SPEC: &'static Spec = &$spec;
-            }
-        )*
-    };
+/// The rows of a table, read by its spec.
+struct RowsSeed(&'static Spec);
+
+impl<'de> DeserializeSeed<'de> for RowsSeed {
+    type Value = Vec<Row>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Row>, D::Error> {
+        d.deserialize_seq(self)
+    }
 }
 
-marker! {
-    EngagementT => ENGAGEMENT, ProviderT => PROVIDER, CriterionT => CRITERION, ScoreT => SCORE, RiskT => RISK,
-    TeamMemberT => TEAM_MEMBER, VettingCheckT => VETTING_CHECK, AssetT => ASSET, AccessGrantT => ACCESS_GRANT,
-    ChecklistItemT => CHECKLIST_ITEM, NoteT => NOTE, EvidenceT => EVIDENCE, PhaseChangeT => PHASE_CHANGE,
-    RoleConflictT => ROLE_CONFLICT,
-}
+impl<'de> Visitor<'de> for RowsSeed {
+    type Value = Vec<Row>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EngagementIn {
-    engagement: TypedRow<EngagementT>,
-    providers: Vec<TypedRow<ProviderT>>,
-    criteria: Vec<TypedRow<CriterionT>>,
-    scores: Vec<TypedRow<ScoreT>>,
-    risks: Vec<TypedRow<RiskT>>,
-    team_members: Vec<TypedRow<TeamMemberT>>,
-    vetting_checks: Vec<TypedRow<VettingCheckT>>,
-    assets: Vec<TypedRow<AssetT>>,
-    access_grants: Vec<TypedRow<AccessGrantT>>,
-    checklist_items: Vec<TypedRow<ChecklistItemT>>,
-    notes: Vec<TypedRow<NoteT>>,
-    evidence: Vec<TypedRow<EvidenceT>>,
-    phase_changes: Vec<TypedRow<PhaseChangeT>>,
-    role_conflicts: Vec<TypedRow<RoleConflictT>>,
-}
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
 
-impl EngagementIn {
-    /// The rows table by table, in [`SPECS`] order.
-    fn into_tables(self) -> Vec<Vec<Row>> {
-        fn rows<T>(v: Vec<TypedRow<T>>) -> Vec<Row> {
-            v.into_iter().map(|r| r.0).collect()
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Row>, A::Error> {
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(row) = seq.next_element_seed(RowSeed(self.0))? {
+            rows.push(row);
         }
-        vec![
-            vec![self.engagement.0],
-            rows(self.providers),
-            rows(self.criteria),
-            rows(self.scores),
-            rows(self.risks),
-            rows(self.team_members),
-            rows(self.vetting_checks),
-            rows(self.assets),
-            rows(self.access_grants),
-            rows(self.checklist_items),
-            rows(self.notes),
-            rows(self.evidence),
-            rows(self.phase_changes),
-            rows(self.role_conflicts),
-        ]
+        Ok(rows)
+    }
+}
+
+/// The keys of an engagement's object, in [`SPECS`] order.
+static KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| SPECS.iter().map(|s| s.key).collect());
+
+/// One engagement of a bundle: an object with one key a table (its spec's key), each given once, no other; the
+/// engagement itself is one row, every other table a list of rows.
+struct EngagementIn(Vec<Vec<Row>>);
+
+impl<'de> Deserialize<'de> for EngagementIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EngagementIn;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct EngagementIn")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EngagementIn, A::Error> {
+                let mut tables: Vec<Option<Vec<Row>>> = vec![None; SPECS.len()];
+                while let Some(key) = map.next_key::<String>()? {
+                    let Some(k) = SPECS.iter().position(|s| s.key == key) else {
+                        return Err(de::Error::unknown_field(&key, &KEYS));
+                    };
+                    let spec = SPECS[k];
+                    if tables[k].is_some() {
+                        return Err(de::Error::duplicate_field(spec.key));
+                    }
+                    tables[k] = Some(if spec.table == Table::Engagement {
+                        vec![map.next_value_seed(RowSeed(spec))?]
+                    } else {
+                        map.next_value_seed(RowsSeed(spec))?
+                    });
+                }
+                let mut out = Vec::with_capacity(SPECS.len());
+                for (spec, rows) in SPECS.iter().zip(tables) {
+                    out.push(rows.ok_or_else(|| de::Error::missing_field(spec.key))?);
+                }
+                Ok(EngagementIn(out))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -459,7 +461,7 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
     debug_assert_eq!(bundle.format, FORMAT);
     debug_assert_eq!(bundle.version, VERSION);
     let engagements: Vec<EngagementRows> =
-        bundle.engagements.into_iter().map(|e| EngagementRows { tables: e.into_tables() }).collect();
+        bundle.engagements.into_iter().map(|e| EngagementRows { tables: e.0 }).collect();
     check(&engagements)?;
     Ok((engagements, bundle.sensitive_included))
 }
@@ -670,4 +672,39 @@ fn remap(row: &Row, map: &HashMap<Table, HashMap<i64, i64>>) -> Row {
 fn restore_row(w: &mut Writer<'_>, spec: &Spec, row: &Row) -> rusqlite::Result<i64> {
     let values: Vec<(&str, Value)> = spec.cols.iter().map(|c| c.name).zip(row.values.iter().cloned()).collect();
     w.restore(spec.table, &values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(text: &str) -> String {
+        parse(text).map(|_| ()).expect_err("refused").to_string()
+    }
+
+    /// An engagement's tables are read by the schema declaration's keys: each once, none unknown, none missing, and
+    /// each table a list, with the place of the fault named.
+    #[test]
+    fn an_engagement_is_read_by_the_declared_tables() {
+        let mut store = Store::open_in_memory("t").expect("store");
+        crate::store::engagements::create_in(&mut store, "E").expect("engagement");
+        let text = read(store.conn(), None, false, "2026-11-30T00:00:00Z", &mut |_, _| {}).expect("read").to_json();
+        let (engagements, _) = parse(&text).expect("a bundle as written reads back");
+        assert_eq!(engagements[0].tables.len(), SPECS.len());
+        assert_eq!(engagements[0].tables[0].len(), 1);
+
+        let unknown = text.replacen("\"role_conflicts\": []", "\"role_conflicts\": [], \"gadgets\": []", 1);
+        let e = refused(&unknown);
+        assert!(e.contains("unknown field `gadgets`, expected one of `engagement`, `providers`"), "{e}");
+        let twice = text.replacen("\"role_conflicts\": []", "\"role_conflicts\": [], \"role_conflicts\": []", 1);
+        assert!(refused(&twice).contains("duplicate field `role_conflicts`"));
+        // The last table of the object, with the comma before it.
+        let at = text.find("\"role_conflicts\": []").expect("key");
+        let comma = text[..at].rfind(',').expect("comma");
+        let missing = format!("{}{}", &text[..comma], &text[at + "\"role_conflicts\": []".len()..]);
+        assert!(refused(&missing).contains("missing field `role_conflicts`"), "{}", refused(&missing));
+        let not_a_list = text.replacen("\"role_conflicts\": []", "\"role_conflicts\": {}", 1);
+        let e = refused(&not_a_list);
+        assert!(e.starts_with("line ") && e.contains("expected a sequence"), "{e}");
+    }
 }
