@@ -518,8 +518,8 @@ fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
             for (i, row) in rows.iter().enumerate() {
                 for (col, target) in references(spec.table) {
                     let Some(id) = row.get(col).as_i64() else { continue };
-                    if !local.get(target).is_some_and(|s| s.contains(&id)) {
-                        let what = SPECS.iter().find(|s| s.table == *target).map_or("row", |s| s.noun);
+                    if !local.get(&target).is_some_and(|s| s.contains(&id)) {
+                        let what = SPECS.iter().find(|s| s.table == target).map_or("row", |s| s.noun);
                         return Err(ImportError {
                             place: place(e, spec, i, row, col),
                             message: format!("unknown id: no {what} with id {id} in this engagement of the bundle"),
@@ -657,7 +657,7 @@ fn remap(row: &Row, map: &HashMap<Table, HashMap<i64, i64>>) -> Row {
     out.set("id", Value::Int(new(row.spec.table, row.id())));
     for (col, target) in references(row.spec.table) {
         if let Some(id) = row.get(col).as_i64() {
-            out.set(col, Value::Int(new(*target, id)));
+            out.set(col, Value::Int(new(target, id)));
         }
     }
     if row.spec.table == Table::Note

@@ -4,7 +4,7 @@
 
 use strum::VariantNames;
 
-use super::Table;
+use super::{CASCADES, SET_NULLS, Table};
 use crate::domain::assets::{ASSET_KINDS, Disposition, GRANT_KINDS};
 use crate::domain::fields::{LONG_TEXT_MAX, is_iso_date};
 use crate::domain::provider::PROVIDER_STATUSES;
@@ -311,30 +311,12 @@ pub static SPECS: [&Spec; 14] = [
     &ROLE_CONFLICT,
 ];
 
-/// The columns of a row that name another row: (column, the table it names).
-pub(super) fn references(table: Table) -> &'static [(&'static str, Table)] {
-    match table {
-        Table::Provider
-        | Table::Criterion
-        | Table::Risk
-        | Table::Asset
-        | Table::AccessGrant
-        | Table::ChecklistItem
-        | Table::Note
-        | Table::Evidence
-        | Table::PhaseChange
-        | Table::RoleConflict => match table {
-            Table::Asset | Table::AccessGrant => {
-                &[("engagement_id", Table::Engagement), ("holder_id", Table::TeamMember)]
-            }
-            Table::Evidence => &[("engagement_id", Table::Engagement), ("note_id", Table::Note)],
-            _ => &[("engagement_id", Table::Engagement)],
-        },
-        Table::Score => &[("provider_id", Table::Provider), ("criterion_id", Table::Criterion)],
-        Table::TeamMember => &[("provider_id", Table::Provider), ("backup_for", Table::TeamMember)],
-        Table::VettingCheck => &[("member_id", Table::TeamMember)],
-        Table::Engagement | Table::Setting => &[],
-    }
+/// The columns of a row that name another row: (column, the table it names), from the write path's record of the
+/// schema's foreign keys (`CASCADES`, `SET_NULLS`).
+pub(super) fn references(table: Table) -> impl Iterator<Item = (&'static str, Table)> {
+    let owned = CASCADES.iter().filter(move |(_, child, _)| *child == table).map(|(parent, _, col)| (*col, *parent));
+    let held = SET_NULLS.iter().filter(move |(_, holder, _)| *holder == table).map(|(target, _, col)| (*col, *target));
+    owned.chain(held)
 }
 
 /// Where the declaration and a database's schema differ, one line a table: the columns of each in order, where
@@ -406,6 +388,27 @@ mod tests {
             }
         }
         assert!(compared >= 12, "{compared}");
+    }
+
+    /// The references a bundle checks and follows are the schema's foreign keys, table by table.
+    #[test]
+    fn the_references_are_the_schemas_foreign_keys() {
+        let store = Store::open_in_memory("t").expect("store");
+        for spec in SPECS {
+            let mut theirs: Vec<(String, String)> = store
+                .conn()
+                .prepare(&format!("PRAGMA foreign_key_list({})", spec.table.name()))
+                .expect("pragma")
+                .query_map([], |r| Ok((r.get::<_, String>(3)?, r.get::<_, String>(2)?)))
+                .expect("query")
+                .collect::<rusqlite::Result<_>>()
+                .expect("keys");
+            let mut ours: Vec<(String, String)> =
+                references(spec.table).map(|(col, t)| (col.to_string(), t.name().to_string())).collect();
+            theirs.sort();
+            ours.sort();
+            assert_eq!(ours, theirs, "{}", spec.table.name());
+        }
     }
 
     #[test]
