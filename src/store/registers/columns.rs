@@ -1,12 +1,12 @@
 //! Each register's columns: the stored key, the header a person reads, and what an import does with the cell.
 
-use crate::domain::assets::{ASSET_KINDS, DISPOSITION_CHOICES, GRANT_KINDS};
-use crate::domain::fields::{FieldKind, FieldSpec};
+use crate::domain::assets::{Asset, DISPOSITION_CHOICES, Grant};
+use crate::domain::fields::{FieldKind, FieldSpec, field_in};
 use crate::domain::provider::PROVIDER_STATUSES;
-use crate::domain::risk_entity::{TREATMENT_CHOICES, TREATMENT_STATUSES};
-use crate::domain::scorecard::{MAX_SCORE, MAX_WEIGHT};
-use crate::domain::vetting::{CheckKind, CheckStatus};
+use crate::domain::scorecard::MAX_SCORE;
+use crate::domain::vetting::{CheckKind, CheckStatus, TeamMember, VettingCheck};
 use crate::domain::workflow::CheckStatus as ChecklistStatus;
+use crate::domain::{Criterion, Provider, Risk};
 
 /// The kinds of vetting check, in the order their columns appear.
 pub const CHECK_KINDS: &[&str] = CheckKind::STORED;
@@ -81,6 +81,13 @@ const fn edit(key: &'static str, label: &'static str, kind: FieldKind) -> Column
 const fn required(key: &'static str, label: &'static str, kind: FieldKind) -> Column {
     Column::new(key, label, Role::Edit(FieldSpec::new(key, label, kind).required()))
 }
+/// An editable column that takes its field from the form that edits the record (its kind, whether it is required),
+/// under the register's own header.
+const fn form(fields: &'static [FieldSpec], key: &'static str, label: &'static str) -> Column {
+    let mut spec = field_in(fields, key);
+    spec.label = label;
+    Column::new(key, label, Role::Edit(spec))
+}
 const fn ro(key: &'static str, label: &'static str) -> Column {
     Column::new(key, label, Role::ReadOnly)
 }
@@ -90,21 +97,21 @@ const ANY_ID: FieldKind = FieldKind::Number { min: 1, max: i64::MAX };
 pub(super) const RISK_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
     edit("catalog_ref", "Catalog reference", FieldKind::Text { max: 40 }),
-    required("title", "Title", FieldKind::Text { max: 200 }),
-    edit("description", "Description", FieldKind::LongText),
-    required("likelihood", "Likelihood (1-5)", FieldKind::Number { min: 1, max: 5 }),
-    required("impact_c", "Impact on confidentiality (0-5)", FieldKind::Number { min: 0, max: 5 }),
-    required("impact_i", "Impact on integrity (0-5)", FieldKind::Number { min: 0, max: 5 }),
-    required("impact_a", "Impact on availability (0-5)", FieldKind::Number { min: 0, max: 5 }),
-    edit("treatment", "Treatment", FieldKind::Enum(TREATMENT_CHOICES)),
-    edit("plan", "Treatment plan", FieldKind::LongText),
-    edit("owner", "Owner", FieldKind::Text { max: 120 }),
-    edit("due_date", "Due date", FieldKind::Date),
-    required("status", "Status", FieldKind::Enum(TREATMENT_STATUSES)),
-    edit("residual_likelihood", "Residual likelihood (1-5)", FieldKind::Number { min: 1, max: 5 }),
-    edit("residual_c", "Residual confidentiality (0-5)", FieldKind::Number { min: 0, max: 5 }),
-    edit("residual_i", "Residual integrity (0-5)", FieldKind::Number { min: 0, max: 5 }),
-    edit("residual_a", "Residual availability (0-5)", FieldKind::Number { min: 0, max: 5 }),
+    form(Risk::FIELDS, "title", "Title"),
+    form(Risk::FIELDS, "description", "Description"),
+    form(Risk::FIELDS, "likelihood", "Likelihood (1-5)"),
+    form(Risk::FIELDS, "impact_c", "Impact on confidentiality (0-5)"),
+    form(Risk::FIELDS, "impact_i", "Impact on integrity (0-5)"),
+    form(Risk::FIELDS, "impact_a", "Impact on availability (0-5)"),
+    form(Risk::FIELDS, "treatment", "Treatment"),
+    form(Risk::FIELDS, "plan", "Treatment plan"),
+    form(Risk::FIELDS, "owner", "Owner"),
+    form(Risk::FIELDS, "due_date", "Due date"),
+    form(Risk::FIELDS, "status", "Status"),
+    form(Risk::FIELDS, "residual_likelihood", "Residual likelihood (1-5)"),
+    form(Risk::FIELDS, "residual_c", "Residual confidentiality (0-5)"),
+    form(Risk::FIELDS, "residual_i", "Residual integrity (0-5)"),
+    form(Risk::FIELDS, "residual_a", "Residual availability (0-5)"),
     edit("accepted_by", "Accepted by", FieldKind::Text { max: 120 }),
     edit("accepted_at", "Accepted on", FieldKind::Date),
     edit("review_date", "Review by", FieldKind::Date),
@@ -117,11 +124,11 @@ pub(super) const RISK_SHEET: &[Column] = &[
 pub(super) const MEMBER_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
     required("provider_id", "Provider id", ANY_ID),
-    required("name", "Name", FieldKind::Text { max: 120 }),
-    edit("role", "Role", FieldKind::Text { max: 120 }),
+    form(TeamMember::FIELDS, "name", "Name"),
+    form(TeamMember::FIELDS, "role", "Role"),
     edit("backup_for", "Backs up (member id)", ANY_ID),
-    edit("joined", "Joined", FieldKind::Date),
-    edit("left_on", "Left on", FieldKind::Date),
+    form(TeamMember::FIELDS, "joined", "Joined"),
+    form(TeamMember::FIELDS, "left_on", "Left on"),
     col("provider", "Provider", Role::Name { into: "provider_id", of: Named::Provider }),
     col("backup", "Backs up", Role::Name { into: "backup_for", of: Named::Backup }),
     col("references", "References", Role::Check("references")),
@@ -138,28 +145,28 @@ pub(super) const CHECK_SHEET: &[Column] = &[
     required("member_id", "Member id", ANY_ID),
     col("member", "Member", Role::Name { into: "member_id", of: Named::Member }),
     required("kind", "Kind of check", FieldKind::Enum(CHECK_KINDS)),
-    required("status", "Status", FieldKind::Enum(CHECK_STATUSES)),
-    edit("checked_on", "Checked on", FieldKind::Date),
-    edit("verifier", "Verifier", FieldKind::Text { max: 120 }),
-    edit("evidence", "Evidence", FieldKind::LongText),
-    edit("reference_count", "References received", FieldKind::Number { min: 0, max: 99 }),
-    edit("note", "Note / reason", FieldKind::LongText),
+    form(VettingCheck::FIELDS, "status", "Status"),
+    form(VettingCheck::FIELDS, "checked_on", "Checked on"),
+    form(VettingCheck::FIELDS, "verifier", "Verifier"),
+    form(VettingCheck::FIELDS, "evidence", "Evidence"),
+    form(VettingCheck::FIELDS, "reference_count", "References received"),
+    form(VettingCheck::FIELDS, "note", "Note / reason"),
 ];
 
 pub(super) const ASSET_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
     required("tag", "Tag", FieldKind::Text { max: 80 }),
     edit("description", "Description", FieldKind::LongText),
-    required("kind", "Kind", FieldKind::Enum(ASSET_KINDS)),
+    form(Asset::FIELDS, "kind", "Kind"),
     edit("classification", "Classification", FieldKind::Text { max: 80 }),
     edit("holder_id", "Holder id", ANY_ID),
-    edit("handed_over", "Handed over on", FieldKind::Date),
-    edit("accepted_by", "Accepted by (provider)", FieldKind::Text { max: 120 }),
-    edit("expected_return", "Expected return", FieldKind::Date),
+    form(Asset::FIELDS, "handed_over", "Handed over on"),
+    form(Asset::FIELDS, "accepted_by", "Accepted by (provider)"),
+    form(Asset::FIELDS, "expected_return", "Expected return"),
     edit("returned_on", "Returned or destroyed on", FieldKind::Date),
     edit("disposition", "Disposition", FieldKind::Enum(DISPOSITION_CHOICES)),
     edit("verified_by", "Verified by", FieldKind::Text { max: 120 }),
-    edit("condition", "Condition", FieldKind::Text { max: 200 }),
+    form(Asset::RETURN_FIELDS, "condition", "Condition"),
     edit("certificate", "Destruction certificate", FieldKind::Text { max: 120 }),
     col("holder", "Holder", Role::Name { into: "holder_id", of: Named::Member }),
 ];
@@ -169,25 +176,25 @@ pub(super) const GRANT_SHEET: &[Column] = &[
     edit("holder_id", "Holder id", ANY_ID),
     col("holder", "Holder", Role::Name { into: "holder_id", of: Named::Member }),
     edit("holder_name", "Holder (not a team member)", FieldKind::Text { max: 120 }),
-    required("target", "Account / system / area", FieldKind::Text { max: 200 }),
-    required("kind", "Kind", FieldKind::Enum(GRANT_KINDS)),
-    edit("granted_on", "Granted on", FieldKind::Date),
-    edit("revoked_on", "Revoked on", FieldKind::Date),
-    edit("verified_by", "Revocation verified by", FieldKind::Text { max: 120 }),
+    form(Grant::FIELDS, "target", "Account / system / area"),
+    form(Grant::FIELDS, "kind", "Kind"),
+    form(Grant::FIELDS, "granted_on", "Granted on"),
+    form(Grant::FIELDS, "revoked_on", "Revoked on"),
+    form(Grant::FIELDS, "verified_by", "Revocation verified by"),
 ];
 
 pub(super) const PROVIDER_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
-    required("name", "Name", FieldKind::Text { max: 120 }),
+    form(Provider::FIELDS, "name", "Name"),
     required("status", "Status", FieldKind::Enum(PROVIDER_STATUSES)),
-    edit("cert_body", "Certification body", FieldKind::Text { max: 120 }),
-    edit("cert_number", "Certificate number", FieldKind::Text { max: 80 }),
-    edit("cert_expiry", "Certificate expiry", FieldKind::Date),
-    edit("cert_scope", "Certified scope", FieldKind::LongText),
-    edit("scope_covers_service", "Scope covers service", FieldKind::YesNo),
-    edit("agrees_policies", "Agrees to policies", FieldKind::YesNo),
-    edit("agrees_audit", "Agrees to audit", FieldKind::YesNo),
-    edit("focal_point", "Focal point", FieldKind::Text { max: 120 }),
+    form(Provider::FIELDS, "cert_body", "Certification body"),
+    form(Provider::FIELDS, "cert_number", "Certificate number"),
+    form(Provider::FIELDS, "cert_expiry", "Certificate expiry"),
+    form(Provider::FIELDS, "cert_scope", "Certified scope"),
+    form(Provider::FIELDS, "scope_covers_service", "Scope covers service"),
+    form(Provider::FIELDS, "agrees_policies", "Agrees to policies"),
+    form(Provider::FIELDS, "agrees_audit", "Agrees to audit"),
+    form(Provider::FIELDS, "focal_point", "Focal point"),
     edit("decision_reason", "Reason for the decision", FieldKind::LongText),
     ro("decided_by", "Decided by"),
     ro("decided_at", "Decided at"),
@@ -204,8 +211,8 @@ pub(super) const SCORE_SHEET: &[Column] = &[
         "Criterion",
         Role::Edit(FieldSpec::new("text", "Criterion", FieldKind::Text { max: 200 }).required()),
     ),
-    required("weight", "Weight (0-10)", FieldKind::Number { min: 0, max: MAX_WEIGHT as i64 }),
-    edit("must_have", "Must-have", FieldKind::YesNo),
+    form(Criterion::FIELDS, "weight", "Weight (0-10)"),
+    form(Criterion::FIELDS, "must_have", "Must-have"),
 ];
 
 pub(super) const CHECKLIST_SHEET: &[Column] = &[
