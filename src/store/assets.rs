@@ -64,9 +64,7 @@ pub fn members(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Membe
 
 /// Adds an asset; `values` are the asset's columns (the holder already resolved to `holder_id`).
 pub fn create(w: &mut Writer<'_>, engagement: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("engagement_id", Value::Int(engagement))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::Asset, &all)
+    w.insert_under(Table::Asset, ("engagement_id", engagement), values)
 }
 
 pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
@@ -147,9 +145,7 @@ pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>
 }
 
 pub fn create_grant(w: &mut Writer<'_>, engagement: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("engagement_id", Value::Int(engagement))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::AccessGrant, &all)
+    w.insert_under(Table::AccessGrant, ("engagement_id", engagement), values)
 }
 
 pub fn update_grant(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
