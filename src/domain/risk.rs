@@ -173,10 +173,9 @@ impl Rating {
 }
 
 /// How a risk is treated (stored as snake_case: modify, retain, avoid, share).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, AsRefStr, IntoStaticStr, EnumIter, VariantNames,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum Treatment {
     /// Reduce the risk with controls.
     Modify,
@@ -201,22 +200,9 @@ impl Treatment {
 }
 
 /// Progress of a treatment (stored as snake_case: open, in_progress, done).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    Display,
-    EnumString,
-    AsRefStr,
-    IntoStaticStr,
-    EnumIter,
-    VariantNames,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Display, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum TreatmentStatus {
     /// Not started.
     #[default]

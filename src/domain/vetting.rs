@@ -23,22 +23,9 @@ use super::fields::{FieldKind, FieldSpec};
 pub const MIN_REFERENCES: i64 = 2;
 
 /// One of the seven checks, in the order of the grid.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    EnumString,
-    AsRefStr,
-    IntoStaticStr,
-    EnumIter,
-    VariantNames,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum CheckKind {
     References,
     CriminalRecord,
@@ -50,9 +37,6 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
-    /// The stored values, in grid order.
-    pub const STORED: &'static [&'static str] = <CheckKind as VariantNames>::VARIANTS;
-
     /// Every kind, in grid order.
     pub const ALL: [CheckKind; 7] = [
         CheckKind::References,
@@ -126,10 +110,9 @@ pub fn is_sensitive(kind: CheckKind) -> bool {
 }
 
 /// Where one check stands.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, EnumString, AsRefStr, IntoStaticStr, EnumIter, VariantNames,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum CheckStatus {
     #[default]
     Pending,

@@ -212,7 +212,7 @@ pub static VETTING_CHECK: Spec = Spec {
     key: "vetting_checks",
     noun: "vetting check",
     cols: cols![
-        "member_id": Kind::Int, "kind": Kind::Enum(CheckKind::STORED),
+        "member_id": Kind::Int, "kind": Kind::Enum(<CheckKind as VariantNames>::VARIANTS),
         "status": Kind::Enum(CheckStatus::ALL),
         "checked_on": Kind::OptDate, "verifier": Kind::OptText, "evidence": Kind::OptText,
         "reference_count": Kind::OptRange(0, 99), "note": Kind::OptText,

@@ -9,7 +9,7 @@ use crate::domain::workflow::CheckStatus as ChecklistStatus;
 use crate::domain::{Criterion, Provider, Risk};
 
 /// The kinds of vetting check, in the order their columns appear.
-pub const CHECK_KINDS: &[&str] = CheckKind::STORED;
+pub const CHECK_KINDS: &[&str] = <CheckKind as strum::VariantNames>::VARIANTS;
 /// What a vetting check's status may be.
 pub const CHECK_STATUSES: &[&str] = CheckStatus::ALL;
 
