@@ -7,7 +7,7 @@ mod common;
 use assay::app::{Action, App, Keymap};
 use assay::domain::Value;
 use assay::store::{Store, Table, assets, engagements, providers};
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -4,8 +4,9 @@
 
 mod common;
 
-use assay::commands::report::{build, html, markdown, resolve};
+use assay::commands::report::resolve;
 use assay::interchange;
+use assay::report::{build, html, markdown};
 use assay::store::{Store, bundle, registers};
 use criterion::{Criterion, criterion_group, criterion_main};
 

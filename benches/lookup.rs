@@ -5,7 +5,7 @@ mod common;
 
 use assay::app::{Action, App, Keymap};
 use assay::store::Store;
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

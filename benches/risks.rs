@@ -4,10 +4,10 @@
 #[allow(dead_code)] // the large demo workspace is for the start-up benchmark
 mod common;
 
-use assay::app::{Action, App, Keymap};
+use assay::app::{Action, App, Keymap, RiskPane};
 use assay::domain::Value;
 use assay::store::{Store, engagements, risks};
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -45,7 +45,7 @@ fn app_with_risks() -> App {
     let mut app = App::new(store, Keymap::default_map(), Theme::colored(), common::today()).expect("app");
     app.update(Action::Resize(160, 48)).expect("resize");
     app.update(Action::Tab4).expect("risks tab");
-    assert_eq!(app.risks.all.len(), RISKS as usize);
+    assert_eq!(app.pane::<RiskPane>().all.len(), RISKS as usize);
     app
 }
 

@@ -7,7 +7,7 @@ use assay::app::scorecard::ScoreView;
 use assay::app::{Action, App, Keymap};
 use assay::domain::Value;
 use assay::store::{Store, criteria, engagements, providers, scores};
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

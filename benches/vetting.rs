@@ -4,11 +4,11 @@
 #[allow(dead_code)] // the large demo workspace is for the start-up benchmark
 mod common;
 
-use assay::app::{Action, App, Keymap};
+use assay::app::{Action, App, Keymap, VettingPane};
 use assay::domain::Value;
 use assay::domain::vetting::CheckKind;
 use assay::store::{Store, engagements, providers, vetting};
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -61,7 +61,7 @@ fn app_with_team() -> App {
     let mut app = App::new(store, Keymap::default_map(), Theme::colored(), common::today()).expect("app");
     app.update(Action::Resize(160, 48)).expect("resize");
     app.update(Action::Tab5).expect("vetting tab");
-    assert_eq!(app.vetting.rows.len(), MEMBERS as usize);
+    assert_eq!(app.pane::<VettingPane>().rows.len(), MEMBERS as usize);
     app
 }
 

@@ -1,6 +1,6 @@
 //! Files in and out: the registers as CSV files or one XLSX workbook, and reading such files back as tables for
 //! the store's register import. The JSON bundle lives in `store::bundle`; the management report in
-//! `commands::report`.
+//! `report`.
 
 use std::path::Path;
 

@@ -5,11 +5,13 @@
 //! SIGINT (closing a terminal tab, a dropped SSH session, `kill`). Ctrl-Z (or SIGTSTP) suspends to the shell the
 //! same way, and `fg` takes the screen back and redraws it whole.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use color_eyre::Result;
+use color_eyre::eyre::eyre;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyCode,
@@ -17,14 +19,56 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 
-use crate::app::{Action, App};
-use crate::store::backup::{Background, Bounds, Outcome};
+use crate::app::{Action, App, Keymap};
+use crate::config::Config;
+use crate::store::Store;
+use crate::store::backup::{Bounds, Outcome};
+use crate::theme::Theme;
+use crate::worker::{Job, Poll};
 
 /// The automatic backup the workbench takes once its first frame is on screen.
 pub struct BackupPlan {
     pub workspace: std::path::PathBuf,
     pub key: Option<String>,
     pub bounds: Bounds,
+}
+
+/// How many automatic backups are kept unless the config says otherwise.
+const DEFAULT_BACKUPS: usize = 5;
+
+/// Opens the workbench on the workspace at `workspace` and runs it until the user quits: the one way the command
+/// line reaches the terminal interface. `open` opens the workspace (and holds whatever guard it returns, such as
+/// the workspace lock, until the workbench ends); meanwhile the key table, with the config's overrides, and the
+/// catalog are prepared on the other core, as both are needed before the first frame.
+pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Result<(L, Store)>) -> Result<()> {
+    let overrides = config.keys.clone();
+    let prepare = std::thread::spawn(move || {
+        crate::catalog::catalog();
+        let mut keymap = Keymap::default_map();
+        keymap.apply_overrides(&overrides).map(|()| keymap)
+    });
+    let opened = open();
+    // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
+    // folder, bad file, the lock).
+    let keymap = prepare
+        .join()
+        .map_err(|_| eyre!("the key table could not be prepared"))?
+        .map_err(|e| eyre!("config file: {e}"))?;
+    let (_lock, store) = opened?;
+    // The automatic backup is taken after the first frame, in the background (see run_with_backup).
+    let backup = Some(BackupPlan {
+        workspace,
+        key: store.key().map(str::to_string),
+        bounds: Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)),
+    });
+    let theme =
+        Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    if let Some(dir) = &config.reports_dir {
+        // A relative folder is taken from where assay was started, and shown in full.
+        app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
+    }
+    run_with_backup(app, backup)
 }
 
 /// Runs the workbench until the user quits. The terminal is restored on every way out, a panic included.
@@ -52,7 +96,7 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
         }
     };
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    let mut running: Option<Background> = None;
+    let mut running: Option<Job<Outcome>> = None;
     let mut outcome: Option<Outcome> = None;
     let start_head = crate::store::history::head(app.store.conn()).ok();
     let result = event_loop(&mut terminal, &mut app, &signals, backup.as_ref(), &mut running, &mut outcome);
@@ -64,7 +108,9 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
         std::process::exit(128 + signal);
     }
     if let Some(plan) = backup {
-        if let Some(o) = running.and_then(Background::finish) {
+        if outcome.is_none()
+            && let Some(o) = running.and_then(Job::finish)
+        {
             outcome = Some(o);
         }
         if let Some(Outcome::Failed(e)) = &outcome {
@@ -177,7 +223,7 @@ fn event_loop(
     app: &mut App,
     signals: &Signals,
     backup: Option<&BackupPlan>,
-    running: &mut Option<Background>,
+    running: &mut Option<Job<Outcome>>,
     outcome: &mut Option<Outcome>,
 ) -> Result<()> {
     let size = terminal.size()?;
@@ -202,13 +248,26 @@ fn event_loop(
         if running.is_none()
             && let Some(plan) = backup
         {
-            *running = Some(Background::spawn(plan.workspace.clone(), plan.key.clone(), plan.bounds));
+            *running = Some(spawn_backup(plan));
         }
-        if let Some(o) = running.as_ref().and_then(Background::poll) {
-            if let Outcome::Failed(e) = &o {
-                app.toast_error(format!("Backup failed: {e} — your work is saved; check the backups folder"));
+        if outcome.is_none()
+            && let Some(job) = running.as_mut()
+        {
+            let o = match job.poll() {
+                Poll::Running(_) => None,
+                Poll::Done(o) => Some(o),
+                Poll::Lost => Some(Outcome::Failed("the backup stopped unexpectedly".into())),
+            };
+            if let Some(o) = o {
+                if let Outcome::Failed(e) = &o {
+                    app.toast_error(format!("Backup failed: {e} — your work is saved; check the backups folder"));
+                }
+                *outcome = Some(o);
+                redraw = true;
             }
-            *outcome = Some(o);
+        }
+        // The user's long task (a report, an export): its progress and its result.
+        if app.poll_work() {
             redraw = true;
         }
         if signals.take_suspend() {
@@ -257,6 +316,15 @@ fn event_loop(
             redraw = true;
         }
     }
+}
+
+/// Starts the automatic backup as a job: on its own thread and connection, stopped if the workbench quits first.
+fn spawn_backup(plan: &BackupPlan) -> Job<Outcome> {
+    let (workspace, key, bounds) = (plan.workspace.clone(), plan.key.clone(), plan.bounds);
+    Job::spawn("Backing up", move |c| {
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        crate::store::backup::take_if_changed(&workspace, key.as_deref(), bounds, &stamp, c.stop_flag())
+    })
 }
 
 /// Applies an action and any follow-ups it returns.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::{App, AssetView, Context, Overlay, QuickFilter, Tab};
+use assay::app::{App, AssetView, Context, Overlay, QuickFilter, Tab, VettingPane};
 use assay::catalog::{ItemPhase, Use, catalog};
 use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
@@ -22,7 +22,7 @@ fn assets_tab(mut app: App) -> App {
 }
 
 fn engagement(app: &App) -> i64 {
-    app.current.as_ref().expect("an engagement is open").id
+    app.session.current.as_ref().expect("an engagement is open").id
 }
 
 fn tab(app: &mut App, n: usize) {
@@ -88,7 +88,7 @@ fn fresh(w: u16, h: u16) -> App {
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Cloud hosting exit");
     press(&mut app, KeyCode::Enter);
-    assert!(app.current.is_some());
+    assert!(app.session.current.is_some());
     assets_tab(app)
 }
 
@@ -666,7 +666,11 @@ fn a_grant_holder_resolves_to_a_team_member_and_leavers_are_shown_and_warned_abo
     press(&mut app, KeyCode::Enter); // reopen the engagement so every pane reloads
     assert_eq!(engagement(&app), e);
     goto(&mut app, '5');
-    assert!(app.vetting.warnings.iter().any(|w| w.contains("Alice Tan")), "{:?}", app.vetting.warnings);
+    assert!(
+        app.pane::<VettingPane>().warnings.iter().any(|w| w.contains("Alice Tan")),
+        "{:?}",
+        app.pane::<VettingPane>().warnings
+    );
     goto(&mut app, '6');
     if app.context() != Context::Access {
         app.assets.view = AssetView::Access;
@@ -704,7 +708,7 @@ fn editing_a_grant_of_one_of_two_namesakes_keeps_the_same_holder() {
     keys(&mut app, "ProvB");
     press(&mut app, KeyCode::Enter);
     goto(&mut app, '5');
-    while app.vetting.provider_name() != "ProvB" {
+    while app.pane::<VettingPane>().provider_name() != "ProvB" {
         press(&mut app, KeyCode::Char(']'));
     }
     press(&mut app, KeyCode::Char('a'));
@@ -747,7 +751,7 @@ fn the_overview_counts_assets_out_as_the_close_out_does() {
     assert!(app.overlay.is_none(), "saved");
     assert_eq!(app.assets.selected().expect("row").1, AssetState::NotIssued);
     assert_eq!(app.assets.blockers.assets.len(), 0);
-    assert_eq!(app.summary.assets_out, 0);
+    assert_eq!(app.session.summary.assets_out, 0);
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("0 not returned"), "{}", screen(&app));
 }

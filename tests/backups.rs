@@ -2,27 +2,17 @@
 //! the workspace changed since the newest one, bounded by count and total size, encrypted with the workspace,
 //! 0600, and a failure shown in the workbench.
 
+mod common;
 mod tmux;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
 use assay::store::backup::{self, Bounds, Outcome};
 use assay::store::{Store, engagements};
+use common::workspace::{demo_at, names_in};
 use tmux::Tmux;
-
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
-
-fn demo_at(path: &Path, key: Option<&str>) -> Store {
-    let mut store = Store::open_with_key(path, "t", key).expect("open");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
-}
 
 fn take(path: &Path, key: Option<&str>, keep: usize, stamp: &str) -> Outcome {
     backup::take_if_changed(path, key, Bounds::new(keep), stamp, &AtomicBool::new(false))
@@ -135,20 +125,9 @@ fn a_backup_of_a_closed_workspace_leaves_no_journal_files_beside_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
     drop(demo_at(&path, None));
-    let before: Vec<String> = {
-        let mut v: Vec<String> = std::fs::read_dir(dir.path())
-            .expect("dir")
-            .map(|e| e.expect("e").file_name().to_string_lossy().into())
-            .collect();
-        v.sort();
-        v
-    };
+    let before = names_in(dir.path());
     assert!(matches!(take(&path, None, 5, "20261101-000000"), Outcome::Taken(_)));
-    let mut after: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("e").file_name().to_string_lossy().into())
-        .collect();
-    after.sort();
+    let mut after = names_in(dir.path());
     after.retain(|n| n != "backups");
     assert_eq!(after, before);
 }

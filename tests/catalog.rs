@@ -1,8 +1,11 @@
 //! The embedded catalog: complete, well formed, cited, and every reference to it resolves.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use assay::catalog::{Catalog, SOURCES, Source, TOPICS, Use, catalog};
+use common::workspace::{demo_store, rows};
 
 /// ISO/IEC 27001:2022 Annex A: 5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34.
 fn is_annex_a_control(id: &str) -> bool {
@@ -143,21 +146,13 @@ fn the_workbench_finds_what_it_uses() {
 
 #[test]
 fn demo_references_resolve() {
-    let mut store = assay::store::Store::open_in_memory("t").expect("store");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
-    assay::commands::demo::generate(&mut store, assay::commands::demo::Shape::of(assay::cli::DemoSize::Small), today)
-        .expect("demo");
-    let refs: Vec<String> = store
-        .conn()
-        .prepare(
-            "SELECT catalog_ref FROM checklist_item UNION SELECT catalog_ref FROM criterion WHERE catalog_ref IS NOT NULL
+    let store = demo_store();
+    let refs: Vec<String> = rows(
+        store.conn(),
+        "SELECT catalog_ref FROM checklist_item UNION SELECT catalog_ref FROM criterion WHERE catalog_ref IS NOT NULL
              UNION SELECT catalog_ref FROM risk WHERE catalog_ref IS NOT NULL",
-        )
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("refs");
+        |r| r.get(0),
+    );
     assert!(refs.len() > 100);
     for r in refs {
         assert!(catalog().get(&r).is_some(), "{r} does not resolve");

@@ -1,34 +1,22 @@
 //! The real binary from a shell: exit codes, one-line messages, files left untouched.
 
-use std::process::{Command, Output};
+mod common;
 
-fn assay(args: &[&str], dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(args)
-        .current_dir(dir)
-        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
-        .env_remove("ASSAY_DB")
-        .output()
-        .expect("run assay")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::bin::{assay, command, stderr, stdout};
 
 #[test]
 fn a_bad_workspace_gets_one_line_and_a_failure_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bad = dir.path().join("photo.jpg");
     std::fs::write(&bad, vec![0xFFu8; 4096]).expect("write");
-    let out = assay(&["--db", bad.to_str().expect("utf8")], dir.path());
+    let out = assay(dir.path(), &["--db", bad.to_str().expect("utf8")]);
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
     assert_eq!(msg.lines().count(), 1, "{msg}");
     assert!(msg.starts_with("assay: ") && msg.contains("not an assay workspace"), "{msg}");
     assert_eq!(std::fs::read(&bad).expect("read"), vec![0xFFu8; 4096]);
 
-    let out = assay(&["--db", "/no/such/dir/w.db"], dir.path());
+    let out = assay(dir.path(), &["--db", "/no/such/dir/w.db"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
 }
@@ -37,7 +25,7 @@ fn a_bad_workspace_gets_one_line_and_a_failure_code() {
 fn the_workbench_needs_a_terminal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
-    let out = assay(&["--db", db.to_str().expect("utf8")], dir.path());
+    let out = assay(dir.path(), &["--db", db.to_str().expect("utf8")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("interactive terminal"), "{}", stderr(&out));
 }
@@ -45,7 +33,7 @@ fn the_workbench_needs_a_terminal() {
 #[test]
 fn demo_prints_its_path_and_will_not_overwrite() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = assay(&["demo"], dir.path());
+    let out = assay(dir.path(), &["demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let printed = String::from_utf8(out.stdout).expect("utf8");
     let path = std::path::PathBuf::from(printed.trim());
@@ -59,10 +47,10 @@ fn demo_prints_its_path_and_will_not_overwrite() {
         )
         .expect("counts");
     assert_eq!((e, p, r), (3, 12, 42));
-    let again = assay(&["demo"], dir.path());
+    let again = assay(dir.path(), &["demo"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
-    let forced = assay(&["demo", "--force"], dir.path());
+    let forced = assay(dir.path(), &["demo", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
 }
 
@@ -71,21 +59,15 @@ fn a_malformed_config_is_named_with_its_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("config.toml");
     std::fs::write(&cfg, "assessor = 'Ana'\n[keys.list]\nnext_row = \"j\"\n").expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["--db", dir.path().join("w.db").to_str().expect("utf8")])
-        .env("ASSAY_CONFIG", &cfg)
-        .output()
-        .expect("run");
+    let db = dir.path().join("w.db");
+    let out = command(dir.path(), &["--db", common::bin::arg(&db)]).env("ASSAY_CONFIG", &cfg).output().expect("run");
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
     assert!(msg.contains("config.toml") && msg.contains("line 3"), "{msg}");
     let bad_key = dir.path().join("keys.toml");
     std::fs::write(&bad_key, "[keys.list]\nnext_row = [\"hyper-j\"]\n").expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["--db", dir.path().join("w.db").to_str().expect("utf8")])
-        .env("ASSAY_CONFIG", &bad_key)
-        .output()
-        .expect("run");
+    let out =
+        command(dir.path(), &["--db", common::bin::arg(&db)]).env("ASSAY_CONFIG", &bad_key).output().expect("run");
     assert!(stderr(&out).contains("unknown key \"hyper-j\""), "{}", stderr(&out));
 }
 
@@ -93,23 +75,23 @@ fn a_malformed_config_is_named_with_its_line() {
 fn lookup_prints_the_best_matches_and_says_when_none_answers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out =
-        assay(&["lookup", "what", "must", "the", "agreement", "say", "about", "return", "of", "assets"], dir.path());
+        assay(dir.path(), &["lookup", "what", "must", "the", "agreement", "say", "about", "return", "of", "assets"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).expect("utf8");
     let first = text.lines().next().expect("a line");
     assert!(first.to_lowercase().contains("return"), "{text}");
     assert!(text.contains("Annex A") && text.contains("§"), "{text}");
-    let out = assay(&["lookup", "incident", "--phase", "during", "--party", "provider", "--brief"], dir.path());
+    let out = assay(dir.path(), &["lookup", "incident", "--phase", "during", "--party", "provider", "--brief"]);
     let text = String::from_utf8(out.stdout).expect("utf8");
     assert!(
         text.lines().filter(|l| !l.starts_with(' ') && !l.starts_with('(')).all(|l| l.starts_with("G-6")),
         "{text}"
     );
-    let out = assay(&["lookup", "qqqzzzxxx"], dir.path());
+    let out = assay(dir.path(), &["lookup", "qqqzzzxxx"]);
     assert_eq!(out.status.code(), Some(3), "nothing found is status 3");
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("Nothing answers \"qqqzzzxxx\" well"), "{}", stderr(&out));
-    let out = assay(&["lookup", "x", "--phase", "later"], dir.path());
+    let out = assay(dir.path(), &["lookup", "x", "--phase", "later"]);
     assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(stderr(&out).contains("unknown phase"));
 }
@@ -117,9 +99,7 @@ fn lookup_prints_the_best_matches_and_says_when_none_answers() {
 #[test]
 fn a_lookup_miss_is_one_line_with_suggestions_and_status_3_even_with_backtraces_on() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["lookup", "pizza", "recipe", "tomorrow"])
-        .env("ASSAY_CONFIG", dir.path().join("no-config.toml"))
+    let out = command(dir.path(), &["lookup", "pizza", "recipe", "tomorrow"])
         .env("RUST_BACKTRACE", "1")
         .output()
         .expect("run");
@@ -134,12 +114,12 @@ fn a_lookup_miss_is_one_line_with_suggestions_and_status_3_even_with_backtraces_
 #[test]
 fn lookup_explains_its_matches_and_prints_json_for_scripts() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = assay(&["lookup", "what", "if", "the", "vendor", "goes", "bust"], dir.path());
+    let out = assay(dir.path(), &["lookup", "what", "if", "the", "vendor", "goes", "bust"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).expect("utf8");
     assert!(text.contains("matched: ") && text.contains("(synonym of "), "{text}");
 
-    let out = assay(&["lookup", "--json", "--limit", "3", "right", "to", "audit"], dir.path());
+    let out = assay(dir.path(), &["lookup", "--json", "--limit", "3", "right", "to", "audit"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let hits = v.as_array().expect("an array");
@@ -152,7 +132,7 @@ fn lookup_explains_its_matches_and_prints_json_for_scripts() {
     }
     assert!(hits.iter().any(|h| h["id"] == "P-5.3.7-b.10" || h["id"] == "G-5.5-c.1"), "{v}");
 
-    let out = assay(&["lookup", "--json", "zzqqxx"], dir.path());
+    let out = assay(dir.path(), &["lookup", "--json", "zzqqxx"]);
     assert_eq!(out.status.code(), Some(3));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    assert_eq!(stdout(&out).trim(), "[]");
 }

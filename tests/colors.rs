@@ -4,7 +4,7 @@
 mod common;
 
 use assay::domain::risk::Band;
-use assay::ui::theme::{ColorDepth, Env, Theme};
+use assay::theme::{ColorDepth, Env, Theme};
 use ratatui::style::Color;
 
 fn env(colorterm: Option<&str>, term: Option<&str>, no_color: bool) -> Env {
@@ -36,13 +36,9 @@ fn the_depth_comes_from_the_environment_unless_the_config_forces_one() {
 fn a_malformed_colors_setting_is_refused_at_start_with_its_name() {
     let dir = tempfile::tempdir().expect("dir");
     std::fs::write(dir.path().join("c.toml"), "colors = \"65k\"\n").expect("write");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["--db", "w.db", "--config", "c.toml"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run");
+    let out = common::bin::assay(dir.path(), &["--db", "w.db", "--config", "c.toml"]);
     assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = common::bin::stderr(&out);
     assert!(err.contains("unknown colors \"65k\""), "{err}");
 }
 

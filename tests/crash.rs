@@ -1,11 +1,13 @@
 //! Crash safety: the real binary is killed with SIGKILL at random moments while edits are being made; every edit
 //! the screen had reported saved must be in the workspace afterwards, and the workspace must be intact.
 
+mod common;
 mod tmux;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::workspace::rows;
 use tmux::Tmux;
 
 /// A small generator for the kill times; the seed is printed so that a failure can be replayed.
@@ -84,13 +86,7 @@ fn edits_reported_saved_survive_sigkill() {
     let conn = rusqlite::Connection::open(&db).expect("open after crashes");
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity");
     assert_eq!(check, "ok");
-    let names: Vec<String> = conn
-        .prepare("SELECT name FROM engagement")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("names");
+    let names: Vec<String> = rows(&conn, "SELECT name FROM engagement", |r| r.get(0));
     for c in &confirmed {
         assert!(names.contains(c), "{c} was reported saved but is not in the workspace (seed {seed})");
     }

@@ -1,14 +1,14 @@
 //! End to end: the real binary in tmux, typed at like a person would, then the database read back.
 
+mod common;
 mod tmux;
 
+use common::workspace::rows;
 use tmux::Tmux;
 
 #[test]
 fn create_an_engagement_with_keystrokes_then_find_it_in_the_database() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("create", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("create");
     t.create_first_engagement("Offshore payroll – Kraków");
     t.wait_for("Offshore payroll – Kraków");
     t.send(&["q"]);
@@ -29,9 +29,7 @@ fn create_an_engagement_with_keystrokes_then_find_it_in_the_database() {
 
 #[test]
 fn look_up_an_obligation_and_tick_it_on_the_checklist() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("lookup", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("lookup");
     t.create_first_engagement("Hosting");
     // Two keystrokes to the answer: Ctrl-K, then the words.
     t.send(&["C-k"]);
@@ -56,13 +54,8 @@ fn look_up_an_obligation_and_tick_it_on_the_checklist() {
     t.wait_exit();
 
     let conn = rusqlite::Connection::open(&db).expect("open");
-    let done: Vec<String> = conn
-        .prepare("SELECT catalog_ref FROM checklist_item WHERE status = 'done' ORDER BY catalog_ref")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+    let done: Vec<String> =
+        rows(&conn, "SELECT catalog_ref FROM checklist_item WHERE status = 'done' ORDER BY catalog_ref", |r| r.get(0));
     // The first answer was ticked, with the checklist items that state the same obligation elsewhere, and
     // then one item on the Workflow tab.
     let opts = assay::catalog::search::Options { prefix_last: true };
@@ -96,6 +89,33 @@ fn an_encrypted_workspace_opens_after_the_passphrase_prompt() {
     assert!(!t.capture().contains("tr0ub4dor"), "the passphrase is not echoed");
     t.send(&["Enter"]);
     t.wait_for("Sealed engagement");
+    t.send(&["q"]);
+    t.wait_exit();
+}
+
+#[test]
+fn the_report_key_writes_in_the_background_and_the_message_says_where() {
+    use assay::cli::DemoSize;
+    use assay::commands::demo::{self, Shape};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    {
+        let mut store = assay::store::Store::open(&db, "tester").expect("store");
+        demo::generate(&mut store, Shape::of(DemoSize::Small), chrono::Local::now().date_naive()).expect("demo");
+    }
+    let t = Tmux::start("report", &db, dir.path());
+    t.wait_for("1 Engagements");
+    t.send(&["2"]);
+    t.wait_for("In this engagement");
+    t.send(&["R"]);
+    // The event loop takes in the task's result by itself, with no key pressed.
+    t.wait_for("Report written");
+    let written: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("-report-"))
+        .collect();
+    assert!(written.iter().any(|n| n.ends_with(".md")) && written.iter().any(|n| n.ends_with(".html")), "{written:?}");
     t.send(&["q"]);
     t.wait_exit();
 }

@@ -6,9 +6,7 @@ use tmux::Tmux;
 
 #[test]
 fn hand_over_an_asset_then_record_its_return() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("assets", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("assets");
     t.create_first_engagement("Archive scanning");
     t.send(&["6"]);
     t.wait_for("No assets recorded");
@@ -72,17 +70,9 @@ fn hand_over_an_asset_then_record_its_return() {
 /// the real binary. Failed before: "this engagement has no team members yet", and the grant was kept unlinked.
 #[test]
 fn a_member_added_in_the_session_receives_an_asset_and_access() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("assets-session", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("assets-session");
     t.create_first_engagement("Payroll");
-    t.send(&["3"]);
-    t.wait_for("[Providers]");
-    t.send(&["a"]);
-    t.wait_for("New provider");
-    t.type_text("ProvA");
-    t.send(&["Enter"]);
-    t.wait_for("Provider “ProvA” added");
+    t.add_provider("ProvA");
     t.send(&["5"]);
     t.wait_for("[Checks]");
     t.send(&["a"]);

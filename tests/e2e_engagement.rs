@@ -2,10 +2,11 @@
 //! create, score, select, rate a risk, vet a team, hand over, move the phase, return, revoke, close — with the
 //! screen checked at every step, then the database read back and verified.
 
+mod common;
 mod tmux;
 
-use std::process::Command;
-
+use common::bin::{arg, assay, stderr, stdout};
+use common::workspace::rows;
 use tmux::Tmux;
 
 /// Every tab label of the 80×24 tab bar, in order.
@@ -297,13 +298,10 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
     };
     assert_eq!(scores("Northwind Payroll"), "443434443344334");
     assert_eq!(scores("Contoso Services"), "322232212222222");
-    let providers: Vec<(String, String, Option<String>)> = conn
-        .prepare("SELECT name, status, decision_reason FROM provider ORDER BY id")
-        .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("providers");
+    let providers: Vec<(String, String, Option<String>)> =
+        rows(&conn, "SELECT name, status, decision_reason FROM provider ORDER BY id", |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        });
     assert_eq!(
         providers[0],
         ("Northwind Payroll".into(), "selected".into(), Some("Best score, passes every gate".into()))
@@ -332,16 +330,12 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
         )
         .expect("one risk");
     assert_eq!(risk, ("G-T2-C1".into(), 4, 5, 0, 0, "modify".into(), "done".into(), 2, 2, 0, 0));
-    let checks: Vec<(String, String, String, Option<String>)> = conn
-        .prepare(
-            "SELECT m.name, v.kind, v.status, v.note FROM vetting_check v JOIN team_member m ON m.id = v.member_id
+    let checks: Vec<(String, String, String, Option<String>)> = rows(
+        &conn,
+        "SELECT m.name, v.kind, v.status, v.note FROM vetting_check v JOIN team_member m ON m.id = v.member_id
              ORDER BY m.id, v.id",
-        )
-        .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("checks");
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    );
     assert_eq!(checks.len(), 14, "{checks:?}");
     for c in &checks {
         let waived = c.0 == "Ben Ortiz" && c.1 == "cv_accuracy";
@@ -382,12 +376,8 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
     drop(conn);
 
     // And the history accounts for every row.
-    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["--db", db.to_str().expect("utf8"), "verify"])
-        .env("ASSAY_CONFIG", dir.path().join("no-config.toml"))
-        .output()
-        .expect("verify");
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "verify: {said}{}", String::from_utf8_lossy(&out.stderr));
+    let out = assay(dir.path(), &["--db", arg(&db), "verify"]);
+    let said = stdout(&out);
+    assert!(out.status.success(), "verify: {said}{}", stderr(&out));
     assert!(said.contains("intact") && said.contains("chain unbroken"), "{said}");
 }

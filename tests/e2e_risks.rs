@@ -14,9 +14,7 @@ fn matrix_cells(screen: &str, likelihood: u8) -> Vec<String> {
 
 #[test]
 fn add_and_rate_a_risk_then_find_it_in_its_cell_and_the_database() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("risks", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("risks");
     t.create_first_engagement("Managed SOC");
     t.send(&["4"]);
     t.wait_for("No risks yet");

@@ -1,22 +1,16 @@
 //! End to end: a tender scored in the real binary, then the database read back.
 
+mod common;
 mod tmux;
 
+use common::workspace::rows;
 use tmux::Tmux;
 
 #[test]
 fn add_a_provider_score_its_column_and_select_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("scorecard", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("scorecard");
     t.create_first_engagement("Helpdesk tender");
-    t.send(&["3"]);
-    t.wait_for("[Providers]");
-    t.send(&["a"]);
-    t.wait_for("New provider");
-    t.type_text("Contoso");
-    t.send(&["Enter"]);
-    t.wait_for("Provider “Contoso” added");
+    t.add_provider("Contoso");
     t.send(&["v", "v"]);
     t.wait_for("[Grid + ranking]");
     t.send(&["i"]);
@@ -39,13 +33,10 @@ fn add_a_provider_score_its_column_and_select_it() {
     t.wait_exit();
 
     let conn = rusqlite::Connection::open(&db).expect("open");
-    let scores: Vec<i64> = conn
-        .prepare("SELECT s.score FROM score s JOIN criterion c ON c.id = s.criterion_id ORDER BY c.position")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("scores");
+    let scores: Vec<i64> =
+        rows(&conn, "SELECT s.score FROM score s JOIN criterion c ON c.id = s.criterion_id ORDER BY c.position", |r| {
+            r.get(0)
+        });
     assert_eq!(scores, [5, 4, 3]);
     let (status, reason, by): (String, String, String) = conn
         .query_row("SELECT status, decision_reason, decided_by FROM provider", [], |r| {

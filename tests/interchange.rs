@@ -3,76 +3,23 @@
 
 mod common;
 
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
 use assay::domain::Value;
 use assay::interchange;
 use assay::store::registers::{self, Register, Sheet, Table2};
-use assay::store::{Store, bundle, verify};
+use assay::store::{Store, bundle};
+use common::bin::{assay, stderr, stdout};
+use common::workspace::{assert_clean, count, demo_store, empty_store, export_json, fingerprint, import_json};
 use common::{NOW, today};
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
-}
-
-fn empty_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    store
-}
-
-fn export(store: &Store, ids: Option<&[i64]>, sensitive: bool) -> String {
-    bundle::read(store.conn(), ids, sensitive, "2026-11-23T10:00:00Z", &mut |_, _| {}).expect("export").to_json()
-}
-
-fn import(store: &mut Store, text: &str) -> Result<bundle::Imported, bundle::ImportError> {
-    let (engs, _) = bundle::parse(text)?;
-    bundle::restore(store, &engs, &mut |_, _| {})
-}
-
-/// Row counts of every table and the audit log's length: what "nothing changed" is checked against.
-fn fingerprint(store: &Store) -> Vec<i64> {
-    [
-        "engagement",
-        "provider",
-        "criterion",
-        "score",
-        "risk",
-        "team_member",
-        "vetting_check",
-        "asset",
-        "access_grant",
-        "checklist_item",
-        "note",
-        "phase_change",
-        "audit_log",
-    ]
-    .iter()
-    .map(|t| store.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).expect("count"))
-    .collect()
-}
-
-fn count(store: &Store, sql: &str) -> i64 {
-    store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
-}
-
-fn assert_clean(store: &Store) {
-    let report = verify::verify(store.conn()).expect("verify");
-    assert!(report.is_clean(), "{:?}", report.findings.iter().take(5).collect::<Vec<_>>());
-}
 
 #[test]
 fn json_export_then_import_into_an_empty_workspace_is_identical() {
     let a = demo_store();
-    let first = export(&a, None, true);
+    let first = export_json(&a, None, true);
     let mut b = empty_store();
-    let done = import(&mut b, &first).expect("import");
+    let done = import_json(&mut b, &first).expect("import");
     assert!(done.kept_ids);
     assert_eq!(done.engagements, 3);
-    let second = export(&b, None, true);
+    let second = export_json(&b, None, true);
     assert_eq!(first, second, "the second export differs from the first");
     assert_clean(&b);
     // And the bundle holds what it says.
@@ -88,8 +35,8 @@ fn json_export_then_import_into_an_empty_workspace_is_identical() {
 fn importing_into_a_workspace_with_data_gives_new_ids_and_keeps_references() {
     let mut a = demo_store();
     let before = fingerprint(&a);
-    let one = export(&a, Some(&[2]), true);
-    let done = import(&mut a, &one).expect("import");
+    let one = export_json(&a, Some(&[2]), true);
+    let done = import_json(&mut a, &one).expect("import");
     assert!(!done.kept_ids);
     let after = fingerprint(&a);
     assert_eq!(after[0], before[0] + 1, "one more engagement");
@@ -97,7 +44,7 @@ fn importing_into_a_workspace_with_data_gives_new_ids_and_keeps_references() {
     assert_clean(&a);
     // The copy is the original but for ids: same number of rows in each table, scores on its own providers.
     let new_id: i64 = count(&a, "SELECT max(id) FROM engagement");
-    let copy = export(&a, Some(&[new_id]), true);
+    let copy = export_json(&a, Some(&[new_id]), true);
     let (orig, _) = bundle::parse(&one).expect("parse");
     let (dup, _) = bundle::parse(&copy).expect("parse");
     for (x, y) in orig[0].tables.iter().zip(&dup[0].tables) {
@@ -126,11 +73,11 @@ fn sensitive_check_notes_are_left_out_unless_asked_for() {
     let kind: String =
         a.conn().query_row("SELECT kind FROM vetting_check WHERE id = 2", [], |r| r.get(0)).expect("kind");
     assert_eq!(kind, "criminal_record");
-    let plain = export(&a, Some(&[1]), false);
+    let plain = export_json(&a, Some(&[1]), false);
     assert!(plain.contains("\"sensitive_included\": false"));
     assert!(!plain.contains("Conviction 2019"));
     assert!(plain.contains("Two references checked"), "other notes stay");
-    assert!(export(&a, Some(&[1]), true).contains("Conviction 2019"));
+    assert!(export_json(&a, Some(&[1]), true).contains("Conviction 2019"));
     // CSV and XLSX too.
     let sheets = registers::sheets(a.conn(), 1, today(), false).expect("sheets");
     let flat = format!("{sheets:?}");
@@ -143,11 +90,11 @@ fn sensitive_check_notes_are_left_out_unless_asked_for() {
 /// the workspace must be unchanged.
 fn refused(edit: impl FnOnce(&mut serde_json::Value), want: &[&str]) {
     let mut store = demo_store();
-    let mut v: serde_json::Value = serde_json::from_str(&export(&store, Some(&[1]), true)).expect("json");
+    let mut v: serde_json::Value = serde_json::from_str(&export_json(&store, Some(&[1]), true)).expect("json");
     edit(&mut v);
     let text = serde_json::to_string_pretty(&v).expect("text");
     let before = fingerprint(&store);
-    let err = import(&mut store, &text).expect_err("must be refused").to_string();
+    let err = import_json(&mut store, &text).expect_err("must be refused").to_string();
     for w in want {
         assert!(err.contains(w), "{err:?} lacks {w:?}");
     }
@@ -195,9 +142,9 @@ fn malformed_bundles_are_refused_with_the_place_named() {
 #[test]
 fn a_truncated_bundle_is_refused() {
     let mut store = demo_store();
-    let text = export(&store, Some(&[1]), true);
+    let text = export_json(&store, Some(&[1]), true);
     let before = fingerprint(&store);
-    let err = import(&mut store, &text[..text.len() / 2]).expect_err("truncated").to_string();
+    let err = import_json(&mut store, &text[..text.len() / 2]).expect_err("truncated").to_string();
     assert!(err.contains("line ") && err.contains("truncated"), "{err}");
     assert_eq!(fingerprint(&store), before);
 }
@@ -206,11 +153,11 @@ fn a_truncated_bundle_is_refused() {
 fn a_schema_check_failing_at_write_time_changes_nothing_and_names_the_row() {
     // Two engagements of one bundle sharing a checklist item is fine; the same item twice in one is not.
     let mut store = demo_store();
-    let mut v: serde_json::Value = serde_json::from_str(&export(&store, Some(&[1]), true)).expect("json");
+    let mut v: serde_json::Value = serde_json::from_str(&export_json(&store, Some(&[1]), true)).expect("json");
     let r = v["engagements"][0]["checklist_items"][0]["catalog_ref"].clone();
     v["engagements"][0]["checklist_items"][1]["catalog_ref"] = r;
     let before = fingerprint(&store);
-    let err = import(&mut store, &v.to_string()).expect_err("duplicate").to_string();
+    let err = import_json(&mut store, &v.to_string()).expect_err("duplicate").to_string();
     assert!(err.contains("checklist_items[1]") && err.contains("duplicate"), "{err}");
     assert_eq!(fingerprint(&store), before);
 }
@@ -451,39 +398,27 @@ fn progress_is_reported_to_the_end() {
 #[test]
 fn the_command_line_round_trip_and_a_non_utf8_bundle() {
     let dir = tempfile::tempdir().expect("dir");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .env_remove("ASSAY_DB")
-            .output()
-            .expect("run")
-    };
+    let run = |args: &[&str]| assay(dir.path(), args);
     assert!(run(&["demo", "--out", "a.db"]).status.success());
     let out = run(&["--db", "a.db", "export", "--out", "b.json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
     assert!(err.contains("left out") && !err.contains('\r'), "no progress in a pipe: {err:?}");
     let out = run(&["--db", "c.db", "import", "b.json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{}", stderr(&out));
     let out = run(&["--db", "c.db", "verify"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.status.success(), "{}", stdout(&out));
     let out = run(&["--db", "c.db", "export", "pay", "--format", "xlsx", "--out", "p.xlsx"]);
     assert!(out.status.success() && dir.path().join("p.xlsx").exists());
     let out = run(&["--db", "c.db", "import", "p.xlsx", "--into", "pay"]);
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("0 added, 0 updated"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(stderr(&out).contains("0 added, 0 updated"), "{}", stderr(&out));
 
     let mut bytes = std::fs::read(dir.path().join("b.json")).expect("read");
     bytes[40] = 0xFF;
     std::fs::write(dir.path().join("bad.json"), bytes).expect("write");
     let out = run(&["--db", "c.db", "import", "bad.json"]);
     assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("not UTF-8") && err.contains("byte offset 40") && err.contains("nothing was imported"),
         "{err}"

@@ -4,21 +4,14 @@
 
 mod common;
 
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
 use assay::commands::oscal;
 use assay::store::{Store, engagements};
+use common::bin::{assay, stderr, stdout};
+use common::workspace::{demo_store_as, empty_store_as};
 use sha2::{Digest, Sha256};
 
 const SCHEMA: &str = include_str!("data/oscal/oscal_complete_schema.json");
 const SCHEMA_SHA256: &str = "384324105c7a817af0f65b120a963146caa0e0d55d969cf0daf60e063b87a206";
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("Ana Assessor").expect("store");
-    store.set_fixed_now(Some(common::NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), common::today()).expect("demo");
-    store
-}
 
 fn documents(store: &Store, id: i64) -> oscal::Documents {
     let e = engagements::get(store.conn(), id).expect("get").expect("engagement");
@@ -41,7 +34,7 @@ fn the_vendored_schema_is_nists_published_file() {
 
 #[test]
 fn the_demo_export_validates_against_the_oscal_schema() {
-    let store = demo_store();
+    let store = demo_store_as("Ana Assessor");
     for id in [1, 2, 3] {
         let docs = documents(&store, id);
         for (what, doc) in
@@ -69,8 +62,7 @@ fn the_demo_export_validates_against_the_oscal_schema() {
 
 #[test]
 fn a_sparse_engagement_still_validates() {
-    let mut store = Store::open_in_memory("").expect("store");
-    store.set_fixed_now(Some(common::NOW));
+    let mut store = empty_store_as("");
     let id = engagements::create_in(&mut store, "  Bare  ").expect("create");
     let docs = documents(&store, id);
     for doc in [&docs.results, &docs.plan, &docs.catalog] {
@@ -82,7 +74,7 @@ fn a_sparse_engagement_still_validates() {
 
 #[test]
 fn the_poam_lists_each_open_treatment_once() {
-    let store = demo_store();
+    let store = demo_store_as("Ana Assessor");
     let docs = documents(&store, 1);
     let poam = &docs.poam["plan-of-action-and-milestones"];
     let items = poam["poam-items"].as_array().expect("items");
@@ -102,7 +94,7 @@ fn the_poam_lists_each_open_treatment_once() {
 
 #[test]
 fn controls_carry_their_citation_and_annex_a_mapping() {
-    let store = demo_store();
+    let store = demo_store_as("Ana Assessor");
     let docs = documents(&store, 1);
     let groups = docs.catalog["catalog"]["groups"].as_array().expect("groups");
     let controls: Vec<&serde_json::Value> =
@@ -124,7 +116,7 @@ fn controls_carry_their_citation_and_annex_a_mapping() {
 
 #[test]
 fn record_uuids_are_v5_and_stable_documents_are_v4_and_fresh() {
-    let store = demo_store();
+    let store = demo_store_as("Ana Assessor");
     let a = documents(&store, 1);
     let b = documents(&store, 1);
     let version =
@@ -146,23 +138,16 @@ fn record_uuids_are_v5_and_stable_documents_are_v4_and_fresh() {
 #[test]
 fn the_cli_writes_three_documents_side_by_side() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .output()
-            .expect("run")
-    };
+    let run = |args: &[&str]| assay(dir.path(), args);
     assert!(run(&["demo", "-o", "d.db"]).status.success());
     let o = run(&["--db", "d.db", "export", "1", "-f", "oscal-poam", "-o", "p.json"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let poam: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("p.json")).expect("read")).expect("json");
     assert!(schema_errors(&poam).is_empty(), "{:?}", schema_errors(&poam));
     let o = run(&["--db", "d.db", "export", "Payroll", "-f", "oscal"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let listed: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed: Vec<String> = stdout(&o).lines().map(String::from).collect();
     assert_eq!(
         listed,
         [
@@ -183,7 +168,7 @@ fn the_cli_writes_three_documents_side_by_side() {
 #[test]
 fn compliance_trestle_reads_the_export() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = demo_store();
+    let store = demo_store_as("Ana Assessor");
     let docs = documents(&store, 2);
     for (name, doc) in [("ar.json", &docs.results), ("ap.json", &docs.plan), ("cat.json", &docs.catalog)] {
         std::fs::write(dir.path().join(name), serde_json::to_string_pretty(doc).expect("json")).expect("write");
@@ -200,7 +185,7 @@ fn compliance_trestle_reads_the_export() {
     match pip {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
-            return skip(&format!("pip could not install compliance-trestle: {}", String::from_utf8_lossy(&o.stderr)));
+            return skip(&format!("pip could not install compliance-trestle: {}", stderr(&o)));
         }
         Err(e) => return skip(&format!("pip did not run: {e}")),
     }
@@ -214,7 +199,7 @@ fn compliance_trestle_reads_the_export() {
         cat = Catalog.oscal_read(d / 'cat.json')\n\
         print(len(ar.results[0].risks), len(ar.results[0].observations), len(cat.groups))\n";
     let o = std::process::Command::new(&py).arg("-c").arg(script).arg(dir.path()).output().expect("run python");
-    assert!(o.status.success(), "trestle refused the export:\n{}", String::from_utf8_lossy(&o.stderr));
-    let counts = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "trestle refused the export:\n{}", stderr(&o));
+    let counts = stdout(&o);
     assert!(counts.starts_with("14 "), "{counts}");
 }

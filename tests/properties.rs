@@ -8,12 +8,10 @@ use assay::app::input::TextInput;
 use assay::app::{Action, Key, Keymap};
 use assay::catalog::search::{self, Filters};
 use assay::domain::{Engagement, FieldKind, FieldSpec, Value};
+use common::today;
+use common::workspace::{count, demo_store, export_json};
 use proptest::prelude::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
 
 const KINDS: &[FieldKind] = &[
     FieldKind::Text { max: 10 },
@@ -180,16 +178,9 @@ proptest! {
     }
 }
 
-fn audit_len(store: &assay::store::Store) -> i64 {
-    store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count")
-}
-
 /// A small demo engagement's bundle, as exported.
 fn sample_bundle() -> String {
-    let app = common::demo_app(80, 24);
-    assay::store::bundle::read(app.store.conn(), Some(&[1]), false, common::NOW, &mut |_, _| {})
-        .expect("export")
-        .to_json()
+    export_json(&demo_store(), Some(&[1]), false)
 }
 
 proptest! {
@@ -217,15 +208,15 @@ proptest! {
             bytes.truncate(n);
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let mut target = common::demo_app(80, 24).store;
-        let before = audit_len(&target);
+        let mut target = demo_store();
+        let before = count(&target, "SELECT count(*) FROM audit_log");
         let result = assay::store::bundle::parse(&text)
             .and_then(|(engs, _)| assay::store::bundle::restore(&mut target, &engs, &mut |_, _| {}));
         match result {
-            Ok(_) => prop_assert!(audit_len(&target) > before),
+            Ok(_) => prop_assert!(count(&target, "SELECT count(*) FROM audit_log") > before),
             Err(e) => {
                 prop_assert!(!e.to_string().is_empty());
-                prop_assert_eq!(audit_len(&target), before);
+                prop_assert_eq!(count(&target, "SELECT count(*) FROM audit_log"), before);
             }
         }
         let report = assay::store::verify::verify(target.conn()).expect("verify");
@@ -240,13 +231,13 @@ proptest! {
         let heads = ["id,title,likelihood,impact_c,impact_i,impact_a\n", "id,name,role,provider\n", "id,tag,description,kind\n"];
         let mut input = heads[header].as_bytes().to_vec();
         input.extend(bytes);
-        let mut store = common::demo_app(80, 24).store;
-        let before = audit_len(&store);
+        let mut store = demo_store();
+        let before = count(&store, "SELECT count(*) FROM audit_log");
         if let Ok(table) = assay::interchange::read_csv(&input, "fuzz.csv") {
             let r = registers::import(&mut store, 1, Register::ALL[reg], &table, "fuzz.csv", today(), &mut |_, _| {});
             if let Err(e) = r {
                 prop_assert!(!e.to_string().is_empty());
-                prop_assert_eq!(audit_len(&store), before);
+                prop_assert_eq!(count(&store, "SELECT count(*) FROM audit_log"), before);
             }
         }
     }

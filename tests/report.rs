@@ -4,19 +4,15 @@
 mod common;
 
 use assay::app::Action;
-use assay::cli::{DemoSize, ReportFormat};
+use assay::cli::DemoSize;
 use assay::commands::demo::{self, Shape};
-use assay::commands::report::{self, build, html, markdown, resolve};
+use assay::commands::report::resolve;
 use assay::domain::Value;
+use assay::report::{self, Format, build, html, markdown};
 use assay::store::{Store, Table, engagements, risks};
+use common::bin::{command, stderr};
+use common::workspace::{add_demo, demo_store};
 use common::{NOW, app_on, today};
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
-}
 
 const SECTIONS: &[&str] = &[
     "Engagement summary",
@@ -105,7 +101,7 @@ fn sensitive_check_notes_stay_out_of_the_report_unless_asked_for() {
     let e = resolve(store.conn(), "payroll").expect("engagement");
     let plain = markdown(&build(store.conn(), &e, today(), "t", false).expect("report"));
     assert!(!plain.contains("Undisclosed conviction") && plain.contains("(withheld)"));
-    let full = report::render(store.conn(), &e, ReportFormat::Html, today(), "t", true).expect("report");
+    let full = report::render(store.conn(), &e, Format::Html, today(), "t", true).expect("report");
     assert!(full.contains("Undisclosed conviction"));
 }
 
@@ -126,15 +122,9 @@ fn engagements_are_found_by_id_or_unique_name_prefix() {
 fn reports_never_create_a_workspace() {
     let dir = tempfile::tempdir().expect("dir");
     for args in [&["report", "assets", "x"][..], &["report", "x"][..], &["export", "x"][..]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(["--db", "w.db"])
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .output()
-            .expect("run");
+        let out = command(dir.path(), &["--db", "w.db"]).args(args).output().expect("run");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("no workspace at w.db"), "{args:?}");
+        assert!(stderr(&out).contains("no workspace at w.db"), "{args:?}");
         assert!(!dir.path().join("w.db").exists(), "{args:?} created a workspace");
     }
 }
@@ -144,13 +134,14 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
     let dir = tempfile::tempdir().expect("dir");
     let mut store = Store::open(&dir.path().join("w.db"), "tester").expect("store");
     store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    add_demo(&mut store);
     let mut app = app_on(store, 120, 40);
     // The folder the config's reports_dir names (by default the one assay was started from).
     let reports = dir.path().join("reports");
     app.reports_dir = reports.clone();
     app.update(Action::Tab2).expect("overview");
     common::keys(&mut app, "R");
+    common::finish_work(&mut app);
     let files: Vec<String> = std::fs::read_dir(&reports)
         .expect("reports folder")
         .map(|f| f.expect("entry").file_name().to_string_lossy().into_owned())
@@ -158,6 +149,7 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
     assert!(files.iter().any(|f| f.ends_with(".md")) && files.iter().any(|f| f.ends_with(".html")), "{files:?}");
     assert!(common::screen(&app).contains("Report written"), "{}", common::screen(&app));
     common::keys(&mut app, "X");
+    common::finish_work(&mut app);
     assert!(
         std::fs::read_dir(&reports).expect("dir").any(|f| f
             .expect("e")
@@ -166,4 +158,167 @@ fn overview_keys_write_the_report_and_the_bundle_to_the_reports_folder() {
             .ends_with(".json"))
     );
     assert!(common::screen(&app).contains("Exported"), "{}", common::screen(&app));
+}
+
+/// A workbench on a demo workspace kept in a file (so that a long task can read it on a connection of its own),
+/// on the Overview, writing into a folder of the temporary directory.
+fn file_app(dir: &std::path::Path) -> assay::app::App {
+    let mut store = Store::open(&dir.join("w.db"), "tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let mut app = app_on(store, 120, 40);
+    app.reports_dir = dir.join("reports");
+    app.update(Action::Tab2).expect("overview");
+    app
+}
+
+fn written(dir: &std::path::Path) -> Vec<String> {
+    match std::fs::read_dir(dir.join("reports")) {
+        Ok(files) => files.map(|f| f.expect("entry").file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn the_report_key_leaves_the_workbench_answering_while_the_report_is_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    common::keys(&mut app, "R");
+    // Under way, off the event loop: the status line says so and how to stop it.
+    assert!(app.work.is_some(), "the report is written as a long task");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("⟳ ") && status.contains("% · Esc cancels"), "{status}");
+    // Meanwhile the user keeps moving: to the Risks tab, down its rows, into help and out, back to the Overview.
+    common::keys(&mut app, "4");
+    assert_eq!(app.tab, assay::app::Tab::Risks);
+    let before = app.pane::<assay::app::RiskPane>().cursor.selected;
+    common::keys(&mut app, "j");
+    assert_eq!(app.pane::<assay::app::RiskPane>().cursor.selected, before + 1, "the register's cursor moved");
+    common::keys(&mut app, "?");
+    assert!(matches!(app.overlay, Some(assay::app::Overlay::Help { .. })), "help opens");
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    assert!(app.overlay.is_none(), "Esc closed the help, not the task");
+    assert!(app.work.as_ref().is_some_and(|j| !j.is_cancelled()), "the task still runs");
+    // A second report while the first runs is refused, with what to do.
+    common::keys(&mut app, "2R");
+    let refused = app.toast.clone().expect("message");
+    assert!(refused.error && refused.text.contains("still under way") && refused.text.contains("Esc"), "{refused:?}");
+    // Once it ends, its result shows.
+    common::finish_work(&mut app);
+    let toast = app.toast.clone().expect("message");
+    assert!(!toast.error && toast.text.contains("Report written"), "{toast:?}");
+    assert!(common::screen(&app).contains("Report written"));
+    assert!(!common::screen(&app).contains("⟳"), "the status line no longer shows the task");
+    let files = written(dir.path());
+    assert!(files.iter().any(|f| f.ends_with(".md")) && files.iter().any(|f| f.ends_with(".html")), "{files:?}");
+}
+
+#[test]
+fn on_80_columns_the_status_line_shows_the_task_and_still_the_help_key() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    app.update(Action::Resize(80, 24)).expect("resize");
+    common::keys(&mut app, "R");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("⟳ Writing report… 0% · Esc cancels"), "{status}");
+    assert!(status.contains("? Help"), "{status}");
+    assert!(!status.contains("all saved"), "the task stands in for the saved state meanwhile: {status}");
+    common::finish_work(&mut app);
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("all saved") && !status.contains('⟳'), "{status}");
+}
+
+#[test]
+fn a_remapped_stop_key_is_the_one_the_status_line_names_and_the_one_that_stops() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    let overrides = [("global".to_string(), [("cancel_task".to_string(), vec!["ctrl-x".to_string()])].into())].into();
+    app.keymap.apply_overrides(&overrides).expect("override");
+    common::keys(&mut app, "R");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("· Ctrl-X cancels"), "{status}");
+    common::press_mod(
+        &mut app,
+        ratatui::crossterm::event::KeyCode::Char('x'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    );
+    assert!(app.work.as_ref().is_some_and(|j| j.is_cancelled()), "the remapped key asked the task to stop");
+    common::finish_work(&mut app);
+}
+
+#[test]
+fn esc_stops_the_report_and_leaves_nothing_half_written() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = file_app(dir.path());
+    common::keys(&mut app, "R");
+    common::press(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    assert!(app.work.as_ref().is_some_and(|j| j.is_cancelled()), "Esc asked the task to stop");
+    let status = common::screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("stopping"), "{status}");
+    common::finish_work(&mut app);
+    let toast = app.toast.clone().expect("message");
+    let files = written(dir.path());
+    // The task checks between its steps; had it ended before the first check, both files are there, whole.
+    if toast.text.contains("stopped") {
+        assert_eq!(toast.text, "Writing report stopped; nothing was written");
+        assert!(files.is_empty(), "{files:?}");
+    } else {
+        assert!(toast.text.contains("Report written") && files.len() == 2, "{toast:?} {files:?}");
+    }
+}
+
+#[test]
+fn the_report_key_reads_an_encrypted_workspace_on_its_own_connection() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = Store::open_with_key(&dir.path().join("w.db"), "tester", Some("correct horse")).expect("store");
+    store.set_fixed_now(Some(NOW));
+    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let mut app = app_on(store, 120, 40);
+    app.reports_dir = dir.path().join("reports");
+    app.update(Action::Tab2).expect("overview");
+    common::keys(&mut app, "R");
+    common::finish_work(&mut app);
+    let toast = app.toast.clone().expect("message");
+    assert!(!toast.error && toast.text.contains("Report written"), "{toast:?}");
+    assert_eq!(written(dir.path()).len(), 2);
+}
+
+#[test]
+fn a_report_stopped_between_its_steps_writes_nothing() {
+    let store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut seen = Vec::new();
+    let out = report::write_both_steps(store.conn(), &e, dir.path(), today(), "t", &mut |f, word| {
+        seen.push((f, word.to_string()));
+        f < 0.6
+    })
+    .expect("no error");
+    assert_eq!(out, None, "stopped");
+    assert_eq!(seen.len(), 3, "stopped at the third step: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "the fraction grows: {seen:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0, "nothing written");
+    let all = report::write_both_steps(store.conn(), &e, dir.path(), today(), "t", &mut |_, _| true).expect("written");
+    assert_eq!(all.map(|p| p.len()), Some(2));
+}
+
+/// The report is built below the workbench and the command line: `src/report/` reaches neither of them, nor the
+/// command-line definitions, and no file of it grows past 800 lines.
+#[test]
+fn report_building_reaches_no_layer_above_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("src/report") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        for layer in ["crate::app", "crate::ui", "crate::commands", "crate::cli", "crate::tui"] {
+            assert!(!text.contains(layer), "{} uses {layer}", path.display());
+        }
+        assert!(text.lines().count() <= 800, "{} is over 800 lines", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "the report module's files were read ({seen})");
+    let key = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/reports.rs"))
+        .expect("app/reports.rs");
+    assert!(!key.contains("crate::commands"), "the workbench's report key reaches into the command line");
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use assay::app::{App, Context, Overlay, RiskFocus, Tab};
+use assay::app::{App, Context, Overlay, RiskFocus, RiskPane, Tab};
 use assay::domain::risk::{AcceptanceState, Band, Dimension, Treatment, TreatmentStatus};
 use assay::store::risks;
 use common::*;
@@ -18,7 +18,7 @@ fn risks_tab(w: u16, h: u16) -> App {
 }
 
 fn engagement(app: &App) -> i64 {
-    app.current.as_ref().expect("an engagement is open").id
+    app.session.current.as_ref().expect("an engagement is open").id
 }
 
 fn tab(app: &mut App, n: usize) {
@@ -35,8 +35,8 @@ fn clear_and_type(app: &mut App, text: &str) {
 /// Moves the register's selection to the risk with this title.
 fn select_title(app: &mut App, title: &str) -> i64 {
     press(app, KeyCode::Char('g'));
-    for _ in 0..app.risks.visible.len() {
-        if let Some((r, _)) = app.risks.selected()
+    for _ in 0..app.pane::<RiskPane>().visible.len() {
+        if let Some((r, _)) = app.pane::<RiskPane>().selected()
             && r.title == title
         {
             return r.id;
@@ -69,22 +69,25 @@ fn register_and_matrix_in_every_view() {
     ];
     for (dimension, snap, title) in names {
         press(&mut app, KeyCode::Char('v'));
-        assert_eq!(app.risks.view.dimension, dimension);
+        assert_eq!(app.pane::<RiskPane>().view.dimension, dimension);
         assert!(screen(&app).contains(title), "{title}");
         insta::assert_snapshot!(snap, render(&app).backend());
     }
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.risks.view.dimension, Dimension::Overall, "C → I → A → overall, and round again");
+    assert_eq!(app.pane::<RiskPane>().view.dimension, Dimension::Overall, "C → I → A → overall, and round again");
     press(&mut app, KeyCode::Char('r'));
-    assert!(app.risks.view.residual);
+    assert!(app.pane::<RiskPane>().view.residual);
     insta::assert_snapshot!("risks_overall_residual", render(&app).backend());
     press(&mut app, KeyCode::Char('v'));
     insta::assert_snapshot!("risks_c_residual", render(&app).backend());
     press(&mut app, KeyCode::Char('r'));
-    assert!(!app.risks.view.residual);
+    assert!(!app.pane::<RiskPane>().view.residual);
     // The matrix counts the whole register: every risk is in a cell or off the grid, in every view.
     for _ in 0..4 {
-        assert_eq!((app.risks.matrix.total() + app.risks.matrix.outside) as usize, app.risks.all.len());
+        assert_eq!(
+            (app.pane::<RiskPane>().matrix.total() + app.pane::<RiskPane>().matrix.outside) as usize,
+            app.pane::<RiskPane>().all.len()
+        );
         press(&mut app, KeyCode::Char('v'));
     }
 }
@@ -125,7 +128,7 @@ fn add_own_risk_rates_it_and_writes_it() {
     assert!(app.overlay.is_none(), "saved: {:?}", app.toast);
     assert_eq!(app.toast.as_ref().map(|t| t.text.as_str()), Some("Risk added — 20 Critical"));
     assert_eq!(count_risks(&app), before + 1);
-    let (r, f) = app.risks.selected().expect("the new risk is selected");
+    let (r, f) = app.pane::<RiskPane>().selected().expect("the new risk is selected");
     assert_eq!(r.title, "Provider admins can read payroll exports");
     assert_eq!((r.likelihood, r.impact_c, r.impact_i, r.impact_a), (4, 5, 0, 0));
     assert_eq!(r.catalog_ref, None);
@@ -144,7 +147,7 @@ fn add_own_risk_rates_it_and_writes_it() {
         )
         .expect("audit");
     assert_eq!(audited, 1);
-    assert_eq!(app.summary.risks as usize, before + 1, "the overview's figures follow");
+    assert_eq!(app.session.summary.risks as usize, before + 1, "the overview's figures follow");
 }
 
 #[test]
@@ -170,7 +173,7 @@ fn catalog_picker_prefills_the_form() {
     keys(&mut app, "4");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
-    let (r, _) = app.risks.selected().expect("selected");
+    let (r, _) = app.pane::<RiskPane>().selected().expect("selected");
     let stored = risks::get(app.store.conn(), r.id).expect("get").expect("stored");
     assert_eq!(stored.catalog_ref.as_deref(), Some("G-T2-I1"));
     assert_eq!(stored.description.as_deref(), Some(item.text.as_str()));
@@ -260,7 +263,7 @@ fn acceptance_needs_a_name_and_a_later_review_date() {
     let mut app = risks_tab(120, 40);
     let id = select_title(&mut app, "Inadequate backup and recovery");
     assert!(screen(&app).contains("! unaccepted"));
-    let unaccepted = app.risks.unaccepted;
+    let unaccepted = app.pane::<RiskPane>().unaccepted;
     press(&mut app, KeyCode::Char('A'));
     let Some(Overlay::Form(f)) = &app.overlay else { panic!("acceptance form") };
     assert_eq!(f.value_of("accepted_at"), Some("2026-11-23"), "defaults to today");
@@ -280,7 +283,7 @@ fn acceptance_needs_a_name_and_a_later_review_date() {
     assert_eq!(r.accepted_at.as_deref(), Some("2026-11-23"));
     assert_eq!(r.review_date.as_deref(), Some("2027-05-22"));
     assert_eq!(r.facts().acceptance(app.today), AcceptanceState::Accepted);
-    assert_eq!(app.risks.unaccepted, unaccepted - 1);
+    assert_eq!(app.pane::<RiskPane>().unaccepted, unaccepted - 1);
 }
 
 #[test]
@@ -296,38 +299,38 @@ fn delete_asks_first() {
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(count_risks(&app), before - 1);
     assert!(risks::get(app.store.conn(), id).expect("get").is_none());
-    assert_eq!(app.risks.all.len(), before - 1, "register reloaded");
+    assert_eq!(app.pane::<RiskPane>().all.len(), before - 1, "register reloaded");
 }
 
 #[test]
 fn choosing_a_cell_filters_the_register() {
     let mut app = risks_tab(120, 40);
     press(&mut app, KeyCode::Char('m'));
-    assert_eq!(app.risks.focus, RiskFocus::Matrix);
+    assert_eq!(app.pane::<RiskPane>().focus, RiskFocus::Matrix);
     assert_eq!(app.context(), Context::Matrix);
     // From (3, 3) to likelihood 1, impact 5.
     for _ in 0..2 {
         press(&mut app, KeyCode::Down);
         press(&mut app, KeyCode::Right);
     }
-    assert_eq!(app.risks.cell, (1, 5));
-    let expected = app.risks.matrix.count(1, 5) as usize;
+    assert_eq!(app.pane::<RiskPane>().cell, (1, 5));
+    let expected = app.pane::<RiskPane>().matrix.count(1, 5) as usize;
     assert!(expected > 1, "the demo has several risks in this cell");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.risks.focus, RiskFocus::Register);
-    assert_eq!(app.risks.filter, Some((1, 5)));
-    assert_eq!(app.risks.visible.len(), expected);
-    let view = app.risks.view;
-    assert!(app.risks.visible.iter().all(|&i| app.risks.facts[i].in_cell(view, 1, 5)));
+    assert_eq!(app.pane::<RiskPane>().focus, RiskFocus::Register);
+    assert_eq!(app.pane::<RiskPane>().filter, Some((1, 5)));
+    assert_eq!(app.pane::<RiskPane>().visible.len(), expected);
+    let view = app.pane::<RiskPane>().view;
+    assert!(app.pane::<RiskPane>().visible.iter().all(|&i| app.pane::<RiskPane>().facts[i].in_cell(view, 1, 5)));
     let s = screen(&app);
     assert!(s.contains(&format!("cell L1×Imp5 of Overall · inherent: {expected} shown")), "{s}");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.risks.filter, None);
-    assert_eq!(app.risks.visible.len(), app.risks.all.len());
+    assert_eq!(app.pane::<RiskPane>().filter, None);
+    assert_eq!(app.pane::<RiskPane>().visible.len(), app.pane::<RiskPane>().all.len());
     // Esc in the matrix with no filter goes back to the register.
     press(&mut app, KeyCode::Char('m'));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.risks.focus, RiskFocus::Register);
+    assert_eq!(app.pane::<RiskPane>().focus, RiskFocus::Register);
 }
 
 /// Finds the matrix cell for `likelihood` and `impact` on screen: (x, y) of its band letter.
@@ -360,7 +363,7 @@ fn a_critical_cell_carries_the_critical_style_and_its_letter() {
     assert_eq!(low.symbol(), "L");
     assert!(!low.modifier.contains(Modifier::REVERSED));
 
-    app.theme = assay::ui::theme::Theme::colored();
+    app.theme = assay::theme::Theme::colored();
     let t = render(&app);
     let cell = &t.backend().buffer()[(x, y)];
     assert_eq!(cell.symbol(), "C");
@@ -374,14 +377,14 @@ fn a_critical_cell_carries_the_critical_style_and_its_letter() {
 #[test]
 fn switching_engagements_reloads_the_register() {
     let mut app = risks_tab(120, 40);
-    let first: Vec<i64> = app.risks.all.iter().map(|r| r.id).collect();
+    let first: Vec<i64> = app.pane::<RiskPane>().all.iter().map(|r| r.id).collect();
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('4'));
     let other = engagement(&app);
-    assert!(app.risks.all.iter().all(|r| r.engagement_id == other && !first.contains(&r.id)));
-    assert_eq!(app.risks.all.len(), count_risks(&app));
+    assert!(app.pane::<RiskPane>().all.iter().all(|r| r.engagement_id == other && !first.contains(&r.id)));
+    assert_eq!(app.pane::<RiskPane>().all.len(), count_risks(&app));
 }
 
 #[test]
@@ -405,7 +408,7 @@ fn the_overall_heat_map_labels_its_columns_as_impact_not_integrity() {
     // Failed before: the Overall view labelled its columns I1–I5, exactly like the Integrity view.
     let mut app = demo_app(120, 40);
     press(&mut app, KeyCode::Char('4'));
-    assert_eq!(app.risks.view.dimension, assay::domain::risk::Dimension::Overall);
+    assert_eq!(app.pane::<RiskPane>().view.dimension, assay::domain::risk::Dimension::Overall);
     let s = screen(&app);
     assert!(s.contains("Imp1   Imp2   Imp3   Imp4   Imp5"), "{s}");
     assert!(!s.contains("  I1     I2"), "{s}");

@@ -105,7 +105,7 @@ fn providers_list_flags_expired_and_expiring_certificates() {
 #[test]
 fn expiry_flags_carry_warn_and_error_styles() {
     let mut app = tender_app(140, 24);
-    app.theme = assay::ui::theme::Theme::colored();
+    app.theme = assay::theme::Theme::colored();
     let t = render(&app);
     let buf = t.backend().buffer();
     let find = |needle: &str| {
@@ -189,7 +189,7 @@ fn a_new_engagement_gets_the_catalog_criteria_then_a_column_is_scored_with_digit
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Cloud backup tender");
     press(&mut app, KeyCode::Enter);
-    let eid = app.current.as_ref().expect("current").id;
+    let eid = app.session.current.as_ref().expect("current").id;
     let crits = criteria::list(app.store.conn(), eid).expect("criteria");
     let refs: Vec<&str> = crits.iter().filter_map(|c| c.catalog_ref.as_deref()).collect();
     for must in ["P-5.1.1-a", "P-5.1.1-d", "P-5.1.1-f", "G-5.4.1-1", "G-5.4.1-2"] {
@@ -304,7 +304,7 @@ fn selecting_a_provider_asks_why_and_records_who_and_when() {
     press(&mut app, KeyCode::Tab);
     keys(&mut app, "Certificate expired");
     press(&mut app, KeyCode::Enter);
-    let n = providers::list(app.store.conn(), app.current.as_ref().expect("current").id).expect("list");
+    let n = providers::list(app.store.conn(), app.session.current.as_ref().expect("current").id).expect("list");
     let northwind = n.iter().find(|p| p.name == "Northwind").expect("northwind");
     assert_eq!(northwind.status, "rejected");
     assert_eq!(northwind.decided_by.as_deref(), Some("tester"));
@@ -497,7 +497,7 @@ fn selecting_a_provider_that_fails_a_gate_needs_an_override_and_a_second_asks_ke
     // Failed before: any provider could be selected with no word about its gates, two could be selected at once,
     // and the reason field came pre-filled with the previous decision's reason.
     let mut app = tender_app(120, 40);
-    let e = app.current.as_ref().expect("current").id;
+    let e = app.session.current.as_ref().expect("current").id;
     let northwind = select_provider_row(&mut app, "Northwind");
     // An earlier rejection leaves its reason behind.
     app.store.write(|w| providers::decide(w, northwind, "rejected", Some("Certificate expired"))).expect("reject");
@@ -567,14 +567,14 @@ fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
     assert_eq!(app.context(), assay::app::Context::Grid);
     let n =
         |app: &App| -> i64 { app.store.conn().query_row("SELECT count(*) FROM score", [], |r| r.get(0)).expect("n") };
-    let before: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.current.as_ref().expect("e").id)
+    let before: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id)
         .expect("scores")
         .iter()
         .map(|s| (s.provider_id, s.criterion_id, s.score))
         .collect();
     press(&mut app, KeyCode::Char('5'));
     assert_eq!(app.tab, Tab::Vetting, "a digit switches tabs");
-    let after: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.current.as_ref().expect("e").id)
+    let after: Vec<(i64, i64, u8)> = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id)
         .expect("scores")
         .iter()
         .map(|s| (s.provider_id, s.criterion_id, s.score))
@@ -597,7 +597,7 @@ fn digits_switch_tabs_on_the_grid_and_score_only_in_score_mode() {
     assert_eq!(app.tab, Tab::Scorecard);
     let p = app.scorecard.providers[0].id;
     let c = app.scorecard.criteria[4].id;
-    let stored = scores::list(app.store.conn(), app.current.as_ref().expect("e").id).expect("scores");
+    let stored = scores::list(app.store.conn(), app.session.current.as_ref().expect("e").id).expect("scores");
     assert_eq!(stored.iter().find(|s| s.provider_id == p && s.criterion_id == c).map(|s| s.score), Some(1));
     assert_eq!(n(&app), count);
     press(&mut app, KeyCode::Esc);

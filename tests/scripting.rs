@@ -1,34 +1,16 @@
 //! The command line as scripts use it: short options, help that shows what applies, completions and man pages,
 //! the exit-code table, and `--json` outputs that parse and keep their field names.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::{Command, Output};
 
-fn assay(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(args)
-        .current_dir(dir)
-        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
-        .env_remove("ASSAY_DB")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run assay")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::bin::{assay, demo_file, stderr, stdout};
 
 /// A folder with the small demo workspace in it as `d.db`.
 fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = assay(&["demo", "-o", "d.db"], dir.path());
-    assert!(o.status.success(), "{}", err(&o));
+    demo_file(dir.path(), "d.db");
     dir
 }
 
@@ -39,43 +21,43 @@ fn keys(v: &serde_json::Value) -> BTreeSet<String> {
 #[test]
 fn global_options_are_listed_once_and_each_help_shows_what_applies() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let top = assay(&["--help"], dir.path());
+    let top = assay(dir.path(), &["--help"]);
     assert!(top.status.success());
-    let text = out(&top);
+    let text = stdout(&top);
     for want in ["--db", "--config", "--encrypt", "Exit status:", "4  verify found a problem", "list", "completions"] {
         assert!(text.contains(want), "assay --help lacks {want}:\n{text}");
     }
     for sub in ["verify", "decrypt", "lookup", "list", "export", "report"] {
-        let h = assay(&[sub, "--help"], dir.path());
-        assert!(h.status.success(), "{sub}: {}", err(&h));
-        let text = out(&h);
+        let h = assay(dir.path(), &[sub, "--help"]);
+        assert!(h.status.success(), "{sub}: {}", stderr(&h));
+        let text = stdout(&h);
         assert!(!text.contains("--encrypt") && !text.contains("--db") && !text.contains("--config"), "{sub}:\n{text}");
         assert!(text.contains("Exit status:"), "{sub}:\n{text}");
     }
     // The global options are still accepted after a subcommand's name; --encrypt is not, where it means nothing.
     let d = demo();
-    assert!(assay(&["verify", "--db", "d.db"], d.path()).status.success());
-    let o = assay(&["--db", "d.db", "verify", "--encrypt"], d.path());
-    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("--encrypt"), "{}", err(&o));
+    assert!(assay(d.path(), &["verify", "--db", "d.db"]).status.success());
+    let o = assay(d.path(), &["--db", "d.db", "verify", "--encrypt"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--encrypt"), "{}", stderr(&o));
 }
 
 #[test]
 fn short_options_work_like_the_long_ones() {
     let d = demo();
-    let long = assay(&["--db", "d.db", "report", "1", "--format", "html", "--out", "a.html"], d.path());
-    let short = assay(&["--db", "d.db", "report", "1", "-f", "html", "-o", "b.html"], d.path());
-    assert!(long.status.success() && short.status.success(), "{}{}", err(&long), err(&short));
+    let long = assay(d.path(), &["--db", "d.db", "report", "1", "--format", "html", "--out", "a.html"]);
+    let short = assay(d.path(), &["--db", "d.db", "report", "1", "-f", "html", "-o", "b.html"]);
+    assert!(long.status.success() && short.status.success(), "{}{}", stderr(&long), stderr(&short));
     let a = std::fs::read_to_string(d.path().join("a.html")).expect("a");
     let b = std::fs::read_to_string(d.path().join("b.html")).expect("b");
     assert_eq!(a, b);
-    let o = assay(&["lookup", "incident", "-p", "during", "-P", "provider", "-b", "-n", "2"], d.path());
+    let o = assay(d.path(), &["lookup", "incident", "-p", "during", "-P", "provider", "-b", "-n", "2"]);
     let long =
-        assay(&["lookup", "incident", "--phase", "during", "--party", "provider", "--brief", "--limit", "2"], d.path());
-    assert!(o.status.success(), "{}", err(&o));
-    assert_eq!(out(&o), out(&long), "short and long options give the same answers");
-    let ids = out(&o).lines().filter(|l| !l.starts_with(' ') && !l.trim().is_empty()).count();
-    assert!((1..=2).contains(&ids), "at most the 2 asked for: {}", out(&o));
+        assay(d.path(), &["lookup", "incident", "--phase", "during", "--party", "provider", "--brief", "--limit", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&long), "short and long options give the same answers");
+    let ids = stdout(&o).lines().filter(|l| !l.starts_with(' ') && !l.trim().is_empty()).count();
+    assert!((1..=2).contains(&ids), "at most the 2 asked for: {}", stdout(&o));
 }
 
 #[test]
@@ -87,31 +69,31 @@ fn completions_generate_for_every_shell() {
         ("fish", "complete -c assay"),
         ("powershell", "Register-ArgumentCompleter"),
     ] {
-        let o = assay(&["completions", shell], dir.path());
-        assert!(o.status.success(), "{shell}: {}", err(&o));
-        let script = out(&o);
+        let o = assay(dir.path(), &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
         assert!(script.contains(marker), "{shell}:\n{script}");
         assert!(script.contains("list") && script.contains("format"), "{shell} completes the subcommands");
-        assert!(err(&o).is_empty(), "{shell}: {}", err(&o));
+        assert!(stderr(&o).is_empty(), "{shell}: {}", stderr(&o));
     }
-    let o = assay(&["completions", "tcsh"], dir.path());
+    let o = assay(dir.path(), &["completions", "tcsh"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn man_pages_generate_one_per_command() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = assay(&["man"], dir.path());
-    assert!(o.status.success(), "{}", err(&o));
-    assert!(out(&o).contains(".TH assay 1") && out(&o).contains("Exit status"), "{}", out(&o));
-    let o = assay(&["man", "pages"], dir.path());
-    assert!(o.status.success(), "{}", err(&o));
+    let o = assay(dir.path(), &["man"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains(".TH assay 1") && stdout(&o).contains("Exit status"), "{}", stdout(&o));
+    let o = assay(dir.path(), &["man", "pages"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let pages = dir.path().join("pages");
     for name in ["assay.1", "assay-list.1", "assay-export.1", "assay-report.1", "assay-report-assets.1"] {
         let text = std::fs::read_to_string(pages.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(text.starts_with(".ie") || text.contains(".TH"), "{name}:\n{text}");
     }
-    let printed = out(&o);
+    let printed = stdout(&o);
     let listed: Vec<&str> = printed.lines().collect();
     assert!(listed.len() >= 12 && listed.iter().all(|l| l.ends_with(".1")), "{listed:?}");
 }
@@ -119,17 +101,17 @@ fn man_pages_generate_one_per_command() {
 #[test]
 fn list_prints_a_table_or_one_json_array_with_stable_fields() {
     let d = demo();
-    let o = assay(&["--db", "d.db", "list"], d.path());
-    assert!(o.status.success(), "{}", err(&o));
-    let table = out(&o);
+    let o = assay(d.path(), &["--db", "d.db", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
     assert!(table.starts_with("ID  NAME"), "{table}");
     assert_eq!(table.lines().count(), 4, "{table}");
     assert!(table.contains("Payroll processing"), "{table}");
 
-    let o = assay(&["--db", "d.db", "list", "--json"], d.path());
-    assert!(o.status.success(), "{}", err(&o));
-    assert!(err(&o).is_empty(), "diagnostics only on stderr, and none here: {}", err(&o));
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("one JSON document");
+    let o = assay(d.path(), &["--db", "d.db", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "diagnostics only on stderr, and none here: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
     let rows = v.as_array().expect("an array");
     assert_eq!(rows.len(), 3);
     let want: BTreeSet<String> = [
@@ -164,18 +146,18 @@ fn list_prints_a_table_or_one_json_array_with_stable_fields() {
         let store = assay::store::Store::open(&empty.path().join("e.db"), "t").expect("create");
         drop(store);
     }
-    let o = assay(&["--db", "e.db", "list", "--json"], empty.path());
-    assert_eq!(o.status.code(), Some(3), "{}", err(&o));
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&out(&o)).expect("json"), serde_json::json!([]));
-    assert!(err(&o).contains("no engagement"), "{}", err(&o));
+    let o = assay(empty.path(), &["--db", "e.db", "list", "--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout(&o)).expect("json"), serde_json::json!([]));
+    assert!(stderr(&o).contains("no engagement"), "{}", stderr(&o));
 }
 
 #[test]
 fn verify_json_reports_findings_and_exits_4_on_a_problem() {
     let d = demo();
-    let o = assay(&["--db", "d.db", "verify", "--json"], d.path());
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+    let o = assay(d.path(), &["--db", "d.db", "verify", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     let want: BTreeSet<String> =
         ["workspace", "intact", "history_entries", "history_head", "sealed", "rows", "findings"]
             .into_iter()
@@ -190,24 +172,24 @@ fn verify_json_reports_findings_and_exits_4_on_a_problem() {
         let conn = rusqlite::Connection::open(d.path().join("d.db")).expect("sqlite");
         conn.execute("UPDATE risk SET title = 'quietly changed' WHERE id = 1", []).expect("tamper");
     }
-    let o = assay(&["--db", "d.db", "verify", "--json"], d.path());
-    assert_eq!(o.status.code(), Some(4), "{}", err(&o));
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("still one JSON document");
+    let o = assay(d.path(), &["--db", "d.db", "verify", "--json"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("still one JSON document");
     assert_eq!(v["intact"], false);
     let f = &v["findings"][0];
     assert_eq!(f["kind"], "changed", "{v}");
     assert!(f["message"].as_str().unwrap_or_default().contains("quietly changed"), "{v}");
-    assert!(err(&o).contains("failed verification"), "{}", err(&o));
-    let o = assay(&["--db", "d.db", "verify"], d.path());
-    assert_eq!(o.status.code(), Some(4), "{}", err(&o));
+    assert!(stderr(&o).contains("failed verification"), "{}", stderr(&o));
+    let o = assay(d.path(), &["--db", "d.db", "verify"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }
 
 #[test]
 fn report_json_is_the_reports_data() {
     let d = demo();
-    let o = assay(&["--db", "d.db", "report", "Payroll", "-f", "json"], d.path());
-    assert!(o.status.success(), "{}", err(&o));
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("one JSON document");
+    let o = assay(d.path(), &["--db", "d.db", "report", "Payroll", "-f", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
     assert_eq!(keys(&v), ["meta", "sections", "title"].into_iter().map(String::from).collect());
     let sections = v["sections"].as_array().expect("sections");
     assert!(sections.len() > 3, "{v}");
@@ -218,8 +200,8 @@ fn report_json_is_the_reports_data() {
         .collect();
     assert!(kinds.contains("table") && kinds.contains("facts") && kinds.contains("heat"), "{kinds:?}");
     // The same, written to a file.
-    let o = assay(&["--db", "d.db", "report", "1", "-f", "json", "-o", "r.json"], d.path());
-    assert!(o.status.success() && out(&o).is_empty(), "{}", err(&o));
+    let o = assay(d.path(), &["--db", "d.db", "report", "1", "-f", "json", "-o", "r.json"]);
+    assert!(o.status.success() && stdout(&o).is_empty(), "{}", stderr(&o));
     let text = std::fs::read_to_string(d.path().join("r.json")).expect("r.json");
     assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
 }
@@ -227,13 +209,13 @@ fn report_json_is_the_reports_data() {
 #[test]
 fn report_assets_is_a_subcommand() {
     let d = demo();
-    let o = assay(&["--db", "d.db", "report", "assets", "1", "-f", "html"], d.path());
-    assert!(o.status.success(), "{}", err(&o));
-    assert!(out(&o).starts_with("<!DOCTYPE html>"), "{}", out(&o));
-    let o = assay(&["--db", "d.db", "report", "form", "1"], d.path());
-    assert!(o.status.success(), "{}", err(&o));
-    let o = assay(&["--db", "d.db", "report", "assets", "1", "-f", "json"], d.path());
-    assert_eq!(o.status.code(), Some(2), "the asset form has no JSON form: {}", err(&o));
+    let o = assay(d.path(), &["--db", "d.db", "report", "assets", "1", "-f", "html"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("<!DOCTYPE html>"), "{}", stdout(&o));
+    let o = assay(d.path(), &["--db", "d.db", "report", "form", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = assay(d.path(), &["--db", "d.db", "report", "assets", "1", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(2), "the asset form has no JSON form: {}", stderr(&o));
 }
 
 /// One table of exit codes, the same for every command.
@@ -257,10 +239,33 @@ fn exit_codes_follow_the_table() {
         (&["--db", "d.db", "report", "assets", "no such engagement"], 3),
     ];
     for (args, code) in cases {
-        let o = assay(args, d.path());
-        assert_eq!(o.status.code(), Some(*code), "assay {args:?}: {}", err(&o));
+        let o = assay(d.path(), args);
+        assert_eq!(o.status.code(), Some(*code), "assay {args:?}: {}", stderr(&o));
         if *code != 0 {
-            assert!(!err(&o).is_empty(), "assay {args:?} says why");
+            assert!(!stderr(&o).is_empty(), "assay {args:?} says why");
         }
     }
+}
+
+/// The subcommands reuse the store, the domain and the report builder; the terminal interface they reach through
+/// `tui::start` alone, never by building its state or importing its screens.
+#[test]
+fn commands_reach_the_workbench_through_one_call() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut starts = 0;
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("src/commands") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("source");
+        for layer in ["crate::ui", "crate::app", "assay::ui", "assay::app"] {
+            assert!(!text.contains(layer), "{} uses {layer}", path.display());
+        }
+        for (i, _) in text.match_indices("crate::tui::") {
+            assert!(text[i..].starts_with("crate::tui::start("), "{} reaches into tui beyond start", path.display());
+            starts += 1;
+        }
+        files += 1;
+    }
+    assert!(files >= 8, "the commands' files were read ({files})");
+    assert_eq!(starts, 1, "one call opens the workbench");
 }

@@ -7,33 +7,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
 use assay::domain::Value;
 use assay::interchange;
 use assay::store::registers::{self, Change, DateFormat, Options, Register, Table2};
 use assay::store::{Store, Table};
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{NOW, today};
-
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
-}
-
-fn count(store: &Store, sql: &str) -> i64 {
-    store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
-}
-
-/// Row counts and the audit log's length.
-fn fingerprint(store: &Store) -> Vec<i64> {
-    ["provider", "criterion", "score", "risk", "team_member", "vetting_check", "asset", "access_grant", "audit_log"]
-        .iter()
-        .map(|t| count(store, &format!("SELECT count(*) FROM {t}")))
-        .collect()
-}
+use common::bin::{assay, stderr, stdout};
+use common::today;
+use common::workspace::{count, demo_store, fingerprint};
 
 fn workbook(store: &Store, dir: &Path, sensitive: bool) -> PathBuf {
     let sheets = registers::sheets(store.conn(), 1, today(), sensitive).expect("sheets");
@@ -165,7 +146,7 @@ fn every_register_round_trips_through_an_edited_workbook() {
     for (sheet, row, key, new) in &edits {
         assert_eq!(&exported(&store, sheet, *row, key), new, "{sheet}.{key}");
     }
-    let audit = count(&store, "SELECT count(*) FROM audit_log") - before[8];
+    let audit = count(&store, "SELECT count(*) FROM audit_log") - before.last().expect("the history's length");
     assert_eq!(audit, Register::ALL.len() as i64, "one audited change per edit");
 
     // A second import of the same file changes nothing.
@@ -442,20 +423,12 @@ fn csv_as_excel_writes_it() {
 #[test]
 fn the_command_line_previews_and_says_when_nothing_changed() {
     let dir = tempfile::tempdir().expect("dir");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .env_remove("ASSAY_DB")
-            .output()
-            .expect("run")
-    };
+    let run = |args: &[&str]| assay(dir.path(), args);
     assert!(run(&["demo", "--out", "a.db"]).status.success());
     assert!(run(&["--db", "a.db", "export", "pay", "--format", "csv", "--out", "regs"]).status.success());
     let out = run(&["--db", "a.db", "import", "regs/providers.csv", "--into", "pay"]);
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to change"));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing to change"));
 
     let path = dir.path().join("regs/providers.csv");
     let text = std::fs::read_to_string(&path).expect("read");
@@ -464,12 +437,12 @@ fn the_command_line_previews_and_says_when_nothing_changed() {
     let db = std::fs::read(dir.path().join("a.db")).expect("db");
     let out = run(&["--db", "a.db", "import", "regs/providers.csv", "--into", "pay", "--dry-run"]);
     assert!(out.status.success());
-    let shown = String::from_utf8_lossy(&out.stdout);
+    let shown = stdout(&out);
     assert!(shown.contains(&format!("name: “{name}” → “Renamed Provider Ltd”")), "{shown}");
     assert_eq!(std::fs::read(dir.path().join("a.db")).expect("db"), db, "a dry run writes nothing");
     let out = run(&["--db", "a.db", "import", "regs/providers.csv", "--into", "pay"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 updated"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 updated"));
     let out = run(&["--db", "a.db", "import", "regs/providers.csv", "--into", "pay"]);
     assert_eq!(out.status.code(), Some(3));
 }
@@ -554,27 +527,19 @@ fn a_sheet_that_is_no_register_is_refused_not_skipped() {
 #[test]
 fn the_template_is_the_same_workbook_empty() {
     let dir = tempfile::tempdir().expect("dir");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .env_remove("ASSAY_DB")
-            .output()
-            .expect("run")
-    };
+    let run = |args: &[&str]| assay(dir.path(), args);
     let out = run(&["demo", "--out", "a.db"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{}", stderr(&out));
     let out = run(&["--db", "a.db", "export", "pay", "--format", "xlsx", "--template", "--out", "t.xlsx"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{}", stderr(&out));
     let tables = interchange::read_xlsx(&dir.path().join("t.xlsx")).expect("read");
     assert_eq!(tables.len(), Register::ALL.len());
     assert!(tables.iter().all(|(_, t, _)| t.rows.is_empty() && !t.headers.is_empty()));
     assert!(part(&dir.path().join("t.xlsx"), "xl/worksheets/sheet2.xml").contains("<dataValidation "));
     // Importing the empty template changes nothing (the records it does not list are kept).
     let out = run(&["--db", "a.db", "import", "t.xlsx", "--into", "pay"]);
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not in the file kept"));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not in the file kept"));
 }
 
 /// The round trip through LibreOffice, the spreadsheet program many assessors use: an edited workbook converted
@@ -599,7 +564,7 @@ fn a_workbook_saved_by_libreoffice_round_trips() {
         .arg(&edited)
         .output()
         .expect("soffice");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{}", stderr(&out));
     let converted = out_dir.join("edited.xlsx");
     let plan = plan_file(&store, &converted, Options::default());
     let changed: Vec<&registers::RowPlan> = plan.sheets.iter().flat_map(|s| &s.updated).collect();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use assay::app::{Overlay, Tab};
+use assay::app::{Overlay, RiskPane, Tab, VettingPane};
 use assay::store::engagements;
 use common::*;
 use ratatui::crossterm::event::KeyCode;
@@ -29,7 +29,7 @@ fn enter_in_a_destructive_dialog_means_no() {
 #[test]
 fn the_phase_dialog_never_moves_back_silently() {
     let mut app = demo_app(120, 32);
-    let id = app.current.as_ref().expect("current").id;
+    let id = app.session.current.as_ref().expect("current").id;
     // Forward to During through the gate.
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Right);
@@ -78,7 +78,7 @@ fn audit_rows(app: &assay::app::App) -> i64 {
 #[test]
 fn a_closed_engagement_is_read_only_until_reopened() {
     let mut app = demo_app(130, 36);
-    let id = app.current.as_ref().expect("current").id;
+    let id = app.session.current.as_ref().expect("current").id;
     // Close it from the close-out, with the reason the open items require.
     press(&mut app, KeyCode::Char('6'));
     keys(&mut app, "vv");
@@ -105,7 +105,7 @@ fn a_closed_engagement_is_read_only_until_reopened() {
             press(&mut app, KeyCode::Char('v')); // from the close-out back to the assets
         }
         if *tab == '1' {
-            let row = app.engagements.visible.iter().position(|&i| app.engagements.all[i].id == id).expect("row");
+            let row = app.engagements.visible.iter().position(|&i| app.session.engagements[i].id == id).expect("row");
             app.engagements.cursor.select(row);
         }
         for k in ks.chars() {
@@ -141,7 +141,7 @@ fn a_closed_engagement_is_read_only_until_reopened() {
 #[test]
 fn esc_on_a_changed_form_asks_to_save_discard_or_keep_editing() {
     let mut app = demo_app(120, 32);
-    let id = app.current.as_ref().expect("current").id;
+    let id = app.session.current.as_ref().expect("current").id;
     let name = |app: &assay::app::App| engagements::get(app.store.conn(), id).expect("get").expect("row").name;
     let original = name(&app);
 
@@ -179,7 +179,7 @@ fn esc_on_a_changed_form_asks_to_save_discard_or_keep_editing() {
 #[test]
 fn keys_do_not_reach_a_form_hidden_by_the_too_small_notice() {
     let mut app = demo_app(120, 32);
-    let id = app.current.as_ref().expect("current").id;
+    let id = app.session.current.as_ref().expect("current").id;
     let original = engagements::get(app.store.conn(), id).expect("get").expect("row").name;
     press(&mut app, KeyCode::Char('e'));
     keys(&mut app, "ab");
@@ -321,7 +321,7 @@ fn wide_characters_behind_a_popup_do_not_break_its_border() {
             buf.set_string(start, y, "外部委託先の情報漏えいリスク", ratatui::style::Style::default());
         }
         let popup = Rect::new(10, 1, 20, 3);
-        assay::ui::widgets::clear_popup(popup, &mut buf);
+        assay::widgets::clear_popup(popup, &mut buf);
         ratatui::widgets::Widget::render(ratatui::widgets::Block::bordered(), popup, &mut buf);
         for y in popup.top()..popup.bottom() {
             let left = buf[(popup.x - 1, y)].symbol();
@@ -399,7 +399,7 @@ fn at_80_by_24_every_tab_shows_help_stays_and_main_columns_keep_24() {
     for n in 1..=7 {
         assert!(bar.contains(&format!(" {n} ")), "tab {n} is visible: {bar}");
     }
-    let spans = assay::ui::tab_spans(80);
+    let spans = assay::app::layout::tab_spans(80);
     assert_eq!(spans.len(), 7);
     assert!(spans.iter().all(|(_, _, end)| *end <= 80), "every tab fits: {spans:?}");
     // A click on the seventh tab opens it.
@@ -501,17 +501,21 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     let mut app = demo_app(130, 36);
     // Risks: a click selects the row, a second click opens it (Enter edits a risk).
     app.update(Action::Tab4).expect("tab");
-    let title = app.risks.selected().map(|(r, _)| r.title.clone()).expect("a risk");
+    let title = app.pane::<RiskPane>().selected().map(|(r, _)| r.title.clone()).expect("a risk");
     let other = {
         app.update(Action::NextRow).expect("move");
         app.update(Action::NextRow).expect("move");
-        let t = app.risks.selected().map(|(r, _)| r.title.clone()).expect("third");
+        let t = app.pane::<RiskPane>().selected().map(|(r, _)| r.title.clone()).expect("third");
         app.update(Action::FirstRow).expect("back");
         t
     };
     assert_ne!(title, other);
     click_text(&mut app, &other.chars().take(12).collect::<String>());
-    assert_eq!(app.risks.selected().map(|(r, _)| r.title.clone()), Some(other.clone()), "the click selects");
+    assert_eq!(
+        app.pane::<RiskPane>().selected().map(|(r, _)| r.title.clone()),
+        Some(other.clone()),
+        "the click selects"
+    );
     assert!(app.overlay.is_none());
     click_text(&mut app, &other.chars().take(12).collect::<String>());
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the second click opens");
@@ -545,7 +549,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     let drawn = app.drawn.borrow().first().cloned().expect("the grid");
     let (x, _) = drawn.cols[3];
     app.update(Action::Click(x + 1, drawn.rows.y + 1)).expect("click");
-    assert_eq!((app.vetting.cursor.selected, app.vetting.col), (drawn.offset + 1, 3));
+    assert_eq!((app.pane::<VettingPane>().cursor.selected, app.pane::<VettingPane>().col), (drawn.offset + 1, 3));
 
     // The score grid: a click selects the criterion and the provider; it scores nothing.
     app.update(Action::Tab3).expect("tab");

@@ -6,10 +6,11 @@ mod common;
 
 use assay::catalog::sources::{self, DOCUMENTS};
 use assay::catalog::{self, Catalog, Source};
-use assay::cli::{DemoSize, ReportFormat};
-use assay::commands::demo::{self, Shape};
-use assay::commands::{citations, report};
-use assay::store::{Store, bundle, registers};
+use assay::commands::report::resolve;
+use assay::report::{self, Format, citations};
+use assay::store::{bundle, registers};
+use common::bin::{assay, command, stderr, stdout};
+use common::workspace::demo_store;
 use common::{NOW, today};
 
 fn header(text: &str) -> Vec<&str> {
@@ -70,13 +71,6 @@ fn the_readme_sources_section_lists_every_source_the_catalog_uses() {
     assert!(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog/LICENSE")).exists());
 }
 
-fn demo_store() -> Store {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    store
-}
-
 /// A policy item's text, to look for in outputs.
 fn a_cited_policy_text(md: &str) -> &'static catalog::Item {
     sources::cited(md.split(['|', ' ']))
@@ -88,8 +82,8 @@ fn a_cited_policy_text(md: &str) -> &'static catalog::Item {
 #[test]
 fn reports_cite_policy_items_and_carry_their_texts_only_when_asked() {
     let store = demo_store();
-    let e = report::resolve(store.conn(), "1").expect("engagement");
-    let md = report::render(store.conn(), &e, ReportFormat::Md, today(), "t", false).expect("report");
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let md = report::render(store.conn(), &e, Format::Md, today(), "t", false).expect("report");
     assert!(md.contains(&format!("## 9. {}", citations::SECTION_TITLE)), "{md}");
     assert!(md.contains("ISO27k Forum") && md.contains("CyberSecurity Malaysia"), "the publishers are named once");
     let item = a_cited_policy_text(&md);
@@ -97,8 +91,8 @@ fn reports_cite_policy_items_and_carry_their_texts_only_when_asked() {
     assert!(!md.contains(&item.text), "policy-derived text reached a default report");
     assert!(!md.contains(&sources::policy_text_notice()));
 
-    let with = report::render_with(store.conn(), &e, ReportFormat::Html, today(), "t", false, true).expect("report");
-    assert!(with.contains(&assay::commands::html::esc(&item.text)), "asked for, the text is there");
+    let with = report::render_with(store.conn(), &e, Format::Html, today(), "t", false, true).expect("report");
+    assert!(with.contains(&assay::report::html::esc(&item.text)), "asked for, the text is there");
     assert!(with.contains("CC BY-NC-SA 3.0") && with.contains("not be sold"), "with the licence notice");
 }
 
@@ -138,13 +132,8 @@ fn bundles_and_registers_name_the_sources_and_carry_texts_only_when_asked() {
 #[test]
 fn the_lookup_names_each_items_source_document() {
     let dir = tempfile::tempdir().expect("dir");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(["lookup", "P-5.1.1"])
-        .current_dir(dir.path())
-        .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = assay(dir.path(), &["lookup", "P-5.1.1"]);
+    let stdout = stdout(&out);
     assert!(out.status.success(), "{stdout}");
     assert!(
         stdout.contains("Source: Information Security Policy on Outsourcing") && stdout.contains("ISO27k Forum 2023"),
@@ -171,15 +160,9 @@ fn the_compiled_catalog_is_the_toml_catalog() {
 fn the_command_line_carries_catalog_texts_only_with_the_flag() {
     let dir = tempfile::tempdir().expect("dir");
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(["--db", "w.db"])
-            .args(args)
-            .current_dir(dir.path())
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .output()
-            .expect("run");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let out = command(dir.path(), &["--db", "w.db"]).args(args).output().expect("run");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
     };
     run(&["demo", "--out", "w.db"]);
     let notice = sources::policy_text_notice();

@@ -1,16 +1,15 @@
 //! The workspace on disk: creation, pragmas, refusals that leave files untouched, the audited write path.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
+use assay::commands::demo::Shape;
 use assay::domain::Value;
 use assay::store::{self, OpenError, Store, engagements, migrations};
-
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
+use common::workspace::{demo_at, demo_store, rows};
 
 fn new_engagement(store: &mut Store, name: &str) -> i64 {
     store
@@ -47,13 +46,7 @@ fn creates_a_private_wal_workspace_with_the_whole_schema() {
         "evidence",
         "audit_log",
     ] {
-        let cols: Vec<String> = c
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-            .expect("prepare")
-            .query_map([], |r| r.get(0))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("columns");
+        let cols: Vec<String> = rows(c, &format!("SELECT name FROM pragma_table_info('{table}')"), |r| r.get(0));
         for required in ["id", "created_at", "updated_at"] {
             assert!(cols.iter().any(|x| x == required), "{table} lacks {required}");
         }
@@ -100,8 +93,7 @@ fn refuses_a_file_that_is_not_a_database() {
 fn refuses_a_truncated_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("full.db");
-    let mut store = Store::open(&path, "tester").expect("open");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let store = demo_at(&path, None);
     store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
     drop(store);
     let bytes = std::fs::read(&path).expect("read");
@@ -187,14 +179,11 @@ fn an_empty_file_becomes_a_workspace() {
 type AuditRow = (String, String, i64, Option<String>, Option<String>, Option<String>, String, String);
 
 fn audit_rows(store: &Store) -> Vec<AuditRow> {
-    store
-        .conn()
-        .prepare("SELECT action, table_name, row_id, field, old_value, new_value, prev_hash, hash FROM audit_log ORDER BY id")
-        .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
+    rows(
+        store.conn(),
+        "SELECT action, table_name, row_id, field, old_value, new_value, prev_hash, hash FROM audit_log ORDER BY id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+    )
 }
 
 #[test]
@@ -257,8 +246,7 @@ fn a_failed_write_leaves_nothing_behind() {
 
 #[test]
 fn deleting_an_engagement_removes_everything_under_it() {
-    let mut store = Store::open_in_memory("tester").expect("open");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let mut store = demo_store();
     let all = engagements::list(store.conn()).expect("list");
     assert_eq!(all.len(), 3);
     let victim = all[0].id;

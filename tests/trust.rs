@@ -1,20 +1,18 @@
 //! Trust: the history accounts for every row, tampering is found, and the cascade map matches the schema.
 
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
+mod common;
+
 use assay::store::verify::{Finding, verify};
 use assay::store::{CASCADES, SET_NULLS, Store, Table, engagements};
+use common::bin::{arg, assay, assay_with_passphrase, stderr, stdout};
+use common::workspace::{demo_at, rows};
 use strum::IntoEnumIterator;
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
-}
-
+/// The small demo on disk, as `w.db` in a folder of its own.
 fn demo_store() -> (tempfile::TempDir, std::path::PathBuf, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
-    let mut store = Store::open(&path, "tester").expect("open");
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
+    let store = demo_at(&path, None);
     (dir, path, store)
 }
 
@@ -24,15 +22,8 @@ fn the_cascade_map_matches_the_schema() {
     let mut cascades = Vec::new();
     let mut nulls = Vec::new();
     for t in Table::iter() {
-        let mut stmt = store
-            .conn()
-            .prepare(&format!("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('{}')", t.name()))
-            .expect("prepare");
-        let fks: Vec<(String, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("fks");
+        let sql = format!("SELECT \"table\", \"from\", on_delete FROM pragma_foreign_key_list('{}')", t.name());
+        let fks: Vec<(String, String, String)> = rows(store.conn(), &sql, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
         for (parent, column, on_delete) in fks {
             match on_delete.as_str() {
                 "CASCADE" => cascades.push((parent, t.name().to_string(), column)),
@@ -130,32 +121,17 @@ fn an_edited_or_removed_history_entry_breaks_the_chain_there() {
 fn verify_from_the_command_line() {
     let (dir, path, store) = demo_store();
     drop(store);
-    let run = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_assay"))
-            .args(["verify", "--db", path.to_str().expect("utf8")])
-            .env("ASSAY_CONFIG", dir.path().join("none.toml"))
-            .output()
-            .expect("run")
-    };
+    let run = || assay(dir.path(), &["verify", "--db", arg(&path)]);
     let ok = run();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("intact"));
     let raw = rusqlite::Connection::open(&path).expect("raw");
     raw.execute("UPDATE engagement SET name = 'X' WHERE id = 1", []).expect("tamper");
     drop(raw);
     let bad = run();
     assert_eq!(bad.status.code(), Some(4), "verify found a problem");
-    assert!(String::from_utf8_lossy(&bad.stdout).contains("engagement #1: name is “X”"));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("failed verification"));
-}
-
-fn cli(args: &[&str], dir: &std::path::Path, pass: Option<&str>) -> std::process::Output {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_assay"));
-    c.args(args).current_dir(dir).env("ASSAY_CONFIG", dir.join("none.toml")).env_remove("ASSAY_PASSPHRASE");
-    if let Some(p) = pass {
-        c.env("ASSAY_PASSPHRASE", p);
-    }
-    c.output().expect("run assay")
+    assert!(stdout(&bad).contains("engagement #1: name is “X”"));
+    assert!(stderr(&bad).contains("failed verification"));
 }
 
 #[test]
@@ -163,8 +139,8 @@ fn encrypt_refuse_wrong_passphrase_unchanged_then_decrypt() {
     let (dir, path, store) = demo_store();
     drop(store);
     let db = path.to_str().expect("utf8");
-    let out = cli(&["encrypt", "--db", db], dir.path(), Some("correct horse"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = assay_with_passphrase(dir.path(), &["encrypt", "--db", db], Some("correct horse"));
+    assert!(out.status.success(), "{}", stderr(&out));
     let bytes = std::fs::read(&path).expect("read");
     assert_ne!(&bytes[..16], b"SQLite format 3\0", "the header is encrypted too");
     assert!(!bytes.windows(b"Payroll".len()).any(|w| w == b"Payroll"), "no plaintext on disk");
@@ -176,32 +152,33 @@ fn encrypt_refuse_wrong_passphrase_unchanged_then_decrypt() {
     );
 
     // No passphrase, then a wrong one: one clear line, nothing else, the file unchanged.
-    let none = cli(&["verify", "--db", db], dir.path(), None);
+    let none = assay_with_passphrase(dir.path(), &["verify", "--db", db], None);
     assert_eq!(none.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&none.stderr).contains("give its passphrase"));
-    let wrong = cli(&["verify", "--db", db], dir.path(), Some("wrong"));
+    assert!(stderr(&none).contains("give its passphrase"));
+    let wrong = assay_with_passphrase(dir.path(), &["verify", "--db", db], Some("wrong"));
     assert_eq!(wrong.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&wrong.stderr).into_owned();
+    let err = stderr(&wrong);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("wrong passphrase"), "{err}");
     assert!(wrong.stdout.is_empty());
     assert_eq!(std::fs::read(&path).expect("read"), bytes, "untouched");
 
     // The right one: everything is there and the history still verifies.
-    let ok = cli(&["verify", "--db", db], dir.path(), Some("correct horse"));
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = assay_with_passphrase(dir.path(), &["verify", "--db", db], Some("correct horse"));
+    assert!(ok.status.success(), "{}", stderr(&ok));
     let store = Store::open_with_key(&path, "t", Some("correct horse")).expect("open encrypted");
     assert_eq!(engagements::list(store.conn()).expect("list").len(), 3);
     drop(store);
 
     // An encrypted backup, then decryption back to a plain SQLite file.
     let copy = dir.path().join("copy.db");
-    let out = cli(&["backup", "--db", db, copy.to_str().expect("utf8")], dir.path(), Some("correct horse"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out =
+        assay_with_passphrase(dir.path(), &["backup", "--db", db, copy.to_str().expect("utf8")], Some("correct horse"));
+    assert!(out.status.success(), "{}", stderr(&out));
     assert!(Store::open_with_key(&copy, "t", Some("correct horse")).is_ok());
     assert!(Store::open(&copy, "t").is_err(), "the backup is encrypted as well");
-    let out = cli(&["decrypt", "--db", db], dir.path(), Some("correct horse"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = assay_with_passphrase(dir.path(), &["decrypt", "--db", db], Some("correct horse"));
+    assert!(out.status.success(), "{}", stderr(&out));
     let raw = rusqlite::Connection::open(&path).expect("raw");
     let n: i64 = raw.query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("plain again");
     assert_eq!(n, 3);

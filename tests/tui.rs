@@ -118,7 +118,7 @@ fn no_panic_at_any_size() {
 #[test]
 fn edit_set_phase_and_switch_engagements() {
     let mut app = demo_app(120, 32);
-    let id = app.current.as_ref().expect("current").id;
+    let id = app.session.current.as_ref().expect("current").id;
     press(&mut app, KeyCode::Char('e'));
     press(&mut app, KeyCode::Tab); // service
     press_mod(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
@@ -138,9 +138,9 @@ fn edit_set_phase_and_switch_engagements() {
 
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('j'));
-    let other = app.engagements.selected().expect("row").id;
+    let other = app.engagements.selected(&app.session.engagements).expect("row").id;
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.current.as_ref().map(|c| c.id), Some(other));
+    assert_eq!(app.session.current.as_ref().map(|c| c.id), Some(other));
     assert_eq!(app.tab, Tab::Overview);
     let remembered =
         assay::store::settings::get(app.store.conn(), assay::store::settings::CURRENT_ENGAGEMENT).expect("setting");
@@ -151,7 +151,7 @@ fn edit_set_phase_and_switch_engagements() {
 fn delete_asks_first_and_removes_on_yes() {
     let mut app = demo_app(120, 32);
     press(&mut app, KeyCode::Char('1'));
-    let victim = app.engagements.selected().expect("row").clone();
+    let victim = app.engagements.selected(&app.session.engagements).expect("row").clone();
     press(&mut app, KeyCode::Char('d'));
     insta::assert_snapshot!("confirm_delete", render(&app).backend());
     press(&mut app, KeyCode::Char('n'));
@@ -197,26 +197,26 @@ fn quit_asks_only_when_an_edit_is_unsaved() {
 #[test]
 fn notes_are_added_to_the_current_engagement() {
     let mut app = demo_app(120, 32);
-    let before = app.summary.notes;
+    let before = app.session.summary.notes;
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Provider confirmed the DR site address.");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.summary.notes, before + 1);
+    assert_eq!(app.session.summary.notes, before + 1);
     assert!(screen(&app).contains("Provider confirmed the DR site address."));
 }
 
 #[test]
 fn mouse_clicks_select_tabs_and_rows() {
     let mut app = demo_app(120, 32);
-    let engagements_tab = assay::ui::tab_spans(120)[0];
+    let engagements_tab = assay::app::layout::tab_spans(120)[0];
     app.update(Action::Click(engagements_tab.1 + 1, 0)).expect("click");
     assert_eq!(app.tab, Tab::Engagements);
     let _ = render(&app); // clicks land on what was drawn
     app.update(Action::Click(10, 4)).expect("click second row");
     assert_eq!(app.engagements.cursor.selected, 1);
-    let id = app.engagements.selected().expect("row").id;
+    let id = app.engagements.selected(&app.session.engagements).expect("row").id;
     app.update(Action::Click(10, 4)).expect("click again opens");
-    assert_eq!(app.current.as_ref().map(|c| c.id), Some(id));
+    assert_eq!(app.session.current.as_ref().map(|c| c.id), Some(id));
 }
 
 #[test]

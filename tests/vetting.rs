@@ -3,8 +3,7 @@
 
 mod common;
 
-use assay::app::vetting::VetView;
-use assay::app::{App, Context, Overlay, Tab};
+use assay::app::{App, Context, Overlay, Tab, VetView, VettingPane};
 use assay::domain::Value;
 use assay::domain::vetting::{CheckKind, CheckStatus, Clearance};
 use assay::store::{Store, engagements, providers, vetting};
@@ -64,7 +63,7 @@ fn add_member(app: &mut App, name: &str, role: &str, backup: &str) {
 }
 
 fn check_of(app: &App, member: i64, kind: CheckKind) -> Option<assay::domain::vetting::VettingCheck> {
-    let p = app.vetting.provider_id().expect("provider");
+    let p = app.pane::<VettingPane>().provider_id().expect("provider");
     vetting::checks(app.store.conn(), p)
         .expect("checks")
         .into_iter()
@@ -72,7 +71,7 @@ fn check_of(app: &App, member: i64, kind: CheckKind) -> Option<assay::domain::ve
 }
 
 fn member_id(app: &App, name: &str) -> i64 {
-    app.vetting.rows.iter().find(|r| r.member.name == name).map(|r| r.member.id).expect("member")
+    app.pane::<VettingPane>().rows.iter().find(|r| r.member.name == name).map(|r| r.member.id).expect("member")
 }
 
 /// Moves the cursor onto a check column of the selected member.
@@ -83,7 +82,7 @@ fn to_column(app: &mut App, kind: CheckKind) {
     for _ in 0..=kind.index() {
         press(app, KeyCode::Char('l'));
     }
-    assert_eq!(app.vetting.kind(), Some(kind));
+    assert_eq!(app.pane::<VettingPane>().kind(), Some(kind));
 }
 
 #[test]
@@ -131,12 +130,12 @@ fn grid_of_a_crowded_team_scrolls_and_counts_everyone() {
     vetting_tab(&mut app);
     // Reload through the engagement hook.
     press(&mut app, KeyCode::Char(']'));
-    assert_eq!(app.vetting.rows.len(), 60);
-    assert_eq!(app.vetting.team.summary(), "45/60 cleared (75 %)");
+    assert_eq!(app.pane::<VettingPane>().rows.len(), 60);
+    assert_eq!(app.pane::<VettingPane>().team.summary(), "45/60 cleared (75 %)");
     for _ in 0..40 {
         press(&mut app, KeyCode::Char('j'));
     }
-    assert!(app.vetting.cursor.offset > 0, "scrolled");
+    assert!(app.pane::<VettingPane>().cursor.offset > 0, "scrolled");
     insta::assert_snapshot!("vetting_grid_crowded", render(&app).backend());
 }
 
@@ -154,7 +153,7 @@ fn status_keys_write_the_database() {
     let (mut app, _) = blank_team(120, 40);
     add_member(&mut app, "Ana Souza", "DBA", "");
     let ana = member_id(&app, "Ana Souza");
-    assert_eq!(app.vetting.col, 1, "a new member puts the cursor on the first check");
+    assert_eq!(app.pane::<VettingPane>().col, 1, "a new member puts the cursor on the first check");
     // p on the CV check: passed, dated today, verified by the assessor; the cursor moves on.
     to_column(&mut app, CheckKind::CvAccuracy);
     keys(&mut app, "p");
@@ -162,17 +161,17 @@ fn status_keys_write_the_database() {
     assert_eq!(c.status, CheckStatus::Passed);
     assert_eq!(c.checked_on.as_deref(), Some("2026-11-23"));
     assert_eq!(c.verifier.as_deref(), Some("tester"));
-    assert_eq!(app.vetting.kind(), Some(CheckKind::Qualifications), "moves to the next check");
+    assert_eq!(app.pane::<VettingPane>().kind(), Some(CheckKind::Qualifications), "moves to the next check");
     // f fails qualifications, and the member is failed.
     keys(&mut app, "f");
     assert_eq!(check_of(&app, ana, CheckKind::Qualifications).expect("stored").status, CheckStatus::Failed);
-    assert_eq!(app.vetting.rows[0].clearance, Clearance::Failed);
+    assert_eq!(app.pane::<VettingPane>().rows[0].clearance, Clearance::Failed);
     // Space sets it back to pending, once confirmed.
     press(&mut app, KeyCode::Char('h'));
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char('y'));
     assert_eq!(check_of(&app, ana, CheckKind::Qualifications).expect("stored").status, CheckStatus::Pending);
-    assert_eq!(app.vetting.rows[0].clearance, Clearance::Open(6));
+    assert_eq!(app.pane::<VettingPane>().rows[0].clearance, Clearance::Open(6));
     // n on a check the law cannot forbid is refused.
     keys(&mut app, "n");
     assert!(app.overlay.is_none());
@@ -252,8 +251,8 @@ fn a_member_clears_when_every_check_counts() {
     keys(&mut app, "++p");
     keys(&mut app, "ppppp"); // criminal record … credit
     keys(&mut app, "p"); // NDA: dated today
-    assert_eq!(app.vetting.rows[0].clearance, Clearance::Cleared);
-    assert_eq!(app.vetting.team.summary(), "1/2 cleared (50 %)");
+    assert_eq!(app.pane::<VettingPane>().rows[0].clearance, Clearance::Cleared);
+    assert_eq!(app.pane::<VettingPane>().team.summary(), "1/2 cleared (50 %)");
     assert!(screen(&app).contains("1/2 cleared (50 %)"));
 }
 
@@ -265,7 +264,7 @@ fn adding_members_with_backups_and_the_loop_warning() {
     let (ana, ben) = (member_id(&app, "Ana Souza"), member_id(&app, "Ben Okafor"));
     let stored = vetting::member(app.store.conn(), ben).expect("read").expect("ben");
     assert_eq!(stored.backup_for, Some(ana), "the typed name is resolved to the member");
-    assert!(app.vetting.warnings.iter().any(|w| w == "no one backs up the role “Sysadmin”"));
+    assert!(app.pane::<VettingPane>().warnings.iter().any(|w| w == "no one backs up the role “Sysadmin”"));
     // An unknown name is refused at the field.
     press(&mut app, KeyCode::Char('a'));
     keys(&mut app, "Carla");
@@ -285,7 +284,11 @@ fn adding_members_with_backups_and_the_loop_warning() {
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let loop_warning = "backups go round in a loop: Ana Souza → Ben Okafor → Ana Souza (each backs up the next)";
-    assert!(app.vetting.warnings.iter().any(|w| w == loop_warning), "{:?}", app.vetting.warnings);
+    assert!(
+        app.pane::<VettingPane>().warnings.iter().any(|w| w == loop_warning),
+        "{:?}",
+        app.pane::<VettingPane>().warnings
+    );
     assert!(screen(&app).contains("! backups go round in a loop"));
     // Backing oneself up is refused by the form.
     press(&mut app, KeyCode::Char('e'));
@@ -302,19 +305,22 @@ fn role_pairs_warn_about_one_person_in_both() {
     add_member(&mut app, "Ana Souza", "Developer", "");
     add_member(&mut app, "Ben Okafor", "Release manager", "Ana Souza");
     keys(&mut app, "vv");
-    assert_eq!(app.vetting.view, VetView::Conflicts);
+    assert_eq!(app.pane::<VettingPane>().view, VetView::Conflicts);
     keys(&mut app, "a");
     keys(&mut app, "Developer");
     press(&mut app, KeyCode::Tab);
     keys(&mut app, "release manager");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
-    let e = app.current.as_ref().expect("engagement").id;
+    let e = app.session.current.as_ref().expect("engagement").id;
     assert_eq!(vetting::role_conflicts(app.store.conn(), e).expect("pairs").len(), 1);
     assert!(
-        app.vetting.warnings.iter().any(|w| w.starts_with("Ben Okafor holds or stands in for both “Developer”")),
+        app.pane::<VettingPane>()
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("Ben Okafor holds or stands in for both “Developer”")),
         "{:?}",
-        app.vetting.warnings
+        app.pane::<VettingPane>().warnings
     );
 }
 
@@ -367,20 +373,20 @@ fn roster_changes_come_from_the_history() {
     keys(&mut app, "2026-11-01");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none(), "{:?}", form_error(&app, "left_on"));
-    let texts: Vec<&str> = app.vetting.roster.iter().map(|e| e.text.as_str()).collect();
+    let texts: Vec<&str> = app.pane::<VettingPane>().roster.iter().map(|e| e.text.as_str()).collect();
     assert_eq!(texts, ["added as DBA", "role DBA → Sysadmin", "left on 2026-11-01"]);
-    assert_eq!(app.vetting.roster[2].late_by, Some(22));
+    assert_eq!(app.pane::<VettingPane>().roster[2].late_by, Some(22));
     keys(&mut app, "v");
     assert_eq!(app.context(), Context::Roster);
     let s = screen(&app);
     assert!(s.contains("left on 2026-11-01") && s.contains("22 d"), "{s}");
-    assert_eq!(app.vetting.rows[0].clearance, Clearance::Left);
+    assert_eq!(app.pane::<VettingPane>().rows[0].clearance, Clearance::Left);
 }
 
 #[test]
 fn a_failed_check_carries_its_letter_not_only_colour() {
     let (mut app, _) = blank_team(120, 40);
-    app.theme = assay::ui::theme::Theme::colored();
+    app.theme = assay::theme::Theme::colored();
     add_member(&mut app, "Ana Souza", "DBA", "");
     to_column(&mut app, CheckKind::Identity);
     keys(&mut app, "f");
@@ -400,7 +406,7 @@ fn a_failed_check_carries_its_letter_not_only_colour() {
     assert_eq!(buf[(x + 1, row)].symbol(), "F", "the letter is there");
     assert_eq!(buf[(x + 1, row)].fg, ratatui::style::Color::Red, "and the colour adds to it");
     // Plain theme: the same letter, no colour.
-    app.theme = assay::ui::theme::Theme::plain();
+    app.theme = assay::theme::Theme::plain();
     assert!(screen(&app).contains("✗F"));
 }
 
@@ -491,7 +497,7 @@ fn a_provider_added_on_the_scorecard_shows_on_the_vetting_tab() {
     keys(&mut app, "Fabrikam");
     press(&mut app, KeyCode::Enter);
     vetting_tab(&mut app);
-    assert_eq!(app.vetting.provider_name(), "Fabrikam");
+    assert_eq!(app.pane::<VettingPane>().provider_name(), "Fabrikam");
     assert!(screen(&app).contains("No team members recorded for this provider"));
 }
 
@@ -505,30 +511,28 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     let bo = member_id(&app, "Bo Lim");
     // Bo passes the identity check; Alice has nothing recorded.
     to_column(&mut app, CheckKind::Identity);
-    let row = app.vetting.rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
-    app.vetting.cursor.select(row);
+    let row = app.pane::<VettingPane>().rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
+    app.pane_state::<VettingPane>().cursor.select(row);
     keys(&mut app, "p");
     assert_eq!(check_of(&app, bo, CheckKind::Identity).map(|c| c.status), Some(CheckStatus::Passed));
-    assert_eq!(app.summary.checks_pending, 13, "seven for Alice, six for Bo");
+    assert_eq!(app.session.summary.checks_pending, 13, "seven for Alice, six for Bo");
     press(&mut app, KeyCode::Char('2'));
     assert!(screen(&app).contains("13 checks pending"), "{}", screen(&app));
 
-    let e = app.current.clone().expect("engagement");
-    let md = assay::commands::report::markdown(
-        &assay::commands::report::build(app.store.conn(), &e, today(), "t", false).expect("report"),
-    );
+    let e = app.session.current.clone().expect("engagement");
+    let md = assay::report::markdown(&assay::report::build(app.store.conn(), &e, today(), "t", false).expect("report"));
     assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
     assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
     assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");
 
     // A failed check still has to be resolved: it stays in the count.
     vetting_tab(&mut app);
-    let row = app.vetting.rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
-    app.vetting.cursor.select(row);
+    let row = app.pane::<VettingPane>().rows.iter().position(|r| r.member.id == bo).expect("Bo's row");
+    app.pane_state::<VettingPane>().cursor.select(row);
     to_column(&mut app, CheckKind::Credit);
     keys(&mut app, "f");
     assert_eq!(check_of(&app, bo, CheckKind::Credit).map(|c| c.status), Some(CheckStatus::Failed));
-    assert_eq!(app.summary.checks_pending, 13);
+    assert_eq!(app.session.summary.checks_pending, 13);
 }
 
 #[test]
@@ -572,7 +576,7 @@ fn the_reference_count_dialog_moves_on_like_every_quick_mark() {
     clear_and_type(&mut app, "3");
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
-    assert_eq!(app.vetting.kind(), Some(CheckKind::CriminalRecord), "on to the next check");
+    assert_eq!(app.pane::<VettingPane>().kind(), Some(CheckKind::CriminalRecord), "on to the next check");
 }
 
 #[test]
@@ -583,15 +587,19 @@ fn the_roster_view_fills_the_screen_after_members_are_added_in_a_new_engagement(
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Fresh engagement");
     press(&mut app, KeyCode::Enter);
-    let e = app.current.as_ref().expect("engagement").id;
+    let e = app.session.current.as_ref().expect("engagement").id;
     app.store.write(|w| providers::create(w, e, &[("name", Value::text("Contoso"))])).expect("provider");
     vetting_tab(&mut app);
     for name in ["Ana Souza", "Bo Lim", "Cy Park"] {
         add_member(&mut app, name, "", "");
     }
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.vetting.view, VetView::Roster);
-    assert!(app.vetting.roster_cursor.height > 3, "height {}", app.vetting.roster_cursor.height);
+    assert_eq!(app.pane::<VettingPane>().view, VetView::Roster);
+    assert!(
+        app.pane::<VettingPane>().roster_cursor.height > 3,
+        "height {}",
+        app.pane::<VettingPane>().roster_cursor.height
+    );
     let s = screen(&app);
     for name in ["Ana Souza", "Bo Lim", "Cy Park"] {
         assert!(s.contains(name), "{name} is on screen: {s}");
@@ -611,4 +619,177 @@ fn at_80_columns_the_title_keeps_the_provider_and_its_clearance() {
     app.update(assay::app::Action::Resize(120, 40)).expect("resize");
     let title = screen(&app).lines().nth(1).expect("title").to_string();
     assert!(title.contains("Roster changes") && title.contains("0/1 cleared (0 %)"), "{title}");
+}
+
+/// The default keys with the user's overrides on top: (context, action, keys).
+fn keymap_with(overrides: &[(&str, &str, &str)]) -> assay::app::Keymap {
+    use std::collections::BTreeMap;
+    let mut o: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (ctx, action, key) in overrides {
+        o.entry(ctx.to_string()).or_default().insert(action.to_string(), vec![key.to_string()]);
+    }
+    let mut km = assay::app::Keymap::default_map();
+    km.apply_overrides(&o).expect("overrides apply");
+    km
+}
+
+#[test]
+fn the_tab_names_the_keys_the_user_bound_not_the_default_ones() {
+    let mut store = Store::open_in_memory("tester").expect("store");
+    store.set_fixed_now(Some(NOW));
+    store
+        .write(|w| {
+            let e = engagements::create(w, &[("name", Value::text("Managed SOC"))])?;
+            providers::create(w, e, &[("name", Value::text("Contoso"))])
+        })
+        .expect("write");
+    let keymap = keymap_with(&[
+        ("vetting", "add", "A"),
+        ("vetting", "next_column", "L"),
+        ("vetting_member", "reveal", "R"),
+        ("role_conflicts", "add", "N"),
+    ]);
+    let mut app = App::new(store, keymap, assay::theme::Theme::plain(), today()).expect("app");
+    app.update(assay::app::Action::Resize(120, 40)).expect("resize");
+    vetting_tab(&mut app);
+
+    // The empty team says which key adds a member, and a status key with no one to mark says it too.
+    let s = screen(&app);
+    assert!(s.contains("press A to add the first"), "{s}");
+    assert!(!s.contains("press a to add"), "{s}");
+    keys(&mut app, "p");
+    let toast = app.toast.clone().expect("a message").text;
+    assert_eq!(toast, "No members yet — press A to add one");
+
+    // The remapped key adds; on the name column a status key names the key that moves onto a check.
+    press(&mut app, KeyCode::Char('A'));
+    keys(&mut app, "Ana Souza");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved");
+    press(&mut app, KeyCode::Char('h'));
+    keys(&mut app, "p");
+    let toast = app.toast.clone().expect("a message").text;
+    assert_eq!(toast, "Move onto a check first (L)");
+
+    // A private note in the member's detail names the key that reveals it.
+    let ana = member_id(&app, "Ana Souza");
+    app.store
+        .write(|w| {
+            vetting::save_check(
+                w,
+                ana,
+                CheckKind::CriminalRecord,
+                &[("status", Value::text("passed")), ("note", Value::text("Spent conviction, 2009"))],
+            )
+        })
+        .expect("check");
+    press(&mut app, KeyCode::Char('1'));
+    vetting_tab(&mut app);
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.context(), Context::VettingMember);
+    let s = screen(&app);
+    assert!(s.contains("hidden — press R to reveal"), "{s}");
+    assert!(!s.contains("press r to reveal") && !s.contains("Spent conviction"), "{s}");
+
+    // The empty list of role pairs names the key that adds one.
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "vv");
+    assert_eq!(app.context(), Context::RoleConflicts);
+    let s = screen(&app);
+    assert!(s.contains("No role pairs defined — press N to name two roles"), "{s}");
+    assert!(!s.contains("press a to name"), "{s}");
+}
+
+#[test]
+fn a_refused_write_shows_why_keeps_the_typing_and_leaves_the_workbench_running() {
+    let (mut app, _) = blank_team(120, 40);
+    add_member(&mut app, "Ana Souza", "DBA", "");
+    let ana = member_id(&app, "Ana Souza");
+    // From here on the workspace refuses every write, as a full disk or another program's lock would.
+    app.store.conn().execute_batch("PRAGMA query_only = ON;").expect("read-only");
+    let refused = |app: &App, prefix: &str| {
+        let t = app.toast.clone().expect("a message");
+        assert!(t.error && t.text.starts_with(prefix), "{t:?}");
+    };
+
+    // A quick mark and the reference count: an error on screen, nothing recorded, the grid still there.
+    to_column(&mut app, CheckKind::References);
+    keys(&mut app, "+");
+    refused(&app, "Not saved");
+    to_column(&mut app, CheckKind::Identity);
+    keys(&mut app, "p");
+    refused(&app, "Not saved");
+    assert_eq!(check_of(&app, ana, CheckKind::Identity), None);
+    assert_eq!(check_of(&app, ana, CheckKind::References), None);
+    assert_eq!(app.context(), Context::Vetting);
+
+    // A form: the save is refused, the form stays open with what was typed.
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the identity check's form");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    clear_and_type(&mut app, "Passport seen in person");
+    press(&mut app, KeyCode::Enter);
+    refused(&app, "Not saved");
+    match &app.overlay {
+        Some(Overlay::Form(f)) => assert_eq!(f.value_of("evidence"), Some("Passport seen in person"), "{f:?}"),
+        other => panic!("the form is gone: {other:?}"),
+    }
+    assert_eq!(check_of(&app, ana, CheckKind::Identity), None);
+
+    // A deletion, once confirmed: refused, and the member is still on the roster.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.overlay.is_none(), "the changed form is discarded");
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    refused(&app, "Not deleted");
+    assert!(app.pane::<VettingPane>().row_of(ana).is_some());
+    assert!(!app.should_quit);
+    assert!(screen(&app).contains("Ana Souza"));
+}
+
+#[test]
+fn a_member_found_in_the_lookup_is_shown_on_the_grid_even_from_another_view() {
+    use assay::app::lookup::Hit;
+    use assay::store::search::RecordKind;
+    let mut app = demo_vetting(120, 40);
+    let e = app.session.current.as_ref().expect("engagement").id;
+    // The last member of the last provider: not the team on screen.
+    let (member, name, provider): (i64, String, i64) = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT m.id, m.name, p.id FROM team_member m JOIN provider p ON p.id = m.provider_id \
+             WHERE p.engagement_id = ? ORDER BY p.id DESC, m.id DESC LIMIT 1",
+            [e],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("a member");
+    assert_ne!(app.pane::<VettingPane>().provider_id(), Some(provider), "the demo shows another team first");
+    keys(&mut app, "v");
+    assert_eq!(app.context(), Context::Roster);
+
+    press_mod(&mut app, KeyCode::Char('k'), KeyModifiers::CONTROL);
+    keys(&mut app, &name);
+    let Some(Overlay::Lookup(l)) = &app.overlay else { panic!("the lookup is open") };
+    let at = l
+        .hits
+        .iter()
+        .position(
+            |h| matches!(h, Hit::Record(r) if l.records[*r].kind == RecordKind::Member && l.records[*r].id == member),
+        )
+        .unwrap_or_else(|| panic!("{name} found"));
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+
+    assert!(app.overlay.is_none());
+    assert_eq!(app.context(), Context::Vetting, "the grid, where the member is");
+    let pane = app.pane::<VettingPane>();
+    assert_eq!(pane.provider_id(), Some(provider));
+    assert_eq!(pane.selected().map(|r| r.member.id), Some(member));
+    assert!(screen(&app).contains(&name));
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use assay::app::lookup::Hit;
-use assay::app::{Overlay, Tab};
+use assay::app::{Overlay, RiskPane, Tab, VettingPane};
 use assay::catalog::catalog;
 use assay::store::checklist;
 use assay::store::search::RecordKind;
@@ -69,7 +69,7 @@ fn lookup_works_without_an_engagement_and_searches_records_with_one() {
         .conn()
         .query_row(
             "SELECT name FROM provider WHERE engagement_id = ? ORDER BY id LIMIT 1",
-            [app.current.as_ref().expect("current").id],
+            [app.session.current.as_ref().expect("current").id],
             |r| r.get(0),
         )
         .expect("provider");
@@ -119,7 +119,7 @@ fn workflow_pane_and_ticking_items() {
     press(&mut app, KeyCode::Char('7'));
     assert_eq!(app.tab, Tab::Workflow);
     insta::assert_snapshot!("workflow_phases", render(&app).backend());
-    let e = app.current.as_ref().expect("current").id;
+    let e = app.session.current.as_ref().expect("current").id;
     let item = app.workflow.selected_item().expect("an item is selected, not a heading");
     let id = catalog().items[item].id.clone();
     let before = checklist::row(app.store.conn(), e, &id).expect("row").map(|r| r.status).unwrap_or_default();
@@ -160,7 +160,7 @@ fn workflow_pane_and_ticking_items() {
 #[test]
 fn ticking_from_the_lookup_detail() {
     let mut app = demo_app(120, 36);
-    let e = app.current.as_ref().expect("current").id;
+    let e = app.session.current.as_ref().expect("current").id;
     open_lookup(&mut app);
     keys(&mut app, "G-7.1.2-a");
     press(&mut app, KeyCode::Enter);
@@ -176,7 +176,7 @@ fn a_new_engagement_gets_its_checklists() {
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Fresh");
     press(&mut app, KeyCode::Enter);
-    let e = app.current.as_ref().expect("created").id;
+    let e = app.session.current.as_ref().expect("created").id;
     let rows = checklist::rows(app.store.conn(), e).expect("rows");
     let expected = catalog()
         .items
@@ -190,7 +190,7 @@ fn a_new_engagement_gets_its_checklists() {
 #[test]
 fn the_phase_gate_lists_open_items_and_records_the_reason() {
     let mut app = demo_app(120, 36);
-    let e = app.current.clone().expect("current");
+    let e = app.session.current.clone().expect("current");
     assert_eq!(e.phase.as_ref(), "pre");
     press(&mut app, KeyCode::Char('p'));
     press(&mut app, KeyCode::Right); // during
@@ -277,7 +277,7 @@ fn ticking_a_checklist_item_moves_to_the_next_item() {
     // Failed before: the cursor stayed on the item just ticked.
     let mut app = demo_app(120, 36);
     press(&mut app, KeyCode::Char('7'));
-    let e = app.current.as_ref().expect("current").id;
+    let e = app.session.current.as_ref().expect("current").id;
     // Find an open item followed by another item.
     let open_line = (0..app.workflow.lines.len())
         .find(|&l| {
@@ -330,7 +330,7 @@ fn lookup_detail_explains_the_match_and_shows_the_crosswalk() {
 #[test]
 fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
     let mut app = demo_app(120, 40);
-    let e = app.current.as_ref().expect("current").id;
+    let e = app.session.current.as_ref().expect("current").id;
     let conn = app.store.conn();
     let one = |sql: &str| -> (i64, String) { conn.query_row(sql, [e], |r| Ok((r.get(0)?, r.get(1)?))).expect(sql) };
     let risk = one("SELECT id, title FROM risk WHERE engagement_id = ? ORDER BY id DESC LIMIT 1");
@@ -356,13 +356,13 @@ fn enter_on_a_record_hit_shows_it_selected_on_its_tab() {
     };
     go(&mut app, RecordKind::Risk, &risk.1, risk.0);
     assert_eq!(app.tab, Tab::Risks);
-    assert_eq!(app.risks.selected().map(|(r, _)| r.id), Some(risk.0));
+    assert_eq!(app.pane::<RiskPane>().selected().map(|(r, _)| r.id), Some(risk.0));
     go(&mut app, RecordKind::Asset, &asset.1, asset.0);
     assert_eq!(app.tab, Tab::Assets);
     assert_eq!(app.assets.selected().map(|(a, _)| a.id), Some(asset.0));
     go(&mut app, RecordKind::Member, &member.1, member.0);
     assert_eq!(app.tab, Tab::Vetting);
-    assert_eq!(app.vetting.selected().map(|r| r.member.id), Some(member.0));
+    assert_eq!(app.pane::<VettingPane>().selected().map(|r| r.member.id), Some(member.0));
     go(&mut app, RecordKind::Provider, &provider.1, provider.0);
     assert_eq!(app.tab, Tab::Scorecard);
     assert_eq!(app.scorecard.selected_provider().map(|p| p.id), Some(provider.0));
@@ -374,7 +374,7 @@ fn ticking_a_clause_ticks_the_same_obligation_elsewhere_once() {
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Fresh");
     press(&mut app, KeyCode::Enter);
-    let e = app.current.as_ref().expect("created").id;
+    let e = app.session.current.as_ref().expect("created").id;
     let status = |app: &assay::app::App, id: &str| {
         checklist::row(app.store.conn(), e, id).expect("row").map(|r| r.status.as_ref().to_string())
     };

@@ -245,8 +245,8 @@ impl App {
     /// Loads the tab's rows for the current engagement (called from `load_current`). Switching engagements resets
     /// the filters and the selection; reloading the same one keeps them.
     pub(super) fn load_assets(&mut self) -> Result<()> {
-        let engagement = self.current.as_ref().map(|e| e.id);
-        self.assets.status = self.current.as_ref().map(|e| e.status.clone()).unwrap_or_default();
+        let engagement = self.session.current.as_ref().map(|e| e.id);
+        self.assets.status = self.session.current.as_ref().map(|e| e.status.clone()).unwrap_or_default();
         let keep = self.assets.selected().map(|(a, _)| a.id);
         let keep_grant = self.assets.selected_grant().map(|(g, _)| g.id);
         if self.assets.engagement != engagement {
@@ -288,7 +288,7 @@ impl App {
     }
 
     fn after_asset_write(&mut self, select: Option<i64>) -> Result<()> {
-        if let Some(e) = self.current.as_ref().map(|e| e.id) {
+        if let Some(e) = self.session.current.as_ref().map(|e| e.id) {
             self.load_current(e)?;
         }
         if let Some(id) = select
@@ -562,7 +562,7 @@ impl App {
                 self.saved("Engagement closed: nothing outstanding");
             }
             Err(CloseRefused::NeedsReason { outstanding }) => {
-                let name = self.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
+                let name = self.session.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
                 let mut intro = vec![format!(
                     "{outstanding} item{} still block the close:",
                     if outstanding == 1 { "" } else { "s" }
@@ -584,7 +584,7 @@ impl App {
 
     fn after_close(&mut self, engagement: i64) -> Result<()> {
         self.reload_engagements()?;
-        if self.current.as_ref().is_some_and(|c| c.id == engagement) {
+        if self.session.current.as_ref().is_some_and(|c| c.id == engagement) {
             self.load_current(engagement)?;
         }
         Ok(())
@@ -642,7 +642,7 @@ impl App {
             }
             // Closing goes through the close-out, which checks what is outstanding and records the reason.
             FormPurpose::EditEngagement(id) => {
-                let was = self.engagements.all.iter().find(|e| e.id == *id).map(|e| e.status.as_str());
+                let was = self.session.engagements.iter().find(|e| e.id == *id).map(|e| e.status.as_str());
                 (text(values, "status") == "closed" && was != Some("closed"))
                     .then(|| ("status", "close the engagement from the close-out view of the Assets tab".to_string()))
             }

@@ -4,7 +4,7 @@
 use color_eyre::Result;
 
 use super::form::Form;
-use super::{Action, App, Context, FormPurpose, Overlay, Tab, VetView};
+use super::{Action, App, Context, FormPurpose, Overlay, Tab};
 use crate::domain::{Engagement, FieldKind, FieldSpec, Value};
 use crate::store::{Table, engagements, notes};
 
@@ -18,56 +18,25 @@ impl App {
     /// The engagement an action in the current context would act on: the selected row on the Engagements tab, the
     /// current engagement on every other tab.
     fn target_engagement(&self) -> Option<&Engagement> {
+        if let Some(p) = self.pane_ref(self.tab) {
+            return p.target(&self.session);
+        }
         match self.tab {
-            Tab::Engagements => self.engagements.selected(),
-            _ => self.current.as_ref(),
+            Tab::Engagements => self.engagements.selected(&self.session.engagements),
+            _ => self.session.current.as_ref(),
         }
     }
 
     /// Whether `action` in the current context would change the engagement it acts on.
     fn writes(&self, action: &Action) -> bool {
+        if let Some(p) = self.pane_ref(self.tab) {
+            return p.writes(action);
+        }
         let ctx = self.context();
         match action {
             // On the Engagements list and the Overview, `a` starts a new engagement: nothing of this one changes.
             Action::Add => !matches!(ctx, Context::List | Context::Overview),
-            // Enter opens a check's form on the vetting grid and a pair's form among the role conflicts.
-            Action::Open => match ctx {
-                Context::Vetting => self.vetting.view == VetView::Grid && self.vetting.kind().is_some(),
-                Context::RoleConflicts => true,
-                _ => false,
-            },
-            Action::Edit
-            | Action::Delete
-            | Action::Note
-            | Action::SetPhase
-            | Action::AddFromCatalog
-            | Action::Accept
-            | Action::SetStatus
-            | Action::WeightUp
-            | Action::WeightDown
-            | Action::ToggleMustHave
-            | Action::Score0
-            | Action::Score1
-            | Action::Score2
-            | Action::Score3
-            | Action::Score4
-            | Action::Score5
-            | Action::ClearScore
-            | Action::ToggleDone
-            | Action::ToggleNa
-            | Action::MarkPassed
-            | Action::MarkFailed
-            | Action::MarkWaived
-            | Action::MarkNotPermitted
-            | Action::MarkPending
-            | Action::CountUp
-            | Action::CountDown
-            | Action::RapidAdd
-            | Action::RecordReturn
-            | Action::RecordDestruction
-            | Action::Revoke => true,
-            // Closing again is refused by the close-out itself.
-            _ => false,
+            a => super::pane::writes_by_default(a),
         }
     }
 
@@ -100,9 +69,9 @@ impl App {
             FormPurpose::Note { engagement, .. }
             | FormPurpose::PhaseGate { engagement, .. }
             | FormPurpose::PhaseBack { engagement, .. } => *engagement,
-            _ => self.current.as_ref()?.id,
+            _ => self.session.current.as_ref()?.id,
         };
-        let e = self.engagements.all.iter().find(|e| e.id == id)?;
+        let e = self.session.engagements.iter().find(|e| e.id == id)?;
         (e.status == CLOSED).then(|| self.closed_message(&e.name))
     }
 
@@ -128,7 +97,7 @@ impl App {
             notes::add(w, id, Some((Table::Engagement, id)), &format!("Reopened: {reason}"))
         })?;
         self.reload_engagements()?;
-        if self.current.as_ref().is_some_and(|c| c.id == id) {
+        if self.session.current.as_ref().is_some_and(|c| c.id == id) {
             self.load_current(id)?;
         }
         Ok("Engagement reopened (reason recorded)".into())

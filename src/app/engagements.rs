@@ -20,39 +20,52 @@ const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "Note", FieldKind::Lo
 
 impl App {
     pub(super) fn reload_engagements(&mut self) -> Result<()> {
-        self.engagements.all = engagements::list(self.store.conn())?;
-        self.engagements.refilter();
+        self.session.engagements = engagements::list(self.store.conn())?;
+        self.engagements.refilter(&self.session.engagements);
         Ok(())
     }
 
     /// Makes `id` the current engagement and loads what the overview shows.
     pub(super) fn load_current(&mut self, id: i64) -> Result<()> {
-        self.current = engagements::get(self.store.conn(), id)?;
-        match &self.current {
+        self.load_session(id)?;
+        self.load_legacy_panes()?;
+        self.load_panes(None)
+    }
+
+    /// Reads the engagement `id` and its figures into the session.
+    pub(super) fn load_session(&mut self, id: i64) -> Result<()> {
+        self.session.current = engagements::get(self.store.conn(), id)?;
+        match &self.session.current {
             Some(e) => {
-                self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
-                self.notes = notes::recent(self.store.conn(), e.id, 20)?;
-                self.load_workflow()?;
+                self.session.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+                self.session.notes = notes::recent(self.store.conn(), e.id, 20)?;
+                let facts: Vec<_> =
+                    crate::store::risks::list(self.store.conn(), e.id)?.iter().map(|r| r.facts()).collect();
+                self.session.risks = crate::domain::risk::RegisterFigures::of(&facts, self.today);
             }
             None => {
-                self.summary = Default::default();
-                self.notes.clear();
-                self.load_workflow()?;
+                self.session.summary = Default::default();
+                self.session.notes.clear();
+                self.session.risks = Default::default();
             }
         }
+        Ok(())
+    }
+
+    /// Loads the panes not yet built as components.
+    pub(super) fn load_legacy_panes(&mut self) -> Result<()> {
+        self.load_workflow()?;
         self.load_scorecard()?;
-        self.load_risks()?;
         // The Vetting and Assets panes, the costliest to load, are loaded when shown (see `goto_tab_index`), so
         // that opening an engagement, and the first frame, wait only for what is on screen.
         match self.tab {
-            Tab::Vetting => self.load_vetting(),
             Tab::Assets => self.load_assets(),
             _ => Ok(()),
         }
     }
 
     fn select_engagement_row(&mut self, id: i64) {
-        if let Some(pos) = self.engagements.visible.iter().position(|&i| self.engagements.all[i].id == id) {
+        if let Some(pos) = self.engagements.visible.iter().position(|&i| self.session.engagements[i].id == id) {
             self.engagements.cursor.select(pos);
         }
     }
@@ -146,7 +159,7 @@ impl App {
             FormPurpose::Note { engagement, target } => {
                 let text = values.first().map(|(_, v)| v.to_string()).unwrap_or_default();
                 self.store.write(|w| notes::add(w, *engagement, *target, &text))?;
-                if self.current.as_ref().is_some_and(|c| c.id == *engagement) {
+                if self.session.current.as_ref().is_some_and(|c| c.id == *engagement) {
                     self.load_current(*engagement)?;
                 }
                 Ok("Note added".into())
@@ -157,16 +170,7 @@ impl App {
             | FormPurpose::NewCriterion(_)
             | FormPurpose::EditCriterion(_)
             | FormPurpose::CellNote { .. } => self.save_scorecard_form(purpose, values),
-            FormPurpose::NewRisk { .. } | FormPurpose::EditRisk(_) | FormPurpose::AcceptRisk(_) => {
-                self.save_risk_form(purpose, values)
-            }
-            FormPurpose::NewMember(_)
-            | FormPurpose::EditMember { .. }
-            | FormPurpose::Check { .. }
-            | FormPurpose::WaiveCheck { .. }
-            | FormPurpose::ForbiddenCheck { .. }
-            | FormPurpose::NewRoleConflict(_)
-            | FormPurpose::EditRoleConflict(_) => self.save_vetting_form(purpose, values),
+            FormPurpose::Pane(_) => Err(color_eyre::eyre::eyre!("a pane's form is saved by its pane")),
             FormPurpose::NewAsset { .. }
             | FormPurpose::EditAsset(_)
             | FormPurpose::ReturnAsset(_)
@@ -251,14 +255,14 @@ impl App {
     fn after_engagement_change(&mut self, id: i64) -> Result<()> {
         self.reload_engagements()?;
         self.select_engagement_row(id);
-        if self.current.as_ref().is_some_and(|c| c.id == id) {
+        if self.session.current.as_ref().is_some_and(|c| c.id == id) {
             self.load_current(id)?;
         }
         Ok(())
     }
 
     /// Makes the engagement current and shows its overview; remembered for the next start.
-    fn open_engagement(&mut self, id: i64) -> Result<()> {
+    pub(super) fn open_engagement(&mut self, id: i64) -> Result<()> {
         self.store.write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()))?;
         self.load_current(id)?;
         self.tab = Tab::Overview;
@@ -295,13 +299,13 @@ impl App {
     }
 
     pub(super) fn delete_engagement(&mut self, id: i64) -> Result<()> {
-        let name = self.engagements.all.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
+        let name = self.session.engagements.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
         match self.store.write(|w| engagements::delete(w, id)) {
             Ok(_) => {
                 self.reload_engagements()?;
-                if self.current.as_ref().is_some_and(|c| c.id == id) {
-                    self.current = None;
-                    if let Some(first) = self.engagements.all.first().map(|e| e.id) {
+                if self.session.current.as_ref().is_some_and(|c| c.id == id) {
+                    self.session.current = None;
+                    if let Some(first) = self.session.engagements.first().map(|e| e.id) {
                         self.load_current(first)?;
                     } else {
                         self.load_current(-1)?;
@@ -331,11 +335,11 @@ impl App {
                 }
                 _ => {}
             }
-            list.refilter();
+            list.refilter(&self.session.engagements);
             self.resize(self.size.0, self.size.1);
             return Ok(());
         }
-        let selected = list.selected().cloned();
+        let selected = list.selected(&self.session.engagements).cloned();
         match action {
             ref a if list.cursor.navigate(a) => {}
             Action::Filter => {
@@ -344,7 +348,7 @@ impl App {
             }
             Action::Cancel => {
                 list.filter.clear();
-                list.refilter();
+                list.refilter(&self.session.engagements);
                 self.resize(self.size.0, self.size.1);
             }
             Action::Add => self.open_new_engagement(),
@@ -379,7 +383,7 @@ impl App {
     }
 
     pub(super) fn update_overview(&mut self, action: Action) -> Result<()> {
-        let Some(e) = self.current.clone() else {
+        let Some(e) = self.session.current.clone() else {
             return Ok(());
         };
         match action {

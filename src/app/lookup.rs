@@ -128,12 +128,12 @@ const PARTIES: [Party; 7] =
 impl App {
     /// Opens the lookup over whatever is on screen (a form stays underneath and comes back on close).
     pub(super) fn open_lookup(&mut self, over: Option<Overlay>) -> Result<()> {
-        let records = match &self.current {
+        let records = match &self.session.current {
             Some(e) => crate::store::search::records(self.store.conn(), e.id)?,
             None => Vec::new(),
         };
         let mut l = Lookup::new(records, over.map(Box::new));
-        l.cursor.set_height(crate::ui::lookup::list_rows(self.size));
+        l.cursor.set_height(super::layout::lookup_rows(self.size));
         l.refresh();
         self.overlay = Some(Overlay::Lookup(Box::new(l)));
         Ok(())
@@ -156,7 +156,7 @@ impl App {
     }
 
     fn usage_of(&self, catalog_idx: usize) -> Result<Option<Usage>> {
-        let (Some(e), Some(item)) = (&self.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
+        let (Some(e), Some(item)) = (&self.session.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
         Ok(Some(checklist::usage(self.store.conn(), e.id, &item.id)?))
     }
 
@@ -171,20 +171,11 @@ impl App {
             }
             RecordKind::Risk => {
                 self.goto_tab_index(Tab::Risks as usize, false);
-                self.risks.focus = super::risks::RiskFocus::Register;
-                let pane = &mut self.risks;
-                let pos = pane.visible.iter().position(|&i| pane.all.get(i).is_some_and(|r| r.id == rec.id));
-                pos.map(|p| pane.cursor.select(p)).is_some()
+                self.reveal(Tab::Risks, crate::store::Table::Risk, rec.id, rec.parent)?
             }
             RecordKind::Member => {
                 self.goto_tab_index(Tab::Vetting as usize, false);
-                self.vetting.detail = None;
-                if let Some(p) = rec.parent.and_then(|id| self.vetting.providers.iter().position(|p| p.0 == id)) {
-                    self.vetting.provider = p;
-                    self.load_vetting()?;
-                }
-                let pos = self.vetting.rows.iter().position(|r| r.member.id == rec.id);
-                pos.map(|p| self.vetting.cursor.select(p)).is_some()
+                self.reveal(Tab::Vetting, crate::store::Table::TeamMember, rec.id, rec.parent)?
             }
             RecordKind::Asset => {
                 self.goto_tab_index(Tab::Assets as usize, false);

@@ -1,20 +1,22 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
-pub mod action;
 pub mod assets;
 mod closed;
 mod engagements;
-pub mod form;
-pub mod input;
-pub mod keymap;
+pub mod layout;
 pub mod lookup;
-pub mod picker;
+pub mod pane;
+pub mod panes;
 mod reports;
-mod risks;
+mod router;
 pub mod scorecard;
-pub mod table;
-pub mod vetting;
 pub mod workflow;
+
+pub use crate::keys::{action, keymap};
+pub use crate::widgets::table_view::DrawnRows;
+pub use crate::widgets::toast::Toast;
+pub use crate::widgets::{form, input, picker, table};
+pub use layout::{MIN_SIZE, list_rows};
 
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
@@ -23,18 +25,19 @@ use strum::IntoEnumIterator;
 pub use action::Action;
 pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
+pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
+pub use panes::vetting::{VetView, VettingPane};
 pub use picker::Picker;
-pub use risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 
-use crate::domain::{Engagement, EngagementSummary, Phase};
-use crate::store::{Store, Table, notes::Note};
-use crate::ui::theme::Theme;
+use crate::domain::{Engagement, Phase};
+use crate::store::{Store, Table};
+use crate::theme::Theme;
 use form::Form;
 use input::TextInput;
 use lookup::Lookup;
+use pane::{Intent, Pane, Session};
 use scorecard::Scorecard;
 use table::TableCursor;
-use vetting::{VetView, VettingPane};
 use workflow::WorkflowPane;
 
 /// The tabs along the top, in order.
@@ -113,34 +116,6 @@ pub enum FormPurpose {
         to: Phase,
         open_refs: Vec<String>,
     },
-    NewRisk {
-        engagement: i64,
-        catalog_ref: Option<String>,
-    },
-    EditRisk(i64),
-    AcceptRisk(i64),
-    NewMember(i64),
-    EditMember {
-        provider: i64,
-        member: i64,
-    },
-    /// The whole form of one check of a member.
-    Check {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
-    /// Waive a check: the reason is required.
-    WaiveCheck {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
-    /// A check local law forbids: the note is required.
-    ForbiddenCheck {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
-    NewRoleConflict(i64),
-    EditRoleConflict(i64),
     /// A new asset; in a series, saving opens the next one pre-filled.
     NewAsset {
         engagement: i64,
@@ -162,6 +137,8 @@ pub enum FormPurpose {
         from: Phase,
         to: Phase,
     },
+    /// A form of a pane: saving it goes to that pane.
+    Pane(Intent),
 }
 
 /// What a yes in the open dialog does.
@@ -170,19 +147,13 @@ pub enum Pending {
     DeleteEngagement(i64),
     DeleteProvider(i64),
     DeleteCriterion(i64),
-    DeleteRisk(i64),
-    DeleteMember(i64),
-    DeleteRoleConflict(i64),
     DeleteAsset(i64),
     DeleteGrant(i64),
-    /// Set a recorded vetting check back to pending.
-    ResetCheck {
-        member: i64,
-        kind: crate::domain::vetting::CheckKind,
-    },
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
+    /// A question of a pane: a yes goes to that pane.
+    Pane(Intent),
 }
 
 /// A yes/no question.
@@ -203,7 +174,7 @@ pub enum Overlay {
     Confirm(Confirm),
     Lookup(Box<Lookup>),
     History(History),
-    Picker(Picker),
+    Picker(Picker<Intent>),
 }
 
 /// The recorded changes of one record.
@@ -214,29 +185,10 @@ pub struct History {
     pub scroll: usize,
 }
 
-/// Where a list's rows were last drawn, for mouse clicks: the screen area of its rows, the first row shown, the
-/// row count, and for a grid the x range of each column.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DrawnRows {
-    pub rows: ratatui::layout::Rect,
-    pub offset: usize,
-    pub len: usize,
-    pub cols: Vec<(u16, u16)>,
-}
-
-/// A short message in the corner that goes away by itself.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Toast {
-    pub text: String,
-    pub error: bool,
-    pub ticks_left: u16,
-}
-
 /// The engagement list with its filter.
 #[derive(Debug, Clone, Default)]
 pub struct EngagementList {
-    pub all: Vec<Engagement>,
-    /// Indices into `all` of the rows that pass the filter.
+    /// Indices into the session's engagements of the rows that pass the filter.
     pub visible: Vec<usize>,
     pub filter: TextInput,
     pub filtering: bool,
@@ -244,14 +196,13 @@ pub struct EngagementList {
 }
 
 impl EngagementList {
-    pub fn selected(&self) -> Option<&Engagement> {
-        self.visible.get(self.cursor.selected).and_then(|&i| self.all.get(i))
+    pub fn selected<'a>(&self, all: &'a [Engagement]) -> Option<&'a Engagement> {
+        self.visible.get(self.cursor.selected).and_then(|&i| all.get(i))
     }
 
-    fn refilter(&mut self) {
+    fn refilter(&mut self, all: &[Engagement]) {
         let needle = self.filter.value().to_lowercase();
-        self.visible = self
-            .all
+        self.visible = all
             .iter()
             .enumerate()
             .filter(|(_, e)| {
@@ -277,14 +228,15 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub toast: Option<Toast>,
     pub engagements: EngagementList,
-    pub current: Option<Engagement>,
-    pub summary: EngagementSummary,
-    pub notes: Vec<Note>,
+    /// The engagements, the current one and its figures: what every pane may read.
+    pub session: Session,
+    /// The panes built as components, each on its tab.
+    panes: Vec<(Tab, Box<dyn Pane>)>,
+    /// Panes whose data changed while they were not loaded (lazy panes): they reload when shown.
+    stale: Vec<Tab>,
     pub overview_scroll: u16,
     pub scorecard: Scorecard,
     pub workflow: WorkflowPane,
-    pub risks: RiskPane,
-    pub vetting: VettingPane,
     pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
@@ -294,13 +246,12 @@ pub struct App {
     pub drawn: std::cell::RefCell<Vec<DrawnRows>>,
     /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
     pub reports_dir: std::path::PathBuf,
+    /// The long task running off the event loop, if any (see `reports.rs`).
+    pub work: Option<crate::worker::Job<crate::worker::Finished>>,
 }
 
 /// How long a message stays, in ticks of a quarter second.
 const TOAST_TICKS: u16 = 16;
-
-/// The smallest terminal the workbench draws in.
-pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 impl App {
     pub fn new(store: Store, keymap: Keymap, theme: Theme, today: NaiveDate) -> color_eyre::Result<App> {
@@ -313,27 +264,26 @@ impl App {
             overlay: None,
             toast: None,
             engagements: EngagementList::default(),
-            current: None,
-            summary: EngagementSummary::default(),
-            notes: Vec::new(),
+            session: Session::default(),
+            panes: panes::registry(),
+            stale: Vec::new(),
             overview_scroll: 0,
             scorecard: Scorecard::default(),
             workflow: WorkflowPane::default(),
-            risks: RiskPane::default(),
-            vetting: VettingPane::default(),
             assets: AssetPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
             reports_dir: reports::default_reports_dir(),
             drawn: std::cell::RefCell::new(Vec::new()),
+            work: None,
         };
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
             .and_then(|s| s.parse::<i64>().ok());
         let first = remembered
-            .filter(|id| app.engagements.all.iter().any(|e| e.id == *id))
-            .or_else(|| app.engagements.all.first().map(|e| e.id));
+            .filter(|id| app.session.engagements.iter().any(|e| e.id == *id))
+            .or_else(|| app.session.engagements.first().map(|e| e.id));
         if let Some(id) = first {
             app.load_current(id)?;
             app.tab = Tab::Overview;
@@ -352,7 +302,10 @@ impl App {
             Some(Overlay::Lookup(_)) => Context::Lookup,
             Some(Overlay::History(_)) => Context::History,
             Some(Overlay::Picker(_)) => Context::Picker,
-            None if self.engagements.all.is_empty() => Context::Start,
+            None if self.session.engagements.is_empty() => Context::Start,
+            None if self.pane_ref(self.tab).is_some() => {
+                self.pane_ref(self.tab).map_or(Context::Start, |p| p.context())
+            }
             None => match self.tab {
                 Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
@@ -364,14 +317,8 @@ impl App {
                     scorecard::ScoreView::Grid => Context::Grid,
                 },
                 Tab::Workflow => Context::Workflow,
-                Tab::Risks if self.risks.focus == RiskFocus::Matrix => Context::Matrix,
                 Tab::Risks => Context::Risks,
-                Tab::Vetting if self.vetting.detail.is_some() => Context::VettingMember,
-                Tab::Vetting => match self.vetting.view {
-                    VetView::Grid => Context::Vetting,
-                    VetView::Roster => Context::Roster,
-                    VetView::Conflicts => Context::RoleConflicts,
-                },
+                Tab::Vetting => Context::Vetting,
                 Tab::Assets if self.assets.filtering => Context::Filter,
                 Tab::Assets => match self.assets.view {
                     AssetView::Assets => Context::Assets,
@@ -434,6 +381,15 @@ impl App {
             }
             // While the terminal is too small nothing but the notice shows: nothing else may act unseen.
             _ if self.too_small() => return Ok(None),
+            // While a long task runs, Esc stops it, unless a popup is open to take it.
+            Action::CancelTask => {
+                self.cancel_work();
+                return Ok(None);
+            }
+            Action::Cancel if self.overlay.is_none() && self.work.is_some() => {
+                self.cancel_work();
+                return Ok(None);
+            }
             Action::Lookup => {
                 match self.overlay.take() {
                     Some(Overlay::Lookup(l)) => self.overlay = Some(Overlay::Lookup(l)),
@@ -455,9 +411,9 @@ impl App {
             Some(Overlay::Confirm(c)) => self.update_confirm(c, &action),
             Some(Overlay::Lookup(l))
                 if matches!(action, Action::ToggleDone | Action::ToggleNa)
-                    && self.current.as_ref().is_some_and(|e| e.status == closed::CLOSED) =>
+                    && self.session.current.as_ref().is_some_and(|e| e.status == closed::CLOSED) =>
             {
-                let name = self.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
+                let name = self.session.current.as_ref().map(|e| e.name.clone()).unwrap_or_default();
                 self.toast_error(self.closed_message(&name));
                 self.overlay = Some(Overlay::Lookup(l));
                 Ok(None)
@@ -477,7 +433,7 @@ impl App {
                 self.overlay = Some(Overlay::History(h));
                 Ok(None)
             }
-            Some(Overlay::Picker(p)) => self.update_picker(p, action),
+            Some(Overlay::Picker(p)) => self.update_picker(p, action).map(|()| None),
             None => self.update_pane(action),
         }
     }
@@ -527,15 +483,16 @@ impl App {
         let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
         self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
         self.resize_scorecard(w, h);
-        self.workflow.cursor.set_height(list_rows(h).saturating_sub(crate::ui::workflow::SUMMARY_LINES));
+        self.workflow.cursor.set_height(list_rows(h).saturating_sub(layout::WORKFLOW_SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
-            l.cursor.set_height(crate::ui::lookup::list_rows((w, h)));
+            l.cursor.set_height(layout::lookup_rows((w, h)));
         }
-        self.risks.cursor.set_height(risk_rows(h));
-        self.resize_vetting(h);
         self.resize_assets(h);
         if let Some(Overlay::Picker(p)) = &mut self.overlay {
             p.cursor.set_height(picker::picker_rows(h));
+        }
+        for (_, p) in &mut self.panes {
+            p.resize((w, h));
         }
     }
 
@@ -569,10 +526,12 @@ impl App {
                 Pending::DiscardForm => {}
                 Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
-                Pending::DeleteRisk(id) => self.delete_risk(id)?,
-                p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
-                Pending::ResetCheck { member, kind } => self.reset_check(member, kind)?,
+                Pending::Pane(intent) => {
+                    if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
+                        self.toast_error(format!("{e}"));
+                    }
+                }
             },
             Action::ConfirmNo | Action::Cancel => self.overlay = c.back.map(|b| *b),
             _ => self.overlay = Some(Overlay::Confirm(c)),
@@ -598,11 +557,13 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
+                if let FormPurpose::Pane(intent) = &form.purpose {
+                    self.save_pane_form(form.clone(), intent.clone(), values);
+                    return Ok(None);
+                }
                 // Rules across fields, which single-field validation cannot see.
                 let rule = self
                     .scorecard_form_rule(&form.purpose, &values)
-                    .or_else(|| self.check_risk_form(&form.purpose, &values))
-                    .or_else(|| self.vetting_form_rule(&form.purpose, &values))
                     .or_else(|| self.asset_form_rule(&form.purpose, &values));
                 if let Some((key, message)) = rule {
                     form.mark_error(key, message);
@@ -635,7 +596,14 @@ impl App {
             Action::Char(c) => form.type_char(c),
             Action::Help => {
                 // Help over a form would hide it; the form's keys are in the status line.
-                self.toast("Tab/↑↓ move between fields · Enter saves · Esc cancels");
+                let key = |a: &Action| self.keymap.key_for(Context::Form, a).map(|k| k.to_string()).unwrap_or_default();
+                let text = format!(
+                    "{}/↑↓ move between fields · {} saves · {} cancels",
+                    key(&Action::NextField),
+                    key(&Action::Submit),
+                    key(&Action::Cancel)
+                );
+                self.toast(text);
             }
             _ => {}
         }
@@ -673,6 +641,9 @@ impl App {
             Action::NewEngagement => self.open_new_engagement(),
             ref other if self.refuse_if_closed(other) => {}
             Action::Reopen => self.start_reopen(),
+            other if self.pane_ref(self.tab).is_some() && !self.session.engagements.is_empty() => {
+                self.route(self.tab, other)
+            }
             other => match self.context() {
                 Context::Start => {}
                 Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
@@ -684,10 +655,6 @@ impl App {
                     self.update_scorecard(other)?
                 }
                 Context::Workflow => self.update_workflow(other)?,
-                Context::Risks => self.update_risks(other)?,
-                Context::Matrix => self.update_matrix(other)?,
-                Context::Vetting | Context::Roster | Context::RoleConflicts => self.update_vetting(other)?,
-                Context::VettingMember => self.update_vetting_member(other)?,
                 _ => {}
             },
         }
@@ -696,26 +663,21 @@ impl App {
 
     /// The record the cursor is on, for its history: (table, id, what to call it).
     pub fn selected_record(&self) -> Option<(Table, i64, String)> {
+        if let Some(p) = self.pane_ref(self.tab)
+            && self.overlay.is_none()
+        {
+            return p.selected_record(&self.session);
+        }
         match self.context() {
-            Context::List => self.engagements.selected().map(|e| (Table::Engagement, e.id, e.name.clone())),
-            Context::Overview => self.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
+            Context::List => {
+                self.engagements.selected(&self.session.engagements).map(|e| (Table::Engagement, e.id, e.name.clone()))
+            }
+            Context::Overview => self.session.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
             Context::Providers => {
                 self.scorecard.selected_provider().map(|p| (Table::Provider, p.id, format!("provider {}", p.name)))
             }
             Context::Criteria => {
                 self.scorecard.selected_criterion().map(|c| (Table::Criterion, c.id, format!("criterion {}", c.text)))
-            }
-            Context::Risks | Context::Matrix => {
-                self.risks.selected().map(|(r, _)| (Table::Risk, r.id, format!("risk {}", r.title)))
-            }
-            Context::Vetting => self
-                .vetting
-                .selected()
-                .map(|r| (Table::TeamMember, r.member.id, format!("team member {}", r.member.name))),
-            Context::VettingMember => {
-                let id = self.vetting.detail.as_ref()?.member;
-                let row = self.vetting.row_of(id)?;
-                Some((Table::TeamMember, id, format!("team member {}", row.member.name)))
             }
             Context::Assets => self.assets.selected().map(|(a, _)| (Table::Asset, a.id, format!("asset {}", a.tag))),
             Context::Access => {
@@ -745,7 +707,7 @@ impl App {
     fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         if y == 0 {
             if let Some((tab, _, _)) =
-                crate::ui::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
+                layout::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
             {
                 self.goto_tab_index(tab as usize, false);
             }
@@ -760,10 +722,6 @@ impl App {
             Context::List => &mut self.engagements.cursor,
             Context::Providers => &mut self.scorecard.provider_cursor,
             Context::Criteria => &mut self.scorecard.criterion_cursor,
-            Context::Risks => &mut self.risks.cursor,
-            Context::Vetting => &mut self.vetting.cursor,
-            Context::Roster => &mut self.vetting.roster_cursor,
-            Context::RoleConflicts => &mut self.vetting.conflict_cursor,
             Context::Assets => &mut self.assets.cursor,
             Context::Access => &mut self.assets.grant_cursor,
             Context::Workflow => &mut self.workflow.cursor,
@@ -779,6 +737,16 @@ impl App {
         let i = drawn.offset + usize::from(y - drawn.rows.y);
         let col = drawn.cols.iter().position(|&(a, w)| (a..a + w).contains(&x));
         let ctx = self.context();
+        if let Some(p) = self.pane_mut(self.tab) {
+            let again = p.click(&drawn, i, col);
+            if again {
+                let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
+                if let Some(action) = self.keymap.lookup(ctx, enter).cloned() {
+                    return self.update_pane(action).map(|_| ());
+                }
+            }
+            return Ok(());
+        }
         if ctx == Context::Grid {
             // The score grid: the row is a criterion, the column a provider (both counted from what is shown).
             let cell = &mut self.scorecard.cell;
@@ -790,19 +758,15 @@ impl App {
             }
             return Ok(());
         }
-        let grid_col = if ctx == Context::Vetting { col } else { None };
         let Some(cursor) = self.list_cursor() else { return Ok(()) };
         // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
         if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
             return Ok(());
         }
-        let again = cursor.selected == i && grid_col.is_none_or(|c| c == self.vetting.col);
+        let again = cursor.selected == i;
         if !again {
             if let Some(cursor) = self.list_cursor() {
                 cursor.select(i);
-            }
-            if let Some(c) = grid_col {
-                self.vetting.col = c;
             }
             return Ok(());
         }
@@ -817,29 +781,27 @@ impl App {
         let count = Tab::iter().count();
         let i = if wrap { i % count } else { i };
         let Some(tab) = Tab::from_repr(i) else { return };
-        if tab.needs_engagement() && self.current.is_none() {
+        if tab.needs_engagement() && self.session.current.is_none() {
             self.toast("Open or create an engagement first");
             return;
         }
+        if let Some(p) = self.pane_mut(self.tab) {
+            p.leave();
+        }
         self.tab = tab;
+        // Providers are added and removed on the Scorecard tab, whose writes do not yet mark the lazy panes stale:
+        // the team is read again each time it is shown.
+        if tab == Tab::Vetting && !self.stale.contains(&tab) {
+            self.stale.push(tab);
+        }
+        self.load_if_stale(tab);
         // Score mode belongs to the grid on screen: leaving the tab ends it.
         self.scorecard.scoring = false;
-        // Providers are added and removed on the Scorecard tab: the vetting pane catches up when it is shown.
-        // Both it and the Assets pane are loaded only when shown (`load_current` leaves them).
-        if tab == Tab::Vetting
-            && let Err(e) = self.load_vetting()
-        {
-            self.toast_error(format!("Cannot load the team: {e}"));
-        }
+        // The Assets pane is loaded only when shown (`load_current` leaves it).
         if tab == Tab::Assets
             && let Err(e) = self.load_assets()
         {
             self.toast_error(format!("Cannot load the assets: {e}"));
         }
     }
-}
-
-/// Rows of a full-height table: the terminal less the tab bar, the status line, the borders and the header.
-pub fn list_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(5))
 }

@@ -284,7 +284,7 @@ const CELL_NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("note", "Note", FieldKin
 impl App {
     /// Loads the current engagement's providers, criteria and scores and recomputes the ranking.
     pub(super) fn load_scorecard(&mut self) -> Result<()> {
-        let Some(e) = self.current.as_ref().map(|e| e.id) else {
+        let Some(e) = self.session.current.as_ref().map(|e| e.id) else {
             let view = self.scorecard.view;
             self.scorecard = Scorecard { view, geometry: self.scorecard.geometry, ..Scorecard::default() };
             return Ok(());
@@ -314,8 +314,8 @@ impl App {
         self.load_scorecard()?;
         // Providers named here label the team members the Assets tab resolves holders against.
         self.load_assets()?;
-        if let Some(e) = &self.current {
-            self.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+        if let Some(e) = &self.session.current {
+            self.session.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
         }
         Ok(())
     }
@@ -342,7 +342,7 @@ impl App {
     }
 
     fn update_providers(&mut self, action: Action) -> Result<()> {
-        let Some(engagement) = self.current.as_ref().map(|e| e.id) else { return Ok(()) };
+        let Some(engagement) = self.session.current.as_ref().map(|e| e.id) else { return Ok(()) };
         let selected = self.scorecard.selected_provider().cloned();
         let cursor = &mut self.scorecard.provider_cursor;
         match action {
@@ -389,7 +389,7 @@ impl App {
     }
 
     fn update_criteria(&mut self, action: Action) -> Result<()> {
-        let Some(engagement) = self.current.as_ref().map(|e| e.id) else { return Ok(()) };
+        let Some(engagement) = self.session.current.as_ref().map(|e| e.id) else { return Ok(()) };
         let selected = self.scorecard.selected_criterion().cloned();
         let cursor = &mut self.scorecard.criterion_cursor;
         match action {

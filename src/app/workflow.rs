@@ -205,7 +205,7 @@ impl WorkflowPane {
 impl App {
     /// Reloads the checklist of the open engagement.
     pub(super) fn load_workflow(&mut self) -> Result<()> {
-        let rows = match &self.current {
+        let rows = match &self.session.current {
             Some(e) => checklist::rows(self.store.conn(), e.id)?,
             None => HashMap::new(),
         };
@@ -215,7 +215,7 @@ impl App {
 
     /// Sets a checklist item to `target`, or back to open if it already is `target`.
     pub(super) fn toggle_check(&mut self, catalog_idx: usize, target: CheckStatus) -> Result<()> {
-        let (Some(e), Some(item)) = (self.current.clone(), catalog().items.get(catalog_idx)) else {
+        let (Some(e), Some(item)) = (self.session.current.clone(), catalog().items.get(catalog_idx)) else {
             self.toast("Open an engagement to tick its checklist");
             return Ok(());
         };
@@ -249,7 +249,7 @@ impl App {
                 self.load_workflow()?;
                 // The close-out counts the open post-outsourcing items.
                 self.load_assets()?;
-                self.summary = crate::store::engagements::summary(self.store.conn(), e.id, &today)?;
+                self.session.summary = crate::store::engagements::summary(self.store.conn(), e.id, &today)?;
                 let with = match &ids[1..] {
                     [] => String::new(),
                     more => format!(" (with the same obligation in {})", more.join(", ")),
@@ -325,7 +325,7 @@ impl App {
                 }
             }
             Action::Note => {
-                if let (Some(i), Some(e)) = (wf.selected_item(), &self.current) {
+                if let (Some(i), Some(e)) = (wf.selected_item(), &self.session.current) {
                     let item = &catalog().items[i];
                     let note = wf.rows.get(&item.id).and_then(|r| r.note.clone());
                     let mut form = Form::new(

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{Result, eyre};
 
-use super::report::{resolve, slug};
+use super::report::resolve;
 use crate::cli::{DateOrder, ExportFormat};
 use crate::domain::{Engagement, plural};
 use crate::interchange;
+use crate::report::slug;
 use crate::store::registers::{self, Register};
 use crate::store::{Store, bundle, engagements};
 
@@ -163,7 +164,7 @@ pub fn export(
         ExportFormat::Csv => {
             let e = one_engagement(store, spec, "to export")?;
             let mut sheets = sheets(&e)?;
-            sheets.push(super::citations::sheet(&sheets, how.with_catalog_text));
+            sheets.push(crate::report::citations::sheet(&sheets, how.with_catalog_text));
             sheets.push(head_sheet(store)?);
             let dir =
                 out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-registers", slug(&e.name))));
@@ -183,7 +184,7 @@ pub fn export(
         ExportFormat::Xlsx => {
             let e = one_engagement(store, spec, "to export")?;
             let mut sheets = sheets(&e)?;
-            sheets.push(super::citations::sheet(&sheets, how.with_catalog_text));
+            sheets.push(crate::report::citations::sheet(&sheets, how.with_catalog_text));
             sheets.push(head_sheet(store)?);
             let path = out.map(Path::to_path_buf).unwrap_or_else(|| {
                 PathBuf::from(format!("{}{}.xlsx", slug(&e.name), if how.template { "-template" } else { "" }))

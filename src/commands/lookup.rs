@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::catalog::search::{self, Filters, Match};
 use crate::catalog::{ItemPhase, Party, TOPICS, catalog};
-use crate::ui::overview::wrap;
+use crate::text::wrap;
 
 /// The exit status when nothing answers the question well.
 pub const NOTHING_FOUND: i32 = 3;

@@ -1,26 +1,24 @@
 //! The subcommands, and opening the workbench itself.
 
-pub mod citations;
 pub mod demo;
 pub mod exchange;
-pub mod html;
 pub mod list;
 pub mod lookup;
 pub mod oscal;
 pub mod report;
-pub mod report_assets;
 pub mod secure;
 pub mod verify;
+
+// The report's citation and HTML helpers, at the paths they had before they moved to `crate::report`.
+pub use crate::report::{citations, html};
 
 use std::path::PathBuf;
 
 use color_eyre::eyre::{Result, eyre};
 
-use crate::app::{App, Keymap};
 use crate::cli::{Cli, Command, ReportKind};
 use crate::config::{self, Config};
 use crate::domain::Engagement;
-use crate::ui::theme::Theme;
 
 /// Why a command stopped, beyond a plain failure: each kind has its exit code (the table is
 /// [`crate::cli::EXIT_CODES`]). Returned inside an `eyre::Report`; `main` looks for it to choose the code.
@@ -120,7 +118,7 @@ pub fn run(cli: Cli) -> Result<()> {
             lookup::run(&query, f, limit, format)
         }
         Some(Command::Report { form: Some(ReportKind::Assets { engagement, format, out }), .. }) => {
-            report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
+            report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
         }
         Some(Command::Report { form: None, engagement, format, out, .. })
             if matches!(engagement.first().map(String::as_str), Some("assets" | "form")) && engagement.len() > 1 =>
@@ -134,7 +132,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     return Err(stop(Outcome::Usage, "the asset form is written as md or html, not json"));
                 }
             };
-            report_assets::run(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
+            report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
         }
         Some(Command::Report { form: None, engagement, format, out, include_sensitive, with_catalog_text }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
@@ -174,41 +172,10 @@ pub fn workspace_path(db: Option<PathBuf>) -> Result<PathBuf> {
     Ok(p)
 }
 
-/// How many automatic backups are kept unless the config says otherwise.
-const DEFAULT_BACKUPS: usize = 5;
-
 fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Result<()> {
     let path = workspace_path(db)?;
-    // The key table and the catalog are parsed on the other core while the workspace opens; both are needed
-    // before the first frame.
-    let overrides = config.keys.clone();
-    let prepare = std::thread::spawn(move || {
-        crate::catalog::catalog();
-        let mut keymap = Keymap::default_map();
-        keymap.apply_overrides(&overrides).map(|()| keymap)
-    });
-    let opened = secure::open_locked(&path, &config.assessor(), encrypt_new);
-    // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
-    // folder, bad file, the lock).
-    let keymap = prepare
-        .join()
-        .map_err(|_| eyre!("the key table could not be prepared"))?
-        .map_err(|e| eyre!("config file: {e}"))?;
-    let (_lock, store) = opened?;
-    // The automatic backup is taken after the first frame, in the background (see tui::run_with_backup).
-    let backup = Some(crate::tui::BackupPlan {
-        workspace: path.clone(),
-        key: store.key().map(str::to_string),
-        bounds: crate::store::backup::Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)),
-    });
-    let theme =
-        Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
-    let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
-    if let Some(dir) = &config.reports_dir {
-        // A relative folder is taken from where assay was started, and shown in full.
-        app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
-    }
-    crate::tui::run_with_backup(app, backup)
+    let assessor = config.assessor();
+    crate::tui::start(config, path.clone(), || secure::open_locked(&path, &assessor, encrypt_new))
 }
 
 /// The engagement a command line names: its id, or a case-insensitive start of its name shared by no other.

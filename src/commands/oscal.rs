@@ -14,11 +14,12 @@ use color_eyre::eyre::{Result, eyre};
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
-use super::report::{resolve, slug};
+use super::report::resolve;
 use crate::catalog::{Item, Source, catalog};
 use crate::domain::Engagement;
 use crate::domain::risk::TreatmentStatus;
 use crate::domain::workflow::CheckStatus;
+use crate::report::slug;
 use crate::store::{Store, checklist, providers, risks, vetting};
 
 /// The OSCAL version the documents declare.

@@ -1,743 +1,32 @@
-//! `assay report ENGAGEMENT`: the risk assessment report for senior management, as Markdown or as one
-//! self-contained HTML file. The report is built once as a list of sections and blocks, then written in either form.
+//! `assay report ENGAGEMENT` and `assay report assets ENGAGEMENT`: the command-line entries. The reports
+//! themselves are built in [`crate::report`], which the workbench's report key uses too.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
 use rusqlite::Connection;
 
-use super::html::{CSS, esc};
-use crate::catalog::{self, ItemPhase, Use};
-use crate::cli::ReportFormat;
-use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix, verdict};
-use crate::domain::vetting::{self, CheckKind, CheckOutcome, MemberChecks, TeamMember};
-use crate::domain::workflow::{CheckStatus, PHASE_ORDER, Progress, phase_label};
-use crate::domain::{Engagement, Phase};
-use crate::store::registers;
-use crate::store::{assets as store_assets, vetting as store_vetting};
-use crate::store::{checklist, criteria, engagements, providers, risks, scores};
+use crate::cli::{FormFormat, ReportFormat};
+use crate::domain::Engagement;
+use crate::report::{self, Format, assets};
+use crate::store::engagements;
 
-/// One piece of a section. In JSON (`assay report --format json`) each block is `{"kind": …, "data": …}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
-pub enum Block {
-    Para(String),
-    /// A sentence to stand out (the verdict).
-    Verdict(String),
-    Facts(Vec<(String, String)>),
-    Heading(String),
-    Table {
-        headers: Vec<String>,
-        rows: Vec<Vec<String>>,
-        numeric: Vec<bool>,
-    },
-    /// A 5×5 heat map: `cells[likelihood-1][impact-1]`, with what lies outside it.
-    Heat {
-        cells: [[u32; 5]; 5],
-        outside: u32,
-    },
-    /// Said when a list is empty.
-    Empty(String),
-}
+// The report's builders, at the path they had before they moved to `crate::report`.
+pub use crate::report::{Block, Report, Section, build, build_with, html, json, markdown, md_text, slug, write_both};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Section {
-    pub title: String,
-    pub blocks: Vec<Block>,
-}
-
-/// The whole report.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Report {
-    pub title: String,
-    pub meta: String,
-    pub sections: Vec<Section>,
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Md => Format::Md,
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Json => Format::Json,
+        }
+    }
 }
 
 /// Finds an engagement by id, or by a case-insensitive prefix of its name that only it has.
 pub fn resolve(conn: &Connection, spec: &str) -> Result<Engagement> {
     super::find_engagement(&engagements::list(conn)?, spec)
-}
-
-fn s(o: &Option<String>) -> String {
-    o.clone().unwrap_or_default()
-}
-
-/// Whether a member has left the team by `today`.
-fn member_left(m: &TeamMember, today: NaiveDate) -> bool {
-    m.left_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d <= today)
-}
-
-fn dash(o: &Option<String>) -> String {
-    o.clone().filter(|x| !x.is_empty()).unwrap_or_else(|| "—".into())
-}
-
-fn table(headers: &[&str], rows: Vec<Vec<String>>, numeric: &[usize]) -> Block {
-    Block::Table {
-        headers: headers.iter().map(|h| (*h).to_string()).collect(),
-        rows,
-        numeric: (0..headers.len()).map(|i| numeric.contains(&i)).collect(),
-    }
-}
-
-/// Gathers everything the report says about an engagement; catalog items are cited without their texts.
-pub fn build(
-    conn: &Connection,
-    e: &Engagement,
-    today: NaiveDate,
-    assessor: &str,
-    include_sensitive: bool,
-) -> Result<Report> {
-    build_with(conn, e, today, assessor, include_sensitive, false)
-}
-
-/// [`build`], with the catalog's texts of the items cited when `with_catalog_text`.
-pub fn build_with(
-    conn: &Connection,
-    e: &Engagement,
-    today: NaiveDate,
-    assessor: &str,
-    include_sensitive: bool,
-    with_catalog_text: bool,
-) -> Result<Report> {
-    let today_s = today.to_string();
-    let summary = engagements::summary(conn, e.id, &today_s)?;
-    let provs = providers::list(conn, e.id)?;
-    let crits = criteria::list(conn, e.id)?;
-    let score_list = scores::list(conn, e.id)?;
-    let ranking = registers::ranking(&provs, &crits, &score_list, today);
-    let register = risks::list(conn, e.id)?;
-    let facts: Vec<_> = register.iter().map(|r| r.facts()).collect();
-    let v = verdict(&facts, today);
-    let members = store_vetting::engagement_members(conn, e.id)?;
-    let checks = store_vetting::engagement_checks(conn, e.id)?;
-    let mut assets = store_assets::list(conn, e.id)?;
-    assets.sort_by_key(|a| a.id);
-    let mut grants = store_assets::grants(conn, e.id)?;
-    grants.sort_by_key(|g| g.id);
-    let checklist_rows = checklist::rows(conn, e.id)?;
-
-    let mut sections = Vec::new();
-
-    // 1. Summary.
-    let mut blocks = vec![Block::Facts(vec![
-        ("Service".into(), dash(&e.service)),
-        ("Scope".into(), dash(&e.scope)),
-        ("Objective".into(), dash(&e.objective)),
-        ("Business owner".into(), dash(&e.business_owner)),
-        ("Phase".into(), e.phase.label().into()),
-        ("Status".into(), e.status.replace('_', " ")),
-        ("Start".into(), dash(&e.start_date)),
-        ("Planned end".into(), dash(&e.planned_end)),
-    ])];
-    blocks.push(Block::Verdict(v.text.clone()));
-    blocks.push(table(
-        &["Measure", "Count"],
-        vec![
-            vec!["Candidate providers".into(), summary.providers.to_string()],
-            vec![
-                "Risks (Critical / High / Medium / Low, residual)".into(),
-                format!(
-                    "{} ({} / {} / {} / {})",
-                    v.total(),
-                    v.count(Band::Critical),
-                    v.count(Band::High),
-                    v.count(Band::Medium),
-                    v.count(Band::Low)
-                ),
-            ],
-            vec![
-                "Critical or High risks untreated or unaccepted".into(),
-                (v.critical_outstanding + v.high_outstanding).to_string(),
-            ],
-            vec!["Provider team members".into(), summary.members.to_string()],
-            vec!["Vetting checks pending".into(), summary.checks_pending.to_string()],
-            vec!["Assets not yet returned or destroyed".into(), summary.assets_out.to_string()],
-            vec!["Access rights in force".into(), summary.grants_active.to_string()],
-            vec!["Checklist items open".into(), format!("{} of {}", summary.checklist_open, summary.checklist_total)],
-        ],
-        &[1],
-    ));
-    sections.push(Section { title: "Engagement summary".into(), blocks });
-
-    // 2. Providers.
-    let by_id: HashMap<i64, &crate::domain::Provider> = provs.iter().map(|p| (p.id, p)).collect();
-    let mut blocks = vec![Block::Para(format!(
-        "Providers ranked by the weighted scorecard over {} criteria: those passing every gate (must-have criteria \
-         scored 3 or more, a valid ISMS certificate whose scope covers the service, agreement to our policies and \
-         to audit) come first, then by total out of 100.",
-        crits.len()
-    ))];
-    if ranking.is_empty() {
-        blocks.push(Block::Empty("No providers are recorded.".into()));
-    } else {
-        let rows = ranking
-            .iter()
-            .map(|r| {
-                let p = by_id.get(&r.provider_id);
-                let mut fails: Vec<String> =
-                    r.failed_must_haves.iter().map(|(_, name)| format!("must-have: {name}")).collect();
-                fails.extend(r.gate_failures.iter().cloned());
-                vec![
-                    r.rank.to_string(),
-                    r.name.clone(),
-                    p.map(|p| p.status.clone()).unwrap_or_default(),
-                    format!("{:.1}", r.total),
-                    if r.passes { "✓ pass".into() } else { "✗ fail".into() },
-                    if fails.is_empty() { "—".into() } else { fails.join("; ") },
-                    p.map(|p| dash(&p.cert_expiry)).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        blocks.push(table(
-            &["Rank", "Provider", "Status", "Total", "Gates", "Failed gates", "Certificate expiry"],
-            rows,
-            &[0, 3],
-        ));
-    }
-    sections.push(Section { title: "Provider ranking".into(), blocks });
-
-    // 3. Heat maps.
-    let inherent = matrix(&facts, MatrixView::inherent(Dimension::Overall));
-    let residual = matrix(&facts, MatrixView::residual(Dimension::Overall));
-    sections.push(Section {
-        title: "Risk heat map".into(),
-        blocks: vec![
-            Block::Para(
-                "Number of risks in each cell, likelihood (rows, 5 = almost certain) against the worst of the \
-                 confidentiality, integrity and availability impacts (columns). Each cell shows its band letter: \
-                 L low, M medium, H high, C critical."
-                    .into(),
-            ),
-            Block::Heading("Inherent (before treatment)".into()),
-            Block::Heat { cells: inherent.cells, outside: inherent.outside },
-            Block::Heading("Residual (after treatment; untreated risks at their inherent rating)".into()),
-            Block::Heat { cells: residual.cells, outside: residual.outside },
-        ],
-    });
-
-    // 4. Register, treatments and acceptances.
-    let mut blocks = Vec::new();
-    if register.is_empty() {
-        blocks.push(Block::Empty("No risks are recorded.".into()));
-    } else {
-        let rows = register
-            .iter()
-            .zip(&facts)
-            .map(|(r, f)| {
-                vec![
-                    format!("{} {}", f.inherent.band().letter(), f.inherent.level()),
-                    r.title.clone(),
-                    format!("{} · {}/{}/{}", r.likelihood, r.impact_c, r.impact_i, r.impact_a),
-                    r.treatment.map_or("—".into(), |t| t.label().to_string()),
-                    r.status.label().into(),
-                    dash(&r.owner),
-                    match &r.due_date {
-                        Some(d) if f.is_overdue(today) => format!("{d} ! overdue"),
-                        Some(d) => d.clone(),
-                        None => "—".into(),
-                    },
-                    format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
-                    f.acceptance(today).label().into(),
-                ]
-            })
-            .collect();
-        blocks.push(table(
-            &["Inherent", "Risk", "L · C/I/A", "Treatment", "Progress", "Owner", "Due", "Residual", "Acceptance"],
-            rows,
-            &[],
-        ));
-        blocks.push(Block::Heading("Treatment plans".into()));
-        let plans: Vec<Vec<String>> = register
-            .iter()
-            .filter(|r| r.plan.as_deref().is_some_and(|p| !p.is_empty()))
-            .map(|r| vec![r.title.clone(), r.treatment.map_or("—".into(), |t| t.label().to_string()), s(&r.plan)])
-            .collect();
-        if plans.is_empty() {
-            blocks.push(Block::Empty("No treatment plans are recorded.".into()));
-        } else {
-            blocks.push(table(&["Risk", "Treatment", "Plan"], plans, &[]));
-        }
-        blocks.push(Block::Heading("Acceptances by management".into()));
-        let acc: Vec<Vec<String>> = register
-            .iter()
-            .zip(&facts)
-            .filter(|(_, f)| f.is_accepted() || f.needs_acceptance())
-            .map(|(r, f)| {
-                vec![
-                    r.title.clone(),
-                    format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
-                    dash(&r.accepted_by),
-                    dash(&r.accepted_at),
-                    dash(&r.review_date),
-                    match f.acceptance(today) {
-                        AcceptanceState::Unaccepted => "! unaccepted".into(),
-                        AcceptanceState::ReviewOverdue => "! review overdue".into(),
-                        other => other.label().into(),
-                    },
-                ]
-            })
-            .collect();
-        if acc.is_empty() {
-            blocks.push(Block::Empty("No risk needs acceptance.".into()));
-        } else {
-            blocks.push(table(&["Risk", "Residual", "Accepted by", "On", "Review by", "State"], acc, &[]));
-        }
-    }
-    sections.push(Section { title: "Risk register, treatments and acceptances".into(), blocks });
-
-    // 5. Vetting.
-    let mut blocks = vec![Block::Para(format!(
-        "Background checks of the provider staff, per provider: for each check, the members for whom it counts \
-         (passed, or waived or not permitted with its reason) out of the members still on the team, whether \
-         anything was recorded for them or not. {}",
-        if include_sensitive {
-            "The results and notes of criminal-record and credit checks are included at the author's request."
-        } else {
-            "The results and notes of criminal-record and credit checks of named people are left out (sensitive \
-             personal data); only their counts per provider are given."
-        }
-    ))];
-    // Each member still on the team, with the checks that do not count yet, recorded or not.
-    let mut recorded: HashMap<i64, MemberChecks> = HashMap::new();
-    for c in &checks {
-        if let Some(kind) = c.kind {
-            recorded.entry(c.member_id).or_default()[kind.index()] = Some(c.clone());
-        }
-    }
-    let none = MemberChecks::default();
-    let active: Vec<(&TeamMember, &MemberChecks)> =
-        members.iter().filter(|m| !member_left(m, today)).map(|m| (m, recorded.get(&m.id).unwrap_or(&none))).collect();
-    // (provider, kind) → (counting, members still on the team)
-    let mut per: HashMap<(i64, CheckKind), (usize, usize)> = HashMap::new();
-    for (m, mc) in &active {
-        for kind in CheckKind::ALL {
-            let e = per.entry((m.provider_id, kind)).or_default();
-            e.1 += 1;
-            if mc[kind.index()].as_ref().is_some_and(|c| c.outcome(kind) == CheckOutcome::Satisfied) {
-                e.0 += 1;
-            }
-        }
-    }
-    let mut headers = vec!["Provider", "Members"];
-    headers.extend(CheckKind::ALL.iter().map(|k| match k {
-        CheckKind::References => "References",
-        CheckKind::CriminalRecord => "Criminal record",
-        CheckKind::CvAccuracy => "CV",
-        CheckKind::Qualifications => "Qualifications",
-        CheckKind::Identity => "Identity",
-        CheckKind::Credit => "Credit",
-        CheckKind::NdaSigned => "NDA",
-    }));
-    let rows: Vec<Vec<String>> = provs
-        .iter()
-        .filter(|p| members.iter().any(|m| m.provider_id == p.id))
-        .map(|p| {
-            let mut row = vec![p.name.clone(), members.iter().filter(|m| m.provider_id == p.id).count().to_string()];
-            row.extend(CheckKind::ALL.iter().map(|k| {
-                let (ok, all) = per.get(&(p.id, *k)).copied().unwrap_or((0, 0));
-                format!("{ok}/{all}")
-            }));
-            row
-        })
-        .collect();
-    if rows.is_empty() {
-        blocks.push(Block::Empty("No provider team members are recorded.".into()));
-    } else {
-        blocks.push(table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
-    }
-    blocks.push(Block::Heading("Checks outstanding (pending or failed)".into()));
-    let mut out: Vec<Vec<String>> = Vec::new();
-    let mut withheld = 0;
-    for (m, mc) in &active {
-        for kind in CheckKind::ALL {
-            let c = mc[kind.index()].as_ref();
-            let sensitive = vetting::is_sensitive(kind);
-            let status = match c.map(|c| c.outcome(kind)) {
-                Some(CheckOutcome::Satisfied) => continue,
-                Some(CheckOutcome::Failed) => "✗ failed".to_string(),
-                Some(CheckOutcome::Open(why)) => format!("… {why}"),
-                None => "… pending (nothing recorded)".to_string(),
-            };
-            // The result of a criminal-record or credit check of a named person is withheld: only counted.
-            if sensitive && !include_sensitive {
-                withheld += 1;
-                continue;
-            }
-            let note = match c {
-                Some(c) => dash(&c.note),
-                None => dash(&None),
-            };
-            let provider = provs.iter().find(|p| p.id == m.provider_id).map(|p| p.name.clone()).unwrap_or_default();
-            out.push(vec![m.name.clone(), provider, kind.as_ref().replace('_', " "), status, note]);
-        }
-    }
-    if out.is_empty() {
-        blocks.push(Block::Empty("None.".into()));
-    } else {
-        blocks.push(table(&["Member", "Provider", "Check", "Status", "Note"], out, &[]));
-    }
-    if withheld > 0 {
-        blocks.push(Block::Para(format!(
-            "{withheld} criminal-record or credit check{} not listed by name (withheld).",
-            if withheld == 1 { " is outstanding but" } else { "s are outstanding but" }
-        )));
-    }
-    sections.push(Section { title: "Vetting status".into(), blocks });
-
-    // 6. Assets and access.
-    let mut blocks = vec![Block::Heading("Assets not yet returned or destroyed".into())];
-    let out: Vec<Vec<String>> = assets
-        .iter()
-        .filter(|a| a.disposition.is_none())
-        .map(|a| {
-            let overdue = a.expected_return.as_deref().is_some_and(|d| d < today_s.as_str());
-            vec![
-                a.tag.clone(),
-                dash(&a.description),
-                a.kind.replace('_', " "),
-                dash(&a.classification),
-                dash(&a.holder_name),
-                match &a.expected_return {
-                    Some(d) if overdue => format!("{d} ! overdue"),
-                    other => dash(other),
-                },
-            ]
-        })
-        .collect();
-    if out.is_empty() {
-        blocks.push(Block::Empty("Every asset is returned or destroyed.".into()));
-    } else {
-        blocks.push(table(&["Tag", "Asset", "Kind", "Classification", "Holder", "Expected back"], out, &[]));
-    }
-    blocks.push(Block::Heading("Access rights still in force".into()));
-    let out: Vec<Vec<String>> = grants
-        .iter()
-        .filter(|g| g.revoked_on.as_deref().is_none_or(|r| r > today_s.as_str()))
-        .map(|g| vec![g.target.clone(), g.kind.clone(), s(&g.holder_name), dash(&g.granted_on), dash(&g.revoked_on)])
-        .collect();
-    if out.is_empty() {
-        blocks.push(Block::Empty("No access rights are in force.".into()));
-    } else {
-        blocks.push(table(&["Target", "Kind", "Holder", "Granted", "Revocation due"], out, &[]));
-    }
-    sections.push(Section { title: "Assets and access outstanding".into(), blocks });
-
-    // 7. Checklist progress.
-    let status = |id: &str| checklist_rows.get(id).map_or(CheckStatus::Open, |r| r.status);
-    let mut by_phase: HashMap<ItemPhase, Progress> = HashMap::new();
-    let mut agreement = Progress::default();
-    for item in &catalog::catalog().items {
-        if item.has_use(Use::Workflow) {
-            by_phase.entry(item.phase).or_default().add(status(&item.id));
-        }
-        if item.has_use(Use::Agreement) {
-            agreement.add(status(&item.id));
-        }
-    }
-    let mut prog: Vec<Vec<String>> = PHASE_ORDER
-        .iter()
-        .filter_map(|p| by_phase.get(p).map(|g| (p, g)))
-        .map(|(p, g)| {
-            vec![phase_label(*p).into(), g.closed.to_string(), g.total.to_string(), format!("{} %", g.percent())]
-        })
-        .collect();
-    prog.push(vec![
-        "Agreement review".into(),
-        agreement.closed.to_string(),
-        agreement.total.to_string(),
-        format!("{} %", agreement.percent()),
-    ]);
-    sections.push(Section {
-        title: "Checklist progress".into(),
-        blocks: vec![table(&["Checklist", "Done or not applicable", "Items", "Progress"], prog, &[1, 2, 3])],
-    });
-
-    // 8. Open items.
-    let mut blocks = Vec::new();
-    let here = crate::domain::workflow::item_phase(e.phase);
-    let reached = |p: ItemPhase| match (e.phase, p) {
-        (_, ItemPhase::Any) => true,
-        (Phase::Pre, ItemPhase::Pre) => true,
-        (Phase::Pre, _) => false,
-        (Phase::During, ItemPhase::Post) => false,
-        _ => true,
-    };
-    let open: Vec<Vec<String>> = catalog::catalog()
-        .items
-        .iter()
-        .filter(|i| i.has_use(Use::Workflow) && reached(i.phase) && status(&i.id) == CheckStatus::Open)
-        .map(|i| {
-            vec![
-                i.id.clone(),
-                i.title.clone(),
-                format!("{}{}", phase_label(i.phase), if i.phase == here { " (current)" } else { "" }),
-            ]
-        })
-        .collect();
-    blocks.push(Block::Heading("Checklist items open in this and earlier phases".into()));
-    if open.is_empty() {
-        blocks.push(Block::Empty("None.".into()));
-    } else {
-        blocks.push(table(&["Item", "Obligation", "Phase"], open, &[]));
-    }
-    blocks.push(Block::Heading("Risks needing a decision or action".into()));
-    let actions: Vec<Vec<String>> = register
-        .iter()
-        .zip(&facts)
-        .filter_map(|(r, f)| {
-            let mut why = Vec::new();
-            if f.acceptance(today) == AcceptanceState::Unaccepted {
-                why.push("needs acceptance by management");
-            }
-            if f.acceptance(today) == AcceptanceState::ReviewOverdue {
-                why.push("acceptance review overdue");
-            }
-            if f.is_overdue(today) {
-                why.push("treatment overdue");
-            }
-            if matches!(f.residual_band(), Band::High | Band::Critical) && f.is_untreated() {
-                why.push("untreated");
-            }
-            (!why.is_empty())
-                .then(|| vec![format!("{} {}", f.residual_band().letter(), r.title), dash(&r.owner), why.join("; ")])
-        })
-        .collect();
-    if actions.is_empty() {
-        blocks.push(Block::Empty("None.".into()));
-    } else {
-        blocks.push(table(&["Risk (residual band)", "Owner", "Why"], actions, &[]));
-    }
-    sections.push(Section { title: "Open items".into(), blocks });
-
-    let mut r = Report {
-        title: format!("Risk assessment report — {}", e.name),
-        meta: format!(
-            "Prepared {today} by {assessor} with assay. Engagement #{}. History head {}.",
-            e.id,
-            crate::store::history::head(conn)?
-        ),
-        sections,
-    };
-    r.sections.push(super::citations::report_section(&r, with_catalog_text));
-    Ok(r)
-}
-
-/// Text as Markdown that reads as written: every character that could start markup is escaped, so a name such as
-/// `![x](https://attacker.example/pixel)` stays text instead of becoming a link or an image that loads when the
-/// report is previewed; `<` and `>` become entities (no raw HTML), and line breaks become spaces (a line of its
-/// own could start a heading or a list).
-pub fn md_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for (i, c) in s.chars().enumerate() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' | '\n' => out.push(' '),
-            // `!` needs no escape once `[` has one; `#` makes a heading only at the start.
-            '#' if i > 0 => out.push(c),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '|' | '&' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The report as Markdown.
-pub fn markdown(r: &Report) -> String {
-    let mut o = String::with_capacity(64 * 1024);
-    o.push_str(&format!("# {}\n\n_{}_\n", md_text(&r.title), md_text(&r.meta)));
-    for (n, sec) in r.sections.iter().enumerate() {
-        o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
-        for b in &sec.blocks {
-            o.push('\n');
-            match b {
-                Block::Para(t) => o.push_str(&format!("{}\n", md_text(t))),
-                Block::Verdict(t) => o.push_str(&format!("> **Verdict:** {}\n", md_text(t))),
-                Block::Heading(t) => o.push_str(&format!("### {}\n", md_text(t))),
-                Block::Empty(t) => o.push_str(&format!("_{}_\n", md_text(t))),
-                Block::Facts(kv) => {
-                    for (k, v) in kv {
-                        o.push_str(&format!("- **{k}:** {}\n", md_text(v)));
-                    }
-                }
-                Block::Table { headers, rows, numeric } => {
-                    o.push_str(&format!(
-                        "| {} |\n",
-                        headers.iter().map(|h| md_text(h)).collect::<Vec<_>>().join(" | ")
-                    ));
-                    o.push_str(&format!(
-                        "|{}|\n",
-                        numeric.iter().map(|n| if *n { "---:" } else { "---" }).collect::<Vec<_>>().join("|")
-                    ));
-                    for row in rows {
-                        o.push_str("| ");
-                        o.push_str(&row.iter().map(|c| md_text(c)).collect::<Vec<_>>().join(" | "));
-                        o.push_str(" |\n");
-                    }
-                }
-                Block::Heat { cells, outside } => {
-                    o.push_str("| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |\n|---|---|---|---|---|---|\n");
-                    for l in (1..=5u8).rev() {
-                        o.push_str(&format!("| **{l}** |"));
-                        for i in 1..=5u8 {
-                            let band = crate::domain::risk::cell_band(l, i);
-                            o.push_str(&format!(
-                                " {} {} |",
-                                band.letter(),
-                                cells[usize::from(l) - 1][usize::from(i) - 1]
-                            ));
-                        }
-                        o.push('\n');
-                    }
-                    o.push_str(&format!("\nRisks with no impact rated (outside the map): {outside}\n"));
-                }
-            }
-        }
-    }
-    o
-}
-
-/// The report as one self-contained HTML page.
-pub fn html(r: &Report) -> String {
-    let mut o = String::with_capacity(128 * 1024);
-    o.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    o.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    o.push_str(&format!("<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n", esc(&r.title)));
-    o.push_str(&format!("<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n</header>\n", esc(&r.title), esc(&r.meta)));
-    for (n, sec) in r.sections.iter().enumerate() {
-        o.push_str(&format!("<section>\n<h2>{}. {}</h2>\n", n + 1, esc(&sec.title)));
-        for b in &sec.blocks {
-            match b {
-                Block::Para(t) => o.push_str(&format!("<p>{}</p>\n", esc(t))),
-                Block::Verdict(t) => o.push_str(&format!("<p class=\"verdict\">Verdict: {}</p>\n", esc(t))),
-                Block::Heading(t) => o.push_str(&format!("<h3>{}</h3>\n", esc(t))),
-                Block::Empty(t) => o.push_str(&format!("<p class=\"empty\">{}</p>\n", esc(t))),
-                Block::Facts(kv) => {
-                    o.push_str("<dl class=\"facts\">\n");
-                    for (k, v) in kv {
-                        o.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", esc(k), esc(v)));
-                    }
-                    o.push_str("</dl>\n");
-                }
-                Block::Table { headers, rows, numeric } => {
-                    o.push_str("<table>\n<thead><tr>");
-                    for (h, num) in headers.iter().zip(numeric) {
-                        o.push_str(&format!("<th{}>{}</th>", if *num { " class=\"num\"" } else { "" }, esc(h)));
-                    }
-                    o.push_str("</tr></thead>\n<tbody>\n");
-                    for row in rows {
-                        o.push_str("<tr>");
-                        for (c, num) in row.iter().zip(numeric) {
-                            o.push_str(&format!("<td{}>{}</td>", if *num { " class=\"num\"" } else { "" }, esc(c)));
-                        }
-                        o.push_str("</tr>\n");
-                    }
-                    o.push_str("</tbody>\n</table>\n");
-                }
-                Block::Heat { cells, outside } => {
-                    o.push_str("<table class=\"heat\">\n<thead><tr><th>Likelihood \\ Impact</th>");
-                    for i in 1..=5 {
-                        o.push_str(&format!("<th>{i}</th>"));
-                    }
-                    o.push_str("</tr></thead>\n<tbody>\n");
-                    for l in (1..=5u8).rev() {
-                        o.push_str(&format!("<tr><th>{l}</th>"));
-                        for i in 1..=5u8 {
-                            let band = crate::domain::risk::cell_band(l, i);
-                            let n = cells[usize::from(l) - 1][usize::from(i) - 1];
-                            o.push_str(&format!(
-                                "<td class=\"band-{0}\" title=\"{1}\">{0} {n}</td>",
-                                band.letter(),
-                                band.label()
-                            ));
-                        }
-                        o.push_str("</tr>\n");
-                    }
-                    o.push_str(&format!(
-                        "</tbody>\n</table>\n<p>Risks with no impact rated (outside the map): {outside}</p>\n"
-                    ));
-                }
-            }
-        }
-        o.push_str("</section>\n");
-    }
-    o.push_str("</body>\n</html>\n");
-    o
-}
-
-/// Renders the report of an engagement in the given format.
-pub fn render(
-    conn: &Connection,
-    e: &Engagement,
-    format: ReportFormat,
-    today: NaiveDate,
-    assessor: &str,
-    include_sensitive: bool,
-) -> Result<String> {
-    render_with(conn, e, format, today, assessor, include_sensitive, false)
-}
-
-/// [`render`], with the catalog's texts of the items cited when `with_catalog_text`.
-pub fn render_with(
-    conn: &Connection,
-    e: &Engagement,
-    format: ReportFormat,
-    today: NaiveDate,
-    assessor: &str,
-    include_sensitive: bool,
-    with_catalog_text: bool,
-) -> Result<String> {
-    let r = build_with(conn, e, today, assessor, include_sensitive, with_catalog_text)?;
-    Ok(match format {
-        ReportFormat::Md => markdown(&r),
-        ReportFormat::Html => html(&r),
-        ReportFormat::Json => json(&r),
-    })
-}
-
-/// The report's data as one JSON document: title, meta, and the sections with their blocks.
-pub fn json(r: &Report) -> String {
-    let mut s = crate::visible::json(&serde_json::to_string_pretty(r).unwrap_or_default()).into_owned();
-    s.push('\n');
-    s
-}
-
-/// A file-name-safe form of an engagement's name.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for ch in name.chars() {
-        if ch.is_alphanumeric() {
-            out.extend(ch.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').chars().take(60).collect::<String>();
-    if out.is_empty() { "engagement".into() } else { out }
-}
-
-/// Writes the Markdown and HTML reports of an engagement into `dir`; returns the two paths.
-pub fn write_both(
-    conn: &Connection,
-    e: &Engagement,
-    dir: &Path,
-    today: NaiveDate,
-    assessor: &str,
-) -> Result<Vec<PathBuf>> {
-    crate::private_fs::folder(dir).map_err(|err| eyre!(err))?;
-    let r = build(conn, e, today, assessor, false)?;
-    let stem = format!("{}-report-{today}", slug(&e.name));
-    let md = dir.join(format!("{stem}.md"));
-    let html_path = dir.join(format!("{stem}.html"));
-    crate::private_fs::write(&md, markdown(&r).as_bytes()).map_err(|err| eyre!(err))?;
-    crate::private_fs::write(&html_path, html(&r).as_bytes()).map_err(|err| eyre!(err))?;
-    Ok(vec![md, html_path])
 }
 
 /// `assay report ENGAGEMENT`: prints the report, or writes it to `out`.
@@ -751,7 +40,15 @@ pub fn run(
 ) -> Result<()> {
     let e = resolve(store.conn(), spec)?;
     let today = chrono::Local::now().date_naive();
-    let text = render_with(store.conn(), &e, format, today, store.assessor(), include_sensitive, with_catalog_text)?;
+    let text = report::render_with(
+        store.conn(),
+        &e,
+        format.into(),
+        today,
+        store.assessor(),
+        include_sensitive,
+        with_catalog_text,
+    )?;
     match out {
         Some(p) => {
             crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
@@ -760,4 +57,61 @@ pub fn run(
         None => out!("{text}"),
     }
     Ok(())
+}
+
+/// `assay report assets ENGAGEMENT`: writes the asset tracking form of the engagement named by `args` (an id or the
+/// start of its name).
+pub fn run_assets(path: &Path, assessor: &str, args: &[String], format: FormFormat, out: Option<&Path>) -> Result<()> {
+    if args.is_empty() {
+        return Err(eyre!("name the engagement: assay report assets ENGAGEMENT (its id or the start of its name)"));
+    }
+    let store = super::secure::open_existing(path, assessor)?;
+    let e = resolve(store.conn(), &args.join(" "))?;
+    let form = assets::gather(store.conn(), &e, chrono::Local::now().date_naive(), assessor)?;
+    let text = match format {
+        FormFormat::Md => assets::markdown(&form),
+        FormFormat::Html => assets::html(&form),
+    };
+    match out {
+        Some(p) => {
+            crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
+            let full = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            errln!("wrote the asset form of “{}” to {}", e.name, full.display());
+        }
+        None => out!("{text}"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::find_engagement;
+    use crate::domain::Engagement;
+
+    fn eng(id: i64, name: &str) -> Engagement {
+        Engagement {
+            id,
+            name: name.into(),
+            service: None,
+            scope: None,
+            objective: None,
+            business_owner: None,
+            phase: Default::default(),
+            start_date: None,
+            planned_end: None,
+            status: "active".into(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn engagements_are_found_by_id_or_unique_prefix() {
+        let all = [eng(1, "Payroll processing"), eng(2, "Payment gateway"), eng(3, "Help desk")];
+        assert_eq!(find_engagement(&all, "3").expect("id").name, "Help desk");
+        assert_eq!(find_engagement(&all, "payr").expect("prefix").id, 1);
+        assert_eq!(find_engagement(&all, "HELP DESK").expect("exact").id, 3);
+        let err = find_engagement(&all, "pay").expect_err("two").to_string();
+        assert!(err.contains("matches 2 engagements") && err.contains("id 2"), "{err}");
+        assert!(find_engagement(&all, "zzz").expect_err("none").to_string().contains("no engagement matches"));
+    }
 }

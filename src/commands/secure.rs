@@ -171,7 +171,7 @@ pub fn encrypt(path: &Path, assessor: &str, remove_outputs: bool, folders: &[std
     let slugs: Vec<String> = crate::store::engagements::list(store.conn())
         .map_err(|e| eyre!(e))?
         .iter()
-        .map(|e| crate::commands::report::slug(&e.name))
+        .map(|e| crate::report::slug(&e.name))
         .collect();
     let key = new_secret()?;
     crypto::rekey(store, Some(&key)).map_err(|e| eyre!(e))?;

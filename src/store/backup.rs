@@ -4,7 +4,6 @@ use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -290,43 +289,5 @@ fn remove_partials(dir: &Path, stem: &str) {
         {
             let _ = super::crypto::remove_securely(&e.path());
         }
-    }
-}
-
-/// An automatic backup running on a thread of its own while the workbench works.
-pub struct Background {
-    stop: Arc<AtomicBool>,
-    handle: Option<std::thread::JoinHandle<()>>,
-    results: mpsc::Receiver<Outcome>,
-}
-
-impl Background {
-    /// Starts [`take_if_changed`] on its own thread.
-    pub fn spawn(workspace: PathBuf, key: Option<String>, bounds: Bounds) -> Background {
-        let stop = Arc::new(AtomicBool::new(false));
-        let (tx, results) = mpsc::channel();
-        let flag = Arc::clone(&stop);
-        let handle = std::thread::Builder::new()
-            .name("assay-backup".into())
-            .spawn(move || {
-                let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-                let _ = tx.send(take_if_changed(&workspace, key.as_deref(), bounds, &stamp, &flag));
-            })
-            .ok();
-        Background { stop, handle, results }
-    }
-
-    /// The outcome, once it is there.
-    pub fn poll(&self) -> Option<Outcome> {
-        self.results.try_recv().ok()
-    }
-
-    /// Stops the backup if it is still running, waits for the thread, and returns the outcome if not yet polled.
-    pub fn finish(mut self) -> Option<Outcome> {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-        self.results.try_recv().ok()
     }
 }

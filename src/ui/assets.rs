@@ -13,8 +13,8 @@ use crate::app::assets::ASSET_SUMMARY_LINES;
 use crate::app::{Action, App, AssetPane, AssetView, Context, QuickFilter};
 use crate::domain::assets::{AssetState, GrantState};
 use crate::domain::plural;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::table::{Column, DataTable};
+use crate::theme::Theme;
+use crate::widgets::table_view::{Column, DataTable};
 
 const ASSET_COLUMNS: &[Column] = &[
     Column::new("Tag", Constraint::Length(14)),
@@ -341,7 +341,7 @@ fn more<'a>(lines: &mut Vec<Line<'a>>, n: usize, t: &Theme, where_: &str) {
 
 fn render_closeout(app: &App, area: Rect, frame: &mut Frame) {
     let t = &app.theme;
-    let closed = app.current.as_ref().is_some_and(|e| e.status == "closed");
+    let closed = app.session.current.as_ref().is_some_and(|e| e.status == "closed");
     let lines = closeout_lines(&app.assets, t, closed);
     let hint = app
         .keymap

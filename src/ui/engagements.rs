@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
 use crate::app::App;
-use crate::ui::widgets::table::{Column, DataTable};
+use crate::widgets::table_view::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
     Column::new(" ", Constraint::Length(1)),
@@ -21,14 +21,14 @@ const COLUMNS: &[Column] = &[
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     let list = &app.engagements;
     let t = &app.theme;
-    let current = app.current.as_ref().map(|c| c.id);
+    let current = app.session.current.as_ref().map(|c| c.id);
     let title = Line::from(vec![
         Span::styled(" Engagements ", t.title),
         Span::styled(
-            if list.visible.len() == list.all.len() {
-                format!("{} ", list.all.len())
+            if list.visible.len() == app.session.engagements.len() {
+                format!("{} ", app.session.engagements.len())
             } else {
-                format!("{} of {} ", list.visible.len(), list.all.len())
+                format!("{} of {} ", list.visible.len(), app.session.engagements.len())
             },
             t.dim,
         ),
@@ -41,7 +41,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         ])
     });
     let row = |i: usize| {
-        let e = &list.all[list.visible[i]];
+        let e = &app.session.engagements[list.visible[i]];
         let overdue = e.is_overdue(app.today);
         Row::new(vec![
             Cell::from(if Some(e.id) == current { "●" } else { " " }),

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use strum::IntoEnumIterator;
 
-use crate::app::{App, Context};
-use crate::ui::centered;
+use crate::app::{Action, App, Context};
+use crate::widgets::centered;
 
 /// Every line of the help text.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
@@ -33,11 +33,19 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
     let all = lines(app);
     let rect = centered(area, 72, area.height);
-    crate::ui::widgets::clear_popup(rect, buf);
+    crate::widgets::clear_popup(rect, buf);
     let inner_h = rect.height.saturating_sub(2) as usize;
     let max_scroll = all.len().saturating_sub(inner_h);
     let scroll = scroll.min(max_scroll);
-    let title = format!(" Keys — {}/{} · j/k scroll · Esc close ", (scroll + inner_h).min(all.len()), all.len());
+    let key = |a: &Action| app.keymap.key_for(Context::Help, a).map(|k| k.to_string()).unwrap_or_else(|| "?".into());
+    let title = format!(
+        " Keys — {}/{} · {}/{} scroll · {} close ",
+        (scroll + inner_h).min(all.len()),
+        all.len(),
+        key(&Action::ScrollDown),
+        key(&Action::ScrollUp),
+        key(&Action::Cancel)
+    );
     Paragraph::new(all)
         .scroll((scroll as u16, 0))
         .block(

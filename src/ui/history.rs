@@ -11,7 +11,7 @@ use crate::ui::{centered, key_hints};
 pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let rect = centered(area, 110, area.height);
-    crate::ui::widgets::clear_popup(rect, buf);
+    crate::widgets::clear_popup(rect, buf);
     let mut lines: Vec<Line> = Vec::new();
     if h.entries.is_empty() {
         lines.push(Line::styled("No recorded changes.", t.dim));
@@ -20,7 +20,7 @@ pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
         let when = e.at.replace('T', " ").trim_end_matches('Z').to_string();
         lines.push(Line::from(vec![
             Span::styled(format!("{when:<20}"), t.dim),
-            Span::styled(format!("{:<16} ", crate::ui::widgets::truncate(&e.assessor, 16)), t.key),
+            Span::styled(format!("{:<16} ", crate::widgets::truncate(&e.assessor, 16)), t.key),
             Span::raw(e.describe()),
         ]));
     }

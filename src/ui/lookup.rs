@@ -11,22 +11,11 @@ use crate::app::{App, Context};
 use crate::catalog::search;
 use crate::catalog::{ItemPhase, Party, catalog};
 use crate::domain::workflow::{self, CheckStatus};
+use crate::theme::Theme;
 use crate::ui::key_hints;
-use crate::ui::theme::Theme;
-use crate::ui::widgets::truncate;
+use crate::widgets::truncate;
 
-/// The popup's rectangle in a screen of `size`.
-pub fn popup(size: (u16, u16)) -> Rect {
-    let (w, h) = size;
-    let width = w.saturating_sub(4).min(116);
-    let height = h.saturating_sub(4);
-    Rect { x: (w - width) / 2, y: 2.min(h), width, height }
-}
-
-/// How many hits fit: the popup less its borders, the query, the filter line and the footer.
-pub fn list_rows(size: (u16, u16)) -> usize {
-    usize::from(popup(size).height.saturating_sub(5)).max(1)
-}
+pub use crate::app::layout::lookup_popup as popup;
 
 pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
     let t = &app.theme;
@@ -34,8 +23,8 @@ pub fn render(app: &App, l: &Lookup, buf: &mut Buffer) {
     if area.width < 20 || area.height < 6 {
         return;
     }
-    crate::ui::widgets::clear_popup(area, buf);
-    let scope = match &app.current {
+    crate::widgets::clear_popup(area, buf);
+    let scope = match &app.session.current {
         Some(e) => format!(" Look up — catalog and {} ", e.name),
         None => " Look up — catalog ".to_string(),
     };
@@ -193,7 +182,7 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
             }
             lines.push(Line::from(""));
             can_tick = item.has_use(crate::catalog::Use::Workflow) || item.has_use(crate::catalog::Use::Agreement);
-            match (&app.current, &d.usage) {
+            match (&app.session.current, &d.usage) {
                 (Some(e), Some(u)) => {
                     lines.push(Line::styled(format!("In {}", e.name), t.header));
                     if can_tick {
@@ -246,7 +235,7 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
     }
     let body = Rect { height: area.height.saturating_sub(1), ..area };
     Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll, 0)).render(body, buf);
-    let ticks: &[(Context, &str)] = if can_tick && app.current.is_some() {
+    let ticks: &[(Context, &str)] = if can_tick && app.session.current.is_some() {
         &[(Context::LookupDetail, "toggle_done"), (Context::LookupDetail, "toggle_na")]
     } else {
         &[]

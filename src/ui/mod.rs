@@ -6,12 +6,8 @@ mod help;
 mod history;
 pub mod lookup;
 pub mod overview;
-mod risks;
 mod scorecard;
 mod start;
-pub mod theme;
-pub mod vetting;
-pub mod widgets;
 pub mod workflow;
 
 use ratatui::Frame;
@@ -19,17 +15,18 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
-use strum::IntoEnumIterator;
+
+pub use crate::widgets::centered;
 
 use crate::app::{App, Context, MIN_SIZE, Overlay, Pending, Tab};
 
 /// Draws the whole screen, then takes out of it any control or bidirectional character that user data brought.
 pub fn render(app: &App, frame: &mut Frame) {
-    widgets::table::take_drawn();
+    crate::widgets::table_view::take_drawn();
     render_screen(app, frame);
     crate::visible::scrub_buffer(frame.buffer_mut());
     // Where the lists' rows went, for the next mouse click.
-    *app.drawn.borrow_mut() = widgets::table::take_drawn();
+    *app.drawn.borrow_mut() = crate::widgets::table_view::take_drawn();
 }
 
 fn render_screen(app: &App, frame: &mut Frame) {
@@ -39,7 +36,8 @@ fn render_screen(app: &App, frame: &mut Frame) {
         return;
     }
     // A message takes lines of its own above the status line (a third of the screen at most), covering nothing.
-    let toast_h = app.toast.as_ref().map_or(0, |t| widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
+    let toast_h =
+        app.toast.as_ref().map_or(0, |t| crate::widgets::toast::lines(t, area.width, area.height / 3).len() as u16);
     let [tabs, body, message, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -48,16 +46,21 @@ fn render_screen(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     render_tabs(app, tabs, frame.buffer_mut());
-    if app.engagements.all.is_empty() {
+    if app.session.engagements.is_empty() {
         start::render(app, body, frame.buffer_mut());
     } else {
         match app.tab {
+            tab if app.pane_on(tab).is_some() => {
+                if let Some(p) = app.pane_on(tab) {
+                    p.render(body, frame, &app.view());
+                }
+            }
             Tab::Engagements => engagements::render(app, body, frame),
             Tab::Overview => overview::render(app, body, frame.buffer_mut()),
             Tab::Scorecard => scorecard::render(app, body, frame),
             Tab::Workflow => workflow::render(app, body, frame),
-            Tab::Risks => risks::render(app, body, frame),
-            Tab::Vetting => vetting::render(app, body, frame),
+            Tab::Risks => {}
+            Tab::Vetting => {}
             Tab::Assets => assets::render(app, body, frame),
         }
     }
@@ -71,7 +74,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
                 &[(Context::Form, "submit"), (Context::Form, "cancel")],
                 60,
             );
-            widgets::form::render(form, &app.theme, footer, body, frame)
+            crate::widgets::form_view::render(form, &app.theme, footer, body, frame)
         }
         Some(Overlay::Confirm(c)) => {
             let names = |action: &str| -> Vec<String> {
@@ -91,15 +94,15 @@ fn render_screen(app: &App, frame: &mut Frame) {
             } else {
                 vec![(names("confirm_yes"), "yes"), (names("confirm_no"), "no")]
             };
-            widgets::confirm::render(c, &app.theme, &answers, body, frame.buffer_mut())
+            crate::widgets::confirm::render(&c.title, &c.message, &app.theme, &answers, body, frame.buffer_mut())
         }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
-        Some(Overlay::Picker(p)) => widgets::picker::render(p, &app.theme, body, frame),
+        Some(Overlay::Picker(p)) => crate::widgets::picker_view::render(p, &app.theme, body, frame),
         None => {}
     }
     if let Some(t) = &app.toast {
-        widgets::toast::render(t, &app.theme, message, frame.buffer_mut());
+        crate::widgets::toast::render(t, &app.theme, message, frame.buffer_mut());
     }
 }
 
@@ -119,40 +122,15 @@ fn render_too_small(area: Rect, buf: &mut Buffer, app: &App) {
 }
 
 /// The brand at the right end of the tab bar.
-const BRAND: &str = " assay ";
-
-/// The tab labels for a terminal `width` columns wide: the full titles when they fit beside the brand, the short
-/// ones otherwise, so that every tab stays visible.
-fn tab_labels(width: u16) -> Vec<(Tab, String)> {
-    let full: Vec<(Tab, String)> =
-        Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.title()))).collect();
-    let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() + BRAND.len();
-    if need <= usize::from(width) {
-        return full;
-    }
-    Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.short()))).collect()
-}
-
-/// The x range of each tab title, as drawn at this terminal width: for mouse clicks.
-pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
-    let mut x = 0u16;
-    tab_labels(width)
-        .into_iter()
-        .map(|(t, label)| {
-            let w = label.chars().count() as u16;
-            let span = (t, x, x + w);
-            x += w + 1;
-            span
-        })
-        .collect()
-}
+use crate::app::layout::BRAND;
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for (tab, label) in tab_labels(area.width) {
+    for (tab, label) in crate::app::layout::tab_labels(area.width) {
         let style =
-            if tab == app.tab && !app.engagements.all.is_empty() { app.theme.tab_active } else { app.theme.tab };
-        let style = if tab.needs_engagement() && app.current.is_none() { style.patch(app.theme.dim) } else { style };
+            if tab == app.tab && !app.session.engagements.is_empty() { app.theme.tab_active } else { app.theme.tab };
+        let style =
+            if tab.needs_engagement() && app.session.current.is_none() { style.patch(app.theme.dim) } else { style };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
@@ -170,7 +148,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_style(area, app.theme.status);
     let t = &app.theme;
     let mut left = vec![];
-    match &app.current {
+    match &app.session.current {
         Some(e) => {
             left.push(Span::styled(format!(" {} ", e.name), t.title));
             left.push(Span::styled(format!("· {} ", e.phase.label()), t.base));
@@ -190,6 +168,14 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         (Some(at), false) => Span::styled(format!("· saved {at} "), t.ok),
         (None, false) => Span::styled("· all saved ", t.dim),
     });
+    // A long task under way (a report, an export): how far it has come and how to stop it. It takes the place of
+    // the saved state (back when it ends), unless an edit is unsaved, so that the line still fits 80 columns.
+    if let Some(work) = app.work_status() {
+        if !dirty {
+            left.pop();
+        }
+        left.push(Span::styled(format!("· {work} "), t.highlight));
+    }
     // The help hint always shows: the engagement's name gives way to it on a narrow terminal.
     let help = key_hints(app, &[], &[(Context::Global, "help")], usize::MAX);
     let help_w = Line::from(help).width() as u16;
@@ -201,7 +187,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     {
         let over = total - usize::from(room);
         let keep = unicode_width::UnicodeWidthStr::width(first.content.as_ref()).saturating_sub(over + 1).max(4);
-        first.content = format!("{} ", widgets::truncate(first.content.trim(), keep)).into();
+        first.content = format!("{} ", crate::text::truncate(first.content.trim(), keep)).into();
     }
     let used = (left.width() as u16).min(area.width);
     left.render(area, buf);
@@ -308,11 +294,4 @@ pub fn key_hints(
         out.push(Span::styled(format!(" {d}  "), app.theme.dim));
     }
     out
-}
-
-/// A rectangle of at most `w`×`h` centred in `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }

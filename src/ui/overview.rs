@@ -10,8 +10,11 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::App;
 use crate::domain::Engagement;
 
+// Text wrapping lives below the screens, shared with the command line; other screens still reach it here.
+pub use crate::text::wrap;
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(e) = &app.current else { return };
+    let Some(e) = &app.session.current else { return };
     let t = &app.theme;
     let [left, right] = Layout::horizontal([Constraint::Fill(5), Constraint::Fill(4)]).areas(area);
 
@@ -40,11 +43,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(Span::styled("  ! the planned end date has passed", t.warn)));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(format!("  Notes ({})", app.summary.notes), t.header)));
-    if app.notes.is_empty() {
+    lines.push(Line::from(Span::styled(format!("  Notes ({})", app.session.summary.notes), t.header)));
+    if app.session.notes.is_empty() {
         lines.push(Line::from(Span::styled("  none yet — n adds one", t.dim)));
     }
-    for n in &app.notes {
+    for n in &app.session.notes {
         let stamp: String = n.created_at.replace('T', " ").chars().take(16).collect();
         for (i, part) in wrap(&n.text, text_w).into_iter().enumerate() {
             let lead = if i == 0 { format!("{stamp:>w$}  ", w = LABEL_W - 2) } else { " ".repeat(LABEL_W) };
@@ -62,11 +65,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         )
         .render(left, buf);
 
-    let s = &app.summary;
+    let s = &app.session.summary;
     let pct = if s.checklist_total > 0 { (s.checklist_total - s.checklist_open) * 100 / s.checklist_total } else { 0 };
     let figures = [
         ("Providers", s.providers, count(s.criteria, "criterion", "criteria")),
-        ("Risks", s.risks, format!("{} unaccepted · {} overdue", app.risks.unaccepted, app.risks.overdue)),
+        (
+            "Risks",
+            s.risks,
+            format!("{} unaccepted · {} overdue", app.session.risks.unaccepted, app.session.risks.overdue),
+        ),
         ("Team members", s.members, format!("{} pending", count(s.checks_pending, "check", "checks"))),
         ("Assets", s.assets, format!("{} not returned", s.assets_out)),
         ("Access grants", s.grants_active, "active".into()),
@@ -97,7 +104,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             });
         }
     }
-    let v = &app.risks.verdict;
+    let v = &app.session.risks.verdict;
     lines.push(Line::from(""));
     lines.push(Line::styled(" Risk verdict", t.header));
     let (style, mark) = if v.is_blocking() { (t.warn, "✗") } else { (t.ok, "✓") };
@@ -116,46 +123,3 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 const LABEL_W: usize = 20;
-
-/// Splits text into lines of at most `width` columns at word boundaries (a longer word is cut).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        while word.width() > width {
-            if !line.is_empty() {
-                out.push(std::mem::take(&mut line));
-            }
-            let cut: String = crate::ui::widgets::truncate(&word, width + 1).trim_end_matches('…').to_string();
-            let n = cut.chars().count().max(1);
-            out.push(word.chars().take(n).collect());
-            word = word.chars().skip(n).collect();
-        }
-        if !line.is_empty() && line.width() + 1 + word.width() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wraps_at_words_and_cuts_long_ones() {
-        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("", 4), vec![""]);
-    }
-}

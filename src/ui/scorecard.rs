@@ -10,9 +10,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 use crate::app::App;
 use crate::app::scorecard::{GRID_LABEL_W, RANKING_W, ScoreView, Scorecard};
 use crate::domain::scorecard::{CertStatus, MUST_HAVE_PASS, Robustness};
-use crate::ui::theme::Theme;
-use crate::ui::widgets::table::{Column, DataTable};
-use crate::ui::widgets::truncate;
+use crate::theme::Theme;
+use crate::widgets::table_view::{Column, DataTable};
+use crate::widgets::truncate;
 
 pub fn render(app: &App, area: Rect, frame: &mut Frame) {
     match app.scorecard.view {
@@ -279,7 +279,7 @@ fn render_cells(app: &App, area: Rect, buf: &mut Buffer) {
         let name = truncate(&sc.providers[p].name, cw - 1);
         put(buf, x0 + (j * cw) as u16, inner.y, &format!("{name:^w$}", w = cw - 1), cw - 1, style);
     }
-    crate::ui::widgets::table::record(crate::app::DrawnRows {
+    crate::widgets::table_view::record(crate::app::DrawnRows {
         rows: Rect { y: inner.y + 1, height: rows as u16, ..inner },
         offset: cur.row_offset,
         len: nc,
@@ -375,7 +375,7 @@ fn render_ranking(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let w = usize::from(inner.width);
     let mut lines: Vec<Line> =
-        crate::ui::overview::wrap(&sc.sensitivity_line(), w).into_iter().map(|l| Line::styled(l, sens_style)).collect();
+        crate::text::wrap(&sc.sensitivity_line(), w).into_iter().map(|l| Line::styled(l, sens_style)).collect();
     let name_w = w.saturating_sub(26).max(6);
     lines.push(Line::styled(
         format!(" # {:<name_w$} {:>5}  {:<6} {:>8}", "Provider", "/100", "Gates", "Unscored"),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
 use crate::app::{Action, App, Context};
-use crate::ui::centered;
+use crate::widgets::centered;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -23,7 +23,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Span::raw(" to create your first engagement"),
         ])
         .centered(),
-        Line::from(Span::styled("(type its name, then Enter again — everything else can wait)", t.dim)).centered(),
+        Line::from(Span::styled(
+            format!("(type its name, then {} again — everything else can wait)", key(&Action::Submit, Context::Form)),
+            t.dim,
+        ))
+        .centered(),
         Line::from(""),
         Line::from(vec![
             Span::styled(key(&Action::Lookup, Context::Global), t.key),

@@ -9,10 +9,9 @@ use crate::app::App;
 use crate::app::workflow::{ChecklistView, Line as WfLine};
 use crate::catalog::catalog;
 use crate::domain::workflow::{CheckStatus, phase_short};
-use crate::ui::widgets::table::{Column, DataTable};
+use crate::widgets::table_view::{Column, DataTable};
 
-/// Lines above the checklist: progress by phase and party, and of the agreement.
-pub const SUMMARY_LINES: usize = 2;
+pub use crate::app::layout::WORKFLOW_SUMMARY_LINES as SUMMARY_LINES;
 
 const COLUMNS: &[Column] = &[
     Column::new("", Constraint::Length(3)),

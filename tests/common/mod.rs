@@ -1,14 +1,16 @@
-//! Shared test harness: an app on a temporary workspace, key presses, and rendering into a test backend.
+//! Shared test harness: an app on a temporary workspace, key presses, and rendering into a test backend; the
+//! binary run from a shell ([`bin`]); workspaces and their counts ([`workspace`]).
 #![allow(dead_code)]
 
 use assay::app::{Action, App, Keymap};
-use assay::cli::DemoSize;
-use assay::commands::demo::{self, Shape};
 use assay::store::Store;
-use assay::ui::theme::Theme;
+use assay::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub mod bin;
+pub mod workspace;
 
 pub const NOW: &str = "2026-11-23T09:00:00Z";
 
@@ -18,17 +20,12 @@ pub fn today() -> chrono::NaiveDate {
 
 /// An app on an empty in-memory workspace, sized `w`×`h`.
 pub fn empty_app(w: u16, h: u16) -> App {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    app_on(store, w, h)
+    app_on(workspace::empty_store(), w, h)
 }
 
 /// An app on the small demo workspace.
 pub fn demo_app(w: u16, h: u16) -> App {
-    let mut store = Store::open_in_memory("tester").expect("store");
-    store.set_fixed_now(Some(NOW));
-    demo::generate(&mut store, Shape::of(DemoSize::Small), today()).expect("demo");
-    app_on(store, w, h)
+    app_on(workspace::demo_store(), w, h)
 }
 
 pub fn app_on(store: Store, w: u16, h: u16) -> App {
@@ -67,4 +64,14 @@ pub fn render(app: &App) -> Terminal<TestBackend> {
 /// The rendered screen as text, for `contains` checks.
 pub fn screen(app: &App) -> String {
     render(app).backend().to_string()
+}
+
+/// Waits (up to ten seconds) for the app's long task, if any, to end and show its result.
+pub fn finish_work(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.work.is_some() && start.elapsed() < std::time::Duration::from_secs(10) {
+        app.poll_work();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(app.work.is_none(), "the long task ended");
 }

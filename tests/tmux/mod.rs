@@ -1,7 +1,7 @@
 //! Drives the real binary in a private tmux server: one socket per test, killed when the test ends.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -48,6 +48,15 @@ impl Tmux {
             .expect("tmux must be installed for the end-to-end tests");
         assert!(status.success(), "tmux new-session failed");
         t
+    }
+
+    /// Starts `assay --db w.db` (120×40) on a new, empty workspace in a temporary folder of its own; returns the
+    /// folder (keep it until the end of the test), the workspace's path and the session.
+    pub fn start_fresh(name: &str) -> (tempfile::TempDir, PathBuf, Tmux) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("w.db");
+        let t = Self::start(name, &db, dir.path());
+        (dir, db, t)
     }
 
     /// Starts an interactive bash (no start-up files) in a 120×40 session, with job control, for tests that
@@ -181,6 +190,18 @@ impl Tmux {
         self.type_text(name);
         self.send(&["Enter"]);
         self.wait_for("Engagement created");
+    }
+
+    /// From anywhere in the workbench: adds a provider by its name alone on the Scorecard tab and waits until it
+    /// is saved.
+    pub fn add_provider(&self, name: &str) {
+        self.send(&["3"]);
+        self.wait_for("[Providers]");
+        self.send(&["a"]);
+        self.wait_for("New provider");
+        self.type_text(name);
+        self.send(&["Enter"]);
+        self.wait_for(&format!("Provider “{name}” added"));
     }
 
     /// The process id of the program in the pane.

@@ -1,0 +1,61 @@
+//! Screen geometry that the model and the view must agree on: how many rows a list shows at a terminal size, where
+//! the tab titles sit, where the lookup popup goes. The model sizes its cursors' windows from these, and the view
+//! draws with them, so a page key moves by exactly what is on screen. Geometry of one pane lives in that pane.
+
+use ratatui::layout::Rect;
+use strum::IntoEnumIterator;
+
+use super::Tab;
+
+/// The smallest terminal the workbench draws in.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+/// The name in the top right corner.
+pub const BRAND: &str = " assay ";
+
+/// Lines above the workflow checklist: progress by phase and party, and of the agreement.
+pub const WORKFLOW_SUMMARY_LINES: usize = 2;
+
+/// Rows of a full-height table: the terminal less the tab bar, the status line, the borders and the header.
+pub fn list_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(5))
+}
+
+/// The popup's rectangle in a screen of `size`.
+pub fn lookup_popup(size: (u16, u16)) -> Rect {
+    let (w, h) = size;
+    let width = w.saturating_sub(4).min(116);
+    let height = h.saturating_sub(4);
+    Rect { x: (w - width) / 2, y: 2.min(h), width, height }
+}
+
+/// How many lookup hits fit: the popup less its borders, the query, the filter line and the footer.
+pub fn lookup_rows(size: (u16, u16)) -> usize {
+    usize::from(lookup_popup(size).height.saturating_sub(5)).max(1)
+}
+
+/// The tab labels for a terminal `width` columns wide: the full titles when they fit beside the brand, the short
+/// ones otherwise, so that every tab stays visible.
+pub fn tab_labels(width: u16) -> Vec<(Tab, String)> {
+    let full: Vec<(Tab, String)> =
+        Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.title()))).collect();
+    let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() + BRAND.len();
+    if need <= usize::from(width) {
+        return full;
+    }
+    Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.short()))).collect()
+}
+
+/// The x range of each tab title, as drawn at this terminal width: for mouse clicks.
+pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
+    let mut x = 0u16;
+    tab_labels(width)
+        .into_iter()
+        .map(|(t, label)| {
+            let w = label.chars().count() as u16;
+            let span = (t, x, x + w);
+            x += w + 1;
+            span
+        })
+        .collect()
+}

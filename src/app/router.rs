@@ -1,0 +1,207 @@
+//! How `App` serves the panes: it lends a pane a [`Cx`], lets it act, and then applies the effects it asked for, in
+//! one place. A pane's error never quits the workbench: it becomes a message on screen.
+
+use color_eyre::Result;
+
+use super::pane::{Cx, Effect, Intent, Pane, View};
+use super::{App, FormPurpose, Overlay, Tab};
+use crate::domain::Value;
+use crate::keys::Action;
+use crate::widgets::form::Form;
+use crate::widgets::picker::Picker;
+
+impl App {
+    /// The pane on `tab`, if that tab is built as a component.
+    pub fn pane_on(&self, tab: Tab) -> Option<&dyn Pane> {
+        self.pane_ref(tab)
+    }
+
+    pub(super) fn pane_ref(&self, tab: Tab) -> Option<&dyn Pane> {
+        self.panes.iter().find(|(t, _)| *t == tab).map(|(_, p)| p.as_ref())
+    }
+
+    pub(super) fn pane_mut(&mut self, tab: Tab) -> Option<&mut Box<dyn Pane>> {
+        self.panes.iter_mut().find(|(t, _)| *t == tab).map(|(_, p)| p)
+    }
+
+    /// The pane of type `P`, for tests and benchmarks that look inside one.
+    pub fn pane<P: Pane>(&self) -> &P {
+        self.panes
+            .iter()
+            .find_map(|(_, p)| (p.as_ref() as &dyn std::any::Any).downcast_ref::<P>())
+            .unwrap_or_else(|| panic!("no pane of type {}", std::any::type_name::<P>()))
+    }
+
+    /// The pane of type `P`, to change it in a test.
+    pub fn pane_state<P: Pane>(&mut self) -> &mut P {
+        self.panes
+            .iter_mut()
+            .find_map(|(_, p)| (p.as_mut() as &mut dyn std::any::Any).downcast_mut::<P>())
+            .unwrap_or_else(|| panic!("no pane of type {}", std::any::type_name::<P>()))
+    }
+
+    /// Lets the pane on `tab` act with a [`Cx`], then applies what it asked for (also when it failed: what it did
+    /// before the failure stands). `None` when the tab has no pane.
+    pub(super) fn with_pane<R>(
+        &mut self,
+        tab: Tab,
+        f: impl FnOnce(&mut dyn Pane, &mut Cx) -> Result<R>,
+    ) -> Option<Result<R>> {
+        let i = self.panes.iter().position(|(t, _)| *t == tab)?;
+        let mut cx = Cx {
+            store: &mut self.store,
+            session: &self.session,
+            keymap: &self.keymap,
+            today: self.today,
+            size: self.size,
+            reports_dir: &self.reports_dir,
+            tab,
+            shown: self.tab,
+            effects: Vec::new(),
+        };
+        let result = f(self.panes[i].1.as_mut(), &mut cx);
+        let effects = std::mem::take(&mut cx.effects);
+        if let Err(e) = self.apply(tab, effects) {
+            self.toast_error(format!("{e}"));
+        }
+        Some(result)
+    }
+
+    /// Lets the pane on `tab` handle `action`; a failure becomes an error message.
+    pub(super) fn route(&mut self, tab: Tab, action: Action) {
+        if let Some(Err(e)) = self.with_pane(tab, |p, cx| p.update(action, cx)) {
+            self.toast_error(format!("{e}"));
+        }
+    }
+
+    /// Applies the effects a pane asked for.
+    fn apply(&mut self, from: Tab, effects: Vec<Effect>) -> Result<()> {
+        for effect in effects {
+            match effect {
+                Effect::Toast(t) => self.toast(t),
+                Effect::Error(t) => self.toast_error(t),
+                Effect::Saved(t) => self.saved(&t),
+                Effect::Form(f) => self.overlay = Some(Overlay::Form(Box::new(f.map(FormPurpose::Pane)))),
+                Effect::Confirm(c) => self.overlay = Some(Overlay::Confirm(c)),
+                Effect::Picker(p) => self.overlay = Some(Overlay::Picker(p)),
+                Effect::Show(tab) => self.goto_tab_index(tab as usize, false),
+                Effect::Open(id) => self.open_engagement(id)?,
+                Effect::Changed => self.reload_except(from)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The store changed through the pane on `from`: reload the list, the current engagement's figures and every
+    /// other pane (a lazy pane not on screen reloads when next shown).
+    pub(super) fn reload_except(&mut self, from: Tab) -> Result<()> {
+        self.reload_engagements()?;
+        if let Some(id) = self.session.current_id() {
+            self.load_session(id)?;
+        }
+        self.load_legacy_panes()?;
+        self.load_panes(Some(from))
+    }
+
+    /// Loads every pane but `except` for the current engagement; a lazy pane not shown is marked to load when shown.
+    pub(super) fn load_panes(&mut self, except: Option<Tab>) -> Result<()> {
+        let tabs: Vec<(Tab, bool)> = self.panes.iter().map(|(t, p)| (*t, p.lazy())).collect();
+        for (tab, lazy) in tabs {
+            if Some(tab) == except {
+                continue;
+            }
+            if lazy && tab != self.tab {
+                if !self.stale.contains(&tab) {
+                    self.stale.push(tab);
+                }
+                continue;
+            }
+            self.stale.retain(|t| *t != tab);
+            if let Some(Err(e)) = self.with_pane(tab, |p, cx| p.load(cx)) {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads a lazy pane about to be shown, if its data changed since it was last loaded.
+    pub(super) fn load_if_stale(&mut self, tab: Tab) {
+        if !self.stale.contains(&tab) {
+            return;
+        }
+        self.stale.retain(|t| *t != tab);
+        if let Some(Err(e)) = self.with_pane(tab, |p, cx| p.load(cx)) {
+            self.toast_error(format!("Cannot load {}: {e}", tab.title()));
+        }
+    }
+
+    /// Saves a pane's form: the pane's rule across fields first, then the closed-engagement rule, then the save. On
+    /// any refusal or failure the form stays open with what was typed.
+    pub(super) fn save_pane_form(
+        &mut self,
+        mut form: Form<FormPurpose>,
+        intent: Intent,
+        values: Vec<(&'static str, Value)>,
+    ) {
+        let rule =
+            self.with_pane(intent.tab, |p, cx| Ok(p.form_rule(&intent, &values, cx))).and_then(Result::ok).flatten();
+        if let Some((key, message)) = rule {
+            form.mark_error(key, message);
+            self.overlay = Some(Overlay::Form(Box::new(form)));
+            return;
+        }
+        let target = self.pane_ref(intent.tab).and_then(|p| p.intent_target(&intent, &self.session));
+        if let Some(e) = target.and_then(|id| self.session.engagement(id)).filter(|e| e.status == super::closed::CLOSED)
+        {
+            let message = self.closed_message(&e.name.clone());
+            self.toast_error(message);
+            return;
+        }
+        match self.with_pane(intent.tab, |p, cx| p.save(&intent, &values, cx)) {
+            Some(Ok(msg)) if msg.is_empty() => {}
+            Some(Ok(msg)) => self.saved(&msg),
+            Some(Err(e)) => {
+                self.toast_error(format!("Not saved: {e}"));
+                // The pane may have opened something else before it failed: the form the user typed into wins.
+                self.overlay = Some(Overlay::Form(Box::new(form)));
+            }
+            None => {}
+        }
+    }
+
+    /// Keys in a picker: move, pick (which goes to the pane that opened it), or cancel.
+    pub(super) fn update_picker(&mut self, mut picker: Picker<Intent>, action: Action) -> Result<()> {
+        match action {
+            Action::Cancel => return Ok(()),
+            ref a if picker.cursor.navigate(a) => {}
+            Action::Submit | Action::Open => {
+                if let Some(key) = picker.selected().map(|i| i.key.clone()) {
+                    let intent = picker.purpose;
+                    if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.picked(&intent, &key, cx)) {
+                        self.toast_error(format!("{e}"));
+                    }
+                    return Ok(());
+                }
+            }
+            _ => {}
+        }
+        self.overlay = Some(Overlay::Picker(picker));
+        Ok(())
+    }
+
+    /// Asks the pane on `tab` to select a record: true when it shows it.
+    pub(super) fn reveal(
+        &mut self,
+        tab: Tab,
+        table: crate::store::Table,
+        id: i64,
+        parent: Option<i64>,
+    ) -> Result<bool> {
+        self.with_pane(tab, |p, cx| p.reveal(table, id, parent, cx)).unwrap_or(Ok(false))
+    }
+
+    /// What a pane may read while it draws.
+    pub fn view(&self) -> View<'_> {
+        View { theme: &self.theme, keymap: &self.keymap, session: &self.session, today: self.today, size: self.size }
+    }
+}

@@ -1,0 +1,130 @@
+//! Report building: the management report and the asset tracking form of an engagement, and how outputs cite the
+//! catalog. Used by the workbench's report key and by `assay report`; it reads through `store` and renders text,
+//! and knows nothing of the terminal or of the command line.
+
+pub mod assets;
+mod build;
+pub mod citations;
+pub mod html;
+mod markdown;
+mod model;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use color_eyre::eyre::{Result, eyre};
+use rusqlite::Connection;
+
+pub use build::{build, build_with};
+pub use html::html;
+pub use markdown::{markdown, md_text};
+pub use model::{Block, Report, Section};
+
+use crate::domain::Engagement;
+
+/// The forms a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+    Json,
+}
+
+/// Renders the report of an engagement in the given format.
+pub fn render(
+    conn: &Connection,
+    e: &Engagement,
+    format: Format,
+    today: NaiveDate,
+    assessor: &str,
+    include_sensitive: bool,
+) -> Result<String> {
+    render_with(conn, e, format, today, assessor, include_sensitive, false)
+}
+
+/// [`render`], with the catalog's texts of the items cited when `with_catalog_text`.
+pub fn render_with(
+    conn: &Connection,
+    e: &Engagement,
+    format: Format,
+    today: NaiveDate,
+    assessor: &str,
+    include_sensitive: bool,
+    with_catalog_text: bool,
+) -> Result<String> {
+    let r = build_with(conn, e, today, assessor, include_sensitive, with_catalog_text)?;
+    Ok(match format {
+        Format::Md => markdown(&r),
+        Format::Html => html(&r),
+        Format::Json => json(&r),
+    })
+}
+
+/// The report's data as one JSON document: title, meta, and the sections with their blocks.
+pub fn json(r: &Report) -> String {
+    let mut s = crate::visible::json(&serde_json::to_string_pretty(r).unwrap_or_default()).into_owned();
+    s.push('\n');
+    s
+}
+
+/// A file-name-safe form of an engagement's name.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            out.extend(ch.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').chars().take(60).collect::<String>();
+    if out.is_empty() { "engagement".into() } else { out }
+}
+
+/// Writes the Markdown and HTML reports of an engagement into `dir`; returns the two paths.
+pub fn write_both(
+    conn: &Connection,
+    e: &Engagement,
+    dir: &Path,
+    today: NaiveDate,
+    assessor: &str,
+) -> Result<Vec<PathBuf>> {
+    let written = write_both_steps(conn, e, dir, today, assessor, &mut |_, _| true)?;
+    written.ok_or_else(|| eyre!("the report was stopped"))
+}
+
+/// [`write_both`] in steps: before each, `step` is told how far the work has come (a fraction and a word) and
+/// answers whether to go on. Stopped, it returns `None` having written nothing: both files are written only
+/// after the last step, each in full or not at all.
+pub fn write_both_steps(
+    conn: &Connection,
+    e: &Engagement,
+    dir: &Path,
+    today: NaiveDate,
+    assessor: &str,
+    step: &mut dyn FnMut(f32, &str) -> bool,
+) -> Result<Option<Vec<PathBuf>>> {
+    if !step(0.05, "Reading the workspace") {
+        return Ok(None);
+    }
+    let r = build(conn, e, today, assessor, false)?;
+    if !step(0.5, "Writing report") {
+        return Ok(None);
+    }
+    let md_text = markdown(&r);
+    if !step(0.7, "Writing report") {
+        return Ok(None);
+    }
+    let html_text = html(&r);
+    if !step(0.9, "Writing report") {
+        return Ok(None);
+    }
+    crate::private_fs::folder(dir).map_err(|err| eyre!(err))?;
+    let stem = format!("{}-report-{today}", slug(&e.name));
+    let md = dir.join(format!("{stem}.md"));
+    let html_path = dir.join(format!("{stem}.html"));
+    crate::private_fs::write(&md, md_text.as_bytes()).map_err(|err| eyre!(err))?;
+    crate::private_fs::write(&html_path, html_text.as_bytes()).map_err(|err| eyre!(err))?;
+    step(1.0, "Report written");
+    Ok(Some(vec![md, html_path]))
+}

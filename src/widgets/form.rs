@@ -1,0 +1,342 @@
+//! The one generic form: built from an entity's field list, validated field by field.
+
+use chrono::NaiveDate;
+
+use super::input::TextInput;
+use crate::domain::{FieldKind, FieldSpec, Value};
+
+/// One field being edited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub spec: FieldSpec,
+    pub input: TextInput,
+    pub error: Option<String>,
+    /// The letters typed so far into a choice field, to pick the one option they start.
+    pub typed: String,
+    /// Whether the user has edited the field; typing into an untouched number replaces what was filled in.
+    pub touched: bool,
+}
+
+/// A form over a list of fields, with the focus on one of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form<P> {
+    pub title: String,
+    /// What saving the form does.
+    pub purpose: P,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// Whether anything was typed since the form opened.
+    pub dirty: bool,
+    /// Lines shown above the fields (what the form is about).
+    pub intro: Vec<String>,
+    /// The text of every field when the form opened, to tell a real change from typing undone.
+    initial: Vec<String>,
+}
+
+impl<P> Form<P> {
+    /// A form over `specs`, filled with `values` (in the same order; missing ones are blank).
+    pub fn new(title: impl Into<String>, purpose: P, specs: &[FieldSpec], values: &[Value]) -> Self {
+        let fields: Vec<FormField> = specs
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let v = values.get(i).cloned().unwrap_or(Value::Null);
+                let text = match (spec.kind, &v) {
+                    (FieldKind::YesNo, v) => spec.display(v),
+                    (_, v) => v.to_string(),
+                };
+                FormField {
+                    spec: *spec,
+                    input: TextInput::new(text),
+                    error: None,
+                    typed: String::new(),
+                    touched: false,
+                }
+            })
+            .collect();
+        let initial = fields.iter().map(|f| f.input.value().to_string()).collect();
+        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new(), initial }
+    }
+
+    /// Whether the user changed any field since the form opened (typing that was undone does not count).
+    /// The same form with its purpose wrapped (a pane's intent in the router's purpose).
+    pub fn map<Q>(self, f: impl FnOnce(P) -> Q) -> Form<Q> {
+        Form {
+            title: self.title,
+            purpose: f(self.purpose),
+            fields: self.fields,
+            focus: self.focus,
+            dirty: self.dirty,
+            intro: self.intro,
+            initial: self.initial,
+        }
+    }
+
+    pub fn changed(&self) -> bool {
+        self.dirty && self.fields.iter().zip(&self.initial).any(|(f, v)| f.input.value() != v)
+    }
+
+    pub fn focused(&self) -> Option<&FormField> {
+        self.fields.get(self.focus)
+    }
+
+    fn focused_mut(&mut self) -> Option<&mut FormField> {
+        self.fields.get_mut(self.focus)
+    }
+
+    pub fn focus_key(&mut self, key: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.spec.key == key) {
+            self.focus = i;
+        }
+    }
+
+    pub fn next_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
+    pub fn prev_field(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+
+    /// Types a character. In a choice field the letters typed pick the one option they start (`po` → post when
+    /// `p` alone fits both pre and post); letters that fit several options pick nothing and say what to type next.
+    pub fn type_char(&mut self, c: char) {
+        let Some(f) = self.focused_mut() else { return };
+        f.error = None;
+        match f.spec.kind {
+            FieldKind::Enum(_) if c == ' ' => {
+                f.typed.clear();
+                cycle(f, 1);
+            }
+            FieldKind::Enum(options) => pick_by_letters(f, options, c),
+            FieldKind::YesNo => match c.to_ascii_lowercase() {
+                'y' => f.input.set("yes"),
+                'n' => f.input.set("no"),
+                ' ' => cycle(f, 1),
+                _ => {}
+            },
+            FieldKind::Number { .. } if !f.touched => {
+                // The number filled in (often 0) is a default, not a prefix: the first digit replaces it.
+                f.input.clear();
+                f.input.insert(c);
+            }
+            _ => f.input.insert(c),
+        }
+        f.touched = true;
+        self.dirty = true;
+    }
+
+    /// Left arrow: cursor left, or the previous option of a choice field.
+    pub fn left(&mut self) {
+        if let Some(f) = self.focused_mut() {
+            if is_choice(f.spec.kind) {
+                f.typed.clear();
+                cycle(f, -1);
+                self.dirty = true;
+            } else {
+                f.input.left();
+                f.touched = true;
+            }
+        }
+    }
+
+    /// Right arrow: cursor right, or the next option of a choice field.
+    pub fn right(&mut self) {
+        if let Some(f) = self.focused_mut() {
+            if is_choice(f.spec.kind) {
+                f.typed.clear();
+                cycle(f, 1);
+                self.dirty = true;
+            } else {
+                f.input.right();
+                f.touched = true;
+            }
+        }
+    }
+
+    pub fn edit(&mut self, op: impl FnOnce(&mut TextInput)) {
+        if let Some(f) = self.focused_mut()
+            && !is_choice(f.spec.kind)
+        {
+            op(&mut f.input);
+            f.touched = true;
+            f.error = None;
+            self.dirty = true;
+        }
+    }
+
+    /// Checks every field; on success returns the values keyed by column, otherwise marks the fields in error and
+    /// moves the focus to the first of them.
+    pub fn validate(&mut self, today: NaiveDate) -> Option<Vec<(&'static str, Value)>> {
+        let mut out = Vec::with_capacity(self.fields.len());
+        let mut first_error = None;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            match f.spec.parse(f.input.value(), today) {
+                Ok(v) => {
+                    f.error = None;
+                    out.push((f.spec.key, v));
+                }
+                Err(e) => {
+                    f.error = Some(e);
+                    first_error.get_or_insert(i);
+                }
+            }
+        }
+        match first_error {
+            Some(i) => {
+                self.focus = i;
+                None
+            }
+            None => Some(out),
+        }
+    }
+
+    /// Marks a field in error (a check across fields failed) and moves the focus to it.
+    pub fn mark_error(&mut self, key: &str, message: impl Into<String>) {
+        if let Some(i) = self.fields.iter().position(|f| f.spec.key == key) {
+            self.fields[i].error = Some(message.into());
+            self.focus = i;
+        }
+    }
+
+    /// The current text of a field, by key.
+    pub fn value_of(&self, key: &str) -> Option<&str> {
+        self.fields.iter().find(|f| f.spec.key == key).map(|f| f.input.value())
+    }
+}
+
+/// Adds a letter to what was typed into a choice field and picks the option it now names, if only one.
+fn pick_by_letters(f: &mut FormField, options: &[&str], c: char) {
+    let lc = c.to_lowercase().to_string();
+    let fits = |prefix: &str| -> Vec<&str> { options.iter().copied().filter(|o| o.starts_with(prefix)).collect() };
+    let mut prefix = format!("{}{lc}", f.typed);
+    let mut hits = fits(&prefix);
+    if hits.is_empty() {
+        prefix = lc;
+        hits = fits(&prefix);
+    }
+    let exact = hits.iter().copied().find(|o| *o == prefix);
+    match (hits.as_slice(), exact) {
+        ([], _) => {
+            f.typed.clear();
+            f.error = Some(format!("no option starts with “{prefix}”"));
+        }
+        ([only], _) => {
+            f.input.set(*only);
+            f.typed = prefix;
+        }
+        (_, Some(o)) => {
+            f.input.set(o);
+            f.typed = prefix;
+        }
+        (several, None) => {
+            let names: Vec<String> = several.iter().map(|o| o.replace('_', " ")).collect();
+            f.error = Some(format!("“{prefix}” fits {}: type the next letter, or ← →", names.join(" and ")));
+            f.typed = prefix;
+        }
+    }
+}
+
+fn is_choice(kind: FieldKind) -> bool {
+    matches!(kind, FieldKind::Enum(_) | FieldKind::YesNo)
+}
+
+fn cycle(f: &mut FormField, step: isize) {
+    let options: &[&str] = match f.spec.kind {
+        FieldKind::Enum(o) => o,
+        FieldKind::YesNo => &["yes", "no"],
+        _ => return,
+    };
+    if options.is_empty() {
+        return;
+    }
+    let n = options.len() as isize;
+    let next = match options.iter().position(|o| *o == f.input.value()) {
+        Some(i) => (i as isize + step).rem_euclid(n),
+        None if step > 0 => 0,
+        None => n - 1,
+    };
+    f.input.set(options[next as usize]);
+    f.error = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Engagement;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+    }
+
+    #[test]
+    fn validation_marks_fields_and_moves_focus() {
+        let mut f = Form::new("New", (), Engagement::FIELDS, &Engagement::defaults());
+        f.focus_key("start_date");
+        for c in "31/12".chars() {
+            f.type_char(c);
+        }
+        f.focus = 0;
+        assert!(f.validate(today()).is_none());
+        assert_eq!(f.focus, 0, "name is required and comes first");
+        assert_eq!(f.fields[0].error.as_deref(), Some("Name is required"));
+        assert!(f.fields.iter().any(|x| x.spec.key == "start_date" && x.error.is_some()));
+        f.type_char('X');
+        f.focus_key("start_date");
+        f.edit(TextInput::clear);
+        f.type_char('t');
+        let values = f.validate(today()).expect("valid now");
+        assert!(values.contains(&("name", Value::text("X"))));
+        assert!(values.contains(&("start_date", Value::text("2026-11-23"))));
+        assert!(values.contains(&("phase", Value::text("pre"))));
+    }
+
+    #[test]
+    fn letters_pick_an_option_only_when_one_fits() {
+        // Failed before: `s` picked "shortlisted" before "selected", so a quick `s` chose the wrong status.
+        let mut f = Form::new("Status", (), crate::domain::Provider::DECISION_FIELDS, &[Value::text("candidate")]);
+        f.type_char('s');
+        assert_eq!(f.fields[0].input.value(), "candidate", "ambiguous: nothing picked");
+        assert!(
+            f.fields[0].error.as_deref().is_some_and(|e| e.contains("shortlisted and selected")),
+            "and it says what to type next"
+        );
+        f.type_char('e');
+        assert_eq!(f.fields[0].input.value(), "selected");
+        f.type_char('s');
+        f.type_char('h');
+        assert_eq!(f.fields[0].input.value(), "shortlisted");
+        f.type_char('r');
+        assert_eq!(f.fields[0].input.value(), "rejected", "a whole option is typed over afresh");
+        f.type_char('z');
+        assert_eq!(f.fields[0].input.value(), "rejected", "a letter that fits nothing is ignored");
+    }
+
+    #[test]
+    fn choice_fields_cycle_and_jump_by_letter() {
+        let mut f = Form::new("Phase", (), &Engagement::FIELDS[5..6], &[Value::text("pre")]);
+        f.right();
+        assert_eq!(f.fields[0].input.value(), "during");
+        f.left();
+        f.left();
+        assert_eq!(f.fields[0].input.value(), "post");
+        f.type_char('d');
+        assert_eq!(f.fields[0].input.value(), "during");
+        // `p` fits pre and post: it picks neither and says so; the next letter decides.
+        f.type_char('p');
+        assert_eq!(f.fields[0].input.value(), "during");
+        assert!(f.fields[0].error.as_deref().is_some_and(|e| e.contains("pre and post")));
+        f.type_char('o');
+        assert_eq!(f.fields[0].input.value(), "post");
+        assert_eq!(f.fields[0].error, None);
+        f.type_char('p');
+        f.type_char('r');
+        assert_eq!(f.fields[0].input.value(), "pre");
+        f.edit(TextInput::clear); // ignored on a choice
+        assert_eq!(f.fields[0].input.value(), "pre");
+    }
+}

@@ -1,0 +1,170 @@
+//! The one generic form, drawn from its field list: labels, values, the cursor, and each field's error beside it.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use super::centered;
+use super::form::{Form, FormField};
+use crate::domain::FieldKind;
+use crate::theme::Theme;
+
+/// The hint shown under each kind of field while it has the focus.
+fn kind_hint(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Date => "YYYY-MM-DD · t today · +30 in 30 days",
+        FieldKind::Enum(_) | FieldKind::YesNo => "← → or first letter to choose",
+        FieldKind::Number { .. } => "a whole number",
+        FieldKind::LongText => "free text",
+        FieldKind::Text { .. } => "",
+    }
+}
+
+/// Draws the form; `footer` holds the key hints (from the keymap) shown along its bottom.
+pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area: Rect, frame: &mut Frame) {
+    let label_w = form.fields.iter().map(|f| f.spec.label.width() + 2).max().unwrap_or(8) as u16;
+    let width = area.width.saturating_sub(4).min(96);
+    // one line per field, one more for each error, a blank and the footer
+    let errors = form.fields.iter().filter(|f| f.error.is_some()).count() as u16;
+    let intro: Vec<String> =
+        form.intro.iter().flat_map(|l| crate::text::wrap(l, usize::from(width.saturating_sub(4)))).collect();
+    let intro_h = if intro.is_empty() { 0 } else { intro.len() as u16 + 1 };
+    let want = form.fields.len() as u16 + errors + 4 + intro_h;
+    let rect = centered(area, width, want.min(area.height));
+    super::clear_popup(rect, frame.buffer_mut());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Line::styled(format!(" {} ", form.title), theme.title));
+    let inner = block.inner(rect);
+    block.render(rect, frame.buffer_mut());
+    if inner.height == 0 || inner.width <= label_w + 2 {
+        return;
+    }
+    let value_w = inner.width - label_w - 1;
+    let mut inner = inner;
+    // The intro takes what it needs but leaves room for the focused field and the footer.
+    let shown_intro = intro.len().min(usize::from(inner.height.saturating_sub(3)));
+    for (i, line) in intro.iter().take(shown_intro).enumerate() {
+        Line::styled(line.clone(), theme.base)
+            .render(Rect { y: inner.y + i as u16, height: 1, ..inner }, frame.buffer_mut());
+    }
+    if shown_intro > 0 {
+        let used = shown_intro as u16 + 1;
+        inner.y += used.min(inner.height);
+        inner.height = inner.height.saturating_sub(used);
+    }
+
+    // Lay out field lines, then scroll so that the focused field is visible.
+    let mut lines: Vec<(Line, Option<usize>)> = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        lines.push((field_line(f, i == form.focus, label_w, value_w, theme), Some(i)));
+        if let Some(e) = &f.error {
+            lines.push((
+                Line::from(vec![
+                    Span::raw(" ".repeat(label_w as usize + 1)),
+                    Span::styled(format!("✗ {e}"), theme.error),
+                ]),
+                None,
+            ));
+        }
+    }
+    let body_h = inner.height.saturating_sub(2).max(1) as usize;
+    let focus_line = lines.iter().position(|(_, i)| *i == Some(form.focus)).unwrap_or(0);
+    // Scroll only as far as needed to show the focused field and the line after it (its error, or the next field);
+    // never past the end, so a form that fits shows every field wherever the focus is.
+    let end = (focus_line + 2).min(lines.len());
+    let skip = end.saturating_sub(body_h).min(lines.len().saturating_sub(body_h));
+    for (row, (line, idx)) in lines.into_iter().skip(skip).take(body_h).enumerate() {
+        let y = inner.y + row as u16;
+        line.render(Rect { y, height: 1, ..inner }, frame.buffer_mut());
+        if idx == Some(form.focus)
+            && let Some(f) = form.focused()
+            && !matches!(f.spec.kind, FieldKind::Enum(_) | FieldKind::YesNo)
+        {
+            let (_, cursor_x) = window(f.input.value(), f.input.cursor(), value_w as usize);
+            frame.set_cursor_position(Position { x: inner.x + label_w + 1 + cursor_x as u16, y });
+        }
+    }
+    let hint = match form.focused() {
+        Some(f) if matches!(f.spec.kind, FieldKind::Number { .. }) && !f.touched && !f.input.value().is_empty() => {
+            "a whole number; typing replaces it"
+        }
+        Some(f) => kind_hint(f.spec.kind),
+        None => "",
+    };
+    let mut footer = footer;
+    footer.push(Span::styled(if hint.is_empty() { String::new() } else { format!(" {hint}") }, theme.dim));
+    let footer = Line::from(footer);
+    footer.render(Rect { y: inner.bottom() - 1, height: 1, ..inner }, frame.buffer_mut());
+}
+
+fn field_line<'a>(f: &'a FormField, focused: bool, label_w: u16, value_w: u16, theme: &Theme) -> Line<'a> {
+    let mark = if f.spec.required { "*" } else { " " };
+    let label = format!("{:>w$}{mark}", f.spec.label, w = label_w as usize - 1);
+    let label_style = if focused {
+        theme.key
+    } else if f.error.is_some() {
+        theme.error
+    } else {
+        theme.dim
+    };
+    let value = match f.spec.kind {
+        FieldKind::Enum(_) | FieldKind::YesNo => {
+            let v = if f.input.value().is_empty() { "—" } else { f.input.value() };
+            if focused { format!("◂ {} ▸", v.replace('_', " ")) } else { v.replace('_', " ") }
+        }
+        // The focused field follows its cursor; the others show their start, cut with "…" when longer.
+        _ if focused => window(f.input.value(), f.input.cursor(), value_w as usize).0,
+        _ => super::truncate(f.input.value(), value_w as usize),
+    };
+    let value_style = if focused { theme.selected } else { theme.base };
+    let pad = (value_w as usize).saturating_sub(value.width());
+    Line::from(vec![
+        Span::styled(label, label_style),
+        Span::raw(" "),
+        Span::styled(format!("{value}{}", if focused { " ".repeat(pad) } else { String::new() }), value_style),
+    ])
+}
+
+/// The part of `text` that fits in `width` columns with the cursor in view, and the cursor's column within it.
+pub fn window(text: &str, cursor: usize, width: usize) -> (String, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let width = width.max(2);
+    let col =
+        |range: &[char]| range.iter().map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0)).sum::<usize>();
+    let mut start = 0;
+    // Move the window's start right until the cursor fits (leaving one column for the cursor itself).
+    while col(&chars[start..cursor.min(chars.len())]) + 1 > width && start < cursor {
+        start += 1;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in &chars[start..] {
+        let cw = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        if w + cw > width {
+            break;
+        }
+        out.push(*c);
+        w += cw;
+    }
+    (out, col(&chars[start..cursor.min(chars.len())]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn window_keeps_cursor_in_view() {
+        assert_eq!(window("hello", 5, 10), ("hello".into(), 5));
+        let (shown, at) = window("abcdefghijklmnop", 16, 6);
+        assert_eq!(shown, "lmnop");
+        assert_eq!(at, 5);
+        let (shown, at) = window("日本語のテキスト", 8, 7);
+        assert!(unicode_width::UnicodeWidthStr::width(shown.as_str()) <= 7);
+        assert!(at < 7);
+    }
+}
