@@ -211,8 +211,7 @@ const ROLES: &[&str] = &[
     "Security analyst",
     "Backup operator",
 ];
-const CHECKS: &[&str] =
-    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
+const CHECKS: &[&str] = <crate::domain::vetting::CheckKind as strum::VariantNames>::VARIANTS;
 const CLASSES: &[&str] = &["Public", "Internal", "Confidential", "Restricted"];
 /// What is handed over, and the kind of asset it is.
 const ASSET_THINGS: &[(&str, &str)] = &[

@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, eyre};
 
 use super::report::resolve;
 use crate::cli::{DateOrder, ExportFormat};
-use crate::domain::Engagement;
+use crate::domain::{Engagement, plural};
 use crate::interchange;
 use crate::report::slug;
 use crate::store::registers::{self, Register};
@@ -152,7 +152,7 @@ pub fn export(
                     errln!(
                         "exported {} engagement{} ({} rows) to {}; {}",
                         b.engagements.len(),
-                        if b.engagements.len() == 1 { "" } else { "s" },
+                        plural(b.engagements.len()),
                         b.rows(),
                         p.display(),
                         sensitive_note(include_sensitive)
@@ -246,7 +246,7 @@ pub fn import(
             errln!(
                 "imported {} engagement{} ({} rows) from {shown}; {}",
                 done.engagements,
-                if done.engagements == 1 { "" } else { "s" },
+                plural(done.engagements),
                 done.rows,
                 if done.kept_ids { "ids kept (the workspace was empty)" } else { "every row has a new id" }
             );

@@ -20,7 +20,7 @@ use crate::domain::Engagement;
 use crate::domain::risk::TreatmentStatus;
 use crate::domain::workflow::CheckStatus;
 use crate::report::slug;
-use crate::store::{Store, checklist, registers, risks};
+use crate::store::{Store, checklist, providers, risks, vetting};
 
 /// The OSCAL version the documents declare.
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -261,17 +261,24 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             }));
         }
     }
-    let members = registers::members(conn, e.id)?;
-    for c in registers::checks(conn, e.id)? {
+    let members = vetting::engagement_members(conn, e.id)?;
+    let providers = providers::list(conn, e.id)?;
+    let mut checks = vetting::engagement_checks(conn, e.id)?;
+    checks.sort_by_key(|c| c.id);
+    for c in checks {
         let who = members.iter().find(|m| m.id == c.member_id);
         let name = who.map_or_else(|| format!("member {}", c.member_id), |m| m.name.clone());
-        let provider = who.map(|m| m.provider.clone()).unwrap_or_default();
-        let kind = c.kind.replace('_', " ");
+        let provider = who
+            .and_then(|m| providers.iter().find(|p| p.id == m.provider_id))
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let (kind_key, status): (&str, &str) = (c.kind.map(<&str>::from).unwrap_or_default(), c.status.into());
+        let kind = kind_key.replace('_', " ");
         observations.push(json!({
             "uuid": record_uuid(e.id, "vetting_check", &c.id.to_string()),
             "title": format!("Vetting: {kind} of {name}"),
-            "description": format!("The {kind} check of {name} ({provider}) is {}.", c.status.replace('_', " ")),
-            "props": props(vec![prop("vetting-check", &c.kind), prop("vetting-status", &c.status),
+            "description": format!("The {kind} check of {name} ({provider}) is {}.", status.replace('_', " ")),
+            "props": props(vec![prop("vetting-check", kind_key), prop("vetting-status", status),
                 prop("team-member", &name), prop("provider", &provider),
                 c.verifier.as_deref().and_then(|v| prop("verifier", v))]),
             "methods": ["EXAMINE"],

@@ -7,6 +7,7 @@ use color_eyre::eyre::{Result, eyre};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::crossterm::terminal;
 
+use crate::domain::plural;
 use crate::store::{OpenError, Store, backup, crypto, lock};
 
 /// The passphrase from `ASSAY_PASSPHRASE`, if set.
@@ -58,14 +59,14 @@ fn check_strength(p: &str) -> Result<()> {
         crate::errln!(
             "assay: warning: a passphrase of {n} character{} accepted because ASSAY_ALLOW_WEAK_PASSPHRASE=1; it is \
              easy to guess",
-            if n == 1 { "" } else { "s" }
+            plural(n)
         );
         return Ok(());
     }
     Err(eyre!(
         "the passphrase is too short ({n} character{}); use at least {MIN_PASSPHRASE} — a few unrelated words make \
          one easy to remember; nothing was changed",
-        if n == 1 { "" } else { "s" }
+        plural(n)
     ))
 }
 
@@ -211,7 +212,7 @@ fn encrypt_backups(path: &Path, key: &str) {
     }
     crate::errln!(
         "{encrypted} backup{} in {} encrypted with the same passphrase{}",
-        if encrypted == 1 { "" } else { "s" },
+        plural(encrypted),
         backup::folder(path).display(),
         if removed > 0 {
             format!("; {removed} that could not be encrypted overwritten and removed")
@@ -280,10 +281,6 @@ fn plaintext_outputs(path: &Path, slugs: &[String], folders: &[std::path::PathBu
         return Err(eyre!("{failed} plaintext output{} could not be removed", plural(failed)));
     }
     Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Asks a yes/no question at the terminal; anything but y or yes is no.

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use color_eyre::eyre::Result;
 
+use crate::domain::plural;
 use crate::store::history::Head;
 use crate::store::verify::{self, Options};
 
@@ -80,7 +81,7 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
             "{} failed verification: {} problem{} (the first is listed first)",
             path.display(),
             report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" }
+            plural(report.findings.len())
         ),
     ))
 }

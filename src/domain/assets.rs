@@ -29,13 +29,58 @@
 use chrono::NaiveDate;
 
 use super::Value;
-use super::fields::{FieldKind, FieldSpec};
+use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr, VariantNames};
+
+use super::fields::{FieldKind, FieldSpec, blank_first};
 use super::plural;
 
+/// A kind of asset: stored in snake_case (`data_set`), parsed from it, and read as words ("data set").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, AsRefStr, IntoStaticStr, EnumIter, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum AssetKind {
+    Device,
+    Media,
+    Document,
+    DataSet,
+    Badge,
+    Key,
+    Account,
+}
+
+/// A kind of access grant: an account or system (logical), or a badge, key or area (physical).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, AsRefStr, IntoStaticStr, EnumIter, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum GrantKind {
+    Logical,
+    Physical,
+}
+
+/// How an asset left the provider's hands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, AsRefStr, IntoStaticStr, EnumIter, VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Disposition {
+    Returned,
+    Destroyed,
+}
+
+macro_rules! label_from_stored {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// The label a person reads: the stored value in words.
+            pub fn label(self) -> String {
+                <&'static str>::from(self).replace('_', " ")
+            }
+        }
+    )*};
+}
+label_from_stored!(AssetKind, GrantKind, Disposition);
+
 /// Kinds of asset, as stored.
-pub const ASSET_KINDS: &[&str] = &["device", "media", "document", "data_set", "badge", "key", "account"];
+pub const ASSET_KINDS: &[&str] = <AssetKind as VariantNames>::VARIANTS;
 /// Kinds of access grant, as stored.
-pub const GRANT_KINDS: &[&str] = &["logical", "physical"];
+pub const GRANT_KINDS: &[&str] = <GrantKind as VariantNames>::VARIANTS;
+/// What an asset's disposition may be, a blank (still out) first.
+pub const DISPOSITION_CHOICES: &[&str] = &blank_first::<3>(<Disposition as VariantNames>::VARIANTS);
 
 /// Where an asset stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -326,6 +371,8 @@ pub struct Grant {
     pub holder_id: Option<i64>,
     /// The holder as named (a team member's name, or whoever else holds it).
     pub holder_name: Option<String>,
+    /// The name recorded with the grant itself, whoever the holder is (the registers show it beside the member's).
+    pub recorded_name: Option<String>,
     pub target: String,
     pub kind: String,
     pub granted_on: Option<String>,

@@ -112,6 +112,39 @@ impl FieldSpec {
 pub const LONG_TEXT_MAX: usize = 20_000;
 
 /// Whether the text is a date written out in full, `YYYY-MM-DD` (four-digit year, two-digit month and day).
+/// The field of `fields` whose key is `key`; a key the list does not have fails to compile where it is used in a
+/// constant.
+pub const fn field_in(fields: &[FieldSpec], key: &str) -> FieldSpec {
+    let mut i = 0;
+    while i < fields.len() {
+        if fields[i].key.len() == key.len() {
+            let (a, b) = (fields[i].key.as_bytes(), key.as_bytes());
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return fields[i];
+            }
+        }
+        i += 1;
+    }
+    panic!("field_in: no field with this key")
+}
+
+/// The stored values of an optional choice as a form offers them: a blank first ("not given"), then `values`.
+/// `M` is one more than the number of values; anything else fails to compile.
+pub const fn blank_first<const M: usize>(values: &[&'static str]) -> [&'static str; M] {
+    assert!(values.len() + 1 == M, "blank_first: M must be one more than the number of values");
+    let mut out = [""; M];
+    let mut i = 0;
+    while i < values.len() {
+        out[i + 1] = values[i];
+        i += 1;
+    }
+    out
+}
+
 pub fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10

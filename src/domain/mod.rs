@@ -17,7 +17,7 @@ pub use provider::{Criterion, Provider, Score};
 pub use risk_entity::Risk;
 pub use value::Value;
 
-use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};
+use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
 
 /// The ending of a regular English plural: "" for one, "s" for any other count. The one place counts are worded.
 pub fn plural<N: PartialEq + From<u8>>(n: N) -> &'static str {
@@ -44,6 +44,7 @@ pub fn count<N: PartialEq + From<u8> + std::fmt::Display>(n: N, one: &str, many:
     AsRefStr,
     IntoStaticStr,
     EnumIter,
+    VariantNames,
     serde::Serialize,
     serde::Deserialize,
 )]
@@ -57,7 +58,8 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: &'static [&'static str] = &["pre", "during", "post"];
+    /// The stored values, in order.
+    pub const ALL: &'static [&'static str] = <Phase as VariantNames>::VARIANTS;
 
     /// The label a person reads.
     pub fn label(self) -> &'static str {

@@ -5,7 +5,7 @@
 //! Everything here is pure: callers pass `today` in, nothing reads the clock or storage.
 
 use chrono::NaiveDate;
-use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr};
+use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
 
 /// Lowest valid likelihood.
 pub const MIN_LIKELIHOOD: u8 = 1;
@@ -175,6 +175,7 @@ impl Rating {
 /// How a risk is treated (stored as snake_case: modify, retain, avoid, share).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum Treatment {
     /// Reduce the risk with controls.
     Modify,
@@ -201,6 +202,7 @@ impl Treatment {
 /// Progress of a treatment (stored as snake_case: open, in_progress, done).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Display, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum TreatmentStatus {
     /// Not started.
     #[default]

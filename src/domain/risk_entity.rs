@@ -5,13 +5,15 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use super::Value;
-use super::fields::{FieldKind, FieldSpec};
+use strum::VariantNames;
+
+use super::fields::{FieldKind, FieldSpec, blank_first};
 use super::risk::{Rating, RiskFacts, Treatment, TreatmentStatus};
 
 /// Treatment choices as the form offers them: the blank first option means "not decided yet".
-pub const TREATMENT_CHOICES: &[&str] = &["", "modify", "retain", "avoid", "share"];
+pub const TREATMENT_CHOICES: &[&str] = &blank_first::<5>(<Treatment as VariantNames>::VARIANTS);
 /// Treatment progress as stored.
-pub const TREATMENT_STATUSES: &[&str] = &["open", "in_progress", "done"];
+pub const TREATMENT_STATUSES: &[&str] = <TreatmentStatus as VariantNames>::VARIANTS;
 
 /// The residual fields: all blank (not rated yet) or all given.
 const RESIDUAL_KEYS: [&str; 4] = ["residual_likelihood", "residual_c", "residual_i", "residual_a"];

@@ -242,6 +242,39 @@ pub fn rank(grid: &Grid) -> Vec<Ranked> {
         .collect()
 }
 
+/// The grid's criteria from an engagement's records, each weight capped at [`MAX_WEIGHT`].
+pub fn criteria_in(criteria: &[super::Criterion]) -> Vec<CriterionIn> {
+    criteria
+        .iter()
+        .map(|c| CriterionIn {
+            id: c.id,
+            name: c.text.clone(),
+            weight: c.weight.min(MAX_WEIGHT),
+            must_have: c.must_have,
+        })
+        .collect()
+}
+
+/// The scoring grid of an engagement's records: the providers with the gates they fail on `today`, each score
+/// capped at [`MAX_SCORE`]; a score outside the grid (another engagement's) is left out, not fatal. `None` when the
+/// records make no grid (an id given twice). The one place the scorecard and the registers build it.
+pub fn scoring_grid(
+    criteria: &[super::Criterion],
+    providers: &[super::Provider],
+    scores: &[super::Score],
+    today: NaiveDate,
+) -> Option<Grid> {
+    let providers_in = providers
+        .iter()
+        .map(|p| ProviderIn { id: p.id, name: p.name.clone(), gate_failures: p.gate_failures(today) })
+        .collect();
+    let mut grid = Grid::new(criteria_in(criteria), providers_in).ok()?;
+    for s in scores {
+        let _ = grid.set_score(s.provider_id, s.criterion_id, Some(s.score.min(MAX_SCORE)));
+    }
+    Some(grid)
+}
+
 /// How stable the leader is against a change of a single criterion weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Robustness {

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr};
+use strum::{AsRefStr, EnumIter, EnumString, IntoStaticStr, VariantNames};
 
 use super::Value;
 use super::fields::{FieldKind, FieldSpec};
@@ -25,6 +25,7 @@ pub const MIN_REFERENCES: i64 = 2;
 /// One of the seven checks, in the order of the grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum CheckKind {
     References,
     CriminalRecord,
@@ -111,6 +112,7 @@ pub fn is_sensitive(kind: CheckKind) -> bool {
 /// Where one check stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, EnumString, AsRefStr, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "snake_case")]
+#[derive(VariantNames)]
 pub enum CheckStatus {
     #[default]
     Pending,
@@ -122,7 +124,7 @@ pub enum CheckStatus {
 
 impl CheckStatus {
     /// The stored values, in form order.
-    pub const ALL: &'static [&'static str] = &["pending", "passed", "failed", "waived", "not_permitted"];
+    pub const ALL: &'static [&'static str] = <CheckStatus as VariantNames>::VARIANTS;
 
     pub fn label(self) -> &'static str {
         match self {

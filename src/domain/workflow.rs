@@ -18,6 +18,7 @@ use crate::domain::Phase;
     strum::EnumString,
     strum::AsRefStr,
     strum::EnumIter,
+    strum::VariantNames,
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum CheckStatus {
@@ -28,6 +29,9 @@ pub enum CheckStatus {
 }
 
 impl CheckStatus {
+    /// The stored values, in order.
+    pub const ALL: &'static [&'static str] = <CheckStatus as strum::VariantNames>::VARIANTS;
+
     /// The box drawn before an item: readable without colour.
     pub fn mark(self) -> &'static str {
         match self {

@@ -1,7 +1,6 @@
 //! The report gathered from the workspace: every section, in the order printed.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
@@ -10,10 +9,11 @@ use rusqlite::Connection;
 use super::model::{Block, Report, Section};
 use crate::catalog::{self, ItemPhase, Use};
 use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix, verdict};
-use crate::domain::vetting::{self, CheckKind, CheckOutcome, CheckStatus as VetStatus, MemberChecks, VettingCheck};
+use crate::domain::vetting::{self, CheckKind, CheckOutcome, MemberChecks, TeamMember};
 use crate::domain::workflow::{CheckStatus, PHASE_ORDER, Progress, phase_label};
 use crate::domain::{Engagement, Phase};
 use crate::store::registers;
+use crate::store::{assets as store_assets, vetting as store_vetting};
 use crate::store::{checklist, criteria, engagements, providers, risks, scores};
 
 fn s(o: &Option<String>) -> String {
@@ -21,7 +21,7 @@ fn s(o: &Option<String>) -> String {
 }
 
 /// Whether a member has left the team by `today`.
-fn member_left(m: &registers::Member, today: NaiveDate) -> bool {
+fn member_left(m: &TeamMember, today: NaiveDate) -> bool {
     m.left_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| d <= today)
 }
 
@@ -66,10 +66,12 @@ pub fn build_with(
     let register = risks::list(conn, e.id)?;
     let facts: Vec<_> = register.iter().map(|r| r.facts()).collect();
     let v = verdict(&facts, today);
-    let members = registers::members(conn, e.id)?;
-    let checks = registers::checks(conn, e.id)?;
-    let assets = registers::assets(conn, e.id)?;
-    let grants = registers::grants(conn, e.id)?;
+    let members = store_vetting::engagement_members(conn, e.id)?;
+    let checks = store_vetting::engagement_checks(conn, e.id)?;
+    let mut assets = store_assets::list(conn, e.id)?;
+    assets.sort_by_key(|a| a.id);
+    let mut grants = store_assets::grants(conn, e.id)?;
+    grants.sort_by_key(|g| g.id);
     let checklist_rows = checklist::rows(conn, e.id)?;
 
     let mut sections = Vec::new();
@@ -256,22 +258,12 @@ pub fn build_with(
     // Each member still on the team, with the checks that do not count yet, recorded or not.
     let mut recorded: HashMap<i64, MemberChecks> = HashMap::new();
     for c in &checks {
-        if let Ok(kind) = CheckKind::from_str(&c.kind) {
-            recorded.entry(c.member_id).or_default()[kind.index()] = Some(VettingCheck {
-                id: c.id,
-                member_id: c.member_id,
-                kind: Some(kind),
-                status: VetStatus::parse(&c.status),
-                checked_on: c.checked_on.clone(),
-                verifier: c.verifier.clone(),
-                evidence: c.evidence.clone(),
-                reference_count: c.reference_count,
-                note: c.note.clone(),
-            });
+        if let Some(kind) = c.kind {
+            recorded.entry(c.member_id).or_default()[kind.index()] = Some(c.clone());
         }
     }
     let none = MemberChecks::default();
-    let active: Vec<(&registers::Member, &MemberChecks)> =
+    let active: Vec<(&TeamMember, &MemberChecks)> =
         members.iter().filter(|m| !member_left(m, today)).map(|m| (m, recorded.get(&m.id).unwrap_or(&none))).collect();
     // (provider, kind) → (counting, members still on the team)
     let mut per: HashMap<(i64, CheckKind), (usize, usize)> = HashMap::new();
@@ -333,7 +325,8 @@ pub fn build_with(
                 Some(c) => dash(&c.note),
                 None => dash(&None),
             };
-            out.push(vec![m.name.clone(), m.provider.clone(), kind.as_ref().replace('_', " "), status, note]);
+            let provider = provs.iter().find(|p| p.id == m.provider_id).map(|p| p.name.clone()).unwrap_or_default();
+            out.push(vec![m.name.clone(), provider, kind.as_ref().replace('_', " "), status, note]);
         }
     }
     if out.is_empty() {
@@ -361,7 +354,7 @@ pub fn build_with(
                 dash(&a.description),
                 a.kind.replace('_', " "),
                 dash(&a.classification),
-                dash(&a.holder),
+                dash(&a.holder_name),
                 match &a.expected_return {
                     Some(d) if overdue => format!("{d} ! overdue"),
                     other => dash(other),
@@ -377,8 +370,8 @@ pub fn build_with(
     blocks.push(Block::Heading("Access rights still in force".into()));
     let out: Vec<Vec<String>> = grants
         .iter()
-        .filter(|g| g.is_active(&today_s))
-        .map(|g| vec![g.target.clone(), g.kind.clone(), g.who(), dash(&g.granted_on), dash(&g.revoked_on)])
+        .filter(|g| g.revoked_on.as_deref().is_none_or(|r| r > today_s.as_str()))
+        .map(|g| vec![g.target.clone(), g.kind.clone(), s(&g.holder_name), dash(&g.granted_on), dash(&g.revoked_on)])
         .collect();
     if out.is_empty() {
         blocks.push(Block::Empty("No access rights are in force.".into()));

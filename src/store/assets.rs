@@ -64,9 +64,7 @@ pub fn members(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Membe
 
 /// Adds an asset; `values` are the asset's columns (the holder already resolved to `holder_id`).
 pub fn create(w: &mut Writer<'_>, engagement: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("engagement_id", Value::Int(engagement))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::Asset, &all)
+    w.insert_under(Table::Asset, ("engagement_id", engagement), values)
 }
 
 pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
@@ -121,7 +119,7 @@ pub fn record_destruction(
 }
 
 const GRANT_COLUMNS: &str = "g.id, g.engagement_id, g.holder_id, coalesce(m.name, g.holder_name), g.target, g.kind, \
-    g.granted_on, g.revoked_on, g.verified_by";
+    g.granted_on, g.revoked_on, g.verified_by, g.holder_name";
 
 /// The access grants of an engagement, by holder and target.
 pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>> {
@@ -140,15 +138,14 @@ pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>
             granted_on: r.get(6)?,
             revoked_on: r.get(7)?,
             verified_by: r.get(8)?,
+            recorded_name: r.get(9)?,
         })
     })?
     .collect()
 }
 
 pub fn create_grant(w: &mut Writer<'_>, engagement: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("engagement_id", Value::Int(engagement))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::AccessGrant, &all)
+    w.insert_under(Table::AccessGrant, ("engagement_id", engagement), values)
 }
 
 pub fn update_grant(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {

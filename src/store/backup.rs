@@ -156,23 +156,9 @@ impl Bounds {
     }
 }
 
-/// A connection of its own that only reads. Opened read-write but `query_only`: a read-only connection to a WAL
-/// database would leave `-wal` and `-shm` files behind it, which the last read-write one removes as it closes.
-fn reader(path: &Path, key: Option<&str>) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    if let Some(k) = key {
-        super::apply_key(&conn, k)?;
-    }
-    conn.execute_batch("PRAGMA query_only = ON;")?;
-    Ok(conn)
-}
-
 /// The head of a database's history, read on a connection of its own (`None` when it has no history table).
 fn head_at(path: &Path, key: Option<&str>) -> Option<String> {
-    let conn = reader(path, key).ok()?;
+    let conn = super::open_reader(path, key).ok()?;
     super::history::head(&conn).ok().map(|h| h.to_string())
 }
 
@@ -201,7 +187,7 @@ fn take(
     let dir = folder(workspace);
     let stem = workspace.file_stem().and_then(|s| s.to_str()).unwrap_or("assay").to_string();
     remove_partials(&dir, &stem);
-    let src = reader(workspace, key).map_err(fail)?;
+    let src = super::open_reader(workspace, key).map_err(fail)?;
     src.busy_timeout(Duration::from_secs(5)).map_err(fail)?;
     let head = super::history::head(&src).map_err(fail)?;
     if head.count == 0 {

@@ -8,16 +8,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::marker::PhantomData;
 
 use rusqlite::Connection;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use super::schema::references;
+pub use super::schema::{Col, Kind, MAX_ID, SPECS, Spec};
 use super::{Store, Table, Writer};
-use crate::domain::fields::{FieldKind, FieldSpec, LONG_TEXT_MAX, is_iso_date};
-use crate::domain::scorecard::MAX_WEIGHT;
+use crate::domain::fields::{FieldKind, FieldSpec};
+use crate::domain::vetting::{CheckKind, is_sensitive};
 use crate::domain::{Risk, Value};
 
 /// What the `format` field of a bundle says.
@@ -25,335 +26,8 @@ pub const FORMAT: &str = "assay-bundle";
 /// The bundle layout this build writes and reads.
 pub const VERSION: u32 = 1;
 
-/// Vetting checks whose notes are sensitive personal data: left out of exports unless asked for.
-pub const SENSITIVE_CHECKS: &[&str] = &["criminal_record", "credit"];
-
 /// Reports (done, total) as a long export or import goes.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
-
-/// The type a column holds, as the bundle checks it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    Int,
-    OptInt,
-    /// A whole number within bounds (inclusive).
-    Range(i64, i64),
-    OptRange(i64, i64),
-    Text,
-    OptText,
-    Enum(&'static [&'static str]),
-    OptEnum(&'static [&'static str]),
-    /// A calendar date, `YYYY-MM-DD` (the forms' shorthands such as `t` or `+30` are not dates in a file).
-    OptDate,
-    /// A moment: an RFC 3339 time, or a `YYYY-MM-DD` date.
-    Stamp,
-    OptStamp,
-    /// The id of an item of the built-in catalog.
-    CatalogRef,
-    OptCatalogRef,
-}
-
-/// The highest id a bundle may carry: the largest whole number JSON tools keep exactly (2^53 − 1). Well below
-/// i64::MAX, so the new ids an import gives (above the highest in use) can never run past the end.
-pub const MAX_ID: i64 = 9_007_199_254_740_991;
-
-impl Kind {
-    fn nullable(self) -> bool {
-        matches!(
-            self,
-            Kind::OptInt
-                | Kind::OptRange(..)
-                | Kind::OptText
-                | Kind::OptEnum(_)
-                | Kind::OptDate
-                | Kind::OptStamp
-                | Kind::OptCatalogRef
-        )
-    }
-
-    fn describe(self) -> String {
-        let base = match self {
-            Kind::Int | Kind::OptInt => "a whole number".to_string(),
-            Kind::Range(lo, hi) | Kind::OptRange(lo, hi) => format!("a whole number from {lo} to {hi}"),
-            Kind::Text | Kind::OptText => "text".to_string(),
-            Kind::Enum(o) | Kind::OptEnum(o) => crate::domain::fields::choices(o),
-            Kind::OptDate => "a date as YYYY-MM-DD".to_string(),
-            Kind::Stamp | Kind::OptStamp => {
-                "a time as RFC 3339 (2026-11-23T09:00:00Z) or a date as YYYY-MM-DD".to_string()
-            }
-            Kind::CatalogRef | Kind::OptCatalogRef => "the id of an item of the catalog".to_string(),
-        };
-        if self.nullable() { format!("{base} or null") } else { base }
-    }
-
-    /// Checks a value; the error says what was expected.
-    pub fn check(self, v: &Value) -> Result<(), String> {
-        let ok = match (self, v) {
-            (k, Value::Null) => k.nullable(),
-            (Kind::Int | Kind::OptInt, Value::Int(_)) => true,
-            (Kind::Range(lo, hi) | Kind::OptRange(lo, hi), Value::Int(i)) => (lo..=hi).contains(i),
-            (Kind::Text | Kind::OptText, Value::Text(t)) => {
-                let n = t.chars().count();
-                if n > LONG_TEXT_MAX {
-                    return Err(format!("too long: {n} characters (at most {LONG_TEXT_MAX})"));
-                }
-                true
-            }
-            (Kind::Enum(o) | Kind::OptEnum(o), Value::Text(t)) => o.contains(&t.as_str()),
-            (Kind::OptDate, Value::Text(t)) => is_iso_date(t),
-            (Kind::Stamp | Kind::OptStamp, Value::Text(t)) => {
-                is_iso_date(t) || chrono::DateTime::parse_from_rfc3339(t).is_ok()
-            }
-            (Kind::CatalogRef | Kind::OptCatalogRef, Value::Text(t)) => crate::catalog::catalog().get(t).is_some(),
-            _ => false,
-        };
-        if ok {
-            Ok(())
-        } else {
-            let found = match v {
-                Value::Null => "null".to_string(),
-                Value::Int(i) => i.to_string(),
-                Value::Real(r) => r.to_string(),
-                Value::Text(t) => format!("\"{}\"", t.chars().take(40).collect::<String>()),
-            };
-            Err(format!("expected {}, found {found}", self.describe()))
-        }
-    }
-}
-
-/// One column of a table.
-#[derive(Debug, Clone, Copy)]
-pub struct Col {
-    pub name: &'static str,
-    pub kind: Kind,
-}
-
-const fn c(name: &'static str, kind: Kind) -> Col {
-    Col { name, kind }
-}
-
-/// One table as the bundle holds it: its key in an engagement's object and its columns, in schema order.
-#[derive(Debug)]
-pub struct Spec {
-    pub table: Table,
-    pub key: &'static str,
-    /// The row this table's rows name in messages ("risk").
-    pub noun: &'static str,
-    pub cols: &'static [Col],
-}
-
-const PHASES: &[&str] = &["pre", "during", "post"];
-const CHECK_KINDS: &[&str] =
-    &["references", "criminal_record", "cv_accuracy", "qualifications", "identity", "credit", "nda_signed"];
-const STAMPS: [Col; 2] = [c("created_at", Kind::Stamp), c("updated_at", Kind::Stamp)];
-/// A row's own id.
-const ID: Kind = Kind::Range(1, MAX_ID);
-/// A count, never below zero.
-const COUNT: Kind = Kind::Range(0, MAX_ID);
-
-macro_rules! cols {
-    ($($name:literal : $kind:expr),* $(,)?) => {
-        &[c("id", ID), $(c($name, $kind),)* STAMPS[0], STAMPS[1]]
-    };
-}
-
-pub static ENGAGEMENT: Spec = Spec {
-    table: Table::Engagement,
-    key: "engagement",
-    noun: "engagement",
-    cols: cols![
-        "name": Kind::Text, "service": Kind::OptText, "scope": Kind::OptText, "objective": Kind::OptText,
-        "business_owner": Kind::OptText, "phase": Kind::Enum(PHASES), "start_date": Kind::OptDate,
-        "planned_end": Kind::OptDate, "status": Kind::Enum(&["active", "on_hold", "closed"]),
-    ],
-};
-
-pub static PROVIDER: Spec = Spec {
-    table: Table::Provider,
-    key: "providers",
-    noun: "provider",
-    cols: cols![
-        "engagement_id": Kind::Int, "name": Kind::Text,
-        "status": Kind::Enum(&["candidate", "shortlisted", "selected", "rejected"]),
-        "cert_body": Kind::OptText, "cert_number": Kind::OptText, "cert_expiry": Kind::OptDate,
-        "cert_scope": Kind::OptText, "scope_covers_service": Kind::Range(0, 1), "agrees_policies": Kind::Range(0, 1),
-        "agrees_audit": Kind::Range(0, 1), "focal_point": Kind::OptText, "decision_reason": Kind::OptText,
-        "decided_by": Kind::OptText, "decided_at": Kind::OptStamp,
-    ],
-};
-
-pub static CRITERION: Spec = Spec {
-    table: Table::Criterion,
-    key: "criteria",
-    noun: "criterion",
-    cols: cols![
-        "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "text": Kind::Text,
-        "weight": Kind::Range(0, MAX_WEIGHT as i64), "must_have": Kind::Range(0, 1), "position": COUNT,
-    ],
-};
-
-pub static SCORE: Spec = Spec {
-    table: Table::Score,
-    key: "scores",
-    noun: "score",
-    cols: cols!["provider_id": Kind::Int, "criterion_id": Kind::Int, "score": Kind::Range(0, 5), "note": Kind::OptText],
-};
-
-pub static RISK: Spec = Spec {
-    table: Table::Risk,
-    key: "risks",
-    noun: "risk",
-    cols: cols![
-        "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "title": Kind::Text, "description": Kind::OptText,
-        "likelihood": Kind::Range(1, 5), "impact_c": Kind::Range(0, 5), "impact_i": Kind::Range(0, 5),
-        "impact_a": Kind::Range(0, 5), "treatment": Kind::OptEnum(&["modify", "retain", "avoid", "share"]),
-        "plan": Kind::OptText, "owner": Kind::OptText, "due_date": Kind::OptDate,
-        "residual_likelihood": Kind::OptRange(1, 5), "residual_c": Kind::OptRange(0, 5),
-        "residual_i": Kind::OptRange(0, 5), "residual_a": Kind::OptRange(0, 5),
-        "status": Kind::Enum(&["open", "in_progress", "done"]), "accepted_by": Kind::OptText,
-        "accepted_at": Kind::OptDate, "review_date": Kind::OptDate,
-    ],
-};
-
-pub static TEAM_MEMBER: Spec = Spec {
-    table: Table::TeamMember,
-    key: "team_members",
-    noun: "team member",
-    cols: cols![
-        "provider_id": Kind::Int, "name": Kind::Text, "role": Kind::OptText, "backup_for": Kind::OptInt,
-        "joined": Kind::OptDate, "left_on": Kind::OptDate,
-    ],
-};
-
-pub static VETTING_CHECK: Spec = Spec {
-    table: Table::VettingCheck,
-    key: "vetting_checks",
-    noun: "vetting check",
-    cols: cols![
-        "member_id": Kind::Int, "kind": Kind::Enum(CHECK_KINDS),
-        "status": Kind::Enum(&["pending", "passed", "failed", "waived", "not_permitted"]),
-        "checked_on": Kind::OptDate, "verifier": Kind::OptText, "evidence": Kind::OptText,
-        "reference_count": Kind::OptRange(0, 99), "note": Kind::OptText,
-    ],
-};
-
-pub static ASSET: Spec = Spec {
-    table: Table::Asset,
-    key: "assets",
-    noun: "asset",
-    cols: cols![
-        "engagement_id": Kind::Int, "tag": Kind::Text, "description": Kind::OptText,
-        "kind": Kind::Enum(&["device", "media", "document", "data_set", "badge", "key", "account"]),
-        "classification": Kind::OptText, "holder_id": Kind::OptInt, "handed_over": Kind::OptDate,
-        "accepted_by": Kind::OptText, "expected_return": Kind::OptDate, "returned_on": Kind::OptDate,
-        "disposition": Kind::OptEnum(&["returned", "destroyed"]), "verified_by": Kind::OptText,
-        "condition": Kind::OptText, "certificate": Kind::OptText,
-    ],
-};
-
-pub static ACCESS_GRANT: Spec = Spec {
-    table: Table::AccessGrant,
-    key: "access_grants",
-    noun: "access grant",
-    cols: cols![
-        "engagement_id": Kind::Int, "holder_id": Kind::OptInt, "holder_name": Kind::OptText, "target": Kind::Text,
-        "kind": Kind::Enum(&["logical", "physical"]), "granted_on": Kind::OptDate, "revoked_on": Kind::OptDate,
-        "verified_by": Kind::OptText,
-    ],
-};
-
-pub static CHECKLIST_ITEM: Spec = Spec {
-    table: Table::ChecklistItem,
-    key: "checklist_items",
-    noun: "checklist item",
-    cols: cols![
-        "engagement_id": Kind::Int, "catalog_ref": Kind::CatalogRef,
-        "status": Kind::Enum(&["open", "done", "not_applicable"]), "note": Kind::OptText, "done_at": Kind::OptStamp,
-        "done_by": Kind::OptText,
-    ],
-};
-
-pub static NOTE: Spec = Spec {
-    table: Table::Note,
-    key: "notes",
-    noun: "note",
-    cols: cols![
-        "engagement_id": Kind::Int, "target_table": Kind::OptText, "target_id": Kind::OptInt, "text": Kind::Text,
-    ],
-};
-
-pub static EVIDENCE: Spec = Spec {
-    table: Table::Evidence,
-    key: "evidence",
-    noun: "evidence file",
-    cols: cols![
-        "engagement_id": Kind::Int, "note_id": Kind::OptInt, "path": Kind::Text, "sha256": Kind::Text,
-        "size": COUNT, "seen_at": Kind::Stamp,
-    ],
-};
-
-pub static PHASE_CHANGE: Spec = Spec {
-    table: Table::PhaseChange,
-    key: "phase_changes",
-    noun: "phase change",
-    cols: cols![
-        "engagement_id": Kind::Int, "from_phase": Kind::Enum(PHASES), "to_phase": Kind::Enum(PHASES),
-        "reason": Kind::OptText, "open_items": COUNT, "open_refs": Kind::OptText, "changed_by": Kind::Text,
-    ],
-};
-
-pub static ROLE_CONFLICT: Spec = Spec {
-    table: Table::RoleConflict,
-    key: "role_conflicts",
-    noun: "role conflict",
-    cols: cols![
-        "engagement_id": Kind::Int, "role_a": Kind::Text, "role_b": Kind::Text, "reason": Kind::OptText,
-    ],
-};
-
-/// Every table an engagement's part of a bundle holds, parents before children.
-pub static SPECS: [&Spec; 14] = [
-    &ENGAGEMENT,
-    &PROVIDER,
-    &CRITERION,
-    &SCORE,
-    &RISK,
-    &TEAM_MEMBER,
-    &VETTING_CHECK,
-    &ASSET,
-    &ACCESS_GRANT,
-    &CHECKLIST_ITEM,
-    &NOTE,
-    &EVIDENCE,
-    &PHASE_CHANGE,
-    &ROLE_CONFLICT,
-];
-
-/// The columns of a row that name another row: (column, the table it names).
-fn references(table: Table) -> &'static [(&'static str, Table)] {
-    match table {
-        Table::Provider
-        | Table::Criterion
-        | Table::Risk
-        | Table::Asset
-        | Table::AccessGrant
-        | Table::ChecklistItem
-        | Table::Note
-        | Table::Evidence
-        | Table::PhaseChange
-        | Table::RoleConflict => match table {
-            Table::Asset | Table::AccessGrant => {
-                &[("engagement_id", Table::Engagement), ("holder_id", Table::TeamMember)]
-            }
-            Table::Evidence => &[("engagement_id", Table::Engagement), ("note_id", Table::Note)],
-            _ => &[("engagement_id", Table::Engagement)],
-        },
-        Table::Score => &[("provider_id", Table::Provider), ("criterion_id", Table::Criterion)],
-        Table::TeamMember => &[("provider_id", Table::Provider), ("backup_for", Table::TeamMember)],
-        Table::VettingCheck => &[("member_id", Table::TeamMember)],
-        Table::Engagement | Table::Setting => &[],
-    }
-}
 
 /// One row: its values in the order of its spec's columns.
 #[derive(Debug, Clone)]
@@ -487,80 +161,86 @@ impl<'de> Visitor<'de> for RowVisitor {
     }
 }
 
-/// A marker naming a table's spec, so that a list of its rows can be deserialized.
-pub trait HasSpec {
-    const SPEC: &'static Spec;
-}
+/// One row of a table, read by its spec.
+struct RowSeed(&'static Spec);
 
-/// A row of the table `T` names.
-pub struct TypedRow<T>(pub Row, PhantomData<T>);
+impl<'de> DeserializeSeed<'de> for RowSeed {
+    type Value = Row;
 
-impl<'de, T: HasSpec> Deserialize<'de> for TypedRow<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(RowVisitor(T::SPEC)).map(|r| TypedRow(r, PhantomData))
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Row, D::Error> {
+        d.deserialize_map(RowVisitor(self.0))
     }
 }
 
-macro_rules! marker {
-    ($($m:ident => $spec:ident),* $(,)?) => {
-        $(
-            #[doc(hidden)]
-            pub struct $m;
-            impl HasSpec for $m {
-                const SPEC: &'static Spec = &$spec;
-            }
-        )*
-    };
+/// The rows of a table, read by its spec.
+struct RowsSeed(&'static Spec);
+
+impl<'de> DeserializeSeed<'de> for RowsSeed {
+    type Value = Vec<Row>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Row>, D::Error> {
+        d.deserialize_seq(self)
+    }
 }
 
-marker! {
-    EngagementT => ENGAGEMENT, ProviderT => PROVIDER, CriterionT => CRITERION, ScoreT => SCORE, RiskT => RISK,
-    TeamMemberT => TEAM_MEMBER, VettingCheckT => VETTING_CHECK, AssetT => ASSET, AccessGrantT => ACCESS_GRANT,
-    ChecklistItemT => CHECKLIST_ITEM, NoteT => NOTE, EvidenceT => EVIDENCE, PhaseChangeT => PHASE_CHANGE,
-    RoleConflictT => ROLE_CONFLICT,
-}
+impl<'de> Visitor<'de> for RowsSeed {
+    type Value = Vec<Row>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EngagementIn {
-    engagement: TypedRow<EngagementT>,
-    providers: Vec<TypedRow<ProviderT>>,
-    criteria: Vec<TypedRow<CriterionT>>,
-    scores: Vec<TypedRow<ScoreT>>,
-    risks: Vec<TypedRow<RiskT>>,
-    team_members: Vec<TypedRow<TeamMemberT>>,
-    vetting_checks: Vec<TypedRow<VettingCheckT>>,
-    assets: Vec<TypedRow<AssetT>>,
-    access_grants: Vec<TypedRow<AccessGrantT>>,
-    checklist_items: Vec<TypedRow<ChecklistItemT>>,
-    notes: Vec<TypedRow<NoteT>>,
-    evidence: Vec<TypedRow<EvidenceT>>,
-    phase_changes: Vec<TypedRow<PhaseChangeT>>,
-    role_conflicts: Vec<TypedRow<RoleConflictT>>,
-}
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
 
-impl EngagementIn {
-    /// The rows table by table, in [`SPECS`] order.
-    fn into_tables(self) -> Vec<Vec<Row>> {
-        fn rows<T>(v: Vec<TypedRow<T>>) -> Vec<Row> {
-            v.into_iter().map(|r| r.0).collect()
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Row>, A::Error> {
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(row) = seq.next_element_seed(RowSeed(self.0))? {
+            rows.push(row);
         }
-        vec![
-            vec![self.engagement.0],
-            rows(self.providers),
-            rows(self.criteria),
-            rows(self.scores),
-            rows(self.risks),
-            rows(self.team_members),
-            rows(self.vetting_checks),
-            rows(self.assets),
-            rows(self.access_grants),
-            rows(self.checklist_items),
-            rows(self.notes),
-            rows(self.evidence),
-            rows(self.phase_changes),
-            rows(self.role_conflicts),
-        ]
+        Ok(rows)
+    }
+}
+
+/// The keys of an engagement's object, in [`SPECS`] order.
+static KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| SPECS.iter().map(|s| s.key).collect());
+
+/// One engagement of a bundle: an object with one key a table (its spec's key), each given once, no other; the
+/// engagement itself is one row, every other table a list of rows.
+struct EngagementIn(Vec<Vec<Row>>);
+
+impl<'de> Deserialize<'de> for EngagementIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EngagementIn;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct EngagementIn")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EngagementIn, A::Error> {
+                let mut tables: Vec<Option<Vec<Row>>> = vec![None; SPECS.len()];
+                while let Some(key) = map.next_key::<String>()? {
+                    let Some(k) = SPECS.iter().position(|s| s.key == key) else {
+                        return Err(de::Error::unknown_field(&key, &KEYS));
+                    };
+                    let spec = SPECS[k];
+                    if tables[k].is_some() {
+                        return Err(de::Error::duplicate_field(spec.key));
+                    }
+                    tables[k] = Some(if spec.table == Table::Engagement {
+                        vec![map.next_value_seed(RowSeed(spec))?]
+                    } else {
+                        map.next_value_seed(RowsSeed(spec))?
+                    });
+                }
+                let mut out = Vec::with_capacity(SPECS.len());
+                for (spec, rows) in SPECS.iter().zip(tables) {
+                    out.push(rows.ok_or_else(|| de::Error::missing_field(spec.key))?);
+                }
+                Ok(EngagementIn(out))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -698,9 +378,9 @@ pub fn read(
                 .collect::<rusqlite::Result<_>>()?;
             if spec.table == Table::VettingCheck && !include_sensitive {
                 // A status cannot be blank, so the whole check stays behind: imported, it reads as not yet done.
-                rows.retain(
-                    |r| !matches!(r.get("kind"), Value::Text(kind) if SENSITIVE_CHECKS.contains(&kind.as_str())),
-                );
+                rows.retain(|r| {
+                    !matches!(r.get("kind"), Value::Text(kind) if kind.parse::<CheckKind>().is_ok_and(is_sensitive))
+                });
             }
             tables.push(rows);
             progress(n * SPECS.len() + k + 1, total);
@@ -781,7 +461,7 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
     debug_assert_eq!(bundle.format, FORMAT);
     debug_assert_eq!(bundle.version, VERSION);
     let engagements: Vec<EngagementRows> =
-        bundle.engagements.into_iter().map(|e| EngagementRows { tables: e.into_tables() }).collect();
+        bundle.engagements.into_iter().map(|e| EngagementRows { tables: e.0 }).collect();
     check(&engagements)?;
     Ok((engagements, bundle.sensitive_included))
 }
@@ -838,8 +518,8 @@ fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
             for (i, row) in rows.iter().enumerate() {
                 for (col, target) in references(spec.table) {
                     let Some(id) = row.get(col).as_i64() else { continue };
-                    if !local.get(target).is_some_and(|s| s.contains(&id)) {
-                        let what = SPECS.iter().find(|s| s.table == *target).map_or("row", |s| s.noun);
+                    if !local.get(&target).is_some_and(|s| s.contains(&id)) {
+                        let what = SPECS.iter().find(|s| s.table == target).map_or("row", |s| s.noun);
                         return Err(ImportError {
                             place: place(e, spec, i, row, col),
                             message: format!("unknown id: no {what} with id {id} in this engagement of the bundle"),
@@ -977,7 +657,7 @@ fn remap(row: &Row, map: &HashMap<Table, HashMap<i64, i64>>) -> Row {
     out.set("id", Value::Int(new(row.spec.table, row.id())));
     for (col, target) in references(row.spec.table) {
         if let Some(id) = row.get(col).as_i64() {
-            out.set(col, Value::Int(new(*target, id)));
+            out.set(col, Value::Int(new(target, id)));
         }
     }
     if row.spec.table == Table::Note
@@ -998,28 +678,33 @@ fn restore_row(w: &mut Writer<'_>, spec: &Spec, row: &Row) -> rusqlite::Result<i
 mod tests {
     use super::*;
 
-    #[test]
-    fn specs_match_the_schema() {
-        let store = Store::open_in_memory("t").expect("store");
-        for spec in SPECS {
-            let cols: Vec<String> = store
-                .conn()
-                .prepare(&format!("PRAGMA table_info({})", spec.table.name()))
-                .expect("pragma")
-                .query_map([], |r| r.get(1))
-                .expect("query")
-                .collect::<rusqlite::Result<_>>()
-                .expect("cols");
-            let ours: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
-            assert_eq!(cols, ours, "{}", spec.table.name());
-        }
+    fn refused(text: &str) -> String {
+        parse(text).map(|_| ()).expect_err("refused").to_string()
     }
 
+    /// An engagement's tables are read by the schema declaration's keys: each once, none unknown, none missing, and
+    /// each table a list, with the place of the fault named.
     #[test]
-    fn every_table_with_rows_under_an_engagement_is_in_the_bundle() {
-        use strum::IntoEnumIterator;
-        for t in Table::iter().filter(|t| *t != Table::Setting) {
-            assert!(SPECS.iter().any(|s| s.table == t), "{}", t.name());
-        }
+    fn an_engagement_is_read_by_the_declared_tables() {
+        let mut store = Store::open_in_memory("t").expect("store");
+        crate::store::engagements::create_in(&mut store, "E").expect("engagement");
+        let text = read(store.conn(), None, false, "2026-11-30T00:00:00Z", &mut |_, _| {}).expect("read").to_json();
+        let (engagements, _) = parse(&text).expect("a bundle as written reads back");
+        assert_eq!(engagements[0].tables.len(), SPECS.len());
+        assert_eq!(engagements[0].tables[0].len(), 1);
+
+        let unknown = text.replacen("\"role_conflicts\": []", "\"role_conflicts\": [], \"gadgets\": []", 1);
+        let e = refused(&unknown);
+        assert!(e.contains("unknown field `gadgets`, expected one of `engagement`, `providers`"), "{e}");
+        let twice = text.replacen("\"role_conflicts\": []", "\"role_conflicts\": [], \"role_conflicts\": []", 1);
+        assert!(refused(&twice).contains("duplicate field `role_conflicts`"));
+        // The last table of the object, with the comma before it.
+        let at = text.find("\"role_conflicts\": []").expect("key");
+        let comma = text[..at].rfind(',').expect("comma");
+        let missing = format!("{}{}", &text[..comma], &text[at + "\"role_conflicts\": []".len()..]);
+        assert!(refused(&missing).contains("missing field `role_conflicts`"), "{}", refused(&missing));
+        let not_a_list = text.replacen("\"role_conflicts\": []", "\"role_conflicts\": {}", 1);
+        let e = refused(&not_a_list);
+        assert!(e.starts_with("line ") && e.contains("expected a sequence"), "{e}");
     }
 }

@@ -36,6 +36,28 @@ pub fn scrub(file: &mut File) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Opens the file a rewrite replaces, to read and write, refusing a symbolic link: the handle is kept so that the
+/// plaintext it held can be overwritten once the file is replaced.
+fn open_no_follow(path: &Path) -> Result<File, String> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
+/// Creates the new, empty, private (0600) file a rewrite copies into; refuses one that is already there.
+fn create_private(path: &Path) -> Result<(), String> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))
+}
+
 /// Overwrites a file with zeros, then deletes it. Refuses a symbolic link (it would scrub the link's target).
 pub fn remove_securely(path: &Path) -> std::io::Result<()> {
     let mut f = OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(path)?;
@@ -52,19 +74,9 @@ pub fn encrypt_file(path: &Path, key: &str) -> Result<(), String> {
     let fail = |e: rusqlite::Error| format!("cannot encrypt {}: {e}", path.display());
     let tmp = rekey_path(path);
     let _ = fs::remove_file(&tmp);
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    create_private(&tmp)?;
     let result = (|| {
-        let mut original = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let mut original = open_no_follow(path)?;
         {
             let conn = Connection::open(path).map_err(fail)?;
             let (version, app_id, rows): (i64, i64, i64) = conn
@@ -132,12 +144,7 @@ pub fn clean_partial(path: &Path) -> bool {
 pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
     let path = store.path().map(Path::to_path_buf).ok_or("an in-memory workspace cannot be rewritten")?;
     let fail = |e: rusqlite::Error| format!("cannot rewrite {}: {e}", path.display());
-    let mut original = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let mut original = open_no_follow(&path)?;
     let links = original.metadata().map(|m| m.nlink()).unwrap_or(1);
     if links > 1 {
         return Err(format!(
@@ -149,12 +156,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
     }
     let tmp = rekey_path(&path);
     clean_partial(&path);
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    create_private(&tmp)?;
     let result = (|| {
         let conn = store.conn();
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(fail)?;
@@ -201,4 +203,32 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
         clean_partial(&path);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    /// The one no-follow open refuses a symbolic link, and the one private create refuses a file already there;
+    /// both rewrites (encrypting a backup, rekeying the workspace) go through them.
+    #[test]
+    fn the_rewrite_opens_refuse_links_and_existing_copies() {
+        let dir = tempfile::tempdir().expect("dir");
+        let real = dir.path().join("real.db");
+        fs::write(&real, b"x").expect("write");
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        assert!(open_no_follow(&real).is_ok());
+        let refused = open_no_follow(&link).expect_err("a link is refused");
+        assert!(refused.starts_with(&format!("cannot open {}", link.display())), "{refused}");
+        let copy = dir.path().join("copy.db");
+        create_private(&copy).expect("created");
+        assert_eq!(fs::metadata(&copy).expect("meta").permissions().mode() & 0o777, 0o600);
+        let twice = create_private(&copy).expect_err("an existing copy is refused");
+        assert!(twice.starts_with(&format!("cannot create {}", copy.display())), "{twice}");
+        let err = encrypt_file(&link, "secret").expect_err("encrypting through a link is refused");
+        assert!(err.contains("cannot open"), "{err}");
+    }
 }

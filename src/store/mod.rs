@@ -14,6 +14,7 @@ pub mod notes;
 pub mod providers;
 pub mod registers;
 pub mod risks;
+pub mod schema;
 pub mod scores;
 pub mod search;
 pub mod settings;
@@ -474,6 +475,22 @@ pub fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     conn.pragma_update(None, "key", key)
 }
 
+/// A second connection to the workspace at `path` that only reads (keyed with `key` when it is encrypted), for work
+/// beside the workbench's own: backups, the integrity check. Opened read-write but `query_only`: a read-only
+/// connection to a WAL database would leave `-wal` and `-shm` files behind it, which the last read-write one
+/// removes as it closes.
+pub fn open_reader(path: &Path, key: Option<&str>) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    if let Some(k) = key {
+        apply_key(&conn, k)?;
+    }
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
 /// Now as stored: UTC, RFC 3339 to the second.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -498,5 +515,25 @@ impl FromSql for Value {
             ValueRef::Real(r) => Value::Real(r),
             ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The second connection that backups and the integrity check open reads the workspace and never writes it.
+    #[test]
+    fn a_reader_reads_and_never_writes() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("w.db");
+        let mut store = Store::open(&path, "t").expect("open");
+        engagements::create_in(&mut store, "E").expect("engagement");
+        let reader = open_reader(&path, None).expect("reader");
+        let n: i64 = reader.query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("read");
+        assert_eq!(n, 1);
+        assert!(reader.execute("DELETE FROM engagement", []).is_err(), "a reader must not write");
+        let still: i64 = store.conn().query_row("SELECT count(*) FROM engagement", [], |r| r.get(0)).expect("read");
+        assert_eq!(still, 1);
     }
 }

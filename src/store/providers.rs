@@ -42,9 +42,7 @@ pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Provider>> {
 
 /// Adds a provider from field values keyed as in [`Provider::FIELDS`]; it starts as a candidate.
 pub fn create(w: &mut Writer<'_>, engagement: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("engagement_id", Value::Int(engagement))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::Provider, &all)
+    w.insert_under(Table::Provider, ("engagement_id", engagement), values)
 }
 
 pub fn update(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {

@@ -96,15 +96,7 @@ pub struct Options<'a> {
 
 /// SQLite's integrity check on a connection of its own that only reads.
 fn integrity_on(path: &std::path::Path, key: Option<&str>) -> rusqlite::Result<Vec<String>> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    if let Some(k) = key {
-        super::apply_key(&conn, k)?;
-    }
-    conn.execute_batch("PRAGMA query_only = ON;")?;
-    integrity(&conn)
+    integrity(&super::open_reader(path, key)?)
 }
 
 fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {

@@ -107,9 +107,7 @@ pub fn holdings(conn: &Connection, provider: i64) -> rusqlite::Result<HashMap<i6
 
 /// Adds a member to a provider's team from values keyed as in [`TeamMember::FIELDS`] (the backup as an id).
 pub fn create_member(w: &mut Writer<'_>, provider: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("provider_id", Value::Int(provider))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::TeamMember, &all)
+    w.insert_under(Table::TeamMember, ("provider_id", provider), values)
 }
 
 pub fn update_member(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {
@@ -164,9 +162,7 @@ pub fn role_conflicts(conn: &Connection, engagement: i64) -> rusqlite::Result<Ve
 }
 
 pub fn create_conflict(w: &mut Writer<'_>, engagement: i64, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
-    let mut all: Vec<(&str, Value)> = vec![("engagement_id", Value::Int(engagement))];
-    all.extend(values.iter().cloned());
-    w.insert(Table::RoleConflict, &all)
+    w.insert_under(Table::RoleConflict, ("engagement_id", engagement), values)
 }
 
 pub fn update_conflict(w: &mut Writer<'_>, id: i64, values: &[(&str, Value)]) -> rusqlite::Result<usize> {

@@ -175,6 +175,20 @@ impl<'c> Writer<'c> {
         &self.assessor
     }
 
+    /// Inserts a row that belongs to another and returns its id: `parent` is the column naming the other row and its
+    /// id, stored with `values`.
+    pub fn insert_under(
+        &mut self,
+        table: Table,
+        parent: (&str, i64),
+        values: &[(&str, Value)],
+    ) -> rusqlite::Result<i64> {
+        let mut all: Vec<(&str, Value)> = Vec::with_capacity(values.len() + 1);
+        all.push((parent.0, Value::Int(parent.1)));
+        all.extend(values.iter().cloned());
+        self.insert(table, &all)
+    }
+
     /// Inserts a row and returns its id.
     pub fn insert(&mut self, table: Table, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
         check_columns(values)?;

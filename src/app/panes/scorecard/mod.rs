@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 
 use crate::app::pane::{Cx, Intent, Pane, Session, Values, View};
 use crate::domain::scorecard::{
-    CriterionIn, Grid, MAX_SCORE, MAX_WEIGHT, ProviderIn, Ranked, Robustness, Sensitivity, display_percentages, rank,
+    Grid, MAX_WEIGHT, Ranked, Robustness, Sensitivity, criteria_in, display_percentages, rank, scoring_grid,
     sensitivity,
 };
 use crate::domain::{Criterion, Provider};
@@ -170,30 +170,9 @@ impl ScorecardPane {
 
     /// Recomputes the grid, the percentages, the ranking and the sensitivity from the loaded records.
     pub(super) fn recompute(&mut self, scores: &[crate::domain::Score], today: chrono::NaiveDate) {
-        let criteria_in: Vec<CriterionIn> = self
-            .criteria
-            .iter()
-            .map(|c| CriterionIn {
-                id: c.id,
-                name: c.text.clone(),
-                weight: c.weight.min(MAX_WEIGHT),
-                must_have: c.must_have,
-            })
-            .collect();
-        let providers_in: Vec<ProviderIn> = self
-            .providers
-            .iter()
-            .map(|p| ProviderIn { id: p.id, name: p.name.clone(), gate_failures: p.gate_failures(today) })
-            .collect();
-        self.percentages = display_percentages(&criteria_in);
+        self.percentages = display_percentages(&criteria_in(&self.criteria));
         self.notes.clear();
-        let mut grid = Grid::new(criteria_in, providers_in).ok();
-        if let Some(g) = &mut grid {
-            for s in scores {
-                // A score outside the grid (another engagement's) or out of range is left out, not fatal.
-                let _ = g.set_score(s.provider_id, s.criterion_id, Some(s.score.min(MAX_SCORE)));
-            }
-        }
+        let grid = scoring_grid(&self.criteria, &self.providers, scores, today);
         for s in scores {
             if let Some(n) = s.note.as_ref().filter(|n| !n.is_empty()) {
                 self.notes.insert((s.provider_id, s.criterion_id), n.clone());

@@ -1,0 +1,162 @@
+//! The registers of an engagement as flat tables (one per register, a header row and one row per record), for CSV
+//! and XLSX, and the import of every one of them back from such tables.
+//!
+//! An import is planned before anything is written ([`plan`]): a row with an id updates that record (only changed
+//! fields are written and audited); a row without one is matched by the register's natural key (asset tag, member
+//! name within the provider, risk title, …) or else added; records the file no longer lists are removed only when
+//! asked. Ids that are unknown in the engagement, or given twice, are refused, and so is a natural key that names
+//! several records. Every cell is checked by its field's rules and every changed record by its form's checks; a
+//! changed read-only (worked-out) cell is reported. [`apply`] writes the plan in one transaction.
+
+//!
+//! The module's parts: `columns` declares each sheet's columns and what an import does with them; `export` builds
+//! the sheets from the records the panes read; `plan` holds what an import would do and its preview; `import`
+//! works the plan out cell by cell; `apply` writes it.
+
+mod apply;
+mod columns;
+mod export;
+mod import;
+mod plan;
+
+pub use apply::{apply, import, import_many};
+pub use columns::{
+    CHECK_KINDS, CHECK_STATUSES, Column, Named, Role, WITHHELD, choice_label, column_letter, score_column,
+};
+pub use export::{ranking, sheets};
+pub use import::plan;
+pub use plan::{Applied, CellError, Change, DateFormat, Options, Plan, RowPlan, SheetPlan, Table2};
+
+use super::Table;
+use crate::domain::Value;
+use columns::{
+    ASSET_SHEET, CHECK_SHEET, CHECKLIST_SHEET, GRANT_SHEET, MEMBER_SHEET, PROVIDER_SHEET, RISK_SHEET, SCORE_SHEET,
+};
+
+/// One register as a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// The register's name: the CSV file's stem and the XLSX sheet's name.
+    pub name: &'static str,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// The registers that can be imported: every sheet an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Register {
+    Risks,
+    TeamMembers,
+    VettingChecks,
+    Assets,
+    AccessGrants,
+    Providers,
+    Scores,
+    Checklist,
+}
+
+impl Register {
+    /// In the order an export writes them.
+    pub const ALL: [Register; 8] = [
+        Register::Risks,
+        Register::TeamMembers,
+        Register::VettingChecks,
+        Register::Assets,
+        Register::AccessGrants,
+        Register::Providers,
+        Register::Scores,
+        Register::Checklist,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Register::Risks => "risks",
+            Register::TeamMembers => "team_members",
+            Register::VettingChecks => "vetting_checks",
+            Register::Assets => "assets",
+            Register::AccessGrants => "access_grants",
+            Register::Providers => "providers",
+            Register::Scores => "scores",
+            Register::Checklist => "checklist",
+        }
+    }
+
+    /// The register's name as a person reads it ("team members").
+    pub fn title(self) -> String {
+        self.name().replace('_', " ")
+    }
+
+    pub fn from_name(s: &str) -> Option<Register> {
+        Register::ALL.into_iter().find(|r| r.name() == s || r.name().replace('_', "-") == s)
+    }
+
+    /// Every register's name, for messages.
+    pub fn names() -> String {
+        Register::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
+    }
+
+    pub(crate) fn table(self) -> Table {
+        match self {
+            Register::Risks => Table::Risk,
+            Register::TeamMembers => Table::TeamMember,
+            Register::VettingChecks => Table::VettingCheck,
+            Register::Assets => Table::Asset,
+            Register::AccessGrants => Table::AccessGrant,
+            Register::Providers => Table::Provider,
+            Register::Scores => Table::Criterion,
+            Register::Checklist => Table::ChecklistItem,
+        }
+    }
+
+    /// Whether a new row carries the engagement's id (the others hang off a provider or a member).
+    fn has_engagement(self) -> bool {
+        !matches!(self, Register::TeamMembers | Register::VettingChecks)
+    }
+
+    /// The columns a sheet of this register has (the scores sheet adds one per provider, named "Name (#id)").
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            Register::Risks => RISK_SHEET,
+            Register::TeamMembers => MEMBER_SHEET,
+            Register::VettingChecks => CHECK_SHEET,
+            Register::Assets => ASSET_SHEET,
+            Register::AccessGrants => GRANT_SHEET,
+            Register::Providers => PROVIDER_SHEET,
+            Register::Scores => SCORE_SHEET,
+            Register::Checklist => CHECKLIST_SHEET,
+        }
+    }
+
+    /// What a row without an id is matched by, in words.
+    pub fn natural_key(self) -> &'static str {
+        match self {
+            Register::Risks => "risk title within the engagement",
+            Register::TeamMembers => "member name within the provider",
+            Register::VettingChecks => "member and kind of check",
+            Register::Assets => "asset tag",
+            Register::AccessGrants => "holder, system and kind",
+            Register::Providers => "provider name",
+            Register::Scores => "criterion text",
+            Register::Checklist => "catalog reference",
+        }
+    }
+
+    /// The columns whose values make a row's natural key.
+    fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Register::Risks => &["title"],
+            Register::TeamMembers => &["provider_id", "name"],
+            Register::VettingChecks => &["member_id", "kind"],
+            Register::Assets => &["tag"],
+            Register::AccessGrants => &["holder_id", "holder_name", "target", "kind"],
+            Register::Providers => &["name"],
+            Register::Scores => &["criterion"],
+            Register::Checklist => &["catalog_ref"],
+        }
+    }
+
+    /// The column holding the row's id.
+    fn id_column(self) -> &'static str {
+        if self == Register::Scores { "criterion_id" } else { "id" }
+    }
+}
