@@ -105,8 +105,13 @@ fn a_closed_engagement_is_read_only_until_reopened() {
             press(&mut app, KeyCode::Char('v')); // from the close-out back to the assets
         }
         if *tab == '1' {
-            let row = app.engagements.visible.iter().position(|&i| app.session.engagements[i].id == id).expect("row");
-            app.engagements.cursor.select(row);
+            let row = app
+                .pane::<assay::app::EngagementsPane>()
+                .visible
+                .iter()
+                .position(|&i| app.session.engagements[i].id == id)
+                .expect("row");
+            app.pane_state::<assay::app::EngagementsPane>().cursor.select(row);
         }
         for k in ks.chars() {
             app.toast = None;
@@ -528,7 +533,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         let before = match which {
             0 => app.scorecard.provider_cursor.selected,
             1 => app.assets.cursor.selected,
-            _ => app.workflow.cursor.selected,
+            _ => app.pane::<assay::app::WorkflowPane>().cursor.selected,
         };
         // The third row of the list: the header is the line above the first.
         let shown = screen(&app);
@@ -538,7 +543,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         let after = match which {
             0 => app.scorecard.provider_cursor.selected,
             1 => app.assets.cursor.selected,
-            _ => app.workflow.cursor.selected,
+            _ => app.pane::<assay::app::WorkflowPane>().cursor.selected,
         };
         assert_eq!(after, drawn.offset + 2, "tab {tab:?}: the third row is selected (was {before})");
     }

@@ -640,12 +640,6 @@ impl App {
                 }
                 Grant::check(values).err()
             }
-            // Closing goes through the close-out, which checks what is outstanding and records the reason.
-            FormPurpose::EditEngagement(id) => {
-                let was = self.session.engagements.iter().find(|e| e.id == *id).map(|e| e.status.as_str());
-                (text(values, "status") == "closed" && was != Some("closed"))
-                    .then(|| ("status", "close the engagement from the close-out view of the Assets tab".to_string()))
-            }
             FormPurpose::RevokeGrant(id) => {
                 let g = self.assets.grants.iter().find(|g| g.id == *id)?;
                 let granted = g.granted_on.clone().map(Value::text).unwrap_or(Value::Null);

@@ -1,15 +1,8 @@
 //! A closed engagement is read-only: every action that would write to it is refused with a message saying how to
 //! reopen it, and reopening is itself a recorded action that asks why.
 
-use color_eyre::Result;
-
-use super::form::Form;
-use super::{Action, App, Context, FormPurpose, Overlay, Tab, VetView};
-use crate::domain::{Engagement, FieldKind, FieldSpec, Value};
-use crate::store::{Table, engagements, notes};
-
-/// The one field of the reopen form.
-const REOPEN_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Why reopen it", FieldKind::LongText).required()];
+use super::{Action, App, Context, FormPurpose, VetView};
+use crate::domain::Engagement;
 
 /// The status a closed engagement has.
 pub const CLOSED: &str = "closed";
@@ -21,10 +14,7 @@ impl App {
         if let Some(p) = self.pane_ref(self.tab) {
             return p.target(&self.session);
         }
-        match self.tab {
-            Tab::Engagements => self.engagements.selected(&self.session.engagements),
-            _ => self.session.current.as_ref(),
-        }
+        self.session.current.as_ref()
     }
 
     /// Whether `action` in the current context would change the engagement it acts on.
@@ -34,8 +24,6 @@ impl App {
         }
         let ctx = self.context();
         match action {
-            // On the Engagements list and the Overview, `a` starts a new engagement: nothing of this one changes.
-            Action::Add => !matches!(ctx, Context::List | Context::Overview),
             // Enter opens a check's form on the vetting grid and a pair's form among the role conflicts.
             Action::Open => match ctx {
                 Context::Vetting => self.vetting.view == VetView::Grid && self.vetting.kind().is_some(),
@@ -68,44 +56,9 @@ impl App {
 
     /// Refuses to save a form that writes to a closed engagement (the last line of defence: such forms are not
     /// opened in the first place).
-    pub(super) fn closed_form_target(&self, purpose: &FormPurpose) -> Option<String> {
-        let id = match purpose {
-            FormPurpose::NewEngagement | FormPurpose::Reopen(_) => return None,
-            FormPurpose::EditEngagement(id) | FormPurpose::SetPhase(id) => *id,
-            FormPurpose::Note { engagement, .. }
-            | FormPurpose::PhaseGate { engagement, .. }
-            | FormPurpose::PhaseBack { engagement, .. } => *engagement,
-            _ => self.session.current.as_ref()?.id,
-        };
+    pub(super) fn closed_form_target(&self, _purpose: &FormPurpose) -> Option<String> {
+        let id = self.session.current.as_ref()?.id;
         let e = self.session.engagements.iter().find(|e| e.id == id)?;
         (e.status == CLOSED).then(|| self.closed_message(&e.name))
-    }
-
-    /// `O`: reopens a closed engagement, asking why.
-    pub(super) fn start_reopen(&mut self) {
-        let Some(e) = self.target_engagement().cloned() else { return };
-        if e.status != CLOSED {
-            self.toast(format!("“{}” is not closed", e.name));
-            return;
-        }
-        let mut form = Form::new(format!("Reopen {}?", e.name), FormPurpose::Reopen(e.id), REOPEN_FIELDS, &[]);
-        form.intro = vec![format!(
-            "“{}” is closed and read-only. Reopening makes it editable again; the reason is recorded.",
-            e.name
-        )];
-        self.overlay = Some(Overlay::Form(Box::new(form)));
-    }
-
-    pub(super) fn save_reopen(&mut self, id: i64, values: &[(&'static str, Value)]) -> Result<String> {
-        let reason = values.first().map(|(_, v)| v.to_string()).unwrap_or_default();
-        self.store.write(|w| {
-            engagements::update(w, id, &[("status", Value::text("active"))])?;
-            notes::add(w, id, Some((Table::Engagement, id)), &format!("Reopened: {reason}"))
-        })?;
-        self.reload_engagements()?;
-        if self.session.current.as_ref().is_some_and(|c| c.id == id) {
-            self.load_current(id)?;
-        }
-        Ok("Engagement reopened (reason recorded)".into())
     }
 }

@@ -11,7 +11,7 @@ mod reports;
 mod router;
 pub mod scorecard;
 pub mod vetting;
-pub mod workflow;
+pub use panes::workflow;
 
 pub use crate::keys::{action, keymap};
 pub use crate::widgets::table_view::DrawnRows;
@@ -27,9 +27,9 @@ pub use action::Action;
 pub use assets::{AssetPane, AssetView, QuickFilter};
 pub use keymap::{Context, Key, Keymap};
 pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
+pub use panes::{engagements::EngagementsPane, overview::OverviewPane, workflow::WorkflowPane};
 pub use picker::Picker;
 
-use crate::domain::{Engagement, Phase};
 use crate::store::{Store, Table};
 use crate::theme::Theme;
 use form::Form;
@@ -39,7 +39,6 @@ use pane::{Intent, Pane, Session};
 use scorecard::Scorecard;
 use table::TableCursor;
 use vetting::{VetView, VettingPane};
-use workflow::WorkflowPane;
 
 /// The tabs along the top, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::FromRepr, Default)]
@@ -89,13 +88,6 @@ impl Tab {
 /// What saving the open form does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormPurpose {
-    NewEngagement,
-    EditEngagement(i64),
-    SetPhase(i64),
-    Note {
-        engagement: i64,
-        target: Option<(Table, i64)>,
-    },
     NewProvider(i64),
     EditProvider(i64),
     /// Set a provider's status (with the reason for a selection or rejection).
@@ -105,17 +97,6 @@ pub enum FormPurpose {
     CellNote {
         provider: i64,
         criterion: i64,
-    },
-    ChecklistNote {
-        engagement: i64,
-        catalog_ref: String,
-    },
-    /// Moving on with items of the phase left still open: the reason is required.
-    PhaseGate {
-        engagement: i64,
-        from: Phase,
-        to: Phase,
-        open_refs: Vec<String>,
     },
     NewMember(i64),
     EditMember {
@@ -152,14 +133,6 @@ pub enum FormPurpose {
     RevokeGrant(i64),
     /// Closing an engagement with items outstanding: the reason is required.
     CloseEngagement(i64),
-    /// Reopening a closed engagement: the reason is required and recorded.
-    Reopen(i64),
-    /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
-    PhaseBack {
-        engagement: i64,
-        from: Phase,
-        to: Phase,
-    },
     /// A form of a pane: saving it goes to that pane.
     Pane(Intent),
 }
@@ -167,7 +140,6 @@ pub enum FormPurpose {
 /// What a yes in the open dialog does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    DeleteEngagement(i64),
     DeleteProvider(i64),
     DeleteCriterion(i64),
     DeleteMember(i64),
@@ -215,39 +187,6 @@ pub struct History {
     pub scroll: usize,
 }
 
-/// The engagement list with its filter.
-#[derive(Debug, Clone, Default)]
-pub struct EngagementList {
-    /// Indices into the session's engagements of the rows that pass the filter.
-    pub visible: Vec<usize>,
-    pub filter: TextInput,
-    pub filtering: bool,
-    pub cursor: TableCursor,
-}
-
-impl EngagementList {
-    pub fn selected<'a>(&self, all: &'a [Engagement]) -> Option<&'a Engagement> {
-        self.visible.get(self.cursor.selected).and_then(|&i| all.get(i))
-    }
-
-    fn refilter(&mut self, all: &[Engagement]) {
-        let needle = self.filter.value().to_lowercase();
-        self.visible = all
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                needle.is_empty()
-                    || e.name.to_lowercase().contains(&needle)
-                    || e.business_owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&needle))
-                    || e.phase.as_ref().contains(&needle)
-                    || e.status.contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.cursor.set_len(self.visible.len());
-    }
-}
-
 /// The whole state of the workbench.
 pub struct App {
     pub store: Store,
@@ -257,16 +196,13 @@ pub struct App {
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub toast: Option<Toast>,
-    pub engagements: EngagementList,
     /// The engagements, the current one and its figures: what every pane may read.
     pub session: Session,
     /// The panes built as components, each on its tab.
     panes: Vec<(Tab, Box<dyn Pane>)>,
     /// Panes whose data changed while they were not loaded (lazy panes): they reload when shown.
     stale: Vec<Tab>,
-    pub overview_scroll: u16,
     pub scorecard: Scorecard,
-    pub workflow: WorkflowPane,
     pub vetting: VettingPane,
     pub assets: AssetPane,
     /// When the last edit was committed (local time, for the status line).
@@ -292,13 +228,10 @@ impl App {
             tab: Tab::Engagements,
             overlay: None,
             toast: None,
-            engagements: EngagementList::default(),
             session: Session::default(),
             panes: panes::registry(),
             stale: Vec::new(),
-            overview_scroll: 0,
             scorecard: Scorecard::default(),
-            workflow: WorkflowPane::default(),
             vetting: VettingPane::default(),
             assets: AssetPane::default(),
             last_saved: None,
@@ -336,7 +269,6 @@ impl App {
                 self.pane_ref(self.tab).map_or(Context::Start, |p| p.context())
             }
             None => match self.tab {
-                Tab::Engagements if self.engagements.filtering => Context::Filter,
                 Tab::Engagements => Context::List,
                 Tab::Overview => Context::Overview,
                 Tab::Scorecard => match self.scorecard.view {
@@ -505,10 +437,7 @@ impl App {
 
     fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
-        let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
-        self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
         self.resize_scorecard(w, h);
-        self.workflow.cursor.set_height(list_rows(h).saturating_sub(layout::WORKFLOW_SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
         }
@@ -550,7 +479,6 @@ impl App {
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
                 Pending::DiscardForm => {}
-                Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 p @ (Pending::DeleteProvider(_) | Pending::DeleteCriterion(_)) => self.delete_scorecard_record(&p)?,
                 p @ (Pending::DeleteMember(_) | Pending::DeleteRoleConflict(_)) => self.delete_vetting_record(&p)?,
                 p @ (Pending::DeleteAsset(_) | Pending::DeleteGrant(_)) => self.delete_asset_record(&p)?,
@@ -660,9 +588,9 @@ impl App {
             Action::Tab6 => self.goto_tab_index(5, false),
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::Tab8 => self.goto_tab_index(7, false),
-            Action::NewEngagement => self.open_new_engagement(),
+            Action::NewEngagement => self.route(Tab::Engagements, Action::NewEngagement),
             ref other if self.refuse_if_closed(other) => {}
-            Action::Reopen => self.start_reopen(),
+            Action::Reopen => self.route(Tab::Engagements, Action::Reopen),
             other if self.pane_ref(self.tab).is_some() && !self.session.engagements.is_empty() => {
                 self.route(self.tab, other)
             }
@@ -671,12 +599,9 @@ impl App {
                 Context::Filter | Context::Assets | Context::Access | Context::CloseOut if self.tab == Tab::Assets => {
                     self.update_assets(other)?
                 }
-                Context::List | Context::Filter => self.update_engagement_list(other)?,
-                Context::Overview => self.update_overview(other)?,
                 Context::Providers | Context::Criteria | Context::Grid | Context::Scoring => {
                     self.update_scorecard(other)?
                 }
-                Context::Workflow => self.update_workflow(other)?,
                 Context::Vetting | Context::Roster | Context::RoleConflicts => self.update_vetting(other)?,
                 Context::VettingMember => self.update_vetting_member(other)?,
                 _ => {}
@@ -693,10 +618,6 @@ impl App {
             return p.selected_record(&self.session);
         }
         match self.context() {
-            Context::List => {
-                self.engagements.selected(&self.session.engagements).map(|e| (Table::Engagement, e.id, e.name.clone()))
-            }
-            Context::Overview => self.session.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
             Context::Providers => {
                 self.scorecard.selected_provider().map(|p| (Table::Provider, p.id, format!("provider {}", p.name)))
             }
@@ -715,11 +636,6 @@ impl App {
             Context::Assets => self.assets.selected().map(|(a, _)| (Table::Asset, a.id, format!("asset {}", a.tag))),
             Context::Access => {
                 self.assets.selected_grant().map(|(g, _)| (Table::AccessGrant, g.id, format!("access to {}", g.target)))
-            }
-            Context::Workflow => {
-                let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
-                let row = self.workflow.row_id(&item.id)?;
-                Some((Table::ChecklistItem, row, format!("checklist item {} {}", item.id, item.title)))
             }
             _ => None,
         }
@@ -752,7 +668,6 @@ impl App {
     /// The cursor of the list the keys move in now, if the current context is a list.
     fn list_cursor(&mut self) -> Option<&mut TableCursor> {
         Some(match self.context() {
-            Context::List => &mut self.engagements.cursor,
             Context::Providers => &mut self.scorecard.provider_cursor,
             Context::Criteria => &mut self.scorecard.criterion_cursor,
             Context::Vetting => &mut self.vetting.cursor,
@@ -760,7 +675,6 @@ impl App {
             Context::RoleConflicts => &mut self.vetting.conflict_cursor,
             Context::Assets => &mut self.assets.cursor,
             Context::Access => &mut self.assets.grant_cursor,
-            Context::Workflow => &mut self.workflow.cursor,
             _ => return None,
         })
     }

@@ -87,6 +87,17 @@ impl App {
                 Effect::Show(tab) => self.goto_tab_index(tab as usize, false),
                 Effect::Open(id) => self.open_engagement(id)?,
                 Effect::Changed => self.reload_except(from)?,
+                Effect::WriteReport(id) => {
+                    if let Some(e) = self.session.engagement(id).cloned() {
+                        self.write_report(&e);
+                    }
+                }
+                Effect::ExportBundle(id) => {
+                    if let Some(e) = self.session.engagement(id).cloned() {
+                        self.export_bundle(&e);
+                    }
+                }
+                Effect::ShowItem(i) => self.open_item_detail(i)?,
             }
         }
         Ok(())

@@ -1,15 +1,12 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
 pub mod assets;
-mod engagements;
 mod help;
 mod history;
 pub mod lookup;
-pub mod overview;
 mod scorecard;
 mod start;
 pub mod vetting;
-pub mod workflow;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -56,10 +53,10 @@ fn render_screen(app: &App, frame: &mut Frame) {
                     p.render(body, frame, &app.view());
                 }
             }
-            Tab::Engagements => engagements::render(app, body, frame),
-            Tab::Overview => overview::render(app, body, frame.buffer_mut()),
+            Tab::Engagements => {}
+            Tab::Overview => {}
             Tab::Scorecard => scorecard::render(app, body, frame),
-            Tab::Workflow => workflow::render(app, body, frame),
+            Tab::Workflow => {}
             Tab::Risks => {}
             Tab::Vetting => vetting::render(app, body, frame),
             Tab::Assets => assets::render(app, body, frame),
