@@ -104,6 +104,19 @@ fn a_failed_write_keeps_the_form_and_the_session() {
     assert!(toast(&app).starts_with("Not saved"), "{}", toast(&app));
     app.overlay = None;
 
+    // Moving the phase on past open items: the gate's reason is kept when the move cannot be written.
+    keys(&mut app, "p");
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(gate)) = &app.overlay else { panic!("the phase gate") };
+    assert!(gate.title.starts_with("Move "), "{}", gate.title);
+    keys(&mut app, "tender signed");
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(gate)) = &app.overlay else { panic!("the gate stays open") };
+    assert_eq!(gate.value_of("reason"), Some("tender signed"));
+    assert!(toast(&app).starts_with("Not saved"), "{}", toast(&app));
+    app.overlay = None;
+
     // Ticking a checklist item: the error shows, the item stays open.
     keys(&mut app, "7");
     let item = app.pane::<WorkflowPane>().selected_item().expect("an item");
@@ -112,14 +125,18 @@ fn a_failed_write_keeps_the_form_and_the_session() {
     let still = app.pane::<WorkflowPane>().statuses().get(&catalog().items[item].id).copied().unwrap_or_default();
     assert!(!still.is_closed(), "nothing ticked");
 
-    // Opening another engagement (which remembers it for the next start) and deleting one.
+    // Opening another engagement: it opens, and the message says it is not remembered for the next start.
     keys(&mut app, "1");
-    let other = app.pane::<EngagementsPane>().selected(&app.session.engagements).expect("row").id;
-    app.toast = None;
+    let other = app.session.engagements.iter().find(|e| e.id != id).expect("another engagement").id;
+    let row = app.pane::<EngagementsPane>().visible.iter().position(|&i| app.session.engagements[i].id == other);
+    app.pane_state::<EngagementsPane>().cursor.select(row.expect("its row"));
     press(&mut app, KeyCode::Enter);
     assert!(app.toast.as_ref().is_some_and(|t| t.error), "an error: {}", toast(&app));
-    assert_eq!(app.session.current_id(), Some(id), "still on the engagement that was open (not {other})");
-    keys(&mut app, "d");
+    assert!(toast(&app).starts_with("Opened, but not remembered"), "{}", toast(&app));
+    assert_eq!((app.session.current_id(), app.tab), (Some(other), Tab::Overview));
+
+    // Deleting one: refused by the store, said so, nothing gone.
+    keys(&mut app, "1d");
     press(&mut app, KeyCode::Char('y'));
     assert!(toast(&app).starts_with("Not deleted"), "{}", toast(&app));
     assert!(!app.should_quit);
