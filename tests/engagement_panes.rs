@@ -142,3 +142,23 @@ fn a_failed_write_keeps_the_form_and_the_session() {
     assert!(!app.should_quit);
     assert_eq!(engagements::list(app.store.conn()).expect("list").len(), app.session.engagements.len());
 }
+
+#[test]
+fn the_checklist_opens_an_items_detail_and_a_tick_there_shows_on_the_checklist() {
+    let mut app = demo_app(120, 36);
+    keys(&mut app, "7");
+    let item = app.pane::<WorkflowPane>().selected_item().expect("an item");
+    let id = catalog().items[item].id.clone();
+    let open_before = app.session.summary.checklist_open;
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Lookup(l)) = &app.overlay else { panic!("the lookup") };
+    assert!(l.detail.is_some(), "opened on the item's detail");
+    press(&mut app, KeyCode::Char('x'));
+    let status = app.pane::<WorkflowPane>().statuses().get(&id).copied().unwrap_or_default();
+    assert!(status.is_closed(), "the checklist pane sees the tick");
+    assert!(app.session.summary.checklist_open < open_before, "the overview's figures follow");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert!(screen(&app).contains(&id));
+}

@@ -157,13 +157,14 @@ impl App {
 
     /// Ticks a checklist item from its detail: the Workflow pane writes it and reloads.
     fn toggle_check(&mut self, catalog_idx: usize, target: CheckStatus) -> Result<()> {
-        let tick = |p: &mut dyn super::pane::Pane, cx: &mut super::pane::Cx| match (p as &mut dyn std::any::Any)
-            .downcast_mut::<super::WorkflowPane>(
-        ) {
-            Some(w) => w.toggle(catalog_idx, target, cx),
-            None => Ok(()),
-        };
-        if let Some(Err(e)) = self.with_pane(Tab::Workflow, tick) {
+        let ticked = self.with_pane(Tab::Workflow, |p, cx| {
+            let any: &mut dyn std::any::Any = p;
+            match any.downcast_mut::<super::WorkflowPane>() {
+                Some(w) => w.toggle(catalog_idx, target, cx),
+                None => Ok(()),
+            }
+        });
+        if let Some(Err(e)) = ticked {
             self.toast_error(format!("{e}"));
         }
         Ok(())

@@ -12,8 +12,6 @@ use crate::app::panes::engagements::forms;
 use crate::keys::{Action, Context};
 use crate::store::Table;
 
-pub use view::wrap;
-
 /// State of the Overview tab: how far the details are scrolled.
 #[derive(Debug, Clone, Default)]
 pub struct OverviewPane {

@@ -11,6 +11,7 @@ use super::OverviewPane;
 use crate::app::pane::View;
 use crate::domain::Engagement;
 use crate::keys::{Action, Context};
+use crate::text::wrap;
 
 pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
     let Some(e) = &view.session.current else { return };
@@ -123,5 +124,3 @@ pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
 }
 
 const LABEL_W: usize = 20;
-
-pub use crate::text::wrap;
