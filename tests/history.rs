@@ -30,9 +30,9 @@ fn the_history_of_an_engagement_shows_who_changed_what() {
 fn the_history_of_a_checklist_item_and_of_a_risk() {
     let mut app = demo_app(120, 32);
     press(&mut app, KeyCode::Char('7'));
-    let ticked = app.workflow.cursor.selected;
+    let ticked = app.pane::<assay::app::WorkflowPane>().cursor.selected;
     press(&mut app, KeyCode::Char(' '));
-    app.workflow.cursor.select(ticked); // a tick moves on: back to the item ticked
+    app.pane_state::<assay::app::WorkflowPane>().cursor.select(ticked); // a tick moves on: back to the item ticked
     press(&mut app, KeyCode::Char('H'));
     let Some(Overlay::History(h)) = &app.overlay else { panic!("history opens") };
     assert!(h.title.starts_with("checklist item"));

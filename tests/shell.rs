@@ -106,8 +106,13 @@ fn a_closed_engagement_is_read_only_until_reopened() {
             press(&mut app, KeyCode::Char('v')); // from the close-out back to the assets
         }
         if *tab == '1' {
-            let row = app.engagements.visible.iter().position(|&i| app.session.engagements[i].id == id).expect("row");
-            app.engagements.cursor.select(row);
+            let row = app
+                .pane::<assay::app::EngagementsPane>()
+                .visible
+                .iter()
+                .position(|&i| app.session.engagements[i].id == id)
+                .expect("row");
+            app.pane_state::<assay::app::EngagementsPane>().cursor.select(row);
         }
         for k in ks.chars() {
             app.toast = None;
@@ -400,7 +405,7 @@ fn at_80_by_24_every_tab_shows_help_stays_and_main_columns_keep_24() {
     for n in 1..=7 {
         assert!(bar.contains(&format!(" {n} ")), "tab {n} is visible: {bar}");
     }
-    let spans = assay::app::layout::tab_spans(80);
+    let spans = assay::app::layout::tab_spans(80, &app.tab_titles());
     assert_eq!(spans.len(), 7);
     assert!(spans.iter().all(|(_, _, end)| *end <= 80), "every tab fits: {spans:?}");
     // A click on the seventh tab opens it.
@@ -529,7 +534,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         let before = match which {
             0 => app.pane::<ScorecardPane>().provider_cursor.selected,
             1 => app.pane::<AssetPane>().cursor.selected,
-            _ => app.workflow.cursor.selected,
+            _ => app.pane::<assay::app::WorkflowPane>().cursor.selected,
         };
         // The third row of the list: the header is the line above the first.
         let shown = screen(&app);
@@ -539,7 +544,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         let after = match which {
             0 => app.pane::<ScorecardPane>().provider_cursor.selected,
             1 => app.pane::<AssetPane>().cursor.selected,
-            _ => app.workflow.cursor.selected,
+            _ => app.pane::<assay::app::WorkflowPane>().cursor.selected,
         };
         assert_eq!(after, drawn.offset + 2, "tab {tab:?}: the third row is selected (was {before})");
     }

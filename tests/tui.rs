@@ -138,7 +138,7 @@ fn edit_set_phase_and_switch_engagements() {
 
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('j'));
-    let other = app.engagements.selected(&app.session.engagements).expect("row").id;
+    let other = app.pane::<assay::app::EngagementsPane>().selected(&app.session.engagements).expect("row").id;
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.session.current.as_ref().map(|c| c.id), Some(other));
     assert_eq!(app.tab, Tab::Overview);
@@ -151,7 +151,7 @@ fn edit_set_phase_and_switch_engagements() {
 fn delete_asks_first_and_removes_on_yes() {
     let mut app = demo_app(120, 32);
     press(&mut app, KeyCode::Char('1'));
-    let victim = app.engagements.selected(&app.session.engagements).expect("row").clone();
+    let victim = app.pane::<assay::app::EngagementsPane>().selected(&app.session.engagements).expect("row").clone();
     press(&mut app, KeyCode::Char('d'));
     insta::assert_snapshot!("confirm_delete", render(&app).backend());
     press(&mut app, KeyCode::Char('n'));
@@ -169,12 +169,12 @@ fn filter_narrows_the_list_and_esc_clears_it() {
     press(&mut app, KeyCode::Char('1'));
     press(&mut app, KeyCode::Char('f'));
     keys(&mut app, "payroll");
-    assert_eq!(app.engagements.visible.len(), 1);
+    assert_eq!(app.pane::<assay::app::EngagementsPane>().visible.len(), 1);
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app).contains("filter: payroll"));
     assert!(screen(&app).contains("1 of 3"));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.engagements.visible.len(), 3);
+    assert_eq!(app.pane::<assay::app::EngagementsPane>().visible.len(), 3);
 }
 
 #[test]
@@ -208,13 +208,13 @@ fn notes_are_added_to_the_current_engagement() {
 #[test]
 fn mouse_clicks_select_tabs_and_rows() {
     let mut app = demo_app(120, 32);
-    let engagements_tab = assay::app::layout::tab_spans(120)[0];
+    let engagements_tab = assay::app::layout::tab_spans(120, &app.tab_titles())[0];
     app.update(Action::Click(engagements_tab.1 + 1, 0)).expect("click");
     assert_eq!(app.tab, Tab::Engagements);
     let _ = render(&app); // clicks land on what was drawn
     app.update(Action::Click(10, 4)).expect("click second row");
-    assert_eq!(app.engagements.cursor.selected, 1);
-    let id = app.engagements.selected(&app.session.engagements).expect("row").id;
+    assert_eq!(app.pane::<assay::app::EngagementsPane>().cursor.selected, 1);
+    let id = app.pane::<assay::app::EngagementsPane>().selected(&app.session.engagements).expect("row").id;
     app.update(Action::Click(10, 4)).expect("click again opens");
     assert_eq!(app.session.current.as_ref().map(|c| c.id), Some(id));
 }

@@ -121,7 +121,7 @@ fn workflow_pane_and_ticking_items() {
     assert_eq!(app.tab, Tab::Workflow);
     insta::assert_snapshot!("workflow_phases", render(&app).backend());
     let e = app.session.current.as_ref().expect("current").id;
-    let item = app.workflow.selected_item().expect("an item is selected, not a heading");
+    let item = app.pane::<assay::app::WorkflowPane>().selected_item().expect("an item is selected, not a heading");
     let id = catalog().items[item].id.clone();
     let before = checklist::row(app.store.conn(), e, &id).expect("row").map(|r| r.status).unwrap_or_default();
     press(&mut app, KeyCode::Char(' '));
@@ -135,7 +135,7 @@ fn workflow_pane_and_ticking_items() {
         assert_eq!(after.done_at.as_deref(), Some("2026-11-23"));
     }
     press(&mut app, KeyCode::Char('j'));
-    let next = catalog().items[app.workflow.selected_item().expect("item")].id.clone();
+    let next = catalog().items[app.pane::<assay::app::WorkflowPane>().selected_item().expect("item")].id.clone();
     press(&mut app, KeyCode::Char('-'));
     assert_eq!(
         checklist::row(app.store.conn(), e, &next).expect("row").expect("exists").status.as_ref(),
@@ -152,7 +152,7 @@ fn workflow_pane_and_ticking_items() {
     press(&mut app, KeyCode::Char('v'));
     insta::assert_snapshot!("workflow_agreement", render(&app).backend());
     press(&mut app, KeyCode::Char('h'));
-    assert!(app.workflow.lines.iter().all(|l| match l {
+    assert!(app.pane::<assay::app::WorkflowPane>().lines.iter().all(|l| match l {
         assay::app::workflow::Line::Item { status, .. } => !status.is_closed(),
         _ => true,
     }));
@@ -233,7 +233,12 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
     use assay::catalog::{ItemPhase, Party, Use};
     let mut app = demo_app(160, 40);
     let post = |app: &assay::app::App| {
-        app.workflow.phases.iter().find(|(p, _)| *p == ItemPhase::Post).map(|(_, p)| *p).expect("post phase")
+        app.pane::<assay::app::WorkflowPane>()
+            .phases
+            .iter()
+            .find(|(p, _)| *p == ItemPhase::Post)
+            .map(|(_, p)| *p)
+            .expect("post phase")
     };
     let p = post(&app);
     let open = p.total - p.closed;
@@ -255,17 +260,18 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
         })
         .expect("an open post item for both parties");
     let line = app
-        .workflow
+        .pane::<assay::app::WorkflowPane>()
         .lines
         .iter()
         .position(|l| matches!(l, assay::app::workflow::Line::Item { catalog_idx, .. } if *catalog_idx == both))
         .expect("its line");
-    app.workflow.cursor.select(line);
+    app.pane_state::<assay::app::WorkflowPane>().cursor.select(line);
     press(&mut app, KeyCode::Char(' '));
     let q = post(&app);
     assert_eq!(q.total - q.closed, open - 1);
-    assert_eq!(app.pane::<AssetPane>().blockers.checklist.len(), open - 1, "the close-out sees the tick at once");
+    // The Assets tab loads when shown: its close-out sees the tick as soon as it is on screen.
     press(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.pane::<AssetPane>().blockers.checklist.len(), open - 1, "the close-out sees the tick at once");
     while app.pane::<AssetPane>().view != assay::app::AssetView::CloseOut {
         press(&mut app, KeyCode::Char('v'));
     }
@@ -280,22 +286,22 @@ fn ticking_a_checklist_item_moves_to_the_next_item() {
     press(&mut app, KeyCode::Char('7'));
     let e = app.session.current.as_ref().expect("current").id;
     // Find an open item followed by another item.
-    let open_line = (0..app.workflow.lines.len())
+    let open_line = (0..app.pane::<assay::app::WorkflowPane>().lines.len())
         .find(|&l| {
-            matches!(app.workflow.lines[l], assay::app::workflow::Line::Item { status, .. } if !status.is_closed())
-                && matches!(app.workflow.lines.get(l + 1), Some(assay::app::workflow::Line::Item { .. }))
+            matches!(app.pane::<assay::app::WorkflowPane>().lines[l], assay::app::workflow::Line::Item { status, .. } if !status.is_closed())
+                && matches!(app.pane::<assay::app::WorkflowPane>().lines.get(l + 1), Some(assay::app::workflow::Line::Item { .. }))
         })
         .expect("an open item with a next one");
-    app.workflow.cursor.select(open_line);
-    let ticked = app.workflow.selected_item().expect("item");
+    app.pane_state::<assay::app::WorkflowPane>().cursor.select(open_line);
+    let ticked = app.pane::<assay::app::WorkflowPane>().selected_item().expect("item");
     press(&mut app, KeyCode::Char(' '));
     let id = &catalog().items[ticked].id;
     assert_eq!(checklist::row(app.store.conn(), e, id).expect("row").expect("exists").status.as_ref(), "done");
-    assert_eq!(app.workflow.cursor.selected, open_line + 1, "on to the next item");
+    assert_eq!(app.pane::<assay::app::WorkflowPane>().cursor.selected, open_line + 1, "on to the next item");
     // Un-ticking (Space on a done item) stays put, so a mistake is undone where it was made.
     press(&mut app, KeyCode::Char('k'));
     press(&mut app, KeyCode::Char(' '));
-    assert_eq!(app.workflow.cursor.selected, open_line);
+    assert_eq!(app.pane::<assay::app::WorkflowPane>().cursor.selected, open_line);
 }
 
 #[test]

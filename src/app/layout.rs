@@ -3,7 +3,6 @@
 //! draws with them, so a page key moves by exactly what is on screen. Geometry of one pane lives in that pane.
 
 use ratatui::layout::Rect;
-use strum::IntoEnumIterator;
 
 use super::Tab;
 
@@ -36,20 +35,21 @@ pub fn lookup_rows(size: (u16, u16)) -> usize {
 
 /// The tab labels for a terminal `width` columns wide: the full titles when they fit beside the brand, the short
 /// ones otherwise, so that every tab stays visible.
-pub fn tab_labels(width: u16) -> Vec<(Tab, String)> {
+/// `titles` are each tab's title and short title, in order (see `App::tab_titles`).
+pub fn tab_labels(width: u16, titles: &[(Tab, &str, &str)]) -> Vec<(Tab, String)> {
     let full: Vec<(Tab, String)> =
-        Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.title()))).collect();
+        titles.iter().enumerate().map(|(i, (t, title, _))| (*t, format!(" {} {title} ", i + 1))).collect();
     let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum::<usize>() + BRAND.len();
     if need <= usize::from(width) {
         return full;
     }
-    Tab::iter().enumerate().map(|(i, t)| (t, format!(" {} {} ", i + 1, t.short()))).collect()
+    titles.iter().enumerate().map(|(i, (t, _, short))| (*t, format!(" {} {short} ", i + 1))).collect()
 }
 
 /// The x range of each tab title, as drawn at this terminal width: for mouse clicks.
-pub fn tab_spans(width: u16) -> Vec<(Tab, u16, u16)> {
+pub fn tab_spans(width: u16, titles: &[(Tab, &str, &str)]) -> Vec<(Tab, u16, u16)> {
     let mut x = 0u16;
-    tab_labels(width)
+    tab_labels(width, titles)
         .into_iter()
         .map(|(t, label)| {
             let w = label.chars().count() as u16;

@@ -155,6 +155,21 @@ impl App {
         Ok(())
     }
 
+    /// Ticks a checklist item from its detail: the Workflow pane writes it and reloads.
+    fn toggle_check(&mut self, catalog_idx: usize, target: CheckStatus) -> Result<()> {
+        let ticked = self.with_pane(Tab::Workflow, |p, cx| {
+            let any: &mut dyn std::any::Any = p;
+            match any.downcast_mut::<super::WorkflowPane>() {
+                Some(w) => w.toggle(catalog_idx, target, cx),
+                None => Ok(()),
+            }
+        });
+        if let Some(Err(e)) = ticked {
+            self.toast_error(format!("{e}"));
+        }
+        Ok(())
+    }
+
     fn usage_of(&self, catalog_idx: usize) -> Result<Option<Usage>> {
         let (Some(e), Some(item)) = (&self.session.current, catalog().items.get(catalog_idx)) else { return Ok(None) };
         Ok(Some(checklist::usage(self.store.conn(), e.id, &item.id)?))

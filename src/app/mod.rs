@@ -1,15 +1,14 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
 mod closed;
-mod engagements;
 pub mod layout;
 pub mod lookup;
 pub mod pane;
 pub mod panes;
 mod reports;
 mod router;
-pub use panes::scorecard;
-pub mod workflow;
+mod session;
+pub use panes::{Tab, scorecard, workflow};
 
 pub use crate::keys::{action, keymap};
 pub use crate::widgets::table_view::DrawnRows;
@@ -26,100 +25,19 @@ pub use keymap::{Context, Key, Keymap};
 pub use panes::assets::{AssetPane, AssetView, QuickFilter};
 pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 pub use panes::vetting::{VetView, VettingPane};
+pub use panes::{engagements::EngagementsPane, overview::OverviewPane, workflow::WorkflowPane};
 pub use picker::Picker;
 
-use crate::domain::{Engagement, Phase};
 use crate::store::{Store, Table};
 use crate::theme::Theme;
 use form::Form;
 use input::TextInput;
 use lookup::Lookup;
 use pane::{Intent, Pane, Session};
-use table::TableCursor;
-use workflow::WorkflowPane;
-
-/// The tabs along the top, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::FromRepr, Default)]
-pub enum Tab {
-    #[default]
-    Engagements,
-    Overview,
-    Scorecard,
-    Risks,
-    Vetting,
-    Assets,
-    Workflow,
-}
-
-impl Tab {
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Engagements => "Engagements",
-            Tab::Overview => "Overview",
-            Tab::Scorecard => "Scorecard",
-            Tab::Workflow => "Workflow",
-            Tab::Risks => "Risks",
-            Tab::Vetting => "Vetting",
-            Tab::Assets => "Assets",
-        }
-    }
-
-    /// The label on a narrow terminal, where the full titles do not fit.
-    pub fn short(self) -> &'static str {
-        match self {
-            Tab::Engagements => "Engmts",
-            Tab::Overview => "Overview",
-            Tab::Scorecard => "Score",
-            Tab::Workflow => "Flow",
-            Tab::Risks => "Risks",
-            Tab::Vetting => "Vet",
-            Tab::Assets => "Assets",
-        }
-    }
-
-    /// Whether the tab shows the current engagement (and so needs one).
-    pub fn needs_engagement(self) -> bool {
-        !matches!(self, Tab::Engagements)
-    }
-}
-
-/// What saving the open form does.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FormPurpose {
-    NewEngagement,
-    EditEngagement(i64),
-    SetPhase(i64),
-    Note {
-        engagement: i64,
-        target: Option<(Table, i64)>,
-    },
-    ChecklistNote {
-        engagement: i64,
-        catalog_ref: String,
-    },
-    /// Moving on with items of the phase left still open: the reason is required.
-    PhaseGate {
-        engagement: i64,
-        from: Phase,
-        to: Phase,
-        open_refs: Vec<String>,
-    },
-    /// Reopening a closed engagement: the reason is required and recorded.
-    Reopen(i64),
-    /// Moving an engagement back to an earlier phase: asked first, the reason is required and recorded.
-    PhaseBack {
-        engagement: i64,
-        from: Phase,
-        to: Phase,
-    },
-    /// A form of a pane: saving it goes to that pane.
-    Pane(Intent),
-}
 
 /// What a yes in the open dialog does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {
-    DeleteEngagement(i64),
     Quit,
     /// Esc on a changed form: yes discards it, the save key saves it, no goes back to it.
     DiscardForm,
@@ -141,7 +59,7 @@ pub struct Confirm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     Help { scroll: usize },
-    Form(Box<Form<FormPurpose>>),
+    Form(Box<Form<Intent>>),
     Confirm(Confirm),
     Lookup(Box<Lookup>),
     History(History),
@@ -156,39 +74,6 @@ pub struct History {
     pub scroll: usize,
 }
 
-/// The engagement list with its filter.
-#[derive(Debug, Clone, Default)]
-pub struct EngagementList {
-    /// Indices into the session's engagements of the rows that pass the filter.
-    pub visible: Vec<usize>,
-    pub filter: TextInput,
-    pub filtering: bool,
-    pub cursor: TableCursor,
-}
-
-impl EngagementList {
-    pub fn selected<'a>(&self, all: &'a [Engagement]) -> Option<&'a Engagement> {
-        self.visible.get(self.cursor.selected).and_then(|&i| all.get(i))
-    }
-
-    fn refilter(&mut self, all: &[Engagement]) {
-        let needle = self.filter.value().to_lowercase();
-        self.visible = all
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                needle.is_empty()
-                    || e.name.to_lowercase().contains(&needle)
-                    || e.business_owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&needle))
-                    || e.phase.as_ref().contains(&needle)
-                    || e.status.contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.cursor.set_len(self.visible.len());
-    }
-}
-
 /// The whole state of the workbench.
 pub struct App {
     pub store: Store,
@@ -198,15 +83,12 @@ pub struct App {
     pub tab: Tab,
     pub overlay: Option<Overlay>,
     pub toast: Option<Toast>,
-    pub engagements: EngagementList,
     /// The engagements, the current one and its figures: what every pane may read.
     pub session: Session,
     /// The panes built as components, each on its tab.
     panes: Vec<(Tab, Box<dyn Pane>)>,
     /// Panes whose data changed while they were not loaded (lazy panes): they reload when shown.
     stale: Vec<Tab>,
-    pub overview_scroll: u16,
-    pub workflow: WorkflowPane,
     /// When the last edit was committed (local time, for the status line).
     pub last_saved: Option<String>,
     pub size: (u16, u16),
@@ -232,12 +114,9 @@ impl App {
             tab: Tab::Engagements,
             overlay: None,
             toast: None,
-            engagements: EngagementList::default(),
             session: Session::default(),
             panes: panes::registry(),
             stale: Vec::new(),
-            overview_scroll: 0,
-            workflow: WorkflowPane::default(),
             last_saved: None,
             size: (120, 40),
             should_quit: false,
@@ -270,19 +149,7 @@ impl App {
             Some(Overlay::History(_)) => Context::History,
             Some(Overlay::Picker(_)) => Context::Picker,
             None if self.session.engagements.is_empty() => Context::Start,
-            None if self.pane_ref(self.tab).is_some() => {
-                self.pane_ref(self.tab).map_or(Context::Start, |p| p.context())
-            }
-            None => match self.tab {
-                Tab::Engagements if self.engagements.filtering => Context::Filter,
-                Tab::Engagements => Context::List,
-                Tab::Overview => Context::Overview,
-                Tab::Scorecard => Context::Providers,
-                Tab::Workflow => Context::Workflow,
-                Tab::Risks => Context::Risks,
-                Tab::Vetting => Context::Vetting,
-                Tab::Assets => Context::Assets,
-            },
+            None => self.pane_ref(self.tab).map_or(Context::Start, |p| p.context()),
         }
     }
 
@@ -437,9 +304,6 @@ impl App {
 
     fn resize(&mut self, w: u16, h: u16) {
         self.size = (w, h);
-        let filter_line = usize::from(self.engagements.filtering || !self.engagements.filter.value().is_empty());
-        self.engagements.cursor.set_height(list_rows(h).saturating_sub(filter_line));
-        self.workflow.cursor.set_height(list_rows(h).saturating_sub(layout::WORKFLOW_SUMMARY_LINES));
         if let Some(Overlay::Lookup(l)) = &mut self.overlay {
             l.cursor.set_height(layout::lookup_rows((w, h)));
         }
@@ -479,7 +343,6 @@ impl App {
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
                 Pending::DiscardForm => {}
-                Pending::DeleteEngagement(id) => self.delete_engagement(id)?,
                 Pending::Pane(intent) => {
                     if let Some(Err(e)) = self.with_pane(intent.tab, |p, cx| p.confirmed(&intent, cx)) {
                         self.toast_error(format!("{e}"));
@@ -492,7 +355,7 @@ impl App {
         Ok(None)
     }
 
-    fn update_form(&mut self, mut form: Form<FormPurpose>, action: Action) -> color_eyre::Result<Option<Action>> {
+    fn update_form(&mut self, mut form: Form<Intent>, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
             Action::Cancel if form.changed() => {
                 let message = format!("“{}” has changes that are not saved.", form.title);
@@ -510,29 +373,7 @@ impl App {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
                 };
-                if let FormPurpose::Pane(intent) = &form.purpose {
-                    self.save_pane_form(form.clone(), intent.clone(), values);
-                    return Ok(None);
-                }
-                // Rules across fields, which single-field validation cannot see.
-                let rule = self.closing_rule(&form.purpose, &values);
-                if let Some((key, message)) = rule {
-                    form.mark_error(key, message);
-                    self.overlay = Some(Overlay::Form(Box::new(form)));
-                    return Ok(None);
-                }
-                if let Some(message) = self.closed_form_target(&form.purpose) {
-                    self.toast_error(message);
-                    return Ok(None);
-                }
-                match self.save_form(&form.purpose, &values) {
-                    Ok(msg) if msg.is_empty() => {} // the save opened a follow-up (the phase gate)
-                    Ok(msg) => self.saved(&msg),
-                    Err(e) => {
-                        self.toast_error(format!("Not saved: {e}"));
-                        self.overlay = Some(Overlay::Form(Box::new(form)));
-                    }
-                }
+                self.save_pane_form(form, values);
                 return Ok(None);
             }
             Action::NextField => form.next_field(),
@@ -589,42 +430,22 @@ impl App {
             Action::Tab6 => self.goto_tab_index(5, false),
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::Tab8 => self.goto_tab_index(7, false),
-            Action::NewEngagement => self.open_new_engagement(),
+            Action::NewEngagement => self.route(Tab::Engagements, Action::NewEngagement),
             ref other if self.refuse_if_closed(other) => {}
-            Action::Reopen => self.start_reopen(),
-            other if self.pane_ref(self.tab).is_some() && !self.session.engagements.is_empty() => {
-                self.route(self.tab, other)
-            }
-            other => match self.context() {
-                Context::Start => {}
-                Context::List | Context::Filter => self.update_engagement_list(other)?,
-                Context::Overview => self.update_overview(other)?,
-                Context::Workflow => self.update_workflow(other)?,
-                _ => {}
-            },
+            Action::Reopen => self.route(Tab::Engagements, Action::Reopen),
+            // The start screen (no engagement yet) has only the global keys.
+            _ if self.session.engagements.is_empty() => {}
+            other => self.route(self.tab, other),
         }
         Ok(None)
     }
 
     /// The record the cursor is on, for its history: (table, id, what to call it).
     pub fn selected_record(&self) -> Option<(Table, i64, String)> {
-        if let Some(p) = self.pane_ref(self.tab)
-            && self.overlay.is_none()
-        {
-            return p.selected_record(&self.session);
+        if self.overlay.is_some() || self.session.engagements.is_empty() {
+            return None;
         }
-        match self.context() {
-            Context::List => {
-                self.engagements.selected(&self.session.engagements).map(|e| (Table::Engagement, e.id, e.name.clone()))
-            }
-            Context::Overview => self.session.current.as_ref().map(|e| (Table::Engagement, e.id, e.name.clone())),
-            Context::Workflow => {
-                let item = &crate::catalog::catalog().items[self.workflow.selected_item()?];
-                let row = self.workflow.row_id(&item.id)?;
-                Some((Table::ChecklistItem, row, format!("checklist item {} {}", item.id, item.title)))
-            }
-            _ => None,
-        }
+        self.pane_ref(self.tab)?.selected_record(&self.session)
     }
 
     fn open_history(&mut self) -> color_eyre::Result<()> {
@@ -642,22 +463,13 @@ impl App {
     fn click(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         if y == 0 {
             if let Some((tab, _, _)) =
-                layout::tab_spans(self.size.0).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
+                layout::tab_spans(self.size.0, &self.tab_titles()).into_iter().find(|(_, a, b)| (*a..*b).contains(&x))
             {
                 self.goto_tab_index(tab as usize, false);
             }
             return Ok(());
         }
         self.click_row(x, y)
-    }
-
-    /// The cursor of the list the keys move in now, if the current context is a list.
-    fn list_cursor(&mut self) -> Option<&mut TableCursor> {
-        Some(match self.context() {
-            Context::List => &mut self.engagements.cursor,
-            Context::Workflow => &mut self.workflow.cursor,
-            _ => return None,
-        })
     }
 
     /// A click on a row of the list on screen selects it (and, in a grid, the column); a click on the row (and
@@ -668,40 +480,24 @@ impl App {
         let i = drawn.offset + usize::from(y - drawn.rows.y);
         let col = drawn.cols.iter().position(|&(a, w)| (a..a + w).contains(&x));
         let ctx = self.context();
-        if let Some(p) = self.pane_mut(self.tab) {
-            let again = p.click(&drawn, i, col);
-            if again {
-                let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
-                if let Some(action) = self.keymap.lookup(ctx, enter).cloned() {
-                    return self.update_pane(action).map(|_| ());
-                }
+        if ctx == Context::Start {
+            return Ok(());
+        }
+        let again = self.pane_mut(self.tab).is_some_and(|p| p.click(&drawn, i, col));
+        if again {
+            let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
+            if let Some(action) = self.keymap.lookup(ctx, enter).cloned() {
+                return self.update_pane(action).map(|_| ());
             }
-            return Ok(());
         }
-        let Some(cursor) = self.list_cursor() else { return Ok(()) };
-        // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
-        if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
-            return Ok(());
-        }
-        let again = cursor.selected == i;
-        if !again {
-            if let Some(cursor) = self.list_cursor() {
-                cursor.select(i);
-            }
-            return Ok(());
-        }
-        let enter = Key { code: ratatui::crossterm::event::KeyCode::Enter, ctrl: false, alt: false };
-        match self.keymap.lookup(ctx, enter).cloned() {
-            Some(action) => self.update_pane(action).map(|_| ()),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     fn goto_tab_index(&mut self, i: usize, wrap: bool) {
         let count = Tab::iter().count();
         let i = if wrap { i % count } else { i };
         let Some(tab) = Tab::from_repr(i) else { return };
-        if tab.needs_engagement() && self.session.current.is_none() {
+        if self.pane_ref(tab).is_some_and(|p| p.needs_engagement()) && self.session.current.is_none() {
             self.toast("Open or create an engagement first");
             return;
         }

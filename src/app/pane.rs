@@ -124,6 +124,12 @@ pub enum Effect {
     /// The store changed: reload the engagement list, the current engagement's figures and every other pane
     /// (the pane that wrote reloads itself, keeping its selection).
     Changed,
+    /// Write the report of this engagement into the reports folder.
+    WriteReport(i64),
+    /// Export this engagement as a bundle into the reports folder.
+    ExportBundle(i64),
+    /// Open the lookup on the detail of this catalog item (its index in the catalog).
+    ShowItem(usize),
 }
 
 /// What a pane may use while it handles a key or a save: the store, the session, the keymap, and a list of effects.

@@ -4,7 +4,7 @@
 use color_eyre::Result;
 
 use super::pane::{Cx, Effect, Intent, Pane, View};
-use super::{App, FormPurpose, Overlay, Tab};
+use super::{App, Overlay, Tab};
 use crate::domain::Value;
 use crate::keys::Action;
 use crate::widgets::form::Form;
@@ -81,12 +81,23 @@ impl App {
                 Effect::Toast(t) => self.toast(t),
                 Effect::Error(t) => self.toast_error(t),
                 Effect::Saved(t) => self.saved(&t),
-                Effect::Form(f) => self.overlay = Some(Overlay::Form(Box::new(f.map(FormPurpose::Pane)))),
+                Effect::Form(f) => self.overlay = Some(Overlay::Form(f)),
                 Effect::Confirm(c) => self.overlay = Some(Overlay::Confirm(c)),
                 Effect::Picker(p) => self.overlay = Some(Overlay::Picker(p)),
                 Effect::Show(tab) => self.goto_tab_index(tab as usize, false),
                 Effect::Open(id) => self.open_engagement(id)?,
                 Effect::Changed => self.reload_except(from)?,
+                Effect::WriteReport(id) => {
+                    if let Some(e) = self.session.engagement(id).cloned() {
+                        self.write_report(&e);
+                    }
+                }
+                Effect::ExportBundle(id) => {
+                    if let Some(e) = self.session.engagement(id).cloned() {
+                        self.export_bundle(&e);
+                    }
+                }
+                Effect::ShowItem(i) => self.open_item_detail(i)?,
             }
         }
         Ok(())
@@ -99,7 +110,6 @@ impl App {
         if let Some(id) = self.session.current_id() {
             self.load_session(id)?;
         }
-        self.load_legacy_panes()?;
         self.load_panes(Some(from))
     }
 
@@ -131,25 +141,15 @@ impl App {
         }
         self.stale.retain(|t| *t != tab);
         if let Some(Err(e)) = self.with_pane(tab, |p, cx| p.load(cx)) {
-            self.toast_error(format!("Cannot load {}: {e}", tab.title()));
+            let title = self.pane_ref(tab).map_or("the tab", |p| p.title());
+            self.toast_error(format!("Cannot load {title}: {e}"));
         }
-    }
-
-    /// Reloads the Assets pane at once: the tabs not yet built as components change what it resolves holders
-    /// against and counts in its close-out.
-    pub(super) fn load_assets(&mut self) -> Result<()> {
-        self.stale.retain(|t| *t != Tab::Assets);
-        self.with_pane(Tab::Assets, |p, cx| p.load(cx)).unwrap_or(Ok(()))
     }
 
     /// Saves a pane's form: the pane's rule across fields first, then the closed-engagement rule, then the save. On
     /// any refusal or failure the form stays open with what was typed.
-    pub(super) fn save_pane_form(
-        &mut self,
-        mut form: Form<FormPurpose>,
-        intent: Intent,
-        values: Vec<(&'static str, Value)>,
-    ) {
+    pub(super) fn save_pane_form(&mut self, mut form: Form<Intent>, values: Vec<(&'static str, Value)>) {
+        let intent = form.purpose.clone();
         let rule =
             self.with_pane(intent.tab, |p, cx| Ok(p.form_rule(&intent, &values, cx))).and_then(Result::ok).flatten();
         if let Some((key, message)) = rule {
@@ -212,6 +212,11 @@ impl App {
         parent: Option<i64>,
     ) -> Result<bool> {
         self.with_pane(tab, |p, cx| p.reveal(table, id, parent, cx)).unwrap_or(Ok(false))
+    }
+
+    /// Each tab with its title and its short title, in the order of the tab bar.
+    pub fn tab_titles(&self) -> Vec<(Tab, &'static str, &'static str)> {
+        self.panes.iter().map(|(t, p)| (*t, p.title(), p.short_title())).collect()
     }
 
     /// What a pane may read while it draws.

@@ -1,12 +1,9 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
-mod engagements;
 mod help;
 mod history;
 pub mod lookup;
-pub mod overview;
 mod start;
-pub mod workflow;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -16,7 +13,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 pub use crate::widgets::centered;
 
-use crate::app::{App, Context, MIN_SIZE, Overlay, Pending, Tab};
+use crate::app::{App, Context, MIN_SIZE, Overlay, Pending};
 
 /// Draws the whole screen, then takes out of it any control or bidirectional character that user data brought.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -47,19 +44,8 @@ fn render_screen(app: &App, frame: &mut Frame) {
     if app.session.engagements.is_empty() {
         start::render(app, body, frame.buffer_mut());
     } else {
-        match app.tab {
-            tab if app.pane_on(tab).is_some() => {
-                if let Some(p) = app.pane_on(tab) {
-                    p.render(body, frame, &app.view());
-                }
-            }
-            Tab::Engagements => engagements::render(app, body, frame),
-            Tab::Overview => overview::render(app, body, frame.buffer_mut()),
-            Tab::Scorecard => {}
-            Tab::Workflow => workflow::render(app, body, frame),
-            Tab::Risks => {}
-            Tab::Vetting => {}
-            Tab::Assets => {}
+        if let Some(p) = app.pane_on(app.tab) {
+            p.render(body, frame, &app.view());
         }
     }
     render_status(app, status, frame.buffer_mut());
@@ -124,11 +110,14 @@ use crate::app::layout::BRAND;
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for (tab, label) in crate::app::layout::tab_labels(area.width) {
+    for (tab, label) in crate::app::layout::tab_labels(area.width, &app.tab_titles()) {
         let style =
             if tab == app.tab && !app.session.engagements.is_empty() { app.theme.tab_active } else { app.theme.tab };
-        let style =
-            if tab.needs_engagement() && app.session.current.is_none() { style.patch(app.theme.dim) } else { style };
+        let style = if app.pane_on(tab).is_some_and(|p| p.needs_engagement()) && app.session.current.is_none() {
+            style.patch(app.theme.dim)
+        } else {
+            style
+        };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }

@@ -1,16 +1,23 @@
-//! The phase workflows and the agreement review: catalog items as checklists of the open engagement.
+//! The Workflow tab: the phase workflows and the agreement review, catalog items as checklists of the open
+//! engagement.
+
+mod view;
 
 use std::collections::HashMap;
 
 use color_eyre::Result;
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
-use super::form::Form;
-use super::table::TableCursor;
-use super::{Action, App, FormPurpose, Overlay};
+use crate::app::layout::{WORKFLOW_SUMMARY_LINES, list_rows};
+use crate::app::pane::{Cx, Effect, Intent, Pane, Session, Values, View};
 use crate::catalog::{Party, Use, catalog};
 use crate::domain::workflow::{self, CheckStatus, PARTY_ORDER, PHASE_ORDER, Progress};
 use crate::domain::{FieldKind, FieldSpec, Value};
+use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::store::checklist::{self, ChecklistRow};
+use crate::widgets::table::TableCursor;
 
 /// Which checklist the pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,9 +45,17 @@ pub enum Line {
     },
 }
 
+/// The forms of the Workflow tab.
+#[derive(Debug, Clone, PartialEq)]
+enum WorkflowForm {
+    Note { engagement: i64, catalog_ref: String },
+}
+
 /// The pane's state: lines built in update, so that drawing only indexes them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowPane {
+    /// The engagement the checklist belongs to.
+    pub engagement: Option<i64>,
     pub view: ChecklistView,
     pub lines: Vec<Line>,
     pub cursor: TableCursor,
@@ -202,30 +217,21 @@ impl WorkflowPane {
     }
 }
 
-impl App {
-    /// Reloads the checklist of the open engagement.
-    pub(super) fn load_workflow(&mut self) -> Result<()> {
-        let rows = match &self.session.current {
-            Some(e) => checklist::rows(self.store.conn(), e.id)?,
-            None => HashMap::new(),
-        };
-        self.workflow.set_rows(rows);
-        Ok(())
-    }
-
-    /// Sets a checklist item to `target`, or back to open if it already is `target`.
-    pub(super) fn toggle_check(&mut self, catalog_idx: usize, target: CheckStatus) -> Result<()> {
-        let (Some(e), Some(item)) = (self.session.current.clone(), catalog().items.get(catalog_idx)) else {
-            self.toast("Open an engagement to tick its checklist");
+impl WorkflowPane {
+    /// Sets a checklist item to `target`, or back to open if it already is `target`; the same obligation stated
+    /// elsewhere (the crosswalk) is ticked with it. Used by the tab's keys and by the lookup's detail view.
+    pub fn toggle(&mut self, catalog_idx: usize, target: CheckStatus, cx: &mut Cx) -> Result<()> {
+        let (Some(engagement), Some(item)) = (self.engagement, catalog().items.get(catalog_idx)) else {
+            cx.toast("Open an engagement to tick its checklist");
             return Ok(());
         };
         if !(item.has_use(Use::Workflow) || item.has_use(Use::Agreement)) {
-            self.toast("This item is not on a checklist");
+            cx.toast("This item is not on a checklist");
             return Ok(());
         }
-        let now = self.workflow.status(&item.id);
+        let now = self.status(&item.id);
         let next = if now == target { CheckStatus::Open } else { target };
-        let today = self.today.to_string();
+        let today = cx.today.to_string();
         // The same obligation stated elsewhere (the crosswalk) is ticked with it, so that no clause of the
         // agreement is reviewed twice; a counterpart already in another state keeps it.
         let mut ids = vec![item.id.clone()];
@@ -234,112 +240,164 @@ impl App {
                 .iter()
                 .filter(|id| {
                     catalog().get(id).is_some_and(|o| o.has_use(Use::Workflow) || o.has_use(Use::Agreement))
-                        && self.workflow.status(id) == now
+                        && self.status(id) == now
                 })
                 .cloned(),
         );
-        let saved = self.store.write(|w| {
+        let saved = cx.store.write(|w| {
             for id in &ids {
-                checklist::set_status(w, e.id, id, next, &today)?;
+                checklist::set_status(w, engagement, id, next, &today)?;
             }
             Ok(())
         });
         match saved {
             Ok(()) => {
-                self.load_workflow()?;
-                // The close-out counts the open post-outsourcing items.
-                self.load_assets()?;
-                self.session.summary = crate::store::engagements::summary(self.store.conn(), e.id, &today)?;
+                // The overview's figures and the close-out (which counts the open post-outsourcing items) follow.
+                cx.changed();
+                self.load(cx)?;
                 let with = match &ids[1..] {
                     [] => String::new(),
                     more => format!(" (with the same obligation in {})", more.join(", ")),
                 };
-                self.saved(&format!("{} — {}{with}", item.id, next.label()));
+                cx.saved(format!("{} — {}{with}", item.id, next.label()));
             }
-            Err(err) => self.toast_error(format!("Not saved: {err}")),
+            Err(err) => cx.error(format!("Not saved: {err}")),
         }
         Ok(())
     }
 
-    pub(super) fn save_checklist_note(&mut self, engagement: i64, catalog_ref: &str, note: Value) -> Result<String> {
-        self.store.write(|w| checklist::set_note(w, engagement, catalog_ref, note))?;
-        self.load_workflow()?;
-        Ok(format!("Note saved on {catalog_ref}"))
+    fn open_note(&self, cx: &mut Cx) {
+        let (Some(i), Some(engagement)) = (self.selected_item(), self.engagement) else { return };
+        let item = &catalog().items[i];
+        let note = self.rows.get(&item.id).and_then(|r| r.note.clone());
+        let mut form = cx.form(
+            format!("Note on {} {}", item.id, item.title),
+            WorkflowForm::Note { engagement, catalog_ref: item.id.clone() },
+            NOTE_FIELDS,
+            &[Value::from(note)],
+        );
+        form.intro = vec![item.text.clone()];
+        cx.open(form);
+    }
+}
+
+impl Pane for WorkflowPane {
+    fn title(&self) -> &'static str {
+        "Workflow"
     }
 
-    pub(super) fn update_workflow(&mut self, action: Action) -> Result<()> {
-        let wf = &mut self.workflow;
+    fn short_title(&self) -> &'static str {
+        "Flow"
+    }
+
+    fn context(&self) -> Context {
+        Context::Workflow
+    }
+
+    /// Reloads the checklist of the current engagement, keeping the selection on the same item.
+    fn load(&mut self, cx: &mut Cx) -> Result<()> {
+        self.engagement = cx.session.current_id();
+        let rows = match self.engagement {
+            Some(id) => checklist::rows(cx.store.conn(), id)?,
+            None => HashMap::new(),
+        };
+        self.set_rows(rows);
+        Ok(())
+    }
+
+    fn resize(&mut self, (_, h): (u16, u16)) {
+        self.cursor.set_height(list_rows(h).saturating_sub(WORKFLOW_SUMMARY_LINES));
+    }
+
+    fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         match action {
             Action::NextRow => {
-                wf.cursor.next();
-                wf.skip_heading(true);
+                self.cursor.next();
+                self.skip_heading(true);
             }
             Action::PrevRow => {
-                wf.cursor.prev();
-                wf.skip_heading(false);
+                self.cursor.prev();
+                self.skip_heading(false);
             }
             Action::FirstRow => {
-                wf.cursor.first();
-                wf.skip_heading(true);
+                self.cursor.first();
+                self.skip_heading(true);
             }
             Action::LastRow => {
-                wf.cursor.last();
-                wf.skip_heading(false);
+                self.cursor.last();
+                self.skip_heading(false);
             }
             Action::PageDown => {
-                wf.cursor.page_down();
-                wf.skip_heading(true);
+                self.cursor.page_down();
+                self.skip_heading(true);
             }
             Action::PageUp => {
-                wf.cursor.page_up();
-                wf.skip_heading(false);
+                self.cursor.page_up();
+                self.skip_heading(false);
             }
             Action::SwitchView => {
-                wf.view = match wf.view {
+                self.view = match self.view {
                     ChecklistView::Phases => ChecklistView::Agreement,
                     ChecklistView::Agreement => ChecklistView::Phases,
                 };
-                wf.cursor.first();
-                wf.rebuild();
+                self.cursor.first();
+                self.rebuild();
             }
             Action::HideDone => {
-                wf.hide_closed = !wf.hide_closed;
-                wf.rebuild();
+                self.hide_closed = !self.hide_closed;
+                self.rebuild();
             }
             Action::ToggleDone | Action::ToggleNa => {
-                if let Some(i) = wf.selected_item() {
+                if let Some(i) = self.selected_item() {
                     let target =
                         if action == Action::ToggleDone { CheckStatus::Done } else { CheckStatus::NotApplicable };
-                    self.toggle_check(i, target)?;
+                    self.toggle(i, target, cx)?;
                     // Like every quick mark, a tick moves on to the next item (a hidden one has already gone).
-                    let wf = &mut self.workflow;
-                    if wf.selected_item() == Some(i) && wf.status(&catalog().items[i].id).is_closed() {
-                        wf.cursor.next();
-                        wf.skip_heading(true);
+                    if self.selected_item() == Some(i) && self.status(&catalog().items[i].id).is_closed() {
+                        self.cursor.next();
+                        self.skip_heading(true);
                     }
                 }
             }
             Action::Open => {
-                if let Some(i) = wf.selected_item() {
-                    self.open_item_detail(i)?;
+                if let Some(i) = self.selected_item() {
+                    cx.push(Effect::ShowItem(i));
                 }
             }
-            Action::Note => {
-                if let (Some(i), Some(e)) = (wf.selected_item(), &self.session.current) {
-                    let item = &catalog().items[i];
-                    let note = wf.rows.get(&item.id).and_then(|r| r.note.clone());
-                    let mut form = Form::new(
-                        format!("Note on {} {}", item.id, item.title),
-                        FormPurpose::ChecklistNote { engagement: e.id, catalog_ref: item.id.clone() },
-                        NOTE_FIELDS,
-                        &[Value::from(note)],
-                    );
-                    form.intro = vec![item.text.clone()];
-                    self.overlay = Some(Overlay::Form(Box::new(form)));
-                }
-            }
+            Action::Note => self.open_note(cx),
             _ => {}
         }
         Ok(())
+    }
+
+    fn intent_target(&self, intent: &Intent, session: &Session) -> Option<i64> {
+        match intent.get::<WorkflowForm>() {
+            Some(WorkflowForm::Note { engagement, .. }) => Some(*engagement),
+            None => session.current_id(),
+        }
+    }
+
+    fn save(&mut self, intent: &Intent, values: &Values, cx: &mut Cx) -> Result<String> {
+        let Some(WorkflowForm::Note { engagement, catalog_ref }) = intent.get::<WorkflowForm>() else {
+            return Ok(String::new());
+        };
+        let note = values.first().map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+        cx.store.write(|w| checklist::set_note(w, *engagement, catalog_ref, note))?;
+        self.load(cx)?;
+        Ok(format!("Note saved on {catalog_ref}"))
+    }
+
+    fn selected_record(&self, _session: &Session) -> Option<(Table, i64, String)> {
+        let item = &catalog().items[self.selected_item()?];
+        let row = self.row_id(&item.id)?;
+        Some((Table::ChecklistItem, row, format!("checklist item {} {}", item.id, item.title)))
+    }
+
+    fn cursor(&mut self) -> Option<&mut TableCursor> {
+        Some(&mut self.cursor)
+    }
+
+    fn render(&self, area: Rect, frame: &mut Frame, view: &View) {
+        view::render(self, view, area, frame);
     }
 }

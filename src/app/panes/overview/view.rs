@@ -1,4 +1,4 @@
-//! The overview of the current engagement: its details, what it holds, and its latest notes.
+//! The Overview tab: the current engagement's details, what it holds, and its latest notes.
 
 use crate::domain::count;
 use ratatui::buffer::Buffer;
@@ -7,15 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::App;
+use super::OverviewPane;
+use crate::app::pane::View;
 use crate::domain::Engagement;
+use crate::keys::{Action, Context};
+use crate::text::wrap;
 
-// Text wrapping lives below the screens, shared with the command line; other screens still reach it here.
-pub use crate::text::wrap;
-
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(e) = &app.session.current else { return };
-    let t = &app.theme;
+pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
+    let Some(e) = &view.session.current else { return };
+    let t = view.theme;
     let [left, right] = Layout::horizontal([Constraint::Fill(5), Constraint::Fill(4)]).areas(area);
 
     let mut lines = Vec::new();
@@ -38,16 +38,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ]));
         }
     }
-    if e.is_overdue(app.today) {
+    if e.is_overdue(view.today) {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("  ! the planned end date has passed", t.warn)));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(format!("  Notes ({})", app.session.summary.notes), t.header)));
-    if app.session.notes.is_empty() {
-        lines.push(Line::from(Span::styled("  none yet — n adds one", t.dim)));
+    lines.push(Line::from(Span::styled(format!("  Notes ({})", view.session.summary.notes), t.header)));
+    if view.session.notes.is_empty() {
+        let key = view.key(Context::Overview, &Action::Note);
+        lines.push(Line::from(Span::styled(format!("  none yet — {key} adds one"), t.dim)));
     }
-    for n in &app.session.notes {
+    for n in &view.session.notes {
         let stamp: String = n.created_at.replace('T', " ").chars().take(16).collect();
         for (i, part) in wrap(&n.text, text_w).into_iter().enumerate() {
             let lead = if i == 0 { format!("{stamp:>w$}  ", w = LABEL_W - 2) } else { " ".repeat(LABEL_W) };
@@ -56,7 +57,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((app.overview_scroll, 0))
+        .scroll((pane.scroll, 0))
         .block(
             Block::default()
                 .borders(Borders::ALL)
@@ -65,14 +66,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         )
         .render(left, buf);
 
-    let s = &app.session.summary;
+    let s = &view.session.summary;
     let pct = if s.checklist_total > 0 { (s.checklist_total - s.checklist_open) * 100 / s.checklist_total } else { 0 };
     let figures = [
         ("Providers", s.providers, count(s.criteria, "criterion", "criteria")),
         (
             "Risks",
             s.risks,
-            format!("{} unaccepted · {} overdue", app.session.risks.unaccepted, app.session.risks.overdue),
+            format!("{} unaccepted · {} overdue", view.session.risks.unaccepted, view.session.risks.overdue),
         ),
         ("Team members", s.members, format!("{} pending", count(s.checks_pending, "check", "checks"))),
         ("Assets", s.assets, format!("{} not returned", s.assets_out)),
@@ -104,7 +105,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             });
         }
     }
-    let v = &app.session.risks.verdict;
+    let v = &view.session.risks.verdict;
     lines.push(Line::from(""));
     lines.push(Line::styled(" Risk verdict", t.header));
     let (style, mark) = if v.is_blocking() { (t.warn, "✗") } else { (t.ok, "✓") };

@@ -1,17 +1,17 @@
-//! The workflow pane: the phase checklists (or the agreement review) of the open engagement, with progress.
+//! The Workflow tab: the phase checklists (or the agreement review) of the open engagement, with progress.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row, Widget};
 
-use crate::app::App;
-use crate::app::workflow::{ChecklistView, Line as WfLine};
+use super::{ChecklistView, Line as WfLine, WorkflowPane};
+use crate::app::layout::WORKFLOW_SUMMARY_LINES as SUMMARY_LINES;
+use crate::app::pane::View;
 use crate::catalog::catalog;
 use crate::domain::workflow::{CheckStatus, phase_short};
+use crate::keys::{Action, Context};
 use crate::widgets::table_view::{Column, DataTable};
-
-pub use crate::app::layout::WORKFLOW_SUMMARY_LINES as SUMMARY_LINES;
 
 const COLUMNS: &[Column] = &[
     Column::new("", Constraint::Length(3)),
@@ -20,9 +20,8 @@ const COLUMNS: &[Column] = &[
     Column::new("State", Constraint::Length(30)),
 ];
 
-pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let t = &app.theme;
-    let wf = &app.workflow;
+pub fn render(wf: &WorkflowPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
     // One figure per phase, over every party, so that it agrees with the close-out and the group headings.
     let mut spans = vec![Span::styled(" Progress ", t.header)];
     for (phase, p) in &wf.phases {
@@ -37,8 +36,10 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         Span::raw(format!("{}/{} covered ({}%)", a.closed, a.total, a.percent())),
         Span::styled(
             format!(
-                "   v {}  h {}",
+                "   {} {}  {} {}",
+                view.key(Context::Workflow, &Action::SwitchView),
                 if wf.view == ChecklistView::Phases { "agreement view" } else { "phase view" },
+                view.key(Context::Workflow, &Action::HideDone),
                 if wf.hide_closed { "show all" } else { "hide done" }
             ),
             t.dim,
@@ -93,14 +94,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             ])
         }
     };
-    DataTable {
-        title,
-        columns: COLUMNS,
-        cursor: &wf.cursor,
-        row,
-        empty: "Nothing left open here (h shows everything)",
-        filter: None,
-        focused: true,
-    }
-    .render(table_area, frame, t);
+    let empty = format!("Nothing left open here ({} shows everything)", view.key(Context::Workflow, &Action::HideDone));
+    DataTable { title, columns: COLUMNS, cursor: &wf.cursor, row, empty: &empty, filter: None, focused: true }
+        .render(table_area, frame, t);
 }

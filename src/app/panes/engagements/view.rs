@@ -1,11 +1,13 @@
-//! The list of engagements in the workspace.
+//! The Engagements tab: the list of engagements in the workspace.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use crate::app::App;
+use super::EngagementsPane;
+use crate::app::pane::View;
+use crate::keys::{Action, Context};
 use crate::widgets::table_view::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
@@ -18,17 +20,17 @@ const COLUMNS: &[Column] = &[
     Column::new("Updated", Constraint::Length(16)).gives_way(1),
 ];
 
-pub fn render(app: &App, area: Rect, frame: &mut Frame) {
-    let list = &app.engagements;
-    let t = &app.theme;
-    let current = app.session.current.as_ref().map(|c| c.id);
+pub fn render(list: &EngagementsPane, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
+    let all = &view.session.engagements;
+    let current = view.session.current_id();
     let title = Line::from(vec![
         Span::styled(" Engagements ", t.title),
         Span::styled(
-            if list.visible.len() == app.session.engagements.len() {
-                format!("{} ", app.session.engagements.len())
+            if list.visible.len() == all.len() {
+                format!("{} ", all.len())
             } else {
-                format!("{} of {} ", list.visible.len(), app.session.engagements.len())
+                format!("{} of {} ", list.visible.len(), all.len())
             },
             t.dim,
         ),
@@ -41,8 +43,8 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
         ])
     });
     let row = |i: usize| {
-        let e = &app.session.engagements[list.visible[i]];
-        let overdue = e.is_overdue(app.today);
+        let e = &all[list.visible[i]];
+        let overdue = e.is_overdue(view.today);
         Row::new(vec![
             Cell::from(if Some(e.id) == current { "●" } else { " " }),
             Cell::from(e.name.clone()),
@@ -56,14 +58,7 @@ pub fn render(app: &App, area: Rect, frame: &mut Frame) {
             Cell::from(e.updated_at.replace('T', " ").chars().take(16).collect::<String>()),
         ])
     };
-    DataTable {
-        title,
-        columns: COLUMNS,
-        cursor: &list.cursor,
-        row,
-        empty: "No engagement matches the filter (Esc clears it)",
-        filter,
-        focused: true,
-    }
-    .render(area, frame, t);
+    let empty = format!("No engagement matches the filter ({} clears it)", view.key(Context::List, &Action::Cancel));
+    DataTable { title, columns: COLUMNS, cursor: &list.cursor, row, empty: &empty, filter, focused: true }
+        .render(area, frame, t);
 }

@@ -1,0 +1,53 @@
+//! The session: the engagement list, the current engagement and its figures, which every pane reads; and opening
+//! an engagement.
+
+use color_eyre::Result;
+
+use super::{App, Tab};
+use crate::store::{engagements, notes, settings};
+
+impl App {
+    pub(super) fn reload_engagements(&mut self) -> Result<()> {
+        self.session.engagements = engagements::list(self.store.conn())?;
+        // The Engagements pane filters the list it is given.
+        self.with_pane(Tab::Engagements, |p, cx| p.load(cx)).unwrap_or(Ok(()))
+    }
+
+    /// Makes `id` the current engagement and loads what the overview shows.
+    pub(super) fn load_current(&mut self, id: i64) -> Result<()> {
+        self.load_session(id)?;
+        self.load_panes(None)
+    }
+
+    /// Reads the engagement `id` and its figures into the session.
+    pub(super) fn load_session(&mut self, id: i64) -> Result<()> {
+        self.session.current = engagements::get(self.store.conn(), id)?;
+        match &self.session.current {
+            Some(e) => {
+                self.session.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
+                self.session.notes = notes::recent(self.store.conn(), e.id, 20)?;
+                let facts: Vec<_> =
+                    crate::store::risks::list(self.store.conn(), e.id)?.iter().map(|r| r.facts()).collect();
+                self.session.risks = crate::domain::risk::RegisterFigures::of(&facts, self.today);
+            }
+            None => {
+                self.session.summary = Default::default();
+                self.session.notes.clear();
+                self.session.risks = Default::default();
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the engagement current and shows its overview; remembered for the next start (when that cannot be
+    /// written, it opens all the same and says so).
+    pub(super) fn open_engagement(&mut self, id: i64) -> Result<()> {
+        let remembered = self.store.write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()));
+        self.load_current(id)?;
+        self.tab = Tab::Overview;
+        if let Err(e) = remembered {
+            self.toast_error(format!("Opened, but not remembered for the next start: {e}"));
+        }
+        Ok(())
+    }
+}
