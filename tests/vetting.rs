@@ -683,6 +683,7 @@ fn the_tab_names_the_keys_the_user_bound_not_the_default_ones() {
             )
         })
         .expect("check");
+    app.reload_all().expect("written outside the workbench");
     press(&mut app, KeyCode::Char('1'));
     vetting_tab(&mut app);
     press(&mut app, KeyCode::Char('i'));

@@ -113,6 +113,16 @@ impl App {
         self.load_panes(Some(from))
     }
 
+    /// Reads everything again from the store: the session and every pane (a lazy pane when next shown). For a
+    /// workspace changed from outside the workbench (tests, a future refresh key).
+    pub fn reload_all(&mut self) -> Result<()> {
+        self.reload_engagements()?;
+        if let Some(id) = self.session.current_id() {
+            self.load_session(id)?;
+        }
+        self.load_panes(None)
+    }
+
     /// Loads every pane but `except` for the current engagement; a lazy pane not shown is marked to load when shown.
     pub(super) fn load_panes(&mut self, except: Option<Tab>) -> Result<()> {
         let tabs: Vec<(Tab, bool)> = self.panes.iter().map(|(t, p)| (*t, p.lazy())).collect();
