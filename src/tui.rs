@@ -234,6 +234,7 @@ fn event_loop(
     loop {
         if redraw {
             terminal.draw(|f| crate::ui::render(app, f))?;
+            app.note_drawn();
             redraw = false;
         }
         // Lets the end-to-end tests check that a panic hands the terminal back (debug builds only).

@@ -494,6 +494,7 @@ fn report_assets_to_a_file_says_where_it_went() {
 /// Clicks the screen row showing `text` (after drawing the screen, as the terminal loop does).
 fn click_text(app: &mut assay::app::App, text: &str) {
     let shown = screen(app);
+    app.note_drawn();
     let (y, row) =
         shown.lines().enumerate().find(|(_, r)| r.contains(text)).unwrap_or_else(|| panic!("{text}:\n{shown}"));
     let x =
@@ -538,7 +539,11 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
         };
         // The third row of the list: the header is the line above the first.
         let shown = screen(&app);
-        let drawn = app.drawn.borrow().first().cloned().expect("a list drawn");
+        let drawn = {
+            app.note_drawn();
+            app.drawn.first().cloned()
+        }
+        .expect("a list drawn");
         assert!(!shown.is_empty());
         app.update(Action::Click(drawn.rows.x + 3, drawn.rows.y + 2)).expect("click");
         let after = match which {
@@ -552,7 +557,11 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     // The vetting grid: a click on a check cell selects the member and the check.
     app.update(Action::Tab5).expect("tab");
     let _ = screen(&app);
-    let drawn = app.drawn.borrow().first().cloned().expect("the grid");
+    let drawn = {
+        app.note_drawn();
+        app.drawn.first().cloned()
+    }
+    .expect("the grid");
     let (x, _) = drawn.cols[3];
     app.update(Action::Click(x + 1, drawn.rows.y + 1)).expect("click");
     assert_eq!((app.pane::<VettingPane>().cursor.selected, app.pane::<VettingPane>().col), (drawn.offset + 1, 3));
@@ -563,7 +572,11 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     app.update(Action::NextView).expect("grid");
     let before: i64 = app.store.conn().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("n");
     let _ = screen(&app);
-    let drawn = app.drawn.borrow().first().cloned().expect("the grid");
+    let drawn = {
+        app.note_drawn();
+        app.drawn.first().cloned()
+    }
+    .expect("the grid");
     let (x, _) = drawn.cols[2];
     app.update(Action::Click(x + 1, drawn.rows.y + 3)).expect("click");
     assert_eq!((app.pane::<ScorecardPane>().cell.row, app.pane::<ScorecardPane>().cell.col), (drawn.offset + 3, 2));

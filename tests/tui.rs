@@ -212,6 +212,7 @@ fn mouse_clicks_select_tabs_and_rows() {
     app.update(Action::Click(engagements_tab.1 + 1, 0)).expect("click");
     assert_eq!(app.tab, Tab::Engagements);
     let _ = render(&app); // clicks land on what was drawn
+    app.note_drawn();
     app.update(Action::Click(10, 4)).expect("click second row");
     assert_eq!(app.pane::<assay::app::EngagementsPane>().cursor.selected, 1);
     let id = app.pane::<assay::app::EngagementsPane>().selected(&app.session.engagements).expect("row").id;

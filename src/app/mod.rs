@@ -93,8 +93,8 @@ pub struct App {
     pub last_saved: Option<String>,
     pub size: (u16, u16),
     pub should_quit: bool,
-    /// The rows of the lists drawn in the last frame (set while rendering), so that a click finds its row.
-    pub drawn: std::cell::RefCell<Vec<DrawnRows>>,
+    /// The rows of the lists drawn in the last frame (see [`App::note_drawn`]), so that a click finds its row.
+    pub drawn: Vec<DrawnRows>,
     /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
     pub reports_dir: std::path::PathBuf,
     /// The long task running off the event loop, if any (see `reports.rs`).
@@ -121,7 +121,7 @@ impl App {
             size: (120, 40),
             should_quit: false,
             reports_dir: reports::default_reports_dir(),
-            drawn: std::cell::RefCell::new(Vec::new()),
+            drawn: Vec::new(),
             work: None,
         };
         app.reload_engagements()?;
@@ -260,6 +260,11 @@ impl App {
             Some(Overlay::Picker(p)) => self.update_picker(p, action).map(|()| None),
             None => self.update_pane(action),
         }
+    }
+
+    /// Takes where the lists' rows were drawn in the frame just rendered, for the next mouse click.
+    pub fn note_drawn(&mut self) {
+        self.drawn = crate::widgets::table_view::take_drawn();
     }
 
     /// Whether the terminal is below the smallest size the workbench draws in.
@@ -476,7 +481,7 @@ impl App {
     /// column) already selected does what Enter does there.
     fn click_row(&mut self, x: u16, y: u16) -> color_eyre::Result<()> {
         let at = ratatui::layout::Position { x, y };
-        let Some(drawn) = self.drawn.borrow().iter().find(|d| d.rows.contains(at)).cloned() else { return Ok(()) };
+        let Some(drawn) = self.drawn.iter().find(|d| d.rows.contains(at)).cloned() else { return Ok(()) };
         let i = drawn.offset + usize::from(y - drawn.rows.y);
         let col = drawn.cols.iter().position(|&(a, w)| (a..a + w).contains(&x));
         let ctx = self.context();

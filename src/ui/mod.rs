@@ -16,12 +16,11 @@ pub use crate::widgets::centered;
 use crate::app::{App, Context, MIN_SIZE, Overlay, Pending};
 
 /// Draws the whole screen, then takes out of it any control or bidirectional character that user data brought.
+/// Where the lists' rows went is kept for the event loop to hand to `App::note_drawn` (drawing changes no state).
 pub fn render(app: &App, frame: &mut Frame) {
     crate::widgets::table_view::take_drawn();
     render_screen(app, frame);
     crate::visible::scrub_buffer(frame.buffer_mut());
-    // Where the lists' rows went, for the next mouse click.
-    *app.drawn.borrow_mut() = crate::widgets::table_view::take_drawn();
 }
 
 fn render_screen(app: &App, frame: &mut Frame) {
