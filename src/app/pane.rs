@@ -329,20 +329,24 @@ pub trait Pane: Any {
     /// A click on rows drawn by this pane: row `i` of `drawn`, in column `col` of a grid. Returns true when the
     /// click was on the row (and column) already selected, so that it does what Enter does.
     fn click(&mut self, drawn: &DrawnRows, i: usize, _col: Option<usize>) -> bool {
-        let Some(cursor) = self.cursor() else { return false };
-        // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
-        if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
-            return false;
-        }
-        if cursor.selected == i {
-            return true;
-        }
-        cursor.select(i);
-        false
+        self.cursor().is_some_and(|cursor| click_list(cursor, drawn, i))
     }
 
     /// Draws the pane into `area`.
     fn render(&self, area: Rect, frame: &mut Frame, view: &View);
+}
+
+/// A click on row `i` of the rows `drawn` for the list of `cursor`: selects it, or, when it is already selected,
+/// returns true so that the click does what Enter does. Rows drawn for another window on the list are ignored.
+pub fn click_list(cursor: &mut TableCursor, drawn: &DrawnRows, i: usize) -> bool {
+    if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
+        return false;
+    }
+    if cursor.selected == i {
+        return true;
+    }
+    cursor.select(i);
+    false
 }
 
 /// The actions that change the engagement in every pane (`Add` and `Open` vary by pane: see [`Pane::writes`]).

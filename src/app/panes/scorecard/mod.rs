@@ -450,16 +450,7 @@ impl Pane for ScorecardPane {
             }
             return false;
         }
-        let Some(cursor) = self.cursor() else { return false };
-        // The rows drawn must be this list's (the same window on the same rows), and the click on one of them.
-        if cursor.offset != drawn.offset || cursor.len != drawn.len || i >= cursor.len {
-            return false;
-        }
-        if cursor.selected == i {
-            return true;
-        }
-        cursor.select(i);
-        false
+        self.cursor().is_some_and(|cursor| crate::app::pane::click_list(cursor, drawn, i))
     }
 
     fn render(&self, area: Rect, frame: &mut Frame, view: &View) {
