@@ -332,7 +332,14 @@ fn spawn_backup(plan: &BackupPlan) -> Job<Outcome> {
 pub fn dispatch(app: &mut App, action: Action) -> Result<()> {
     let mut next = Some(action);
     while let Some(a) = next {
-        next = app.update(a)?;
+        next = match app.update(a) {
+            Ok(next) => next,
+            // No failure of one action ends the session: it is shown, and the workbench goes on as it was.
+            Err(e) => {
+                app.toast_error(format!("{e}"));
+                None
+            }
+        };
     }
     Ok(())
 }

@@ -40,3 +40,19 @@ fn a_save_kept_but_not_read_back_says_saved_and_does_not_invite_a_second_save() 
     assert!(!shown.contains("Not saved"), "{shown}");
     assert!(!app.should_quit, "the workbench goes on");
 }
+
+#[test]
+fn a_failure_outside_any_pane_is_shown_and_the_workbench_goes_on() {
+    let mut app = demo_app(120, 40);
+    // The history can no longer be read: opening a record's history fails in the router itself.
+    app.store.conn().execute_batch("ALTER TABLE audit_log RENAME TO audit_log_gone").expect("rename");
+    app.update(Action::Tab4).expect("risks");
+    let result = assay::tui::dispatch(&mut app, Action::History);
+    assert!(result.is_ok(), "the event loop goes on: {result:?}");
+    assert!(!app.should_quit);
+    let toast = app.toast.clone().expect("a message");
+    assert!(toast.error && toast.text.contains("audit_log"), "{toast:?}");
+    // And the next key still works.
+    assay::tui::dispatch(&mut app, Action::Tab1).expect("next key");
+    assert_eq!(app.tab, Tab::Engagements);
+}
