@@ -17,6 +17,7 @@ fn remapped() -> Keymap {
         ("help".to_string(), o(&[("cancel", &["ctrl-w"]), ("scroll_down", &["ctrl-n"])])),
         ("form".to_string(), o(&[("submit", &["ctrl-s"])])),
         ("risks".to_string(), o(&[("add", &["n"]), ("add_from_catalog", &["ctrl-k"])])),
+        ("picker".to_string(), o(&[("submit", &["ctrl-o"])])),
     ]);
     km.apply_overrides(&overrides).expect("overrides apply");
     km
@@ -54,4 +55,10 @@ fn remapped_keys_show_in_the_router_and_in_the_panes() {
     let risks = screen(&app);
     assert!(risks.contains("n adds your own, Ctrl-K takes one from the catalog"), "{risks}");
     assert!(!risks.contains("a adds your own"), "{risks}");
+
+    // The catalog picker names its remapped choose key.
+    app.update(Action::AddFromCatalog).expect("picker");
+    let picker = screen(&app);
+    assert!(picker.contains("Ctrl-O chooses · Esc closes"), "{picker}");
+    assert!(!picker.contains("Enter chooses"), "{picker}");
 }

@@ -81,7 +81,13 @@ fn render_screen(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
-        Some(Overlay::Picker(p)) => crate::widgets::picker_view::render(p, &app.theme, body, frame),
+        Some(Overlay::Picker(p)) => {
+            let key = |a: &crate::app::Action| {
+                app.keymap.key_for(Context::Picker, a).map(|k| k.to_string()).unwrap_or_else(|| "?".into())
+            };
+            let keys = (key(&crate::app::Action::Submit), key(&crate::app::Action::Cancel));
+            crate::widgets::picker_view::render(p, &app.theme, (&keys.0, &keys.1), body, frame)
+        }
         None => {}
     }
     if let Some(t) = &app.toast {

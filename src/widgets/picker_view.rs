@@ -16,8 +16,9 @@ const COLUMNS: &[Column] = &[
     Column::new("Where", Constraint::Length(36)),
 ];
 
-/// Draws the picker centred in `area`; its list shows [`super::picker::picker_rows`] rows.
-pub fn render<P>(p: &Picker<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
+/// Draws the picker centred in `area`; its list shows [`super::picker::picker_rows`] rows. `keys` names the keys
+/// that choose and that close, as bound.
+pub fn render<P>(p: &Picker<P>, theme: &Theme, keys: (&str, &str), area: Rect, frame: &mut Frame) {
     let rect = centered(area, area.width.saturating_sub(4).min(130), area.height.saturating_sub(2));
     super::clear_popup(rect, frame.buffer_mut());
     let detail_h = (PICKER_DETAIL_LINES + 1).min(rect.height);
@@ -34,7 +35,7 @@ pub fn render<P>(p: &Picker<P>, theme: &Theme, area: Rect, frame: &mut Frame) {
     DataTable {
         title: Line::from(vec![
             Span::styled(format!(" {} ", p.title), theme.title),
-            Span::styled(format!("{} · Enter chooses · Esc closes ", p.items.len()), theme.dim),
+            Span::styled(format!("{} · {} chooses · {} closes ", p.items.len(), keys.0, keys.1), theme.dim),
         ]),
         columns: COLUMNS,
         cursor: &p.cursor,
