@@ -434,7 +434,6 @@ impl App {
             Action::Tab5 => self.goto_tab_index(4, false),
             Action::Tab6 => self.goto_tab_index(5, false),
             Action::Tab7 => self.goto_tab_index(6, false),
-            Action::Tab8 => self.goto_tab_index(7, false),
             Action::NewEngagement => self.route(Tab::Engagements, Action::NewEngagement),
             ref other if self.refuse_if_closed(other) => {}
             Action::Reopen => self.route(Tab::Engagements, Action::Reopen),

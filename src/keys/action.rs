@@ -30,8 +30,6 @@ pub enum Action {
     Tab6,
     /// Go to tab 7.
     Tab7,
-    /// Go to tab 8.
-    Tab8,
     /// Move to the next row.
     NextRow,
     /// Move to the previous row.
