@@ -64,6 +64,11 @@ fn the_preview_is_worked_out_on_the_worker_and_applying_it_writes_the_edit() {
     press(&mut app, KeyCode::Enter);
     // Off the event loop, on a connection of its own: the status line says so while it runs.
     assert!(app.work.is_some(), "the preview is a long task");
+    let status = screen(&app).lines().last().expect("status line").to_string();
+    assert!(status.contains("⟳ "), "the status line shows the task: {status}");
+    // Asking again while it reads starts nothing new.
+    keys(&mut app, "I");
+    assert!(app.overlay.is_none() && app.toast.clone().is_some_and(|t| t.text.contains("Still reading")));
     finish_work(&mut app);
     assert!(previewing(&app), "the preview is shown");
     assert_eq!(app.context(), Context::ImportPreview);
@@ -148,6 +153,47 @@ fn a_refused_file_applies_nothing_says_where_and_keeps_what_was_typed() {
         other => panic!("the import form: {other:?}"),
     }
     assert_eq!(fingerprint(&app.store), before);
+}
+
+#[test]
+fn a_preview_made_stale_by_an_edit_is_worked_out_again_not_applied() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = common::app_on(demo_store(), 120, 40);
+    app.reports_dir = dir.path().to_path_buf();
+    let id = app.session.current_id().expect("an engagement");
+    risks_csv(&app.store, id, dir.path(), Some((0, "title", "Title from the file")));
+    ask_preview(&mut app, "risks.csv");
+    // Meanwhile the same risk's description is edited in the workbench.
+    let risk = count(&app.store, &format!("SELECT min(id) FROM risk WHERE engagement_id = {id}"));
+    app.store
+        .write(|w| w.update(assay::store::Table::Risk, risk, &[("description", Value::text("Edited meanwhile"))]))
+        .expect("edit");
+    keys(&mut app, "y");
+    assert!(previewing(&app), "the new preview is shown, not applied");
+    assert!(app.toast.clone().is_some_and(|t| t.error && t.text.contains("changed since the preview")));
+    assert!(!risk_titles(&app.store, id).contains(&"Title from the file".to_string()));
+    let shown = screen(&app);
+    assert!(shown.contains("description: “Edited meanwhile”"), "the new preview shows the edit it would undo: {shown}");
+    keys(&mut app, "y");
+    assert!(risk_titles(&app.store, id).contains(&"Title from the file".to_string()), "read, then applied");
+}
+
+#[test]
+fn an_import_asked_while_another_task_runs_is_refused_and_nothing_waits() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = demo_at(&dir.path().join("a.db"), None);
+    let mut app = common::app_on(store, 120, 40);
+    app.reports_dir = dir.path().join("reports");
+    let id = app.session.current_id().expect("an engagement");
+    risks_csv(&app.store, id, &app.reports_dir, Some((0, "title", "Not now")));
+    app.update(Action::Tab2).expect("overview");
+    keys(&mut app, "R");
+    assert!(app.work.is_some(), "the report is being written");
+    keys(&mut app, "Irisks.csv");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.toast.clone().is_some_and(|t| t.error && t.text.contains("still under way")));
+    assert!(app.pane::<OverviewPane>().import.is_none(), "the Overview does not wait for a task never started");
+    finish_work(&mut app);
 }
 
 #[test]

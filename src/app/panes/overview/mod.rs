@@ -65,8 +65,13 @@ impl Pane for OverviewPane {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         let session = cx.session;
         let Some(e) = session.current.as_ref() else { return Ok(()) };
-        if matches!(self.import, Some(ImportState::Preview(_))) {
-            return self.update_import(action, cx);
+        match (&self.import, &action) {
+            (Some(ImportState::Preview(_)), _) => return self.update_import(action, cx),
+            (Some(ImportState::Reading(file)), Action::ImportSheet) => {
+                cx.toast(format!("Still reading {file}: its preview shows when it is ready"));
+                return Ok(());
+            }
+            _ => {}
         }
         match action {
             Action::Edit => forms::open_edit(e, cx),
