@@ -27,6 +27,7 @@ pub use panes::risks::{RISK_STRIP, RiskFocus, RiskPane, risk_rows};
 pub use panes::vetting::{VetView, VettingPane};
 pub use panes::{engagements::EngagementsPane, overview::OverviewPane, workflow::WorkflowPane};
 pub use picker::Picker;
+pub use reports::Outcome;
 
 use crate::store::{Store, Table};
 use crate::theme::Theme;
@@ -98,7 +99,7 @@ pub struct App {
     /// Where the report and export keys write (the config's `reports_dir`, or the folder assay was started from).
     pub reports_dir: std::path::PathBuf,
     /// The long task running off the event loop, if any (see `reports.rs`).
-    pub work: Option<crate::worker::Job<crate::worker::Finished>>,
+    pub work: Option<crate::worker::Job<Outcome>>,
 }
 
 /// How long a message stays, in ticks of a quarter second.

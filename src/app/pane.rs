@@ -24,6 +24,7 @@ use crate::widgets::form::Form;
 use crate::widgets::picker::{PickItem, Picker};
 use crate::widgets::table::TableCursor;
 use crate::widgets::table_view::DrawnRows;
+use crate::worker::Control;
 
 /// The values of a validated form, by field key.
 pub type Values = [(&'static str, Value)];
@@ -130,6 +131,36 @@ pub enum Effect {
     ExportBundle(i64),
     /// Open the lookup on the detail of this catalog item (its index in the catalog).
     ShowItem(usize),
+    /// Run a long task of this pane on the worker; its result goes back to the pane's [`Pane::task_done`].
+    Task(Task),
+}
+
+/// What a pane's long task returns, handed back to the pane that started it.
+pub type TaskResult = Box<dyn Any + Send>;
+
+/// The work of a pane's long task, given the task's own read-only connection and its control.
+pub type TaskRun = Box<dyn FnOnce(&rusqlite::Connection, &Control) -> TaskResult + Send>;
+
+/// A long task a pane hands to the worker: it runs off the event loop with a read-only connection of its own, its
+/// progress in the status line (Esc stops it), and its result goes back to the pane's [`Pane::task_done`].
+pub struct Task {
+    pub label: String,
+    pub run: TaskRun,
+}
+
+impl Task {
+    pub fn new<T: Any + Send>(
+        label: impl Into<String>,
+        run: impl FnOnce(&rusqlite::Connection, &Control) -> T + Send + 'static,
+    ) -> Task {
+        Task { label: label.into(), run: Box::new(move |conn, c| Box::new(run(conn, c)) as TaskResult) }
+    }
+}
+
+impl Debug for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Task({})", self.label)
+    }
 }
 
 /// What a pane may use while it handles a key or a save: the store, the session, the keymap, and a list of effects.
@@ -302,6 +333,12 @@ pub trait Pane: Any {
 
     /// A yes to a question of this pane.
     fn confirmed(&mut self, _intent: &Intent, _cx: &mut Cx) -> Result<()> {
+        Ok(())
+    }
+
+    /// The result of a long task of this pane ([`Effect::Task`]): `None` when it was stopped or lost (the status
+    /// line has said so).
+    fn task_done(&mut self, _result: Option<TaskResult>, _cx: &mut Cx) -> Result<()> {
         Ok(())
     }
 

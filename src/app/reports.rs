@@ -10,11 +10,18 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::{Action, App, Context};
+use super::pane::{Task, TaskResult};
+use super::{Action, App, Context, Tab};
 use crate::domain::Engagement;
 use crate::report;
 use crate::store::{Store, bundle};
 use crate::worker::{Control, Finished, Job, Poll};
+
+/// What a long task ends with: a message to show, or the result of a pane's task, for that pane.
+pub enum Outcome {
+    Said(Finished),
+    Pane(Tab, TaskResult),
+}
 
 impl App {
     /// The folder reports and exports go to.
@@ -75,14 +82,26 @@ impl App {
         });
     }
 
+    /// Starts a long task that reads the workspace and ends with a message.
+    fn start_reading(&mut self, label: &str, task: impl FnOnce(&Connection, &Control) -> Finished + Send + 'static) {
+        self.start_job(label, move |conn, c| Outcome::Said(task(conn, c)));
+    }
+
+    /// Starts the long task of the pane on `tab`; its result goes back to that pane. False when another task is
+    /// still under way (and said so).
+    pub(super) fn start_task(&mut self, tab: Tab, task: Task) -> bool {
+        let run = task.run;
+        self.start_job(&task.label, move |conn, c| Outcome::Pane(tab, run(conn, c)))
+    }
+
     /// Starts a long task that reads the workspace: on its own thread, with a read-only connection of its own. A
     /// workspace held only in memory (tests, benchmarks) has no second connection, so the task runs here instead.
-    /// One task at a time: while one runs, another is refused with a message.
-    fn start_reading(&mut self, label: &str, task: impl FnOnce(&Connection, &Control) -> Finished + Send + 'static) {
+    /// One task at a time: while one runs, another is refused with a message (and false returned).
+    fn start_job(&mut self, label: &str, task: impl FnOnce(&Connection, &Control) -> Outcome + Send + 'static) -> bool {
         if let Some(job) = &self.work {
             let stop = self.cancel_key().map(|k| format!(", or press {k} to stop it")).unwrap_or_default();
             self.toast_error(format!("{} is still under way: wait for it{stop}", job.progress().word));
-            return;
+            return false;
         }
         let inline = self.store.path().is_none();
         let job = match self.store.path() {
@@ -90,16 +109,19 @@ impl App {
                 let (path, assessor, key) =
                     (path.to_path_buf(), self.store.assessor().to_string(), self.store.key().map(str::to_string));
                 let what = label.to_string();
+                let failed = move |err: String| {
+                    Outcome::Said(Finished::Failed(format!("{what}: the workspace could not be read: {err}")))
+                };
                 Job::spawn(label, move |c| {
                     let reader = match Store::open_read_only(&path, &assessor, key.as_deref(), false) {
                         Ok(r) => r,
-                        Err(err) => return Finished::Failed(format!("{what}: the workspace could not be read: {err}")),
+                        Err(err) => return failed(err.to_string()),
                     };
                     // One read transaction: the task sees one state of the workspace throughout, whatever is
                     // saved meanwhile.
                     match reader.conn().unchecked_transaction() {
                         Ok(snapshot) => task(&snapshot, c),
-                        Err(err) => Finished::Failed(format!("{what}: the workspace could not be read: {err}")),
+                        Err(err) => failed(err.to_string()),
                     }
                 })
             }
@@ -109,25 +131,45 @@ impl App {
         if inline {
             self.poll_work();
         }
+        true
     }
 
-    /// Takes in the running task's progress, and its result once it ends (shown as a message). Returns whether
-    /// anything changed on screen. The event loop calls it between events.
+    /// Takes in the running task's progress, and its result once it ends (shown as a message, or handed to the pane
+    /// that started it). Returns whether anything changed on screen. The event loop calls it between events.
     pub fn poll_work(&mut self) -> bool {
         let Some(job) = self.work.as_mut() else {
             return false;
         };
-        let finished = match job.poll() {
+        let outcome = match job.poll() {
             Poll::Running(moved) => return moved,
-            Poll::Done(f) => f,
-            Poll::Lost => Finished::Failed(format!("{} stopped unexpectedly; nothing was written", job.label())),
+            Poll::Done(Outcome::Pane(_, _)) if job.is_cancelled() => None,
+            Poll::Done(f) => Some(f),
+            Poll::Lost => None,
         };
-        let label = job.label().to_string();
+        let (label, cancelled) = (job.label().to_string(), job.is_cancelled());
         self.work = None;
-        match finished {
-            Finished::Done(message) => self.toast(message),
-            Finished::Failed(message) => self.toast_error(message),
-            Finished::Cancelled => self.toast(format!("{label} stopped; nothing was written")),
+        match outcome {
+            Some(Outcome::Said(Finished::Done(message))) => self.toast(message),
+            Some(Outcome::Said(Finished::Failed(message))) => self.toast_error(message),
+            Some(Outcome::Said(Finished::Cancelled)) => self.toast(format!("{label} stopped; nothing was written")),
+            Some(Outcome::Pane(tab, result)) => {
+                if let Some(Err(e)) = self.with_pane(tab, |p, cx| p.task_done(Some(result), cx)) {
+                    self.toast_error(format!("{e}"));
+                }
+            }
+            None => {
+                if cancelled {
+                    self.toast(format!("{label} stopped; nothing was written"));
+                } else {
+                    self.toast_error(format!("{label} stopped unexpectedly; nothing was written"));
+                }
+                // A pane waiting for the task learns that it ended without a result.
+                for tab in self.pane_tabs() {
+                    if let Some(Err(e)) = self.with_pane(tab, |p, cx| p.task_done(None, cx)) {
+                        self.toast_error(format!("{e}"));
+                    }
+                }
+            }
         }
         true
     }

@@ -20,6 +20,11 @@ impl App {
         self.panes.iter().find(|(t, _)| *t == tab).map(|(_, p)| p.as_ref())
     }
 
+    /// The tabs that have a pane, in the order of the tab bar.
+    pub(super) fn pane_tabs(&self) -> Vec<Tab> {
+        self.panes.iter().map(|(t, _)| *t).collect()
+    }
+
     pub(super) fn pane_mut(&mut self, tab: Tab) -> Option<&mut Box<dyn Pane>> {
         self.panes.iter_mut().find(|(t, _)| *t == tab).map(|(_, p)| p)
     }
@@ -98,6 +103,14 @@ impl App {
                     }
                 }
                 Effect::ShowItem(i) => self.open_item_detail(i)?,
+                Effect::Task(task) => {
+                    if !self.start_task(from, task) {
+                        // Another task is under way (and the user was told): the pane is not left waiting.
+                        if let Some(Err(e)) = self.with_pane(from, |p, cx| p.task_done(None, cx)) {
+                            self.toast_error(format!("{e}"));
+                        }
+                    }
+                }
             }
         }
         Ok(())

@@ -60,6 +60,8 @@ pub enum Action {
     WriteReport,
     /// Export the engagement as a JSON bundle next to the workspace.
     ExportBundle,
+    /// Import a spreadsheet (XLSX or CSV) into the engagement: its preview first, then apply or cancel.
+    ImportSheet,
     /// Stop the long task running (a report or an export being written).
     CancelTask,
     /// Create a new engagement.

@@ -207,6 +207,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Form => &["next_field", "submit", "cancel"],
         Context::Filter => &["submit", "cancel"],
         Context::Confirm => &["confirm_yes", "confirm_no"],
+        Context::ImportPreview => &["confirm_yes", "cancel", "import_sheet", "scroll_down"],
         Context::Help => &["cancel"],
         Context::Start => &["new_engagement"],
         Context::Global => &[],

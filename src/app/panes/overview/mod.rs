@@ -1,23 +1,33 @@
 //! The Overview tab: the current engagement's details, what it holds, its risk verdict and its latest notes. Its
-//! forms are the Engagements pane's; the report and the export are written by `App`.
+//! forms are the Engagements pane's; the report and the export are written by `App`. The import of a spreadsheet
+//! (its form, its preview worked out on the worker, and applying it) is the Overview's own (`import.rs`).
 
+pub mod import;
+mod import_view;
 mod view;
 
 use color_eyre::Result;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::app::pane::{Cx, Effect, Intent, Pane, Session, Values, View};
+use crate::app::pane::{Cx, Effect, Intent, Pane, Session, TaskResult, Values, View};
 use crate::app::panes::engagements::forms;
+use crate::domain::Value;
 use crate::keys::{Action, Context};
 use crate::store::Table;
+use import::{ImportForm, ImportState};
 
-/// State of the Overview tab: how far the details are scrolled.
+/// State of the Overview tab: how far the details are scrolled, and the import under way, if any.
 #[derive(Debug, Clone, Default)]
 pub struct OverviewPane {
     /// The engagement shown: another one starts at the top.
     pub engagement: Option<i64>,
     pub scroll: u16,
+    /// A spreadsheet being imported: its preview being worked out, or shown until applied or cancelled.
+    pub import: Option<ImportState>,
+    /// What the import form held last, so that nothing typed is lost when a file is refused.
+    pub import_typed: Vec<Value>,
+    size: (u16, u16),
 }
 
 impl Pane for OverviewPane {
@@ -30,7 +40,14 @@ impl Pane for OverviewPane {
     }
 
     fn context(&self) -> Context {
-        Context::Overview
+        match self.import {
+            Some(ImportState::Preview(_)) => Context::ImportPreview,
+            _ => Context::Overview,
+        }
+    }
+
+    fn resize(&mut self, size: (u16, u16)) {
+        self.size = size;
     }
 
     /// Everything the Overview draws is in the session; only the scroll is the pane's.
@@ -39,6 +56,8 @@ impl Pane for OverviewPane {
         if self.engagement != engagement {
             self.engagement = engagement;
             self.scroll = 0;
+            // A preview is of one engagement's registers.
+            self.import = None;
         }
         Ok(())
     }
@@ -46,12 +65,21 @@ impl Pane for OverviewPane {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         let session = cx.session;
         let Some(e) = session.current.as_ref() else { return Ok(()) };
+        match (&self.import, &action) {
+            (Some(ImportState::Preview(_)), _) => return self.update_import(action, cx),
+            (Some(ImportState::Reading(file)), Action::ImportSheet) => {
+                cx.toast(format!("Still reading {file}: its preview shows when it is ready"));
+                return Ok(());
+            }
+            _ => {}
+        }
         match action {
             Action::Edit => forms::open_edit(e, cx),
             Action::SetPhase => forms::open_set_phase(e, cx),
             Action::Note => forms::open_note(e, cx),
             Action::WriteReport => cx.push(Effect::WriteReport(e.id)),
             Action::ExportBundle => cx.push(Effect::ExportBundle(e.id)),
+            Action::ImportSheet => self.open_import(cx),
             Action::ScrollDown => self.scroll = self.scroll.saturating_add(1),
             Action::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
             _ => {}
@@ -63,13 +91,28 @@ impl Pane for OverviewPane {
         // `a` starts a new engagement: nothing of this one changes.
         match action {
             Action::Add => false,
+            // Choosing a file and reading its preview write nothing; applying it does.
+            Action::ImportSheet => matches!(self.import, None | Some(ImportState::Reading(_))),
+            Action::ConfirmYes => matches!(self.import, Some(ImportState::Preview(_))),
             a => crate::app::pane::writes_by_default(a),
         }
     }
 
-    /// The Overview's forms are saved by the Engagements pane.
-    fn save(&mut self, _intent: &Intent, _values: &Values, _cx: &mut Cx) -> Result<String> {
+    fn form_rule(&self, intent: &Intent, values: &Values, cx: &Cx) -> Option<(&'static str, String)> {
+        intent.get::<ImportForm>().and_then(|_| OverviewPane::import_rule(values, cx))
+    }
+
+    /// The import form is the Overview's; its other forms are saved by the Engagements pane.
+    fn save(&mut self, intent: &Intent, values: &Values, cx: &mut Cx) -> Result<String> {
+        if intent.get::<ImportForm>().is_some() {
+            return self.start_import(values, cx);
+        }
         Ok(String::new())
+    }
+
+    fn task_done(&mut self, result: Option<TaskResult>, cx: &mut Cx) -> Result<()> {
+        self.import_done(result, cx);
+        Ok(())
     }
 
     fn selected_record(&self, session: &Session) -> Option<(Table, i64, String)> {
@@ -77,6 +120,9 @@ impl Pane for OverviewPane {
     }
 
     fn render(&self, area: Rect, frame: &mut Frame, view: &View) {
+        if let Some(state) = &self.import {
+            return import_view::render(state, view, area, frame.buffer_mut());
+        }
         view::render(self, view, area, frame.buffer_mut());
     }
 }
