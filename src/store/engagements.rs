@@ -105,8 +105,30 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
 /// with a verifier (an asset never handed over is not out; one returned without a verifier is not accounted for).
 pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
     let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
-    let n = super::assets::list(conn, id)?.iter().filter(|a| a.state(today).is_outstanding()).count();
-    Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    // Only the fields an asset's state depends on, unsorted and without the holder's name: the overview, and so
+    // the first frame, waits for this count.
+    let mut stmt = conn.prepare_cached(
+        "SELECT holder_id, handed_over, accepted_by, expected_return, disposition, verified_by, certificate
+         FROM asset WHERE engagement_id = ?",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut n: i64 = 0;
+    while let Some(r) = rows.next()? {
+        let asset = crate::domain::assets::Asset {
+            holder_id: r.get(0)?,
+            handed_over: r.get(1)?,
+            accepted_by: r.get(2)?,
+            expected_return: r.get(3)?,
+            disposition: r.get(4)?,
+            verified_by: r.get(5)?,
+            certificate: r.get(6)?,
+            ..Default::default()
+        };
+        if asset.state(today).is_outstanding() {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Required checks not counting yet, over every member still on the team, whether recorded or not (a member with
