@@ -40,8 +40,8 @@ fn imported_modules(src: &str) -> Vec<String> {
                     out.push(name.clone());
                 }
                 // `crate::{a, b}`
-                if tail.starts_with('{') {
-                    let inner: String = tail[1..].chars().take_while(|c| *c != '}').collect();
+                if let Some(group) = tail.strip_prefix('{') {
+                    let inner: String = group.chars().take_while(|c| *c != '}').collect();
                     out.extend(inner.split(',').map(|s| s.trim().split("::").next().unwrap_or("").to_string()));
                 }
                 rest = &tail[name.len().max(1).min(tail.len())..];
