@@ -98,7 +98,8 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
     let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let mut running: Option<Job<Outcome>> = None;
     let mut outcome: Option<Outcome> = None;
-    let start_head = crate::store::history::head(app.store.conn()).ok();
+    // Whether anything was written while the workbench ran: the history's last entry, before and after.
+    let start_tip = crate::store::history::tip(app.store.conn()).ok();
     let result = event_loop(&mut terminal, &mut app, &signals, backup.as_ref(), &mut running, &mut outcome);
     restore();
     if let (Ok(()), Some(signal)) = (&result, signals.stopped_by()) {
@@ -116,7 +117,7 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
         if let Some(Outcome::Failed(e)) = &outcome {
             crate::errln!("assay: warning: the automatic backup failed: {e}");
         }
-        let unchanged = start_head.is_some() && crate::store::history::head(app.store.conn()).ok() == start_head;
+        let unchanged = start_tip.is_some() && crate::store::history::tip(app.store.conn()).ok() == start_tip;
         let covered = matches!(outcome, Some(Outcome::Taken(_) | Outcome::Unchanged));
         drop(app); // the workbench's connection first: the backup then sees everything it committed
         if unchanged && covered {

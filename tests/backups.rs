@@ -121,6 +121,34 @@ fn the_workbench_backs_up_after_its_first_frame_and_not_again_when_nothing_chang
 }
 
 #[test]
+fn an_edit_made_after_the_background_backup_is_backed_up_at_quit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    drop(demo_at(&db, None));
+    let entries = |db: &Path| -> i64 {
+        let conn = rusqlite::Connection::open(db).expect("open");
+        conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).expect("count")
+    };
+    let before = entries(&db);
+    let t = Tmux::start("backup-edit", &db, dir.path());
+    t.wait_for("Payroll");
+    let start = std::time::Instant::now();
+    while backup::of_workspace(&db).expect("list").is_empty() && start.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(backup::of_workspace(&db).expect("list").len(), 1, "the background backup");
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a new second, so a new name
+    // One edit: a checklist item ticked on the Workflow tab.
+    t.send(&["7"]);
+    t.wait_for("Phase workflows");
+    t.send(&["x"]);
+    t.send(&["q"]);
+    t.wait_exit();
+    assert!(entries(&db) > before, "the edit was made");
+    assert_eq!(backup::of_workspace(&db).expect("list").len(), 2, "and backed up at quit");
+}
+
+#[test]
 fn a_backup_of_a_closed_workspace_leaves_no_journal_files_beside_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");

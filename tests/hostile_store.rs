@@ -150,6 +150,24 @@ fn encrypting_through_a_symlink_encrypts_the_real_file() {
 // M7 ---------------------------------------------------------------------------------------------------------------
 
 #[test]
+fn the_lock_names_its_holder_alone_whatever_the_last_one_left() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    demo_at(&path, None);
+    let lock_file = lock::lock_path(&path);
+    // A longer note than ours, as a holder with a longer pid (or an older assay) leaves it.
+    std::fs::write(&lock_file, format!("pid 4194304 since 1999-01-01 00:00 and more{}", " ".repeat(200)))
+        .expect("plant");
+    let held = lock::acquire(&path).expect("lock");
+    let note = std::fs::read_to_string(&lock_file).expect("read");
+    let mine = format!("pid {} since ", std::process::id());
+    assert!(note.starts_with(&mine) && note.len() == mine.len() + "YYYY-MM-DD HH:MM".len(), "{note:?}");
+    let err = lock::acquire(&path).expect_err("held");
+    assert!(err.contains(&format!("({})", note)), "{err}");
+    drop(held);
+}
+
+#[test]
 fn the_lock_holds_the_file_whatever_name_reaches_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");

@@ -318,3 +318,43 @@ fn an_older_workspace_is_upgraded_in_place_with_its_data() {
         .expect("phase change on an upgraded workspace");
     assert_eq!(assay::store::checklist::phase_changes(store.conn(), id).expect("changes").len(), 1);
 }
+
+#[test]
+fn the_overviews_outstanding_assets_count_as_the_asset_list_does() {
+    let store = demo_store();
+    let conn = store.conn();
+    let mut outstanding_somewhere = false;
+    for e in engagements::list(conn).expect("list") {
+        // Today, and past every expected return, so overdue assets are counted too.
+        for today in [common::today(), chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date")] {
+            let listed = store::assets::list(conn, e.id)
+                .expect("assets")
+                .iter()
+                .filter(|a| a.state(today).is_outstanding())
+                .count();
+            let counted = engagements::assets_outstanding(conn, e.id, &today.to_string()).expect("count");
+            assert_eq!(counted, i64::try_from(listed).expect("fits"), "engagement {}", e.name);
+            outstanding_somewhere |= listed > 0;
+        }
+    }
+    assert!(outstanding_somewhere, "the demo has outstanding assets to count");
+}
+
+#[test]
+fn the_overviews_pending_checks_count_as_the_vetting_pane_does() {
+    let store = demo_store();
+    let conn = store.conn();
+    let mut pending_somewhere = false;
+    for e in engagements::list(conn).expect("list") {
+        let members = store::vetting::engagement_members(conn, e.id).expect("members");
+        let checks = store::vetting::engagement_checks(conn, e.id).expect("checks");
+        // Today, and far ahead, when the members with a leaving date have left.
+        for today in [common::today(), chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date")] {
+            let full = assay::domain::vetting::pending_count(&members, &checks, today);
+            let counted = engagements::pending_checks(conn, e.id, &today.to_string()).expect("count");
+            assert_eq!(counted, i64::try_from(full).expect("fits"), "engagement {}", e.name);
+            pending_somewhere |= full > 0;
+        }
+    }
+    assert!(pending_somewhere, "the demo has pending checks to count");
+}

@@ -7,12 +7,15 @@ ESC[?25l, or ESC[?25h and a cursor position when a text field has the cursor), s
 byte, read from the terminal's side of the pty exactly as a terminal would read it.
 
 usage: python3 benches/pty/first_frame.py [--runs 20] [--sizes small,large] [--with-backups] [--no-build]
-                                           [--scaling] [--baseline OLD_ASSAY_BINARY]
+                                           [--scaling] [--verify] [--baseline OLD_ASSAY_BINARY]
 
 --sizes huge generates the huge demo first (500 engagements; several minutes and about 1 GB, kept under
 target/pty-bench/). --scaling also times, on each size, switching to the busiest pane (Assets, 6) and one
-keystroke of the lookup (the last letter of "return of assets"), key to complete frame. Without --with-backups the workbench runs with `backups = 0`
-so that the figure is the start path alone; with it, with the default config.
+keystroke of the lookup (the last letter of "return of assets"), key to complete frame. --verify also runs
+`assay verify` on each size as a whole process (no terminal) and prints its wall time and its peak resident
+memory, as the kernel accounts them for the finished child (the figure `/usr/bin/time -v` prints).
+Without --with-backups the workbench runs with `backups = 0` so that the figure is the start path alone; with it,
+with the default config. Huge: python3 benches/pty/first_frame.py --sizes huge --scaling --verify --runs 10
 """
 
 import argparse
@@ -152,6 +155,17 @@ class Session:
         os.close(self.fd)
 
 
+def whole_process(argv, env):
+    """Runs argv to its end with no terminal; its wall milliseconds, peak resident MB, exit code and CPU ms."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = (time.perf_counter() - t0) * 1000
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode, (usage.ru_utime + usage.ru_stime) * 1000
+
+
 def run(cmd, **kw):
     print("+", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True, **kw)
@@ -164,6 +178,7 @@ def main():
     ap.add_argument("--with-backups", action="store_true")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--scaling", action="store_true")
+    ap.add_argument("--verify", action="store_true")
     ap.add_argument("--baseline", metavar="BIN", help="another assay binary (e.g. a copy of an older build) to time "
                     "side by side on the same demos")
     args = ap.parse_args()
@@ -229,6 +244,17 @@ def main():
                     s.quit()
             print(f"{name:28} Assets tab {statistics.median(pane):6.1f}ms   lookup keystroke "
                   f"{statistics.median(look):6.1f}ms")
+
+    if args.verify:
+        print(f"\nassay verify, whole process, median of {args.runs} (peak memory: the largest run)")
+        for size in sizes:
+            db = os.path.join(WORK, f"demo-{size}.db")
+            runs = [whole_process([assay, "verify", "--db", db], env) for _ in range(args.runs)]
+            walls = [r[0] for r in runs]
+            codes = sorted({r[2] for r in runs})
+            print(f"{'assay verify, ' + size + ' demo':28} {statistics.median(walls):8.0f}ms (min {min(walls):.0f}, "
+                  f"max {max(walls):.0f})   CPU {statistics.median(r[3] for r in runs):8.0f}ms   "
+                  f"peak {max(r[1] for r in runs):6.1f} MB   exit {codes}")
 
 
 if __name__ == "__main__":

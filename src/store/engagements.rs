@@ -105,15 +105,65 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
 /// with a verifier (an asset never handed over is not out; one returned without a verifier is not accounted for).
 pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
     let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
-    let n = super::assets::list(conn, id)?.iter().filter(|a| a.state(today).is_outstanding()).count();
-    Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    // Only the fields an asset's state depends on, unsorted and without the holder's name: the overview, and so
+    // the first frame, waits for this count.
+    let mut stmt = conn.prepare_cached(
+        "SELECT holder_id, handed_over, accepted_by, expected_return, disposition, verified_by, certificate
+         FROM asset WHERE engagement_id = ?",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut n: i64 = 0;
+    while let Some(r) = rows.next()? {
+        let asset = crate::domain::assets::Asset {
+            holder_id: r.get(0)?,
+            handed_over: r.get(1)?,
+            accepted_by: r.get(2)?,
+            expected_return: r.get(3)?,
+            disposition: r.get(4)?,
+            verified_by: r.get(5)?,
+            certificate: r.get(6)?,
+            ..Default::default()
+        };
+        if asset.state(today).is_outstanding() {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Required checks not counting yet, over every member still on the team, whether recorded or not (a member with
 /// no check recorded has all of them pending).
 pub fn pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
+    use crate::domain::vetting::{CheckKind, CheckStatus, TeamMember, VettingCheck};
     let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
-    let members = super::vetting::engagement_members(conn, id)?;
-    let checks = super::vetting::engagement_checks(conn, id)?;
+    // Only what the count depends on (who is still on the team, and each recorded check's outcome), unsorted: the
+    // overview, and so the first frame, waits for it.
+    let members = conn
+        .prepare_cached(
+            "SELECT m.id, m.left_on FROM team_member m JOIN provider p ON p.id = m.provider_id
+             WHERE p.engagement_id = ?",
+        )?
+        .query_map([id], |r| Ok(TeamMember { id: r.get(0)?, left_on: r.get(1)?, ..Default::default() }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let checks = conn
+        .prepare_cached(
+            "SELECT c.member_id, c.kind, c.status, c.checked_on, c.reference_count, c.note
+             FROM vetting_check c JOIN team_member m ON m.id = c.member_id JOIN provider p ON p.id = m.provider_id
+             WHERE p.engagement_id = ?",
+        )?
+        .query_map([id], |r| {
+            let kind: String = r.get(1)?;
+            let status: String = r.get(2)?;
+            Ok(VettingCheck {
+                member_id: r.get(0)?,
+                kind: CheckKind::from_str(&kind).ok(),
+                status: CheckStatus::parse(&status),
+                checked_on: r.get(3)?,
+                reference_count: r.get(4)?,
+                note: r.get(5)?,
+                ..Default::default()
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(i64::try_from(crate::domain::vetting::pending_count(&members, &checks, today)).unwrap_or(i64::MAX))
 }

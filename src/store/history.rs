@@ -59,6 +59,14 @@ pub fn head(conn: &Connection) -> rusqlite::Result<Head> {
     Ok(Head { chain: String::new(), count: u64::try_from(count).unwrap_or(0), hash })
 }
 
+/// The last entry of the history, as its id and hash (`None` while it is empty): whether anything was written since
+/// an earlier look, read from the end of the log without counting it (the start of the workbench uses it, where
+/// [`head`]'s count would read the whole log of a large workspace).
+pub fn tip(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
