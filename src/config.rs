@@ -42,9 +42,21 @@ impl Config {
         self.assessor
             .clone()
             .filter(|s| !s.trim().is_empty())
-            .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+            .or_else(|| login_name(LOGIN_VARS, |v| std::env::var(v).ok()))
             .unwrap_or_else(|| "assessor".into())
     }
+}
+
+/// The environment variables that hold the login name, asked in this order: `USERNAME` on Windows (where `USER`
+/// is set only by Unix-like shells), `USER` then `LOGNAME` elsewhere.
+#[cfg(windows)]
+const LOGIN_VARS: &[&str] = &["USERNAME", "USER"];
+#[cfg(not(windows))]
+const LOGIN_VARS: &[&str] = &["USER", "LOGNAME"];
+
+/// The first of `vars` that `get` finds set and not blank.
+fn login_name(vars: &[&str], get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    vars.iter().filter_map(|v| get(v)).find(|s| !s.trim().is_empty())
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -74,5 +86,23 @@ mod tests {
         std::fs::write(&p, "assesor = \"typo\"\n").expect("write");
         assert!(Config::load(&p).expect_err("unknown field").contains("unknown field"));
         assert_eq!(Config::load(&dir.path().join("none.toml")), Ok(Config::default()));
+    }
+
+    /// Windows keeps the login name in `USERNAME`; reading `USER` alone left every history entry there unnamed.
+    #[test]
+    fn the_login_name_comes_from_the_platforms_variable() {
+        let windows = |v: &str| (v == "USERNAME").then(|| "Zoë Müller".to_string());
+        assert_eq!(login_name(&["USERNAME", "USER"], windows).as_deref(), Some("Zoë Müller"));
+        let unix = |v: &str| match v {
+            "USER" => Some(" ".to_string()),
+            "LOGNAME" => Some("kim".to_string()),
+            _ => None,
+        };
+        assert_eq!(login_name(&["USER", "LOGNAME"], unix).as_deref(), Some("kim"), "a blank USER is skipped");
+        assert_eq!(login_name(LOGIN_VARS, |_| None), None);
+        #[cfg(windows)]
+        assert_eq!(LOGIN_VARS[0], "USERNAME");
+        #[cfg(not(windows))]
+        assert_eq!(LOGIN_VARS[0], "USER");
     }
 }

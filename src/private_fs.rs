@@ -6,9 +6,129 @@
 //! A report is never written through a symbolic link that assay did not create: a link at the target, or a link
 //! where an output folder should be, is refused with a message (someone could have planted `reports ->
 //! elsewhere`).
+//!
+//! The store's own files (the workspace, its lock, backups and rewrites) are opened through the same module:
+//! [`open_no_follow`] refuses a link in the last part of a path (Unix `O_NOFOLLOW`; Windows opens the reparse
+//! point itself and refuses it), [`owner_only`] and [`create_new_private`] make new files private. This is the only
+//! module that names `std::os::unix`, `std::os::windows` or `libc`.
 
+use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
+
+/// The error an open without following links returns for a link; see [`is_link_refusal`].
+#[derive(Debug)]
+struct LinkRefused;
+
+impl std::fmt::Display for LinkRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the path is a symbolic link, which is not followed")
+    }
+}
+
+impl std::error::Error for LinkRefused {}
+
+fn link_refused() -> io::Error {
+    io::Error::other(LinkRefused)
+}
+
+/// Whether an error from [`open_no_follow`] means the path was a symbolic link.
+pub fn is_link_refusal(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<LinkRefused>())
+}
+
+/// New files made with these options are readable and writable by their owner only (0600 on Unix; on Windows
+/// nothing is added to what the folder's access list gives).
+pub fn owner_only(opts: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600)
+    }
+    #[cfg(windows)]
+    {
+        opts
+    }
+}
+
+/// Creates a new, empty file readable only by its owner; fails when anything (a link included) is already there.
+pub fn create_new_private(path: &Path) -> io::Result<()> {
+    owner_only(OpenOptions::new().write(true).create_new(true)).open(path).map(drop)
+}
+
+/// Opens `path` with `opts` without following a symbolic link at its end: a link is refused with an error that
+/// [`is_link_refusal`] recognises, and nothing is read or written through it.
+pub fn open_no_follow(opts: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    open_flagged(opts, path, false)
+}
+
+/// Like [`open_no_follow`] for reading, and never waits: a named pipe opens at once instead of blocking until a
+/// writer comes (Unix `O_NONBLOCK`; a Windows open does not wait).
+pub fn open_no_follow_no_wait(path: &Path) -> io::Result<File> {
+    open_flagged(OpenOptions::new().read(true), path, true)
+}
+
+#[cfg(unix)]
+fn open_flagged(opts: &mut OpenOptions, path: &Path, no_wait: bool) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = if no_wait { libc::O_NOFOLLOW | libc::O_NONBLOCK } else { libc::O_NOFOLLOW };
+    opts.custom_flags(flags)
+        .open(path)
+        .map_err(|e| if e.raw_os_error() == Some(libc::ELOOP) { link_refused() } else { e })
+}
+
+#[cfg(windows)]
+fn open_flagged(opts: &mut OpenOptions, path: &Path, _no_wait: bool) -> io::Result<File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    /// Opens a reparse point (a symbolic link or junction) itself rather than what it points to.
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    let file = opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT).open(path)?;
+    if file.metadata()?.file_type().is_symlink() {
+        return Err(link_refused());
+    }
+    Ok(file)
+}
+
+/// How many names (hard links) the open file has; 0 once its last name is gone.
+pub fn link_count(file: &File) -> io::Result<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        file.metadata().map(|m| m.nlink())
+    }
+    #[cfg(windows)]
+    {
+        winapi_util::file::information(file).map(|i| i.number_of_links())
+    }
+}
+
+/// The file's identity on its disk, the same under every name it has: device and inode on Unix, volume serial
+/// number and file index on Windows.
+pub fn identity(file: &File) -> io::Result<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        file.metadata().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(windows)]
+    {
+        winapi_util::file::information(file).map(|i| (i.volume_serial_number(), i.file_index()))
+    }
+}
+
+/// Whether nobody may write into this file or folder by its permissions (no write bit on Unix; the read-only
+/// attribute on Windows).
+pub fn no_one_may_write(meta: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o222 == 0 || meta.permissions().readonly()
+    }
+    #[cfg(windows)]
+    {
+        meta.permissions().readonly()
+    }
+}
 
 /// Why an output was not written; the message names the path.
 pub fn refuse_link(path: &Path) -> String {
@@ -38,14 +158,16 @@ pub fn folder(dir: &Path) -> Result<(), String> {
     create_folder(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
 }
 
+/// Creates `dir` and any missing parents, readable only by the owner (0700 on Unix; on Windows the folder keeps
+/// what its parent gives).
 #[cfg(unix)]
-fn create_folder(dir: &Path) -> io::Result<()> {
+pub fn create_folder(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 #[cfg(windows)]
-fn create_folder(dir: &Path) -> io::Result<()> {
+pub fn create_folder(dir: &Path) -> io::Result<()> {
     std::fs::DirBuilder::new().recursive(true).create(dir)
 }
 
@@ -113,5 +235,37 @@ mod tests {
         assert!(failed.is_err_and(|e| e.contains("disk full")));
         assert_eq!(std::fs::read(&f).expect("read"), b"good");
         assert_eq!(std::fs::read_dir(&out).expect("list").count(), 1, "no temporary file left");
+    }
+
+    /// The one no-follow open refuses a link with an error the callers recognise; the private create refuses what
+    /// is already there; the identity and the count of names see a hard link as the same file.
+    #[test]
+    fn links_are_refused_and_hard_links_are_one_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.db");
+        create_new_private(&real).expect("created");
+        assert_eq!(std::fs::metadata(&real).expect("meta").permissions().mode() & 0o777, 0o600);
+        assert!(create_new_private(&real).is_err(), "an existing file is refused");
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        let refused = open_no_follow(OpenOptions::new().read(true), &link).expect_err("a link is refused");
+        assert!(is_link_refusal(&refused), "{refused}");
+        let refused = open_no_follow_no_wait(&link).expect_err("a link is refused");
+        assert!(is_link_refusal(&refused), "{refused}");
+        let plain = io::Error::from(io::ErrorKind::NotFound);
+        assert!(!is_link_refusal(&plain));
+        let file = open_no_follow(OpenOptions::new().read(true), &real).expect("a file opens");
+        assert_eq!(link_count(&file).expect("count"), 1);
+        let hard = dir.path().join("hard.db");
+        std::fs::hard_link(&real, &hard).expect("hard link");
+        let other = open_no_follow_no_wait(&hard).expect("opens");
+        assert_eq!(link_count(&file).expect("count"), 2);
+        assert_eq!(identity(&file).expect("id"), identity(&other).expect("id"));
+        let third = dir.path().join("third.db");
+        create_new_private(&third).expect("created");
+        let third = open_no_follow_no_wait(&third).expect("opens");
+        assert_ne!(identity(&file).expect("id"), identity(&third).expect("id"));
+        let ro = std::fs::metadata(dir.path()).expect("meta");
+        assert!(!no_one_may_write(&ro));
     }
 }

@@ -17,7 +17,7 @@ use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyCode,
     KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
 
 use crate::app::{Action, App, Keymap};
 use crate::config::Config;
@@ -144,7 +144,9 @@ pub fn restore() {
 }
 
 /// Takes the terminal back after a suspension: raw mode, the alternate screen, mouse reporting and paste.
+#[cfg(unix)]
 fn resume(terminal: &mut DefaultTerminal) -> Result<()> {
+    use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
     enable_raw_mode()?;
     ratatui::crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
     // The screen was the shell's meanwhile: forget what was drawn so the next frame is drawn whole.
@@ -161,6 +163,11 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+/// The number a console control event (Windows) is reported as: that of the hang-up it stands for, so the exit
+/// status is 129 as after SIGHUP.
+#[cfg(windows)]
+const CONSOLE_CLOSED: i32 = 1;
 
 /// The signals that end or suspend the workbench, noted by flags the event loop reads between events.
 struct Signals {
@@ -184,9 +191,23 @@ impl Signals {
         Ok(Signals { end, suspend })
     }
 
-    #[cfg(not(unix))]
+    /// Windows has no signals: the console's control events (Ctrl-Break, its window closed, log-off, shutdown)
+    /// come to a handler that `ctrlc` installs with `SetConsoleCtrlHandler` (a safe wrapper; this crate forbids
+    /// `unsafe`); it raises one flag, read like a Unix signal's, and the loop hands the terminal back and exits.
+    /// Ctrl-C itself arrives as a key in raw mode. After a close, log-off or shutdown event Windows ends the
+    /// process soon after the handler returns, so there the hand-back is a race the loop may lose — but the
+    /// console is going away with it, and every edit was committed when it was made.
+    #[cfg(windows)]
     fn register() -> Result<Signals> {
-        // Elsewhere the console's close and Ctrl-C events reach the program as key events or end it outright.
+        let flag = Arc::new(AtomicBool::new(false));
+        let raised = Arc::clone(&flag);
+        ctrlc::set_handler(move || raised.store(true, Ordering::Relaxed))
+            .map_err(|e| eyre!("cannot watch the console's close event: {e}"))?;
+        Ok(Signals { end: vec![(CONSOLE_CLOSED, flag)], suspend: Arc::new(AtomicBool::new(false)) })
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    fn register() -> Result<Signals> {
         Ok(Signals { end: Vec::new(), suspend: Arc::new(AtomicBool::new(false)) })
     }
 

@@ -185,3 +185,32 @@ fn the_rules_leave_interface_words_and_comments_alone() {
     let commented = "//! Unlike crate::store, this module draws.\n/// See crate::app::App.\nfn f() {}\n";
     assert!(layer_violations(Path::new("domain/x.rs"), commented).is_empty());
 }
+
+/// Platform calls outside the one module that owns them: `std::os::unix`, `std::os::windows` or `libc::` in code
+/// (comments and the unit tests at a file's end aside) of any file but `private_fs.rs`.
+fn platform_calls(rel: &Path, src: &str) -> Vec<String> {
+    if rel == Path::new("private_fs.rs") {
+        return Vec::new();
+    }
+    let code = src.split("#[cfg(test)]").next().unwrap_or_default();
+    let code = code.split("#[cfg(all(test, unix))]").next().unwrap_or_default();
+    code_lines(code)
+        .iter()
+        .filter(|l| ["std::os::unix", "std::os::windows", "libc::"].iter().any(|p| l.contains(p)))
+        .map(|l| format!("{}: {}", rel.display(), l.trim()))
+        .collect()
+}
+
+#[test]
+fn only_private_fs_touches_platform_apis() {
+    let found: Vec<String> = sources().iter().flat_map(|(rel, src)| platform_calls(rel, src)).collect();
+    assert!(found.is_empty(), "platform calls outside src/private_fs.rs:\n{}", found.join("\n"));
+    // Each kind of call is caught elsewhere, and left alone in private_fs.rs and in comments.
+    let planted = "use std::os::unix::fs::PermissionsExt;\nfn f() { g(libc::O_NOFOLLOW); }\n";
+    assert_eq!(platform_calls(Path::new("store/lock.rs"), planted).len(), 2);
+    let windows = "    use std::os::windows::fs::OpenOptionsExt;\n";
+    assert_eq!(platform_calls(Path::new("commands/mod.rs"), windows).len(), 1);
+    assert!(platform_calls(Path::new("private_fs.rs"), planted).is_empty());
+    let commented = "//! Unlike std::os::unix, this is portable.\nfn f() {}\n";
+    assert!(platform_calls(Path::new("store/x.rs"), commented).is_empty());
+}

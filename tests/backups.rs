@@ -5,6 +5,7 @@
 mod common;
 mod tmux;
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -31,6 +32,7 @@ fn a_backup_is_taken_only_when_the_workspace_changed_since_the_newest() {
     let names = backup::of_workspace(&path).expect("list");
     assert_eq!(names.len(), 2);
     for b in &names {
+        #[cfg(unix)]
         assert_eq!(std::fs::metadata(b).expect("meta").permissions().mode() & 0o777, 0o600);
         let copy = Store::open(b, "t").expect("a backup opens");
         assert!(assay::store::verify::verify(copy.conn()).expect("verify").is_clean());

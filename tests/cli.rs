@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::bin::{assay, command, stderr, stdout};
+use common::bin::{arg, assay, assay_with_passphrase, command, demo_file, stderr, stdout};
 
 #[test]
 fn a_bad_workspace_gets_one_line_and_a_failure_code() {
@@ -135,4 +135,43 @@ fn lookup_explains_its_matches_and_prints_json_for_scripts() {
     let out = assay(dir.path(), &["lookup", "--json", "zzqqxx"]);
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(stdout(&out).trim(), "[]");
+}
+
+/// A workspace in a folder whose names hold spaces and letters outside ASCII (as under a Windows profile such as
+/// `C:\Users\Zoë Müller`) goes through the whole round: demo, list, verify, backup, export, report, encryption
+/// and opening the encrypted file with `ASSAY_PASSPHRASE`, with every path printed as given.
+#[test]
+fn paths_with_spaces_and_accents_work_end_to_end() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("Zoë Müller").join("Prüfungen 2026 — Ærø");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let db = demo_file(&dir, "Arbeitsbereich Straße.db");
+    let db_arg = arg(&db);
+    let out = assay(&dir, &["--db", db_arg, "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Payroll processing"), "{}", stdout(&out));
+    let out = assay(&dir, &["--db", db_arg, "verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let copy = dir.join("Sicherung März.db");
+    let out = assay(&dir, &["--db", db_arg, "backup", arg(&copy)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(copy.is_file());
+    let json = dir.join("Ausfuhr ü.json");
+    let out = assay(&dir, &["--db", db_arg, "export", "--format", "json", "--out", arg(&json)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("read export")).expect("the export is JSON");
+    assert!(bundle.is_object());
+    let html = dir.join("Bericht für die Geschäftsleitung.html");
+    let out = assay(&dir, &["--db", db_arg, "report", "1", "--format", "html", "--out", arg(&html)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(&html).expect("read report").contains("<html"));
+    let pass = "correct horse battery staple";
+    let out = assay_with_passphrase(&dir, &["--db", db_arg, "encrypt"], Some(pass));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = assay_with_passphrase(&dir, &["--db", db_arg, "verify"], Some(pass));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = assay(&dir, &["--db", db_arg, "verify"]);
+    assert!(!out.status.success(), "an encrypted workspace needs its passphrase");
+    assert!(stderr(&out).contains("Straße"), "the path is named as given: {}", stderr(&out));
 }

@@ -4,11 +4,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[cfg(unix)]
+use std::process::Command;
+use std::process::Output;
 
 use assay::domain::Value;
 use assay::store::{Store, Table};
-use common::bin::{arg, assay, demo_file, text};
+#[cfg(unix)]
+use common::bin::arg;
+use common::bin::{assay, demo_file, text};
 use common::workspace::{count, demo_store, empty_store, export_json, import_json, rows};
 
 /// A provider name that writes the clipboard, sets the window title, clears the screen, sends a one-byte CSI and

@@ -4,6 +4,7 @@
 
 mod common;
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -102,6 +103,7 @@ fn an_encrypted_workspace_is_never_backed_up_in_plaintext() {
     let store = demo_at(&path, Some(PASS));
     let b = backup::rotate(&store, "20261101-000000", 5).expect("backup").expect("made");
     assert!(!is_plain(&b));
+    #[cfg(unix)]
     assert_eq!(std::fs::metadata(&b).expect("meta").permissions().mode() & 0o777, 0o600);
 }
 
@@ -131,6 +133,7 @@ fn rotation_never_touches_the_backups_of_a_workspace_with_a_longer_name() {
 
 // M1 ---------------------------------------------------------------------------------------------------------------
 
+#[cfg(unix)]
 #[test]
 fn encrypting_through_a_symlink_encrypts_the_real_file() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -149,6 +152,7 @@ fn encrypting_through_a_symlink_encrypts_the_real_file() {
 
 // M7 ---------------------------------------------------------------------------------------------------------------
 
+#[cfg(unix)]
 #[test]
 fn the_lock_names_its_holder_alone_whatever_the_last_one_left() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -198,6 +202,7 @@ fn the_lock_holds_the_file_whatever_name_reaches_it() {
 
 // L3 ---------------------------------------------------------------------------------------------------------------
 
+#[cfg(unix)]
 #[test]
 fn a_planted_lock_symlink_is_refused_and_its_target_kept() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -210,6 +215,7 @@ fn a_planted_lock_symlink_is_refused_and_its_target_kept() {
     assert_eq!(std::fs::read_to_string(&victim).expect("read"), "precious");
 }
 
+#[cfg(unix)]
 #[test]
 fn a_planted_backups_symlink_receives_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");

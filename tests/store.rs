@@ -2,6 +2,7 @@
 
 mod common;
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -22,8 +23,8 @@ fn creates_a_private_wal_workspace_with_the_whole_schema() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("w.db");
     let store = Store::open(&path, "tester").expect("open");
-    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
+    #[cfg(unix)]
+    assert_eq!(std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600);
     let c = store.conn();
     let q = |sql: &str| c.query_row(sql, [], |r| r.get::<_, Value>(0)).expect(sql);
     assert_eq!(q("PRAGMA journal_mode"), Value::text("wal"));
@@ -140,23 +141,27 @@ fn refuses_missing_and_read_only_folders() {
     refused(&missing, "does not exist");
     assert!(!missing.parent().expect("parent").exists(), "folder must not be created");
 
-    let ro = dir.path().join("ro");
-    std::fs::create_dir(&ro).expect("mkdir");
-    // An existing workspace in a folder that later became read-only.
-    let existing = ro.join("w.db");
-    drop(Store::open(&existing, "tester").expect("open"));
+    // Permission bits make a folder read-only on Unix.
+    #[cfg(unix)]
     {
-        let c = rusqlite::Connection::open(&existing).expect("raw");
-        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+        let ro = dir.path().join("ro");
+        std::fs::create_dir(&ro).expect("mkdir");
+        // An existing workspace in a folder that later became read-only.
+        let existing = ro.join("w.db");
+        drop(Store::open(&existing, "tester").expect("open"));
+        {
+            let c = rusqlite::Connection::open(&existing).expect("raw");
+            c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+        }
+        for side in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{side}", existing.display()));
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        refused(&ro.join("new.db"), "read-only");
+        assert!(!ro.join("new.db").exists());
+        refused(&existing, "read-only");
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
     }
-    for side in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{side}", existing.display()));
-    }
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
-    refused(&ro.join("new.db"), "read-only");
-    assert!(!ro.join("new.db").exists());
-    refused(&existing, "read-only");
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! Backups: SQLite's online backup, consistent while the workbench runs, and a rotating copy taken at start-up.
 
-use std::fs::{self, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -16,12 +15,7 @@ pub fn to_file(store: &Store, dest: &Path) -> Result<u64, String> {
     if dest.exists() {
         return Err(format!("{} exists; choose a new name", dest.display()));
     }
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(dest)
-        .map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    crate::private_fs::create_new_private(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
     let result = copy(store, dest);
     if result.is_err() {
         let _ = fs::remove_file(dest);
@@ -98,11 +92,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), String> {
         )),
         Ok(m) if m.is_dir() => Ok(()),
         Ok(_) => Err(format!("{} is not a folder; nothing was written", dir.display())),
-        Err(_) => fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display())),
+        Err(_) => crate::private_fs::create_folder(dir).map_err(|e| format!("cannot create {}: {e}", dir.display())),
     }
 }
 
@@ -208,12 +198,7 @@ fn take(
         return Ok(Outcome::Unchanged); // one per second is plenty
     }
     let partial = dir.join(format!("{stem}-{stamp}.db.partial"));
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&partial)
-        .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+    crate::private_fs::create_new_private(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
     let copied = (|| -> Result<bool, String> {
         let mut out = Connection::open(&partial).map_err(fail)?;
         if let Some(k) = key {

@@ -3,12 +3,12 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
 use super::{APPLICATION_ID, Store, migrations};
+use crate::private_fs;
 
 /// The name of the partial copy a rewrite works in, beside the file.
 pub fn rekey_path(path: &Path) -> PathBuf {
@@ -39,29 +39,19 @@ pub fn scrub(file: &mut File) -> std::io::Result<()> {
 /// Opens the file a rewrite replaces, to read and write, refusing a symbolic link: the handle is kept so that the
 /// plaintext it held can be overwritten once the file is replaced.
 fn open_no_follow(path: &Path) -> Result<File, String> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
+    private_fs::open_no_follow(OpenOptions::new().read(true).write(true), path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))
 }
 
 /// Creates the new, empty, private (0600) file a rewrite copies into; refuses one that is already there.
 fn create_private(path: &Path) -> Result<(), String> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(drop)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))
+    private_fs::create_new_private(path).map_err(|e| format!("cannot create {}: {e}", path.display()))
 }
 
 /// Overwrites a file with zeros, then deletes it. Refuses a symbolic link (it would scrub the link's target).
 pub fn remove_securely(path: &Path) -> std::io::Result<()> {
-    let mut f = OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(path)?;
-    if f.metadata()?.nlink() <= 1 {
+    let mut f = private_fs::open_no_follow(OpenOptions::new().write(true), path)?;
+    if private_fs::link_count(&f)? <= 1 {
         scrub(&mut f)?;
     }
     drop(f);
@@ -114,7 +104,7 @@ pub fn encrypt_file(path: &Path, key: &str) -> Result<(), String> {
             let _ = fs::remove_file(format!("{}{side}", tmp.display()));
         }
         fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
-        if original.metadata().is_ok_and(|m| m.nlink() == 0) {
+        if private_fs::link_count(&original).is_ok_and(|n| n == 0) {
             scrub(&mut original)
                 .map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
         }
@@ -145,7 +135,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
     let path = store.path().map(Path::to_path_buf).ok_or("an in-memory workspace cannot be rewritten")?;
     let fail = |e: rusqlite::Error| format!("cannot rewrite {}: {e}", path.display());
     let mut original = open_no_follow(&path)?;
-    let links = original.metadata().map(|m| m.nlink()).unwrap_or(1);
+    let links = private_fs::link_count(&original).unwrap_or(1);
     if links > 1 {
         return Err(format!(
             "{} has {} names (hard links); rewriting it under one would leave the others as they are — remove the \
@@ -193,7 +183,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
         }
         fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
         // The file that was replaced is unlinked but still open here: overwrite its plaintext.
-        if key.is_some() && original.metadata().is_ok_and(|m| m.nlink() == 0) {
+        if key.is_some() && private_fs::link_count(&original).is_ok_and(|n| n == 0) {
             scrub(&mut original)
                 .map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
         }
@@ -205,7 +195,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
     result
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
 

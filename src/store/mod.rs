@@ -23,9 +23,8 @@ pub mod vetting;
 mod write;
 
 use std::fmt;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Read;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -405,11 +404,11 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// A folder with no write permission for anyone is read-only to us too, even where root could write to it.
 fn is_read_only(dir: &Path) -> bool {
-    fs::metadata(dir).map(|m| m.permissions().mode() & 0o222 == 0 || m.permissions().readonly()).unwrap_or(false)
+    fs::metadata(dir).is_ok_and(|m| crate::private_fs::no_one_may_write(&m))
 }
 
 fn create_private(path: &Path) -> Result<(), OpenError> {
-    OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop).map_err(|e| match e.kind() {
+    crate::private_fs::create_new_private(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
             OpenError::ReadOnlyDir(parent_dir(path))
         }
