@@ -188,3 +188,70 @@ fn access_view_narrows_grants_by_target_and_holder() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.pane::<AssetPane>().grant_visible.len(), total);
 }
+
+fn picker(app: &App) -> &assay::app::Picker<assay::app::pane::Intent> {
+    match &app.overlay {
+        Some(assay::app::Overlay::Picker(p)) => p,
+        _ => panic!("the picker is open"),
+    }
+}
+
+#[test]
+fn the_catalog_picker_narrows_as_you_type_and_enter_picks_the_top_item() {
+    let mut app = demo_app(120, 40);
+    goto(&mut app, '4');
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.context(), Context::Picker);
+    let total = picker(&app).items.len();
+    assert!(total >= 15, "the catalog offers enough risks");
+    // The fifteenth item: reached before only by fourteen presses of the next-row key.
+    let wanted = picker(&app).items[14].clone();
+    let word = word_of(&wanted.label);
+
+    // Letters are typed, not taken as keys (`j`, `k`, `g` once moved the list, `q` closed it).
+    keys(&mut app, &word.to_lowercase());
+    let p = picker(&app);
+    assert!(p.visible.len() < total, "typing narrows the list");
+    assert!(p.visible.iter().all(|&i| {
+        let it = &p.items[i];
+        format!("{} {} {} {}", it.key, it.label, it.detail, it.text).to_lowercase().contains(&word.to_lowercase())
+    }));
+    let shown = screen(&app);
+    assert!(shown.contains(&format!("“{}▏” {} of {total}", word.to_lowercase(), p.visible.len())), "{shown}");
+
+    // Its id brings it to the top, selected.
+    press_mod(&mut app, KeyCode::Char('u'), ratatui::crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!(picker(&app).visible.len(), total, "Ctrl-U clears what is typed");
+    keys(&mut app, &wanted.key.to_lowercase());
+    assert_eq!(picker(&app).selected().map(|i| i.key.clone()), Some(wanted.key.clone()));
+
+    // Backspace widens the list again; arrows still move.
+    let narrowed = picker(&app).visible.len();
+    for _ in 0..wanted.key.chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert!(picker(&app).visible.len() > narrowed);
+    assert_eq!(picker(&app).visible.len(), total);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(picker(&app).cursor.selected, 1);
+
+    // Typed again, Enter picks it: the new-risk form is filled from it.
+    keys(&mut app, &wanted.key);
+    press(&mut app, KeyCode::Enter);
+    let Some(assay::app::Overlay::Form(form)) = &app.overlay else { panic!("the form is open") };
+    assert!(form.title.contains(&wanted.key), "{}", form.title);
+}
+
+#[test]
+fn a_picker_query_that_matches_nothing_says_so_and_enter_does_nothing() {
+    let mut app = demo_app(120, 40);
+    goto(&mut app, '4');
+    press(&mut app, KeyCode::Char('c'));
+    keys(&mut app, "zzqxw");
+    assert!(picker(&app).visible.is_empty());
+    assert!(screen(&app).contains("Nothing matches what is typed"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Picker, "nothing is chosen");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
