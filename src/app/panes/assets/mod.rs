@@ -497,6 +497,41 @@ impl Pane for AssetPane {
         }
     }
 
+    /// The asset or grant with its holder, dates and state.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+        match self.context() {
+            Context::Assets => self.selected().map(|(a, s)| {
+                let text = format!(
+                    "{} {}\n{} · {} · holder {} · handed over {} · expected back {}\nState: {}",
+                    a.tag,
+                    opt(&a.description),
+                    a.kind.replace('_', " "),
+                    dash(&a.classification),
+                    dash(&a.holder_name),
+                    dash(&a.handed_over),
+                    dash(&a.expected_return),
+                    s.text()
+                );
+                (format!("asset {}", a.tag), text)
+            }),
+            Context::Access => self.selected_grant().map(|(g, s)| {
+                let text = format!(
+                    "Access to {} ({})\nholder {} · granted {} · revoked {} · verified by {}\nState: {}",
+                    g.target,
+                    g.kind,
+                    dash(&g.holder_name),
+                    dash(&g.granted_on),
+                    dash(&g.revoked_on),
+                    dash(&g.verified_by),
+                    s.text()
+                );
+                (format!("access to {}", g.target), text)
+            }),
+            _ => None,
+        }
+    }
+
     fn cursor(&mut self) -> Option<&mut TableCursor> {
         match self.context() {
             Context::Assets => Some(&mut self.cursor),

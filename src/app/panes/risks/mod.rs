@@ -490,6 +490,38 @@ impl Pane for RiskPane {
         self.selected().map(|(r, _)| (Table::Risk, r.id, format!("risk {}", r.title)))
     }
 
+    /// The risk's title, its ratings, treatment, owner and due date, and its description.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let (r, f) = self.selected()?;
+        let (inherent, residual) = (f.inherent, f.effective_residual());
+        let mut lines = vec![
+            match &r.catalog_ref {
+                Some(c) => format!("{} ({c})", r.title),
+                None => r.title.clone(),
+            },
+            format!(
+                "Inherent {} {} · residual {} {} · likelihood {} · impact C{} I{} A{}",
+                inherent.band().label(),
+                inherent.level(),
+                residual.band().label(),
+                residual.level(),
+                r.likelihood,
+                r.impact_c,
+                r.impact_i,
+                r.impact_a
+            ),
+            format!(
+                "Treatment {} · {} · owner {} · due {}",
+                r.treatment.map_or("—", |t| t.label()),
+                r.status.label(),
+                r.owner.as_deref().unwrap_or("—"),
+                r.due_date.as_deref().unwrap_or("—")
+            ),
+        ];
+        lines.extend(r.description.iter().chain(&r.plan).filter(|s| !s.is_empty()).cloned());
+        Some((format!("risk “{}”", r.title), lines.join("\n")))
+    }
+
     fn cursor(&mut self) -> Option<&mut TableCursor> {
         (self.focus == RiskFocus::Register).then_some(&mut self.cursor)
     }

@@ -551,6 +551,28 @@ impl Pane for VettingPane {
         Some((Table::TeamMember, row.member.id, format!("team member {}", row.member.name)))
     }
 
+    /// The member: name, role, provider, whom they back up, and each check's status.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let row = match self.context() {
+            Context::Vetting => self.selected()?,
+            Context::VettingMember => self.row_of(self.detail.as_ref()?.member)?,
+            _ => return None,
+        };
+        let m = &row.member;
+        let mut lines = vec![format!(
+            "{} · {} · {}{}",
+            m.name,
+            m.role.as_deref().unwrap_or("—"),
+            self.provider_name(),
+            row.backs_up.as_ref().map(|b| format!(" · backs up {b}")).unwrap_or_default()
+        )];
+        lines.extend(CheckKind::ALL.iter().map(|k| {
+            let status = row.checks[k.index()].as_ref().map_or("pending", |c| c.status.label());
+            format!("{}: {status}", k.label())
+        }));
+        Some((format!("team member {}", m.name), lines.join("\n")))
+    }
+
     fn cursor(&mut self) -> Option<&mut TableCursor> {
         match self.context() {
             Context::Vetting => Some(&mut self.cursor),

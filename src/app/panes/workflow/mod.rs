@@ -422,6 +422,17 @@ impl Pane for WorkflowPane {
         Some((Table::ChecklistItem, row, format!("checklist item {} {}", item.id, item.title)))
     }
 
+    /// The checklist item as an obligation (id, title, citation, our wording), with its status and note.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let item = &catalog().items[self.selected_item()?];
+        let mut text = crate::app::clipboard::obligation_text(item);
+        text.push_str(&format!("\n\nStatus: {}", self.status(&item.id).label()));
+        if let Some(note) = self.rows.get(&item.id).and_then(|r| r.note.as_deref()).filter(|n| !n.is_empty()) {
+            text.push_str(&format!("\nNote: {note}"));
+        }
+        Some((format!("obligation {}", item.id), text))
+    }
+
     fn cursor(&mut self) -> Option<&mut TableCursor> {
         Some(&mut self.cursor)
     }
