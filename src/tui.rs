@@ -317,6 +317,7 @@ fn event_loop(
                     if let Some(a) = app.action_for_key(k) {
                         dispatch(app, a)?;
                     }
+                    flush_clipboard(app, terminal.backend_mut())?;
                 }
                 Event::Resize(w, h) => dispatch(app, Action::Resize(w, h))?,
                 Event::Mouse(m) => match m.kind {
@@ -348,6 +349,22 @@ fn spawn_backup(plan: &BackupPlan) -> Job<Outcome> {
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
         crate::store::backup::take_if_changed(&workspace, key.as_deref(), bounds, &stamp, c.stop_flag())
     })
+}
+
+/// The OSC 52 escape that asks the terminal to put `text` on the system clipboard ("c"). It works over SSH, as it
+/// travels with the screen; a terminal that does not support it ignores it.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+/// Writes what the app asked to copy, if anything, to the terminal `out` as an OSC 52 escape.
+pub fn flush_clipboard(app: &mut App, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    if let Some(text) = app.clipboard.take() {
+        out.write_all(osc52(&text).as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// Applies an action and any follow-ups it returns.

@@ -156,7 +156,7 @@ fn catalog_picker_prefills_the_form() {
     press(&mut app, KeyCode::Char('c'));
     assert_eq!(app.context(), Context::Picker);
     insta::assert_snapshot!("catalog_picker", render(&app).backend());
-    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
     let Some(Overlay::Picker(p)) = &app.overlay else { panic!("picker open") };
     let item = assay::catalog::catalog().get(&p.selected().expect("item").key).expect("in catalog").clone();
     assert_eq!(item.id, "G-T2-I1");
@@ -185,7 +185,7 @@ fn picker_closes_on_esc_without_writing() {
     let mut app = risks_tab(120, 40);
     let before = count_risks(&app);
     press(&mut app, KeyCode::Char('c'));
-    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::End);
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
     assert_eq!(count_risks(&app), before);

@@ -1,5 +1,6 @@
 //! The state machine: [`App`] is the model, [`Action`] the messages, [`App::update`] the only place state changes.
 
+pub(crate) mod clipboard;
 mod closed;
 pub mod layout;
 pub mod lookup;
@@ -100,6 +101,9 @@ pub struct App {
     pub reports_dir: std::path::PathBuf,
     /// The long task running off the event loop, if any (see `reports.rs`).
     pub work: Option<crate::worker::Job<Outcome>>,
+    /// Text to put on the clipboard: the event loop takes it and writes it to the terminal (OSC 52), which is the
+    /// only place that may write to it.
+    pub clipboard: Option<String>,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -124,6 +128,7 @@ impl App {
             reports_dir: reports::default_reports_dir(),
             drawn: Vec::new(),
             work: None,
+            clipboard: None,
         };
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
@@ -213,6 +218,10 @@ impl App {
             }
             Action::Cancel if self.overlay.is_none() && self.work.is_some() => {
                 self.cancel_work();
+                return Ok(None);
+            }
+            Action::Copy => {
+                self.copy();
                 return Ok(None);
             }
             Action::Lookup => {

@@ -358,6 +358,12 @@ pub trait Pane: Any {
         None
     }
 
+    /// A summary of the record the cursor is on, to copy to the clipboard: (what to call it, the text). By default
+    /// the name [`Pane::selected_record`] gives it.
+    fn copy_text(&self, session: &Session) -> Option<(String, String)> {
+        self.selected_record(session).map(|(_, _, name)| (name.clone(), name))
+    }
+
     /// The cursor of the list the keys move in now, if any (for mouse clicks).
     fn cursor(&mut self) -> Option<&mut TableCursor> {
         None

@@ -206,10 +206,11 @@ impl App {
         }
     }
 
-    /// Keys in a picker: move, pick (which goes to the pane that opened it), or cancel.
+    /// Keys in a picker: type to narrow, move, pick (which goes to the pane that opened it), or cancel.
     pub(super) fn update_picker(&mut self, mut picker: Picker<Intent>, action: Action) -> Result<()> {
         match action {
             Action::Cancel => return Ok(()),
+            ref a if picker.type_key(a) => {}
             ref a if picker.cursor.navigate(a) => {}
             Action::Submit | Action::Open => {
                 if let Some(key) = picker.selected().map(|i| i.key.clone()) {

@@ -180,6 +180,8 @@ pub enum Action {
     RapidAdd,
     /// Show all assets, only the overdue ones, or only those outstanding.
     QuickFilter,
+    /// Copy the selected obligation or record to the clipboard (through the terminal, OSC 52).
+    Copy,
     /// Record the return of the selected asset.
     RecordReturn,
     /// Record the destruction of the selected asset (with its certificate).

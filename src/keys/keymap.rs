@@ -80,7 +80,7 @@ impl Context {
 
     /// Whether unbound printable keys are typed into a text field in this context.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Form | Context::Filter | Context::Lookup)
+        matches!(self, Context::Form | Context::Filter | Context::Lookup | Context::Picker)
     }
 }
 

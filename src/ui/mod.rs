@@ -199,9 +199,16 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Criteria => &["add", "edit", "weight_up", "weight_down", "toggle_must_have", "next_view"],
         Context::Grid => &["start_scoring", "note", "weight_up", "set_status", "next_view"],
         Context::Scoring => &["stop_scoring", "score5", "clear_score", "note"],
-        Context::Risks => {
-            &["add", "add_from_catalog", "edit", "accept", "focus_matrix", "cycle_dimension", "toggle_residual"]
-        }
+        Context::Risks => &[
+            "add",
+            "add_from_catalog",
+            "edit",
+            "accept",
+            "filter",
+            "focus_matrix",
+            "cycle_dimension",
+            "toggle_residual",
+        ],
         Context::Matrix => &["open", "cycle_dimension", "toggle_residual", "cancel"],
         Context::Picker => &["submit", "cancel"],
         Context::Form => &["next_field", "submit", "cancel"],
@@ -214,7 +221,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Lookup => &["open", "cancel"],
         Context::History => &["scroll_down", "cancel"],
         Context::LookupDetail => &["toggle_done", "cancel"],
-        Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "switch_view"],
+        Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "filter", "switch_view"],
         Context::Vetting => &[
             "mark_passed",
             "mark_failed",
@@ -222,6 +229,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
             "mark_not_permitted",
             "open",
             "add",
+            "filter",
             "next_provider",
             "next_view",
         ],
@@ -231,7 +239,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Assets => {
             &["add", "rapid_add", "record_return", "record_destruction", "edit", "filter", "quick_filter", "next_view"]
         }
-        Context::Access => &["add", "revoke", "edit", "delete", "next_view"],
+        Context::Access => &["add", "revoke", "edit", "delete", "filter", "next_view"],
         Context::CloseOut => &["close_engagement", "scroll_down", "next_view"],
     };
     let local: Vec<(Context, &str)> = wanted.iter().map(|a| (ctx, *a)).collect();

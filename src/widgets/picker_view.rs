@@ -24,8 +24,8 @@ pub fn render<P>(p: &Picker<P>, theme: &Theme, keys: (&str, &str), area: Rect, f
     let detail_h = (PICKER_DETAIL_LINES + 1).min(rect.height);
     let list = Rect { height: rect.height - detail_h, ..rect };
     let detail = Rect { y: list.bottom(), height: detail_h, ..rect };
-    let row = |i: usize| {
-        let item = &p.items[i];
+    let row = |n: usize| {
+        let item = &p.items[p.visible[n]];
         Row::new(vec![
             Cell::from(item.key.clone()),
             Cell::from(item.label.clone()),
@@ -35,12 +35,20 @@ pub fn render<P>(p: &Picker<P>, theme: &Theme, keys: (&str, &str), area: Rect, f
     DataTable {
         title: Line::from(vec![
             Span::styled(format!(" {} ", p.title), theme.title),
-            Span::styled(format!("{} · {} chooses · {} closes ", p.items.len(), keys.0, keys.1), theme.dim),
+            match p.query.value() {
+                "" => Span::styled(format!("{} · type to narrow ", p.items.len()), theme.dim),
+                q => Span::styled(format!("“{q}▏” {} of {} ", p.visible.len(), p.items.len()), theme.highlight),
+            },
+            Span::styled(format!("· {} chooses · {} closes ", keys.0, keys.1), theme.dim),
         ]),
         columns: COLUMNS,
         cursor: &p.cursor,
         row,
-        empty: "Nothing to choose from",
+        empty: if p.items.is_empty() {
+            "Nothing to choose from"
+        } else {
+            "Nothing matches what is typed (Backspace widens it)"
+        },
         filter: None,
         focused: true,
     }

@@ -98,6 +98,12 @@ impl Tmux {
         }
     }
 
+    /// Runs a tmux command on this session's server and returns what it printed (e.g. `show-buffer`).
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn capture(&self) -> String {
         let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().expect("capture");
         String::from_utf8_lossy(&out.stdout).into_owned()

@@ -24,6 +24,7 @@ use crate::store::Table;
 use crate::store::assets as store;
 use crate::store::assets::Member;
 use crate::store::checklist;
+use crate::widgets::find::{Find, FindKey};
 use crate::widgets::input::TextInput;
 use crate::widgets::table::TableCursor;
 
@@ -91,6 +92,10 @@ pub struct AssetPane {
     pub overdue_count: usize,
     pub grants: Vec<Grant>,
     pub grant_states: Vec<GrantState>,
+    /// Indices into `grants` of the grants passing the find; the grant cursor moves over these.
+    pub grant_visible: Vec<usize>,
+    /// The access view shows only the grants whose holder, target, kind or verifier contain this text.
+    pub grant_find: Find,
     pub grant_cursor: TableCursor,
     pub members: Vec<Member>,
     pub blockers: Blockers,
@@ -110,7 +115,7 @@ impl AssetPane {
     }
 
     pub fn selected_grant(&self) -> Option<(&Grant, GrantState)> {
-        let i = self.grant_cursor.selected;
+        let i = *self.grant_visible.get(self.grant_cursor.selected)?;
         Some((self.grants.get(i)?, *self.grant_states.get(i)?))
     }
 
@@ -148,7 +153,7 @@ impl AssetPane {
         self.all = all;
         self.grant_states = grants.iter().map(|g| g.state(today)).collect();
         self.grants = grants;
-        self.grant_cursor.set_len(self.grants.len());
+        self.refilter_grants();
         self.blockers = assets::blockers(&self.states, &self.grant_states, open_items);
         self.refilter();
     }
@@ -184,8 +189,41 @@ impl AssetPane {
         }
     }
 
+    /// The grants passing the find, the cursor staying on the same grant while it passes.
+    fn refilter_grants(&mut self) {
+        let keep = self.selected_grant().map(|(g, _)| g.id);
+        let words = self.grant_find.words();
+        self.grant_visible = (0..self.grants.len())
+            .filter(|&i| {
+                let g = &self.grants[i];
+                Find::passes(
+                    &words,
+                    [
+                        opt(&g.holder_name),
+                        opt(&g.recorded_name),
+                        g.target.as_str(),
+                        g.kind.as_str(),
+                        opt(&g.verified_by),
+                    ],
+                )
+            })
+            .collect();
+        self.grant_cursor.set_len(self.grant_visible.len());
+        if let Some(id) = keep
+            && let Some(pos) = self.grant_visible.iter().position(|&i| self.grants[i].id == id)
+        {
+            self.grant_cursor.select(pos);
+        }
+    }
+
+    /// Selects a grant, clearing a find that hides it.
     fn select_grant_id(&mut self, id: i64) {
-        if let Some(pos) = self.grants.iter().position(|g| g.id == id) {
+        let pos = |p: &Self| p.grant_visible.iter().position(|&i| p.grants.get(i).is_some_and(|g| g.id == id));
+        if pos(self).is_none() && self.grant_find.narrows() && self.grants.iter().any(|g| g.id == id) {
+            self.grant_find.clear();
+            self.refilter_grants();
+        }
+        if let Some(pos) = pos(self) {
             self.grant_cursor.select(pos);
         }
     }
@@ -215,6 +253,10 @@ pub fn open_post_items(conn: &rusqlite::Connection, engagement: i64) -> rusqlite
         .filter(|i| rows.get(&i.id).is_none_or(|r| !r.status.is_closed()))
         .map(|i| OpenItem { id: i.id.clone(), title: i.title.clone() })
         .collect())
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
 }
 
 fn candidates(members: &[Member]) -> Vec<Candidate<'_>> {
@@ -302,8 +344,19 @@ impl AssetPane {
     }
 
     fn update_grant_table(&mut self, action: Action, cx: &mut Cx) {
+        if self.grant_find.typing {
+            if self.grant_find.update(&action) == FindKey::Changed {
+                self.refilter_grants();
+            }
+            return;
+        }
         match action {
             ref a if self.grant_cursor.navigate(a) => {}
+            Action::Filter => self.grant_find.start(),
+            Action::Cancel => {
+                self.grant_find.clear();
+                self.refilter_grants();
+            }
             Action::Add => self.open_new_grant(cx),
             Action::Edit | Action::Open => self.open_edit_grant(cx),
             Action::Revoke => self.open_revoke(cx),
@@ -338,7 +391,12 @@ impl Pane for AssetPane {
     }
 
     fn context(&self) -> Context {
-        if self.filtering { Context::Filter } else { self.view_context() }
+        let typing = match self.view {
+            AssetView::Assets => self.filtering,
+            AssetView::Access => self.grant_find.typing,
+            AssetView::CloseOut => false,
+        };
+        if typing { Context::Filter } else { self.view_context() }
     }
 
     /// Loads the tab's rows for the current engagement. Switching engagements resets the filters and the
@@ -353,6 +411,7 @@ impl Pane for AssetPane {
             self.filtering = false;
             self.quick = QuickFilter::All;
             self.cursor.select(0);
+            self.grant_find.clear();
             self.grant_cursor.select(0);
             self.closeout_scroll = 0;
             self.last_added = None;
@@ -388,7 +447,9 @@ impl Pane for AssetPane {
             self.update_filter(action, cx);
             return Ok(());
         }
-        if let Action::NextView = action {
+        if let Action::NextView = action
+            && !self.grant_find.typing
+        {
             self.view = match self.view {
                 AssetView::Assets => AssetView::Access,
                 AssetView::Access => AssetView::CloseOut,
@@ -432,6 +493,41 @@ impl Pane for AssetPane {
             Context::Access => {
                 self.selected_grant().map(|(g, _)| (Table::AccessGrant, g.id, format!("access to {}", g.target)))
             }
+            _ => None,
+        }
+    }
+
+    /// The asset or grant with its holder, dates and state.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+        match self.context() {
+            Context::Assets => self.selected().map(|(a, s)| {
+                let text = format!(
+                    "{} {}\n{} · {} · holder {} · handed over {} · expected back {}\nState: {}",
+                    a.tag,
+                    opt(&a.description),
+                    a.kind.replace('_', " "),
+                    dash(&a.classification),
+                    dash(&a.holder_name),
+                    dash(&a.handed_over),
+                    dash(&a.expected_return),
+                    s.text()
+                );
+                (format!("asset {}", a.tag), text)
+            }),
+            Context::Access => self.selected_grant().map(|(g, s)| {
+                let text = format!(
+                    "Access to {} ({})\nholder {} · granted {} · revoked {} · verified by {}\nState: {}",
+                    g.target,
+                    g.kind,
+                    dash(&g.holder_name),
+                    dash(&g.granted_on),
+                    dash(&g.revoked_on),
+                    dash(&g.verified_by),
+                    s.text()
+                );
+                (format!("access to {}", g.target), text)
+            }),
             _ => None,
         }
     }

@@ -181,13 +181,17 @@ fn render_grants(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
     let t = view.theme;
     let count = |s: GrantState| p.grant_states.iter().filter(|x| **x == s).count();
     let mut title = vec![Span::styled(" Access grants ", t.title), Span::styled(format!("{} ", p.grants.len()), t.dim)];
+    // The find comes first, so that a narrow terminal cuts off the counts rather than it.
+    let clear = view.key(Context::Access, &Action::Cancel);
+    title.extend(p.grant_find.title_spans(p.grant_visible.len(), p.grants.len(), &clear, t));
     for (s, style) in
         [(GrantState::Active, t.warn), (GrantState::RevokedUnverified, t.error), (GrantState::Revoked, t.ok)]
     {
         let n = count(s);
         title.push(Span::styled(format!("· {n} {} ", s.text()), if n > 0 { style } else { t.dim }));
     }
-    let row = |i: usize| {
+    let row = |n: usize| {
+        let i = p.grant_visible[n];
         let (g, s) = (&p.grants[i], p.grant_states[i]);
         let holder = if g.is_outside() {
             Cell::from(format!("{} (outside)", g.holder_name.as_deref().unwrap_or("—")))
@@ -209,10 +213,14 @@ fn render_grants(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
         columns: GRANT_COLUMNS,
         cursor: &p.grant_cursor,
         row,
-        empty: &format!(
-            "No access granted — {} records an account, a badge, a key or an area",
-            view.key(Context::Access, &Action::Add)
-        ),
+        empty: &if p.grants.is_empty() {
+            format!(
+                "No access granted — {} records an account, a badge, a key or an area",
+                view.key(Context::Access, &Action::Add)
+            )
+        } else {
+            format!("No grant contains this text ({clear} clears the filter)")
+        },
         filter: None,
         focused: true,
     }

@@ -17,6 +17,7 @@ use crate::domain::risk::{self, Dimension, Matrix, MatrixView, RiskFacts, Verdic
 use crate::domain::{Risk, Value};
 use crate::keys::{Action, Context};
 use crate::store::{Table, risks};
+use crate::widgets::find::{Find, FindKey};
 use crate::widgets::picker::PickItem;
 use crate::widgets::table::TableCursor;
 
@@ -66,6 +67,8 @@ pub struct RiskPane {
     pub cell: (u8, u8),
     /// The register shows only the risks in this cell (of the current view).
     pub filter: Option<(u8, u8)>,
+    /// The register shows only the risks containing this text.
+    pub find: Find,
     /// Risks whose acceptance is needed and not recorded.
     pub unaccepted: usize,
     /// Risks whose treatment is past its due date.
@@ -86,6 +89,7 @@ impl Default for RiskPane {
             focus: RiskFocus::Register,
             cell: (3, 3),
             filter: None,
+            find: Find::default(),
             unaccepted: 0,
             overdue: 0,
         }
@@ -116,15 +120,36 @@ impl RiskPane {
         self.refilter();
     }
 
+    /// The rows passing the cell filter and the text typed, the cursor staying on the same risk while it passes.
     fn refilter(&mut self) {
+        let keep = self.selected().map(|(r, _)| r.id);
         let view = self.view;
-        self.visible = match self.filter {
-            None => (0..self.all.len()).collect(),
-            Some((l, i)) => {
-                self.facts.iter().enumerate().filter(|(_, f)| f.in_cell(view, l, i)).map(|(n, _)| n).collect()
-            }
-        };
+        let words = self.find.words();
+        fn opt(s: &Option<String>) -> &str {
+            s.as_deref().unwrap_or("")
+        }
+        self.visible = (0..self.all.len())
+            .filter(|&n| self.filter.is_none_or(|(l, i)| self.facts[n].in_cell(view, l, i)))
+            .filter(|&n| {
+                let r = &self.all[n];
+                Find::passes(
+                    &words,
+                    [
+                        r.title.as_str(),
+                        opt(&r.catalog_ref),
+                        opt(&r.owner),
+                        opt(&r.description),
+                        opt(&r.plan),
+                        r.treatment.map_or("", |t| t.label()),
+                        r.status.label(),
+                    ],
+                )
+            })
+            .collect();
         self.cursor.set_len(self.visible.len());
+        if let Some(id) = keep {
+            self.select_id(id);
+        }
     }
 
     fn select_id(&mut self, id: i64) -> bool {
@@ -166,9 +191,10 @@ impl RiskPane {
         self.load(cx)?;
         if let Some(id) = select
             && !self.select_id(id)
-            && self.filter.is_some()
+            && (self.filter.is_some() || self.find.narrows())
         {
             self.filter = None;
+            self.find.clear();
             self.refilter();
             self.select_id(id);
         }
@@ -178,8 +204,10 @@ impl RiskPane {
     fn update_register(&mut self, action: Action, cx: &mut Cx) {
         match action {
             ref a if self.cursor.navigate(a) => {}
-            Action::Cancel if self.filter.is_some() => {
+            Action::Filter => self.find.start(),
+            Action::Cancel if self.filter.is_some() || self.find.narrows() => {
                 self.filter = None;
+                self.find.clear();
                 self.refilter();
             }
             Action::FocusMatrix => self.focus = RiskFocus::Matrix,
@@ -336,6 +364,7 @@ impl Pane for RiskPane {
 
     fn context(&self) -> Context {
         match self.focus {
+            _ if self.find.typing => Context::Filter,
             RiskFocus::Matrix => Context::Matrix,
             RiskFocus::Register => Context::Risks,
         }
@@ -349,6 +378,7 @@ impl Pane for RiskPane {
         if self.engagement != engagement {
             self.engagement = engagement;
             self.filter = None;
+            self.find.clear();
             self.focus = RiskFocus::Register;
             self.cursor.select(0);
         }
@@ -368,6 +398,12 @@ impl Pane for RiskPane {
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
+        if self.find.typing {
+            if self.find.update(&action) == FindKey::Changed {
+                self.refilter();
+            }
+            return Ok(());
+        }
         match self.focus {
             RiskFocus::Register => self.update_register(action, cx),
             RiskFocus::Matrix => self.update_matrix(action),
@@ -442,7 +478,8 @@ impl Pane for RiskPane {
             return Ok(false);
         }
         self.focus = RiskFocus::Register;
-        if !self.select_id(id) && self.filter.take().is_some() {
+        if !self.select_id(id) && (self.filter.take().is_some() || self.find.narrows()) {
+            self.find.clear();
             self.refilter();
             return Ok(self.select_id(id));
         }
@@ -451,6 +488,38 @@ impl Pane for RiskPane {
 
     fn selected_record(&self, _session: &Session) -> Option<(Table, i64, String)> {
         self.selected().map(|(r, _)| (Table::Risk, r.id, format!("risk {}", r.title)))
+    }
+
+    /// The risk's title, its ratings, treatment, owner and due date, and its description.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let (r, f) = self.selected()?;
+        let (inherent, residual) = (f.inherent, f.effective_residual());
+        let mut lines = vec![
+            match &r.catalog_ref {
+                Some(c) => format!("{} ({c})", r.title),
+                None => r.title.clone(),
+            },
+            format!(
+                "Inherent {} {} · residual {} {} · likelihood {} · impact C{} I{} A{}",
+                inherent.band().label(),
+                inherent.level(),
+                residual.band().label(),
+                residual.level(),
+                r.likelihood,
+                r.impact_c,
+                r.impact_i,
+                r.impact_a
+            ),
+            format!(
+                "Treatment {} · {} · owner {} · due {}",
+                r.treatment.map_or("—", |t| t.label()),
+                r.status.label(),
+                r.owner.as_deref().unwrap_or("—"),
+                r.due_date.as_deref().unwrap_or("—")
+            ),
+        ];
+        lines.extend(r.description.iter().chain(&r.plan).filter(|s| !s.is_empty()).cloned());
+        Some((format!("risk “{}”", r.title), lines.join("\n")))
     }
 
     fn cursor(&mut self) -> Option<&mut TableCursor> {

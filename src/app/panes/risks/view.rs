@@ -50,6 +50,13 @@ fn band_text(band: Band, level: u8) -> String {
 fn render_register(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) {
     let t = view.theme;
     let mut title = vec![Span::styled(" Risks ", t.title), Span::styled(format!("{} ", pane.all.len()), t.dim)];
+    // The find comes first, so that a narrow terminal cuts off the figures rather than it.
+    title.extend(pane.find.title_spans(
+        pane.visible.len(),
+        pane.all.len(),
+        &view.key(Context::Risks, &Action::Cancel),
+        t,
+    ));
     if let Some((l, i)) = pane.filter {
         title.push(Span::styled(
             format!(
@@ -103,7 +110,9 @@ fn render_register(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) 
             Cell::from(acceptance),
         ])
     };
-    let empty = if pane.filter.is_some() {
+    let empty = if pane.find.narrows() {
+        format!("No risk contains this text ({} clears the filter)", view.key(Context::Risks, &Action::Cancel))
+    } else if pane.filter.is_some() {
         format!("No risk in this cell ({} clears the filter)", view.key(Context::Risks, &Action::Cancel))
     } else {
         format!(

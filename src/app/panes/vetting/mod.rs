@@ -21,6 +21,7 @@ use crate::domain::vetting::{
 };
 use crate::keys::{Action, Context};
 use crate::store::{Table, providers, vetting as store};
+use crate::widgets::find::{Find, FindKey};
 use crate::widgets::table::TableCursor;
 use crate::widgets::table_view::DrawnRows;
 
@@ -88,6 +89,10 @@ pub struct VettingPane {
     /// Index into `providers` of the one shown.
     pub provider: usize,
     pub rows: Vec<VetRow>,
+    /// Indices into `rows` of the members passing the find; the member cursor moves over these.
+    pub visible: Vec<usize>,
+    /// The grid shows only the members whose name, role or backup contain this text.
+    pub find: Find,
     pub team: TeamClearance,
     /// The warnings about the shown team, in words, most serious first.
     pub warnings: Vec<String>,
@@ -115,7 +120,26 @@ impl VettingPane {
     }
 
     pub fn selected(&self) -> Option<&VetRow> {
-        self.rows.get(self.cursor.selected)
+        self.rows.get(*self.visible.get(self.cursor.selected)?)
+    }
+
+    /// The members passing the find, the cursor staying on the same member while they pass.
+    fn refilter(&mut self) {
+        let keep = self.selected().map(|r| r.member.id);
+        let words = self.find.words();
+        let opt = |s: &Option<String>| s.as_deref().unwrap_or("").to_string();
+        self.visible = (0..self.rows.len())
+            .filter(|&i| {
+                let r = &self.rows[i];
+                let id = format!("#{}", r.member.id);
+                let (role, backs_up) = (opt(&r.member.role), opt(&r.backs_up));
+                Find::passes(&words, [r.member.name.as_str(), role.as_str(), backs_up.as_str(), id.as_str()])
+            })
+            .collect();
+        self.cursor.set_len(self.visible.len());
+        if let Some(id) = keep {
+            self.select_member(id);
+        }
     }
 
     /// The check kind under the cursor (none on the name column).
@@ -141,7 +165,7 @@ impl VettingPane {
     }
 
     fn select_member(&mut self, id: i64) -> bool {
-        match self.rows.iter().position(|r| r.member.id == id) {
+        match self.visible.iter().position(|&i| self.rows.get(i).is_some_and(|r| r.member.id == id)) {
             Some(i) => {
                 self.cursor.select(i);
                 true
@@ -195,7 +219,12 @@ impl VettingPane {
     fn after_write(&mut self, select: Option<i64>, cx: &mut Cx) -> Result<()> {
         cx.changed();
         self.load(cx)?;
-        if let Some(id) = select {
+        if let Some(id) = select
+            && !self.select_member(id)
+            && self.find.narrows()
+        {
+            self.find.clear();
+            self.refilter();
             self.select_member(id);
         }
         Ok(())
@@ -209,6 +238,7 @@ impl VettingPane {
         }
         self.provider = (self.provider as isize + step).rem_euclid(n as isize) as usize;
         self.detail = None;
+        self.find.clear();
         self.cursor.select(0);
         self.roster_cursor.select(0);
         self.load(cx)?;
@@ -219,6 +249,11 @@ impl VettingPane {
     fn update_grid(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         match action {
             ref a if self.cursor.navigate(a) => {}
+            Action::Filter => self.find.start(),
+            Action::Cancel => {
+                self.find.clear();
+                self.refilter();
+            }
             Action::NextColumn => self.col = (self.col + 1).min(CheckKind::ALL.len()),
             Action::PrevColumn => self.col = self.col.saturating_sub(1),
             Action::Add => self.open_member_form(None, cx),
@@ -321,6 +356,9 @@ impl Pane for VettingPane {
         if self.detail.is_some() {
             return Context::VettingMember;
         }
+        if self.find.typing {
+            return Context::Filter;
+        }
         match self.view {
             VetView::Grid => Context::Vetting,
             VetView::Roster => Context::Roster,
@@ -351,6 +389,7 @@ impl Pane for VettingPane {
         let Some(e) = engagement else {
             self.providers.clear();
             self.rows.clear();
+            self.visible.clear();
             self.cursor.set_len(0);
             return Ok(());
         };
@@ -396,8 +435,15 @@ impl Pane for VettingPane {
         let clearances: Vec<Clearance> = self.rows.iter().map(|r| r.clearance).collect();
         self.team = TeamClearance::of(&clearances);
         self.holdings = holdings;
-        self.cursor.set_len(self.rows.len());
-        if let Some(id) = keep_member {
+        self.refilter();
+        if let Some(id) = keep_member
+            && !self.select_member(id)
+            && self.find.narrows()
+            && self.rows.iter().any(|r| r.member.id == id)
+        {
+            // The member just written no longer passes the find: the find gives way so that they stay in view.
+            self.find.clear();
+            self.refilter();
             self.select_member(id);
         }
         if let Some(d) = &self.detail
@@ -417,6 +463,12 @@ impl Pane for VettingPane {
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         if self.detail.is_some() {
             self.update_member(action, cx);
+            return Ok(());
+        }
+        if self.find.typing {
+            if self.find.update(&action) == FindKey::Changed {
+                self.refilter();
+            }
             return Ok(());
         }
         match action {
@@ -483,6 +535,10 @@ impl Pane for VettingPane {
             self.provider = p;
             self.load(cx)?;
         }
+        if !self.select_member(id) && self.find.narrows() {
+            self.find.clear();
+            self.refilter();
+        }
         Ok(self.select_member(id))
     }
 
@@ -493,6 +549,28 @@ impl Pane for VettingPane {
             _ => return None,
         };
         Some((Table::TeamMember, row.member.id, format!("team member {}", row.member.name)))
+    }
+
+    /// The member: name, role, provider, whom they back up, and each check's status.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let row = match self.context() {
+            Context::Vetting => self.selected()?,
+            Context::VettingMember => self.row_of(self.detail.as_ref()?.member)?,
+            _ => return None,
+        };
+        let m = &row.member;
+        let mut lines = vec![format!(
+            "{} · {} · {}{}",
+            m.name,
+            m.role.as_deref().unwrap_or("—"),
+            self.provider_name(),
+            row.backs_up.as_ref().map(|b| format!(" · backs up {b}")).unwrap_or_default()
+        )];
+        lines.extend(CheckKind::ALL.iter().map(|k| {
+            let status = row.checks[k.index()].as_ref().map_or("pending", |c| c.status.label());
+            format!("{}: {status}", k.label())
+        }));
+        Some((format!("team member {}", m.name), lines.join("\n")))
     }
 
     fn cursor(&mut self) -> Option<&mut TableCursor> {

@@ -47,6 +47,20 @@ fn title<'a>(pane: &VettingPane, t: &Theme, width: u16) -> Line<'a> {
     if full.width() + 2 > usize::from(width) { title_with(pane, t, false) } else { full }
 }
 
+/// The grid's title, with the find when one is typed or narrows the members.
+/// The find goes after the view's name, before the provider and its figures, so that it is never cut off.
+fn grid_title<'a>(pane: &VettingPane, view: &View, width: u16) -> Line<'a> {
+    if !pane.find.is_active() {
+        return title(pane, view.theme, width);
+    }
+    let mut line = title_with(pane, view.theme, false);
+    let clear = view.key(Context::Vetting, &Action::Cancel);
+    let find = pane.find.title_spans(pane.visible.len(), pane.rows.len(), &clear, view.theme);
+    let at = line.spans.len().min(2);
+    line.spans.splice(at..at, std::iter::once(Span::raw(" ")).chain(find));
+    line
+}
+
 fn title_with<'a>(pane: &VettingPane, t: &Theme, all_views: bool) -> Line<'a> {
     let mut spans = vec![Span::styled(" Vetting ", t.title)];
     for v in [VetView::Grid, VetView::Roster, VetView::Conflicts] {
@@ -147,7 +161,8 @@ fn name_widths(inner_w: u16) -> (u16, u16, u16) {
 
 fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(title(pane, t, area.width));
+    let block =
+        Block::default().borders(Borders::ALL).border_style(t.border_focus).title(grid_title(pane, view, area.width));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height < 3 {
@@ -159,6 +174,11 @@ fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
         Some(format!(
             "No team members recorded for this provider — press {} to add the first",
             view.key(Context::Vetting, &Action::Add)
+        ))
+    } else if pane.visible.is_empty() {
+        Some(format!(
+            "No member contains this text ({} clears the filter)",
+            view.key(Context::Vetting, &Action::Cancel)
         ))
     } else {
         None
@@ -205,7 +225,7 @@ fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
             break;
         }
         let y = inner.y + 1 + line as u16;
-        let row = &pane.rows[i];
+        let Some(row) = pane.visible.get(i).and_then(|&n| pane.rows.get(n)) else { break };
         let selected = i == pane.cursor.selected;
         let left = row.clearance == Clearance::Left;
         let name = if left { format!("{} (left)", row.member.name) } else { row.member.name.clone() };

@@ -17,6 +17,7 @@ use crate::domain::{FieldKind, FieldSpec, Value};
 use crate::keys::{Action, Context};
 use crate::store::Table;
 use crate::store::checklist::{self, ChecklistRow};
+use crate::widgets::find::{Find, FindKey};
 use crate::widgets::table::TableCursor;
 
 /// Which checklist the pane shows.
@@ -60,6 +61,11 @@ pub struct WorkflowPane {
     pub lines: Vec<Line>,
     pub cursor: TableCursor,
     pub hide_closed: bool,
+    /// The checklist shows only the items whose id, title, text or note contain this text.
+    pub find: Find,
+    /// How many items the checklist shows, and how many it has (for the find's count).
+    pub shown_items: usize,
+    pub total_items: usize,
     /// Progress per phase and party, for the group headings.
     pub progress: Vec<(crate::catalog::ItemPhase, Party, Progress)>,
     /// Progress per phase over every party (items for both parties, management, audit… included), for the
@@ -104,18 +110,28 @@ impl WorkflowPane {
         };
         let mut lines = Vec::new();
         let mut progress = Vec::new();
-        let push_group = |title: String, members: Vec<usize>, lines: &mut Vec<Line>| -> Progress {
+        let words = self.find.words();
+        let narrows = !words.is_empty();
+        let passes = |i: usize| {
+            let it = &cat.items[i];
+            let note = self.rows.get(&it.id).and_then(|r| r.note.as_deref()).unwrap_or("");
+            Find::passes(&words, [it.id.as_str(), it.title.as_str(), it.text.as_str(), note])
+        };
+        let mut total = 0;
+        let push_group = |title: String, members: Vec<usize>, lines: &mut Vec<Line>, total: &mut usize| -> Progress {
             let mut p = Progress::default();
             for &i in &members {
                 p.add(self.status(&cat.items[i].id));
             }
-            if !members.is_empty() {
+            *total += members.len();
+            let shown: Vec<usize> = members
+                .into_iter()
+                .filter(|&i| !(self.hide_closed && self.status(&cat.items[i].id).is_closed()) && passes(i))
+                .collect();
+            // A heading stays (to say the group is complete) unless the find hides every item under it.
+            if p.total > 0 && !(narrows && shown.is_empty()) {
                 lines.push(Line::Heading { title, progress: p });
-                for i in members {
-                    if !(self.hide_closed && self.status(&cat.items[i].id).is_closed()) {
-                        lines.push(item_line(i));
-                    }
-                }
+                lines.extend(shown.into_iter().map(item_line));
             }
             p
         };
@@ -130,7 +146,7 @@ impl WorkflowPane {
                             })
                             .collect();
                         let title = format!("{} · {}", workflow::phase_label(phase), workflow::party_label(party));
-                        let p = push_group(title, members, &mut lines);
+                        let p = push_group(title, members, &mut lines, &mut total);
                         if p.total > 0 {
                             progress.push((phase, party, p));
                         }
@@ -152,7 +168,7 @@ impl WorkflowPane {
                             it.has_use(Use::Agreement) && it.source == source && it.section == section
                         })
                         .collect();
-                    push_group(format!("{} §{section}", source.label()), members, &mut lines);
+                    push_group(format!("{} §{section}", source.label()), members, &mut lines, &mut total);
                 }
             }
         }
@@ -171,6 +187,8 @@ impl WorkflowPane {
         for it in cat.with_use(Use::Agreement) {
             agreement.add(self.status(&it.id));
         }
+        self.shown_items = lines.iter().filter(|l| matches!(l, Line::Item { .. })).count();
+        self.total_items = total;
         self.lines = lines;
         if self.view == ChecklistView::Phases {
             self.progress = progress;
@@ -291,7 +309,7 @@ impl Pane for WorkflowPane {
     }
 
     fn context(&self) -> Context {
-        Context::Workflow
+        if self.find.typing { Context::Filter } else { Context::Workflow }
     }
 
     /// Reloads the checklist of the current engagement, keeping the selection on the same item.
@@ -310,7 +328,18 @@ impl Pane for WorkflowPane {
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
+        if self.find.typing {
+            if self.find.update(&action) == FindKey::Changed {
+                self.rebuild();
+            }
+            return Ok(());
+        }
         match action {
+            Action::Filter => self.find.start(),
+            Action::Cancel if self.find.narrows() => {
+                self.find.clear();
+                self.rebuild();
+            }
             Action::NextRow => {
                 self.cursor.next();
                 self.skip_heading(true);
@@ -391,6 +420,17 @@ impl Pane for WorkflowPane {
         let item = &catalog().items[self.selected_item()?];
         let row = self.row_id(&item.id)?;
         Some((Table::ChecklistItem, row, format!("checklist item {} {}", item.id, item.title)))
+    }
+
+    /// The checklist item as an obligation (id, title, citation, our wording), with its status and note.
+    fn copy_text(&self, _session: &Session) -> Option<(String, String)> {
+        let item = &catalog().items[self.selected_item()?];
+        let mut text = crate::app::clipboard::obligation_text(item);
+        text.push_str(&format!("\n\nStatus: {}", self.status(&item.id).label()));
+        if let Some(note) = self.rows.get(&item.id).and_then(|r| r.note.as_deref()).filter(|n| !n.is_empty()) {
+            text.push_str(&format!("\nNote: {note}"));
+        }
+        Some((format!("obligation {}", item.id), text))
     }
 
     fn cursor(&mut self) -> Option<&mut TableCursor> {

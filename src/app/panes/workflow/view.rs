@@ -59,6 +59,13 @@ pub fn render(wf: &WorkflowPane, view: &View, area: Rect, frame: &mut Frame) {
         ),
         Span::styled(if wf.hide_closed { "· open items only " } else { "" }, t.dim),
     ]);
+    let mut title = title;
+    title.spans.extend(wf.find.title_spans(
+        wf.shown_items,
+        wf.total_items,
+        &view.key(Context::Workflow, &Action::Cancel),
+        t,
+    ));
     let cat = catalog();
     let row = |i: usize| match &wf.lines[i] {
         WfLine::Heading { title, progress } => Row::new(vec![
@@ -94,7 +101,11 @@ pub fn render(wf: &WorkflowPane, view: &View, area: Rect, frame: &mut Frame) {
             ])
         }
     };
-    let empty = format!("Nothing left open here ({} shows everything)", view.key(Context::Workflow, &Action::HideDone));
+    let empty = if wf.find.narrows() {
+        format!("No item contains this text ({} clears the filter)", view.key(Context::Workflow, &Action::Cancel))
+    } else {
+        format!("Nothing left open here ({} shows everything)", view.key(Context::Workflow, &Action::HideDone))
+    };
     DataTable { title, columns: COLUMNS, cursor: &wf.cursor, row, empty: &empty, filter: None, focused: true }
         .render(table_area, frame, t);
 }
