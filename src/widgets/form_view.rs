@@ -23,7 +23,9 @@ fn kind_hint(kind: FieldKind) -> &'static str {
     }
 }
 
-/// Draws the form; `footer` holds the key hints (from the keymap) shown along its bottom.
+/// Draws the form; `footer` holds the key hints (from the keymap) shown along its bottom, as pairs of spans (the
+/// key, what it does) with the ones that may give way to the focused field's hint first; the last three pairs
+/// always stay.
 pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area: Rect, frame: &mut Frame) {
     let label_w = form.fields.iter().map(|f| f.spec.label.width() + 2).max().unwrap_or(8) as u16;
     let width = area.width.saturating_sub(4).min(96);
@@ -127,7 +129,13 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
         Some(f) => kind_hint(f.spec.kind),
         None => "",
     };
+    // The key hints come in pairs (key, what it does), the optional ones first: they give way to the field's hint.
     let mut footer = footer;
+    let spans_w = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let hint_w = if hint.is_empty() { 0 } else { hint.width() + 1 };
+    while footer.len() > 6 && spans_w(&footer) + hint_w > usize::from(inner.width) {
+        footer.drain(..2);
+    }
     footer.push(Span::styled(if hint.is_empty() { String::new() } else { format!(" {hint}") }, theme.dim));
     let footer = Line::from(footer);
     footer.render(Rect { y: inner.bottom() - 1, height: 1, ..inner }, frame.buffer_mut());
