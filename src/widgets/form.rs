@@ -145,11 +145,6 @@ impl<P> Form<P> {
         self.dirty = true;
     }
 
-    /// Whether the focused field takes several lines (Enter makes a new line there instead of saving).
-    pub fn multiline(&self) -> bool {
-        self.focused().is_some_and(|f| f.editor.is_some())
-    }
-
     /// Starts a new line in a multi-line field; false (and nothing done) in any other.
     pub fn newline(&mut self) -> bool {
         let Some(f) = self.focused_mut() else { return false };
