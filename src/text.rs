@@ -6,8 +6,12 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Cuts `s` to at most `width` columns, ending in `…` when cut.
+/// Cuts `s` to at most `width` columns, ending in `…` when cut. A text of several lines is shown on one, its line
+/// breaks as spaces (a terminal would otherwise run the lines together).
 pub fn truncate(s: &str, width: usize) -> String {
+    if s.contains('\n') {
+        return truncate(&s.replace("\r\n", " ").replace('\n', " "), width);
+    }
     if s.width() <= width {
         return s.to_string();
     }
@@ -69,6 +73,12 @@ fn fitting(word: &str, width: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_text_of_several_lines_is_cut_on_one_with_spaces_between() {
+        assert_eq!(truncate("Met the CISO.\nBackups tested", 40), "Met the CISO. Backups tested");
+        assert_eq!(truncate("one\r\ntwo\nthree", 9), "one two …");
+    }
+
     use super::{truncate, wrap};
     use unicode_width::UnicodeWidthStr;
 

@@ -326,11 +326,7 @@ fn event_loop(
                     MouseEventKind::ScrollUp => dispatch(app, Action::PrevRow)?,
                     _ => {}
                 },
-                Event::Paste(text) => {
-                    for c in text.chars() {
-                        dispatch(app, Action::Char(c))?;
-                    }
-                }
+                Event::Paste(text) => dispatch(app, Action::Paste(text))?,
                 _ => {}
             }
         }

@@ -393,12 +393,12 @@ fn close_is_refused_without_a_reason_then_recorded_with_one() {
     press(&mut app, KeyCode::Char('c'));
     assert!(form_title(&app).contains("with items outstanding"));
     insta::assert_snapshot!("close_form_lists_blockers", render(&app).backend());
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(form_error(&app, "reason").is_some(), "the reason is required");
     let status = |app: &App| engagements::get(app.store.conn(), e).expect("get").expect("engagement").status;
     assert_eq!(status(&app), "active");
     keys(&mut app, "Provider insolvent; remaining media written off by the board");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(app.overlay.is_none());
     assert_eq!(status(&app), "closed");
     let recorded = notes::recent(app.store.conn(), e, 5).expect("notes");
@@ -890,7 +890,7 @@ fn a_form_that_cannot_be_written_stays_open_with_what_was_typed() {
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('c'));
     keys(&mut app, "Provider gone");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(!app.should_quit);
     assert_eq!(form_value(&app, "reason"), "Provider gone");
     assert!(app.toast.as_ref().is_some_and(|t| t.error && t.text.starts_with("Not saved: ")));

@@ -111,7 +111,7 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
     t.type_text("Best score, passes every gate");
     let screen = dialog(&t, "Best score, passes every gate");
     assert!(!screen.contains("Select despite the failed gates"), "no override for a provider that passes:\n{screen}");
-    t.send(&["Enter"]);
+    t.send(&["C-s"]); // a long text: Enter would start a new line
     step(&t, "Northwind Payroll is now selected");
     step(&t, "✓ passes every gate");
 
@@ -178,7 +178,7 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
     t.type_text("w");
     dialog(&t, "A waiver counts towards clearance only with its reason");
     t.type_text("Internal transfer, CV verified by HR in 2024");
-    t.send(&["Enter"]);
+    t.send(&["C-s"]); // a long text: Enter would start a new line
     step(&t, "(reason recorded)");
     t.type_text("pppp");
     step(&t, "Ben Ortiz: NDA signed passed");
@@ -226,7 +226,7 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
     dialog(&t, "Move Payroll outsourcing to During outsourcing?");
     dialog(&t, "items of Pre-outsourcing are still open");
     t.type_text("Contract signed; remaining pre items tracked by the PMO");
-    t.send(&["Enter"]);
+    t.send(&["C-s"]); // a long text: Enter would start a new line
     step(&t, "Moved to During outsourcing with 57 open items (reason recorded)");
     step(&t, "Phase  During outsourcing");
 
@@ -262,7 +262,7 @@ fn a_whole_engagement_at_80_by_24_from_creation_to_close() {
     t.send(&["c"]);
     dialog(&t, "Close Payroll outsourcing with items outstanding?");
     t.type_text("Service ended early; exit items handed to the PMO");
-    t.send(&["Enter"]);
+    t.send(&["C-s"]); // a long text: Enter would start a new line
     step(&t, "Engagement closed with 13 outstanding (reason recorded)");
     step(&t, "closed, read-only");
 

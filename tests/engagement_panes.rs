@@ -98,7 +98,7 @@ fn a_failed_write_keeps_the_form_and_the_session() {
     // A note: the same.
     keys(&mut app, "n");
     keys(&mut app, "call the provider");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), ratatui::crossterm::event::KeyModifiers::CONTROL);
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("the note form stays open") };
     assert_eq!(form.value_of("text"), Some("call the provider"));
     assert!(toast(&app).starts_with("Not saved"), "{}", toast(&app));
@@ -111,7 +111,7 @@ fn a_failed_write_keeps_the_form_and_the_session() {
     let Some(Overlay::Form(gate)) = &app.overlay else { panic!("the phase gate") };
     assert!(gate.title.starts_with("Move "), "{}", gate.title);
     keys(&mut app, "tender signed");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), ratatui::crossterm::event::KeyModifiers::CONTROL);
     let Some(Overlay::Form(gate)) = &app.overlay else { panic!("the gate stays open") };
     assert_eq!(gate.value_of("reason"), Some("tender signed"));
     assert!(toast(&app).starts_with("Not saved"), "{}", toast(&app));

@@ -171,6 +171,7 @@ fn the_lock_names_its_holder_alone_whatever_the_last_one_left() {
     drop(held);
 }
 
+#[cfg(unix)]
 #[test]
 fn the_lock_holds_the_file_whatever_name_reaches_it() {
     let dir = tempfile::tempdir().expect("tempdir");

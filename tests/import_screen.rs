@@ -13,7 +13,7 @@ use assay::interchange;
 use assay::store::Store;
 use assay::store::registers;
 use common::workspace::{count, demo_at, demo_store, fingerprint};
-use common::{finish_work, keys, press, render, screen, today};
+use common::{finish_work, keys, press, screen, today};
 use ratatui::crossterm::event::KeyCode;
 
 /// Writes the risks register of engagement `id` as `dir/risks.csv`, with `edit` (data row, column key, text) made.
@@ -218,6 +218,6 @@ fn the_preview_screen() {
     let id = app.session.current_id().expect("an engagement");
     risks_csv(&app.store, id, dir, Some((0, "owner", "Mette Holm")));
     ask_preview(&mut app, "risks.csv");
-    insta::assert_snapshot!("import_preview", render(&app).backend());
+    insta::assert_snapshot!("import_preview", common::render(&app).backend());
     let _ = std::fs::remove_dir_all(dir);
 }

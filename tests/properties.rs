@@ -103,6 +103,22 @@ proptest! {
     }
 
     #[test]
+    fn a_long_text_keeps_exactly_what_may_be_typed(chars in proptest::collection::vec(any::<char>(), 0..60)) {
+        let text: String = chars.into_iter().collect();
+        let spec = [FieldSpec::new("note", "Note", FieldKind::LongText)];
+        let mut f = Form::new("Note", (), &spec, &[]);
+        f.paste(&text);
+        let kept: String = text
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .chars()
+            .filter(|c| assay::widgets::editor::allowed(*c))
+            .collect();
+        prop_assert_eq!(f.value_of("note"), Some(kept.as_str()));
+        prop_assert!(!kept.chars().any(|c| c != '\n' && assay::visible::is_unsafe(c)), "nothing kept drives a terminal");
+    }
+
+    #[test]
     fn forms_survive_any_typing(ops in proptest::collection::vec((0u8..6, any::<char>()), 0..60)) {
         let mut f = Form::new("New", (), Engagement::FIELDS, &Engagement::defaults());
         for (op, c) in ops {

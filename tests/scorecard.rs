@@ -7,7 +7,7 @@ use assay::app::{App, Overlay, Tab};
 use assay::domain::Value;
 use assay::store::{Store, criteria, engagements, providers, scores};
 use common::*;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 /// A tender with four providers on five criteria:
 /// Contoso leads; Fabrikam is close behind (a certificate expiring in 53 days); Northwind scores highest but its
@@ -293,7 +293,7 @@ fn selecting_a_provider_asks_why_and_records_who_and_when() {
     assert_eq!(p.status, "candidate", "nothing saved yet");
 
     keys(&mut app, "Best total; certificate valid to 2028");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(app.overlay.is_none());
     let p = providers::get(app.store.conn(), contoso).expect("get").expect("row");
     assert_eq!(p.status, "selected");
@@ -310,7 +310,7 @@ fn selecting_a_provider_asks_why_and_records_who_and_when() {
     keys(&mut app, "r");
     press(&mut app, KeyCode::Tab);
     keys(&mut app, "Certificate expired");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let n = providers::list(app.store.conn(), app.session.current.as_ref().expect("current").id).expect("list");
     let northwind = n.iter().find(|p| p.name == "Northwind").expect("northwind");
     assert_eq!(northwind.status, "rejected");
@@ -343,7 +343,7 @@ fn a_note_goes_on_a_scored_cell() {
     to_view(&mut app, ScoreView::Grid);
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Certificate seen, scope page 2");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let note: Option<String> = app
         .store
         .conn()
@@ -517,7 +517,7 @@ fn selecting_a_provider_that_fails_a_gate_needs_an_override_and_a_second_asks_ke
     set_status(&mut app, "selected");
     focus(&mut app, "decision_reason");
     keys(&mut app, "Only provider with the needed coverage");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(form_error(&app, "gate_override").is_some(), "an override must be explicit");
     let p = providers::get(app.store.conn(), northwind).expect("get").expect("row");
     assert_eq!(p.status, "rejected", "nothing saved yet");
@@ -536,7 +536,7 @@ fn selecting_a_provider_that_fails_a_gate_needs_an_override_and_a_second_asks_ke
     set_status(&mut app, "selected");
     focus(&mut app, "decision_reason");
     keys(&mut app, "Best total");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(form_error(&app, "other_selected").is_some(), "keep or replace must be chosen");
     keys(&mut app, "r");
     press(&mut app, KeyCode::Enter);

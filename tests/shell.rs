@@ -7,7 +7,7 @@ use assay::app::scorecard::ScorecardPane;
 use assay::app::{AssetPane, Overlay, RiskPane, Tab, VettingPane};
 use assay::store::engagements;
 use common::*;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 #[test]
 fn enter_in_a_destructive_dialog_means_no() {
@@ -36,7 +36,7 @@ fn the_phase_dialog_never_moves_back_silently() {
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Contract signed early");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "during");
     let before = assay::store::checklist::phase_changes(app.store.conn(), id).expect("changes").len();
 
@@ -53,7 +53,7 @@ fn the_phase_dialog_never_moves_back_silently() {
     press(&mut app, KeyCode::Enter);
     let Some(Overlay::Form(form)) = &app.overlay else { panic!("moving back asks first") };
     assert!(form.title.contains("back"), "{}", form.title);
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "no reason, no move");
     assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "during");
     press(&mut app, KeyCode::Esc);
@@ -63,7 +63,7 @@ fn the_phase_dialog_never_moves_back_silently() {
     keys(&mut app, "pr");
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "Provider withdrew");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").phase.as_ref(), "pre");
     let changes = assay::store::checklist::phase_changes(app.store.conn(), id).expect("changes");
     assert_eq!(changes.len(), before + 1, "the move back is recorded");
@@ -85,7 +85,7 @@ fn a_closed_engagement_is_read_only_until_reopened() {
     keys(&mut app, "vv");
     press(&mut app, KeyCode::Char('c'));
     keys(&mut app, "Contract ended early");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").status, "closed");
     assert!(screen(&app).contains("closed, read-only"), "the status line says so");
     let before = audit_rows(&app);
@@ -135,7 +135,7 @@ fn a_closed_engagement_is_read_only_until_reopened() {
     press(&mut app, KeyCode::Char('O'));
     assert!(matches!(app.overlay, Some(Overlay::Form(_))));
     keys(&mut app, "Exit audit found a missing return");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(engagements::get(app.store.conn(), id).expect("get").expect("row").status, "active");
     let notes = assay::store::notes::recent(app.store.conn(), id, 3).expect("notes");
     assert!(notes.iter().any(|n| n.text == "Reopened: Exit audit found a missing return"));
@@ -248,7 +248,7 @@ fn a_form_that_fits_shows_its_first_field_with_the_focus_on_the_last() {
     let shown = screen(&app);
     let rows: Vec<&str> = shown.lines().collect();
     let at = rows.iter().position(|r| r.contains(last)).unwrap_or_else(|| panic!("{last} shows:\n{shown}"));
-    let footer = rows.iter().position(|r| r.contains("Tab Next field  Enter Save")).expect("footer");
+    let footer = rows.iter().position(|r| r.contains("Enter Save / new line")).expect("footer");
     assert_eq!(footer, at + 2, "only the spacer line between the last field and the footer:\n{shown}");
     press(&mut app, KeyCode::Esc);
 }
@@ -262,10 +262,13 @@ fn unfocused_long_fields_show_their_start() {
     assert!(service.chars().count() > 60, "a long value: {service}");
     let shown = screen(&app);
     // The overview behind names the field too; the form, centred, is the lower of the two.
-    let row = shown.lines().rev().find(|r| r.contains("Service outsourced ")).expect("service row");
+    let rows: Vec<&str> = shown.lines().collect();
+    let at = rows.iter().rposition(|r| r.contains("Service outsourced ")).expect("service row");
     let start: String = service.chars().take(20).collect();
-    assert!(row.contains(&start), "the start of the text shows: {row}");
-    assert!(row.contains('…'), "and the cut is marked: {row}");
+    assert!(rows[at].contains(&start), "the start of the text shows: {}", rows[at]);
+    // The rest follows, wrapped onto the lines below rather than cut.
+    let last = service.split_whitespace().last().expect("a word");
+    assert!(rows[at + 1].contains(last) || rows[at + 2].contains(last), "the text goes on wrapped:\n{shown}");
 }
 
 #[test]

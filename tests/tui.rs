@@ -123,7 +123,8 @@ fn edit_set_phase_and_switch_engagements() {
     press(&mut app, KeyCode::Tab); // service
     press_mod(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     keys(&mut app, "Payroll run and payslips");
-    press(&mut app, KeyCode::Enter);
+    // The service is a long text, where Enter starts a new line: Ctrl-S saves from any field.
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let e = engagements::get(app.store.conn(), id).expect("get").expect("exists");
     assert_eq!(e.service.as_deref(), Some("Payroll run and payslips"));
 
@@ -132,7 +133,7 @@ fn edit_set_phase_and_switch_engagements() {
     press(&mut app, KeyCode::Enter);
     // Pre-outsourcing items are still open in the demo: the gate asks why.
     keys(&mut app, "Contract signed early");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let e = engagements::get(app.store.conn(), id).expect("get").expect("exists");
     assert_eq!(e.phase.as_ref(), "during");
 
@@ -200,7 +201,7 @@ fn notes_are_added_to_the_current_engagement() {
     let before = app.session.summary.notes;
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Provider confirmed the DR site address.");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(app.session.summary.notes, before + 1);
     assert!(screen(&app).contains("Provider confirmed the DR site address."));
 }

@@ -186,21 +186,21 @@ fn waiving_needs_a_reason_and_not_permitted_needs_a_note() {
     to_column(&mut app, CheckKind::Identity);
     keys(&mut app, "w");
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the reason is asked for");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(form_error(&app, "note").is_some(), "no reason, no waiver");
     assert!(check_of(&app, ana, CheckKind::Identity).is_none(), "nothing written");
     keys(&mut app, "Passport seen by our HR last year");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let c = check_of(&app, ana, CheckKind::Identity).expect("stored");
     assert_eq!(c.status, CheckStatus::Waived);
     assert_eq!(c.note.as_deref(), Some("Passport seen by our HR last year"));
     // Criminal record, not permitted: the note is required.
     to_column(&mut app, CheckKind::CriminalRecord);
     keys(&mut app, "n");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(form_error(&app, "note").is_some());
     keys(&mut app, "Forbidden by the labour code, art. 12");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     let c = check_of(&app, ana, CheckKind::CriminalRecord).expect("stored");
     assert_eq!(c.status, CheckStatus::NotPermitted);
     assert_eq!(c.note.as_deref(), Some("Forbidden by the labour code, art. 12"));
@@ -331,11 +331,11 @@ fn member_detail_hides_private_notes_until_revealed() {
     to_column(&mut app, CheckKind::Credit);
     keys(&mut app, "n");
     keys(&mut app, "Credit checks forbidden by the consumer credit act");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     to_column(&mut app, CheckKind::Identity);
     keys(&mut app, "w");
     keys(&mut app, "Passport copy on file");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     // The grid never shows the private note.
     assert!(!screen(&app).contains("consumer credit act"));
     keys(&mut app, "i");
@@ -731,7 +731,7 @@ fn a_refused_write_shows_why_keeps_the_typing_and_leaves_the_workbench_running()
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     clear_and_type(&mut app, "Passport seen in person");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     refused(&app, "Not saved");
     match &app.overlay {
         Some(Overlay::Form(f)) => assert_eq!(f.value_of("evidence"), Some("Passport seen in person"), "{f:?}"),

@@ -144,7 +144,7 @@ fn workflow_pane_and_ticking_items() {
     press(&mut app, KeyCode::Char('k')); // the mark moved on: back to the item
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Covered by clause 14.2");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(
         checklist::row(app.store.conn(), e, &next).expect("row").expect("exists").note.as_deref(),
         Some("Covered by clause 14.2")
@@ -199,10 +199,10 @@ fn the_phase_gate_lists_open_items_and_records_the_reason() {
     let Some(Overlay::Form(gate)) = &app.overlay else { panic!("the gate asks for a reason") };
     assert!(gate.intro[0].contains("of Pre-outsourcing"), "{:?}", gate.intro);
     insta::assert_snapshot!("phase_gate", render(&app).backend());
-    press(&mut app, KeyCode::Enter); // no reason given
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL); // no reason given
     assert!(matches!(&app.overlay, Some(Overlay::Form(f)) if f.fields[0].error.is_some()), "a reason is required");
     keys(&mut app, "Steering committee accepted; remaining items tracked weekly");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(app.overlay.is_none());
     let now = assay::store::engagements::get(app.store.conn(), e.id).expect("get").expect("exists");
     assert_eq!(now.phase.as_ref(), "during");
@@ -220,7 +220,7 @@ fn the_phase_gate_lists_open_items_and_records_the_reason() {
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay, Some(Overlay::Form(_))), "moving back asks first");
     keys(&mut app, "Tender reopened");
-    press(&mut app, KeyCode::Enter);
+    press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert!(app.overlay.is_none());
     let changes = checklist::phase_changes(app.store.conn(), e.id).expect("changes");
     assert_eq!((changes[1].to.as_str(), changes[1].reason.as_deref()), ("pre", Some("Tender reopened")));

@@ -32,8 +32,8 @@ pub use reports::Outcome;
 
 use crate::store::{Store, Table};
 use crate::theme::Theme;
+use crate::widgets::editor::Edit;
 use form::Form;
-use input::TextInput;
 use lookup::Lookup;
 use pane::{Intent, Pane, Session};
 
@@ -211,6 +211,17 @@ impl App {
             }
             // While the terminal is too small nothing but the notice shows: nothing else may act unseen.
             _ if self.too_small() => return Ok(None),
+            // A paste goes whole to a form (a long text keeps its lines); anywhere else it is typed character by
+            // character.
+            Action::Paste(text) if !matches!(self.overlay, Some(Overlay::Form(_))) => {
+                for c in text.chars() {
+                    let mut next = self.update(Action::Char(c))?;
+                    while let Some(a) = next {
+                        next = self.update(a)?;
+                    }
+                }
+                return Ok(None);
+            }
             // While a long task runs, Esc stops it, unless a popup is open to take it.
             Action::CancelTask => {
                 self.cancel_work();
@@ -353,7 +364,7 @@ impl App {
             // Save from the question Esc asked about a changed form: back to the form, and save it.
             Action::Submit if c.pending == Pending::DiscardForm => {
                 self.overlay = c.back.map(|b| *b);
-                return Ok(Some(Action::Submit));
+                return Ok(Some(Action::SaveForm));
             }
             Action::ConfirmYes => match c.pending {
                 Pending::Quit => self.should_quit = true,
@@ -383,7 +394,9 @@ impl App {
                 return Ok(None);
             }
             Action::Cancel => return Ok(None),
-            Action::Submit => {
+            // Enter makes a new line in a multi-line field; the save key saves from any field.
+            Action::Submit if form.newline() => {}
+            Action::Submit | Action::SaveForm => {
                 let Some(values) = form.validate(self.today) else {
                     self.overlay = Some(Overlay::Form(Box::new(form)));
                     return Ok(None);
@@ -393,21 +406,30 @@ impl App {
             }
             Action::NextField => form.next_field(),
             Action::PrevField => form.prev_field(),
+            Action::LineDown if !form.line_down() => form.next_field(),
+            Action::LineUp if !form.line_up() => form.prev_field(),
             Action::CursorLeft => form.left(),
             Action::CursorRight => form.right(),
-            Action::CursorHome => form.edit(TextInput::home),
-            Action::CursorEnd => form.edit(TextInput::end),
-            Action::Backspace => form.edit(TextInput::backspace),
-            Action::DeleteChar => form.edit(TextInput::delete),
-            Action::ClearField => form.edit(TextInput::clear),
+            Action::CursorHome => form.apply(Edit::Home),
+            Action::CursorEnd => form.apply(Edit::End),
+            Action::WordLeft => form.apply(Edit::WordLeft),
+            Action::WordRight => form.apply(Edit::WordRight),
+            Action::Backspace => form.apply(Edit::Backspace),
+            Action::DeleteChar => form.apply(Edit::Delete),
+            Action::DeleteWord => form.apply(Edit::DeleteWord),
+            Action::DeleteToStart => form.apply(Edit::DeleteToStart),
+            Action::ClearField => form.apply(Edit::Clear),
             Action::Char(c) => form.type_char(c),
+            Action::Paste(text) => form.paste(&text),
             Action::Help => {
                 // Help over a form would hide it; the form's keys are in the status line.
                 let key = |a: &Action| self.keymap.key_for(Context::Form, a).map(|k| k.to_string()).unwrap_or_default();
                 let text = format!(
-                    "{}/↑↓ move between fields · {} saves · {} cancels",
+                    "{}/↑↓ move between fields · {} saves (a new line in a long text) · {} saves from any field · \
+                     {} cancels",
                     key(&Action::NextField),
                     key(&Action::Submit),
+                    key(&Action::SaveForm),
                     key(&Action::Cancel)
                 );
                 self.toast(text);

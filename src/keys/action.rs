@@ -80,8 +80,22 @@ pub enum Action {
     NextField,
     /// Move to the previous field of a form.
     PrevField,
-    /// Save the form.
+    /// Save the form (in a multi-line field of a form, Enter makes a new line instead).
     Submit,
+    /// Save the form, whichever field has the focus.
+    SaveForm,
+    /// Move the cursor a line up, or to the previous field from a field's first line.
+    LineUp,
+    /// Move the cursor a line down, or to the next field from a field's last line.
+    LineDown,
+    /// Move the cursor to the start of the word.
+    WordLeft,
+    /// Move the cursor to the start of the next word.
+    WordRight,
+    /// Delete the word before the cursor.
+    DeleteWord,
+    /// Delete from the start of the line to the cursor.
+    DeleteToStart,
     /// Close the popup or form without saving; clear the filter.
     Cancel,
     /// Move the cursor left (or choose the previous option).
@@ -195,6 +209,9 @@ pub enum Action {
     /// Type a character into the focused input.
     #[strum(serialize = "char")]
     Char(char),
+    /// Text pasted into the terminal, whole (its line breaks kept).
+    #[strum(serialize = "paste")]
+    Paste(String),
     /// The terminal was resized to this many columns and rows.
     Resize(u16, u16),
     /// A mouse click at this column and row.

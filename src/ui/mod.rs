@@ -54,8 +54,8 @@ fn render_screen(app: &App, frame: &mut Frame) {
             let footer = key_hints(
                 app,
                 &[(Context::Form, "next_field")],
-                &[(Context::Form, "submit"), (Context::Form, "cancel")],
-                60,
+                &[(Context::Form, "submit"), (Context::Form, "save_form"), (Context::Form, "cancel")],
+                usize::from(body.width.saturating_sub(6).min(94)),
             );
             crate::widgets::form_view::render(form, &app.theme, footer, body, frame)
         }
@@ -211,7 +211,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         ],
         Context::Matrix => &["open", "cycle_dimension", "toggle_residual", "cancel"],
         Context::Picker => &["submit", "cancel"],
-        Context::Form => &["next_field", "submit", "cancel"],
+        Context::Form => &["submit", "save_form", "cancel", "next_field"],
         Context::Filter => &["submit", "cancel"],
         Context::Confirm => &["confirm_yes", "confirm_no"],
         Context::ImportPreview => &["confirm_yes", "cancel", "import_sheet", "scroll_down"],

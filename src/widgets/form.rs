@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::editor::{Edit, Editor};
 use super::input::TextInput;
 use crate::domain::{FieldKind, FieldSpec, Value};
 
@@ -9,7 +10,10 @@ use crate::domain::{FieldKind, FieldSpec, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormField {
     pub spec: FieldSpec,
+    /// The field's text. A long-text field is edited in its `editor`, and this holds a copy of what it has.
     pub input: TextInput,
+    /// The multi-line editor of a long-text field (none for the others).
+    pub editor: Option<Editor>,
     pub error: Option<String>,
     /// The letters typed so far into a choice field, to pick the one option they start.
     pub typed: String,
@@ -45,9 +49,11 @@ impl<P> Form<P> {
                     (FieldKind::YesNo, v) => spec.display(v),
                     (_, v) => v.to_string(),
                 };
+                let editor = (spec.kind == FieldKind::LongText).then(|| Editor::new(&text));
                 FormField {
                     spec: *spec,
                     input: TextInput::new(text),
+                    editor,
                     error: None,
                     typed: String::new(),
                     touched: false,
@@ -124,9 +130,87 @@ impl<P> Form<P> {
                 f.input.clear();
                 f.input.insert(c);
             }
-            _ => f.input.insert(c),
+            _ => match &mut f.editor {
+                Some(e) => {
+                    if e.insert(c) {
+                        f.sync();
+                    } else {
+                        f.error = Some(CONTROL_REFUSED.into());
+                    }
+                }
+                None => f.input.insert(c),
+            },
         }
         f.touched = true;
+        self.dirty = true;
+    }
+
+    /// Starts a new line in a multi-line field; false (and nothing done) in any other.
+    pub fn newline(&mut self) -> bool {
+        let Some(f) = self.focused_mut() else { return false };
+        let Some(e) = &mut f.editor else { return false };
+        e.insert('\n');
+        f.sync();
+        f.error = None;
+        f.touched = true;
+        self.dirty = true;
+        true
+    }
+
+    /// Moves the cursor a line up in a multi-line field; false when there is no line above (or no such field).
+    pub fn line_up(&mut self) -> bool {
+        self.focused_mut().and_then(|f| f.editor.as_mut()).is_some_and(Editor::up)
+    }
+
+    /// Moves the cursor a line down in a multi-line field; false when there is no line below (or no such field).
+    pub fn line_down(&mut self) -> bool {
+        self.focused_mut().and_then(|f| f.editor.as_mut()).is_some_and(Editor::down)
+    }
+
+    /// Pastes text into the focused field: as it is into a multi-line field, its line breaks included; on one
+    /// line (line breaks and tabs as spaces) into any other. Control characters are left out, and the field says
+    /// so.
+    pub fn paste(&mut self, text: &str) {
+        let Some(f) = self.focused_mut() else { return };
+        if let Some(e) = &mut f.editor {
+            let refused = e.paste(text);
+            f.sync();
+            f.error = (refused > 0).then(|| CONTROL_REFUSED.to_string());
+            f.touched = true;
+            self.dirty = true;
+            return;
+        }
+        let one_line = text.replace("\r\n", " ");
+        let refused = one_line.chars().filter(|c| !single_line_ok(*c)).count();
+        for c in one_line.chars() {
+            match c {
+                '\n' | '\r' | '\t' => self.type_char(' '),
+                c if single_line_ok(c) => self.type_char(c),
+                _ => {}
+            }
+        }
+        if refused > 0
+            && let Some(f) = self.focused_mut()
+        {
+            f.error = Some(CONTROL_REFUSED.into());
+        }
+    }
+
+    /// Applies an editing key to the focused text field (choice fields ignore them).
+    pub fn apply(&mut self, edit: Edit) {
+        let Some(f) = self.focused_mut() else { return };
+        if is_choice(f.spec.kind) {
+            return;
+        }
+        match &mut f.editor {
+            Some(e) => {
+                e.apply(edit);
+                f.sync();
+            }
+            None => f.input.apply(edit),
+        }
+        f.touched = true;
+        f.error = None;
         self.dirty = true;
     }
 
@@ -137,6 +221,9 @@ impl<P> Form<P> {
                 f.typed.clear();
                 cycle(f, -1);
                 self.dirty = true;
+            } else if let Some(e) = &mut f.editor {
+                e.left();
+                f.touched = true;
             } else {
                 f.input.left();
                 f.touched = true;
@@ -151,6 +238,9 @@ impl<P> Form<P> {
                 f.typed.clear();
                 cycle(f, 1);
                 self.dirty = true;
+            } else if let Some(e) = &mut f.editor {
+                e.right();
+                f.touched = true;
             } else {
                 f.input.right();
                 f.touched = true;
@@ -163,6 +253,9 @@ impl<P> Form<P> {
             && !is_choice(f.spec.kind)
         {
             op(&mut f.input);
+            if f.editor.is_some() {
+                f.editor = Some(Editor::new(f.input.value()));
+            }
             f.touched = true;
             f.error = None;
             self.dirty = true;
@@ -206,6 +299,23 @@ impl<P> Form<P> {
     /// The current text of a field, by key.
     pub fn value_of(&self, key: &str) -> Option<&str> {
         self.fields.iter().find(|f| f.spec.key == key).map(|f| f.input.value())
+    }
+}
+
+/// What a field says when typed or pasted text held control characters, which are left out.
+const CONTROL_REFUSED: &str = "control characters are not taken: they were left out";
+
+/// Whether a pasted character is kept in a one-line field (line breaks and tabs become spaces there).
+fn single_line_ok(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\t') || !crate::visible::is_unsafe(c)
+}
+
+impl FormField {
+    /// Copies the editor's text into `input`, which validation and the change check read.
+    fn sync(&mut self) {
+        if let Some(e) = &self.editor {
+            self.input.set(e.value());
+        }
     }
 }
 

@@ -73,6 +73,55 @@ impl TextInput {
     pub fn set(&mut self, value: impl Into<String>) {
         *self = TextInput::new(value);
     }
+
+    /// The start of the word before the cursor (words are runs of letters and digits).
+    fn word_start(&self) -> usize {
+        let chars: Vec<char> = self.value.chars().collect();
+        let mut i = self.cursor.min(chars.len());
+        while i > 0 && !chars[i - 1].is_alphanumeric() {
+            i -= 1;
+        }
+        while i > 0 && chars[i - 1].is_alphanumeric() {
+            i -= 1;
+        }
+        i
+    }
+
+    /// The start of the next word after the cursor, or the end.
+    fn next_word(&self) -> usize {
+        let chars: Vec<char> = self.value.chars().collect();
+        let mut i = self.cursor.min(chars.len());
+        while i < chars.len() && chars[i].is_alphanumeric() {
+            i += 1;
+        }
+        while i < chars.len() && !chars[i].is_alphanumeric() {
+            i += 1;
+        }
+        i
+    }
+
+    /// Removes the characters from `from` to the cursor and puts the cursor there.
+    fn remove_back_to(&mut self, from: usize) {
+        let (a, b) = (self.byte_at(from), self.byte_at(self.cursor));
+        self.value.replace_range(a..b, "");
+        self.cursor = from;
+    }
+
+    /// Applies one of a form's editing keys.
+    pub fn apply(&mut self, edit: super::editor::Edit) {
+        use super::editor::Edit;
+        match edit {
+            Edit::Home => self.home(),
+            Edit::End => self.end(),
+            Edit::WordLeft => self.cursor = self.word_start(),
+            Edit::WordRight => self.cursor = self.next_word(),
+            Edit::Backspace => self.backspace(),
+            Edit::Delete => self.delete(),
+            Edit::DeleteWord => self.remove_back_to(self.word_start()),
+            Edit::DeleteToStart => self.remove_back_to(0),
+            Edit::Clear => self.clear(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +145,21 @@ mod tests {
         t.end();
         t.insert('\n');
         assert_eq!(t.value(), "örich ");
+    }
+
+    #[test]
+    fn word_moves_and_deletes() {
+        use crate::widgets::editor::Edit;
+        let mut t = TextInput::new("Ärzte und Zürich");
+        t.apply(Edit::DeleteWord);
+        assert_eq!(t.value(), "Ärzte und ");
+        t.apply(Edit::WordLeft);
+        assert_eq!(t.cursor(), 6);
+        t.apply(Edit::WordLeft);
+        t.apply(Edit::WordRight);
+        assert_eq!(t.cursor(), 6);
+        t.apply(Edit::DeleteToStart);
+        assert_eq!(t.value(), "und ");
+        assert_eq!(t.cursor(), 0);
     }
 }

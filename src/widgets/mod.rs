@@ -2,6 +2,7 @@
 //! cursors and tables, the catalog picker, dialogs and messages. They know nothing of panes, the store or `App`.
 
 pub mod confirm;
+pub mod editor;
 pub mod find;
 pub mod form;
 pub mod form_view;

@@ -180,6 +180,15 @@ impl Tmux {
             .is_ok_and(|s| s.success())
     }
 
+    /// Pastes text as a terminal does when the program asked for bracketed paste (the text between the paste
+    /// markers, line breaks included).
+    pub fn paste(&self, text: &str) {
+        let buffer = ["-L", &self.socket, "set-buffer", "-b", "e2e-paste", "--", text];
+        assert!(Command::new("tmux").args(buffer).status().expect("set-buffer").success());
+        let paste = ["-L", &self.socket, "paste-buffer", "-p", "-d", "-b", "e2e-paste"];
+        assert!(Command::new("tmux").args(paste).status().expect("paste-buffer").success());
+    }
+
     /// Types text literally.
     pub fn type_text(&self, text: &str) {
         let status =
