@@ -119,3 +119,26 @@ fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
     t.send(&["Enter"]);
     t.wait_for("exit=0");
 }
+
+/// A terminal that goes away without a word (its tmux server killed, an SSH link cut) ends the workbench: it does
+/// not stay behind reading an input that is gone, at full speed.
+#[test]
+fn a_terminal_that_disappears_ends_the_workbench() {
+    let (_dir, _db, t) = Tmux::start_fresh("gone");
+    t.wait_for("no engagement yet");
+    let pid = t.pane_pid();
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "assay runs");
+    t.tmux(&["kill-server"]);
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "));
+        if zombie {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("assay kept running after its terminal went away");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
