@@ -9,6 +9,7 @@ pub mod panes;
 mod reports;
 mod router;
 mod session;
+mod undo;
 pub use panes::{Tab, scorecard, workflow};
 
 pub use crate::keys::{action, keymap};
@@ -130,6 +131,7 @@ impl App {
             work: None,
             clipboard: None,
         };
+        app.store.start_undo_session();
         app.reload_engagements()?;
         let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
             .and_then(|s| s.parse::<i64>().ok());
@@ -467,6 +469,8 @@ impl App {
             Action::Tab6 => self.goto_tab_index(5, false),
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::NewEngagement => self.route(Tab::Engagements, Action::NewEngagement),
+            Action::Undo => self.undo(false)?,
+            Action::Redo => self.undo(true)?,
             ref other if self.refuse_if_closed(other) => {}
             Action::Reopen => self.route(Tab::Engagements, Action::Reopen),
             // The start screen (no engagement yet) has only the global keys.

@@ -42,7 +42,8 @@ impl App {
     /// Makes the engagement current and shows its overview; remembered for the next start (when that cannot be
     /// written, it opens all the same and says so).
     pub(super) fn open_engagement(&mut self, id: i64) -> Result<()> {
-        let remembered = self.store.write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()));
+        let remembered =
+            self.store.write_not_undoable(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &id.to_string()));
         self.load_current(id)?;
         self.tab = Tab::Overview;
         if let Err(e) = remembered {

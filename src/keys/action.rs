@@ -196,6 +196,10 @@ pub enum Action {
     QuickFilter,
     /// Copy the selected obligation or record to the clipboard (through the terminal, OSC 52).
     Copy,
+    /// Undo the last change made in this session.
+    Undo,
+    /// Do again the change undone last.
+    Redo,
     /// Record the return of the selected asset.
     RecordReturn,
     /// Record the destruction of the selected asset (with its certificate).

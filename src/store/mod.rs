@@ -18,6 +18,7 @@ pub mod schema;
 pub mod scores;
 pub mod search;
 pub mod settings;
+mod undo;
 pub mod verify;
 pub mod vetting;
 mod write;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
+pub use undo::UNDO_DEPTH;
 pub use write::{CASCADES, ChainKey, GENESIS_HASH, SET_NULLS, Table, Writer, entry_hash, reseal};
 
 use crate::domain::Value;
@@ -154,6 +156,8 @@ pub struct Store {
     chain_key: Option<ChainKey>,
     /// How many writes were committed through this handle.
     commits: u64,
+    /// This session's own changes, for undo and redo (see `undo.rs`).
+    steps: undo::Steps,
 }
 
 impl Store {
@@ -202,6 +206,7 @@ impl Store {
             key: key.map(str::to_string),
             chain_key: key.map(ChainKey::from_passphrase),
             commits: 0,
+            steps: undo::Steps::default(),
         };
         if let Some(k) = key {
             apply_key(&store.conn, k).map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
@@ -232,6 +237,7 @@ impl Store {
             key: None,
             chain_key: None,
             commits: 0,
+            steps: undo::Steps::default(),
         };
         store.prepare(Mode::Write).map_err(|e| match e {
             PrepareError::Sqlite(e) => e,
@@ -332,14 +338,37 @@ impl Store {
     }
 
     /// Runs `f` as one transaction through the audited write path; nothing is kept if it fails.
+    /// A change made this way can be undone (see [`Store::undo`]).
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+        let (out, span) = self.write_span(f)?;
+        if let Some(span) = span {
+            self.steps.done(span);
+        }
+        Ok(out)
+    }
+
+    /// Like [`Store::write`], for bookkeeping that is not the user's change and must not be undone (which
+    /// engagement was open last).
+    pub fn write_not_undoable<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.write_span(f).map(|(out, _)| out)
+    }
+
+    /// Runs `f` as one transaction and returns, with its result, the first and last history entries it wrote.
+    fn write_span<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<(T, Option<(i64, i64)>)> {
         let at = self.now();
         let tx = self.conn.transaction()?;
         let mut w = Writer::new(tx, &self.assessor, at, self.chain_key)?;
         let out = f(&mut w)?;
+        let span = w.span();
         w.commit()?;
         self.commits += 1;
-        Ok(out)
+        Ok((out, span))
     }
 
     /// How many writes were committed through this handle: a caller tells by it whether a failure came after a

@@ -137,6 +137,8 @@ pub struct Writer<'c> {
     now: String,
     prev_hash: String,
     key: Option<ChainKey>,
+    /// The first and last history entries this transaction wrote.
+    span: Option<(i64, i64)>,
 }
 
 impl<'c> Writer<'c> {
@@ -154,11 +156,16 @@ impl<'c> Writer<'c> {
             .unwrap_or_else(|| (GENESIS_HASH.to_string(), String::new()));
         // The history's times never go backwards, even when the clock does.
         let now = if last_at > now { last_at } else { now };
-        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash, key })
+        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash, key, span: None })
     }
 
     pub(super) fn commit(self) -> rusqlite::Result<()> {
         self.tx.commit()
+    }
+
+    /// The ids of the first and last history entries written so far, if any.
+    pub(super) fn span(&self) -> Option<(i64, i64)> {
+        self.span
     }
 
     /// Reads inside the transaction (for checks that must see the writes made so far).
@@ -271,6 +278,7 @@ impl<'c> Writer<'c> {
         let Some(old) = self.row_json(table, id)? else { return Ok(false) };
         // Everything the cascade will remove, parents before children.
         let mut doomed: Vec<(Table, i64)> = vec![(table, id)];
+        let mut seen: std::collections::HashSet<(Table, i64)> = doomed.iter().copied().collect();
         let mut i = 0;
         while i < doomed.len() {
             let (parent, pid) = doomed[i];
@@ -282,7 +290,13 @@ impl<'c> Writer<'c> {
                         .prepare_cached(&sql)?
                         .query_map([pid], |r| r.get(0))?
                         .collect::<rusqlite::Result<_>>()?;
-                    doomed.extend(ids.into_iter().map(|c| (*child, c)));
+                    // A row under two parents (a score under its provider and its criterion) is removed once.
+                    for c in ids {
+                        if !seen.contains(&(*child, c)) {
+                            seen.insert((*child, c));
+                            doomed.push((*child, c));
+                        }
+                    }
                 }
             }
             i += 1;
@@ -299,7 +313,7 @@ impl<'c> Writer<'c> {
                         .query_map([tid], |r| r.get(0))?
                         .collect::<rusqlite::Result<_>>()?;
                     for h in ids {
-                        if !doomed.contains(&(*holder, h)) {
+                        if !seen.contains(&(*holder, h)) {
                             nulled.push((*holder, h, column, tid));
                         }
                     }
@@ -366,6 +380,8 @@ impl<'c> Writer<'c> {
                 hash,
                 mac
             ])?;
+        let id = self.tx.last_insert_rowid();
+        self.span = Some((self.span.map_or(id, |(first, _)| first), id));
         self.prev_hash = hash;
         Ok(())
     }

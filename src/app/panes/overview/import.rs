@@ -246,13 +246,14 @@ impl OverviewPane {
                     if plan.delete_missing { 0 } else { plan.sheets.iter().map(|s| s.removed.len()).sum() };
                 let message = format!(
                     "Imported {}: {} added, {} updated, {} removed, {} unchanged{}",
-                    Path::new(&p.file).file_name().map_or(p.file.clone(), |n| n.to_string_lossy().into_owned()),
+                    file_name(&p.file),
                     done.added,
                     done.updated,
                     done.removed,
                     done.unchanged,
                     if kept > 0 { format!("; {kept} not in the file kept") } else { String::new() }
                 );
+                cx.store.forget_undo(&format!("the import of {}", file_name(&p.file)));
                 self.import = None;
                 cx.changed();
                 cx.saved(message);
@@ -363,4 +364,9 @@ fn place(line: Option<usize>, id: Option<i64>) -> String {
 
 fn shown(s: &str) -> String {
     if s.is_empty() { "(blank)".into() } else { format!("“{s}”") }
+}
+
+/// The name of the file at `path`, for messages.
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map_or(path.to_string(), |n| n.to_string_lossy().into_owned())
 }
