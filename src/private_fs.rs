@@ -90,6 +90,16 @@ fn open_flagged(opts: &mut OpenOptions, path: &Path, _no_wait: bool) -> io::Resu
 }
 
 /// How many names (hard links) the open file has; 0 once its last name is gone.
+/// Whether a file that is open may be replaced by a rename over its name: Unix keeps the old file alive, unnamed, for
+/// the handle (which can then overwrite its contents); Windows refuses the rename while a handle is open.
+pub const REPLACES_OPEN_FILES: bool = cfg!(unix);
+
+/// A path made absolute and free of `.`, `..` and links, in the form people read: on Windows without the `\\?\`
+/// prefix wherever the plain form means the same file.
+pub fn canonical(path: &Path) -> io::Result<std::path::PathBuf> {
+    dunce::canonicalize(path)
+}
+
 pub fn link_count(file: &File) -> io::Result<u64> {
     #[cfg(unix)]
     {

@@ -89,7 +89,7 @@ pub fn run(size: DemoSize, out: Option<PathBuf>, force: bool, assessor: &str) ->
     let mut store = Store::open(&path, assessor)?;
     let today = chrono::Local::now().date_naive();
     let n = generate(&mut store, Shape::of(size), today)?;
-    let shown = std::fs::canonicalize(&path).unwrap_or(path);
+    let shown = crate::private_fs::canonical(&path).unwrap_or(path);
     outln!("{}", shown.display());
     errln!(
         "wrote {} engagements, {} providers, {} risks, {} team members, {} assets; open it with: assay --db {}",

@@ -66,7 +66,7 @@ pub fn encrypt_file(path: &Path, key: &str) -> Result<(), String> {
     let _ = fs::remove_file(&tmp);
     create_private(&tmp)?;
     let result = (|| {
-        let mut original = open_no_follow(path)?;
+        let original = open_no_follow(path)?;
         {
             let conn = Connection::open(path).map_err(fail)?;
             let (version, app_id, rows): (i64, i64, i64) = conn
@@ -103,11 +103,7 @@ pub fn encrypt_file(path: &Path, key: &str) -> Result<(), String> {
         for side in ["-wal", "-shm"] {
             let _ = fs::remove_file(format!("{}{side}", tmp.display()));
         }
-        fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
-        if private_fs::link_count(&original).is_ok_and(|n| n == 0) {
-            scrub(&mut original)
-                .map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
-        }
+        replace(&tmp, path, original, true)?;
         Ok(())
     })();
     if result.is_err() {
@@ -130,11 +126,27 @@ pub fn clean_partial(path: &Path) -> bool {
     found
 }
 
+/// Renames `tmp` over `path`. Where the system keeps a replaced file alive for the handles open on it (Unix), the
+/// old file stays open in `original` and, once no name is left to it, its plaintext is overwritten (`scrub_old`).
+/// Windows refuses to replace an open file: there the handle is closed first, and the old file's blocks are freed
+/// without being overwritten (SECURITY.md says so).
+fn replace(tmp: &Path, path: &Path, mut original: File, scrub_old: bool) -> Result<(), String> {
+    if !private_fs::REPLACES_OPEN_FILES {
+        drop(original);
+        return fs::rename(tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()));
+    }
+    fs::rename(tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    if scrub_old && private_fs::link_count(&original).is_ok_and(|n| n == 0) {
+        scrub(&mut original).map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
 /// Rewrites the workspace with `key` (`None`: unencrypted). Consumes the store: the file is replaced.
 pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
     let path = store.path().map(Path::to_path_buf).ok_or("an in-memory workspace cannot be rewritten")?;
     let fail = |e: rusqlite::Error| format!("cannot rewrite {}: {e}", path.display());
-    let mut original = open_no_follow(&path)?;
+    let original = open_no_follow(&path)?;
     let links = private_fs::link_count(&original).unwrap_or(1);
     if links > 1 {
         return Err(format!(
@@ -181,12 +193,7 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
         for side in ["-wal", "-shm"] {
             let _ = fs::remove_file(format!("{}{side}", tmp.display()));
         }
-        fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
-        // The file that was replaced is unlinked but still open here: overwrite its plaintext.
-        if key.is_some() && private_fs::link_count(&original).is_ok_and(|n| n == 0) {
-            scrub(&mut original)
-                .map_err(|e| format!("cannot overwrite the old plaintext of {}: {e}", path.display()))?;
-        }
+        replace(&tmp, &path, original, key.is_some())?;
         Ok(path.clone())
     })();
     if result.is_err() {

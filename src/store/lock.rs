@@ -28,7 +28,7 @@ pub fn lock_path(workspace: &Path) -> PathBuf {
 /// The real path of a workspace: symbolic links resolved, for the file itself when it exists, otherwise for its
 /// folder. Locking, rekeying and backups all work on it, so that none of them acts on a link instead of the file.
 pub fn real_path(workspace: &Path) -> PathBuf {
-    if let Ok(p) = std::fs::canonicalize(workspace) {
+    if let Ok(p) = crate::private_fs::canonical(workspace) {
         return p;
     }
     let name = workspace.file_name();
@@ -36,7 +36,7 @@ pub fn real_path(workspace: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    match (std::fs::canonicalize(parent), name) {
+    match (crate::private_fs::canonical(parent), name) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => workspace.to_path_buf(),
     }
