@@ -22,6 +22,7 @@ const SECTIONS: &[&str] = &[
     "Vetting status",
     "Assets and access outstanding",
     "Checklist progress",
+    "Decisions and their reasons",
     "Open items",
 ];
 
@@ -321,4 +322,74 @@ fn report_building_reaches_no_layer_above_it() {
     let key = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/reports.rs"))
         .expect("app/reports.rs");
     assert!(!key.contains("crate::commands"), "the workbench's report key reaches into the command line");
+}
+
+/// The reasons given for the decisions of an engagement — leaving checklist items open at a phase change, selecting
+/// or rejecting a provider, closing and reopening — are read in the report and in the engagement's history.
+#[test]
+fn the_reasons_for_decisions_are_in_the_report_and_the_history() {
+    use assay::domain::Phase;
+    use assay::store::{assets, checklist, notes};
+    use ratatui::crossterm::event::KeyCode;
+    let mut store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let provider: i64 = store
+        .conn()
+        .query_row("SELECT min(id) FROM provider WHERE engagement_id = ?1", [e.id], |r| r.get(0))
+        .expect("provider");
+    let open = vec!["G-5.4.1-1".to_string(), "G-5.4.1-2".to_string()];
+    store
+        .write(|w| {
+            checklist::change_phase(w, e.id, Phase::Pre, Phase::During, &open, Some("Steering board waived the wait"))?;
+            w.update(
+                Table::Provider,
+                provider,
+                &[
+                    ("status", Value::text("rejected")),
+                    ("decision_reason", Value::text("No ISO 27001 certificate covering the service")),
+                    ("decided_by", Value::text("Ana Souza")),
+                    ("decided_at", Value::text("2026-11-20")),
+                ],
+            )?;
+            assets::close_engagement(w, e.id, "Closed: every asset returned and access revoked")?;
+            w.update(Table::Engagement, e.id, &[("status", Value::text("active"))])?;
+            notes::add(w, e.id, Some((Table::Engagement, e.id)), "Reopened: the provider asked for a second audit")
+        })
+        .expect("decisions");
+
+    let md = markdown(&build(store.conn(), &e, today(), "tester", false).expect("report"));
+    let section =
+        md.split("Decisions and their reasons").nth(1).expect("the section").split("\n## ").next().unwrap_or("");
+    for text in [
+        "Pre-outsourcing → During outsourcing",
+        "2: G-5.4.1-1, G-5.4.1-2",
+        "Steering board waived the wait",
+        "No ISO 27001 certificate covering the service",
+        "| rejected |",
+        "Closed: every asset returned and access revoked",
+        "Reopened: the provider asked for a second audit",
+    ] {
+        assert!(section.contains(text), "{text} missing from:\n{section}");
+    }
+
+    // H on the engagement shows each reason whole, wrapped under its change.
+    let mut app = app_on(store, 120, 40);
+    app.update(Action::Tab1).expect("tab");
+    let at = app.session.engagements.iter().position(|x| x.id == e.id).expect("listed");
+    for _ in 0..at {
+        common::press(&mut app, KeyCode::Char('j'));
+    }
+    common::press(&mut app, KeyCode::Char('H'));
+    let Some(assay::app::Overlay::History(h)) = &app.overlay else { panic!("the history is open") };
+    let read: String = h.wrapped(70).into_iter().flatten().collect::<Vec<_>>().join(" ");
+    for text in [
+        "phase: pre-outsourcing → during outsourcing, 2 items left open: G-5.4.1-1, G-5.4.1-2 — reason: “Steering board waived the wait”",
+        "reason recorded: “Closed: every asset returned and access revoked”",
+        "reason recorded: “Reopened: the provider asked for a second audit”",
+    ] {
+        assert!(read.contains(text), "{text} missing from the history:\n{read}");
+    }
+    // On screen, the reason that does not fit goes on under its change.
+    let screen = common::screen(&app);
+    assert!(screen.contains("G-5.4.1-1, G-5.4.1-2 — reason: “Steering board waived the wait”"), "{screen}");
 }

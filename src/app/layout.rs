@@ -59,3 +59,14 @@ pub fn tab_spans(width: u16, titles: &[(Tab, &str, &str)]) -> Vec<(Tab, u16, u16
         })
         .collect()
 }
+
+/// The width of a history popup: at most 110 columns.
+pub const HISTORY_WIDTH: u16 = 110;
+
+/// The columns before a history entry's description: its time (20) and who made it (16 and a space).
+pub const HISTORY_PREFIX: usize = 37;
+
+/// How wide a history entry's description is drawn in a terminal of `size` (wrapped to it).
+pub fn history_text_width(size: (u16, u16)) -> usize {
+    usize::from(size.0.min(HISTORY_WIDTH).saturating_sub(2)).saturating_sub(HISTORY_PREFIX).max(10)
+}

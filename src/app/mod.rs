@@ -77,6 +77,13 @@ pub struct History {
     pub scroll: usize,
 }
 
+impl History {
+    /// Each entry's description wrapped to `width` columns: a reason recorded with a change is read whole.
+    pub fn wrapped(&self, width: usize) -> Vec<Vec<String>> {
+        self.entries.iter().map(|e| crate::text::wrap(&e.describe(), width)).collect()
+    }
+}
+
 /// The whole state of the workbench.
 pub struct App {
     pub store: Store,
@@ -276,7 +283,8 @@ impl App {
                     Action::PageUp => h.scroll = h.scroll.saturating_sub(page),
                     _ => {}
                 }
-                h.scroll = h.scroll.min(h.entries.len().saturating_sub(1));
+                let lines: usize = h.wrapped(layout::history_text_width(self.size)).iter().map(Vec::len).sum();
+                h.scroll = h.scroll.min(lines.saturating_sub(1));
                 self.overlay = Some(Overlay::History(h));
                 Ok(None)
             }

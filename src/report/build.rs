@@ -14,7 +14,7 @@ use crate::domain::workflow::{CheckStatus, PHASE_ORDER, Progress, phase_label};
 use crate::domain::{Engagement, Phase};
 use crate::store::registers;
 use crate::store::{assets as store_assets, vetting as store_vetting};
-use crate::store::{checklist, criteria, engagements, providers, risks, scores};
+use crate::store::{checklist, criteria, engagements, notes, providers, risks, scores};
 
 fn s(o: &Option<String>) -> String {
     o.clone().unwrap_or_default()
@@ -410,7 +410,10 @@ pub fn build_with(
         blocks: vec![table(&["Checklist", "Done or not applicable", "Items", "Progress"], prog, &[1, 2, 3])],
     });
 
-    // 8. Open items.
+    // 8. Decisions and their reasons.
+    sections.push(decisions(conn, e, &provs)?);
+
+    // 9. Open items.
     let mut blocks = Vec::new();
     let here = crate::domain::workflow::item_phase(e.phase);
     let reached = |p: ItemPhase| match (e.phase, p) {
@@ -478,4 +481,56 @@ pub fn build_with(
     };
     r.sections.push(super::citations::report_section(&r, with_catalog_text));
     Ok(r)
+}
+
+/// The decisions taken in the engagement, each with the reason recorded for it: the moves between phases (with the
+/// checklist items they left open), the providers selected or rejected, and the closing and reopening.
+fn decisions(conn: &Connection, e: &Engagement, provs: &[crate::domain::Provider]) -> Result<Section> {
+    let day = |at: &str| at.get(..10).unwrap_or(at).to_string();
+    let mut blocks = vec![Block::Heading("Phase changes".into())];
+    let changes = checklist::phase_changes(conn, e.id)?;
+    if changes.is_empty() {
+        blocks.push(Block::Empty("The engagement has not changed phase.".into()));
+    } else {
+        let label = |p: &str| p.parse::<Phase>().map(|p| p.label().to_string()).unwrap_or_else(|_| p.to_string());
+        let rows = changes
+            .iter()
+            .map(|c| {
+                let open = match c.open_items {
+                    0 => "none".to_string(),
+                    n => format!("{n}: {}", c.open_refs.join(", ")),
+                };
+                vec![day(&c.at), format!("{} → {}", label(&c.from), label(&c.to)), c.by.clone(), open, dash(&c.reason)]
+            })
+            .collect();
+        blocks.push(table(&["Date", "Change", "By", "Items left open", "Reason"], rows, &[]));
+    }
+    blocks.push(Block::Heading("Provider decisions".into()));
+    let decided: Vec<Vec<String>> = provs
+        .iter()
+        .filter(|p| p.decided_at.is_some() || p.decision_reason.is_some())
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                p.status.clone(),
+                p.decided_at.as_deref().map(day).unwrap_or_else(|| "—".into()),
+                dash(&p.decided_by),
+                dash(&p.decision_reason),
+            ]
+        })
+        .collect();
+    if decided.is_empty() {
+        blocks.push(Block::Empty("No provider has been selected or rejected with a recorded reason.".into()));
+    } else {
+        blocks.push(table(&["Provider", "Decision", "Date", "By", "Reason"], decided, &[]));
+    }
+    blocks.push(Block::Heading("Closing and reopening".into()));
+    let reasons = notes::status_reasons(conn, e.id)?;
+    if reasons.is_empty() {
+        blocks.push(Block::Empty("The engagement has not been closed.".into()));
+    } else {
+        let rows = reasons.iter().map(|n| vec![day(&n.created_at), n.text.clone()]).collect();
+        blocks.push(table(&["Date", "Recorded"], rows, &[]));
+    }
+    Ok(Section { title: "Decisions and their reasons".into(), blocks })
 }

@@ -44,3 +44,21 @@ pub fn recent(conn: &Connection, engagement: i64, limit: usize) -> rusqlite::Res
     })?
     .collect()
 }
+
+/// The reasons recorded with the engagement's changes of status (closed, reopened), oldest first.
+pub fn status_reasons(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Note>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, target_table, target_id, text, created_at FROM note
+         WHERE engagement_id = ?1 AND target_table = 'engagement' AND target_id = ?1 ORDER BY id",
+    )?;
+    stmt.query_map([engagement], |r| {
+        Ok(Note {
+            id: r.get(0)?,
+            target_table: r.get(1)?,
+            target_id: r.get(2)?,
+            text: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    })?
+    .collect()
+}

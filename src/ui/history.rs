@@ -5,24 +5,30 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+use crate::app::layout::{HISTORY_PREFIX, HISTORY_WIDTH, history_text_width};
 use crate::app::{App, Context, History};
 use crate::ui::{centered, key_hints};
 
 pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let rect = centered(area, 110, area.height);
+    let rect = centered(area, HISTORY_WIDTH, area.height);
     crate::widgets::clear_popup(rect, buf);
     let mut lines: Vec<Line> = Vec::new();
     if h.entries.is_empty() {
         lines.push(Line::styled("No recorded changes.", t.dim));
     }
-    for e in &h.entries {
+    for (e, text) in h.entries.iter().zip(h.wrapped(history_text_width(app.size))) {
         let when = e.at.replace('T', " ").trim_end_matches('Z').to_string();
+        let mut text = text.into_iter();
         lines.push(Line::from(vec![
             Span::styled(format!("{when:<20}"), t.dim),
             Span::styled(format!("{:<16} ", crate::widgets::truncate(&e.assessor, 16)), t.key),
-            Span::raw(e.describe()),
+            Span::raw(text.next().unwrap_or_default()),
         ]));
+        // A long description (a reason) goes on under itself.
+        for more in text {
+            lines.push(Line::raw(format!("{:HISTORY_PREFIX$}{more}", "")));
+        }
     }
     let inner_h = usize::from(rect.height.saturating_sub(3));
     let scroll = h.scroll.min(lines.len().saturating_sub(inner_h));
