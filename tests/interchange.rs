@@ -424,3 +424,35 @@ fn the_command_line_round_trip_and_a_non_utf8_bundle() {
         "{err}"
     );
 }
+
+/// An evidence row (a column name with digits: `sha256`) is written, exported and imported like every other row.
+/// The write path used to refuse the column name, so no bundle with evidence could be imported.
+#[test]
+fn a_bundle_with_evidence_imports_with_its_evidence() {
+    let mut a = demo_store();
+    let engagement = count(&a, "SELECT min(id) FROM engagement");
+    a.write(|w| {
+        w.insert(
+            assay::store::Table::Evidence,
+            &[
+                ("engagement_id", Value::Int(engagement)),
+                ("path", Value::text("photos/visitor-register.jpg")),
+                ("sha256", Value::text("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
+                ("size", Value::Int(48_213)),
+                ("seen_at", Value::text("2026-11-20")),
+            ],
+        )
+    })
+    .expect("an evidence row is written");
+    let first = export_json(&a, None, true);
+    let mut b = empty_store();
+    import_json(&mut b, &first).expect("the bundle with evidence imports");
+    assert_eq!(count(&b, "SELECT count(*) FROM evidence"), 1);
+    assert_eq!(
+        count(&b, "SELECT count(*) FROM evidence WHERE sha256 LIKE '9f86d081%' AND size = 48213"),
+        1,
+        "with its hash and size"
+    );
+    assert_eq!(export_json(&b, None, true), first);
+    assert_clean(&b);
+}

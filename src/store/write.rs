@@ -416,7 +416,12 @@ pub fn entry_hash(
 }
 
 fn check_columns(values: &[(&str, Value)]) -> rusqlite::Result<()> {
-    match values.iter().find(|(c, _)| c.is_empty() || !c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) {
+    // A column name is lower-case letters, digits and underscores, starting with a letter (`sha256`, `impact_c`).
+    let valid = |c: &str| {
+        c.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+            && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    match values.iter().find(|(c, _)| !valid(c)) {
         Some((c, _)) => Err(rusqlite::Error::InvalidColumnName((*c).to_string())),
         None => Ok(()),
     }
