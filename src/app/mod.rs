@@ -392,7 +392,14 @@ impl App {
     }
 
     fn update_form(&mut self, mut form: Form<Intent>, action: Action) -> color_eyre::Result<Option<Action>> {
+        // Names offered under the field: ↓ ↑ choose one, Enter takes it, Esc lets go of it; anything else (typing
+        // on) lets go of it too and keeps the text typed.
+        let choosing = matches!(action, Action::LineDown | Action::LineUp);
         match action {
+            Action::LineDown if form.pick_down() => {}
+            Action::LineUp if form.pick_up() => {}
+            Action::Submit if form.take_pick() => {}
+            Action::Cancel if form.drop_pick() => {}
             Action::Cancel if form.changed() => {
                 let message = format!("“{}” has changes that are not saved.", form.title);
                 self.overlay = Some(Overlay::Confirm(Confirm {
@@ -445,6 +452,9 @@ impl App {
                 self.toast(text);
             }
             _ => {}
+        }
+        if !choosing {
+            form.pick = None;
         }
         self.overlay = Some(Overlay::Form(Box::new(form)));
         Ok(None)

@@ -79,6 +79,23 @@ impl App {
         }
     }
 
+    /// Offers, in each field that names a person, the people it may name (a failure to read them offers none: the
+    /// field still takes what is typed).
+    fn offer_names(&self, form: &mut crate::widgets::form::Form<Intent>) {
+        use crate::store::people;
+        let engagement = self.session.current_id();
+        let keys: Vec<&'static str> = form.fields.iter().map(|f| f.spec.key).collect();
+        for key in keys {
+            let Some(who) = people::who_for(key) else { continue };
+            let mut names = people::names(self.store.conn(), engagement, who).unwrap_or_default();
+            let me = self.store.assessor().to_string();
+            if who == people::Who::Verifiers && !me.is_empty() && !names.contains(&me) {
+                names.insert(0, me);
+            }
+            form.offer(key, names);
+        }
+    }
+
     /// Applies the effects a pane asked for.
     fn apply(&mut self, from: Tab, effects: Vec<Effect>) -> Result<()> {
         for effect in effects {
@@ -86,7 +103,10 @@ impl App {
                 Effect::Toast(t) => self.toast(t),
                 Effect::Error(t) => self.toast_error(t),
                 Effect::Saved(t) => self.saved(&t),
-                Effect::Form(f) => self.overlay = Some(Overlay::Form(f)),
+                Effect::Form(mut f) => {
+                    self.offer_names(&mut f);
+                    self.overlay = Some(Overlay::Form(f));
+                }
                 Effect::Confirm(c) => self.overlay = Some(Overlay::Confirm(c)),
                 Effect::Picker(p) => self.overlay = Some(Overlay::Picker(p)),
                 Effect::Show(tab) => self.goto_tab_index(tab as usize, false),

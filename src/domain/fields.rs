@@ -9,7 +9,7 @@ use super::Value;
 pub enum FieldKind {
     /// One line of text, at most this many characters.
     Text { max: usize },
-    /// Free text that may run long (descriptions, plans); edited on one line, shown wrapped.
+    /// Free text that may run long (descriptions, plans): several lines, edited in a text area.
     LongText,
     /// A calendar date, `YYYY-MM-DD`; `t` or `today` stands for today.
     Date,
@@ -19,6 +19,13 @@ pub enum FieldKind {
     Enum(&'static [&'static str]),
     /// Yes or no (stored as 1 or 0).
     YesNo,
+}
+
+impl FieldKind {
+    /// Whether the field is one line of free text (where names may be offered as it is typed).
+    pub fn is_one_line_text(self) -> bool {
+        matches!(self, FieldKind::Text { .. })
+    }
 }
 
 /// One field of an entity, declared once.

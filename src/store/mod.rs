@@ -11,6 +11,7 @@ pub mod history;
 pub mod lock;
 pub mod migrations;
 pub mod notes;
+pub mod people;
 pub mod providers;
 pub mod registers;
 pub mod risks;

@@ -6,6 +6,9 @@ use super::editor::{Edit, Editor};
 use super::input::TextInput;
 use crate::domain::{FieldKind, FieldSpec, Value};
 
+/// How many offered names are shown under a field at once.
+pub const MATCHES: usize = 6;
+
 /// One field being edited.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormField {
@@ -19,6 +22,8 @@ pub struct FormField {
     pub typed: String,
     /// Whether the user has edited the field; typing into an untouched number replaces what was filled in.
     pub touched: bool,
+    /// Names offered as the field is typed into (people, providers); typed text that matches none is kept.
+    pub choices: Vec<String>,
 }
 
 /// A form over a list of fields, with the focus on one of them.
@@ -35,6 +40,8 @@ pub struct Form<P> {
     pub intro: Vec<String>,
     /// The text of every field when the form opened, to tell a real change from typing undone.
     initial: Vec<String>,
+    /// The offered name chosen with the arrows, if any (an index into [`Form::matches`]).
+    pub pick: Option<usize>,
 }
 
 impl<P> Form<P> {
@@ -57,11 +64,12 @@ impl<P> Form<P> {
                     error: None,
                     typed: String::new(),
                     touched: false,
+                    choices: Vec::new(),
                 }
             })
             .collect();
         let initial = fields.iter().map(|f| f.input.value().to_string()).collect();
-        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new(), initial }
+        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new(), initial, pick: None }
     }
 
     /// Whether the user changed any field since the form opened (typing that was undone does not count).
@@ -75,7 +83,82 @@ impl<P> Form<P> {
             dirty: self.dirty,
             intro: self.intro,
             initial: self.initial,
+            pick: self.pick,
         }
+    }
+
+    /// Offers `names` in the field `key` as it is typed into (a one-line text field only).
+    pub fn offer(&mut self, key: &str, names: Vec<String>) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.spec.key == key && f.spec.kind.is_one_line_text()) {
+            f.choices = names;
+        }
+    }
+
+    /// The offered names that contain what the focused field holds (any case), at most [`MATCHES`], leaving out
+    /// the one it already says. None while the field is empty.
+    pub fn matches(&self) -> Vec<&str> {
+        let Some(f) = self.focused() else { return Vec::new() };
+        let typed = f.input.value().trim().to_lowercase();
+        if typed.is_empty() || f.choices.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<&str> = Vec::new();
+        // Names that start with the text first, then those that contain it.
+        for starts in [true, false] {
+            for name in &f.choices {
+                let lower = name.to_lowercase();
+                let fits = if starts {
+                    lower.starts_with(&typed)
+                } else {
+                    !lower.starts_with(&typed) && lower.contains(&typed)
+                };
+                if fits && lower != typed && !out.contains(&name.as_str()) && out.len() < MATCHES {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// Moves the choice down the offered names; false when none are offered (the key then moves the focus).
+    pub fn pick_down(&mut self) -> bool {
+        let n = self.matches().len();
+        if n == 0 {
+            return false;
+        }
+        self.pick = Some(self.pick.map_or(0, |p| (p + 1).min(n - 1)));
+        true
+    }
+
+    /// Moves the choice up; from the first name back to the text typed. False when no name is chosen.
+    pub fn pick_up(&mut self) -> bool {
+        match self.pick {
+            None => false,
+            Some(0) => {
+                self.pick = None;
+                true
+            }
+            Some(p) => {
+                self.pick = Some(p - 1);
+                true
+            }
+        }
+    }
+
+    /// Puts the chosen name in the field; false when none is chosen.
+    pub fn take_pick(&mut self) -> bool {
+        let Some(name) = self.pick.and_then(|p| self.matches().get(p).map(|s| s.to_string())) else {
+            self.pick = None;
+            return false;
+        };
+        self.pick = None;
+        self.edit(|input| input.set(&name));
+        true
+    }
+
+    /// Lets go of the chosen name, keeping the text typed; false when none was chosen.
+    pub fn drop_pick(&mut self) -> bool {
+        self.pick.take().is_some()
     }
 
     pub fn changed(&self) -> bool {

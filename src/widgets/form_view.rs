@@ -45,7 +45,8 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
             },
         )
         .sum();
-    let want = field_rows as u16 + errors + 4 + intro_h;
+    let offered = form.matches();
+    let want = field_rows as u16 + errors + offered.len() as u16 + 4 + intro_h;
     let rect = centered(area, width, want.min(area.height));
     super::clear_popup(rect, frame.buffer_mut());
     let block = Block::default()
@@ -88,6 +89,19 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
             }
         } else {
             lines.push((field_line(f, focused, label_w, value_w, theme), Some(i)));
+            // The names that fit what is typed, under the field: ↓ ↑ choose, Enter takes.
+            if focused {
+                for (n, name) in offered.iter().enumerate() {
+                    let chosen = form.pick == Some(n);
+                    let text = format!(
+                        "{} {}",
+                        if chosen { "▸" } else { " " },
+                        crate::text::truncate(name, value_w as usize - 2)
+                    );
+                    let style = if chosen { theme.selected } else { theme.dim };
+                    lines.push((Line::from(vec![blank(label_w + 1), Span::styled(text, style)]), Some(i)));
+                }
+            }
         }
         if let Some(e) = &f.error {
             lines.push((Line::from(vec![blank(label_w + 1), Span::styled(format!("✗ {e}"), theme.error)]), None));
@@ -101,6 +115,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
     let end = (focus_line + focus_rows + 1).min(lines.len());
     let skip = end.saturating_sub(body_h).min(lines.len().saturating_sub(body_h)).min(focus_line);
     let mut editor_at = None;
+    let mut cursor_placed = false;
     for (row, (line, idx)) in lines.into_iter().skip(skip).take(body_h).enumerate() {
         let y = inner.y + row as u16;
         line.render(Rect { y, height: 1, ..inner }, frame.buffer_mut());
@@ -109,9 +124,11 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
         {
             if f.editor.is_some() {
                 editor_at.get_or_insert(y);
-            } else if !matches!(f.spec.kind, FieldKind::Enum(_) | FieldKind::YesNo) {
+            } else if !matches!(f.spec.kind, FieldKind::Enum(_) | FieldKind::YesNo) && !cursor_placed {
+                // On the field's own line, not on the names offered under it.
                 let (_, cursor_x) = window(f.input.value(), f.input.cursor(), value_w as usize);
                 frame.set_cursor_position(Position { x: inner.x + label_w + 1 + cursor_x as u16, y });
+                cursor_placed = true;
             }
         }
     }
@@ -126,6 +143,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
         Some(f) if matches!(f.spec.kind, FieldKind::Number { .. }) && !f.touched && !f.input.value().is_empty() => {
             "a whole number; typing replaces it"
         }
+        Some(_) if !offered.is_empty() => "↓ ↑ choose a name · Enter takes it · or type on",
         Some(f) => kind_hint(f.spec.kind),
         None => "",
     };
