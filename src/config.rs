@@ -19,6 +19,9 @@ pub struct Config {
     pub backups: Option<usize>,
     /// Where the workbench writes reports and exports (default: the folder assay was started from).
     pub reports_dir: Option<PathBuf>,
+    /// How the workbench shows dates and forms take them: `"iso"` (`YYYY-MM-DD`, the default) or `"dmy"`
+    /// (`DD/MM/YYYY`; ISO dates are taken too).
+    pub date_format: Option<String>,
     /// Key overrides: `[keys.list] next_row = ["j", "ctrl-n"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,

@@ -63,7 +63,12 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
     });
     let theme =
         Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let dates = match &config.date_format {
+        Some(f) => crate::domain::DateStyle::from_config(f).map_err(|e| eyre!("config file: {e}"))?,
+        None => crate::domain::DateStyle::Iso,
+    };
     let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    app.dates = dates;
     if let Some(dir) = &config.reports_dir {
         // A relative folder is taken from where assay was started, and shown in full.
         app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;

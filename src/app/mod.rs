@@ -112,6 +112,8 @@ pub struct App {
     /// Text to put on the clipboard: the event loop takes it and writes it to the terminal (OSC 52), which is the
     /// only place that may write to it.
     pub clipboard: Option<String>,
+    /// How dates are shown and typed (the config's `date_format`).
+    pub dates: crate::domain::DateStyle,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -137,6 +139,7 @@ impl App {
             drawn: Vec::new(),
             work: None,
             clipboard: None,
+            dates: crate::domain::DateStyle::Iso,
         };
         app.store.start_undo_session();
         app.reload_engagements()?;

@@ -268,6 +268,8 @@ pub struct View<'a> {
     pub session: &'a Session,
     pub today: NaiveDate,
     pub size: (u16, u16),
+    /// How dates are shown (the config's `date_format`).
+    pub dates: crate::domain::DateStyle,
 }
 
 impl View<'_> {

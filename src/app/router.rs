@@ -105,6 +105,7 @@ impl App {
                 Effect::Saved(t) => self.saved(&t),
                 Effect::Form(mut f) => {
                     self.offer_names(&mut f);
+                    f.use_dates(self.dates);
                     self.overlay = Some(Overlay::Form(f));
                 }
                 Effect::Confirm(c) => self.overlay = Some(Overlay::Confirm(c)),
@@ -265,6 +266,13 @@ impl App {
 
     /// What a pane may read while it draws.
     pub fn view(&self) -> View<'_> {
-        View { theme: &self.theme, keymap: &self.keymap, session: &self.session, today: self.today, size: self.size }
+        View {
+            theme: &self.theme,
+            keymap: &self.keymap,
+            session: &self.session,
+            today: self.today,
+            size: self.size,
+            dates: self.dates,
+        }
     }
 }

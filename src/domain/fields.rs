@@ -159,6 +159,74 @@ pub fn is_iso_date(s: &str) -> bool {
         && NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
+/// A day-first date, `DD/MM/YYYY` or `DD.MM.YYYY` (one or two digits for the day and the month), as `YYYY-MM-DD`.
+/// A year of two digits is refused rather than guessed.
+pub fn day_first_date(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split(['/', '.']).collect();
+    let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    match parts.as_slice() {
+        [d, m, y] if digits(d) && digits(m) && digits(y) && d.len() <= 2 && m.len() <= 2 && y.len() == 4 => {
+            let (d, m, y) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0), y.parse().unwrap_or(0));
+            NaiveDate::from_ymd_opt(y, m, d)
+                .map(|d| d.to_string())
+                .ok_or_else(|| format!("\"{s}\" is not a date (DD/MM/YYYY)"))
+        }
+        [_, _, y] if digits(y) && y.len() < 4 => {
+            Err(format!("\"{s}\" has a year of {} digits: write the year in full (DD/MM/YYYY)", y.len()))
+        }
+        _ => Err(format!("a date as DD/MM/YYYY, DD.MM.YYYY or YYYY-MM-DD, not \"{s}\"")),
+    }
+}
+
+/// How the workbench shows dates and how forms take them (the config's `date_format`): `YYYY-MM-DD` (the
+/// default, and what is stored), or day first, `DD/MM/YYYY`. ISO dates are taken in every style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateStyle {
+    #[default]
+    Iso,
+    DayFirst,
+}
+
+impl DateStyle {
+    /// The style a config value names: `iso` or `dmy`.
+    pub fn from_config(s: &str) -> Result<DateStyle, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "iso" | "yyyy-mm-dd" => Ok(DateStyle::Iso),
+            "dmy" | "dd/mm/yyyy" => Ok(DateStyle::DayFirst),
+            other => Err(format!("date_format: \"{other}\" is not a date format (iso or dmy)")),
+        }
+    }
+
+    /// A stored date (or a text that starts with one) as this style shows it; any other text as it is.
+    pub fn show(self, stored: &str) -> String {
+        match (self, stored.get(..10)) {
+            (DateStyle::DayFirst, Some(date)) if is_iso_date(date) => {
+                format!("{}/{}/{}{}", &date[8..10], &date[5..7], &date[..4], &stored[10..])
+            }
+            _ => stored.to_string(),
+        }
+    }
+
+    /// A date typed in this style, as the form's parser takes it: a day-first date becomes `YYYY-MM-DD`; ISO dates
+    /// and the shorthands (`t`, `+30`) pass as they are.
+    pub fn read(self, typed: &str) -> Result<String, String> {
+        let s = typed.trim();
+        if self == DateStyle::Iso || s.is_empty() || is_iso_date(s) || !s.contains(['/', '.']) {
+            return Ok(s.to_string());
+        }
+        day_first_date(s)
+    }
+
+    /// The hint under a date field.
+    pub fn hint(self) -> &'static str {
+        match self {
+            DateStyle::Iso => "YYYY-MM-DD · t today · +30 in 30 days",
+            DateStyle::DayFirst => "DD/MM/YYYY (or YYYY-MM-DD) · t today · +30 in 30 days",
+        }
+    }
+}
+
 /// Parses `YYYY-MM-DD`, or `t`/`today`, or a day offset like `+30` or `-7` from today.
 pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let s = s.trim();

@@ -12,7 +12,7 @@ pub mod vetting;
 pub mod workflow;
 
 pub use engagement::{Engagement, EngagementSummary};
-pub use fields::{FieldKind, FieldSpec};
+pub use fields::{DateStyle, FieldKind, FieldSpec, day_first_date};
 pub use provider::{Criterion, Provider, Score};
 pub use risk_entity::Risk;
 pub use value::Value;

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::editor::{Edit, Editor};
 use super::input::TextInput;
-use crate::domain::{FieldKind, FieldSpec, Value};
+use crate::domain::{DateStyle, FieldKind, FieldSpec, Value};
 
 /// How many offered names are shown under a field at once.
 pub const MATCHES: usize = 6;
@@ -42,6 +42,8 @@ pub struct Form<P> {
     initial: Vec<String>,
     /// The offered name chosen with the arrows, if any (an index into [`Form::matches`]).
     pub pick: Option<usize>,
+    /// How date fields show their dates and take typed ones.
+    pub dates: DateStyle,
 }
 
 impl<P> Form<P> {
@@ -69,7 +71,17 @@ impl<P> Form<P> {
             })
             .collect();
         let initial = fields.iter().map(|f| f.input.value().to_string()).collect();
-        Form { title: title.into(), purpose, fields, focus: 0, dirty: false, intro: Vec::new(), initial, pick: None }
+        Form {
+            title: title.into(),
+            purpose,
+            fields,
+            focus: 0,
+            dirty: false,
+            intro: Vec::new(),
+            initial,
+            pick: None,
+            dates: DateStyle::Iso,
+        }
     }
 
     /// Whether the user changed any field since the form opened (typing that was undone does not count).
@@ -84,6 +96,21 @@ impl<P> Form<P> {
             intro: self.intro,
             initial: self.initial,
             pick: self.pick,
+            dates: self.dates,
+        }
+    }
+
+    /// Shows and takes dates in `style`: the date fields filled in are shown in it (which is not a change).
+    pub fn use_dates(&mut self, style: DateStyle) {
+        self.dates = style;
+        for (f, initial) in self.fields.iter_mut().zip(self.initial.iter_mut()) {
+            if f.spec.kind == FieldKind::Date {
+                let shown = style.show(f.input.value());
+                if shown != f.input.value() {
+                    f.input.set(shown.clone());
+                    *initial = shown;
+                }
+            }
         }
     }
 
@@ -351,7 +378,18 @@ impl<P> Form<P> {
         let mut out = Vec::with_capacity(self.fields.len());
         let mut first_error = None;
         for (i, f) in self.fields.iter_mut().enumerate() {
-            match f.spec.parse(f.input.value(), today) {
+            let parsed = if f.spec.kind == FieldKind::Date {
+                self.dates.read(f.input.value()).and_then(|iso| f.spec.parse(&iso, today)).map_err(|e| {
+                    if self.dates == DateStyle::DayFirst && e.starts_with("a date as YYYY-MM-DD") {
+                        "a date as DD/MM/YYYY or YYYY-MM-DD (or t for today, +30 for in 30 days)".to_string()
+                    } else {
+                        e
+                    }
+                })
+            } else {
+                f.spec.parse(f.input.value(), today)
+            };
+            match parsed {
                 Ok(v) => {
                     f.error = None;
                     out.push((f.spec.key, v));

@@ -13,9 +13,9 @@ use crate::domain::FieldKind;
 use crate::theme::Theme;
 
 /// The hint shown under each kind of field while it has the focus.
-fn kind_hint(kind: FieldKind) -> &'static str {
+fn kind_hint(kind: FieldKind, dates: crate::domain::DateStyle) -> &'static str {
     match kind {
-        FieldKind::Date => "YYYY-MM-DD · t today · +30 in 30 days",
+        FieldKind::Date => dates.hint(),
         FieldKind::Enum(_) | FieldKind::YesNo => "← → or first letter to choose",
         FieldKind::Number { .. } => "a whole number",
         FieldKind::LongText => "several lines",
@@ -144,7 +144,7 @@ pub fn render<P>(form: &Form<P>, theme: &Theme, footer: Vec<Span<'static>>, area
             "a whole number; typing replaces it"
         }
         Some(_) if !offered.is_empty() => "↓ ↑ choose a name · Enter takes it · or type on",
-        Some(f) => kind_hint(f.spec.kind),
+        Some(f) => kind_hint(f.spec.kind, form.dates),
         None => "",
     };
     // The key hints come in pairs (key, what it does), the optional ones first: they give way to the field's hint.

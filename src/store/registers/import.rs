@@ -35,20 +35,7 @@ fn iso_date(text: &str, format: DateFormat) -> Result<String, String> {
     if s.is_empty() || is_iso_date(s) || format == DateFormat::Iso {
         return Ok(s.to_string());
     }
-    let parts: Vec<&str> = s.split(['/', '.']).collect();
-    let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
-    match parts.as_slice() {
-        [d, m, y] if digits(d) && digits(m) && digits(y) && d.len() <= 2 && m.len() <= 2 && y.len() == 4 => {
-            let (d, m, y) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0), y.parse().unwrap_or(0));
-            NaiveDate::from_ymd_opt(y, m, d)
-                .map(|d| d.to_string())
-                .ok_or_else(|| format!("\"{s}\" is not a date (DD/MM/YYYY)"))
-        }
-        [_, _, y] if digits(y) && y.len() < 4 => {
-            Err(format!("\"{s}\" has a year of {} digits: write the year in full (DD/MM/YYYY)", y.len()))
-        }
-        _ => Err(format!("a date as DD/MM/YYYY, DD.MM.YYYY or YYYY-MM-DD, not \"{s}\"")),
-    }
+    crate::domain::day_first_date(s)
 }
 
 /// Parses one cell by its field's rules, accepting a choice as the label people see ("in progress") as well as

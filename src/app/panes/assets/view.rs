@@ -138,13 +138,13 @@ fn render_assets(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
             p.holder_left.get(i).cloned().flatten(),
             s.is_outstanding(),
         ));
-        cells.push(Cell::from(opt(&a.handed_over)));
+        cells.push(Cell::from(view.dates.show(opt(&a.handed_over))));
         if wide {
             cells.push(Cell::from(opt(&a.accepted_by)));
         }
         cells.extend([
             Cell::from(Span::styled(
-                format!("{}{}", opt(&a.expected_return), if late { "!" } else { "" }),
+                format!("{}{}", view.dates.show(opt(&a.expected_return)), if late { "!" } else { "" }),
                 if late { t.warn } else { t.base },
             )),
             Cell::from(Span::styled(s.text(), asset_style(t, s))),
@@ -202,8 +202,8 @@ fn render_grants(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
             holder,
             Cell::from(g.target.as_str()),
             Cell::from(g.kind.as_str()),
-            Cell::from(opt(&g.granted_on)),
-            Cell::from(opt(&g.revoked_on)),
+            Cell::from(view.dates.show(opt(&g.granted_on))),
+            Cell::from(view.dates.show(opt(&g.revoked_on))),
             Cell::from(opt(&g.verified_by)),
             Cell::from(Span::styled(s.text(), grant_style(t, s))),
         ])
@@ -298,7 +298,11 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, view: &View, closed: bool) -> Vec<Li
             Span::styled(format!("  {:<13} ", s.text()), asset_style(t, s)),
             Span::raw(format!("{}  {}  ", a.tag, opt(&a.description))),
             Span::styled(
-                format!("held by {} · {why} {}", a.holder_name.as_deref().unwrap_or("nobody"), opt(&a.expected_return)),
+                format!(
+                    "held by {} · {why} {}",
+                    a.holder_name.as_deref().unwrap_or("nobody"),
+                    view.dates.show(opt(&a.expected_return))
+                ),
                 t.dim,
             ),
         ]));

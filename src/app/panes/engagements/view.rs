@@ -52,7 +52,11 @@ pub fn render(list: &EngagementsPane, view: &View, area: Rect, frame: &mut Frame
             Cell::from(e.status.replace('_', " ")),
             Cell::from(e.business_owner.clone().unwrap_or_default()),
             Cell::from(Span::styled(
-                format!("{}{}", e.planned_end.clone().unwrap_or_default(), if overdue { "!" } else { "" }),
+                format!(
+                    "{}{}",
+                    view.dates.show(e.planned_end.as_deref().unwrap_or_default()),
+                    if overdue { "!" } else { "" }
+                ),
                 if overdue { t.warn } else { t.base },
             )),
             Cell::from(e.updated_at.replace('T', " ").chars().take(16).collect::<String>()),

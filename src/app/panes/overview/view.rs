@@ -22,7 +22,11 @@ pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
     let text_w = usize::from(left.width.saturating_sub(2 + LABEL_W as u16)).max(10);
     for f in Engagement::FIELDS {
         let v = f.display(&e.value(f.key));
-        let shown = if f.key == "phase" { e.phase.label().to_string() } else { v.replace('_', " ") };
+        let shown = match f.kind {
+            _ if f.key == "phase" => e.phase.label().to_string(),
+            crate::domain::FieldKind::Date => view.dates.show(&v),
+            _ => v.replace('_', " "),
+        };
         if shown.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>w$}  ", f.label, w = LABEL_W - 2), t.dim),

@@ -96,7 +96,7 @@ fn render_register(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) 
             Cell::from(r.status.label()),
             Cell::from(r.owner.as_deref().unwrap_or("")),
             Cell::from(Span::styled(
-                format!("{}{}", r.due_date.as_deref().unwrap_or(""), if overdue { "!" } else { "" }),
+                format!("{}{}", view.dates.show(r.due_date.as_deref().unwrap_or("")), if overdue { "!" } else { "" }),
                 if overdue { t.warn } else { t.base },
             )),
             Cell::from(Span::styled(

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use super::{GRID_LABEL_W, RANKING_W, ScoreView, ScorecardPane};
 use crate::app::pane::View;
+use crate::domain::DateStyle;
 use crate::domain::scorecard::{CertStatus, MUST_HAVE_PASS, Robustness};
 use crate::keys::{Action, Context};
 use crate::theme::Theme;
@@ -60,13 +61,13 @@ fn yes_no(ok: bool, t: &Theme) -> Cell<'static> {
 }
 
 /// The certificate's expiry with its flag: "✗ expired" or "! ≤90 d".
-pub fn expiry_span(expiry: Option<&str>, status: CertStatus, t: &Theme) -> Span<'static> {
-    let date = expiry.unwrap_or_default();
+pub fn expiry_span(expiry: Option<&str>, status: CertStatus, t: &Theme, dates: DateStyle) -> Span<'static> {
+    let date = dates.show(expiry.unwrap_or_default());
     match status {
         CertStatus::Missing => Span::styled("✗ none", t.error),
         CertStatus::Expired => Span::styled(format!("{date} ✗ expired"), t.error),
         CertStatus::ExpiringSoon => Span::styled(format!("{date} ! ≤90 d"), t.warn),
-        CertStatus::Valid => Span::raw(date.to_string()),
+        CertStatus::Valid => Span::raw(date),
     }
 }
 
@@ -97,7 +98,7 @@ fn render_providers(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fra
             Cell::from(Span::styled(p.status.clone(), status_style)),
             Cell::from(p.cert_body.clone().unwrap_or_default()),
             Cell::from(p.cert_number.clone().unwrap_or_default()),
-            Cell::from(expiry_span(p.cert_expiry.as_deref(), p.cert_status(view.today), t)),
+            Cell::from(expiry_span(p.cert_expiry.as_deref(), p.cert_status(view.today), t, view.dates)),
             yes_no(p.scope_covers_service, t),
             yes_no(p.agrees_policies, t),
             yes_no(p.agrees_audit, t),

@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use super::{VET_STRIP, VetRow, VetView, VettingPane};
 use crate::app::pane::View;
+use crate::domain::DateStyle;
 use crate::domain::vetting::{CheckKind, CheckOutcome, CheckStatus, Clearance, VettingCheck, is_sensitive};
 use crate::keys::{Action, Context};
 use crate::theme::Theme;
@@ -252,12 +253,12 @@ fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
     }
     if let Some(row) = pane.selected() {
         let y = inner.bottom() - 1;
-        cell_line(pane, t, row).render(Rect { y, height: 1, ..inner }, buf);
+        cell_line(pane, t, view.dates, row).render(Rect { y, height: 1, ..inner }, buf);
     }
 }
 
 /// The line under the grid: the member, or the check under the cursor, in full.
-fn cell_line<'a>(pane: &VettingPane, t: &Theme, row: &VetRow) -> Line<'a> {
+fn cell_line<'a>(pane: &VettingPane, t: &Theme, dates: DateStyle, row: &VetRow) -> Line<'a> {
     let m = &row.member;
     let Some(kind) = pane.kind() else {
         let mut parts = vec![m.role.clone().unwrap_or_else(|| "no role".into())];
@@ -265,10 +266,10 @@ fn cell_line<'a>(pane: &VettingPane, t: &Theme, row: &VetRow) -> Line<'a> {
             parts.push(format!("backs up {b}"));
         }
         if let Some(j) = &m.joined {
-            parts.push(format!("joined {j}"));
+            parts.push(format!("joined {}", dates.show(j)));
         }
         if let Some(l) = &m.left_on {
-            parts.push(format!("left {l}"));
+            parts.push(format!("left {}", dates.show(l)));
         }
         return Line::from(vec![Span::styled(format!(" {} ", m.name), t.title), Span::raw(parts.join(" · "))]);
     };
@@ -280,7 +281,7 @@ fn cell_line<'a>(pane: &VettingPane, t: &Theme, row: &VetRow) -> Line<'a> {
     };
     let mut parts = vec![c.status.label().to_string()];
     if let Some(d) = &c.checked_on {
-        parts.push(d.clone());
+        parts.push(dates.show(d));
     }
     if let Some(v) = &c.verifier {
         parts.push(format!("by {v}"));
@@ -399,7 +400,7 @@ fn render_detail(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) 
             Span::raw(format!(
                 "{:<22} {:<11} {:<18} {}",
                 status,
-                or_dash(&c.checked_on),
+                view.dates.show(&or_dash(&c.checked_on)),
                 truncate(&or_dash(&c.verifier), 18),
                 or_dash(&c.evidence)
             )),

@@ -81,7 +81,7 @@ pub fn render(wf: &WorkflowPane, view: &View, area: Rect, frame: &mut Frame) {
             let item = &cat.items[*catalog_idx];
             let state = match (status, done_at, done_by) {
                 (CheckStatus::Open, _, _) => String::new(),
-                (s, Some(at), Some(by)) => format!("{} {at} {by}", s.label()),
+                (s, Some(at), Some(by)) => format!("{} {} {by}", s.label(), view.dates.show(at)),
                 (s, _, _) => s.label().to_string(),
             };
             let mark_style = match status {
