@@ -528,7 +528,7 @@ fn clicks_select_rows_in_every_list_and_a_second_click_opens() {
     );
     assert!(app.overlay.is_none());
     click_text(&mut app, &other.chars().take(12).collect::<String>());
-    assert!(matches!(app.overlay, Some(Overlay::Form(_))), "the second click opens");
+    assert!(matches!(app.overlay, Some(Overlay::Detail(_))), "the second click opens the risk, as Enter does");
     press(&mut app, KeyCode::Esc);
 
     // The other lists select the clicked row too.

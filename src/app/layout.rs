@@ -70,3 +70,11 @@ pub const HISTORY_PREFIX: usize = 37;
 pub fn history_text_width(size: (u16, u16)) -> usize {
     usize::from(size.0.min(HISTORY_WIDTH).saturating_sub(2)).saturating_sub(HISTORY_PREFIX).max(10)
 }
+
+/// The width of a record's label column in its read-only view.
+pub const DETAIL_LABEL_W: usize = 18;
+
+/// How wide a record's read-only view is drawn inside its borders in a terminal of `size`.
+pub fn detail_width(size: (u16, u16)) -> usize {
+    usize::from(size.0.min(100).saturating_sub(2))
+}

@@ -66,7 +66,40 @@ pub enum Overlay {
     Confirm(Confirm),
     Lookup(Box<Lookup>),
     History(History),
+    Detail(Detail),
     Picker(Picker<Intent>),
+}
+
+/// A record shown whole, read only: its fields as (label, value) pairs. `e` edits it on its tab, `H` shows its
+/// history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub title: String,
+    /// The tab whose pane edits it (its selection is the record).
+    pub tab: Tab,
+    /// The record, for its history.
+    pub record: Option<(Table, i64)>,
+    pub lines: Vec<(String, String)>,
+    pub scroll: usize,
+}
+
+impl Detail {
+    /// The lines as drawn `width` columns wide: each value wrapped beside its label, for the scroll's bound.
+    pub fn wrapped(&self, width: usize) -> Vec<(String, String)> {
+        let label_w = layout::DETAIL_LABEL_W;
+        let value_w = width.saturating_sub(label_w + 2).max(10);
+        let mut out = Vec::new();
+        for (label, value) in &self.lines {
+            if label.is_empty() && value.is_empty() {
+                out.push((String::new(), String::new()));
+                continue;
+            }
+            for (i, part) in value.split('\n').flat_map(|l| crate::text::wrap(l, value_w)).enumerate() {
+                out.push((if i == 0 { label.clone() } else { String::new() }, part));
+            }
+        }
+        out
+    }
 }
 
 /// The recorded changes of one record.
@@ -165,6 +198,7 @@ impl App {
             Some(Overlay::Lookup(l)) if l.detail.is_some() => Context::LookupDetail,
             Some(Overlay::Lookup(_)) => Context::Lookup,
             Some(Overlay::History(_)) => Context::History,
+            Some(Overlay::Detail(_)) => Context::Detail,
             Some(Overlay::Picker(_)) => Context::Picker,
             None if self.session.engagements.is_empty() => Context::Start,
             None => self.pane_ref(self.tab).map_or(Context::Start, |p| p.context()),
@@ -253,7 +287,9 @@ impl App {
                     Some(Overlay::Confirm(c)) => self.overlay = Some(Overlay::Confirm(c)),
                     Some(Overlay::Form(f)) => self.open_lookup(Some(Overlay::Form(f)))?,
                     Some(Overlay::Picker(p)) => self.open_lookup(Some(Overlay::Picker(p)))?,
-                    Some(Overlay::Help { .. } | Overlay::History(_)) | None => self.open_lookup(None)?,
+                    Some(Overlay::Help { .. } | Overlay::History(_) | Overlay::Detail(_)) | None => {
+                        self.open_lookup(None)?
+                    }
                 }
                 return Ok(None);
             }
@@ -292,8 +328,36 @@ impl App {
                 Ok(None)
             }
             Some(Overlay::Picker(p)) => self.update_picker(p, action).map(|()| None),
+            Some(Overlay::Detail(d)) => self.update_detail(d, action),
             None => self.update_pane(action),
         }
+    }
+
+    fn update_detail(&mut self, mut d: Detail, action: Action) -> color_eyre::Result<Option<Action>> {
+        let page = usize::from(self.size.1.saturating_sub(8)).max(1);
+        match action {
+            Action::Cancel => return Ok(None),
+            Action::Edit => {
+                self.route(d.tab, Action::Edit);
+                return Ok(None);
+            }
+            Action::History => {
+                if let Some((table, id)) = d.record {
+                    let entries = crate::store::history::for_row(self.store.conn(), table, id)?;
+                    self.overlay = Some(Overlay::History(History { title: d.title, entries, scroll: 0 }));
+                    return Ok(None);
+                }
+            }
+            Action::ScrollDown => d.scroll += 1,
+            Action::ScrollUp => d.scroll = d.scroll.saturating_sub(1),
+            Action::PageDown => d.scroll += page,
+            Action::PageUp => d.scroll = d.scroll.saturating_sub(page),
+            _ => {}
+        }
+        let lines = d.wrapped(layout::detail_width(self.size)).len();
+        d.scroll = d.scroll.min(lines.saturating_sub(1));
+        self.overlay = Some(Overlay::Detail(d));
+        Ok(None)
     }
 
     /// Takes where the lists' rows were drawn in the frame just rendered, for the next mouse click.

@@ -131,6 +131,8 @@ pub enum Effect {
     ExportBundle(i64),
     /// Open the lookup on the detail of this catalog item (its index in the catalog).
     ShowItem(usize),
+    /// Show a record whole, read only.
+    Detail(crate::app::Detail),
     /// Run a long task of this pane on the worker; its result goes back to the pane's [`Pane::task_done`].
     Task(Task),
 }
@@ -170,6 +172,8 @@ pub struct Cx<'a> {
     pub keymap: &'a Keymap,
     pub today: NaiveDate,
     pub size: (u16, u16),
+    /// How dates are shown (the config's `date_format`).
+    pub dates: crate::domain::DateStyle,
     pub reports_dir: &'a Path,
     /// The tab of the pane being served (the owner of the intents it makes).
     pub tab: Tab,
@@ -179,6 +183,14 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// What a question before a delete says about getting the record back: the undo key, from the keymap.
+    pub fn undo_note(&self) -> String {
+        match self.keymap.key_for(Context::Global, &Action::Undo) {
+            Some(k) => format!("{k} undoes it until assay is closed."),
+            None => "Undo reaches it until assay is closed.".into(),
+        }
+    }
+
     pub fn push(&mut self, e: Effect) {
         self.effects.push(e);
     }

@@ -59,6 +59,7 @@ impl App {
             keymap: &self.keymap,
             today: self.today,
             size: self.size,
+            dates: self.dates,
             reports_dir: &self.reports_dir,
             tab,
             shown: self.tab,
@@ -110,6 +111,7 @@ impl App {
                 }
                 Effect::Confirm(c) => self.overlay = Some(Overlay::Confirm(c)),
                 Effect::Picker(p) => self.overlay = Some(Overlay::Picker(p)),
+                Effect::Detail(d) => self.overlay = Some(Overlay::Detail(d)),
                 Effect::Show(tab) => self.goto_tab_index(tab as usize, false),
                 Effect::Open(id) => self.open_engagement(id)?,
                 Effect::Changed => self.reload_except(from)?,

@@ -1,5 +1,6 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
+mod detail;
 mod help;
 mod history;
 pub mod lookup;
@@ -81,6 +82,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
+        Some(Overlay::Detail(d)) => detail::render(app, d, body, frame.buffer_mut()),
         Some(Overlay::Picker(p)) => {
             let key = |a: &crate::app::Action| {
                 app.keymap.key_for(Context::Picker, a).map(|k| k.to_string()).unwrap_or_else(|| "?".into())
@@ -220,6 +222,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Global => &[],
         Context::Lookup => &["open", "cancel"],
         Context::History => &["scroll_down", "cancel"],
+        Context::Detail => &["edit", "history", "cancel"],
         Context::LookupDetail => &["toggle_done", "cancel"],
         Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "filter", "switch_view"],
         Context::Vetting => &[

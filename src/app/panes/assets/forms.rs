@@ -69,7 +69,7 @@ impl AssetPane {
         if let Some((a, _)) = self.selected() {
             cx.confirm(
                 "Delete asset",
-                format!("Delete the asset {} and its hand-over and return record? This cannot be undone.", a.tag),
+                format!("Delete the asset {} and its hand-over and return record? {}", a.tag, cx.undo_note()),
                 AssetAsk::Delete(a.id),
             );
         }
@@ -81,10 +81,11 @@ impl AssetPane {
                 "Delete access grant",
                 format!(
                     "Delete the grant of {} to {}? Delete only a grant recorded in error: a real one is revoked ({}). \
-                     This cannot be undone.",
+                     {}",
                     g.target,
                     g.holder_name.as_deref().unwrap_or("nobody"),
-                    cx.key(Context::Access, &Action::Revoke)
+                    cx.key(Context::Access, &Action::Revoke),
+                    cx.undo_note()
                 ),
                 AssetAsk::DeleteGrant(g.id),
             );

@@ -133,7 +133,7 @@ pub(super) fn ask_delete(e: &Engagement, cx: &mut Cx) -> Result<()> {
         if held.is_empty() { "It holds no records yet.".to_string() } else { format!("It holds {}.", held.join(", ")) };
     cx.confirm(
         "Delete engagement",
-        format!("Delete “{}” and everything recorded under it? {contents} This cannot be undone.", e.name),
+        format!("Delete “{}” and everything recorded under it? {contents} {}", e.name, cx.undo_note()),
         EngagementAsk::Delete(e.id),
     );
     Ok(())

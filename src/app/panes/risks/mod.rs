@@ -214,16 +214,14 @@ impl RiskPane {
             Action::CycleDimension | Action::ToggleResidual => self.change_view(&action),
             Action::Add => self.open_new(cx),
             Action::AddFromCatalog => self.open_catalog_picker(cx),
-            Action::Edit | Action::Open => self.open_edit(cx),
+            Action::Edit => self.open_edit(cx),
+            Action::Open => self.show_detail(cx),
             Action::Accept => self.open_accept(cx),
             Action::Delete => {
                 if let Some((r, _)) = self.selected() {
                     cx.confirm(
                         "Delete risk",
-                        format!(
-                            "Delete the risk “{}” with its treatment and acceptance? This cannot be undone.",
-                            r.title
-                        ),
+                        format!("Delete the risk “{}” with its treatment and acceptance? {}", r.title, cx.undo_note()),
                         RiskAsk::Delete(r.id),
                     );
                 }
@@ -274,6 +272,70 @@ impl RiskPane {
     fn open_new(&self, cx: &mut Cx) {
         let Some(engagement) = self.engagement else { return };
         cx.open_form("New risk", RiskForm::New { engagement, catalog_ref: None }, Risk::FIELDS, &Risk::defaults());
+    }
+
+    /// Enter on a risk: everything about it, read only (`e` edits it, `H` shows its history).
+    fn show_detail(&self, cx: &mut Cx) {
+        let Some((r, f)) = self.selected() else { return };
+        let dash = |o: &Option<String>| o.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "—".into());
+        let date = |o: &Option<String>| o.as_deref().map_or_else(|| "—".to_string(), |d| cx.dates.show(d));
+        let rating = |r: &risk::Rating| {
+            format!(
+                "{} — likelihood {} × impact {} (C {}, I {}, A {}) = {}",
+                r.band().label(),
+                r.likelihood,
+                r.impact(),
+                r.c,
+                r.i,
+                r.a,
+                r.level()
+            )
+        };
+        let from_catalog = r.catalog_ref.as_ref().map(|id| {
+            let title = catalog::catalog().items.iter().find(|i| &i.id == id).map(|i| i.title.as_str()).unwrap_or("");
+            format!("{id} {title}")
+        });
+        let residual = match &f.residual {
+            Some(res) if f.residual_in_effect() => rating(res),
+            Some(res) => format!("{} (planned: stands once the treatment is done)", rating(res)),
+            None => "— (not rated: the inherent rating stands)".into(),
+        };
+        let acceptance = match f.acceptance(cx.today) {
+            risk::AcceptanceState::NotNeeded => "not needed".to_string(),
+            state => format!(
+                "{} — by {}, on {}, review by {}",
+                state.label(),
+                dash(&r.accepted_by),
+                date(&r.accepted_at),
+                date(&r.review_date)
+            ),
+        };
+        let changes = crate::store::history::for_row(cx.store.conn(), Table::Risk, r.id).map(|h| h.len()).unwrap_or(0);
+        let lines = vec![
+            ("Title".to_string(), r.title.clone()),
+            ("From the catalog".into(), from_catalog.unwrap_or_else(|| "— (the assessor's own)".into())),
+            ("Description".into(), dash(&r.description)),
+            (String::new(), String::new()),
+            ("Inherent".into(), rating(&f.inherent)),
+            ("Residual".into(), residual),
+            ("Stands now".into(), f.residual_band().label().to_string()),
+            (String::new(), String::new()),
+            ("Treatment".into(), r.treatment.map_or("— (not chosen)".to_string(), |t| t.label().to_string())),
+            ("Plan".into(), dash(&r.plan)),
+            ("Owner".into(), dash(&r.owner)),
+            ("Due".into(), format!("{}{}", date(&r.due_date), if f.is_overdue(cx.today) { " — overdue" } else { "" })),
+            ("Status".into(), r.status.label().to_string()),
+            ("Acceptance".into(), acceptance),
+            (String::new(), String::new()),
+            ("History".into(), format!("{changes} recorded change{}", plural(changes))),
+        ];
+        cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
+            title: format!("Risk — {}", r.title),
+            tab: cx.tab,
+            record: Some((Table::Risk, r.id)),
+            lines,
+            scroll: 0,
+        }));
     }
 
     fn open_catalog_picker(&self, cx: &mut Cx) {

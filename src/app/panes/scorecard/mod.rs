@@ -265,9 +265,10 @@ impl ScorecardPane {
                     cx.confirm(
                         "Delete provider",
                         format!(
-                            "Delete “{}” with its {scored} score{} and its team? This cannot be undone.",
+                            "Delete “{}” with its {scored} score{} and its team? {}",
                             p.name,
-                            crate::domain::plural(scored)
+                            crate::domain::plural(scored),
+                            cx.undo_note()
                         ),
                         ScoreAsk::DeleteProvider(p.id),
                     );
@@ -303,10 +304,7 @@ impl ScorecardPane {
                 if let Some(c) = selected {
                     cx.confirm(
                         "Delete criterion",
-                        format!(
-                            "Delete the criterion “{}” and every score given on it? This cannot be undone.",
-                            c.text
-                        ),
+                        format!("Delete the criterion “{}” and every score given on it? {}", c.text, cx.undo_note()),
                         ScoreAsk::DeleteCriterion(c.id),
                     );
                 }

@@ -1,0 +1,63 @@
+//! Enter on a risk reads it whole, read only: ratings, treatment, acceptance and how many changes its history
+//! holds; `e` edits it, `H` shows its history, Esc closes it. Nothing is written by reading.
+
+mod common;
+
+use assay::app::{Context, Overlay, RiskPane};
+use common::workspace::fingerprint;
+use common::*;
+use ratatui::crossterm::event::KeyCode;
+
+#[test]
+fn enter_on_a_risk_reads_it_whole_and_e_edits_it() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, KeyCode::Char('4'));
+    let (id, title, owner) = app
+        .pane::<RiskPane>()
+        .selected()
+        .map(|(r, _)| (r.id, r.title.clone(), r.owner.clone().unwrap_or_default()))
+        .expect("a risk");
+    let before = fingerprint(&app.store);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Detail);
+    let Some(Overlay::Detail(d)) = &app.overlay else { panic!("the risk is shown") };
+    assert_eq!(d.record, Some((assay::store::Table::Risk, id)));
+    let labels: Vec<&str> = d.lines.iter().map(|(l, _)| l.as_str()).collect();
+    for wanted in ["Title", "Inherent", "Residual", "Stands now", "Treatment", "Plan", "Owner", "Due", "Acceptance"] {
+        assert!(labels.contains(&wanted), "{wanted} in {labels:?}");
+    }
+    let screen = screen(&app);
+    assert!(screen.contains(&format!("Risk — {title}")), "{screen}");
+    assert!(screen.contains(&owner));
+    assert!(screen.contains("likelihood"), "the rating is spelled out");
+    assert_eq!(fingerprint(&app.store), before, "reading writes nothing");
+
+    // H: its history; e: its form (the same risk).
+    press(&mut app, KeyCode::Char('H'));
+    assert!(matches!(app.overlay, Some(Overlay::History(_))));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Overlay::Form(f)) = &app.overlay else { panic!("e edits") };
+    assert_eq!(f.value_of("title"), Some(title.as_str()));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+
+    // Esc closes the view; scrolling never runs past its end.
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let Some(Overlay::Detail(d)) = &app.overlay else { panic!("still shown") };
+    assert!(d.scroll < d.wrapped(98).len());
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn a_risk_read_whole() {
+    let mut app = demo_app(100, 30);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!(render(&app).backend());
+}
