@@ -61,3 +61,30 @@ fn a_risk_read_whole() {
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!(render(&app).backend());
 }
+
+#[test]
+fn enter_on_a_provider_reads_its_certificate_ranking_and_decision() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, KeyCode::Char('3'));
+    for _ in 0..3 {
+        if app.context() == Context::Providers {
+            break;
+        }
+        press(&mut app, KeyCode::Char('v'));
+    }
+    assert_eq!(app.context(), Context::Providers);
+    let before = fingerprint(&app.store);
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Detail(d)) = &app.overlay else { panic!("the provider is shown") };
+    assert!(d.title.starts_with("Provider — "), "{}", d.title);
+    let value = |label: &str| d.lines.iter().find(|(l, _)| l == label).map(|(_, v)| v.clone()).expect(label);
+    assert!(value("Ranking").starts_with('#'), "{}", value("Ranking"));
+    assert_ne!(value("Gates"), "—", "the gates are stated: passed, or which fail");
+    assert!(["yes", "no"].contains(&value("Accepts audit").as_str()));
+    assert!(screen(&app).contains("Covers the service"));
+    assert_eq!(fingerprint(&app.store), before, "reading writes nothing");
+    let name = d.title.trim_start_matches("Provider — ").to_string();
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Overlay::Form(f)) = &app.overlay else { panic!("e edits the provider") };
+    assert_eq!(f.value_of("name"), Some(name.as_str()));
+}

@@ -365,6 +365,18 @@ pub enum CertStatus {
     Valid,
 }
 
+impl CertStatus {
+    /// The label a person reads.
+    pub fn label(self) -> String {
+        match self {
+            CertStatus::Missing => "no expiry date known".into(),
+            CertStatus::Expired => "expired".into(),
+            CertStatus::ExpiringSoon => format!("expires within {CERT_EXPIRY_WARNING_DAYS} days"),
+            CertStatus::Valid => "valid".into(),
+        }
+    }
+}
+
 /// Classifies a certificate by its expiry date; a certificate is still valid on its expiry day.
 pub fn cert_status(expiry: Option<NaiveDate>, today: NaiveDate) -> CertStatus {
     match expiry {

@@ -234,6 +234,61 @@ impl ScorecardPane {
         self.load(cx)
     }
 
+    /// Enter on a provider: everything about it, read only — certificate, commitments, decision, and its place in
+    /// the ranking with the gates it fails (`e` edits it, `H` shows its history).
+    fn show_provider(&self, p: &Provider, cx: &mut Cx) {
+        let dash = |o: &Option<String>| o.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "—".into());
+        let date = |o: &Option<String>| o.as_deref().map_or_else(|| "—".to_string(), |d| cx.dates.show(d));
+        let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let ranked = self.ranking.iter().find(|r| r.provider_id == p.id);
+        let standing = match ranked {
+            Some(r) => format!(
+                "#{} of {}, {:.1} out of 100{}",
+                r.rank,
+                self.ranking.len(),
+                r.total,
+                if r.unscored > 0 { format!(" ({} criteria not scored yet)", r.unscored) } else { String::new() }
+            ),
+            None => "— (no criteria to rank on)".into(),
+        };
+        let gates = match ranked {
+            Some(r) if r.passes => "every gate passed".to_string(),
+            Some(r) => {
+                let mut fails: Vec<String> =
+                    r.failed_must_haves.iter().map(|(_, name)| format!("must-have: {name}")).collect();
+                fails.extend(r.gate_failures.iter().cloned());
+                fails.join("; ")
+            }
+            None => "—".into(),
+        };
+        let expiry = format!("{} ({})", date(&p.cert_expiry), p.cert_status(cx.today).label());
+        let lines = vec![
+            ("Name".to_string(), p.name.clone()),
+            ("Status".into(), p.status.clone()),
+            ("Focal point".into(), dash(&p.focal_point)),
+            (String::new(), String::new()),
+            ("Certificate".into(), format!("{} {}", dash(&p.cert_body), p.cert_number.clone().unwrap_or_default())),
+            ("Expires".into(), expiry),
+            ("Scope".into(), dash(&p.cert_scope)),
+            ("Covers the service".into(), yes(p.scope_covers_service)),
+            ("Accepts policies".into(), yes(p.agrees_policies)),
+            ("Accepts audit".into(), yes(p.agrees_audit)),
+            (String::new(), String::new()),
+            ("Ranking".into(), standing),
+            ("Gates".into(), gates),
+            (String::new(), String::new()),
+            ("Decision".into(), format!("{} — by {}, on {}", p.status, dash(&p.decided_by), date(&p.decided_at))),
+            ("Reason".into(), dash(&p.decision_reason)),
+        ];
+        cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
+            title: format!("Provider — {}", p.name),
+            tab: cx.tab,
+            record: Some((crate::store::Table::Provider, p.id)),
+            lines,
+            scroll: 0,
+        }));
+    }
+
     fn update_providers(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         let Some(engagement) = self.engagement else { return Ok(()) };
         let selected = self.selected_provider().cloned();
@@ -245,9 +300,14 @@ impl ScorecardPane {
                 Provider::FIELDS,
                 &Provider::defaults(),
             ),
-            Action::Edit | Action::Open => {
+            Action::Edit => {
                 if let Some(p) = selected {
                     self.open_edit_provider(&p, cx);
+                }
+            }
+            Action::Open => {
+                if let Some(p) = selected {
+                    self.show_provider(&p, cx);
                 }
             }
             Action::SetStatus => {
