@@ -71,8 +71,15 @@ fn html_escapes_every_value_and_stands_alone() {
     assert!(page.contains("<style>") && !page.contains("<link") && !page.contains("http"));
     assert!(page.contains("size: A4") && page.contains("page-break-before: always"));
     assert!(page.contains("thead { display: table-header-group; }"));
-    // The heat map is a table whose cells carry their band letter, colour only added by class.
-    assert!(page.contains("<td class=\"band-C\" title=\"Critical\">C 1</td>"), "critical cell with its count");
+    // The heat maps are inline SVG (no script, nothing fetched): each cell carries its band letter, colour only
+    // adds to it; the one risk (likelihood 5, impact 5) is counted in the top right cell and no empty cell shows 0.
+    assert_eq!(page.matches("<svg ").count(), 2 + 1, "two heat maps and the checklist bars");
+    assert!(!page.contains("<script") && !page.contains("xlink") && !page.contains("href"));
+    let top_right = "<rect x=\"242\" y=\"6\" width=\"46\" height=\"46\" fill=\"#f4b6b6\"";
+    assert!(page.contains(top_right), "the critical cell in its band's colour");
+    assert!(page.contains(">C</text>") && page.contains("font-weight=\"bold\" text-anchor=\"middle\">1</text>"));
+    assert!(!page.contains("text-anchor=\"middle\">0</text>"), "an empty cell is blank");
+    assert!(page.contains(">Likelihood</text>") && page.contains(">Impact (worst of C, I, A)</text>"), "labelled axes");
     let md = markdown(&r);
     assert!(!md.contains("<script") && !md.contains("<img"));
 }
@@ -392,4 +399,39 @@ fn the_reasons_for_decisions_are_in_the_report_and_the_history() {
     // On screen, the reason that does not fit goes on under its change.
     let screen = common::screen(&app);
     assert!(screen.contains("G-5.4.1-1, G-5.4.1-2 — reason: “Steering board waived the wait”"), "{screen}");
+}
+
+/// The HTML report draws charts where a manager would rather look than read: the providers' totals (a provider
+/// failing a gate hatched and named), the checklist's progress by phase and the vetting clearance per provider.
+#[test]
+fn the_html_report_draws_scores_progress_and_clearance_as_bars() {
+    let store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let r = build(store.conn(), &e, today(), "tester", false).expect("report");
+    let page = html(&r);
+    for measure in [
+        "Weighted total out of 100 (a full bar: 100)",
+        "% done or not applicable (a full bar: 100)",
+        "% of the members still on the team with every check counting (a full bar: 100)",
+    ] {
+        assert!(page.contains(measure), "{measure}");
+    }
+    // Every provider ranked has a bar with its total written out; those failing a gate are hatched and say so.
+    let ranking = r.sections.iter().find(|s| s.title == "Provider ranking").expect("ranking");
+    let Some(assay::report::Block::Bars { rows, .. }) =
+        ranking.blocks.iter().find(|b| matches!(b, assay::report::Block::Bars { .. }))
+    else {
+        panic!("the ranking has bars")
+    };
+    assert!(!rows.is_empty());
+    for bar in rows {
+        assert!(page.contains(&assay::report::html::esc(&bar.label)), "{}", bar.label);
+        assert!((0.0..=100.0).contains(&bar.value));
+    }
+    let failing = rows.iter().filter(|b| b.mark.is_some()).count();
+    assert_eq!(page.matches("fill=\"url(#hatch)\"").count(), failing);
+    assert_eq!(page.matches(" — fails a gate</text>").count(), failing);
+    // The Markdown report keeps its tables and draws no chart.
+    let md = markdown(&r);
+    assert!(!md.contains("<svg") && !md.contains("a full bar"));
 }

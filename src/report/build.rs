@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use rusqlite::Connection;
 
-use super::model::{Block, Report, Section};
+use super::model::{Bar, Block, Report, Section};
 use crate::catalog::{self, ItemPhase, Use};
 use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix, verdict};
 use crate::domain::vetting::{self, CheckKind, CheckOutcome, MemberChecks, TeamMember};
@@ -151,6 +151,16 @@ pub fn build_with(
             rows,
             &[0, 3],
         ));
+        let bars = ranking
+            .iter()
+            .map(|r| Bar {
+                label: r.name.clone(),
+                value: r.total,
+                shown: format!("{:.1}", r.total),
+                mark: (!r.passes).then(|| "fails a gate".to_string()),
+            })
+            .collect();
+        blocks.push(Block::Bars { measure: "Weighted total out of 100".into(), max: 100.0, rows: bars });
     }
     sections.push(Section { title: "Provider ranking".into(), blocks });
 
@@ -166,10 +176,16 @@ pub fn build_with(
                  L low, M medium, H high, C critical."
                     .into(),
             ),
-            Block::Heading("Inherent (before treatment)".into()),
-            Block::Heat { cells: inherent.cells, outside: inherent.outside },
-            Block::Heading("Residual (after treatment; untreated risks at their inherent rating)".into()),
-            Block::Heat { cells: residual.cells, outside: residual.outside },
+            Block::Heat {
+                caption: "Inherent (before treatment)".into(),
+                cells: inherent.cells,
+                outside: inherent.outside,
+            },
+            Block::Heat {
+                caption: "Residual (after treatment; untreated risks at their inherent rating)".into(),
+                cells: residual.cells,
+                outside: residual.outside,
+            },
         ],
     });
 
@@ -302,6 +318,36 @@ pub fn build_with(
         blocks.push(Block::Empty("No provider team members are recorded.".into()));
     } else {
         blocks.push(table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
+        // Cleared: every check of the member counts.
+        let bars = provs
+            .iter()
+            .filter_map(|p| {
+                let team: Vec<_> = active.iter().filter(|(m, _)| m.provider_id == p.id).collect();
+                if team.is_empty() {
+                    return None;
+                }
+                let cleared = team
+                    .iter()
+                    .filter(|(_, mc)| {
+                        CheckKind::ALL
+                            .iter()
+                            .all(|k| mc[k.index()].as_ref().is_some_and(|c| c.outcome(*k) == CheckOutcome::Satisfied))
+                    })
+                    .count();
+                let pct = cleared * 100 / team.len();
+                Some(Bar {
+                    label: p.name.clone(),
+                    value: pct as f64,
+                    shown: format!("{pct} % ({cleared} of {})", team.len()),
+                    mark: None,
+                })
+            })
+            .collect();
+        blocks.push(Block::Bars {
+            measure: "% of the members still on the team with every check counting".into(),
+            max: 100.0,
+            rows: bars,
+        });
     }
     blocks.push(Block::Heading("Checks outstanding (pending or failed)".into()));
     let mut out: Vec<Vec<String>> = Vec::new();
@@ -405,9 +451,20 @@ pub fn build_with(
         agreement.total.to_string(),
         format!("{} %", agreement.percent()),
     ]);
+    let bars = prog
+        .iter()
+        .map(|row| {
+            let (closed, total) = (row[1].parse::<f64>().unwrap_or(0.0), row[2].parse::<f64>().unwrap_or(0.0));
+            let pct = if total > 0.0 { (closed * 100.0 / total).floor() } else { 0.0 };
+            Bar { label: row[0].clone(), value: pct, shown: format!("{pct} % ({} of {})", row[1], row[2]), mark: None }
+        })
+        .collect();
     sections.push(Section {
         title: "Checklist progress".into(),
-        blocks: vec![table(&["Checklist", "Done or not applicable", "Items", "Progress"], prog, &[1, 2, 3])],
+        blocks: vec![
+            table(&["Checklist", "Done or not applicable", "Items", "Progress"], prog, &[1, 2, 3]),
+            Block::Bars { measure: "% done or not applicable".into(), max: 100.0, rows: bars },
+        ],
     });
 
     // 8. Decisions and their reasons.

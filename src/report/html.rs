@@ -36,8 +36,10 @@ td.num, th.num { text-align: right; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
-table.heat { width: auto; }
-table.heat td { text-align: center; min-width: 3.2rem; font-weight: 600; }
+figure.chart { display: inline-block; margin: .5rem 1.5rem 1rem 0; vertical-align: top; }
+figure.chart figcaption { font-size: .9rem; color: #333; max-width: 20rem; }
+figure.chart.bars { display: block; }
+figure.chart svg { max-width: 100%; height: auto; }
 .band-L { background: #dff0d8; }
 .band-M { background: #fcf8d0; }
 .band-H { background: #fbd9b5; }
@@ -51,7 +53,8 @@ table.heat td { text-align: center; min-width: 3.2rem; font-weight: 600; }
   thead { display: table-header-group; }
   tr, dl.facts { page-break-inside: avoid; break-inside: avoid; }
   h2, h3 { page-break-after: avoid; break-after: avoid; }
-  .band-L, .band-M, .band-H, .band-C, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .band-L, .band-M, .band-H, .band-C, th, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  figure.chart { page-break-inside: avoid; break-inside: avoid; }
 }
 "#;
 
@@ -92,29 +95,11 @@ pub fn html(r: &Report) -> String {
                     }
                     o.push_str("</tbody>\n</table>\n");
                 }
-                Block::Heat { cells, outside } => {
-                    o.push_str("<table class=\"heat\">\n<thead><tr><th>Likelihood \\ Impact</th>");
-                    for i in 1..=5 {
-                        o.push_str(&format!("<th>{i}</th>"));
-                    }
-                    o.push_str("</tr></thead>\n<tbody>\n");
-                    for l in (1..=5u8).rev() {
-                        o.push_str(&format!("<tr><th>{l}</th>"));
-                        for i in 1..=5u8 {
-                            let band = crate::domain::risk::cell_band(l, i);
-                            let n = cells[usize::from(l) - 1][usize::from(i) - 1];
-                            o.push_str(&format!(
-                                "<td class=\"band-{0}\" title=\"{1}\">{0} {n}</td>",
-                                band.letter(),
-                                band.label()
-                            ));
-                        }
-                        o.push_str("</tr>\n");
-                    }
-                    o.push_str(&format!(
-                        "</tbody>\n</table>\n<p>Risks with no impact rated (outside the map): {outside}</p>\n"
-                    ));
+                Block::Heat { caption, cells, outside } => {
+                    let caption = format!("{caption} · outside the map (no impact rated): {outside}");
+                    o.push_str(&super::charts::heat(cells, &caption));
                 }
+                Block::Bars { measure, max, rows } => o.push_str(&super::charts::bars(rows, *max, measure)),
             }
         }
         o.push_str("</section>\n");

@@ -32,6 +32,10 @@ pub fn markdown(r: &Report) -> String {
     for (n, sec) in r.sections.iter().enumerate() {
         o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
         for b in &sec.blocks {
+            // A chart's figures are in the table beside it: Markdown has the table alone.
+            if matches!(b, Block::Bars { .. }) {
+                continue;
+            }
             o.push('\n');
             match b {
                 Block::Para(t) => o.push_str(&format!("{}\n", md_text(t))),
@@ -58,7 +62,9 @@ pub fn markdown(r: &Report) -> String {
                         o.push_str(" |\n");
                     }
                 }
-                Block::Heat { cells, outside } => {
+                Block::Bars { .. } => {}
+                Block::Heat { caption, cells, outside } => {
+                    o.push_str(&format!("### {}\n\n", md_text(caption)));
                     o.push_str("| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |\n|---|---|---|---|---|---|\n");
                     for l in (1..=5u8).rev() {
                         o.push_str(&format!("| **{l}** |"));

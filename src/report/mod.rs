@@ -4,6 +4,7 @@
 
 pub mod assets;
 mod build;
+mod charts;
 pub mod citations;
 pub mod html;
 mod markdown;
@@ -18,7 +19,7 @@ use rusqlite::Connection;
 pub use build::{build, build_with};
 pub use html::html;
 pub use markdown::{markdown, md_text};
-pub use model::{Block, Report, Section};
+pub use model::{Bar, Block, Report, Section};
 
 use crate::domain::Engagement;
 

@@ -16,11 +16,31 @@ pub enum Block {
     },
     /// A 5×5 heat map: `cells[likelihood-1][impact-1]`, with what lies outside it.
     Heat {
+        /// Which map it is ("Inherent (before treatment)").
+        caption: String,
         cells: [[u32; 5]; 5],
         outside: u32,
     },
     /// Said when a list is empty.
     Empty(String),
+    /// A bar chart of the figures of a table beside it (drawn in HTML; the Markdown report has the table alone).
+    Bars {
+        /// What the bars measure ("total out of 100", "% done").
+        measure: String,
+        /// The value a full bar stands for.
+        max: f64,
+        rows: Vec<Bar>,
+    },
+}
+
+/// One bar: its label, its value, the figure written beside it, and, when it is marked, why (a provider failing
+/// a gate).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub shown: String,
+    pub mark: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
