@@ -140,7 +140,12 @@ proptest! {
 /// Keys a person might press anywhere, weighted toward the ones that open, move and save.
 fn key_for(n: u32) -> KeyEvent {
     let plain = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    match n % 40 {
+    match n % 44 {
+        // Deletes (y answers yes), undo and redo, and saving a form from any field, often enough to interleave.
+        40 => plain(KeyCode::Char('u')),
+        41 => KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
+        42 => plain(KeyCode::Char('y')),
+        43 => KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL),
         0 => plain(KeyCode::Enter),
         1 => plain(KeyCode::Esc),
         2 => plain(KeyCode::Tab),
