@@ -175,9 +175,10 @@ p.legend { border: 1px solid #000; padding: 3pt 5pt; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word;
+         hyphens: auto; -webkit-hyphens: auto; }
 th { background: #eee; font-weight: bold; text-align: left; }
-td.sign { height: 22pt; }
+td.sign { height: 15mm; }
 col.state { width: 7%; } col.tag { width: 8%; } col.desc { width: 11%; } col.sign { width: 10%; }
 section + section { break-before: auto; }
 @media print { section.group { break-before: page; } section.group:first-of-type { break-before: auto; } }
