@@ -114,6 +114,36 @@ fn controls_carry_their_citation_and_annex_a_mapping() {
     }
 }
 
+/// The catalog names the documents its obligations restate, and their publishers: each group links to a
+/// back-matter resource citing its document, and the publishers are parties in the role `source-publisher`.
+#[test]
+fn the_catalog_names_each_source_document_and_its_publisher() {
+    let store = demo_store_as("Ana Assessor");
+    let docs = documents(&store, 1);
+    let catalog = &docs.catalog["catalog"];
+    let parties = catalog["metadata"]["parties"].as_array().expect("parties");
+    let organisations: Vec<&str> =
+        parties.iter().filter(|p| p["type"] == "organization").filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(organisations, ["ISO27k Forum", "CyberSecurity Malaysia"]);
+    let publishers = catalog["metadata"]["responsible-parties"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["role-id"] == "source-publisher"))
+        .expect("the publishers' role");
+    assert_eq!(publishers["party-uuids"].as_array().map(Vec::len), Some(2));
+    let resources = catalog["back-matter"]["resources"].as_array().expect("resources");
+    for group in catalog["groups"].as_array().expect("groups") {
+        let href = group["links"][0]["href"].as_str().expect("a link");
+        let resource = resources
+            .iter()
+            .find(|r| format!("#{}", r["uuid"].as_str().unwrap_or_default()) == href)
+            .expect("the group's document is in the back matter");
+        let citation = resource["citation"]["text"].as_str().expect("citation");
+        let publisher = if group["id"] == "policy" { "ISO27k Forum" } else { "CyberSecurity Malaysia" };
+        assert!(citation.contains(publisher), "{citation}");
+    }
+    assert!(schema_errors(&docs.catalog).is_empty(), "{:?}", schema_errors(&docs.catalog));
+}
+
 #[test]
 fn record_uuids_are_v5_and_stable_documents_are_v4_and_fresh() {
     let store = demo_store_as("Ana Assessor");

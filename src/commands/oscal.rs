@@ -15,7 +15,7 @@ use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
 use super::report::resolve;
-use crate::catalog::{Item, Source, catalog};
+use crate::catalog::{Item, Source, catalog, sources};
 use crate::domain::Engagement;
 use crate::domain::risk::TreatmentStatus;
 use crate::domain::workflow::CheckStatus;
@@ -168,12 +168,35 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
     let items = used_items(&rows, &risk_list);
     let known: BTreeSet<&str> = items.iter().map(|i| i.id.as_str()).collect();
 
-    // The catalog of the obligations used, grouped by the document they come from.
+    // The catalog of the obligations used, grouped by the document they come from; each group links to the
+    // document (its title, publisher and year), and the publishers are parties of the catalog.
+    let source_uuid = |src: Source| record_uuid(e.id, "source", sources::document(src).source);
     let groups: Vec<Json> = [(Source::Policy, "policy", "Policy"), (Source::Guideline, "guideline", "Guideline")]
         .into_iter()
         .filter_map(|(src, id, title)| {
             let controls: Vec<Json> = items.iter().filter(|i| i.source == src).map(|i| control(i)).collect();
-            (!controls.is_empty()).then(|| json!({ "id": id, "title": title, "controls": controls }))
+            (!controls.is_empty()).then(|| {
+                json!({
+                    "id": id,
+                    "title": title,
+                    "links": [{ "href": format!("#{}", source_uuid(src)), "rel": "reference" }],
+                    "controls": controls,
+                })
+            })
+        })
+        .collect();
+    let documents = [Source::Policy, Source::Guideline].map(sources::document);
+    let publisher_uuid = |d: &sources::Document| record_uuid(e.id, "publisher", d.publisher);
+    let source_resources: Vec<Json> = [Source::Policy, Source::Guideline]
+        .into_iter()
+        .map(|src| {
+            let d = sources::document(src);
+            json!({
+                "uuid": source_uuid(src),
+                "title": d.title,
+                "citation": { "text": format!("{}, {}, {} ({})", d.title, d.publisher, d.year, d.obtain) },
+                "remarks": format!("Its terms: {}. assay's paraphrases of it: {}.", d.rights, d.catalog_licence),
+            })
         })
         .collect();
     let catalog_uuid = record_uuid(e.id, "catalog", "obligations");
@@ -184,10 +207,30 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             &now,
             &assessor_uuid,
             &assessor,
-            Some(json!({ "remarks": "The obligations are assay's own paraphrases of the outsourcing policy and \
-                guideline it cites, under assay's licence (MIT); each control carries its citation and its \
-                ISO/IEC 27001:2022 Annex A mapping." })),
+            Some(json!({
+                "roles": [
+                    { "id": "assessor", "title": "Assessor" },
+                    { "id": "source-publisher", "title": "Publisher of a document the obligations restate" },
+                ],
+                "parties": [
+                    { "uuid": assessor_uuid, "type": "person", "name": assessor },
+                    { "uuid": publisher_uuid(documents[0]), "type": "organization", "name": documents[0].publisher },
+                    { "uuid": publisher_uuid(documents[1]), "type": "organization", "name": documents[1].publisher },
+                ],
+                "responsible-parties": [
+                    { "role-id": "assessor", "party-uuids": [assessor_uuid] },
+                    {
+                        "role-id": "source-publisher",
+                        "party-uuids": [publisher_uuid(documents[0]), publisher_uuid(documents[1])],
+                    },
+                ],
+                "remarks": "The obligations are assay's own paraphrases of the outsourcing policy and guideline \
+                    it cites (the back matter names each document, its publisher and its terms); each control \
+                    carries its citation and its ISO/IEC 27001:2022 Annex A mapping. The documents themselves are \
+                    authoritative.",
+            })),
         ),
+        "back-matter": { "resources": source_resources },
     });
     if !groups.is_empty()
         && let Some(o) = catalog_doc.as_object_mut()
