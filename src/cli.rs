@@ -127,6 +127,9 @@ pub enum Command {
         /// by id, title and section only; the policy-derived texts are CC BY-NC-SA 3.0, not for sale).
         #[arg(long)]
         with_catalog_text: bool,
+        /// Add the interview journal as an appendix: every entry, with when, who and what it is about.
+        #[arg(long)]
+        with_journal: bool,
     },
     /// List the engagements of the workspace: id, name, phase, status and how much each holds.
     List {

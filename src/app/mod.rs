@@ -555,6 +555,15 @@ impl App {
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::NewEngagement => self.route(Tab::Engagements, Action::NewEngagement),
             Action::Undo => self.undo(false)?,
+            // A journal entry from anywhere, linked to what the cursor is on; the Overview keeps the journal.
+            Action::JournalEntry => match self.session.current.as_ref() {
+                Some(e) if e.status == closed::CLOSED => {
+                    let message = self.closed_message(&e.name.clone());
+                    self.toast_error(message);
+                }
+                Some(_) => self.route(Tab::Overview, Action::JournalEntry),
+                None => self.toast("Open or create an engagement first"),
+            },
             Action::Redo => self.undo(true)?,
             ref other if self.refuse_if_closed(other) => {}
             Action::Reopen => self.route(Tab::Engagements, Action::Reopen),

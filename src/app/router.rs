@@ -53,6 +53,7 @@ impl App {
         f: impl FnOnce(&mut dyn Pane, &mut Cx) -> Result<R>,
     ) -> Option<Result<R>> {
         let i = self.panes.iter().position(|(t, _)| *t == tab)?;
+        let selected = self.selected_record();
         let mut cx = Cx {
             store: &mut self.store,
             session: &self.session,
@@ -60,6 +61,7 @@ impl App {
             today: self.today,
             size: self.size,
             dates: self.dates,
+            selected,
             reports_dir: &self.reports_dir,
             tab,
             shown: self.tab,

@@ -134,9 +134,25 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
         }
-        Some(Command::Report { form: None, engagement, format, out, include_sensitive, with_catalog_text }) => {
+        Some(Command::Report {
+            form: None,
+            engagement,
+            format,
+            out,
+            include_sensitive,
+            with_catalog_text,
+            with_journal,
+        }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            report::run(&store, &engagement.join(" "), format, out.as_deref(), include_sensitive, with_catalog_text)
+            report::run(
+                &store,
+                &engagement.join(" "),
+                format,
+                out.as_deref(),
+                include_sensitive,
+                with_catalog_text,
+                with_journal,
+            )
         }
         Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text, excel, template }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;

@@ -37,18 +37,18 @@ pub fn run(
     out: Option<&Path>,
     include_sensitive: bool,
     with_catalog_text: bool,
+    with_journal: bool,
 ) -> Result<()> {
     let e = resolve(store.conn(), spec)?;
     let today = chrono::Local::now().date_naive();
-    let text = report::render_with(
-        store.conn(),
-        &e,
-        format.into(),
-        today,
-        store.assessor(),
-        include_sensitive,
-        with_catalog_text,
-    )?;
+    let mut r = report::build_with(store.conn(), &e, today, store.assessor(), include_sensitive, with_catalog_text)?;
+    if with_journal {
+        match report::journal_appendix(store.conn(), &e)? {
+            Some(appendix) => r.sections.push(appendix),
+            None => errln!("assay: note: “{}” has no journal entry: the report has no journal appendix", e.name),
+        }
+    }
+    let text = report::written(&r, format.into());
     match out {
         Some(p) => {
             crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;

@@ -198,6 +198,10 @@ pub enum Action {
     Copy,
     /// Undo the last change made in this session.
     Undo,
+    /// Write a journal entry of the interview, linked to the record under the cursor.
+    JournalEntry,
+    /// Show the interview journal of the engagement.
+    Journal,
     /// Do again the change undone last.
     Redo,
     /// Record the return of the selected asset.

@@ -54,11 +54,45 @@ pub fn render_with(
     with_catalog_text: bool,
 ) -> Result<String> {
     let r = build_with(conn, e, today, assessor, include_sensitive, with_catalog_text)?;
-    Ok(match format {
-        Format::Md => markdown(&r),
-        Format::Html => html(&r),
-        Format::Json => json(&r),
-    })
+    Ok(written(&r, format))
+}
+
+/// A report built, in `format`.
+pub fn written(r: &Report, format: Format) -> String {
+    match format {
+        Format::Md => markdown(r),
+        Format::Html => html(r),
+        Format::Json => json(r),
+    }
+}
+
+/// The appendix of the interview journal: every entry in the order it was said, with when, who was interviewed,
+/// who was present and what it is about. `None` when the engagement has no entry.
+pub fn journal_appendix(conn: &Connection, e: &Engagement) -> Result<Option<Section>> {
+    let entries = crate::store::journal::list(conn, e.id)?;
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let mut blocks = vec![Block::Para(format!(
+        "The {} entr{} of the interview journal, in the order they were written (times in UTC).",
+        entries.len(),
+        if entries.len() == 1 { "y" } else { "ies" }
+    ))];
+    for entry in &entries {
+        let mut head = entry.said_at.get(..16).unwrap_or(&entry.said_at).replace('T', " ");
+        if let Some(who) = &entry.interviewed {
+            head.push_str(&format!(" — {who}"));
+        }
+        if let Some(present) = &entry.present {
+            head.push_str(&format!(" (present: {present})"));
+        }
+        if let Some(link) = &entry.link_label {
+            head.push_str(&format!(" · on {link}"));
+        }
+        blocks.push(Block::Heading(head));
+        blocks.push(Block::Para(entry.text.clone()));
+    }
+    Ok(Some(Section { title: "Appendix: interview journal".into(), blocks }))
 }
 
 /// The report's data as one JSON document: title, meta, and the sections with their blocks.

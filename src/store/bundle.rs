@@ -235,7 +235,11 @@ impl<'de> Deserialize<'de> for EngagementIn {
                 }
                 let mut out = Vec::with_capacity(SPECS.len());
                 for (spec, rows) in SPECS.iter().zip(tables) {
-                    out.push(rows.ok_or_else(|| de::Error::missing_field(spec.key))?);
+                    match rows {
+                        Some(rows) => out.push(rows),
+                        None if super::schema::optional_in_bundle(spec.table) => out.push(Vec::new()),
+                        None => return Err(de::Error::missing_field(spec.key)),
+                    }
                 }
                 Ok(EngagementIn(out))
             }
@@ -526,21 +530,21 @@ fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
                         });
                     }
                 }
-                if spec.table == Table::Note
-                    && let Value::Text(t) = row.get("target_table")
+                if let Some((table_col, id_col)) = super::schema::named_link(spec.table)
+                    && let Value::Text(t) = row.get(table_col)
                 {
                     let target = t.parse::<Table>().ok().filter(|t| local.contains_key(t));
                     let Some(target) = target else {
                         return Err(ImportError {
-                            place: place(e, spec, i, row, "target_table"),
+                            place: place(e, spec, i, row, table_col),
                             message: format!("unknown table \"{t}\""),
                         });
                     };
-                    if let Some(id) = row.get("target_id").as_i64()
+                    if let Some(id) = row.get(id_col).as_i64()
                         && !local.get(&target).is_some_and(|s| s.contains(&id))
                     {
                         return Err(ImportError {
-                            place: place(e, spec, i, row, "target_id"),
+                            place: place(e, spec, i, row, id_col),
                             message: format!("unknown id: no {t} with id {id} in this engagement of the bundle"),
                         });
                     }
@@ -660,11 +664,11 @@ fn remap(row: &Row, map: &HashMap<Table, HashMap<i64, i64>>) -> Row {
             out.set(col, Value::Int(new(target, id)));
         }
     }
-    if row.spec.table == Table::Note
-        && let (Value::Text(t), Some(id)) = (row.get("target_table"), row.get("target_id").as_i64())
+    if let Some((table_col, id_col)) = super::schema::named_link(row.spec.table)
+        && let (Value::Text(t), Some(id)) = (row.get(table_col), row.get(id_col).as_i64())
         && let Ok(target) = t.parse::<Table>()
     {
-        out.set("target_id", Value::Int(new(target, id)));
+        out.set(id_col, Value::Int(new(target, id)));
     }
     out
 }

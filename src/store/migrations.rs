@@ -273,6 +273,26 @@ const V5_HISTORY_SEAL: &str = r#"
 ALTER TABLE audit_log ADD COLUMN mac TEXT;
 "#;
 
+/// Step 6: the interview journal: what was said, when, by whom and before whom, each entry optionally linked to the
+/// record it is about.
+const V6_JOURNAL: &str = r#"
+CREATE TABLE journal_entry (
+    id INTEGER PRIMARY KEY,
+    engagement_id INTEGER NOT NULL REFERENCES engagement(id) ON DELETE CASCADE,
+    said_at TEXT NOT NULL,
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    interviewed TEXT,
+    present TEXT,
+    link_table TEXT CHECK (link_table IN ('provider', 'team_member', 'risk', 'checklist_item', 'asset')),
+    link_id INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((link_table IS NULL) = (link_id IS NULL))
+);
+CREATE INDEX journal_entry_engagement ON journal_entry(engagement_id);
+CREATE INDEX journal_entry_link ON journal_entry(link_table, link_id);
+"#;
+
 /// The schema version from which the history carries seals.
 pub const SEALED_HISTORY: usize = 5;
 
@@ -287,6 +307,7 @@ static STEPS: &[M<'static>] = &[
     M::up(V3_ROLE_CONFLICTS).comment("role pairs one team member must not hold together"),
     M::up(V4_ROSTER_INDEX).comment("an index to find a provider's members, leavers too, in the history"),
     M::up(V5_HISTORY_SEAL).comment("a keyed seal on each history entry of an encrypted workspace"),
+    M::up(V6_JOURNAL).comment("the interview journal of an engagement"),
 ];
 
 /// One object of a schema: its type, name, the table it belongs to, and its SQL.
@@ -407,7 +428,7 @@ pub fn latest_version() -> usize {
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "105afcbaa328ae69c57476848b4f385dbac478f17a58dfa9662710024de72486";
+const LATEST_DIGEST: &str = "d4a3d89cf50f5fcf10297e0cc9234b58d772bae62183aa4730ed63420e78ae1b";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {

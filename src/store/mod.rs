@@ -8,6 +8,7 @@ pub mod criteria;
 pub mod crypto;
 pub mod engagements;
 pub mod history;
+pub mod journal;
 pub mod lock;
 pub mod migrations;
 pub mod notes;

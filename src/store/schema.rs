@@ -293,8 +293,33 @@ pub static ROLE_CONFLICT: Spec = Spec {
     ],
 };
 
+pub static JOURNAL_ENTRY: Spec = Spec {
+    table: Table::JournalEntry,
+    key: "journal_entries",
+    noun: "journal entry",
+    cols: cols![
+        "engagement_id": Kind::Int, "said_at": Kind::Text, "text": Kind::Text, "interviewed": Kind::OptText,
+        "present": Kind::OptText, "link_table": Kind::OptText, "link_id": Kind::OptInt,
+    ],
+};
+
+/// The columns of a row that name a row of another table named beside it (a note's target, a journal entry's
+/// link): (the column naming the table, the column naming the row).
+pub fn named_link(table: Table) -> Option<(&'static str, &'static str)> {
+    match table {
+        Table::Note => Some(("target_table", "target_id")),
+        Table::JournalEntry => Some(("link_table", "link_id")),
+        _ => None,
+    }
+}
+
+/// Tables a bundle may leave out (it was written before they existed): read as empty.
+pub fn optional_in_bundle(table: Table) -> bool {
+    table == Table::JournalEntry
+}
+
 /// Every table an engagement's part of a bundle holds, parents before children.
-pub static SPECS: [&Spec; 14] = [
+pub static SPECS: [&Spec; 15] = [
     &ENGAGEMENT,
     &PROVIDER,
     &CRITERION,
@@ -309,6 +334,7 @@ pub static SPECS: [&Spec; 14] = [
     &EVIDENCE,
     &PHASE_CHANGE,
     &ROLE_CONFLICT,
+    &JOURNAL_ENTRY,
 ];
 
 /// The columns of a row that name another row: (column, the table it names), from the write path's record of the

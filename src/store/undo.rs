@@ -247,6 +247,7 @@ fn kind(table: Table) -> &'static str {
         Table::Evidence => "evidence",
         Table::Setting => "setting",
         Table::RoleConflict => "role conflict",
+        Table::JournalEntry => "journal entry",
     }
 }
 

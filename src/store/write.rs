@@ -26,6 +26,7 @@ pub enum Table {
     Evidence,
     Setting,
     RoleConflict,
+    JournalEntry,
 }
 
 impl Table {
@@ -46,6 +47,7 @@ pub const CASCADES: &[(Table, Table, &str)] = &[
     (Table::Engagement, Table::Evidence, "engagement_id"),
     (Table::Engagement, Table::PhaseChange, "engagement_id"),
     (Table::Engagement, Table::RoleConflict, "engagement_id"),
+    (Table::Engagement, Table::JournalEntry, "engagement_id"),
     (Table::Provider, Table::Score, "provider_id"),
     (Table::Provider, Table::TeamMember, "provider_id"),
     (Table::Criterion, Table::Score, "criterion_id"),

@@ -4,6 +4,8 @@
 
 pub mod import;
 mod import_view;
+pub mod journal;
+mod journal_view;
 mod view;
 
 use color_eyre::Result;
@@ -16,6 +18,7 @@ use crate::domain::Value;
 use crate::keys::{Action, Context};
 use crate::store::Table;
 use import::{ImportForm, ImportState};
+use journal::{JournalAsk, JournalForm, JournalView};
 
 /// State of the Overview tab: how far the details are scrolled, and the import under way, if any.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +30,8 @@ pub struct OverviewPane {
     pub import: Option<ImportState>,
     /// What the import form held last, so that nothing typed is lost when a file is refused.
     pub import_typed: Vec<Value>,
+    /// The interview journal, when it is listed.
+    pub journal: Option<JournalView>,
     size: (u16, u16),
 }
 
@@ -40,8 +45,10 @@ impl Pane for OverviewPane {
     }
 
     fn context(&self) -> Context {
-        match self.import {
-            Some(ImportState::Preview(_)) => Context::ImportPreview,
+        match (&self.import, &self.journal) {
+            (Some(ImportState::Preview(_)), _) => Context::ImportPreview,
+            (_, Some(j)) if j.find.typing => Context::Filter,
+            (_, Some(_)) => Context::Journal,
             _ => Context::Overview,
         }
     }
@@ -56,10 +63,11 @@ impl Pane for OverviewPane {
         if self.engagement != engagement {
             self.engagement = engagement;
             self.scroll = 0;
-            // A preview is of one engagement's registers.
+            // A preview is of one engagement's registers, and the journal of one engagement.
             self.import = None;
+            self.journal = None;
         }
-        Ok(())
+        self.load_journal(cx)
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
@@ -73,7 +81,17 @@ impl Pane for OverviewPane {
             }
             _ => {}
         }
+        // `J` from any tab: a new journal entry linked to what the cursor is on there.
+        if action == Action::JournalEntry {
+            let link = cx.selected.clone();
+            self.open_entry(cx, link, (None, None));
+            return Ok(());
+        }
+        if self.journal.is_some() {
+            return self.update_journal(action, cx);
+        }
         match action {
+            Action::Journal => self.open_journal(cx)?,
             Action::Edit => forms::open_edit(e, cx),
             Action::SetPhase => forms::open_set_phase(e, cx),
             Action::Note => forms::open_note(e, cx),
@@ -90,10 +108,13 @@ impl Pane for OverviewPane {
     fn writes(&self, action: &Action) -> bool {
         // `a` starts a new engagement: nothing of this one changes.
         match action {
+            Action::Add | Action::Edit | Action::Delete if self.journal.is_some() => true,
             Action::Add => false,
             // Choosing a file and reading its preview write nothing; applying it does.
             Action::ImportSheet => matches!(self.import, None | Some(ImportState::Reading(_))),
             Action::ConfirmYes => matches!(self.import, Some(ImportState::Preview(_))),
+            // Listing the journal writes nothing.
+            Action::Journal => false,
             a => crate::app::pane::writes_by_default(a),
         }
     }
@@ -107,7 +128,17 @@ impl Pane for OverviewPane {
         if intent.get::<ImportForm>().is_some() {
             return self.start_import(values, cx);
         }
+        if let Some(form) = intent.get::<JournalForm>() {
+            return self.save_journal(form, values, cx);
+        }
         Ok(String::new())
+    }
+
+    fn confirmed(&mut self, intent: &Intent, cx: &mut Cx) -> Result<()> {
+        match intent.get::<JournalAsk>() {
+            Some(ask) => self.confirm_journal(ask, cx),
+            None => Ok(()),
+        }
     }
 
     fn task_done(&mut self, result: Option<TaskResult>, cx: &mut Cx) -> Result<()> {
@@ -122,6 +153,9 @@ impl Pane for OverviewPane {
     fn render(&self, area: Rect, frame: &mut Frame, view: &View) {
         if let Some(state) = &self.import {
             return import_view::render(state, view, area, frame.buffer_mut());
+        }
+        if let Some(journal) = &self.journal {
+            return journal_view::render(journal, view, area, frame.buffer_mut());
         }
         view::render(self, view, area, frame.buffer_mut());
     }

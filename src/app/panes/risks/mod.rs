@@ -329,6 +329,8 @@ impl RiskPane {
             (String::new(), String::new()),
             ("History".into(), format!("{changes} recorded change{}", plural(changes))),
         ];
+        let mut lines = lines;
+        lines.extend(cx.journal_lines(Table::Risk, r.id));
         cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
             title: format!("Risk — {}", r.title),
             tab: cx.tab,

@@ -280,6 +280,8 @@ impl ScorecardPane {
             ("Decision".into(), format!("{} — by {}, on {}", p.status, dash(&p.decided_by), date(&p.decided_at))),
             ("Reason".into(), dash(&p.decision_reason)),
         ];
+        let mut lines = lines;
+        lines.extend(cx.journal_lines(crate::store::Table::Provider, p.id));
         cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
             title: format!("Provider — {}", p.name),
             tab: cx.tab,

@@ -1,0 +1,234 @@
+//! The interview journal, kept by the Overview: entries typed as the conversation goes, each optionally linked to
+//! the record it is about. `J` from any tab opens a new entry linked to the record under the cursor; Ctrl-S saves
+//! it and leaves the next one open, with the same people and link, for rapid capture. `i` on the Overview lists the
+//! journal in order, to read, find in, edit and delete (every change audited, and undoable).
+
+use color_eyre::Result;
+
+use super::OverviewPane;
+use crate::app::pane::{Cx, Values};
+use crate::domain::{FieldKind, FieldSpec, Value};
+use crate::keys::{Action, Context};
+use crate::store::journal::{self, Entry, NewEntry};
+use crate::store::{Table, people};
+use crate::widgets::find::{Find, FindKey};
+use crate::widgets::table::TableCursor;
+
+/// The fields of a journal entry.
+pub const JOURNAL_FIELDS: &[FieldSpec] = &[
+    FieldSpec::new("text", "What was said", FieldKind::LongText).required(),
+    FieldSpec::new("interviewed", "Interviewed", FieldKind::Text { max: 200 }),
+    FieldSpec::new("present", "Present", FieldKind::Text { max: 300 }),
+];
+
+/// A journal form, as the Overview's intent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JournalForm {
+    New { engagement: i64, link: Option<(Table, i64)>, link_label: Option<String> },
+    Edit(i64),
+}
+
+/// A question of the journal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JournalAsk {
+    Delete(i64),
+}
+
+/// The journal as listed on the Overview.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JournalView {
+    pub entries: Vec<Entry>,
+    /// The entries passing the find, as indexes into `entries`.
+    pub visible: Vec<usize>,
+    pub cursor: TableCursor,
+    pub find: Find,
+}
+
+impl JournalView {
+    pub fn selected(&self) -> Option<&Entry> {
+        self.visible.get(self.cursor.selected).and_then(|&i| self.entries.get(i))
+    }
+
+    fn refilter(&mut self) {
+        let words = self.find.words();
+        self.visible = (0..self.entries.len())
+            .filter(|&i| {
+                let e = &self.entries[i];
+                Find::passes(
+                    &words,
+                    [
+                        e.text.as_str(),
+                        e.interviewed.as_deref().unwrap_or(""),
+                        e.present.as_deref().unwrap_or(""),
+                        e.link_label.as_deref().unwrap_or(""),
+                    ],
+                )
+            })
+            .collect();
+        self.cursor.set_len(self.visible.len());
+    }
+}
+
+impl OverviewPane {
+    /// Reads the journal of the engagement again, keeping the entry selected where it can.
+    pub(super) fn load_journal(&mut self, cx: &Cx) -> Result<()> {
+        let Some(engagement) = self.engagement else { return Ok(()) };
+        let Some(view) = self.journal.as_mut() else { return Ok(()) };
+        let keep = view.selected().map(|e| e.id);
+        view.entries = journal::list(cx.store.conn(), engagement)?;
+        view.refilter();
+        view.cursor.set_height(usize::from(cx.size.1.saturating_sub(8)).max(1));
+        match keep.and_then(|id| view.visible.iter().position(|&i| view.entries[i].id == id)) {
+            Some(at) => view.cursor.select(at),
+            None => view.cursor.select(view.visible.len().saturating_sub(1)),
+        }
+        Ok(())
+    }
+
+    pub(super) fn open_journal(&mut self, cx: &Cx) -> Result<()> {
+        self.journal = Some(JournalView::default());
+        self.load_journal(cx)
+    }
+
+    /// A new entry, linked to `link` (the record under the cursor), with who was there filled in when given.
+    pub(super) fn open_entry(
+        &self,
+        cx: &mut Cx,
+        link: Option<(Table, i64, String)>,
+        people: (Option<String>, Option<String>),
+    ) {
+        let Some(engagement) = self.engagement else { return };
+        let link = link.filter(|(t, _, _)| journal::LINKABLE.contains(t));
+        let label = link.as_ref().map(|(t, id, _)| journal::label(cx.store.conn(), *t, *id).unwrap_or_default());
+        let title = match &label {
+            Some(l) => format!("Journal entry — on {l}"),
+            None => "Journal entry".to_string(),
+        };
+        let values = [Value::Null, Value::from(people.0), Value::from(people.1)];
+        let mut form = cx.form(
+            title,
+            JournalForm::New { engagement, link: link.map(|(t, id, _)| (t, id)), link_label: label },
+            JOURNAL_FIELDS,
+            &values,
+        );
+        let save = cx.key(Context::Form, &Action::SaveForm);
+        form.intro = vec![format!("{save} saves the entry and opens the next one; Esc on an empty entry closes it.")];
+        // Who was interviewed is one of the provider's team, usually.
+        form.offer(
+            "interviewed",
+            people::names(cx.store.conn(), Some(engagement), people::Who::Members).unwrap_or_default(),
+        );
+        cx.open(form);
+    }
+
+    pub(super) fn update_journal(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
+        let Some(view) = self.journal.as_mut() else { return Ok(()) };
+        if view.find.typing {
+            if view.find.update(&action) == FindKey::Changed {
+                view.refilter();
+                view.cursor.select(0);
+            }
+            return Ok(());
+        }
+        match action {
+            ref a if view.cursor.navigate(a) => {}
+            Action::Filter => view.find.start(),
+            Action::Cancel if view.find.narrows() => {
+                view.find.clear();
+                view.refilter();
+            }
+            Action::Cancel | Action::Journal => self.journal = None,
+            Action::Add => {
+                let link = view.selected().and_then(|e| e.link.map(|(t, id)| (t, id, String::new())));
+                let people = view.selected().map(|e| (e.interviewed.clone(), e.present.clone())).unwrap_or_default();
+                self.open_entry(cx, link, people);
+            }
+            Action::Edit | Action::Open => {
+                if let Some(e) = view.selected() {
+                    let values =
+                        [Value::text(&e.text), Value::from(e.interviewed.clone()), Value::from(e.present.clone())];
+                    let title = format!("Journal entry of {}", when(&e.said_at, cx.dates));
+                    cx.open_form(title, JournalForm::Edit(e.id), JOURNAL_FIELDS, &values);
+                }
+            }
+            Action::Delete => {
+                if let Some(e) = view.selected() {
+                    let start: String = e.text.chars().take(60).collect();
+                    cx.confirm(
+                        "Delete journal entry",
+                        format!("Delete the entry “{start}…” of {}? {}", when(&e.said_at, cx.dates), cx.undo_note()),
+                        JournalAsk::Delete(e.id),
+                    );
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn save_journal(&mut self, form: &JournalForm, values: &Values, cx: &mut Cx) -> Result<String> {
+        let text = |key: &str| {
+            values.iter().find(|(k, _)| *k == key).and_then(|(_, v)| match v {
+                Value::Text(t) if !t.trim().is_empty() => Some(t.clone()),
+                _ => None,
+            })
+        };
+        match form {
+            JournalForm::New { engagement, link, link_label } => {
+                let said_at = cx.store.now();
+                let (body, interviewed, present) =
+                    (text("text").unwrap_or_default(), text("interviewed"), text("present"));
+                cx.store.write(|w| {
+                    journal::add(
+                        w,
+                        *engagement,
+                        &NewEntry {
+                            said_at: &said_at,
+                            text: &body,
+                            interviewed: interviewed.as_deref(),
+                            present: present.as_deref(),
+                            link: *link,
+                        },
+                    )
+                })?;
+                cx.changed();
+                self.load_journal(cx)?;
+                // The next entry, with the same people and link, for the next thing said.
+                let next_link = link.map(|(t, id)| (t, id, link_label.clone().unwrap_or_default()));
+                self.open_entry(cx, next_link, (interviewed, present));
+                Ok("Entry saved; the next one is open".into())
+            }
+            JournalForm::Edit(id) => {
+                let cols = [
+                    ("text", Value::from(text("text"))),
+                    ("interviewed", Value::from(text("interviewed"))),
+                    ("present", Value::from(text("present"))),
+                ];
+                let n = cx.store.write(|w| journal::update(w, *id, &cols))?;
+                cx.changed();
+                self.load_journal(cx)?;
+                Ok(if n == 0 { "Nothing changed".into() } else { "Entry saved".into() })
+            }
+        }
+    }
+
+    pub(super) fn confirm_journal(&mut self, ask: &JournalAsk, cx: &mut Cx) -> Result<()> {
+        let JournalAsk::Delete(id) = ask;
+        cx.store.write(|w| journal::delete(w, *id))?;
+        cx.changed();
+        self.load_journal(cx)?;
+        cx.saved("Journal entry deleted");
+        Ok(())
+    }
+}
+
+/// `said_at` (RFC 3339) as the journal shows it: the local date in `style` and the local time to the minute.
+pub fn when(said_at: &str, style: crate::domain::DateStyle) -> String {
+    match chrono::DateTime::parse_from_rfc3339(said_at) {
+        Ok(t) => {
+            let local = t.with_timezone(&chrono::Local);
+            format!("{} {}", style.show(&local.format("%Y-%m-%d").to_string()), local.format("%H:%M"))
+        }
+        Err(_) => said_at.to_string(),
+    }
+}

@@ -1,0 +1,207 @@
+//! The interview journal: `J` from any tab writes an entry linked to the record under the cursor; Ctrl-S saves it
+//! and leaves the next one open with the same people and link; `i` on the Overview lists the journal to read, find
+//! in, edit and delete; entries travel in the JSON bundle and `verify` stays clean.
+
+mod common;
+
+use assay::app::{Context, Overlay, OverviewPane, RiskPane, Tab};
+use assay::store::{Table, journal};
+use common::workspace::{assert_clean, count, empty_store, export_json, import_json};
+use common::*;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+fn save(app: &mut assay::app::App) {
+    press_mod(app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+}
+
+#[test]
+fn j_on_a_risk_writes_linked_entries_one_after_the_other() {
+    let mut app = demo_app(120, 40);
+    let engagement = app.session.current_id().expect("engagement");
+    press(&mut app, KeyCode::Char('4'));
+    let (risk, title) = app.pane::<RiskPane>().selected().map(|(r, _)| (r.id, r.title.clone())).expect("a risk");
+    press(&mut app, KeyCode::Char('J'));
+    let Some(Overlay::Form(f)) = &app.overlay else { panic!("a new entry is open") };
+    assert_eq!(f.title, format!("Journal entry — on risk “{title}”"));
+    assert_eq!(app.tab, Tab::Risks, "the entry is written without leaving the tab");
+
+    keys(&mut app, "Backups are tested twice a year");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "restore evidence shown on screen");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Kofi Mensah");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Ana Souza, the provider's DPO");
+    save(&mut app);
+    assert_eq!(toast_text(&app), "Entry saved; the next one is open");
+    // The next entry is open, with the same people and link, and empty text.
+    let Some(Overlay::Form(f)) = &app.overlay else { panic!("the next entry is open") };
+    assert_eq!(f.value_of("text"), Some(""));
+    assert_eq!(f.value_of("interviewed"), Some("Kofi Mensah"));
+    assert_eq!(f.value_of("present"), Some("Ana Souza, the provider's DPO"));
+    keys(&mut app, "No test of the offsite copy");
+    save(&mut app);
+    // Esc on the untouched next entry closes it without a question.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+
+    let entries = journal::list(app.store.conn(), engagement).expect("journal");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0].text, "Backups are tested twice a year\nrestore evidence shown on screen");
+    assert_eq!(entries[0].link, Some((Table::Risk, risk)));
+    assert_eq!(entries[1].interviewed.as_deref(), Some("Kofi Mensah"));
+    assert_eq!(journal::for_record(app.store.conn(), Table::Risk, risk).expect("linked").len(), 2);
+    assert_clean(&app.store);
+
+    // u takes the last entry back, like any change.
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(journal::list(app.store.conn(), engagement).expect("journal").len(), 1);
+}
+
+fn toast_text(app: &assay::app::App) -> String {
+    app.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn the_overview_lists_the_journal_to_find_edit_and_delete() {
+    let mut app = demo_app(120, 40);
+    let engagement = app.session.current_id().expect("engagement");
+    for text in ["Visitor register kept at reception", "Badges are collected at the exit", "CCTV covers the racks"] {
+        press(&mut app, KeyCode::Char('J'));
+        keys(&mut app, text);
+        save(&mut app);
+        press(&mut app, KeyCode::Esc);
+    }
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.context(), Context::Journal);
+    let listed = screen(&app);
+    assert!(listed.contains("Interview journal — 3 entries"), "{listed}");
+    assert!(listed.contains("Badges are collected at the exit"));
+
+    // Find narrows to the entries holding every word.
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, "badges");
+    press(&mut app, KeyCode::Enter);
+    let j = app.pane::<OverviewPane>().journal.clone().expect("journal listed");
+    assert_eq!(j.visible.len(), 1);
+    assert!(screen(&app).contains("find “badges”: 1 of 3 shown"));
+
+    // Edit it: the text changes in place.
+    press(&mut app, KeyCode::Char('e'));
+    press_mod(&mut app, KeyCode::Char('e'), KeyModifiers::CONTROL);
+    keys(&mut app, " and counted");
+    save(&mut app);
+    let texts: Vec<String> =
+        journal::list(app.store.conn(), engagement).expect("journal").into_iter().map(|e| e.text).collect();
+    assert!(texts.contains(&"Badges are collected at the exit and counted".to_string()), "{texts:?}");
+
+    // Delete it, after a question.
+    press(&mut app, KeyCode::Char('d'));
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(count(&app.store, "SELECT count(*) FROM journal_entry"), 2);
+    assert_clean(&app.store);
+    // Esc clears the find, then goes back to the overview.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Overview);
+}
+
+#[test]
+fn the_journal_travels_in_the_bundle_with_its_links() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('J'));
+    keys(&mut app, "Owner agrees the treatment date");
+    save(&mut app);
+    press(&mut app, KeyCode::Esc);
+    let bundle = export_json(&app.store, None, true);
+    assert!(bundle.contains("\"journal_entries\""));
+    // Into a workspace that already has data: the entry comes with its link pointing at the imported risk.
+    let mut other = common::workspace::demo_store();
+    import_json(&mut other, &bundle).expect("import");
+    let (link_table, title): (String, String) = other
+        .conn()
+        .query_row(
+            "SELECT j.link_table, r.title FROM journal_entry j JOIN risk r ON r.id = j.link_id \
+             WHERE j.text = 'Owner agrees the treatment date'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the entry and its risk");
+    assert_eq!(link_table, "risk");
+    let original = app.pane::<RiskPane>().selected().map(|(r, _)| r.title.clone()).expect("risk");
+    assert_eq!(title, original);
+    // A bundle written before the journal existed still imports.
+    let mut old: serde_json::Value = serde_json::from_str(&bundle).expect("json");
+    for e in old["engagements"].as_array_mut().expect("engagements") {
+        e.as_object_mut().expect("object").remove("journal_entries");
+    }
+    let mut fresh = empty_store();
+    import_json(&mut fresh, &old.to_string()).expect("a bundle without a journal imports");
+    assert_clean(&fresh);
+}
+
+#[test]
+fn the_journal_listed() {
+    let mut app = demo_app(100, 30);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('J'));
+    keys(&mut app, "Access reviews happen quarterly; the last one is overdue");
+    press(&mut app, KeyCode::Tab);
+    keys(&mut app, "Kofi Mensah");
+    save(&mut app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    let screen = screen(&app);
+    // The time is local: take it out of the snapshot.
+    let stable: String = screen
+        .lines()
+        .map(|l| match l.find("▶ ") {
+            Some(at) => format!("{}▶ <when>{}", &l[..at], &l[at + "▶ ".len() + "2026-11-23 09:00".len()..]),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!(stable);
+}
+
+#[test]
+fn the_report_adds_the_journal_as_an_appendix_when_asked() {
+    use common::bin::{assay, demo_file, stderr, stdout};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = demo_file(dir.path(), "w.db");
+    {
+        let mut store = assay::store::Store::open(&db, "tester").expect("open");
+        store
+            .write(|w| {
+                journal::add(
+                    w,
+                    1,
+                    &journal::NewEntry {
+                        said_at: "2026-11-20T10:15:00Z",
+                        text: "The DR site is shared with another customer",
+                        interviewed: Some("Kofi Mensah"),
+                        present: Some("Ana Souza"),
+                        link: None,
+                    },
+                )
+            })
+            .expect("entry");
+    }
+    let db = db.to_str().expect("utf8");
+    let with = assay(dir.path(), &["--db", db, "report", "1", "--with-journal"]);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let md = stdout(&with);
+    assert!(md.contains("Appendix: interview journal"), "{md}");
+    assert!(md.contains("### 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
+    assert!(md.contains("The DR site is shared with another customer"));
+    let without = assay(dir.path(), &["--db", db, "report", "1"]);
+    assert!(!stdout(&without).contains("interview journal"), "only when asked");
+    // An engagement with no entry says so and writes the report without the appendix.
+    let empty = assay(dir.path(), &["--db", db, "report", "2", "--with-journal"]);
+    assert!(empty.status.success());
+    assert!(stderr(&empty).contains("has no journal entry"), "{}", stderr(&empty));
+}
