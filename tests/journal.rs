@@ -205,3 +205,30 @@ fn the_report_adds_the_journal_as_an_appendix_when_asked() {
     assert!(empty.status.success());
     assert!(stderr(&empty).contains("has no journal entry"), "{}", stderr(&empty));
 }
+
+/// A record that goes takes its link with it, not the entry: what was said stays, the link is cleared in the
+/// history, and undoing the delete links the entry again. The bundle of the engagement still imports.
+#[test]
+fn deleting_a_linked_record_keeps_the_entry_and_clears_its_link() {
+    let mut app = demo_app(120, 40);
+    let engagement = app.session.current_id().expect("engagement");
+    press(&mut app, KeyCode::Char('4'));
+    let risk = app.pane::<RiskPane>().selected().map(|(r, _)| r.id).expect("a risk");
+    press(&mut app, KeyCode::Char('J'));
+    keys(&mut app, "The owner accepts this one");
+    save(&mut app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('y'));
+    let entries = journal::list(app.store.conn(), engagement).expect("journal");
+    assert_eq!(entries.len(), 1, "the entry stays");
+    assert_eq!(entries[0].link, None, "its link is cleared");
+    assert_clean(&app.store);
+    let bundle = export_json(&app.store, None, true);
+    import_json(&mut empty_store(), &bundle).expect("the bundle imports");
+
+    press(&mut app, KeyCode::Char('u'));
+    let entries = journal::list(app.store.conn(), engagement).expect("journal");
+    assert_eq!(entries[0].link, Some((Table::Risk, risk)), "undoing the delete links it again");
+    assert_clean(&app.store);
+}

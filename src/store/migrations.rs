@@ -286,8 +286,7 @@ CREATE TABLE journal_entry (
     link_table TEXT CHECK (link_table IN ('provider', 'team_member', 'risk', 'checklist_item', 'asset')),
     link_id INTEGER,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    CHECK ((link_table IS NULL) = (link_id IS NULL))
+    updated_at TEXT NOT NULL
 );
 CREATE INDEX journal_entry_engagement ON journal_entry(engagement_id);
 CREATE INDEX journal_entry_link ON journal_entry(link_table, link_id);
@@ -428,7 +427,7 @@ pub fn latest_version() -> usize {
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "d4a3d89cf50f5fcf10297e0cc9234b58d772bae62183aa4730ed63420e78ae1b";
+const LATEST_DIGEST: &str = "e566a5548cce6023f23ffa716ed85892d98c7d3dda16ca99517754aef1d1fdfd";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {

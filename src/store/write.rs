@@ -335,6 +335,21 @@ impl<'c> Writer<'c> {
         for (holder, h, column, was) in nulled {
             self.audit("update", holder, h, Some(column), Some(&was.to_string()), None)?;
         }
+        // A journal entry about a row that goes keeps what was said and loses its link (audited, so that undoing
+        // the delete links it again).
+        for &(t, tid) in &doomed {
+            if !super::journal::LINKABLE.contains(&t) {
+                continue;
+            }
+            let entries: Vec<i64> = self
+                .tx
+                .prepare_cached("SELECT id FROM journal_entry WHERE link_table = ?1 AND link_id = ?2 ORDER BY id")?
+                .query_map(params![t.name(), tid], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for j in entries.into_iter().filter(|j| !seen.contains(&(Table::JournalEntry, *j))) {
+                self.update(Table::JournalEntry, j, &[("link_table", Value::Null), ("link_id", Value::Null)])?;
+            }
+        }
         Ok(true)
     }
 
