@@ -140,7 +140,10 @@ proptest! {
 /// Keys a person might press anywhere, weighted toward the ones that open, move and save.
 fn key_for(n: u32) -> KeyEvent {
     let plain = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    match n % 44 {
+    match n % 46 {
+        // A journal entry from wherever the cursor is, and the journal listed.
+        44 => plain(KeyCode::Char('J')),
+        45 => plain(KeyCode::Char('i')),
         // Deletes (y answers yes), undo and redo, and saving a form from any field, often enough to interleave.
         40 => plain(KeyCode::Char('u')),
         41 => KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL),
