@@ -38,6 +38,8 @@ pub enum JournalAsk {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JournalView {
     pub entries: Vec<Entry>,
+    /// Each entry's searched text (what was said, the names, the link), lower-cased once when read.
+    haystacks: Vec<String>,
     /// The entries passing the find, as indexes into `entries`.
     pub visible: Vec<usize>,
     pub cursor: TableCursor,
@@ -49,22 +51,28 @@ impl JournalView {
         self.visible.get(self.cursor.selected).and_then(|&i| self.entries.get(i))
     }
 
-    fn refilter(&mut self) {
-        let words = self.find.words();
-        self.visible = (0..self.entries.len())
-            .filter(|&i| {
-                let e = &self.entries[i];
-                Find::passes(
-                    &words,
-                    [
-                        e.text.as_str(),
-                        e.interviewed.as_deref().unwrap_or(""),
-                        e.present.as_deref().unwrap_or(""),
-                        e.link_label.as_deref().unwrap_or(""),
-                    ],
-                )
+    /// Takes the entries read, and works out what the find searches in each.
+    fn set_entries(&mut self, entries: Vec<Entry>) {
+        self.haystacks = entries
+            .iter()
+            .map(|e| {
+                [
+                    e.text.as_str(),
+                    e.interviewed.as_deref().unwrap_or(""),
+                    e.present.as_deref().unwrap_or(""),
+                    e.link_label.as_deref().unwrap_or(""),
+                ]
+                .join("\u{1f}")
+                .to_lowercase()
             })
             .collect();
+        self.entries = entries;
+    }
+
+    fn refilter(&mut self) {
+        let words = self.find.words();
+        self.visible =
+            (0..self.entries.len()).filter(|&i| words.iter().all(|w| self.haystacks[i].contains(w.as_str()))).collect();
         self.cursor.set_len(self.visible.len());
     }
 }
@@ -75,7 +83,7 @@ impl OverviewPane {
         let Some(engagement) = self.engagement else { return Ok(()) };
         let Some(view) = self.journal.as_mut() else { return Ok(()) };
         let keep = view.selected().map(|e| e.id);
-        view.entries = journal::list(cx.store.conn(), engagement)?;
+        view.set_entries(journal::list(cx.store.conn(), engagement)?);
         view.refilter();
         view.cursor.set_height(usize::from(cx.size.1.saturating_sub(8)).max(1));
         match keep.and_then(|id| view.visible.iter().position(|&i| view.entries[i].id == id)) {

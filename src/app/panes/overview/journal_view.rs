@@ -23,6 +23,7 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
         return;
     }
     let width = usize::from(inner.width.saturating_sub(4)).max(10);
+    let height = usize::from(inner.height);
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
     if j.entries.is_empty() {
@@ -34,7 +35,11 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
     } else if j.visible.is_empty() {
         lines.push(Line::styled("No entry holds every word of the find", t.dim));
     }
-    for (row, &i) in j.visible.iter().enumerate() {
+    // Only the entries around the selected one are laid out: a few before it (each takes at least two lines) and as
+    // many after it as can fill the box, so that a frame costs the same with ten entries or ten thousand.
+    let first = j.cursor.selected.saturating_sub(height / 2);
+    let last = (j.cursor.selected + height).min(j.visible.len());
+    for (row, &i) in j.visible.iter().enumerate().take(last).skip(first) {
         let e = &j.entries[i];
         let chosen = row == j.cursor.selected;
         if chosen {
@@ -63,7 +68,6 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
         lines.push(Line::raw(""));
     }
     // Scroll so that the selected entry's first line is in view.
-    let height = usize::from(inner.height);
     let scroll = selected_line.saturating_sub(height / 3).min(lines.len().saturating_sub(height));
     Paragraph::new(lines).scroll((scroll as u16, 0)).render(inner, buf);
 }
