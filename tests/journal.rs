@@ -232,3 +232,20 @@ fn deleting_a_linked_record_keeps_the_entry_and_clears_its_link() {
     assert_eq!(entries[0].link, Some((Table::Risk, risk)), "undoing the delete links it again");
     assert_clean(&app.store);
 }
+
+/// A closed engagement is read-only: `J` says so instead of opening an entry that could not be saved.
+#[test]
+fn a_closed_engagement_takes_no_journal_entry_and_says_so() {
+    let mut store = common::workspace::demo_store();
+    let id = count(&store, "SELECT min(id) FROM engagement");
+    store.write(|w| assay::store::assets::close_engagement(w, id, "Closed: test")).expect("close");
+    store
+        .write(|w| assay::store::settings::set(w, assay::store::settings::CURRENT_ENGAGEMENT, &id.to_string()))
+        .expect("remember");
+    let mut app = app_on(store, 120, 40);
+    assert_eq!(app.session.current_id(), Some(id));
+    press(&mut app, KeyCode::Char('J'));
+    assert!(app.overlay.is_none(), "no entry opens");
+    assert!(toast_text(&app).contains("is closed and read-only"), "{}", toast_text(&app));
+    assert_eq!(count(&app.store, "SELECT count(*) FROM journal_entry"), 0);
+}
