@@ -77,6 +77,15 @@ fn the_register_shows_due_dates_day_first_and_the_form_takes_them() {
         assert_eq!(due_of(&app, risk).as_deref(), Some(stored), "{typed}");
     }
     assert!(screen(&app).contains("04/03/2028"));
+    // The engagements list and a record's history show their times day first too.
+    press(&mut app, KeyCode::Char('1'));
+    let updated = app.session.engagements[0].updated_at.replace('T', " ").chars().take(16).collect::<String>();
+    assert!(screen(&app).contains(&DateStyle::DayFirst.show(&updated)), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('H'));
+    let Some(Overlay::History(h)) = &app.overlay else { panic!("the history is open") };
+    let at = h.entries.last().expect("an entry").at.replace('T', " ");
+    assert!(screen(&app).contains(&DateStyle::DayFirst.show(at.trim_end_matches('Z'))));
 }
 
 #[test]

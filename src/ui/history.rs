@@ -18,7 +18,7 @@ pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled("No recorded changes.", t.dim));
     }
     for (e, text) in h.entries.iter().zip(h.wrapped(history_text_width(app.size))) {
-        let when = e.at.replace('T', " ").trim_end_matches('Z').to_string();
+        let when = app.dates.show(e.at.replace('T', " ").trim_end_matches('Z'));
         let mut text = text.into_iter();
         lines.push(Line::from(vec![
             Span::styled(format!("{when:<20}"), t.dim),

@@ -59,7 +59,7 @@ pub fn render(list: &EngagementsPane, view: &View, area: Rect, frame: &mut Frame
                 ),
                 if overdue { t.warn } else { t.base },
             )),
-            Cell::from(e.updated_at.replace('T', " ").chars().take(16).collect::<String>()),
+            Cell::from(view.dates.show(&e.updated_at.replace('T', " ").chars().take(16).collect::<String>())),
         ])
     };
     let empty = format!("No engagement matches the filter ({} clears it)", view.key(Context::List, &Action::Cancel));

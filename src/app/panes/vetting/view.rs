@@ -367,9 +367,9 @@ fn render_detail(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) 
     ]));
     lines.push(Line::from(vec![
         label("Joined"),
-        Span::raw(or_dash(&m.joined)),
+        Span::raw(view.dates.show(&or_dash(&m.joined))),
         Span::styled("   Left ", t.dim),
-        Span::raw(or_dash(&m.left_on)),
+        Span::raw(view.dates.show(&or_dash(&m.left_on))),
     ]));
     let h = pane.holdings.get(&m.id).copied().unwrap_or_default();
     if h.assets > 0 || h.grants > 0 {
@@ -455,7 +455,7 @@ fn render_roster(pane: &VettingPane, view: &View, area: Rect, frame: &mut Frame)
     let row = |i: usize| {
         let e = &pane.roster[i];
         Row::new(vec![
-            Cell::from(e.recorded.clone()),
+            Cell::from(view.dates.show(&e.recorded)),
             Cell::from(e.member.clone()),
             Cell::from(e.text.clone()),
             Cell::from(Span::styled(
