@@ -216,3 +216,22 @@ fn an_undo_that_cannot_be_applied_changes_nothing_and_says_so() {
     assert_eq!(fingerprint(&app.store), before, "nothing written, not even to the history");
     assert_eq!(app.store.undo_depth(), (1, 0), "the change stays undoable");
 }
+
+/// Undoing the creation of the only engagement goes back to the start screen, with nothing open.
+#[test]
+fn undoing_the_first_engagement_goes_back_to_the_start_screen() {
+    let mut app = empty_app(120, 40);
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "Managed SOC");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.session.current_id().is_some(), "created and opened");
+    undo(&mut app);
+    assert!(toast(&app).starts_with("Undone: added engagement “Managed SOC”"), "{}", toast(&app));
+    assert_eq!(app.session.current_id(), None);
+    assert!(app.session.engagements.is_empty());
+    assert_eq!(app.context(), assay::app::Context::Start);
+    assert_eq!(count(&app.store, "SELECT count(*) FROM engagement"), 0);
+    assert_clean(&app.store);
+    redo(&mut app);
+    assert_eq!(app.session.engagements.len(), 1, "and back again");
+}

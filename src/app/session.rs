@@ -22,6 +22,17 @@ impl App {
     /// Reads the engagement `id` and its figures into the session.
     pub(super) fn load_session(&mut self, id: i64) -> Result<()> {
         self.session.current = engagements::get(self.store.conn(), id)?;
+        self.load_figures()
+    }
+
+    /// No engagement is open (the last one went): the session holds none, and no figures.
+    pub(super) fn clear_session(&mut self) -> Result<()> {
+        self.session.current = None;
+        self.load_figures()
+    }
+
+    /// The figures of the open engagement, or none.
+    fn load_figures(&mut self) -> Result<()> {
         match &self.session.current {
             Some(e) => {
                 self.session.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;

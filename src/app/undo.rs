@@ -43,7 +43,7 @@ impl App {
                 self.load_panes(None)?;
             }
             None => {
-                self.load_session(-1)?;
+                self.clear_session()?;
                 self.tab = Tab::Engagements;
             }
         }
