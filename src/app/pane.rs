@@ -185,21 +185,6 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    /// The journal entries linked to a record, as lines of its read-only view: when, who, and what was said.
-    pub fn journal_lines(&self, table: Table, id: i64) -> Vec<(String, String)> {
-        let entries = crate::store::journal::for_record(self.store.conn(), table, id).unwrap_or_default();
-        let mut out = vec![(String::new(), String::new())];
-        if entries.is_empty() {
-            out.push(("Journal".into(), "— (no entry linked; J writes one)".into()));
-        }
-        for (n, e) in entries.iter().enumerate() {
-            let who = e.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
-            let when = crate::app::panes::overview::journal::when(&e.said_at, self.dates);
-            out.push((if n == 0 { "Journal".into() } else { String::new() }, format!("{when}{who} {}", e.text)));
-        }
-        out
-    }
-
     /// What a question before a delete says about getting the record back: the undo key, from the keymap.
     pub fn undo_note(&self) -> String {
         match self.keymap.key_for(Context::Global, &Action::Undo) {

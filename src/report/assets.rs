@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use rusqlite::Connection;
 
-use super::html::esc;
+use super::escape::esc;
 use crate::domain::Engagement;
 use crate::domain::assets::{Asset, AssetState};
 use crate::store::{assets, providers};

@@ -2,7 +2,7 @@
 //! page's), readable in greyscale (every band carries its letter, every bar its figure), and sized in CSS pixels so
 //! that they print at the same size as the text around them.
 
-use super::html::esc;
+use super::escape::esc;
 use super::model::Bar;
 use crate::domain::risk::cell_band;
 

@@ -2,21 +2,7 @@
 
 use super::model::{Block, Report};
 
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::escape::esc;
 
 /// The report's stylesheet: plain and readable in black and white (bands always carry their letter; colour only
 /// adds), A4 pages when printed, a page break before each section and table headers repeated on each page.
@@ -106,17 +92,4 @@ pub fn html(r: &Report) -> String {
     }
     o.push_str("</body>\n</html>\n");
     o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
-        );
-    }
 }

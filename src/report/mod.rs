@@ -6,6 +6,7 @@ pub mod assets;
 mod build;
 mod charts;
 pub mod citations;
+mod escape;
 pub mod html;
 mod markdown;
 mod model;

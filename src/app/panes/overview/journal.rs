@@ -230,6 +230,21 @@ impl OverviewPane {
     }
 }
 
+/// The journal entries linked to a record, as lines of its read-only view: when, who, and what was said.
+pub fn linked_lines(cx: &Cx, table: Table, id: i64) -> Vec<(String, String)> {
+    let entries = journal::for_record(cx.store.conn(), table, id).unwrap_or_default();
+    let mut out = vec![(String::new(), String::new())];
+    if entries.is_empty() {
+        out.push(("Journal".into(), "— (no entry linked; J writes one)".into()));
+    }
+    for (n, e) in entries.iter().enumerate() {
+        let who = e.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
+        let when = when(&e.said_at, cx.dates);
+        out.push((if n == 0 { "Journal".into() } else { String::new() }, format!("{when}{who} {}", e.text)));
+    }
+    out
+}
+
 /// `said_at` (RFC 3339) as the journal shows it: the local date in `style` and the local time to the minute.
 pub fn when(said_at: &str, style: crate::domain::DateStyle) -> String {
     match chrono::DateTime::parse_from_rfc3339(said_at) {

@@ -330,7 +330,7 @@ impl RiskPane {
             ("History".into(), format!("{changes} recorded change{}", plural(changes))),
         ];
         let mut lines = lines;
-        lines.extend(cx.journal_lines(Table::Risk, r.id));
+        lines.extend(crate::app::panes::overview::journal::linked_lines(cx, Table::Risk, r.id));
         cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
             title: format!("Risk — {}", r.title),
             tab: cx.tab,

@@ -281,7 +281,7 @@ impl ScorecardPane {
             ("Reason".into(), dash(&p.decision_reason)),
         ];
         let mut lines = lines;
-        lines.extend(cx.journal_lines(crate::store::Table::Provider, p.id));
+        lines.extend(crate::app::panes::overview::journal::linked_lines(cx, crate::store::Table::Provider, p.id));
         cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
             title: format!("Provider — {}", p.name),
             tab: cx.tab,
