@@ -3,11 +3,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use crate::app::layout::{HISTORY_PREFIX, HISTORY_WIDTH, history_text_width};
 use crate::app::{App, Context, History};
-use crate::ui::{centered, key_hints};
+use crate::ui::{PopupHints, centered, scrolled_popup};
 
 pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
@@ -30,20 +29,9 @@ pub fn render(app: &App, h: &History, area: Rect, buf: &mut Buffer) {
             lines.push(Line::raw(format!("{:HISTORY_PREFIX$}{more}", "")));
         }
     }
-    let inner_h = usize::from(rect.height.saturating_sub(3));
-    let scroll = h.scroll.min(lines.len().saturating_sub(inner_h));
     let title =
         format!(" History — {} · {} change{} ", h.title, h.entries.len(), if h.entries.len() == 1 { "" } else { "s" });
-    let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(Line::styled(title, t.title));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    let body = Rect { height: inner.height.saturating_sub(1), ..inner };
-    Paragraph::new(lines).scroll((scroll as u16, 0)).render(body, buf);
-    let footer = key_hints(
-        app,
-        &[(Context::History, "scroll_down"), (Context::History, "scroll_up")],
-        &[(Context::History, "cancel")],
-        usize::from(inner.width),
-    );
-    Line::from(footer).render(Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner }, buf);
+    let hints: PopupHints =
+        (&[(Context::History, "scroll_down"), (Context::History, "scroll_up")], &[(Context::History, "cancel")]);
+    scrolled_popup(app, rect, title, lines, h.scroll, hints, buf);
 }

@@ -265,6 +265,37 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
     key_hints(app, &local, global, room)
 }
 
+/// The key hints of a popup: those that give way when the line is short, and those always shown (see
+/// [`key_hints`]).
+pub type PopupHints<'a> = (&'a [(Context, &'a str)], &'a [(Context, &'a str)]);
+
+/// A bordered popup over `rect` titled `title`: `lines` scrolled by `scroll` (never past the last screenful), and
+/// along its bottom the key hints of `optional` and `always` (see [`key_hints`]). The history and a record's
+/// read-only view are drawn this way.
+pub fn scrolled_popup(
+    app: &App,
+    rect: Rect,
+    title: String,
+    lines: Vec<Line<'_>>,
+    scroll: usize,
+    hints: PopupHints<'_>,
+    buf: &mut Buffer,
+) {
+    let t = &app.theme;
+    let inner_h = usize::from(rect.height.saturating_sub(3));
+    let scroll = scroll.min(lines.len().saturating_sub(inner_h));
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(t.border_focus)
+        .title(Line::styled(title, t.title));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let body = Rect { height: inner.height.saturating_sub(1), ..inner };
+    Paragraph::new(lines).scroll((scroll as u16, 0)).render(body, buf);
+    let footer = key_hints(app, hints.0, hints.1, usize::from(inner.width));
+    Line::from(footer).render(Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner }, buf);
+}
+
 /// Key hints drawn from the keymap, so that they never drift from what the keys do: for each (context, action),
 /// its first key and its description. Hints of `optional` are dropped from the end until the line fits `room`
 /// columns; those of `always` are kept while they fit.
