@@ -33,16 +33,7 @@ pub fn recent(conn: &Connection, engagement: i64, limit: usize) -> rusqlite::Res
         "SELECT id, target_table, target_id, text, created_at FROM note WHERE engagement_id = ?
          ORDER BY created_at DESC, id DESC LIMIT ?",
     )?;
-    stmt.query_map(rusqlite::params![engagement, limit as i64], |r| {
-        Ok(Note {
-            id: r.get(0)?,
-            target_table: r.get(1)?,
-            target_id: r.get(2)?,
-            text: r.get(3)?,
-            created_at: r.get(4)?,
-        })
-    })?
-    .collect()
+    stmt.query_map(rusqlite::params![engagement, limit as i64], from_row)?.collect()
 }
 
 /// The reasons recorded with the engagement's changes of status (closed, reopened), oldest first.
@@ -51,14 +42,10 @@ pub fn status_reasons(conn: &Connection, engagement: i64) -> rusqlite::Result<Ve
         "SELECT id, target_table, target_id, text, created_at FROM note
          WHERE engagement_id = ?1 AND target_table = 'engagement' AND target_id = ?1 ORDER BY id",
     )?;
-    stmt.query_map([engagement], |r| {
-        Ok(Note {
-            id: r.get(0)?,
-            target_table: r.get(1)?,
-            target_id: r.get(2)?,
-            text: r.get(3)?,
-            created_at: r.get(4)?,
-        })
-    })?
-    .collect()
+    stmt.query_map([engagement], from_row)?.collect()
+}
+
+/// A note from a row of `id, target_table, target_id, text, created_at`.
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
+    Ok(Note { id: r.get(0)?, target_table: r.get(1)?, target_id: r.get(2)?, text: r.get(3)?, created_at: r.get(4)? })
 }
