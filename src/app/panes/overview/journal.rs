@@ -9,8 +9,8 @@ use super::OverviewPane;
 use crate::app::pane::{Cx, Values};
 use crate::domain::{FieldKind, FieldSpec, Value};
 use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::store::journal::{self, Entry, NewEntry};
-use crate::store::{Table, people};
 use crate::widgets::find::{Find, FindKey};
 use crate::widgets::table::TableCursor;
 
@@ -103,7 +103,7 @@ impl OverviewPane {
         &self,
         cx: &mut Cx,
         link: Option<(Table, i64, String)>,
-        people: (Option<String>, Option<String>),
+        who: (Option<String>, Option<String>),
     ) {
         let Some(engagement) = self.engagement else { return };
         let link = link.filter(|(t, _, _)| journal::LINKABLE.contains(t));
@@ -112,7 +112,7 @@ impl OverviewPane {
             Some(l) => format!("Journal entry — on {l}"),
             None => "Journal entry".to_string(),
         };
-        let values = [Value::Null, Value::from(people.0), Value::from(people.1)];
+        let values = [Value::Null, Value::from(who.0), Value::from(who.1)];
         let mut form = cx.form(
             title,
             JournalForm::New { engagement, link: link.map(|(t, id, _)| (t, id)), link_label: label },
@@ -121,11 +121,6 @@ impl OverviewPane {
         );
         let save = cx.key(Context::Form, &Action::SaveForm);
         form.intro = vec![format!("{save} saves the entry and opens the next one; Esc on an empty entry closes it.")];
-        // Who was interviewed is one of the provider's team, usually.
-        form.offer(
-            "interviewed",
-            people::names(cx.store.conn(), Some(engagement), people::Who::Members).unwrap_or_default(),
-        );
         cx.open(form);
     }
 
@@ -148,8 +143,8 @@ impl OverviewPane {
             Action::Cancel | Action::Journal => self.journal = None,
             Action::Add => {
                 let link = view.selected().and_then(|e| e.link.map(|(t, id)| (t, id, String::new())));
-                let people = view.selected().map(|e| (e.interviewed.clone(), e.present.clone())).unwrap_or_default();
-                self.open_entry(cx, link, people);
+                let who = view.selected().map(|e| (e.interviewed.clone(), e.present.clone())).unwrap_or_default();
+                self.open_entry(cx, link, who);
             }
             Action::Edit | Action::Open => {
                 if let Some(e) = view.selected() {
