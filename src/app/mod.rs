@@ -561,7 +561,16 @@ impl App {
                     let message = self.closed_message(&e.name.clone());
                     self.toast_error(message);
                 }
-                Some(_) => self.route(Tab::Overview, Action::JournalEntry),
+                Some(_) => {
+                    // Only this action needs the record under the cursor: it is read here, not for every pane call.
+                    let link = self.selected_record();
+                    if let Some(Err(e)) = self.with_pane(Tab::Overview, |p, cx| {
+                        cx.selected = link;
+                        p.update(Action::JournalEntry, cx)
+                    }) {
+                        self.toast_error(format!("{e}"));
+                    }
+                }
                 None => self.toast("Open or create an engagement first"),
             },
             Action::Redo => self.undo(true)?,

@@ -174,7 +174,8 @@ pub struct Cx<'a> {
     pub size: (u16, u16),
     /// How dates are shown (the config's `date_format`).
     pub dates: crate::domain::DateStyle,
-    /// The record under the cursor of the tab on screen (what a journal entry is linked to).
+    /// The record under the cursor of the tab on screen, given with the action that links a journal entry to it
+    /// (`None` otherwise).
     pub selected: Option<(Table, i64, String)>,
     pub reports_dir: &'a Path,
     /// The tab of the pane being served (the owner of the intents it makes).

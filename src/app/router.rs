@@ -53,7 +53,6 @@ impl App {
         f: impl FnOnce(&mut dyn Pane, &mut Cx) -> Result<R>,
     ) -> Option<Result<R>> {
         let i = self.panes.iter().position(|(t, _)| *t == tab)?;
-        let selected = self.selected_record();
         let mut cx = Cx {
             store: &mut self.store,
             session: &self.session,
@@ -61,7 +60,7 @@ impl App {
             today: self.today,
             size: self.size,
             dates: self.dates,
-            selected,
+            selected: None,
             reports_dir: &self.reports_dir,
             tab,
             shown: self.tab,
