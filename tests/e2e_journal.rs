@@ -11,13 +11,7 @@ fn an_interview_captured_with_j_and_ctrl_s_is_in_the_journal() {
     t.create_first_engagement("Managed SOC");
     t.send(&["4"]);
     t.wait_for("No risks yet");
-    t.send(&["a"]);
-    t.wait_for("New risk");
-    t.type_text("Shared DR site");
-    t.send(&["Tab", "Tab"]);
-    t.type_text("3");
-    t.send(&["Enter"]);
-    t.wait_for("Risk added");
+    t.add_risk("Shared DR site", "3", "0");
 
     t.send(&["J"]);
     t.wait_for("Journal entry — on risk “Shared DR site”");

@@ -20,14 +20,7 @@ fn add_and_rate_a_risk_then_find_it_in_its_cell_and_the_database() {
     t.wait_for("No risks yet");
     t.wait_for("Matrix · Overall · inherent");
 
-    t.send(&["a"]);
-    t.wait_for("New risk");
-    t.type_text("Provider analysts can read mailboxes");
-    t.send(&["Tab", "Tab"]);
-    t.type_text("4");
-    t.send(&["Tab", "C-u"]);
-    t.type_text("5");
-    t.send(&["Enter"]);
+    t.add_risk("Provider analysts can read mailboxes", "4", "5");
     t.wait_for("Risk added — 20 Critical");
     t.wait_for("C 20 Provider analysts can read mailboxes");
     t.wait_for("! unaccepted");

@@ -11,15 +11,7 @@ fn a_deleted_risk_comes_back_with_u_in_the_real_workbench() {
     t.create_first_engagement("Managed SOC");
     t.send(&["4"]);
     t.wait_for("No risks yet");
-    t.send(&["a"]);
-    t.wait_for("New risk");
-    t.type_text("Provider analysts can read mailboxes");
-    t.send(&["Tab", "Tab"]);
-    t.type_text("4");
-    t.send(&["Tab", "C-u"]);
-    t.type_text("5");
-    t.send(&["Enter"]);
-    t.wait_for("Risk added");
+    t.add_risk("Provider analysts can read mailboxes", "4", "5");
 
     t.send(&["d"]);
     t.wait_for("Delete the risk");

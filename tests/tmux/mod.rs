@@ -207,6 +207,20 @@ impl Tmux {
         self.wait_for("Engagement created");
     }
 
+    /// On the Risks tab: adds a risk by its title, likelihood and confidentiality impact (the other impacts stay 0)
+    /// and waits until it is saved.
+    pub fn add_risk(&self, title: &str, likelihood: &str, impact_c: &str) {
+        self.send(&["a"]);
+        self.wait_for("New risk");
+        self.type_text(title);
+        self.send(&["Tab", "Tab"]);
+        self.type_text(likelihood);
+        self.send(&["Tab", "C-u"]);
+        self.type_text(impact_c);
+        self.send(&["Enter"]);
+        self.wait_for("Risk added");
+    }
+
     /// From anywhere in the workbench: adds a provider by its name alone on the Scorecard tab and waits until it
     /// is saved.
     pub fn add_provider(&self, name: &str) {
