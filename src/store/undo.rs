@@ -229,26 +229,10 @@ fn apply_inverse(
     Ok(engagement_back)
 }
 
-/// A record kind as the user calls it.
+/// A record kind as the user calls it: the schema declaration's noun (the settings, which no bundle holds, have
+/// none there).
 fn kind(table: Table) -> &'static str {
-    match table {
-        Table::Engagement => "engagement",
-        Table::Provider => "provider",
-        Table::Criterion => "criterion",
-        Table::Score => "score",
-        Table::Risk => "risk",
-        Table::TeamMember => "team member",
-        Table::VettingCheck => "vetting check",
-        Table::Asset => "asset",
-        Table::AccessGrant => "access grant",
-        Table::ChecklistItem => "checklist item",
-        Table::PhaseChange => "phase change",
-        Table::Note => "note",
-        Table::Evidence => "evidence",
-        Table::Setting => "setting",
-        Table::RoleConflict => "role conflict",
-        Table::JournalEntry => "journal entry",
-    }
+    super::schema::SPECS.iter().find(|s| s.table == table).map_or("setting", |s| s.noun)
 }
 
 /// The columns that name a record, in the order tried.
