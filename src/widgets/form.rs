@@ -22,7 +22,7 @@ pub struct FormField {
     pub typed: String,
     /// Whether the user has edited the field; typing into an untouched number replaces what was filled in.
     pub touched: bool,
-    /// Names offered as the field is typed into (people, providers); typed text that matches none is kept.
+    /// Names offered as the field is typed into (people); typed text that matches none is kept.
     pub choices: Vec<String>,
 }
 
