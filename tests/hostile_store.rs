@@ -241,21 +241,37 @@ fn head_of(out: &Output) -> String {
 
 /// Rewrites every entry's hash from `from` on, as someone who knows the (public) hash recipe would.
 fn recompute_chain(conn: &rusqlite::Connection) {
-    type Entry = (i64, String, String, String, String, i64, Option<String>, Option<String>, Option<String>);
+    type Entry =
+        (i64, String, String, String, String, i64, Option<String>, Option<String>, Option<String>, Option<Vec<u8>>);
     let all: Vec<Entry> = rows(
         conn,
-        "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value FROM audit_log ORDER BY id",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+        "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value, row_uuid FROM audit_log \
+         ORDER BY id",
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        },
     );
     let mut prev = assay::store::GENESIS_HASH.to_string();
-    for (id, at, who, action, table, row, field, old, new) in all {
+    for (id, at, who, action, table, row, field, old, new, uuid) in all {
+        let uuid = uuid.and_then(|b| uuid::Uuid::from_slice(&b).ok());
         let h = assay::store::entry_hash(
             &prev,
             &at,
             &who,
             &action,
             &table,
-            row,
+            assay::store::EntryRow { id: row, uuid: uuid.as_ref() },
             field.as_deref(),
             old.as_deref(),
             new.as_deref(),
@@ -343,7 +359,17 @@ fn a_forged_entry_in_an_encrypted_workspace_lacks_the_seal() {
         .query_row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("last");
     let at = "2026-11-30T10:00:00Z";
-    let h = assay::store::entry_hash(&last, at, "mallory", "update", "risk", 1, Some("title"), Some("a"), Some("b"));
+    let h = assay::store::entry_hash(
+        &last,
+        at,
+        "mallory",
+        "update",
+        "risk",
+        assay::store::EntryRow { id: 1, uuid: None },
+        Some("title"),
+        Some("a"),
+        Some("b"),
+    );
     raw.execute(
         "INSERT INTO audit_log (at, assessor, action, table_name, row_id, field, old_value, new_value, prev_hash, \
          hash, created_at, updated_at) VALUES (?1, 'mallory', 'update', 'risk', 1, 'title', 'a', 'b', ?2, ?3, ?1, ?1)",
@@ -598,7 +624,7 @@ fn an_encrypted_workspace_from_before_the_seals_is_sealed_when_upgraded() {
             "t",
             "insert",
             "engagement",
-            1,
+            assay::store::EntryRow { id: 1, uuid: None },
             None,
             None,
             Some(&row),

@@ -219,13 +219,26 @@ fn every_write_is_audited_in_a_hash_chain() {
         assert_eq!(pair[1].6, pair[0].7);
     }
     let r = &rows[1];
+    // Each entry names its row by UUID too, the engagement's own, and the hash covers it.
+    let named: Vec<Vec<u8>> = store
+        .conn()
+        .prepare("SELECT row_uuid FROM audit_log ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("uuids");
+    let uuid = uuid::Uuid::from_slice(&named[1]).expect("a uuid");
+    assert!(named.iter().all(|n| n == &named[0]), "every entry names the same engagement");
+    assert_eq!(uuid.get_version_num(), 7);
+    assert!(rows[0].5.as_deref().is_some_and(|j| j.contains(&format!("\"uuid\":\"{uuid}\""))));
     let again = store::entry_hash(
         &r.6,
         "2026-11-23T09:00:00Z",
         "Ana Souza",
         &r.0,
         &r.1,
-        r.2,
+        store::EntryRow { id: r.2, uuid: Some(&uuid) },
         r.3.as_deref(),
         r.4.as_deref(),
         r.5.as_deref(),

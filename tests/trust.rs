@@ -69,8 +69,12 @@ fn a_row_changed_behind_assays_back_is_named() {
     let raw = rusqlite::Connection::open(&path).expect("raw");
     raw.execute("UPDATE risk SET likelihood = CASE likelihood WHEN 5 THEN 4 ELSE likelihood + 1 END WHERE id = 3", [])
         .expect("tamper");
-    raw.execute("INSERT INTO note (engagement_id, text, created_at, updated_at) VALUES (1, 'forged', 'x', 'x')", [])
-        .expect("forge");
+    raw.execute(
+        "INSERT INTO note (engagement_id, text, created_at, updated_at, uuid) VALUES (1, 'forged', 'x', 'x', \
+         randomblob(16))",
+        [],
+    )
+    .expect("forge");
     drop(raw);
     let store = Store::open(&path, "tester").expect("open");
     let r = verify(store.conn()).expect("verify");

@@ -334,15 +334,7 @@ impl Bundle {
 
 /// The filter selecting one engagement's rows of a table.
 fn filter(table: Table) -> &'static str {
-    match table {
-        Table::Engagement => "id = ?1",
-        Table::Score | Table::TeamMember => "provider_id IN (SELECT id FROM provider WHERE engagement_id = ?1)",
-        Table::VettingCheck => {
-            "member_id IN (SELECT m.id FROM team_member m JOIN provider p ON p.id = m.provider_id \
-             WHERE p.engagement_id = ?1)"
-        }
-        _ => "engagement_id = ?1",
-    }
+    super::ids::in_engagement(table)
 }
 
 /// Reads the given engagements (all of them when `None`), every column of every row. Criminal-record and credit

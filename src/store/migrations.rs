@@ -292,14 +292,193 @@ CREATE INDEX journal_entry_engagement ON journal_entry(engagement_id);
 CREATE INDEX journal_entry_link ON journal_entry(link_table, link_id);
 "#;
 
+/// Step 7: stable identities. Every row gets a UUID (16 bytes, unique, required, never changed: see `ids.rs`) and
+/// every record of a numbered kind a short number; each history entry from here on names its row's UUID too. The
+/// SQL makes the counters and the history's column; [`identities`] adds the rows' columns, fills them for the rows
+/// already there (one transaction with the rest of the upgrade), then makes the indexes and the rules.
+const V7_IDENTITIES: &str = r#"
+CREATE TABLE short_number (
+    scope BLOB NOT NULL,
+    table_name TEXT NOT NULL,
+    last INTEGER NOT NULL CHECK (last > 0),
+    PRIMARY KEY (scope, table_name)
+) WITHOUT ROWID;
+ALTER TABLE audit_log ADD COLUMN row_uuid BLOB;
+"#;
+
+/// The tables step 7 gives identities, parents before the rows whose UUIDs derive from them, and whether their rows
+/// are numbered. Fixed as the schema was at step 7: a later table declares its columns in its own step.
+const V7_TABLES: &[(&str, bool)] = &[
+    ("engagement", true),
+    ("provider", true),
+    ("criterion", true),
+    ("score", false),
+    ("risk", true),
+    ("team_member", true),
+    ("vetting_check", false),
+    ("asset", true),
+    ("access_grant", true),
+    ("checklist_item", false),
+    ("phase_change", true),
+    ("note", true),
+    ("evidence", true),
+    ("setting", false),
+    ("role_conflict", true),
+    ("journal_entry", true),
+];
+
+/// Step 7's work on the rows (see [`V7_IDENTITIES`]).
+fn identities(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    use super::Table;
+    use super::ids;
+    let mut total = 0u64;
+    for (name, numbered) in V7_TABLES {
+        tx.execute_batch(&format!(
+            "ALTER TABLE {name} ADD COLUMN uuid BLOB \
+             CHECK (uuid IS NULL OR (typeof(uuid) = 'blob' AND length(uuid) = 16));"
+        ))?;
+        if *numbered {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {name} ADD COLUMN number INTEGER CHECK (number IS NULL OR number > 0);"
+            ))?;
+        }
+        total += tx.query_row(&format!("SELECT count(*) FROM {name}"), [], |r| r.get::<_, i64>(0))? as u64;
+    }
+    let mut bar = Conversion::new(total);
+    for (name, numbered) in V7_TABLES {
+        let table: Table = name.parse().map_err(|_| rusqlite::Error::InvalidQuery)?;
+        // The engagement each row belongs to, for its number and its counter.
+        let owner = match *name {
+            "engagement" => "NULL",
+            "score" | "team_member" => "(SELECT p.engagement_id FROM provider p WHERE p.id = t.provider_id)",
+            "vetting_check" => {
+                "(SELECT p.engagement_id FROM team_member m JOIN provider p ON p.id = m.provider_id \
+                 WHERE m.id = t.member_id)"
+            }
+            "setting" => "NULL",
+            _ => "t.engagement_id",
+        };
+        // What a natural key is made of: the parents' UUIDs and the key.
+        let natural = match *name {
+            "score" => Some(
+                "(SELECT uuid FROM provider WHERE id = t.provider_id), \
+                 (SELECT uuid FROM criterion WHERE id = t.criterion_id), ''",
+            ),
+            "vetting_check" => Some("(SELECT uuid FROM team_member WHERE id = t.member_id), NULL, t.kind"),
+            "checklist_item" => Some("(SELECT uuid FROM engagement WHERE id = t.engagement_id), NULL, t.catalog_ref"),
+            "setting" => Some("NULL, NULL, t.key"),
+            _ => None,
+        };
+        let parts = natural.unwrap_or("NULL, NULL, NULL");
+        let rows: Vec<(i64, String, Option<i64>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Vec<u8>>)> =
+            tx.prepare(&format!(
+                "SELECT t.id, t.created_at, {owner} AS owner, {parts}, \
+                 (SELECT uuid FROM engagement e WHERE e.id = {owner}) FROM {name} t ORDER BY owner, t.id"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut set = tx.prepare(&format!(
+            "UPDATE {name} SET uuid = ?1{} WHERE id = ?2",
+            if *numbered { ", number = ?3" } else { "" }
+        ))?;
+        let mut counters: Vec<(Vec<u8>, i64)> = Vec::new();
+        let mut last_owner: Option<Option<i64>> = None;
+        let mut n = 0i64;
+        for (id, created, owner, p1, p2, key, owner_uuid) in rows {
+            let uuid = match natural {
+                Some(_) => {
+                    let parents: Vec<uuid::Uuid> =
+                        [p1, p2].into_iter().flatten().filter_map(|b| uuid::Uuid::from_slice(&b).ok()).collect();
+                    ids::natural(table, &parents, key.as_deref().unwrap_or(""))
+                }
+                None => ids::stamped(&created),
+            };
+            if last_owner != Some(owner) {
+                last_owner = Some(owner);
+                n = 0;
+            }
+            n += 1;
+            if *numbered {
+                set.execute(rusqlite::params![uuid.as_bytes().as_slice(), id, n])?;
+                let scope = owner_uuid.unwrap_or_default();
+                match counters.iter_mut().find(|(s, _)| *s == scope) {
+                    Some((_, last)) => *last = n,
+                    None => counters.push((scope, n)),
+                }
+            } else {
+                set.execute(rusqlite::params![uuid.as_bytes().as_slice(), id])?;
+            }
+            bar.step();
+        }
+        for (scope, last) in counters {
+            tx.execute(
+                "INSERT INTO short_number (scope, table_name, last) VALUES (?1, ?2, ?3)",
+                rusqlite::params![scope, name, last],
+            )?;
+        }
+        tx.execute_batch(&format!(
+            "CREATE UNIQUE INDEX {name}_uuid ON {name}(uuid);
+             CREATE TRIGGER {name}_uuid_required BEFORE INSERT ON {name} WHEN NEW.uuid IS NULL
+                 BEGIN SELECT RAISE(ABORT, 'every {name} row needs its uuid'); END;
+             CREATE TRIGGER {name}_uuid_fixed BEFORE UPDATE OF uuid ON {name} WHEN NEW.uuid IS NOT OLD.uuid
+                 BEGIN SELECT RAISE(ABORT, 'a {name} row keeps its uuid'); END;"
+        ))?;
+    }
+    bar.done();
+    Ok(())
+}
+
+/// Progress of step 7 on stderr, for a workspace large enough to wait for; silent when stderr is not a terminal.
+struct Conversion {
+    total: u64,
+    done: u64,
+    shown: Option<u64>,
+    on: bool,
+}
+
+impl Conversion {
+    fn new(total: u64) -> Conversion {
+        Conversion { total, done: 0, shown: None, on: total >= 20_000 && crate::visible::stderr_is_terminal() }
+    }
+
+    fn step(&mut self) {
+        self.done += 1;
+        if !self.on {
+            return;
+        }
+        let pct = self.done * 100 / self.total.max(1);
+        if self.shown != Some(pct) {
+            self.shown = Some(pct);
+            crate::visible::progress_line(
+                &format!("giving every record a stable identity: {}/{} ({pct} %)", self.done, self.total),
+                false,
+            );
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            crate::visible::progress_line(
+                &format!("giving every record a stable identity: {} records, done", self.total),
+                true,
+            );
+        }
+    }
+}
+
 /// The schema version from which the history carries seals.
 pub const SEALED_HISTORY: usize = 5;
 
 /// The list of schema steps, oldest first. Append only.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::from_slice(STEPS)
+    let mut steps = STEPS.to_vec();
+    steps.push(
+        M::up_with_hook(V7_IDENTITIES, identities).comment("a stable identity and a short number for every record"),
+    );
+    Migrations::new(steps)
 }
 
+/// The steps that are SQL alone; those that run code too are appended in [`migrations`].
 static STEPS: &[M<'static>] = &[
     M::up(V1_DATA_MODEL).comment("the whole data model of an assessment workspace"),
     M::up(V2_PHASE_CHANGES).comment("phase changes, with the reason for leaving checklist items open"),
@@ -422,12 +601,12 @@ fn expected_columns(version: usize, table: &str) -> Vec<String> {
 
 /// The schema version this build writes.
 pub fn latest_version() -> usize {
-    STEPS.len()
+    STEPS.len() + 1
 }
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "e566a5548cce6023f23ffa716ed85892d98c7d3dda16ca99517754aef1d1fdfd";
+const LATEST_DIGEST: &str = "5a7494f594442149df9026b82e03b28b895c2d2512b660ca70f68e944f843707";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {

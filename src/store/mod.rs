@@ -8,6 +8,7 @@ pub mod criteria;
 pub mod crypto;
 pub mod engagements;
 pub mod history;
+pub mod ids;
 pub mod journal;
 pub mod lock;
 pub mod migrations;
@@ -34,7 +35,7 @@ use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
 pub use undo::UNDO_DEPTH;
-pub use write::{CASCADES, ChainKey, GENESIS_HASH, SET_NULLS, Table, Writer, entry_hash, reseal};
+pub use write::{CASCADES, ChainKey, GENESIS_HASH, Row as EntryRow, SET_NULLS, Table, Writer, entry_hash, reseal};
 
 use crate::domain::Value;
 
@@ -152,6 +153,8 @@ pub struct Store {
     assessor: String,
     /// A fixed time to stamp writes with (tests and benchmarks); `None` is the real clock.
     fixed_now: Option<String>,
+    /// With a fixed clock, how many UUIDs were made (see [`ids::counted`]).
+    minted: u64,
     /// The passphrase of an encrypted workspace (backups are encrypted with it too).
     key: Option<String>,
     /// The key that seals the history of an encrypted workspace.
@@ -205,6 +208,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             assessor: assessor.to_string(),
             fixed_now: None,
+            minted: 0,
             key: key.map(str::to_string),
             chain_key: key.map(ChainKey::from_passphrase),
             commits: 0,
@@ -236,6 +240,7 @@ impl Store {
             path: None,
             assessor: assessor.to_string(),
             fixed_now: None,
+            minted: 0,
             key: None,
             chain_key: None,
             commits: 0,
@@ -365,9 +370,13 @@ impl Store {
     ) -> rusqlite::Result<(T, Option<(i64, i64)>)> {
         let at = self.now();
         let tx = self.conn.transaction()?;
-        let mut w = Writer::new(tx, &self.assessor, at, self.chain_key)?;
+        let mut w =
+            Writer::new(tx, &self.assessor, at, self.chain_key, self.fixed_now.is_some().then_some(self.minted))?;
         let out = f(&mut w)?;
         let span = w.span();
+        if let Some(n) = w.minted() {
+            self.minted = n;
+        }
         w.commit()?;
         self.commits += 1;
         Ok((out, span))
@@ -543,6 +552,10 @@ impl FromSql for Value {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(i) => Value::Int(i),
             ValueRef::Real(r) => Value::Real(r),
+            // A row's UUID (16 bytes) reads as its usual text form.
+            ValueRef::Blob(b) if b.len() == 16 => {
+                Value::Text(uuid::Uuid::from_slice(b).map(|u| u.to_string()).unwrap_or_default())
+            }
             ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
         })
     }

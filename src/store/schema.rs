@@ -35,6 +35,8 @@ pub enum Kind {
     /// The id of an item of the built-in catalog.
     CatalogRef,
     OptCatalogRef,
+    /// A record's UUID, as text (`0193b2c4-…`).
+    Uuid,
 }
 
 /// The highest id a bundle may carry: the largest whole number JSON tools keep exactly (2^53 − 1). Well below
@@ -66,6 +68,7 @@ impl Kind {
                 "a time as RFC 3339 (2026-11-23T09:00:00Z) or a date as YYYY-MM-DD".to_string()
             }
             Kind::CatalogRef | Kind::OptCatalogRef => "the id of an item of the catalog".to_string(),
+            Kind::Uuid => "a UUID (such as 0193b2c4-6d1e-7a2b-9c3d-4e5f60718293)".to_string(),
         };
         if self.nullable() { format!("{base} or null") } else { base }
     }
@@ -89,6 +92,7 @@ impl Kind {
                 is_iso_date(t) || chrono::DateTime::parse_from_rfc3339(t).is_ok()
             }
             (Kind::CatalogRef | Kind::OptCatalogRef, Value::Text(t)) => crate::catalog::catalog().get(t).is_some(),
+            (Kind::Uuid, Value::Text(t)) => uuid::Uuid::parse_str(t).is_ok_and(|u| !u.is_nil()),
             _ => false,
         };
         if ok {
@@ -133,9 +137,20 @@ const ID: Kind = Kind::Range(1, MAX_ID);
 /// A count, never below zero.
 const COUNT: Kind = Kind::Range(0, MAX_ID);
 
+/// A record's short number within its engagement (within the workspace for an engagement).
+const NUMBER: Kind = Kind::Range(1, MAX_ID);
+
+/// The columns of a numbered record: its id, its own, the stamps, its UUID and its short number (schema order).
 macro_rules! cols {
     ($($name:literal : $kind:expr),* $(,)?) => {
-        &[c("id", ID), $(c($name, $kind),)* STAMPS[0], STAMPS[1]]
+        &[c("id", ID), $(c($name, $kind),)* STAMPS[0], STAMPS[1], c("uuid", Kind::Uuid), c("number", NUMBER)]
+    };
+}
+
+/// The columns of a row identified by a natural key: as [`cols!`], without a short number.
+macro_rules! natural_cols {
+    ($($name:literal : $kind:expr),* $(,)?) => {
+        &[c("id", ID), $(c($name, $kind),)* STAMPS[0], STAMPS[1], c("uuid", Kind::Uuid)]
     };
 }
 
@@ -178,7 +193,9 @@ pub static SCORE: Spec = Spec {
     table: Table::Score,
     key: "scores",
     noun: "score",
-    cols: cols!["provider_id": Kind::Int, "criterion_id": Kind::Int, "score": Kind::Range(0, 5), "note": Kind::OptText],
+    cols: natural_cols![
+        "provider_id": Kind::Int, "criterion_id": Kind::Int, "score": Kind::Range(0, 5), "note": Kind::OptText,
+    ],
 };
 
 pub static RISK: Spec = Spec {
@@ -211,7 +228,7 @@ pub static VETTING_CHECK: Spec = Spec {
     table: Table::VettingCheck,
     key: "vetting_checks",
     noun: "vetting check",
-    cols: cols![
+    cols: natural_cols![
         "member_id": Kind::Int, "kind": Kind::Enum(<CheckKind as VariantNames>::VARIANTS),
         "status": Kind::Enum(CheckStatus::ALL),
         "checked_on": Kind::OptDate, "verifier": Kind::OptText, "evidence": Kind::OptText,
@@ -248,7 +265,7 @@ pub static CHECKLIST_ITEM: Spec = Spec {
     table: Table::ChecklistItem,
     key: "checklist_items",
     noun: "checklist item",
-    cols: cols![
+    cols: natural_cols![
         "engagement_id": Kind::Int, "catalog_ref": Kind::CatalogRef,
         "status": Kind::Enum(ChecklistStatus::ALL), "note": Kind::OptText, "done_at": Kind::OptStamp,
         "done_by": Kind::OptText,

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use strum::IntoEnumIterator;
 
 use super::history::Head;
-use super::write::{ChainKey, GENESIS_HASH, SET_NULLS, Table, entry_hash};
+use super::write::{ChainKey, GENESIS_HASH, Row as EntryRow, SET_NULLS, Table, entry_hash};
 use crate::domain::Value;
 
 /// One problem found.
@@ -250,10 +250,15 @@ fn check_chain(
 ) -> rusqlite::Result<()> {
     let sealed: bool =
         conn.query_row("SELECT count(*) > 0 FROM pragma_table_info('audit_log') WHERE name = 'mac'", [], |r| r.get(0))?;
+    let named: bool =
+        conn.query_row("SELECT count(*) > 0 FROM pragma_table_info('audit_log') WHERE name = 'row_uuid'", [], |r| {
+            r.get(0)
+        })?;
     let sql = format!(
-        "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value, prev_hash, hash, {}
+        "SELECT id, at, assessor, action, table_name, row_id, field, old_value, new_value, prev_hash, hash, {}, {}
          FROM audit_log ORDER BY id",
-        if sealed { "mac" } else { "NULL" }
+        if sealed { "mac" } else { "NULL" },
+        if named { "row_uuid" } else { "NULL" }
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
@@ -287,7 +292,7 @@ fn check_chain(
                 r.get_ref(2)?.as_str()?,
                 r.get_ref(3)?.as_str()?,
                 r.get_ref(4)?.as_str()?,
-                r.get(5)?,
+                EntryRow { id: r.get(5)?, uuid: crate::store::ids::read(r.get_ref(12)?).as_ref() },
                 opt(6)?,
                 opt(7)?,
                 opt(8)?,

@@ -5,6 +5,9 @@ use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
+use uuid::Uuid;
+
+use super::ids;
 use crate::domain::Value;
 
 /// The tables the write path may touch. Their names are the only identifiers spliced into SQL.
@@ -141,6 +144,9 @@ pub struct Writer<'c> {
     key: Option<ChainKey>,
     /// The first and last history entries this transaction wrote.
     span: Option<(i64, i64)>,
+    /// With a fixed clock, the count the next new row's UUID is made from (see [`ids::counted`]); else None, and
+    /// new UUIDs are random.
+    minted: Option<u64>,
 }
 
 impl<'c> Writer<'c> {
@@ -149,6 +155,7 @@ impl<'c> Writer<'c> {
         assessor: &str,
         now: String,
         key: Option<ChainKey>,
+        minted: Option<u64>,
     ) -> rusqlite::Result<Self> {
         let (prev_hash, last_at) = tx
             .query_row("SELECT hash, at FROM audit_log ORDER BY id DESC LIMIT 1", [], |r| {
@@ -158,11 +165,16 @@ impl<'c> Writer<'c> {
             .unwrap_or_else(|| (GENESIS_HASH.to_string(), String::new()));
         // The history's times never go backwards, even when the clock does.
         let now = if last_at > now { last_at } else { now };
-        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash, key, span: None })
+        Ok(Writer { tx, assessor: assessor.to_string(), now, prev_hash, key, span: None, minted })
     }
 
     pub(super) fn commit(self) -> rusqlite::Result<()> {
         self.tx.commit()
+    }
+
+    /// With a fixed clock, the count the next new UUID would be made from.
+    pub(super) fn minted(&self) -> Option<u64> {
+        self.minted
     }
 
     /// The ids of the first and last history entries written so far, if any.
@@ -198,26 +210,63 @@ impl<'c> Writer<'c> {
         self.insert(table, &all)
     }
 
-    /// Inserts a row and returns its id.
+    /// Inserts a row and returns its id. The row gets its UUID (derived from its natural key, or new) and, if its
+    /// kind is numbered, the next short number of its engagement, unless `values` give them.
     pub fn insert(&mut self, table: Table, values: &[(&str, Value)]) -> rusqlite::Result<i64> {
         check_columns(values)?;
-        let cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let mut all: Vec<(&str, Value)> = values.to_vec();
+        let uuid = self.complete(table, &mut all)?;
+        let cols: Vec<&str> = all.iter().map(|(c, _)| *c).collect();
         let marks = vec!["?"; cols.len() + 2].join(", ");
-        let sql = format!(
-            "INSERT INTO {} ({}{}created_at, updated_at) VALUES ({marks})",
-            table.name(),
-            cols.join(", "),
-            if cols.is_empty() { "" } else { ", " }
-        );
-        let mut args: Vec<&dyn rusqlite::ToSql> = values.iter().map(|(_, v)| v as &dyn rusqlite::ToSql).collect();
+        let sql =
+            format!("INSERT INTO {} ({}, created_at, updated_at) VALUES ({marks})", table.name(), cols.join(", "));
+        let bound: Vec<Arg<'_>> = all.iter().map(|(c, v)| Arg::of(c, v)).collect();
+        let mut args: Vec<&dyn rusqlite::ToSql> = bound.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
         args.push(&self.now);
         args.push(&self.now);
         self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
         let id = self.tx.last_insert_rowid();
         // The whole row as stored, defaults included, so the history accounts for every column.
         let json = self.row_json(table, id)?.unwrap_or_else(|| to_json(values));
-        self.audit("insert", table, id, None, None, Some(&json))?;
+        self.audit("insert", table, id, Some(uuid), None, None, Some(&json))?;
         Ok(id)
+    }
+
+    /// Gives a new row what identifies it, unless `values` already do: its UUID and, for a numbered kind, its short
+    /// number (a number given is marked as taken, so the counter never hands it out again). Returns the UUID.
+    fn complete(&mut self, table: Table, values: &mut Vec<(&str, Value)>) -> rusqlite::Result<Uuid> {
+        let given = values.iter().find(|(c, _)| *c == "uuid").map(|(_, v)| v.clone());
+        let uuid = match given {
+            Some(Value::Text(t)) => {
+                Uuid::parse_str(&t).map_err(|_| rusqlite::Error::InvalidParameterName(format!("uuid “{t}”")))?
+            }
+            Some(Value::Null) | None => {
+                let fresh = match self.minted.as_mut() {
+                    Some(n) => {
+                        *n += 1;
+                        ids::counted(&self.now, *n)
+                    }
+                    None => ids::fresh(),
+                };
+                let u = ids::for_new_row(&self.tx, table, values, || fresh)?;
+                values.retain(|(c, _)| *c != "uuid");
+                values.push(("uuid", Value::Text(u.to_string())));
+                u
+            }
+            Some(other) => return Err(rusqlite::Error::InvalidParameterName(format!("uuid “{other}”"))),
+        };
+        if ids::prefix(table).is_some() {
+            let engagement = ids::engagement_of(&self.tx, table, values)?;
+            match values.iter().find(|(c, _)| *c == "number").and_then(|(_, v)| v.as_i64()) {
+                Some(n) => ids::note_number(&self.tx, table, engagement, n)?,
+                None => {
+                    let n = ids::take_number(&self.tx, table, engagement)?;
+                    values.retain(|(c, _)| *c != "number");
+                    values.push(("number", Value::Int(n)));
+                }
+            }
+        }
+        Ok(uuid)
     }
 
     /// Checks foreign keys at commit instead of at each statement, so that rows referring to each other (a team
@@ -236,14 +285,16 @@ impl<'c> Writer<'c> {
                 all.push((stamp, Value::text(self.now.clone())));
             }
         }
+        let uuid = self.complete(table, &mut all)?;
         let cols: Vec<&str> = all.iter().map(|(c, _)| *c).collect();
         let marks = vec!["?"; cols.len()].join(", ");
         let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", table.name(), cols.join(", "));
-        let args: Vec<&dyn rusqlite::ToSql> = all.iter().map(|(_, v)| v as &dyn rusqlite::ToSql).collect();
+        let bound: Vec<Arg<'_>> = all.iter().map(|(c, v)| Arg::of(c, v)).collect();
+        let args: Vec<&dyn rusqlite::ToSql> = bound.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
         self.tx.prepare_cached(&sql)?.execute(args.as_slice())?;
         let id = self.tx.last_insert_rowid();
         let json = self.row_json(table, id)?.unwrap_or_else(|| to_json(values));
-        self.audit("insert", table, id, None, None, Some(&json))?;
+        self.audit("insert", table, id, Some(uuid), None, None, Some(&json))?;
         Ok(id)
     }
 
@@ -261,13 +312,14 @@ impl<'c> Writer<'c> {
             .prepare_cached(&sql)?
             .query_row([id], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
         let mut changed = 0;
+        let uuid = ids::of(&self.tx, table, id)?;
         for ((col, new), old) in values.iter().zip(old) {
             if same(&old, new) {
                 continue;
             }
             let sql = format!("UPDATE {} SET {col} = ?, updated_at = ? WHERE id = ?", table.name());
-            self.tx.prepare_cached(&sql)?.execute(params![new, self.now, id])?;
-            self.audit("update", table, id, Some(col), as_text(&old).as_deref(), as_text(new).as_deref())?;
+            self.tx.prepare_cached(&sql)?.execute(params![Arg::of(col, new), self.now, id])?;
+            self.audit("update", table, id, uuid, Some(col), as_text(&old).as_deref(), as_text(new).as_deref())?;
             changed += 1;
         }
         Ok(changed)
@@ -322,18 +374,22 @@ impl<'c> Writer<'c> {
                 }
             }
         }
-        let mut entries = vec![(table, id, old)];
+        let mut entries = vec![(table, id, ids::of(&self.tx, table, id)?, old)];
         for &(t, tid) in &doomed[1..] {
             if let Some(json) = self.row_json(t, tid)? {
-                entries.push((t, tid, json));
+                entries.push((t, tid, ids::of(&self.tx, t, tid)?, json));
             }
         }
+        let nulled: Vec<_> = nulled
+            .into_iter()
+            .map(|(holder, h, column, was)| Ok((holder, h, ids::of(&self.tx, holder, h)?, column, was)))
+            .collect::<rusqlite::Result<_>>()?;
         self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?", table.name()))?.execute([id])?;
-        for (t, tid, json) in entries {
-            self.audit("delete", t, tid, None, Some(&json), None)?;
+        for (t, tid, uuid, json) in entries {
+            self.audit("delete", t, tid, uuid, None, Some(&json), None)?;
         }
-        for (holder, h, column, was) in nulled {
-            self.audit("update", holder, h, Some(column), Some(&was.to_string()), None)?;
+        for (holder, h, uuid, column, was) in nulled {
+            self.audit("update", holder, h, uuid, Some(column), Some(&was.to_string()), None)?;
         }
         // A journal entry about a row that goes keeps what was said and loses its link (audited, so that undoing
         // the delete links it again).
@@ -367,22 +423,34 @@ impl<'c> Writer<'c> {
         .optional()
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn audit(
         &mut self,
         action: &str,
         table: Table,
         row: i64,
+        uuid: Option<Uuid>,
         field: Option<&str>,
         old: Option<&str>,
         new: Option<&str>,
     ) -> rusqlite::Result<()> {
-        let hash = entry_hash(&self.prev_hash, &self.now, &self.assessor, action, table.name(), row, field, old, new);
+        let hash = entry_hash(
+            &self.prev_hash,
+            &self.now,
+            &self.assessor,
+            action,
+            table.name(),
+            Row { id: row, uuid: uuid.as_ref() },
+            field,
+            old,
+            new,
+        );
         let mac = self.key.map(|k| k.seal(&hash));
         self.tx
             .prepare_cached(
                 "INSERT INTO audit_log (at, assessor, action, table_name, row_id, field, old_value, new_value, \
-                 prev_hash, hash, created_at, updated_at, mac) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1, ?11)",
+                 prev_hash, hash, created_at, updated_at, mac, row_uuid) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1, ?11, ?12)",
             )?
             .execute(params![
                 self.now,
@@ -395,7 +463,8 @@ impl<'c> Writer<'c> {
                 new,
                 self.prev_hash,
                 hash,
-                mac
+                mac,
+                uuid.as_ref().map(|u| u.as_bytes().as_slice())
             ])?;
         let id = self.tx.last_insert_rowid();
         self.span = Some((self.span.map_or(id, |(first, _)| first), id));
@@ -404,8 +473,16 @@ impl<'c> Writer<'c> {
     }
 }
 
+/// The row a history entry is about: its number in the file and, from schema step 7 on, its UUID.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    pub id: i64,
+    pub uuid: Option<&'a Uuid>,
+}
+
 /// The hash of one audit entry: SHA-256 over the previous hash and every field, each length-prefixed so that no
-/// two different entries can be spelled alike.
+/// two different entries can be spelled alike. An entry that names its row's UUID has it hashed last; entries
+/// written before rows had UUIDs have none and keep the hash they were written with.
 #[allow(clippy::too_many_arguments)]
 pub fn entry_hash(
     prev: &str,
@@ -413,14 +490,15 @@ pub fn entry_hash(
     assessor: &str,
     action: &str,
     table: &str,
-    row: i64,
+    row: Row<'_>,
     field: Option<&str>,
     old: Option<&str>,
     new: Option<&str>,
 ) -> String {
     let mut h = Sha256::new();
-    let row = row.to_string();
-    for part in [Some(prev), Some(at), Some(assessor), Some(action), Some(table), Some(row.as_str()), field, old, new] {
+    let id = row.id.to_string();
+    let uuid = row.uuid.map(|u| u.hyphenated().to_string());
+    for part in [Some(prev), Some(at), Some(assessor), Some(action), Some(table), Some(id.as_str()), field, old, new] {
         match part {
             Some(s) => {
                 h.update((s.len() as u64).to_be_bytes());
@@ -429,7 +507,38 @@ pub fn entry_hash(
             None => h.update(u64::MAX.to_be_bytes()),
         }
     }
+    if let Some(u) = &uuid {
+        h.update(b"uuid");
+        h.update((u.len() as u64).to_be_bytes());
+        h.update(u.as_bytes());
+    }
     hex(&h.finalize())
+}
+
+/// A value bound to a statement: a row's UUID, given as text, is stored as its 16 bytes.
+enum Arg<'a> {
+    Value(&'a Value),
+    Bytes(Vec<u8>),
+}
+
+impl<'a> Arg<'a> {
+    fn of(col: &str, v: &'a Value) -> Arg<'a> {
+        match v {
+            Value::Text(t) if col == "uuid" => {
+                Uuid::parse_str(t).map_or(Arg::Value(v), |u| Arg::Bytes(u.as_bytes().to_vec()))
+            }
+            _ => Arg::Value(v),
+        }
+    }
+}
+
+impl rusqlite::ToSql for Arg<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Arg::Value(v) => v.to_sql(),
+            Arg::Bytes(b) => Ok(rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Blob(b))),
+        }
+    }
 }
 
 fn check_columns(values: &[(&str, Value)]) -> rusqlite::Result<()> {
