@@ -67,6 +67,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Upgrade a workspace written by an older assay to this version's schema, in one transaction (a workspace that
+    /// cannot be converted is left untouched), and say what was done.
+    Upgrade,
     /// Copy the workspace to a new file, consistently, even while the workbench runs.
     Backup {
         /// The file to write (must not exist).

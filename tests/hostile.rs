@@ -703,36 +703,6 @@ fn a_bundle_out_of_the_forms_rules_is_refused() {
 }
 
 #[test]
-fn ids_at_the_top_never_wrap_on_a_later_import() {
-    let top = assay::store::bundle::MAX_ID;
-    let mut v = demo_bundle();
-    // The engagement's own id at the highest allowed: kept in an empty workspace.
-    v["engagements"][0]["engagement"]["id"] = top.into();
-    for table in [
-        "providers",
-        "criteria",
-        "risks",
-        "assets",
-        "access_grants",
-        "checklist_items",
-        "notes",
-        "phase_changes",
-        "role_conflicts",
-        "evidence",
-    ] {
-        for r in v["engagements"][0][table].as_array_mut().expect("table") {
-            r["engagement_id"] = top.into();
-        }
-    }
-    let mut store = empty_store();
-    import_bundle(&mut store, &v).expect("first import keeps the ids");
-    let e = import_bundle(&mut store, &v).expect_err("no ids left");
-    assert!(e.contains("no ids left"), "{e}");
-    assert_eq!(count(&store, "SELECT count(*) FROM engagement WHERE id < 0"), 0);
-    assert_eq!(count(&store, "SELECT count(*) FROM engagement"), 1);
-}
-
-#[test]
 fn csv_and_xlsx_imports_refuse_relative_dates_and_unknown_catalog_items() {
     let mut store = demo_store();
     let before = count(&store, "SELECT count(*) FROM risk");

@@ -17,38 +17,90 @@ fn json_export_then_import_into_an_empty_workspace_is_identical() {
     let first = export_json(&a, None, true);
     let mut b = empty_store();
     let done = import_json(&mut b, &first).expect("import");
-    assert!(done.kept_ids);
+    assert_eq!((done.added, done.updated, done.unchanged, done.renumbered), (done.rows, 0, 0, 0));
     assert_eq!(done.engagements, 3);
     let second = export_json(&b, None, true);
     assert_eq!(first, second, "the second export differs from the first");
     assert_clean(&b);
-    // And the bundle holds what it says.
+    // And the bundle holds what it says: format 2, rows by UUID, references by UUID, short references, booleans.
     let v: serde_json::Value = serde_json::from_str(&first).expect("json");
     assert_eq!(v["format"], "assay-bundle");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_eq!(v["sensitive_included"], true);
     assert_eq!(v["engagements"].as_array().map(Vec::len), Some(3));
     assert!(v["engagements"][0]["vetting_checks"].as_array().is_some_and(|c| !c.is_empty()));
+    let e = &v["engagements"][0];
+    let uuid_of = |x: &serde_json::Value| uuid::Uuid::parse_str(x.as_str().unwrap_or_default()).expect("a uuid");
+    let engagement = uuid_of(&e["engagement"]["id"]);
+    assert_eq!(e["engagement"]["ref"], "E-1");
+    assert_eq!(uuid_of(&e["risks"][0]["engagement_id"]), engagement);
+    assert_eq!(e["risks"][0]["ref"], "R-1");
+    assert!(e["risks"][0].get("uuid").is_none() && e["risks"][0].get("number").is_none());
+    assert!(e["providers"][0]["agrees_audit"].is_boolean() && e["criteria"][0]["must_have"].is_boolean());
+    let provider = uuid_of(&e["providers"][0]["id"]);
+    assert!(e["scores"].as_array().expect("scores").iter().any(|s| uuid_of(&s["provider_id"]) == provider));
+    assert!(e["scores"][0].get("ref").is_none(), "a score is known by its provider and criterion");
+    // The UUIDs are the workspace's own.
+    let stored: Vec<u8> = a
+        .conn()
+        .query_row("SELECT uuid FROM engagement WHERE number = 1", [], |r| r.get(0))
+        .expect("the engagement's uuid");
+    assert_eq!(stored, engagement.as_bytes());
 }
 
 #[test]
-fn importing_into_a_workspace_with_data_gives_new_ids_and_keeps_references() {
+fn a_bundle_imported_again_updates_rather_than_duplicates() {
     let mut a = demo_store();
     let before = fingerprint(&a);
     let one = export_json(&a, Some(&[2]), true);
     let done = import_json(&mut a, &one).expect("import");
-    assert!(!done.kept_ids);
+    assert_eq!((done.added, done.updated), (0, 0), "{done:?}");
+    assert_eq!(done.unchanged, done.rows);
+    assert_eq!(fingerprint(&a), before, "nothing was added or written");
+    // The bundle as edited elsewhere: a risk retitled, a risk added (a copy of another under a new UUID and ref).
+    let mut v: serde_json::Value = serde_json::from_str(&one).expect("json");
+    let risks = v["engagements"][0]["risks"].as_array_mut().expect("risks");
+    let (uuid, number) = (risks[0]["id"].as_str().expect("id").to_string(), risks[0]["ref"].clone());
+    risks[0]["title"] = "Retitled on another laptop".into();
+    let mut added = risks[1].clone();
+    added["id"] = uuid::Uuid::now_v7().to_string().into();
+    added["ref"] = "R-900".into();
+    risks.push(added);
+    let done = import_json(&mut a, &serde_json::to_string(&v).expect("text")).expect("import the edit");
+    assert_eq!((done.added, done.updated, done.renumbered), (1, 1, 0), "{done:?}");
+    let (title, n): (String, i64) = a
+        .conn()
+        .query_row(
+            "SELECT title, number FROM risk WHERE uuid = ?1",
+            [uuid::Uuid::parse_str(&uuid).expect("uuid").as_bytes().as_slice()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the same risk");
+    assert_eq!(title, "Retitled on another laptop");
+    assert_eq!(format!("R-{n}"), number.as_str().expect("ref"));
+    assert_eq!(count(&a, "SELECT count(*) FROM risk WHERE number = 900 AND engagement_id = 2"), 1);
     let after = fingerprint(&a);
-    assert_eq!(after[0], before[0] + 1, "one more engagement");
-    assert!(after[4] > before[4], "more risks");
+    assert_eq!(after[4], before[4] + 1, "one risk more, none twice");
     assert_clean(&a);
-    // The copy is the original but for ids: same number of rows in each table, scores on its own providers.
+}
+
+#[test]
+fn an_engagement_from_another_workspace_is_added_with_its_references() {
+    let source = demo_store();
+    let one = export_json(&source, Some(&[2]), true);
+    let mut a = empty_store();
+    a.set_random_ids();
+    assay::store::engagements::create_in(&mut a, "Already here").expect("engagement");
+    let done = import_json(&mut a, &one).expect("import");
+    assert_eq!((done.added, done.updated), (done.rows, 0));
+    // Engagement numbers are the workspace's: E-2 is free here, so it keeps it; the ids are new.
     let new_id: i64 = count(&a, "SELECT max(id) FROM engagement");
-    let copy = export_json(&a, Some(&[new_id]), true);
+    assert_eq!(count(&a, &format!("SELECT number FROM engagement WHERE id = {new_id}")), 2);
     let (orig, _) = bundle::parse(&one).expect("parse");
+    let copy = export_json(&a, Some(&[new_id]), true);
     let (dup, _) = bundle::parse(&copy).expect("parse");
     for (x, y) in orig[0].tables.iter().zip(&dup[0].tables) {
-        assert_eq!(x.len(), y.len());
+        assert_eq!(x, y, "the same rows, by UUID");
     }
     assert_eq!(
         count(
@@ -60,6 +112,7 @@ fn importing_into_a_workspace_with_data_gives_new_ids_and_keeps_references() {
         ),
         orig[0].tables[3].len() as i64
     );
+    assert_clean(&a);
 }
 
 #[test]
@@ -118,8 +171,22 @@ fn malformed_bundles_are_refused_with_the_place_named() {
     refused(|v| v["engagements"][0]["risks"][1]["colour"] = "red".into(), &["line ", "unknown field `colour`"]);
     refused(
         |v| v["engagements"][0]["scores"][0]["provider_id"] = 987_654.into(),
+        &["line ", "score.provider_id", "expected a UUID"],
+    );
+    refused(
+        |v| v["engagements"][0]["scores"][0]["provider_id"] = uuid::Uuid::now_v7().to_string().into(),
         &["scores[0]", "provider_id", "unknown id"],
     );
+    refused(|v| v["engagements"][0]["risks"][0]["id"] = "0193b2c4-not-a-uuid".into(), &["line ", "risk.id", "UUID"]);
+    refused(|v| v["engagements"][0]["risks"][2]["ref"] = "P-3".into(), &["line ", "risk.ref", "such as R-12"]);
+    refused(
+        |v| {
+            let r = v["engagements"][0]["risks"][0]["ref"].clone();
+            v["engagements"][0]["risks"][2]["ref"] = r;
+        },
+        &["risks[2] (R-1), ref", "duplicate ref"],
+    );
+    refused(|v| v["engagements"][0]["providers"][0]["agrees_audit"] = 1.into(), &["line ", "true or false"]);
     refused(
         |v| {
             let id = v["engagements"][0]["risks"][0]["id"].clone();
@@ -137,6 +204,35 @@ fn malformed_bundles_are_refused_with_the_place_named() {
         },
         &["missing field `assets`"],
     );
+}
+
+/// A row may name only rows of its own engagement, and may not take the UUID of a row the workspace holds under
+/// another engagement; either is refused with the place named, and nothing is applied.
+#[test]
+fn a_row_naming_another_engagement_is_refused() {
+    let mut store = demo_store();
+    let before = fingerprint(&store);
+    let mut v: serde_json::Value = serde_json::from_str(&export_json(&store, None, true)).expect("json");
+    v["engagements"][0]["risks"][3]["engagement_id"] = v["engagements"][1]["engagement"]["id"].clone();
+    let err = import_json(&mut store, &v.to_string()).expect_err("refused").to_string();
+    assert!(
+        err.contains("engagements[0].risks[3] (R-4), engagement_id")
+            && err.contains("another engagement of the bundle"),
+        "{err}"
+    );
+    // The first engagement under a new UUID, its rows keeping theirs: they are the first engagement's rows.
+    let mut v: serde_json::Value = serde_json::from_str(&export_json(&store, Some(&[1]), true)).expect("json");
+    let fresh = uuid::Uuid::now_v7().to_string();
+    v["engagements"][0]["engagement"]["id"] = fresh.clone().into();
+    for key in ["providers", "criteria", "risks", "assets", "access_grants", "checklist_items", "notes"] {
+        for row in v["engagements"][0][key].as_array_mut().expect("rows") {
+            row["engagement_id"] = fresh.clone().into();
+        }
+    }
+    let err = import_json(&mut store, &v.to_string()).expect_err("refused").to_string();
+    assert!(err.contains("engagements[0].providers[0] (P-1), id") && err.contains("under another engagement"), "{err}");
+    assert_eq!(fingerprint(&store), before);
+    assert_clean(&store);
 }
 
 #[test]

@@ -234,7 +234,9 @@ pub fn import(
                 return Err(eyre!("a bundle brings its own engagements; --into is for CSV and XLSX files"));
             }
             if how.dry_run || how.delete_missing {
-                return Err(eyre!("--dry-run and --delete-missing are for CSV and XLSX files; a bundle only adds"));
+                return Err(eyre!(
+                    "--dry-run and --delete-missing are for CSV and XLSX files; a bundle adds and updates, never removes"
+                ));
             }
             let bytes = std::fs::read(path).map_err(|e| eyre!("cannot read {shown}: {e}"))?;
             let text = String::from_utf8(bytes).map_err(|e| {
@@ -243,12 +245,18 @@ pub fn import(
             let (engs, _) = bundle::parse(&text).map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
             let done = bundle::restore(store, &engs, &mut |d, t| progress.update(d, t))
                 .map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
+            let renumbered = if done.renumbered > 0 {
+                format!("; {} added under a new short number (theirs was taken in this workspace)", done.renumbered)
+            } else {
+                String::new()
+            };
             errln!(
-                "imported {} engagement{} ({} rows) from {shown}; {}",
+                "imported {} engagement{} from {shown}: {} rows added, {} updated, {} unchanged{renumbered}",
                 done.engagements,
                 plural(done.engagements),
-                done.rows,
-                if done.kept_ids { "ids kept (the workspace was empty)" } else { "every row has a new id" }
+                done.added,
+                done.updated,
+                done.unchanged,
             );
             return Ok(());
         }

@@ -93,6 +93,28 @@ pub fn run(cli: Cli) -> Result<()> {
         None => open_workbench(cli.db, cli.encrypt, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
         Some(Command::Verify { head, json }) => verify::run(&workspace_path(cli.db)?, &config.assessor(), &head, json),
+        Some(Command::Upgrade) => {
+            let db = workspace_path(cli.db)?;
+            if std::fs::symlink_metadata(&db).is_err() {
+                return Err(stop(Outcome::NothingFound, format!("no workspace at {}", db.display())));
+            }
+            let started = std::time::Instant::now();
+            let (_lock, store) = secure::open_locked(&db, &config.assessor(), false)?;
+            let now = store.schema_version()?;
+            match store.upgraded_from() {
+                Some(from) => {
+                    let records = crate::store::ids::records(store.conn())?;
+                    errln!(
+                        "upgraded {} from schema {from} to {now} in {:.1} s; it holds {records} records, each with a \
+                         stable identity",
+                        db.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                None => errln!("{} is already at schema {now}: nothing to do", db.display()),
+            }
+            Ok(())
+        }
         Some(Command::List { json }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
             list::run(&store, json)

@@ -38,6 +38,15 @@ pub const NUMBERED: &[(Table, &str)] = &[
     (Table::JournalEntry, "J"),
 ];
 
+/// How many records the workspace holds: rows of every kind but settings.
+pub fn records(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    use strum::IntoEnumIterator;
+    Table::iter()
+        .filter(|t| *t != Table::Setting)
+        .map(|t| conn.query_row(&format!("SELECT count(*) FROM {}", t.name()), [], |r| r.get::<_, i64>(0)))
+        .sum()
+}
+
 /// The letters of a table's short references, if its rows are numbered.
 pub fn prefix(table: Table) -> Option<&'static str> {
     NUMBERED.iter().find(|(t, _)| *t == table).map(|(_, p)| *p)

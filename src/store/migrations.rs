@@ -327,6 +327,10 @@ const V7_TABLES: &[(&str, bool)] = &[
     ("journal_entry", true),
 ];
 
+/// A row as step 7 finds it: id, created_at, its engagement, the parents' UUIDs and the key of a natural key, and
+/// its engagement's UUID.
+type Unconverted = (i64, String, Option<i64>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Vec<u8>>);
+
 /// Step 7's work on the rows (see [`V7_IDENTITIES`]).
 fn identities(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
     use super::Table;
@@ -370,7 +374,7 @@ fn identities(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult 
             _ => None,
         };
         let parts = natural.unwrap_or("NULL, NULL, NULL");
-        let rows: Vec<(i64, String, Option<i64>, Option<Vec<u8>>, Option<Vec<u8>>, Option<String>, Option<Vec<u8>>)> =
+        let rows: Vec<Unconverted> =
             tx.prepare(&format!(
                 "SELECT t.id, t.created_at, {owner} AS owner, {parts}, \
                  (SELECT uuid FROM engagement e WHERE e.id = {owner}) FROM {name} t ORDER BY owner, t.id"

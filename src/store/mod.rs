@@ -134,8 +134,8 @@ impl fmt::Display for OpenError {
             ),
             OpenError::NeedsUpgrade { path, found } => write!(
                 f,
-                "{} was written by an older assay (schema {found}); open it once in the workbench to upgrade it — it \
-                 was left untouched",
+                "{} was written by an older assay (schema {found}); upgrade it with `assay upgrade` (or open it once in \
+                 the workbench) — it was left untouched",
                 path.display()
             ),
             OpenError::Io(p, e) => write!(f, "cannot open {}: {e}", p.display()),
@@ -153,8 +153,10 @@ pub struct Store {
     assessor: String,
     /// A fixed time to stamp writes with (tests and benchmarks); `None` is the real clock.
     fixed_now: Option<String>,
-    /// With a fixed clock, how many UUIDs were made (see [`ids::counted`]).
-    minted: u64,
+    /// The schema version the workspace had when it was opened, if opening upgraded it.
+    upgraded_from: Option<i64>,
+    /// How many UUIDs were made by count (see [`ids::counted`]), when they are; None when they are random.
+    minted: Option<u64>,
     /// The passphrase of an encrypted workspace (backups are encrypted with it too).
     key: Option<String>,
     /// The key that seals the history of an encrypted workspace.
@@ -208,7 +210,8 @@ impl Store {
             path: Some(path.to_path_buf()),
             assessor: assessor.to_string(),
             fixed_now: None,
-            minted: 0,
+            minted: None,
+            upgraded_from: None,
             key: key.map(str::to_string),
             chain_key: key.map(ChainKey::from_passphrase),
             commits: 0,
@@ -240,7 +243,8 @@ impl Store {
             path: None,
             assessor: assessor.to_string(),
             fixed_now: None,
-            minted: 0,
+            minted: None,
+            upgraded_from: None,
             key: None,
             chain_key: None,
             commits: 0,
@@ -290,6 +294,9 @@ impl Store {
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
         )?;
+        if version > 0 && version < migrations::latest_version() as i64 {
+            self.upgraded_from = Some(version);
+        }
         migrations::migrations().to_latest(c).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => PrepareError::Sqlite(err),
             other => PrepareError::Migration(other.to_string()),
@@ -334,9 +341,26 @@ impl Store {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))
     }
 
-    /// Stamps every later write with this time instead of the clock's (RFC 3339, UTC).
+    /// The schema version the workspace had before this opening upgraded it; None if it needed no upgrade.
+    pub fn upgraded_from(&self) -> Option<i64> {
+        self.upgraded_from
+    }
+
+    /// Stamps every later write with this time instead of the clock's (RFC 3339, UTC). New rows' UUIDs are then
+    /// made from a count instead of chance, so that the same steps make the same rows (see [`Store::set_random_ids`]).
     pub fn set_fixed_now(&mut self, at: Option<&str>) {
         self.fixed_now = at.map(str::to_string);
+        self.minted = match (&self.fixed_now, self.minted) {
+            (Some(_), Some(n)) => Some(n),
+            (Some(_), None) => Some(0),
+            (None, _) => None,
+        };
+    }
+
+    /// New rows get random UUIDs even with a fixed clock: for a workspace that must share no id with another made
+    /// the same way.
+    pub fn set_random_ids(&mut self) {
+        self.minted = None;
     }
 
     /// The time the next write will be stamped with.
@@ -370,12 +394,11 @@ impl Store {
     ) -> rusqlite::Result<(T, Option<(i64, i64)>)> {
         let at = self.now();
         let tx = self.conn.transaction()?;
-        let mut w =
-            Writer::new(tx, &self.assessor, at, self.chain_key, self.fixed_now.is_some().then_some(self.minted))?;
+        let mut w = Writer::new(tx, &self.assessor, at, self.chain_key, self.minted)?;
         let out = f(&mut w)?;
         let span = w.span();
         if let Some(n) = w.minted() {
-            self.minted = n;
+            self.minted = Some(n);
         }
         w.commit()?;
         self.commits += 1;

@@ -37,6 +37,9 @@ pub enum Kind {
     OptCatalogRef,
     /// A record's UUID, as text (`0193b2c4-…`).
     Uuid,
+    OptUuid,
+    /// Yes or no: 0 or 1 in the database and in format 1 bundles, `true` or `false` from format 2 on.
+    Flag,
 }
 
 /// The highest id a bundle may carry: the largest whole number JSON tools keep exactly (2^53 − 1). Well below
@@ -54,6 +57,7 @@ impl Kind {
                 | Kind::OptDate
                 | Kind::OptStamp
                 | Kind::OptCatalogRef
+                | Kind::OptUuid
         )
     }
 
@@ -68,7 +72,8 @@ impl Kind {
                 "a time as RFC 3339 (2026-11-23T09:00:00Z) or a date as YYYY-MM-DD".to_string()
             }
             Kind::CatalogRef | Kind::OptCatalogRef => "the id of an item of the catalog".to_string(),
-            Kind::Uuid => "a UUID (such as 0193b2c4-6d1e-7a2b-9c3d-4e5f60718293)".to_string(),
+            Kind::Uuid | Kind::OptUuid => "a UUID (such as 0193b2c4-6d1e-7a2b-9c3d-4e5f60718293)".to_string(),
+            Kind::Flag => "true or false".to_string(),
         };
         if self.nullable() { format!("{base} or null") } else { base }
     }
@@ -92,7 +97,8 @@ impl Kind {
                 is_iso_date(t) || chrono::DateTime::parse_from_rfc3339(t).is_ok()
             }
             (Kind::CatalogRef | Kind::OptCatalogRef, Value::Text(t)) => crate::catalog::catalog().get(t).is_some(),
-            (Kind::Uuid, Value::Text(t)) => uuid::Uuid::parse_str(t).is_ok_and(|u| !u.is_nil()),
+            (Kind::Uuid | Kind::OptUuid, Value::Text(t)) => uuid::Uuid::parse_str(t).is_ok_and(|u| !u.is_nil()),
+            (Kind::Flag, Value::Int(i)) => (0..=1).contains(i),
             _ => false,
         };
         if ok {
@@ -173,8 +179,8 @@ pub static PROVIDER: Spec = Spec {
         "engagement_id": Kind::Int, "name": Kind::Text,
         "status": Kind::Enum(PROVIDER_STATUSES),
         "cert_body": Kind::OptText, "cert_number": Kind::OptText, "cert_expiry": Kind::OptDate,
-        "cert_scope": Kind::OptText, "scope_covers_service": Kind::Range(0, 1), "agrees_policies": Kind::Range(0, 1),
-        "agrees_audit": Kind::Range(0, 1), "focal_point": Kind::OptText, "decision_reason": Kind::OptText,
+        "cert_scope": Kind::OptText, "scope_covers_service": Kind::Flag, "agrees_policies": Kind::Flag,
+        "agrees_audit": Kind::Flag, "focal_point": Kind::OptText, "decision_reason": Kind::OptText,
         "decided_by": Kind::OptText, "decided_at": Kind::OptStamp,
     ],
 };
@@ -185,7 +191,7 @@ pub static CRITERION: Spec = Spec {
     noun: "criterion",
     cols: cols![
         "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "text": Kind::Text,
-        "weight": Kind::Range(0, MAX_WEIGHT as i64), "must_have": Kind::Range(0, 1), "position": COUNT,
+        "weight": Kind::Range(0, MAX_WEIGHT as i64), "must_have": Kind::Flag, "position": COUNT,
     ],
 };
 

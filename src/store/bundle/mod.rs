@@ -1,10 +1,14 @@
 //! The JSON bundle: every column of every row of one engagement (or all of them), written out and read back.
 //!
-//! Reading is strict: each row must carry exactly its table's columns, each of the right type, and every id a row
-//! refers to must be in the bundle. A bundle is restored in one transaction through [`Writer::restore`], so the
-//! history records each row and a bad file changes nothing. Into an empty workspace the original ids are kept (a
-//! second export is then identical but for `exported_at`); into one that already holds engagements, every row gets
-//! a new id above the highest in use and references are rewritten to follow.
+//! Format 2 (written since schema step 7) names every row by its UUID: `id` is the row's UUID, each reference the
+//! UUID of the row it names, `ref` the short reference people read ("R-12"), and yes/no columns are `true` or
+//! `false`. Format 1 (integer ids, 0 and 1) is still read: its rows get new UUIDs and its references follow.
+//!
+//! Reading is strict: each row must carry exactly its table's columns, each of the right type, every id given once,
+//! and every id a row refers to must be a row of the same engagement of the bundle. A bundle is applied in one
+//! transaction through the write path, so the history records each row and a bad file changes nothing. A row whose
+//! UUID the workspace already holds is updated (only changed fields, audited) rather than added twice; a row the
+//! workspace does not hold is added with its UUID, and with its short number unless that number is taken there.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -14,17 +18,52 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+mod apply;
+mod check;
+
+pub use apply::{Imported, restore};
+use check::{by_uuid, check, place};
+
+use super::Table;
 use super::schema::references;
 pub use super::schema::{Col, Kind, MAX_ID, SPECS, Spec};
-use super::{Store, Table, Writer};
-use crate::domain::fields::{FieldKind, FieldSpec};
+use crate::domain::Value;
 use crate::domain::vetting::{CheckKind, is_sensitive};
-use crate::domain::{Risk, Value};
 
 /// What the `format` field of a bundle says.
 pub const FORMAT: &str = "assay-bundle";
-/// The bundle layout this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The bundle layout this build writes.
+pub const VERSION: u32 = 2;
+/// The oldest bundle layout this build reads.
+pub const OLDEST_VERSION: u32 = 1;
+
+thread_local! {
+    /// The layout of the bundle being read on this thread (its `version`), for the row readers below: serde's
+    /// derived readers give them no other way to learn it.
+    static READING: std::cell::Cell<u32> = const { std::cell::Cell::new(VERSION) };
+}
+
+fn reading() -> u32 {
+    READING.with(std::cell::Cell::get)
+}
+
+/// How a column is written in a bundle of `version`: its key and the type of its value. `None` for a column
+/// the layout leaves out (format 2 gives a row's UUID as its `id`).
+fn column_in(version: u32, spec: &Spec, col: &Col) -> Option<(&'static str, Kind)> {
+    if version < 2 {
+        return (col.name != "uuid" && col.name != "number").then_some((col.name, col.kind));
+    }
+    let link_id = super::schema::named_link(spec.table).map(|(_, id)| id);
+    Some(match col.name {
+        "uuid" => return None,
+        "id" => ("id", Kind::Uuid),
+        "number" => ("ref", Kind::Text),
+        name if references(spec.table).any(|(c, _)| c == name) || Some(name) == link_id => {
+            (name, if col.kind.nullable() { Kind::OptUuid } else { Kind::Uuid })
+        }
+        name => (name, col.kind),
+    })
+}
 
 /// Reports (done, total) as a long export or import goes.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
@@ -43,6 +82,11 @@ impl PartialEq for Row {
 }
 
 impl Row {
+    /// A row of `spec`'s table from its values, in the declaration's column order.
+    pub fn new(spec: &'static Spec, values: Vec<Value>) -> Row {
+        Row { spec, values }
+    }
+
     pub fn get(&self, col: &str) -> &Value {
         self.spec.cols.iter().position(|c| c.name == col).map_or(&Value::Null, |i| &self.values[i])
     }
@@ -56,20 +100,66 @@ impl Row {
     pub fn id(&self) -> i64 {
         self.values.first().and_then(Value::as_i64).unwrap_or_default()
     }
+
+    /// The row's UUID, as text.
+    pub fn uuid(&self) -> String {
+        self.get("uuid").to_string()
+    }
+
+    /// The row's short reference ("R-12"), if its kind is numbered and it has one.
+    pub fn short(&self) -> Option<String> {
+        self.get("number").as_i64().map(|n| super::ids::short_ref(self.spec.table, n))
+    }
+
+    /// How messages name the row: its short reference, its UUID, or (format 1) its id.
+    fn label(&self) -> String {
+        match (self.short(), self.get("uuid")) {
+            (Some(r), _) => r,
+            (None, Value::Text(u)) => format!("id {u}"),
+            _ => format!("id {}", self.id()),
+        }
+    }
 }
 
-impl Serialize for Row {
+/// A row as format 2 writes it: references by UUID, yes/no as booleans, the short reference as `ref`.
+struct RowOut<'a> {
+    row: &'a Row,
+    uuids: &'a HashMap<(Table, i64), String>,
+}
+
+impl Serialize for RowOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.values.len()))?;
-        for (col, v) in self.spec.cols.iter().zip(&self.values) {
-            map.serialize_entry(col.name, v)?;
+        let Row { spec, values } = self.row;
+        let link = super::schema::named_link(spec.table);
+        let linked = link.and_then(|(t, _)| match self.row.get(t) {
+            Value::Text(t) => t.parse::<Table>().ok(),
+            _ => None,
+        });
+        let mut map = s.serialize_map(Some(values.len()))?;
+        for (col, v) in spec.cols.iter().zip(values) {
+            let Some((key, kind)) = column_in(VERSION, spec, col) else { continue };
+            let target = references(spec.table)
+                .find(|(c, _)| *c == col.name)
+                .map(|(_, t)| t)
+                .or(linked.filter(|_| link.is_some_and(|(_, id)| id == col.name)));
+            match (col.name, kind, v) {
+                ("id", ..) => map.serialize_entry(key, &self.row.uuid())?,
+                ("number", ..) => map.serialize_entry(key, &self.row.short())?,
+                (_, Kind::Flag, Value::Int(i)) => map.serialize_entry(key, &(*i != 0))?,
+                (_, _, Value::Int(i)) if target.is_some() => {
+                    let uuid = target.and_then(|t| self.uuids.get(&(t, *i)));
+                    map.serialize_entry(key, &uuid)?
+                }
+                _ => map.serialize_entry(key, v)?,
+            }
         }
         map.end()
     }
 }
 
-/// A scalar as read from JSON, with a plain word for what else was found.
-struct Scalar(Result<Value, &'static str>);
+/// A scalar as read from JSON, with a plain word for what else was found. `true` and `false` read as 1 and 0,
+/// marked so that only a yes/no column of format 2 takes them.
+struct Scalar(Result<Value, &'static str>, bool);
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -80,36 +170,36 @@ impl<'de> Deserialize<'de> for Scalar {
                 f.write_str("a number, a string or null")
             }
             fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar(Ok(Value::Null)))
+                Ok(Scalar(Ok(Value::Null), false))
             }
             fn visit_none<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar(Ok(Value::Null)))
+                Ok(Scalar(Ok(Value::Null), false))
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
-                Ok(Scalar(Err("true or false")))
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(Ok(Value::Int(i64::from(v))), true))
             }
             fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(Ok(Value::Int(v))))
+                Ok(Scalar(Ok(Value::Int(v)), false))
             }
             fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(i64::try_from(v).map(Value::Int).map_err(|_| "a number too large")))
+                Ok(Scalar(i64::try_from(v).map(Value::Int).map_err(|_| "a number too large"), false))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar(Ok(Value::Real(v))))
+                Ok(Scalar(Ok(Value::Real(v)), false))
             }
             fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(Ok(Value::text(v))))
+                Ok(Scalar(Ok(Value::text(v)), false))
             }
             fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
-                Ok(Scalar(Ok(Value::Text(v))))
+                Ok(Scalar(Ok(Value::Text(v)), false))
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar(Err("a list")))
+                Ok(Scalar(Err("a list"), false))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
                 while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar(Err("an object")))
+                Ok(Scalar(Err("an object"), false))
             }
         }
         d.deserialize_any(V)
@@ -129,35 +219,69 @@ impl<'de> Visitor<'de> for RowVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row, A::Error> {
         let spec = self.0;
+        let version = reading();
+        let layout: Vec<Option<(&str, Kind)>> = spec.cols.iter().map(|c| column_in(version, spec, c)).collect();
+        let keys = || layout.iter().flatten().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
         let mut values: Vec<Option<Value>> = vec![None; spec.cols.len()];
         while let Some(key) = map.next_key::<String>()? {
-            let Some(i) = spec.cols.iter().position(|c| c.name == key) else {
+            let Some(i) = layout.iter().position(|c| c.is_some_and(|(k, _)| k == key)) else {
                 return Err(de::Error::custom(format!(
                     "{}: unknown field `{key}` (a {} has: {})",
                     spec.noun,
                     spec.noun,
-                    spec.cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+                    keys()
                 )));
             };
+            let kind = layout[i].map_or(spec.cols[i].kind, |(_, k)| k);
             if values[i].is_some() {
                 return Err(de::Error::custom(format!("{}: field `{key}` is given twice", spec.noun)));
             }
-            let v = map.next_value::<Scalar>()?.0.map_err(|found| {
-                de::Error::custom(format!(
-                    "{}.{key}: expected {}, found {found}",
-                    spec.noun,
-                    spec.cols[i].kind.describe()
-                ))
+            let Scalar(v, boolean) = map.next_value::<Scalar>()?;
+            let flag = kind == Kind::Flag && version >= 2;
+            let v = match v {
+                Ok(_) if boolean != flag && !(flag && matches!(v, Ok(Value::Null))) => {
+                    Err(if boolean { "true or false" } else { "not true or false" })
+                }
+                v => v,
+            };
+            let v = v.map_err(|found| {
+                de::Error::custom(format!("{}.{key}: expected {}, found {found}", spec.noun, kind.describe()))
             })?;
-            spec.cols[i].kind.check(&v).map_err(|e| de::Error::custom(format!("{}.{key}: {e}", spec.noun)))?;
+            kind.check(&v).map_err(|e| de::Error::custom(format!("{}.{key}: {e}", spec.noun)))?;
+            let v = match (spec.cols[i].name, &v) {
+                // The short reference: the kind's letters and the number.
+                ("number", Value::Text(r)) => match super::ids::parse_ref(r) {
+                    Some((t, n)) if t == spec.table => Value::Int(n),
+                    _ => {
+                        let example = super::ids::short_ref(spec.table, 12);
+                        return Err(de::Error::custom(format!(
+                            "{}.ref: expected a {} reference such as {example}, found \"{r}\"",
+                            spec.noun, spec.noun
+                        )));
+                    }
+                },
+                _ => v,
+            };
             values[i] = Some(v);
         }
-        let missing: Vec<&str> =
-            spec.cols.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|(c, _)| c.name).collect();
+        let missing: Vec<&str> = layout
+            .iter()
+            .zip(&values)
+            .filter(|(c, v)| c.is_some() && v.is_none() && !(c.is_some_and(|(k, _)| k == "ref")))
+            .filter_map(|(c, _)| c.map(|(k, _)| k))
+            .collect();
         if !missing.is_empty() {
             return Err(de::Error::custom(format!("{}: missing field `{}`", spec.noun, missing.join("`, `"))));
         }
-        Ok(Row { spec, values: values.into_iter().map(|v| v.unwrap_or(Value::Null)).collect() })
+        let mut values: Vec<Value> = values.into_iter().map(|v| v.unwrap_or(Value::Null)).collect();
+        // Format 2 gives the UUID as `id`: it goes where the row keeps it.
+        if version >= 2
+            && let (Some(id), Some(u)) =
+                (spec.cols.iter().position(|c| c.name == "id"), spec.cols.iter().position(|c| c.name == "uuid"))
+        {
+            values[u] = std::mem::replace(&mut values[id], Value::Null);
+        }
+        Ok(Row { spec, values })
     }
 }
 
@@ -281,17 +405,30 @@ pub struct EngagementRows {
     pub tables: Vec<Vec<Row>>,
 }
 
+impl EngagementRows {
+    /// The UUID of each row, by its table and id (rows as read from a workspace).
+    fn uuids(&self) -> HashMap<(Table, i64), String> {
+        SPECS
+            .iter()
+            .zip(&self.tables)
+            .flat_map(|(s, rows)| rows.iter().map(|r| ((s.table, r.id()), r.uuid())))
+            .collect()
+    }
+}
+
 impl Serialize for EngagementRows {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let uuids = self.uuids();
         let mut map = s.serialize_map(Some(SPECS.len()))?;
         for (spec, rows) in SPECS.iter().zip(&self.tables) {
             if spec.table == Table::Engagement {
                 match rows.first() {
-                    Some(r) => map.serialize_entry(spec.key, r)?,
+                    Some(row) => map.serialize_entry(spec.key, &RowOut { row, uuids: &uuids })?,
                     None => map.serialize_entry(spec.key, &())?,
                 }
             } else {
-                map.serialize_entry(spec.key, rows)?;
+                let out: Vec<RowOut<'_>> = rows.iter().map(|row| RowOut { row, uuids: &uuids }).collect();
+                map.serialize_entry(spec.key, &out)?;
             }
         }
         map.end()
@@ -443,236 +580,39 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
             });
         }
     }
-    match header.version {
-        Some(v) if v == u64::from(VERSION) => {}
+    let version = match header.version {
+        Some(v) if (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&v) => v as u32,
         Some(v) => {
             return Err(ImportError {
                 place: "version".into(),
-                message: format!("bundle version {v} is not one this assay reads (it reads version {VERSION})"),
+                message: format!(
+                    "bundle version {v} is not one this assay reads (it reads versions {OLDEST_VERSION} to {VERSION})"
+                ),
             });
         }
         None => return Err(ImportError { place: "version".into(), message: "the bundle has no version".into() }),
-    }
-    let bundle: BundleIn = serde_json::from_str(text).map_err(|e| at_json(&e))?;
+    };
+    READING.with(|r| r.set(version));
+    let bundle = serde_json::from_str::<BundleIn>(text);
+    READING.with(|r| r.set(VERSION));
+    let bundle = bundle.map_err(|e| at_json(&e))?;
     debug_assert_eq!(bundle.format, FORMAT);
-    debug_assert_eq!(bundle.version, VERSION);
-    let engagements: Vec<EngagementRows> =
-        bundle.engagements.into_iter().map(|e| EngagementRows { tables: e.0 }).collect();
+    debug_assert_eq!(bundle.version, version);
+    let mut seen: HashMap<Table, HashSet<i64>> = HashMap::new();
+    let engagements: Vec<EngagementRows> = bundle
+        .engagements
+        .into_iter()
+        .enumerate()
+        .map(|(e, rows)| by_uuid(e, &EngagementRows { tables: rows.0 }, &mut seen))
+        .collect::<Result<_, _>>()?;
     check(&engagements)?;
     Ok((engagements, bundle.sensitive_included))
-}
-
-/// The fields of the forms that edit a table's rows (their keys are the table's columns).
-fn form_fields(table: Table) -> Vec<FieldSpec> {
-    use crate::domain::assets::{Asset, Grant};
-    use crate::domain::vetting::{RoleConflict, TeamMember, VettingCheck};
-    use crate::domain::{Criterion, Engagement, Provider};
-    let lists: &[&[FieldSpec]] = match table {
-        Table::Engagement => &[Engagement::FIELDS],
-        Table::Provider => &[Provider::FIELDS],
-        Table::Criterion => &[Criterion::FIELDS],
-        Table::Risk => &[Risk::FIELDS, Risk::ACCEPTANCE_FIELDS],
-        Table::TeamMember => &[TeamMember::FIELDS],
-        Table::VettingCheck => &[VettingCheck::FIELDS],
-        Table::Asset => &[Asset::FIELDS],
-        Table::AccessGrant => &[Grant::FIELDS],
-        Table::RoleConflict => &[RoleConflict::FIELDS],
-        _ => &[],
-    };
-    lists.iter().flat_map(|l| l.iter().copied()).collect()
-}
-
-fn place(e: usize, spec: &Spec, i: usize, row: &Row, col: &str) -> String {
-    if spec.table == Table::Engagement {
-        format!("engagements[{e}].engagement (id {}), {col}", row.id())
-    } else {
-        format!("engagements[{e}].{}[{i}] (id {}), {col}", spec.key, row.id(),)
-    }
-}
-
-/// Ids unique per table across the bundle; references within the engagement they belong to.
-fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
-    let mut seen: HashMap<Table, HashSet<i64>> = HashMap::new();
-    for (e, eng) in engagements.iter().enumerate() {
-        for (spec, rows) in SPECS.iter().zip(&eng.tables) {
-            let ids = seen.entry(spec.table).or_default();
-            for (i, row) in rows.iter().enumerate() {
-                if !ids.insert(row.id()) {
-                    return Err(ImportError {
-                        place: place(e, spec, i, row, "id"),
-                        message: format!("duplicate id: another {} has id {}", spec.noun, row.id()),
-                    });
-                }
-            }
-        }
-    }
-    for (e, eng) in engagements.iter().enumerate() {
-        let local: HashMap<Table, HashSet<i64>> =
-            SPECS.iter().zip(&eng.tables).map(|(s, rows)| (s.table, rows.iter().map(Row::id).collect())).collect();
-        let mut pairs: HashSet<(Table, String)> = HashSet::new();
-        for (spec, rows) in SPECS.iter().zip(&eng.tables) {
-            for (i, row) in rows.iter().enumerate() {
-                for (col, target) in references(spec.table) {
-                    let Some(id) = row.get(col).as_i64() else { continue };
-                    if !local.get(&target).is_some_and(|s| s.contains(&id)) {
-                        let what = SPECS.iter().find(|s| s.table == target).map_or("row", |s| s.noun);
-                        return Err(ImportError {
-                            place: place(e, spec, i, row, col),
-                            message: format!("unknown id: no {what} with id {id} in this engagement of the bundle"),
-                        });
-                    }
-                }
-                if let Some((table_col, id_col)) = super::schema::named_link(spec.table)
-                    && let Value::Text(t) = row.get(table_col)
-                {
-                    let target = t.parse::<Table>().ok().filter(|t| local.contains_key(t));
-                    let Some(target) = target else {
-                        return Err(ImportError {
-                            place: place(e, spec, i, row, table_col),
-                            message: format!("unknown table \"{t}\""),
-                        });
-                    };
-                    if let Some(id) = row.get(id_col).as_i64()
-                        && !local.get(&target).is_some_and(|s| s.contains(&id))
-                    {
-                        return Err(ImportError {
-                            place: place(e, spec, i, row, id_col),
-                            message: format!("unknown id: no {t} with id {id} in this engagement of the bundle"),
-                        });
-                    }
-                }
-                // Text no longer than its form's field takes.
-                for f in form_fields(spec.table) {
-                    if let (FieldKind::Text { max }, Value::Text(t)) = (f.kind, row.get(f.key))
-                        && t.chars().count() > max
-                    {
-                        return Err(ImportError {
-                            place: place(e, spec, i, row, f.key),
-                            message: format!("too long: {} characters (at most {max})", t.chars().count()),
-                        });
-                    }
-                }
-                // A risk as its form would take it: a residual rating given in full, a review after the acceptance.
-                if spec.table == Table::Risk {
-                    let values: Vec<(&str, Value)> =
-                        spec.cols.iter().map(|c| c.name).zip(row.values.iter().cloned()).collect();
-                    if let Err((key, message)) = Risk::check(&values).and_then(|()| Risk::check_acceptance(&values)) {
-                        return Err(ImportError { place: place(e, spec, i, row, key), message });
-                    }
-                }
-                // The schema's unique pairs.
-                let unique = match spec.table {
-                    Table::Score => Some(format!("{}/{}", row.get("provider_id"), row.get("criterion_id"))),
-                    Table::VettingCheck => Some(format!("{}/{}", row.get("member_id"), row.get("kind"))),
-                    Table::ChecklistItem => Some(row.get("catalog_ref").to_string()),
-                    _ => None,
-                };
-                if let Some(key) = unique
-                    && !pairs.insert((spec.table, key))
-                {
-                    return Err(ImportError {
-                        place: place(e, spec, i, row, "id"),
-                        message: format!("duplicate {}: the same one is listed twice", spec.noun),
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Imported {
-    pub engagements: usize,
-    pub rows: usize,
-    /// Whether the bundle's own ids were kept (the workspace had no engagement).
-    pub kept_ids: bool,
-}
-
-/// Restores checked engagements in one transaction. Into an empty workspace the ids are kept; otherwise each row
-/// gets a new id and the references follow.
-pub fn restore(
-    store: &mut Store,
-    engagements: &[EngagementRows],
-    progress: Progress<'_>,
-) -> Result<Imported, ImportError> {
-    let sql_err = |e: rusqlite::Error| ImportError { place: String::new(), message: e.to_string() };
-    let empty: bool =
-        store.conn().query_row("SELECT NOT EXISTS (SELECT 1 FROM engagement)", [], |r| r.get(0)).map_err(sql_err)?;
-    // New ids: above the highest in use, in the bundle's order.
-    let mut map: HashMap<Table, HashMap<i64, i64>> = HashMap::new();
-    if !empty {
-        for (k, spec) in SPECS.iter().enumerate() {
-            let max: i64 = store
-                .conn()
-                .query_row(&format!("SELECT coalesce(max(id), 0) FROM {}", spec.table.name()), [], |r| r.get(0))
-                .map_err(sql_err)?;
-            let m = map.entry(spec.table).or_default();
-            let mut next = max;
-            for eng in engagements {
-                for row in &eng.tables[k] {
-                    next = next.checked_add(1).filter(|n| *n <= MAX_ID).ok_or_else(|| ImportError {
-                        place: String::new(),
-                        message: format!("no ids left for new {} rows (the highest in use is {max})", spec.noun),
-                    })?;
-                    m.insert(row.id(), next);
-                }
-            }
-        }
-    }
-    let total: usize = engagements.iter().flat_map(|e| &e.tables).map(Vec::len).sum();
-    let mut current = String::new();
-    let result = store.write(|w| {
-        w.defer_foreign_keys()?;
-        let mut done = 0;
-        for (e, eng) in engagements.iter().enumerate() {
-            for (spec, rows) in SPECS.iter().zip(&eng.tables) {
-                for (i, row) in rows.iter().enumerate() {
-                    current = place(e, spec, i, row, "").trim_end_matches(", ").to_string();
-                    let row = if empty { row.clone() } else { remap(row, &map) };
-                    restore_row(w, spec, &row)?;
-                    done += 1;
-                    if done % 500 == 0 || done == total {
-                        progress(done, total);
-                    }
-                }
-            }
-        }
-        Ok(done)
-    });
-    match result {
-        Ok(rows) => Ok(Imported { engagements: engagements.len(), rows, kept_ids: empty }),
-        Err(e) => Err(ImportError { place: current, message: format!("not imported: {e}") }),
-    }
-}
-
-fn remap(row: &Row, map: &HashMap<Table, HashMap<i64, i64>>) -> Row {
-    let mut out = row.clone();
-    let new = |t: Table, id: i64| map.get(&t).and_then(|m| m.get(&id)).copied().unwrap_or(id);
-    out.set("id", Value::Int(new(row.spec.table, row.id())));
-    for (col, target) in references(row.spec.table) {
-        if let Some(id) = row.get(col).as_i64() {
-            out.set(col, Value::Int(new(target, id)));
-        }
-    }
-    if let Some((table_col, id_col)) = super::schema::named_link(row.spec.table)
-        && let (Value::Text(t), Some(id)) = (row.get(table_col), row.get(id_col).as_i64())
-        && let Ok(target) = t.parse::<Table>()
-    {
-        out.set(id_col, Value::Int(new(target, id)));
-    }
-    out
-}
-
-fn restore_row(w: &mut Writer<'_>, spec: &Spec, row: &Row) -> rusqlite::Result<i64> {
-    let values: Vec<(&str, Value)> = spec.cols.iter().map(|c| c.name).zip(row.values.iter().cloned()).collect();
-    w.restore(spec.table, &values)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     fn refused(text: &str) -> String {
         parse(text).map(|_| ()).expect_err("refused").to_string()
