@@ -463,7 +463,7 @@ impl Conversion {
     fn done(&self) {
         if self.on {
             crate::visible::progress_line(
-                &format!("giving every record a stable identity: {} records, done", self.total),
+                &format!("giving every record a stable identity: {} rows, done", self.total),
                 true,
             );
         }
