@@ -502,6 +502,17 @@ fn the_command_line_round_trip_and_a_non_utf8_bundle() {
     assert!(err.contains("left out") && !err.contains('\r'), "no progress in a pipe: {err:?}");
     let out = run(&["--db", "c.db", "import", "b.json"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("imported 3 engagements from b.json: 1221 rows added, 0 updated"),
+        "{}",
+        stderr(&out)
+    );
+    // The same bundle again: every row is already there, as it is; nothing to do, exit 3.
+    let out = run(&["--db", "c.db", "import", "b.json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing to change: 3 engagements from b.json: 0 rows added, 0 updated, 1221 unchanged")
+    );
     let out = run(&["--db", "c.db", "verify"]);
     assert!(out.status.success(), "{}", stdout(&out));
     let out = run(&["--db", "c.db", "export", "pay", "--format", "xlsx", "--out", "p.xlsx"]);

@@ -8,12 +8,16 @@ byte, read from the terminal's side of the pty exactly as a terminal would read 
 
 usage: python3 benches/pty/first_frame.py [--runs 20] [--sizes small,large] [--with-backups] [--no-build]
                                            [--scaling] [--verify] [--baseline OLD_ASSAY_BINARY]
+                                           [--baseline-work DIR]
 
 --sizes huge generates the huge demo first (500 engagements; several minutes and about 1 GB, kept under
 target/pty-bench/). --scaling also times, on each size, switching to the busiest pane (Assets, 6) and one
 keystroke of the lookup (the last letter of "return of assets"), key to complete frame. --verify also runs
 `assay verify` on each size as a whole process (no terminal) and prints its wall time and its peak resident
 memory, as the kernel accounts them for the finished child (the figure `/usr/bin/time -v` prints).
+--baseline-work DIR gives the baseline demos of its own, made by the baseline binary in DIR when missing: for a
+baseline whose schema is older than this build's (this build would upgrade a shared demo, which the older one then
+refuses to open), so each side starts on the workspace its own version writes.
 Without --with-backups the workbench runs with `backups = 0` so that the figure is the start path alone; with it,
 with the default config. Huge: python3 benches/pty/first_frame.py --sizes huge --scaling --verify --runs 10
 """
@@ -181,6 +185,7 @@ def main():
     ap.add_argument("--verify", action="store_true")
     ap.add_argument("--baseline", metavar="BIN", help="another assay binary (e.g. a copy of an older build) to time "
                     "side by side on the same demos")
+    ap.add_argument("--baseline-work", metavar="DIR", help="where the baseline's own demos are (made by it if missing)")
     args = ap.parse_args()
     sizes = [s for s in args.sizes.split(",") if s]
 
@@ -202,7 +207,13 @@ def main():
             run([assay, "demo", "--size", size, "--out", db], env=env)
         targets.append((f"assay, {size} demo", [assay, "--db", db]))
         if args.baseline:
-            targets.append((f"baseline, {size} demo", [args.baseline, "--db", db]))
+            bdb = db
+            if args.baseline_work:
+                os.makedirs(args.baseline_work, exist_ok=True)
+                bdb = os.path.join(args.baseline_work, f"demo-{size}.db")
+                if not os.path.exists(bdb):
+                    run([args.baseline, "demo", "--size", size, "--out", bdb], env=env)
+            targets.append((f"baseline, {size} demo", [args.baseline, "--db", bdb]))
 
     # Round-robin, so that a change in the machine's load falls on every target alike.
     results = {name: [] for name, _ in targets}

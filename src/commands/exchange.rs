@@ -250,14 +250,18 @@ pub fn import(
             } else {
                 String::new()
             };
-            errln!(
-                "imported {} engagement{} from {shown}: {} rows added, {} updated, {} unchanged{renumbered}",
+            let summary = format!(
+                "{} engagement{} from {shown}: {} rows added, {} updated, {} unchanged{renumbered}",
                 done.engagements,
                 plural(done.engagements),
                 done.added,
                 done.updated,
                 done.unchanged,
             );
+            if done.added == 0 && done.updated == 0 {
+                return Err(NothingChanged(format!("nothing to change: {summary}")).into());
+            }
+            errln!("imported {summary}");
             return Ok(());
         }
         "csv" => {

@@ -374,8 +374,8 @@ fn identities(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult 
             _ => None,
         };
         let parts = natural.unwrap_or("NULL, NULL, NULL");
-        let rows: Vec<Unconverted> =
-            tx.prepare(&format!(
+        let rows: Vec<Unconverted> = tx
+            .prepare(&format!(
                 "SELECT t.id, t.created_at, {owner} AS owner, {parts}, \
                  (SELECT uuid FROM engagement e WHERE e.id = {owner}) FROM {name} t ORDER BY owner, t.id"
             ))?
