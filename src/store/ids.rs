@@ -30,7 +30,7 @@ pub const NUMBERED: &[(Table, &str)] = &[
     (Table::Risk, "R"),
     (Table::TeamMember, "M"),
     (Table::Asset, "A"),
-    (Table::AccessGrant, "G"),
+    (Table::AccessGrant, "AG"),
     (Table::Note, "N"),
     (Table::Evidence, "F"),
     (Table::PhaseChange, "PH"),
