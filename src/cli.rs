@@ -42,6 +42,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The files `assay schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaOf {
+    /// The JSON bundle of `assay export --format json`.
+    Bundle,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a realistic sample workspace and print its path.
@@ -139,6 +146,12 @@ pub enum Command {
         /// Print one JSON document (an array of engagements) instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Print the JSON Schema of a file assay writes (the JSON bundle, format 2) on standard output.
+    Schema {
+        /// The file whose schema to print.
+        #[arg(value_enum)]
+        of: SchemaOf,
     },
     /// Print a completion script for a shell (bash, zsh, fish or powershell) on standard output.
     Completions {

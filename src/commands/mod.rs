@@ -119,6 +119,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
             list::run(&store, json)
         }
+        Some(Command::Schema { of: crate::cli::SchemaOf::Bundle }) => {
+            let schema = crate::store::bundle::bundle_schema();
+            out!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(())
+        }
         Some(Command::Completions { shell }) => list::completions(shell),
         Some(Command::Man { dir }) => list::man(dir.as_deref()),
         Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),

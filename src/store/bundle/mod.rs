@@ -20,9 +20,11 @@ use serde::{Deserialize, Serialize};
 
 mod apply;
 mod check;
+mod json_schema;
 
 pub use apply::{Imported, restore};
 use check::{by_uuid, check, place};
+pub use json_schema::bundle_schema;
 
 use super::Table;
 use super::schema::references;
