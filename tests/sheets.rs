@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use assay::domain::Value;
 use assay::interchange;
 use assay::store::registers::{self, Change, DateFormat, Options, Register, Table2};
-use assay::store::{Store, Table};
+use assay::store::{Store, Table, ids};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::bin::{assay, stderr, stdout};
 use common::today;
@@ -155,6 +155,17 @@ fn every_register_round_trips_through_an_edited_workbook() {
     assert!(again.sheets.iter().all(|s| s.updated.is_empty()), "{}", again.preview());
 }
 
+/// The UUID of a row, as the `id` column of a sheet holds it.
+fn uuid_of(store: &Store, table: Table, id: i64) -> String {
+    ids::of(store.conn(), table, id).expect("read").expect("a UUID").to_string()
+}
+
+/// The row an `id` cell (a UUID) names.
+fn row_of(store: &Store, table: Table, cell: &str) -> i64 {
+    let u = uuid::Uuid::parse_str(cell).expect("a UUID");
+    ids::row_of(store.conn(), table, &u).expect("read").expect("a row")
+}
+
 fn risks_csv(store: &Store) -> Table2 {
     let sheets = registers::sheets(store.conn(), 1, today(), false).expect("sheets");
     let dir = tempfile::tempdir().expect("dir");
@@ -175,11 +186,12 @@ fn at(t: &Table2, key: &str) -> usize {
 fn new_rows_match_by_natural_key_the_second_time_and_deletes_need_asking() {
     let mut store = demo_store();
     let mut t = risks_csv(&store);
-    let (ii, ti) = (at(&t, "id"), at(&t, "title"));
+    let (ii, ri, ti) = (at(&t, "id"), at(&t, "ref"), at(&t, "title"));
     let gone = t.rows.remove(0);
-    let gone_id: i64 = gone.1[ii].parse().expect("id");
+    let gone_id = row_of(&store, Table::Risk, &gone.1[ii]);
     let mut new = t.rows[0].clone();
     new.1[ii] = String::new();
+    new.1[ri] = String::new();
     new.1[ti] = "Typed into the spreadsheet".into();
     t.rows.push(new);
 
@@ -194,7 +206,11 @@ fn new_rows_match_by_natural_key_the_second_time_and_deletes_need_asking() {
     // The same file again: the new row is found by its title, not added twice.
     let plan = plan_csv(&store, Register::Risks, &t, Options::default()).expect("plan");
     assert!(plan.changes_nothing(), "{}", plan.preview());
-    assert!(plan.preview().contains("matched by risk title within the engagement"), "{}", plan.preview());
+    assert!(
+        plan.preview().contains("matched by their ref, else by risk title within the engagement"),
+        "{}",
+        plan.preview()
+    );
     // Its worked-out cells are compared with the record it matched, which agrees with them.
     assert!(plan.sheets[0].read_only.is_empty(), "{:?}", plan.sheets[0].read_only);
     assert_eq!(count(&store, "SELECT count(*) FROM risk WHERE title = 'Typed into the spreadsheet'"), 1);
@@ -237,9 +253,10 @@ fn an_ambiguous_natural_key_is_listed_and_refused() {
         })
         .expect("twin");
     let mut t = risks_csv(&store);
-    let (ii, ti) = (at(&t, "id"), at(&t, "title"));
+    let (ii, ri, ti) = (at(&t, "id"), at(&t, "ref"), at(&t, "title"));
     let row = t.rows.iter().position(|r| r.1[ti] == title).expect("row");
     t.rows[row].1[ii] = String::new();
+    t.rows[row].1[ri] = String::new();
     let before = fingerprint(&store);
     let plan = plan_csv(&store, Register::Risks, &t, Options::default()).expect("plan");
     assert_eq!(plan.sheets[0].ambiguous.len(), 1, "{}", plan.preview());
@@ -306,11 +323,15 @@ fn names_labels_withheld_and_read_only_cells() {
         .expect("two colleagues");
     let mut t = read("team_members");
     let (ii, bi) = (at(&t, "id"), at(&t, "backup"));
-    let row = t.rows.iter().position(|r| r.1[ii] == member.to_string()).expect("row");
+    let row = t.rows.iter().position(|r| r.1[ii] == uuid_of(&store, Table::TeamMember, member)).expect("row");
     t.rows[row].1[bi] = colleague_name.to_lowercase();
     let plan = plan_csv(&store, Register::TeamMembers, &t, Options::default()).expect("plan");
     let change = &plan.sheets[0].updated[0].changes[0];
-    assert_eq!((change.column.as_str(), change.new.clone()), ("backup_for", colleague.to_string()));
+    let colleague_ref = ids::ident(store.conn(), Table::TeamMember, colleague)
+        .expect("read")
+        .and_then(|i| i.short(Table::TeamMember))
+        .expect("a reference");
+    assert_eq!((change.column.as_str(), change.new.clone()), ("backup_for", colleague_ref), "shown by its reference");
     let own: String =
         store.conn().query_row("SELECT name FROM team_member WHERE id = ?", [member], |r| r.get(0)).expect("name");
     let dup: i64 = count(
@@ -331,7 +352,7 @@ fn names_labels_withheld_and_read_only_cells() {
     let ri = at(&t, "references");
     let row = (0..t.rows.len())
         .find(|&r| {
-            let id: i64 = t.rows[r].1[0].parse().expect("id");
+            let id = row_of(&store, Table::TeamMember, &t.rows[r].1[0]);
             count(&store, &format!("SELECT count(*) FROM vetting_check WHERE member_id = {id} AND note IS NOT NULL"))
                 == 0
         })
@@ -432,7 +453,8 @@ fn the_command_line_previews_and_says_when_nothing_changed() {
 
     let path = dir.path().join("regs/providers.csv");
     let text = std::fs::read_to_string(&path).expect("read");
-    let name = text.lines().nth(1).and_then(|l| l.split(',').nth(1)).expect("name").to_string();
+    // id, ref, name.
+    let name = text.lines().nth(1).and_then(|l| l.split(',').nth(2)).expect("name").to_string();
     std::fs::write(&path, text.replacen(&name, "Renamed Provider Ltd", 1)).expect("write");
     let db = std::fs::read(dir.path().join("a.db")).expect("db");
     let out = run(&["--db", "a.db", "import", "regs/providers.csv", "--into", "pay", "--dry-run"]);
@@ -574,3 +596,4 @@ fn a_workbook_saved_by_libreoffice_round_trips() {
     registers::apply(&mut store, 1, &plan, today(), &mut |_, _| {}).expect("apply");
     assert!(plan_file(&store, &converted, Options::default()).changes_nothing());
 }
+
