@@ -57,7 +57,8 @@ const FIRST_DATA_ROW: u32 = 2;
 const ROOM_FOR_NEW_ROWS: u32 = 1000;
 
 /// The registers as one workbook made for editing: a README sheet saying what may be edited, then a sheet per
-/// register with human headers (the stored keys in a hidden row above them), read-only columns marked, a dropdown
+/// register with human headers (the stored keys in a hidden row above them), each record's UUID in a hidden first
+/// column and its short reference in the first column shown, read-only columns marked, a dropdown
 /// on every choice column listing the labels people see, real date cells, numbers as numbers, a frozen header
 /// with a filter, fitting column widths, and print setup (landscape, one page wide, header repeated, sheet name
 /// and page number in the footer).
@@ -85,9 +86,27 @@ pub fn xlsx_bytes(sheets: &[Sheet], progress: &mut dyn FnMut(usize, usize)) -> R
             ws.write_string(KEY_ROW, col, h).map_err(e)?;
             ws.write_string_with_format(HEADER_ROW, col, label, if fixed { &read_only_header } else { &header })
                 .map_err(e)?;
-            if fixed {
-                ws.insert_note(HEADER_ROW, col, &Note::new("Worked out by assay: changes here are not imported."))
+            match spec.map(|s| s.role) {
+                Some(Role::Ref) => {
+                    ws.insert_note(
+                        HEADER_ROW,
+                        col,
+                        &Note::new(
+                            "The record's reference, given by assay: a change here is not imported. Leave it blank \
+                             in a new row.",
+                        ),
+                    )
                     .map_err(e)?;
+                }
+                Some(Role::Id) => {
+                    // The record's UUID, which matches the row on import: kept out of sight and out of the way.
+                    ws.set_column_hidden(col).map_err(e)?;
+                }
+                _ if fixed => {
+                    ws.insert_note(HEADER_ROW, col, &Note::new("Worked out by assay: changes here are not imported."))
+                        .map_err(e)?;
+                }
+                _ => {}
             }
             let widest = sheet
                 .rows
@@ -178,8 +197,11 @@ fn readme_sheet(book: &mut Workbook, sheets: &[Sheet]) -> Result<(), rust_xlsxwr
     let lines = [
         "Edit the white columns; grey ones are worked out by assay, and a change to them is reported, not imported.",
         "Choice columns have a dropdown. Dates are real dates. Yes/no columns take yes or no.",
-        "A row with an id updates that record. A new row: leave the id blank; the import matches it by its natural \
-         key (named below) so importing the same file twice adds nothing twice.",
+        "Each row carries its record's UUID in a hidden column (id) and, where records are numbered, its reference \
+         (R-12) in the first column shown: the import updates the record the UUID names, so keep both as they are.",
+        "A new row: type it below the others, with the reference and the hidden id blank (a copied row carries its \
+         record's, so clear them); the import matches it by its natural key (named below) so importing the same \
+         file twice adds nothing twice.",
         "A row you delete is kept unless you import with --delete-missing.",
         "Preview first:  assay import FILE.xlsx --into ENGAGEMENT --dry-run",
         "Then import:    assay import FILE.xlsx --into ENGAGEMENT",
@@ -195,14 +217,21 @@ fn readme_sheet(book: &mut Workbook, sheets: &[Sheet]) -> Result<(), rust_xlsxwr
         let Some(register) = Register::from_name(sheet.name) else { continue };
         let cols = register.columns();
         let names = |editable: bool| -> String {
-            let v: Vec<&str> =
-                cols.iter().filter(|c| c.editable() == editable && c.role != Role::Id).map(|c| c.label).collect();
+            let v: Vec<&str> = cols
+                .iter()
+                .filter(|c| c.editable() == editable && !matches!(c.role, Role::Id | Role::Ref))
+                .map(|c| c.label)
+                .collect();
             if v.is_empty() { "none".into() } else { v.join(", ") }
         };
         ws.write_string_with_format(r, 0, sheet.name, &bold)?;
         ws.write_string_with_format(r, 1, format!("Editable: {}", names(true)), &wrap)?;
         ws.write_string_with_format(r + 1, 1, format!("Read-only: {}", names(false)), &wrap)?;
-        let extra = if register == Register::Scores { " Each provider's column holds its scores (0-5)." } else { "" };
+        let extra = if register == Register::Scores {
+            " Each provider's column, headed by its name and reference, holds its scores (0-5)."
+        } else {
+            ""
+        };
         ws.write_string_with_format(
             r + 2,
             1,

@@ -292,10 +292,11 @@ fn csv_round_trip_updates_rather_than_duplicates() {
 
     // Change a title, blank an id (a new risk), and fail a check of a member.
     let risks = sheet(&mut sheets, "risks");
-    let (ti, ii) = (col(risks, "title"), col(risks, "id"));
+    let (ti, ii, ri) = (col(risks, "title"), col(risks, "id"), col(risks, "ref"));
     risks.rows[0][ti] = Value::text("Renamed in the spreadsheet");
     let mut extra = risks.rows[1].clone();
     extra[ii] = Value::Null;
+    extra[ri] = Value::Null;
     extra[ti] = Value::text("Added in the spreadsheet");
     risks.rows.push(extra);
     let t = csv_table(risks);
@@ -306,7 +307,14 @@ fn csv_round_trip_updates_rather_than_duplicates() {
 
     let members = sheet(&mut sheets, "team_members");
     let ci = col(members, "credit");
-    let id = members.rows[0][0].as_i64().expect("id");
+    let id = assay::store::ids::find_in(
+        store.conn(),
+        assay::store::Table::TeamMember,
+        Some(1),
+        &members.rows[0][0].to_string(),
+    )
+    .expect("find")
+    .expect("the member its UUID names");
     members.rows[0][ci] = Value::text("failed");
     let t = csv_table(members);
     let done = import_table(&mut store, Register::TeamMembers, &t).expect("import");
@@ -350,10 +358,11 @@ fn xlsx_round_trip_updates_rather_than_duplicates() {
     assert_eq!(fingerprint(&store), before);
 
     let assets = sheet(&mut sheets, "assets");
-    let (ci, ii, ti) = (col(assets, "condition"), col(assets, "id"), col(assets, "tag"));
+    let (ci, ii, ti, ri) = (col(assets, "condition"), col(assets, "id"), col(assets, "tag"), col(assets, "ref"));
     assets.rows[0][ci] = Value::text("Scratched");
     let mut extra = assets.rows[0].clone();
     extra[ii] = Value::Null;
+    extra[ri] = Value::Null;
     extra[ti] = Value::text("NEW-TAG-1");
     assets.rows.push(extra);
     let done = import_book(&mut store, &xlsx_tables(&sheets)).expect("import");
@@ -384,14 +393,16 @@ fn malformed_csv_is_refused_with_row_and_column() {
     t.rows[2].1[li] = "high".into();
     csv_refused(&mut store, Register::Risks, &t, &["row 4", &format!("column {letter} (likelihood)"), "whole number"]);
 
-    // Without the id and the title, rows cannot be matched at all.
+    // Without the id, the ref and the title, rows cannot be matched at all.
     let mut t = csv_table(&risks);
-    let ti = col(&risks, "title");
+    let (ti, ri) = (col(&risks, "title"), col(&risks, "ref"));
     for r in &mut t.rows {
         r.1.remove(ti);
+        r.1.remove(ri);
         r.1.remove(0);
     }
     t.headers.remove(ti);
+    t.headers.remove(ri);
     t.headers.remove(0);
     csv_refused(&mut store, Register::Risks, &t, &["missing column \"id\"", "risk title"]);
 

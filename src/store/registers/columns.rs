@@ -7,6 +7,7 @@ use crate::domain::scorecard::MAX_SCORE;
 use crate::domain::vetting::{CheckKind, CheckStatus, TeamMember, VettingCheck};
 use crate::domain::workflow::CheckStatus as ChecklistStatus;
 use crate::domain::{Criterion, Provider, Risk};
+use crate::store::{Table, ids};
 
 /// The kinds of vetting check, in the order their columns appear.
 pub const CHECK_KINDS: &[&str] = <CheckKind as strum::VariantNames>::VARIANTS;
@@ -16,8 +17,11 @@ pub const CHECK_STATUSES: &[&str] = CheckStatus::ALL;
 /// What a column of a sheet is, and what an import does with it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Role {
-    /// The record's id: blank for a new row.
+    /// The record's UUID: blank for a new row.
     Id,
+    /// The record's short reference ("R-12"): given by assay, so a change is reported and never written; a row
+    /// with a blank id is matched by it.
+    Ref,
     /// An editable value, checked by the field's rules; the spec's key is the stored column.
     Edit(FieldSpec),
     /// Worked out from other values: shown, never imported (a changed cell is reported).
@@ -52,9 +56,10 @@ impl Column {
         Column { key, label, role }
     }
 
-    /// Whether an import reads this column.
+    /// Whether a person edits this column: the others are worked out or given by assay (grey in a workbook),
+    /// and an import reports a change to them instead of writing it.
     pub fn editable(&self) -> bool {
-        !matches!(self.role, Role::ReadOnly)
+        !matches!(self.role, Role::ReadOnly | Role::Ref)
     }
 
     /// The stored values a choice column takes, if it is one.
@@ -94,8 +99,22 @@ const fn ro(key: &'static str, label: &'static str) -> Column {
 
 const ANY_ID: FieldKind = FieldKind::Number { min: 1, max: i64::MAX };
 
+/// The short reference, next to the id, of a register whose records are numbered.
+const REF: Column = Column::new("ref", "Ref", Role::Ref);
+
+/// The kind of record a column naming another record names: a file gives it as a short reference ("M-40") or a
+/// UUID, and the register holds the row's id.
+pub(super) fn refers_to(key: &str) -> Option<Table> {
+    match key {
+        "provider_id" => Some(Table::Provider),
+        "member_id" | "holder_id" | "backup_for" => Some(Table::TeamMember),
+        _ => None,
+    }
+}
+
 pub(super) const RISK_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
+    REF,
     edit("catalog_ref", "Catalog reference", FieldKind::Text { max: 40 }),
     form(Risk::FIELDS, "title", "Title"),
     form(Risk::FIELDS, "description", "Description"),
@@ -123,6 +142,7 @@ pub(super) const RISK_SHEET: &[Column] = &[
 
 pub(super) const MEMBER_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
+    REF,
     required("provider_id", "Provider id", ANY_ID),
     form(TeamMember::FIELDS, "name", "Name"),
     form(TeamMember::FIELDS, "role", "Role"),
@@ -155,6 +175,7 @@ pub(super) const CHECK_SHEET: &[Column] = &[
 
 pub(super) const ASSET_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
+    REF,
     required("tag", "Tag", FieldKind::Text { max: 80 }),
     edit("description", "Description", FieldKind::LongText),
     form(Asset::FIELDS, "kind", "Kind"),
@@ -173,6 +194,7 @@ pub(super) const ASSET_SHEET: &[Column] = &[
 
 pub(super) const GRANT_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
+    REF,
     edit("holder_id", "Holder id", ANY_ID),
     col("holder", "Holder", Role::Name { into: "holder_id", of: Named::Member }),
     edit("holder_name", "Holder (not a team member)", FieldKind::Text { max: 120 }),
@@ -185,6 +207,7 @@ pub(super) const GRANT_SHEET: &[Column] = &[
 
 pub(super) const PROVIDER_SHEET: &[Column] = &[
     col("id", "Id", Role::Id),
+    REF,
     form(Provider::FIELDS, "name", "Name"),
     required("status", "Status", FieldKind::Enum(PROVIDER_STATUSES)),
     form(Provider::FIELDS, "cert_body", "Certification body"),
@@ -205,6 +228,7 @@ pub(super) const PROVIDER_SHEET: &[Column] = &[
 
 pub(super) const SCORE_SHEET: &[Column] = &[
     col("criterion_id", "Criterion id", Role::Id),
+    REF,
     ro("catalog_ref", "Catalog reference"),
     col(
         "criterion",
@@ -234,11 +258,14 @@ pub(super) const CHECK_FIELD: FieldSpec = FieldSpec::new("status", "Status", Fie
 /// What a cell says when its value was withheld from the export: on import it leaves the stored value as it is.
 pub const WITHHELD: &str = "withheld";
 
-/// The provider a scores column header names: "Name (#id)".
-pub fn score_column(header: &str) -> Option<i64> {
+/// The provider a scores column header names, in the parentheses that end it: "Name (P-3)" (its short reference),
+/// "Name (UUID)", or "Name (#3)" as a sheet exported before records had UUIDs named it (by its row id).
+pub fn score_column(header: &str) -> Option<&str> {
     let h = header.trim();
-    let open = h.rfind("(#")?;
-    h[open + 2..].strip_suffix(')')?.parse().ok()
+    let open = h.rfind('(')?;
+    let inner = h[open + 1..].strip_suffix(')')?.trim();
+    let legacy = inner.strip_prefix('#').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    (legacy || ids::parse_ref(inner).is_some() || uuid::Uuid::parse_str(inner).is_ok()).then_some(inner)
 }
 
 /// A spreadsheet column letter: 1 → A, 27 → AA.
@@ -256,6 +283,16 @@ pub fn column_letter(mut n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn score_columns_name_their_provider() {
+        assert_eq!(score_column("Acme (UK) (P-3)"), Some("P-3"));
+        assert_eq!(score_column("Acme (#3)"), Some("#3"), "as sheets made before UUIDs name it");
+        let u = "0193a1b2-7c3d-7e4f-8a5b-6c7d8e9fa0b1";
+        assert_eq!(score_column(&format!("Acme ({u})")), Some(u));
+        assert_eq!(score_column("Acme (UK)"), None);
+        assert_eq!(score_column("weight"), None);
+    }
 
     #[test]
     fn column_letters() {
@@ -277,6 +314,7 @@ mod tests {
             for c in r.columns() {
                 match c.role {
                     Role::Id => assert!(col("id").is_some()),
+                    Role::Ref => assert!(col("number").is_some(), "{}: its records have no number", r.name()),
                     Role::Edit(f) => {
                         let Some(declared) = col(f.key) else { panic!("{}: {} is not a column", r.name(), f.key) };
                         if let FieldKind::Enum(ours) = f.kind {

@@ -1,18 +1,21 @@
 //! The registers as tables, built from the records the panes read: each sheet's columns are its register's
-//! declaration ([`Register::columns`]), each cell the record's value for that column's key.
+//! declaration ([`Register::columns`]), each cell the record's value for that column's key. The sheets an import
+//! compares a file with hold row ids ([`local_sheets`]); the sheets a file is written from hold UUIDs and short
+//! references in their place ([`sheets`]).
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::columns::WITHHELD;
+use super::columns::{Role, WITHHELD, refers_to};
+use super::idents::Idents;
 use super::{Register, Sheet};
 use crate::catalog;
 use crate::domain::scorecard::{Ranked, scoring_grid};
 use crate::domain::vetting::{CheckKind, TeamMember, is_sensitive};
 use crate::domain::{Criterion, Provider, Score, Value};
-use crate::store::{assets, checklist, criteria, providers, risks, scores, vetting};
+use crate::store::{Table, assets, checklist, criteria, providers, risks, scores, vetting};
 
 /// The members of each provider, as the vetting forms see them (in the order they were added).
 pub(super) fn member_teams(members: &[TeamMember]) -> HashMap<i64, Vec<TeamMember>> {
@@ -38,13 +41,64 @@ fn yes_no(yes: bool) -> Value {
     Value::text(if yes { "yes" } else { "no" })
 }
 
-/// Every register of an engagement as a table. The results, evidence and notes of criminal-record and credit checks
-/// are left out unless `include_sensitive`.
+/// Every register of an engagement as a table, as a file carries it: each record's UUID in its `id` column and its
+/// short reference in `ref`, and every record a cell names by its short reference. The results, evidence and notes
+/// of criminal-record and credit checks are left out unless `include_sensitive`.
 pub fn sheets(
     conn: &Connection,
     engagement: i64,
     today: NaiveDate,
     include_sensitive: bool,
+) -> rusqlite::Result<Vec<Sheet>> {
+    let idents = Idents::load(conn, engagement)?;
+    let local = local_sheets(conn, engagement, today, include_sensitive, &idents)?;
+    Ok(local.into_iter().map(|s| present(s, &idents)).collect())
+}
+
+/// The scores column of a provider in the sheets an import compares with: "Name (#row id)".
+fn local_score_header(name: &str, provider: i64) -> String {
+    format!("{name} (#{provider})")
+}
+
+/// The provider (its row id) a scores column of [`local_sheets`] holds.
+pub(super) fn local_score_column(header: &str) -> Option<i64> {
+    let h = header.trim();
+    let open = h.rfind("(#")?;
+    h[open + 2..].strip_suffix(')')?.parse().ok()
+}
+
+/// A sheet of row ids as a file carries it: the `id` column the records' UUIDs, the columns naming other records
+/// their short references, and the scores columns headed by the provider's reference ("Name (P-3)").
+fn present(mut sheet: Sheet, idents: &Idents) -> Sheet {
+    let Some(register) = Register::from_name(sheet.name) else { return sheet };
+    for (i, c) in register.columns().iter().enumerate() {
+        let own = c.role == Role::Id;
+        let Some(table) = (if own { Some(register.table()) } else { refers_to(c.key) }) else { continue };
+        for row in &mut sheet.rows {
+            if let Some(id) = row.get(i).and_then(Value::as_i64) {
+                row[i] = if own { idents.uuid_cell(table, id) } else { Value::text(idents.shown(table, id)) };
+            }
+        }
+    }
+    let declared = register.columns().len();
+    for h in sheet.headers.iter_mut().skip(declared) {
+        if let Some(p) = local_score_column(h)
+            && let Some(open) = h.rfind("(#")
+        {
+            *h = format!("{}({})", &h[..open], idents.shown(Table::Provider, p));
+        }
+    }
+    sheet
+}
+
+/// Every register of an engagement as a table of row ids (the `id` column and the columns naming other records
+/// hold them), with each record's short reference in `ref`: what an import compares a file with.
+pub(super) fn local_sheets(
+    conn: &Connection,
+    engagement: i64,
+    today: NaiveDate,
+    include_sensitive: bool,
+    idents: &Idents,
 ) -> rusqlite::Result<Vec<Sheet>> {
     let mut out = Vec::new();
     // Risks.
@@ -153,7 +207,7 @@ pub fn sheets(
         "must_have" => yes_no(c.must_have),
         _ => c.value(key),
     });
-    scores.headers.extend(provs.iter().map(|p| format!("{} (#{})", p.name, p.id)));
+    scores.headers.extend(provs.iter().map(|p| local_score_header(&p.name, p.id)));
     for (row, c) in scores.rows.iter_mut().zip(&crits) {
         row.extend(provs.iter().map(|p| Value::from(cell.get(&(c.id, p.id)).map(|s| i64::from(*s)))));
     }
@@ -176,7 +230,26 @@ pub fn sheets(
             _ => Value::Null,
         }
     }));
+    for sheet in &mut out {
+        fill_refs(sheet, idents);
+    }
     Ok(out)
+}
+
+/// Fills a sheet's `ref` column with each record's short reference, from its row id.
+fn fill_refs(sheet: &mut Sheet, idents: &Idents) {
+    let Some(register) = Register::from_name(sheet.name) else { return };
+    let cols = register.columns();
+    let (Some(ri), Some(ii)) =
+        (cols.iter().position(|c| c.role == Role::Ref), cols.iter().position(|c| c.role == Role::Id))
+    else {
+        return;
+    };
+    for row in &mut sheet.rows {
+        if let Some(id) = row.get(ii).and_then(Value::as_i64) {
+            row[ri] = Value::from(idents.short(register.table(), id));
+        }
+    }
 }
 
 /// The providers ranked by the scorecard's rules (gates first, then weighted total).

@@ -1,5 +1,5 @@
-//! Working out an import: every cell checked by its field's rules, every row matched by id or natural key, every
-//! changed record by its form's checks. Nothing is written here.
+//! Working out an import: every cell checked by its field's rules, every row matched by its UUID, its ref or its
+//! natural key, every changed record by its form's checks. Nothing is written here.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,9 +7,11 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::columns::{
-    CHECK_FIELD, CHECK_SHEET, Column, Named, Role, SCORE_FIELD, WITHHELD, choice_label, column_letter, score_column,
+    CHECK_FIELD, CHECK_SHEET, Column, Named, Role, SCORE_FIELD, WITHHELD, choice_label, column_letter, refers_to,
+    score_column,
 };
-use super::export::{member_teams, sheets};
+use super::export::{local_score_column, local_sheets, member_teams};
+use super::idents::{Idents, noun};
 use super::plan::{CellError, Change, DateFormat, Op, Options, Plan, RowPlan, SheetPlan, Table2, shown};
 use super::{Register, Sheet};
 use crate::catalog;
@@ -17,7 +19,7 @@ use crate::domain::assets::{Asset as AssetForm, Grant as GrantForm, resolve_hold
 use crate::domain::fields::{FieldKind, FieldSpec, LONG_TEXT_MAX, is_iso_date, unguard_formula};
 use crate::domain::vetting::{CheckKind, TeamMember, VettingCheck};
 use crate::domain::{Risk, Value};
-use crate::store::{providers, vetting};
+use crate::store::{Table, ids, providers, vetting};
 
 /// Whether a stored value and an imported one are the same (a number stored as text equals the number).
 fn same(old: &Value, new: &Value) -> bool {
@@ -58,9 +60,11 @@ fn parse_cell(spec: &FieldSpec, text: &str, today: NaiveDate, dates: DateFormat)
     })
 }
 
-/// The engagement as it stands: what the file is compared with.
+/// The engagement as it stands: what the file is compared with (its sheets hold row ids), and the identities that
+/// the file's cells name records by.
 struct Current {
     sheets: HashMap<&'static str, Sheet>,
+    idents: Idents,
     providers: Vec<(i64, String)>,
     /// (id, name, provider name).
     members: Vec<(i64, String, String)>,
@@ -70,7 +74,8 @@ struct Current {
 
 impl Current {
     fn load(conn: &Connection, engagement: i64, today: NaiveDate) -> rusqlite::Result<Current> {
-        let sheets = sheets(conn, engagement, today, true)?.into_iter().map(|s| (s.name, s)).collect();
+        let idents = Idents::load(conn, engagement)?;
+        let sheets = local_sheets(conn, engagement, today, true, &idents)?.into_iter().map(|s| (s.name, s)).collect();
         let providers: Vec<(i64, String)> =
             providers::list(conn, engagement)?.into_iter().map(|p| (p.id, p.name)).collect();
         let ms = vetting::engagement_members(conn, engagement)?;
@@ -78,7 +83,7 @@ impl Current {
         let provider_name =
             |id: i64| providers.iter().find(|(p, _)| *p == id).map(|(_, n)| n.clone()).unwrap_or_default();
         let members = ms.into_iter().map(|m| (m.id, m.name, provider_name(m.provider_id))).collect();
-        Ok(Current { sheets, providers, members, teams })
+        Ok(Current { sheets, idents, providers, members, teams })
     }
 
     /// The stored fields of a member's check of `kind` (none when it is not recorded).
@@ -121,9 +126,12 @@ impl Current {
                     [(id, _)] => Ok(Some(*id)),
                     [] => Err(format!("no provider of this engagement is called “{t}”")),
                     many => Err(format!(
-                        "{} providers are called “{t}”: give the provider id ({})",
+                        "{} providers are called “{t}”: give the provider's reference in provider_id ({})",
                         many.len(),
-                        many.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|(id, _)| self.idents.shown(Table::Provider, *id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 }
             }
@@ -158,12 +166,13 @@ pub fn plan(
     })?;
     let mut sheets = Vec::new();
     for (register, table, source) in tables {
-        sheets.push(plan_sheet(&current, *register, table, source, today, options)?);
+        sheets.push(plan_sheet(conn, &current, *register, table, source, today, options)?);
     }
     Ok(Plan { sheets, delete_missing: options.delete_missing })
 }
 
 fn plan_sheet(
+    conn: &Connection,
     current: &Current,
     register: Register,
     table: &Table2,
@@ -194,7 +203,12 @@ fn plan_sheet(
                 return Err(err(Some(1), Some(i), format!("column \"{h}\" appears twice")));
             }
             Mapped::Col(c)
-        } else if let (Register::Scores, Some(p)) = (register, score_column(h)) {
+        } else if let (Register::Scores, Some(named)) = (register, score_column(h)) {
+            // "Name (P-3)", "Name (UUID)", or "Name (#3)" as a sheet exported before UUIDs names the provider.
+            let p = current
+                .idents
+                .reference(conn, Table::Provider, named.trim_start_matches('#'))
+                .map_err(|e| err(Some(1), Some(i), format!("{e} (in the column \"{h}\")")))?;
             if !provider_ids.contains(&p) {
                 return Err(err(Some(1), Some(i), format!("unknown provider id {p} in the column \"{h}\"")));
             }
@@ -218,6 +232,7 @@ fn plan_sheet(
     }
     let id_key = register.id_column();
     if !at.contains_key(id_key)
+        && !at.contains_key("ref")
         && !register
             .key_columns()
             .iter()
@@ -268,7 +283,7 @@ fn plan_sheet(
             continue;
         }
         // A workbook saved as CSV keeps both header rows: the stored keys, then the headers people read.
-        if std::mem::take(&mut first) && is_label_row(&mapped, cells) {
+        if std::mem::take(&mut first) && is_label_row(&mapped, &table.headers, cells) {
             continue;
         }
         let line_no = *line;
@@ -295,29 +310,57 @@ fn plan_sheet(
             let t = cells.get(i).map_or("", |s| s.as_str());
             if table.formula_guards { unguard_formula(t) } else { t }
         };
-        // The id.
+        // The id: the record's UUID, or the whole number a sheet exported before UUIDs gave it (its row id).
         let mut row_at: Option<usize> = None;
         if let Some(&ic) = at.get(id_key) {
             let t = text(ic).trim();
-            if !t.is_empty() {
-                let id = t
-                    .parse::<i64>()
-                    .map_err(|_| err(line, Some(ic), format!("the id must be a whole number, not \"{t}\"")))?;
+            if let Some(id) = current.idents.row(conn, register.table(), t).map_err(|e| err(line, Some(ic), e))? {
                 let Some(&n) = by_id.get(&id) else {
                     return Err(err(
                         line,
                         Some(ic),
                         format!(
                             "unknown id {id}: this engagement has no such {} (leave the id blank to add one)",
-                            register.name().trim_end_matches('s').replace('_', " ")
+                            noun(register.table())
                         ),
                     ));
                 };
-                if claimed.contains_key(&n) {
-                    return Err(err(line, Some(ic), format!("duplicate id {id}: it is on an earlier row too")));
+                if let Some(first) = claimed.get(&n) {
+                    return Err(err(
+                        line,
+                        Some(ic),
+                        format!(
+                            "duplicate id {t}: row {first} has it too (a copied row keeps its record's id and ref: \
+                             clear both in a row meant as a new record)"
+                        ),
+                    ));
                 }
                 row_at = Some(n);
             }
+        }
+        // A row without an id is matched by its ref, when it has one.
+        let mut by_reference = false;
+        let ref_cell = at.get("ref").map(|&i| (i, text(i).trim().to_string()));
+        if let (None, Some((i, r))) = (row_at, &ref_cell)
+            && !r.is_empty()
+        {
+            let id = current.idents.by_ref(register.table(), r).map_err(|e| err(line, Some(*i), e))?;
+            let Some(&n) = by_id.get(&id) else {
+                return Err(err(line, Some(*i), format!("unknown reference {r}: this engagement has no such record")));
+            };
+            if let Some(first) = claimed.get(&n) {
+                return Err(err(
+                    line,
+                    Some(*i),
+                    format!(
+                        "{} is on row {first} too: one record, two rows (a copied row keeps its record's ref: clear \
+                         it in a row meant as a new record)",
+                        current.idents.shown(register.table(), id)
+                    ),
+                ));
+            }
+            row_at = Some(n);
+            by_reference = true;
         }
         // The values the file gives, by column key. A withheld cell gives none.
         let withheld_row = register == Register::VettingChecks
@@ -336,7 +379,7 @@ fn plan_sheet(
                     scores_given.push((*p, i, v.as_i64()));
                 }
                 Mapped::Col(c) => match c.role {
-                    Role::Id => {}
+                    Role::Id | Role::Ref => {}
                     Role::ReadOnly => fixed_cells.push((i, c.key, t.trim().to_string())),
                     Role::Check(kind) => {
                         if t.trim().is_empty() || t.trim().eq_ignore_ascii_case(WITHHELD) {
@@ -352,7 +395,13 @@ fn plan_sheet(
                         if withheld_row && matches!(c.key, "status" | "evidence" | "note") {
                             continue;
                         }
-                        let v = parse_cell(&spec, t, today, options.date_format).map_err(|e| err(line, Some(i), e))?;
+                        // A column naming another record: its short reference, its UUID, or a legacy row id.
+                        let v = match refers_to(c.key) {
+                            Some(table) if !t.trim().is_empty() => {
+                                Value::Int(current.idents.reference(conn, table, t).map_err(|e| err(line, Some(i), e))?)
+                            }
+                            _ => parse_cell(&spec, t, today, options.date_format).map_err(|e| err(line, Some(i), e))?,
+                        };
                         given.insert(c.key, (i, v));
                     }
                 },
@@ -381,7 +430,7 @@ fn plan_sheet(
             }
             given.insert(into, (*i, Value::from(id)));
         }
-        // Match a row without an id by its natural key.
+        // Match a row without an id or ref by its natural key.
         let mut by_natural_key = false;
         if row_at.is_none() {
             let vals: Vec<Value> = register
@@ -398,7 +447,7 @@ fn plan_sheet(
                             None,
                             format!(
                                 "this row and row {first} are the same {} (matched by {}): give each its id",
-                                register.name().trim_end_matches('s').replace('_', " "),
+                                noun(register.table()),
                                 register.natural_key()
                             ),
                         ));
@@ -410,10 +459,10 @@ fn plan_sheet(
                     let ids: Vec<String> = many
                         .iter()
                         .filter_map(|n| cur_id.and_then(|i| cur.rows[*n][i].as_i64()))
-                        .map(|id| id.to_string())
+                        .map(|id| current.idents.shown(register.table(), id))
                         .collect();
                     plan.ambiguous.push(format!(
-                        "row {line_no}: {} records share this {} (ids {}): give the row its id",
+                        "row {line_no}: {} records share this {} ({}): give the row its id or ref",
                         many.len(),
                         register.natural_key(),
                         ids.join(", ")
@@ -427,7 +476,7 @@ fn plan_sheet(
                             None,
                             format!(
                                 "this row and row {first} would add the same {} ({}): keep one",
-                                register.name().trim_end_matches('s').replace('_', " "),
+                                noun(register.table()),
                                 register.natural_key()
                             ),
                         ));
@@ -437,6 +486,12 @@ fn plan_sheet(
         }
         if let Some(n) = row_at {
             claimed.insert(n, line_no);
+        }
+        // The ref is given by assay: a changed one is reported as a read-only cell (a reference typed in another
+        // case or spacing, "r 3", is the same reference). A blank one says nothing, as a blank id says nothing.
+        if let Some((i, r)) = ref_cell.filter(|(_, r)| !r.is_empty()) {
+            let r = ids::parse_ref(&r).map_or(r, |(t, n)| ids::short_ref(t, n));
+            fixed_cells.push((i, "ref", r));
         }
         // Read-only cells: compared with what the workbench works out, and reported when they differ.
         for (i, key, t) in &fixed_cells {
@@ -452,6 +507,11 @@ fn plan_sheet(
             }
         }
         // The whole record as it would stand, for the form's checks.
+        let display = |c: &Column, v: &Value| match (c.role, refers_to(c.key), v.as_i64()) {
+            (_, Some(table), Some(id)) => current.idents.shown(table, id),
+            (Role::Edit(spec), _, _) => spec.display(v),
+            _ => v.to_string(),
+        };
         let mut merged: Vec<(&'static str, Value)> = Vec::new();
         let mut changes: Vec<Change> = Vec::new();
         let mut write: Vec<(&'static str, Value)> = Vec::new();
@@ -477,15 +537,16 @@ fn plan_sheet(
                 }
             };
             if let Some((i, v)) = given.get(c.key) {
-                let refers = match c.key {
-                    "provider_id" => Some((&provider_ids, "provider")),
-                    "backup_for" | "holder_id" | "member_id" => Some((&member_ids, "team member")),
-                    _ => None,
-                };
+                let refers =
+                    refers_to(c.key).map(|t| (if t == Table::Provider { &provider_ids } else { &member_ids }, t));
                 if let (Some((set, what)), Some(id)) = (refers, v.as_i64())
                     && !set.contains(&id)
                 {
-                    return Err(err(line, Some(*i), format!("unknown id {id}: this engagement has no such {what}")));
+                    return Err(err(
+                        line,
+                        Some(*i),
+                        format!("unknown id {id}: this engagement has no such {}", noun(what)),
+                    ));
                 }
                 if let ("catalog_ref", Value::Text(r)) = (c.key, v)
                     && catalog::catalog().get(r).is_none()
@@ -498,7 +559,7 @@ fn plan_sheet(
                     if let (Some((i, _)), Some(why)) = (given.get(c.key), fixed(register, c.key)) {
                         return Err(err(line, Some(*i), why));
                     }
-                    changes.push(Change { column: c.key.to_string(), old: spec.display(old), new: spec.display(&new) });
+                    changes.push(Change { column: c.key.to_string(), old: display(c, old), new: display(c, &new) });
                     write.push((spec.key, new.clone()));
                 }
                 Some(_) => {}
@@ -559,7 +620,7 @@ fn plan_sheet(
         }
         let mut scores_write = Vec::new();
         for (p, _, v) in scores_given {
-            let header = cur.headers.iter().position(|h| score_column(h) == Some(p));
+            let header = cur.headers.iter().position(|h| local_score_column(h) == Some(p));
             let old = row_at.and_then(|n| header.map(|ci| cur.rows[n][ci].as_i64())).flatten();
             if old != v {
                 changes.push(Change {
@@ -567,7 +628,7 @@ fn plan_sheet(
                         .providers
                         .iter()
                         .find(|(id, _)| *id == p)
-                        .map_or(format!("#{p}"), |(_, n)| n.clone()),
+                        .map_or_else(|| current.idents.shown(Table::Provider, p), |(_, n)| n.clone()),
                     old: old.map(|s| s.to_string()).unwrap_or_default(),
                     new: v.map(|s| s.to_string()).unwrap_or_default(),
                 });
@@ -575,13 +636,22 @@ fn plan_sheet(
             }
         }
         let label = row_label(register, &merged, current);
+        let reference = member.and_then(|id| current.idents.short(register.table(), id));
         match member.filter(|_| row_at.is_some()) {
             Some(id) => {
                 if changes.is_empty() {
                     plan.unchanged += 1;
                 } else {
                     plan.ops.push(Op::Update { id, values: write, checks: checks_write, scores: scores_write });
-                    plan.updated.push(RowPlan { line, id: Some(id), label, by_natural_key, changes });
+                    plan.updated.push(RowPlan {
+                        line,
+                        id: Some(id),
+                        reference,
+                        label,
+                        by_reference,
+                        by_natural_key,
+                        changes,
+                    });
                 }
             }
             None => {
@@ -595,10 +665,24 @@ fn plan_sheet(
                 let changes = merged
                     .iter()
                     .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| Change { column: (*k).to_string(), old: String::new(), new: v.to_string() })
+                    .map(|(k, v)| {
+                        let new = match (refers_to(k), v.as_i64()) {
+                            (Some(table), Some(id)) => current.idents.shown(table, id),
+                            _ => v.to_string(),
+                        };
+                        Change { column: (*k).to_string(), old: String::new(), new }
+                    })
                     .collect();
                 plan.ops.push(Op::Insert { values: merged.clone(), checks: checks_write, scores: scores_write });
-                plan.added.push(RowPlan { line, id: None, label, by_natural_key: false, changes });
+                plan.added.push(RowPlan {
+                    line,
+                    id: None,
+                    reference: None,
+                    label,
+                    by_reference: false,
+                    by_natural_key: false,
+                    changes,
+                });
             }
         }
     }
@@ -619,7 +703,9 @@ fn plan_sheet(
         plan.removed.push(RowPlan {
             line: None,
             id: Some(id),
+            reference: current.idents.short(register.table(), id),
             label: row_label(register, &merged, current),
+            by_reference: false,
             by_natural_key: false,
             changes: Vec::new(),
         });
@@ -631,16 +717,16 @@ fn plan_sheet(
 }
 
 /// Whether a row repeats the header in words: each cell the label of its column (or the header itself).
-fn is_label_row(mapped: &[Mapped], cells: &[String]) -> bool {
+fn is_label_row(mapped: &[Mapped], headers: &[String], cells: &[String]) -> bool {
     let mut named = 0;
-    for (m, cell) in mapped.iter().zip(cells) {
+    for ((m, cell), header) in mapped.iter().zip(cells).zip(headers) {
         let cell = cell.trim();
         if cell.is_empty() {
             continue;
         }
         let fits = match m {
             Mapped::Col(c) => c.label.eq_ignore_ascii_case(cell) || c.key == cell,
-            Mapped::Score(p) => score_column(cell) == Some(*p),
+            Mapped::Score(_) => header.trim() == cell,
         };
         if !fits {
             return false;

@@ -1,21 +1,30 @@
 //! The registers of an engagement as flat tables (one per register, a header row and one row per record), for CSV
 //! and XLSX, and the import of every one of them back from such tables.
 //!
-//! An import is planned before anything is written ([`plan`]): a row with an id updates that record (only changed
-//! fields are written and audited); a row without one is matched by the register's natural key (asset tag, member
-//! name within the provider, risk title, …) or else added; records the file no longer lists are removed only when
-//! asked. Ids that are unknown in the engagement, or given twice, are refused, and so is a natural key that names
-//! several records. Every cell is checked by its field's rules and every changed record by its form's checks; a
-//! changed read-only (worked-out) cell is reported. [`apply`] writes the plan in one transaction.
+//! A file names records by their identities, never by their row ids: the `id` column holds the record's UUID, `ref`
+//! its short reference ("R-12", for the registers whose records are numbered), and a column naming another record
+//! (`provider_id`, `member_id`, `holder_id`, `backup_for`, a provider's scores column) its short reference. Inside,
+//! the registers work on row ids as the store does; `idents` translates at the edge both ways.
+//!
+//! An import is planned before anything is written ([`plan`]): a row is matched by its UUID (or, in a sheet exported
+//! before records had UUIDs, by the whole number that was then its id), else by its `ref` when the id is blank, else
+//! by the register's natural key (asset tag, member name within the provider, risk title, …), or else added, getting
+//! its UUID and number from the write path; only changed fields are written and audited. Records the file no longer
+//! lists are removed only when asked. A malformed UUID, an id or reference unknown in the engagement (another
+//! engagement's, or another register's), one given twice, and a natural key that names several records are
+//! refused. Every cell is checked by its field's rules and every changed record by its form's checks; a changed
+//! read-only (worked-out) cell, the `ref` included, is reported. [`apply`] writes the plan in one transaction.
 
 //!
-//! The module's parts: `columns` declares each sheet's columns and what an import does with them; `export` builds
-//! the sheets from the records the panes read; `plan` holds what an import would do and its preview; `import`
-//! works the plan out cell by cell; `apply` writes it.
+//! The module's parts: `columns` declares each sheet's columns and what an import does with them; `idents` gives
+//! the UUIDs and references a file carries and finds the records they name; `export` builds the sheets from the
+//! records the panes read; `plan` holds what an import would do and its preview; `import` works the plan out cell
+//! by cell; `apply` writes it.
 
 mod apply;
 mod columns;
 mod export;
+mod idents;
 mod import;
 mod plan;
 
@@ -113,7 +122,7 @@ impl Register {
         !matches!(self, Register::TeamMembers | Register::VettingChecks)
     }
 
-    /// The columns a sheet of this register has (the scores sheet adds one per provider, named "Name (#id)").
+    /// The columns a sheet of this register has (the scores sheet adds one per provider, named "Name (P-3)").
     pub fn columns(self) -> &'static [Column] {
         match self {
             Register::Risks => RISK_SHEET,
@@ -127,7 +136,12 @@ impl Register {
         }
     }
 
-    /// What a row without an id is matched by, in words.
+    /// Whether the register's records are numbered, so that its sheet has a `ref` column.
+    pub fn has_ref(self) -> bool {
+        self.columns().iter().any(|c| c.role == Role::Ref)
+    }
+
+    /// What a row without an id (or ref) is matched by, in words.
     pub fn natural_key(self) -> &'static str {
         match self {
             Register::Risks => "risk title within the engagement",
@@ -155,7 +169,7 @@ impl Register {
         }
     }
 
-    /// The column holding the row's id.
+    /// The column holding the row's UUID.
     fn id_column(self) -> &'static str {
         if self == Register::Scores { "criterion_id" } else { "id" }
     }

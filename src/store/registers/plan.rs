@@ -104,12 +104,36 @@ pub struct Change {
 pub struct RowPlan {
     /// The row of the file (none for a record the file no longer lists).
     pub line: Option<usize>,
+    /// The record's row id in the workspace (none for a record to add).
     pub id: Option<i64>,
+    /// The record's short reference ("R-12"), for the registers whose records are numbered.
+    pub reference: Option<String>,
     /// The record in words (its title, name or tag).
     pub label: String,
-    /// Whether a row without an id was matched by the register's natural key.
+    /// Whether a row without an id was matched by its ref.
+    pub by_reference: bool,
+    /// Whether a row without an id (or ref) was matched by the register's natural key.
     pub by_natural_key: bool,
     pub changes: Vec<Change>,
+}
+
+impl RowPlan {
+    /// Where the row is, for the preview: "row 4: ", "row 9 (R-7, matched by key): ", "R-9: ", or nothing.
+    pub fn place(&self) -> String {
+        let how = if self.by_natural_key {
+            Some("matched by key")
+        } else if self.by_reference {
+            Some("matched by ref")
+        } else {
+            None
+        };
+        let about: Vec<&str> = self.reference.as_deref().into_iter().chain(how).collect();
+        match (self.line, about.is_empty()) {
+            (Some(l), true) => format!("row {l}: "),
+            (Some(l), false) => format!("row {l} ({}): ", about.join(", ")),
+            (None, _) => self.reference.as_ref().map(|r| format!("{r}: ")).unwrap_or_default(),
+        }
+    }
 }
 
 /// A write an import makes.
@@ -168,6 +192,7 @@ impl Plan {
         let mut out = String::new();
         for s in &self.sheets {
             let keyed = s.added.iter().chain(&s.updated).filter(|r| r.by_natural_key).count();
+            let by_ref = s.updated.iter().filter(|r| r.by_reference).count();
             out.push_str(&format!(
                 "{} ({}): {} to add, {} to update, {} to remove, {} unchanged\n",
                 s.register.title(),
@@ -177,27 +202,36 @@ impl Plan {
                 if self.delete_missing { s.removed.len() } else { 0 },
                 s.unchanged
             ));
-            out.push_str(&format!(
-                "  rows without an id are matched by {}{}\n",
-                s.register.natural_key(),
-                if keyed > 0 { format!(" ({keyed} matched so)") } else { String::new() }
-            ));
+            if s.register.has_ref() {
+                out.push_str(&format!(
+                    "  rows without an id are matched by their ref{}, else by {}{}\n",
+                    if by_ref > 0 { format!(" ({by_ref} matched so)") } else { String::new() },
+                    s.register.natural_key(),
+                    if keyed > 0 { format!(" ({keyed} matched so)") } else { String::new() }
+                ));
+            } else {
+                out.push_str(&format!(
+                    "  rows without an id are matched by {}{}\n",
+                    s.register.natural_key(),
+                    if keyed > 0 { format!(" ({keyed} matched so)") } else { String::new() }
+                ));
+            }
             for r in &s.added {
-                out.push_str(&format!("  + {}: {}\n", place(r), r.label));
+                out.push_str(&format!("  + {}{}\n", r.place(), r.label));
             }
             for r in &s.updated {
-                out.push_str(&format!("  ~ {}: {}\n", place(r), r.label));
+                out.push_str(&format!("  ~ {}{}\n", r.place(), r.label));
                 for c in &r.changes {
                     out.push_str(&format!("      {}: {} → {}\n", c.column, shown(&c.old), shown(&c.new)));
                 }
             }
             for r in &s.removed {
                 if self.delete_missing {
-                    out.push_str(&format!("  - {}: {}\n", place(r), r.label));
+                    out.push_str(&format!("  - {}{}\n", r.place(), r.label));
                 } else {
                     out.push_str(&format!(
-                        "  kept (not in the file; --delete-missing removes it): {}: {}\n",
-                        place(r),
+                        "  kept (not in the file; --delete-missing removes it): {}{}\n",
+                        r.place(),
                         r.label
                     ));
                 }
@@ -215,16 +249,6 @@ impl Plan {
     /// The read-only cells the file changed, over all sheets.
     pub fn read_only_changes(&self) -> Vec<String> {
         self.sheets.iter().flat_map(|s| s.read_only.iter().map(move |w| format!("{}: {w}", s.source))).collect()
-    }
-}
-
-fn place(r: &RowPlan) -> String {
-    match (r.line, r.id) {
-        (Some(l), Some(id)) if r.by_natural_key => format!("row {l} (id {id}, matched by key)"),
-        (Some(l), Some(id)) => format!("row {l} (id {id})"),
-        (Some(l), None) => format!("row {l}"),
-        (None, Some(id)) => format!("id {id}"),
-        (None, None) => String::new(),
     }
 }
 

@@ -308,6 +308,10 @@ pub fn lines(p: &Preview) -> Vec<(Line, String)> {
                 s.unchanged
             ),
         ));
+        let by_ref = s.updated.iter().filter(|r| r.by_reference).count();
+        if by_ref > 0 {
+            out.push((Line::Note, format!("  {by_ref} row{} without an id matched by their ref", plural(by_ref))));
+        }
         let keyed = s.added.iter().chain(&s.updated).filter(|r| r.by_natural_key).count();
         if keyed > 0 {
             out.push((
@@ -316,19 +320,19 @@ pub fn lines(p: &Preview) -> Vec<(Line, String)> {
             ));
         }
         for r in &s.added {
-            out.push((Line::Added, format!("  + {}{}", place(r.line, r.id), r.label)));
+            out.push((Line::Added, format!("  + {}{}", r.place(), r.label)));
         }
         for r in &s.updated {
-            out.push((Line::Updated, format!("  ~ {}{}", place(r.line, r.id), r.label)));
+            out.push((Line::Updated, format!("  ~ {}{}", r.place(), r.label)));
             for c in &r.changes {
                 out.push((Line::Field, format!("      {}: {} → {}", c.column, shown(&c.old), shown(&c.new))));
             }
         }
         for r in &s.removed {
             if plan.delete_missing {
-                out.push((Line::Removed, format!("  - {}{}", place(r.line, r.id), r.label)));
+                out.push((Line::Removed, format!("  - {}{}", r.place(), r.label)));
             } else {
-                out.push((Line::Note, format!("  kept (not in the file): {}{}", place(r.line, r.id), r.label)));
+                out.push((Line::Note, format!("  kept (not in the file): {}{}", r.place(), r.label)));
             }
         }
         for w in &s.read_only {
@@ -351,15 +355,6 @@ pub enum Line {
     Removed,
     Note,
     Refused,
-}
-
-fn place(line: Option<usize>, id: Option<i64>) -> String {
-    match (line, id) {
-        (Some(l), Some(id)) => format!("row {l} (id {id}): "),
-        (Some(l), None) => format!("row {l}: "),
-        (None, Some(id)) => format!("id {id}: "),
-        (None, None) => String::new(),
-    }
 }
 
 fn shown(s: &str) -> String {
