@@ -66,7 +66,8 @@ fn every_bundle_written_validates_against_the_printed_schema() {
 fn the_faults_an_import_refuses_fail_the_schema() {
     let schema = schema();
     let doc: serde_json::Value = serde_json::from_str(&export_json(&demo_store(), Some(&[1]), false)).expect("json");
-    let spoiled: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
+    type Spoil = Box<dyn Fn(&mut serde_json::Value)>;
+    let spoiled: Vec<(&str, Spoil)> = vec![
         ("a yes/no as 1", Box::new(|v| v["engagements"][0]["providers"][0]["agrees_audit"] = 1.into())),
         ("an id that is no UUID", Box::new(|v| v["engagements"][0]["risks"][0]["id"] = 17.into())),
         ("a ref of another kind", Box::new(|v| v["engagements"][0]["risks"][0]["ref"] = "P-1".into())),
