@@ -628,16 +628,7 @@ fn the_csv_id_column_holds_each_records_uuid_and_ref_its_short_reference() {
     let tables = csv_tables(&store, dir.path());
     for register in Register::ALL {
         let (_, t) = tables.iter().find(|(n, _)| n == register.name()).expect("file");
-        let table = match register {
-            Register::Scores => Table::Criterion,
-            Register::Risks => Table::Risk,
-            Register::TeamMembers => Table::TeamMember,
-            Register::VettingChecks => Table::VettingCheck,
-            Register::Assets => Table::Asset,
-            Register::AccessGrants => Table::AccessGrant,
-            Register::Providers => Table::Provider,
-            Register::Checklist => Table::ChecklistItem,
-        };
+        let table = register.table();
         let id_key = if register == Register::Scores { "criterion_id" } else { "id" };
         assert_eq!(t.headers[0], id_key, "{}: the id first", register.name());
         // Every record once, by the UUID and reference the database holds for it.

@@ -104,7 +104,8 @@ impl Register {
         Register::ALL.iter().map(|r| r.name()).collect::<Vec<_>>().join(", ")
     }
 
-    pub(crate) fn table(self) -> Table {
+    /// The table whose records the register lists (the scores sheet: a criterion per row).
+    pub fn table(self) -> Table {
         match self {
             Register::Risks => Table::Risk,
             Register::TeamMembers => Table::TeamMember,
