@@ -40,6 +40,12 @@ fn json_export_then_import_into_an_empty_workspace_is_identical() {
     let provider = uuid_of(&e["providers"][0]["id"]);
     assert!(e["scores"].as_array().expect("scores").iter().any(|s| uuid_of(&s["provider_id"]) == provider));
     assert!(e["scores"][0].get("ref").is_none(), "a score is known by its provider and criterion");
+    // Beside the stored values, what the workbench works out, for readers of the file.
+    let worked = &e["risks"][0]["worked_out"];
+    assert!(worked["inherent_level"].is_i64() && worked["inherent_band"].is_string(), "{worked}");
+    assert!(e["providers"][0]["worked_out"]["rank"].is_i64(), "{}", e["providers"][0]);
+    let cited = e["checklist_items"][0]["worked_out"]["catalog_citation"].as_str().expect("a citation");
+    assert!(cited.contains('§'), "{cited}");
     // The UUIDs are the workspace's own.
     let stored: Vec<u8> = a
         .conn()
@@ -53,7 +59,11 @@ fn a_bundle_imported_again_updates_rather_than_duplicates() {
     let mut a = demo_store();
     let before = fingerprint(&a);
     let one = export_json(&a, Some(&[2]), true);
-    let done = import_json(&mut a, &one).expect("import");
+    // Worked-out values are for readers: changed in the file, they change nothing.
+    let mut bent: serde_json::Value = serde_json::from_str(&one).expect("json");
+    bent["engagements"][0]["providers"][0]["worked_out"]["rank"] = 99.into();
+    bent["engagements"][0]["risks"][0]["worked_out"]["inherent_band"] = "Nothing to see".into();
+    let done = import_json(&mut a, &bent.to_string()).expect("import");
     assert_eq!((done.added, done.updated), (0, 0), "{done:?}");
     assert_eq!(done.unchanged, done.rows);
     assert_eq!(fingerprint(&a), before, "nothing was added or written");

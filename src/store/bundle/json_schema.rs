@@ -113,6 +113,29 @@ fn row_schema(spec: &Spec) -> Json {
         props.insert(key.into(), p);
     }
     // `ref` may be left out: the importing workspace then gives the next free number.
+    let mut worked = Map::new();
+    if let Some((_, _, cols)) = super::WORKED.iter().find(|(t, ..)| *t == spec.table) {
+        for c in *cols {
+            worked.insert((*c).into(), json!({"type": ["string", "number", "integer", "null"]}));
+        }
+    }
+    if spec.cols.iter().any(|c| c.name == "catalog_ref") {
+        worked
+            .insert("catalog_citation".into(), json!({"type": "string", "description": "Document, section and item"}));
+    }
+    if !worked.is_empty() {
+        props.insert(
+            super::WORKED_OUT.into(),
+            json!({
+                "type": "object",
+                "readOnly": true,
+                "description": "Worked out by the workbench on the day of the export, for readers of the file; an \
+                    import ignores it",
+                "additionalProperties": false,
+                "properties": worked
+            }),
+        );
+    }
     json!({
         "title": spec.noun,
         "type": "object",

@@ -75,6 +75,9 @@ pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 pub struct Row {
     spec: &'static Spec,
     pub values: Vec<Value>,
+    /// What the workbench works out from the row, written beside it for readers of the file (a risk's bands, a
+    /// provider's rank, a catalog reference's citation); never read back.
+    pub worked_out: Vec<(&'static str, Value)>,
 }
 
 impl PartialEq for Row {
@@ -86,7 +89,7 @@ impl PartialEq for Row {
 impl Row {
     /// A row of `spec`'s table from its values, in the declaration's column order.
     pub fn new(spec: &'static Spec, values: Vec<Value>) -> Row {
-        Row { spec, values }
+        Row { spec, values, worked_out: Vec::new() }
     }
 
     pub fn get(&self, col: &str) -> &Value {
@@ -131,7 +134,7 @@ struct RowOut<'a> {
 
 impl Serialize for RowOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Row { spec, values } = self.row;
+        let Row { spec, values, worked_out } = self.row;
         let link = super::schema::named_link(spec.table);
         let linked = link.and_then(|(t, _)| match self.row.get(t) {
             Value::Text(t) => t.parse::<Table>().ok(),
@@ -154,6 +157,13 @@ impl Serialize for RowOut<'_> {
                 }
                 _ => map.serialize_entry(key, v)?,
             }
+        }
+        if !worked_out.is_empty() {
+            let out: serde_json::Map<String, serde_json::Value> = worked_out
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), serde_json::to_value(v).unwrap_or_default()))
+                .collect();
+            map.serialize_entry(WORKED_OUT, &out)?;
         }
         map.end()
     }
@@ -226,6 +236,11 @@ impl<'de> Visitor<'de> for RowVisitor {
         let keys = || layout.iter().flatten().map(|(k, _)| *k).collect::<Vec<_>>().join(", ");
         let mut values: Vec<Option<Value>> = vec![None; spec.cols.len()];
         while let Some(key) = map.next_key::<String>()? {
+            if key == WORKED_OUT && version >= 2 {
+                // Written for readers; what it says is worked out again from the row.
+                map.next_value::<de::IgnoredAny>()?;
+                continue;
+            }
             let Some(i) = layout.iter().position(|c| c.is_some_and(|(k, _)| k == key)) else {
                 return Err(de::Error::custom(format!(
                     "{}: unknown field `{key}` (a {} has: {})",
@@ -283,7 +298,7 @@ impl<'de> Visitor<'de> for RowVisitor {
         {
             values[u] = std::mem::replace(&mut values[id], Value::Null);
         }
-        Ok(Row { spec, values })
+        Ok(Row { spec, values, worked_out: Vec::new() })
     }
 }
 
@@ -509,7 +524,7 @@ pub fn read(
                 .query_map([id], |r| {
                     (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
                 })?
-                .map(|v| v.map(|values| Row { spec, values }))
+                .map(|v| v.map(|values| Row { spec, values, worked_out: Vec::new() }))
                 .collect::<rusqlite::Result<_>>()?;
             if spec.table == Table::VettingCheck && !include_sensitive {
                 // A status cannot be blank, so the whole check stays behind: imported, it reads as not yet done.
@@ -523,6 +538,7 @@ pub fn read(
         if tables[0].is_empty() {
             return Err(rusqlite::Error::QueryReturnedNoRows);
         }
+        work_out(conn, *id, exported_at, include_sensitive, &mut tables)?;
         out.push(EngagementRows { tables });
     }
     Ok(Bundle {
@@ -535,6 +551,58 @@ pub fn read(
         catalog_text: None,
         engagements: out,
     })
+}
+
+/// The key of a row's worked-out values in format 2.
+pub const WORKED_OUT: &str = "worked_out";
+
+/// The worked-out values of a table's rows: (the register's sheet, its columns to carry).
+const WORKED: &[(Table, &str, &[&str])] = &[
+    (Table::Risk, "risks", &["inherent_level", "inherent_band", "residual_band", "acceptance"]),
+    (Table::Provider, "providers", &["rank", "total", "passes_gates"]),
+];
+
+/// Adds to the rows of one engagement what the workbench works out from them, as its registers show it on the
+/// day of the export, and each catalog reference's citation.
+fn work_out(
+    conn: &Connection,
+    engagement: i64,
+    exported_at: &str,
+    include_sensitive: bool,
+    tables: &mut [Vec<Row>],
+) -> rusqlite::Result<()> {
+    let today = exported_at
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let sheets = super::registers::sheets(conn, engagement, today, include_sensitive)?;
+    for (spec, rows) in SPECS.iter().zip(tables.iter_mut()) {
+        if let Some((_, sheet, cols)) = WORKED.iter().find(|(t, ..)| *t == spec.table)
+            && let Some(sheet) = sheets.iter().find(|s| s.name == *sheet)
+        {
+            let at: Vec<Option<usize>> = cols.iter().map(|c| sheet.headers.iter().position(|h| h == c)).collect();
+            let by_uuid: HashMap<String, &Vec<Value>> =
+                sheet.rows.iter().filter_map(|r| Some((r.first()?.to_string(), r))).collect();
+            for row in rows.iter_mut() {
+                if let Some(cells) = by_uuid.get(&row.uuid()) {
+                    for (col, i) in cols.iter().zip(&at) {
+                        if let Some(v) = i.and_then(|i| cells.get(i)) {
+                            row.worked_out.push((col, v.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        for row in rows.iter_mut() {
+            if let Value::Text(r) = row.get("catalog_ref")
+                && let Some(item) = crate::catalog::catalog().get(r)
+            {
+                let citation = Value::Text(item.citation());
+                row.worked_out.push(("catalog_citation", citation));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why a bundle was not imported: where, and what is wrong. Nothing was written.
