@@ -19,10 +19,11 @@ fn j_on_a_risk_writes_linked_entries_one_after_the_other() {
     let mut app = demo_app(120, 40);
     let engagement = app.session.current_id().expect("engagement");
     press(&mut app, KeyCode::Char('4'));
-    let (risk, title) = app.pane::<RiskPane>().selected().map(|(r, _)| (r.id, r.title.clone())).expect("a risk");
+    let (risk, number, title) =
+        app.pane::<RiskPane>().selected().map(|(r, _)| (r.id, r.number, r.title.clone())).expect("a risk");
     press(&mut app, KeyCode::Char('J'));
     let Some(Overlay::Form(f)) = &app.overlay else { panic!("a new entry is open") };
-    assert_eq!(f.title, format!("Journal entry — on risk “{title}”"));
+    assert_eq!(f.title, format!("Journal entry — on risk R-{number} “{title}”"));
     assert_eq!(app.tab, Tab::Risks, "the entry is written without leaving the tab");
 
     keys(&mut app, "Backups are tested twice a year");

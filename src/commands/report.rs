@@ -91,6 +91,8 @@ mod tests {
     fn eng(id: i64, name: &str) -> Engagement {
         Engagement {
             id,
+            number: id,
+            uuid: String::new(),
             name: name.into(),
             service: None,
             scope: None,
