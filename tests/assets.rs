@@ -574,7 +574,7 @@ fn report_of_an_unknown_or_ambiguous_engagement_fails_with_a_message() {
     let out = assay(&["--db", db, "report", "assets", "Payroll"], dir.path());
     assert_eq!(out.status.code(), Some(3), "nothing found");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no engagement matches \"Payroll\""), "{err}");
+    assert!(err.contains("no engagement matches “Payroll”"), "{err}");
     let out = assay(&["--db", db, "report", "assets", "records"], dir.path());
     assert_eq!(out.status.code(), Some(2), "ambiguous: a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("matches 2 engagements"));

@@ -114,16 +114,16 @@ fn sensitive_check_notes_stay_out_of_the_report_unless_asked_for() {
 }
 
 #[test]
-fn engagements_are_found_by_id_or_unique_name_prefix() {
+fn engagements_are_found_by_number_or_unique_name_prefix() {
     let store = demo_store();
-    assert_eq!(resolve(store.conn(), "2").expect("id").id, 2);
-    assert_eq!(resolve(store.conn(), "PAYROLL").expect("prefix").id, 1);
+    assert_eq!(resolve(store.conn(), "2").expect("number").number, 2);
+    assert_eq!(resolve(store.conn(), "PAYROLL").expect("prefix").number, 1);
     let none = resolve(store.conn(), "nothing like it").expect_err("none").to_string();
     assert!(none.contains("no engagement matches"), "{none}");
     let mut store = store;
     engagements::create_in(&mut store, "Payroll processing — Legal").expect("second");
     let many = resolve(store.conn(), "payroll").expect_err("several").to_string();
-    assert!(many.contains("matches 2 engagements") && many.contains("Payroll processing — Finance (id 1)"), "{many}");
+    assert!(many.contains("matches 2 engagements") && many.contains("E-1 “Payroll processing — Finance”"), "{many}");
 }
 
 #[test]

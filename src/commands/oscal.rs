@@ -482,7 +482,10 @@ fn pretty(v: &Json) -> Result<String> {
 /// open treatments and prints its path.
 pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
     let Some(spec) = spec else {
-        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+        return Err(super::stop(
+            super::Outcome::Usage,
+            format!("name the engagement to export as OSCAL: {}", super::ENGAGEMENT_ARG),
+        ));
     };
     let e = resolve(store.conn(), spec)?;
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-poam.json", slug(&e.name))));
@@ -491,14 +494,14 @@ pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Res
     if n == 0 {
         return Err(super::stop(
             super::Outcome::NothingFound,
-            format!("“{}” has no open treatment: no plan of action and milestones to write", e.name),
+            format!("{} has no open treatment: no plan of action and milestones to write", super::engagement_named(&e)),
         ));
     }
     crate::private_fs::write(&path, pretty(&docs.poam)?.as_bytes()).map_err(|err| eyre!(err))?;
     outln!("{}", path.display());
     errln!(
-        "wrote the OSCAL {OSCAL_VERSION} plan of action and milestones of “{}”: {n} open treatment{}",
-        e.name,
+        "wrote the OSCAL {OSCAL_VERSION} plan of action and milestones of {}: {n} open treatment{}",
+        super::engagement_named(&e),
         crate::domain::plural(n)
     );
     Ok(())
@@ -507,7 +510,10 @@ pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Res
 /// `assay export ENGAGEMENT --format oscal [--out FILE]`: writes the three documents and prints their paths.
 pub fn export(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
     let Some(spec) = spec else {
-        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+        return Err(super::stop(
+            super::Outcome::Usage,
+            format!("name the engagement to export as OSCAL: {}", super::ENGAGEMENT_ARG),
+        ));
     };
     let e = resolve(store.conn(), spec)?;
     let results_path = out
@@ -520,8 +526,8 @@ pub fn export(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<(
         outln!("{}", path.display());
     }
     errln!(
-        "wrote the OSCAL {OSCAL_VERSION} assessment results of “{}”, with their assessment plan and catalog",
-        e.name
+        "wrote the OSCAL {OSCAL_VERSION} assessment results of {}, with their assessment plan and catalog",
+        super::engagement_named(&e)
     );
     Ok(())
 }
