@@ -522,8 +522,12 @@ fn report_markdown_lists_rows_by_state_with_signature_columns() {
     assert!(md.contains("- Provider(s): Iron Vault Ltd"));
     assert!(md.contains("## With the provider (2)") && md.contains("## Returned (1)"), "{md}");
     assert!(md.contains("| Hand-over signature & date |") && md.contains("| Return signature & date |"));
-    assert!(md.contains("| → with holder | BOX-001 | Archive box |"), "{md}");
-    assert!(md.contains("| ✓ returned | BOX-002 |") && md.contains("| 2026-03-01 | CISO | Seal intact |  |"), "{md}");
+    assert!(md.contains("- Engagement: E-1 (UUID "), "{md}");
+    assert!(md.contains("| → with holder | A-1 | BOX-001 | Archive box |"), "each asset with its reference: {md}");
+    assert!(
+        md.contains("| ✓ returned | A-2 | BOX-002 |") && md.contains("| 2026-03-01 | CISO | Seal intact |  |"),
+        "{md}"
+    );
     assert!(md.contains("&lt;script&gt;") && !md.contains("<script>"), "escaped in Markdown too");
 }
 
@@ -555,7 +559,8 @@ fn report_html_is_one_printable_page_with_every_value_escaped() {
     assert!(html.contains("<th scope=\"col\">Hand-over signature &amp; date</th>"));
     assert!(html.contains("<th scope=\"col\">Return signature &amp; date</th>"));
     assert!(html.contains("<dt>Provider(s)</dt><dd>Iron Vault Ltd</dd>"));
-    assert!(html.contains("<td>BOX-001</td>") && html.contains("<td>✓ returned</td><td>BOX-002</td>"));
+    assert!(html.contains("<td>BOX-001</td>") && html.contains("<td>✓ returned</td><td>A-2</td><td>BOX-002</td>"));
+    assert!(html.contains("<dt>Engagement</dt><dd>E-1 Records archive (UUID "), "{html}");
     assert!(html.contains("Legend."));
     // A form to sign: signature cells at least 15 mm high, words broken only where hyphenation allows (a word is
     // cut only when it is longer than its whole column), never anywhere.

@@ -197,7 +197,7 @@ fn the_report_adds_the_journal_as_an_appendix_when_asked() {
     assert!(with.status.success(), "{}", stderr(&with));
     let md = stdout(&with);
     assert!(md.contains("Appendix: interview journal"), "{md}");
-    assert!(md.contains("### 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
+    assert!(md.contains("### J-1 · 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
     assert!(md.contains("The DR site is shared with another customer"));
     let without = assay(dir.path(), &["--db", db, "report", "1"]);
     assert!(!stdout(&without).contains("interview journal"), "only when asked");
