@@ -301,7 +301,8 @@ pub fn build_with(
             .iter()
             .filter(|r| r.plan.as_deref().is_some_and(|p| !p.is_empty()))
             .map(|r| {
-                let row = vec![r.title.clone(), r.treatment.map_or("—".into(), |t| t.label().to_string()), s(&r.plan)];
+                let treatment = r.treatment.map_or("—".into(), |t| t.label().to_string());
+                let row = vec![r.title.clone(), treatment, s(&r.plan)];
                 (names.of(Table::Risk, r.id, r.number), row)
             })
             .collect();
