@@ -907,3 +907,29 @@ fn a_form_that_cannot_be_written_stays_open_with_what_was_typed() {
     let e = engagement(&app);
     assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "active");
 }
+
+/// Assets and grants are listed with their short references (A-…, G-…) in a first column, also at 80×24; the
+/// filter takes a reference.
+#[test]
+fn assets_and_grants_show_their_references_at_80_columns() {
+    let mut app = assets_tab(demo_app(80, 24));
+    insta::assert_snapshot!("assets_refs_80", render(&app).backend());
+    let s = screen(&app);
+    assert!(s.contains("│Ref  Tag"), "{s}");
+    let (number, tag) = app.pane::<AssetPane>().selected().map(|(a, _)| (a.number, a.tag.clone())).expect("an asset");
+    assert!(s.contains(&format!("│A-{number:<3}{tag}")), "{s}");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Access);
+    insta::assert_snapshot!("access_refs_80", render(&app).backend());
+    let (number, _) = app.pane::<AssetPane>().selected_grant().map(|(g, _)| (g.number, g.id)).expect("a grant");
+    assert!(screen(&app).contains(&format!("│G-{number} ")), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Assets);
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, "a-22");
+    press(&mut app, KeyCode::Enter);
+    let pane = app.pane::<AssetPane>();
+    assert_eq!(pane.visible.len(), 1, "{:?}", pane.visible);
+    assert_eq!(pane.selected().map(|(a, _)| a.number), Some(22));
+}

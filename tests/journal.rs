@@ -157,11 +157,11 @@ fn the_journal_listed() {
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('i'));
     let screen = screen(&app);
-    // The time is local: take it out of the snapshot.
+    // The time is local: take it out of the snapshot (the entry's reference stays).
     let stable: String = screen
         .lines()
-        .map(|l| match l.find("▶ ") {
-            Some(at) => format!("{}▶ <when>{}", &l[..at], &l[at + "▶ ".len() + "2026-11-23 09:00".len()..]),
+        .map(|l| match l.find("▶ J-1 ") {
+            Some(at) => format!("{}▶ J-1 <when>{}", &l[..at], &l[at + "▶ J-1 ".len() + "2026-11-23 09:00".len()..]),
             None => l.to_string(),
         })
         .collect::<Vec<_>>()
