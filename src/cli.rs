@@ -121,7 +121,7 @@ pub enum Command {
     Report {
         #[command(subcommand)]
         form: Option<ReportKind>,
-        /// The engagement (id or the start of its name).
+        /// The engagement: its number (3 or E-3), its UUID or the start of one, or the start of its name.
         #[arg(required = true, value_name = "ENGAGEMENT")]
         engagement: Vec<String>,
         /// md (Markdown), html (one self-contained page that prints on A4) or json (the report's data).
@@ -141,7 +141,7 @@ pub enum Command {
         #[arg(long)]
         with_journal: bool,
     },
-    /// List the engagements of the workspace: id, name, phase, status and how much each holds.
+    /// List the engagements of the workspace: number, name, phase, status and how much each holds.
     List {
         /// Print one JSON document (an array of engagements) instead of a table.
         #[arg(long)]
@@ -166,7 +166,8 @@ pub enum Command {
     },
     /// Export one engagement (or the whole workspace) as a JSON bundle, CSV files or an XLSX workbook.
     Export {
-        /// The engagement (id or the start of its name); all engagements when left out (JSON only).
+        /// The engagement: its number (3 or E-3), its UUID or the start of one, or the start of its name; all
+        /// engagements when left out (JSON only).
         engagement: Option<String>,
         /// json (full-fidelity bundle), csv (a folder of one file per register), xlsx (one sheet per register)
         /// oscal (OSCAL assessment results, with the assessment plan and catalog they refer to, side by side) or
@@ -195,7 +196,8 @@ pub enum Command {
     Import {
         /// A .json bundle, a .csv file of one register, or a .xlsx workbook.
         path: PathBuf,
-        /// The engagement CSV or XLSX rows go into (id or the start of its name).
+        /// The engagement CSV or XLSX rows go into: its number (3 or E-3), its UUID or the start of one, or the start of
+        /// its name.
         #[arg(short, long, value_name = "ENGAGEMENT")]
         into: Option<String>,
         /// The register a CSV file holds: risks, team_members, vetting_checks, assets, access_grants, providers,
@@ -221,7 +223,7 @@ pub enum ReportKind {
     /// The asset tracking form of an engagement, for hand-over and return (Markdown or HTML).
     #[command(alias = "form")]
     Assets {
-        /// The engagement (id or the start of its name).
+        /// The engagement: its number (3 or E-3), its UUID or the start of one, or the start of its name.
         #[arg(required = true, value_name = "ENGAGEMENT")]
         engagement: Vec<String>,
         /// md (Markdown) or html (one page that prints on A4, with room for signatures).

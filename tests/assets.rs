@@ -522,8 +522,12 @@ fn report_markdown_lists_rows_by_state_with_signature_columns() {
     assert!(md.contains("- Provider(s): Iron Vault Ltd"));
     assert!(md.contains("## With the provider (2)") && md.contains("## Returned (1)"), "{md}");
     assert!(md.contains("| Hand-over signature & date |") && md.contains("| Return signature & date |"));
-    assert!(md.contains("| → with holder | BOX-001 | Archive box |"), "{md}");
-    assert!(md.contains("| ✓ returned | BOX-002 |") && md.contains("| 2026-03-01 | CISO | Seal intact |  |"), "{md}");
+    assert!(md.contains("- Engagement: E-1 (UUID "), "{md}");
+    assert!(md.contains("| → with holder | A-1 | BOX-001 | Archive box |"), "each asset with its reference: {md}");
+    assert!(
+        md.contains("| ✓ returned | A-2 | BOX-002 |") && md.contains("| 2026-03-01 | CISO | Seal intact |  |"),
+        "{md}"
+    );
     assert!(md.contains("&lt;script&gt;") && !md.contains("<script>"), "escaped in Markdown too");
 }
 
@@ -555,7 +559,8 @@ fn report_html_is_one_printable_page_with_every_value_escaped() {
     assert!(html.contains("<th scope=\"col\">Hand-over signature &amp; date</th>"));
     assert!(html.contains("<th scope=\"col\">Return signature &amp; date</th>"));
     assert!(html.contains("<dt>Provider(s)</dt><dd>Iron Vault Ltd</dd>"));
-    assert!(html.contains("<td>BOX-001</td>") && html.contains("<td>✓ returned</td><td>BOX-002</td>"));
+    assert!(html.contains("<td>BOX-001</td>") && html.contains("<td>✓ returned</td><td>A-2</td><td>BOX-002</td>"));
+    assert!(html.contains("<dt>Engagement</dt><dd>E-1 Records archive (UUID "), "{html}");
     assert!(html.contains("Legend."));
     // A form to sign: signature cells at least 15 mm high, words broken only where hyphenation allows (a word is
     // cut only when it is longer than its whole column), never anywhere.
@@ -574,7 +579,7 @@ fn report_of_an_unknown_or_ambiguous_engagement_fails_with_a_message() {
     let out = assay(&["--db", db, "report", "assets", "Payroll"], dir.path());
     assert_eq!(out.status.code(), Some(3), "nothing found");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no engagement matches \"Payroll\""), "{err}");
+    assert!(err.contains("no engagement matches “Payroll”"), "{err}");
     let out = assay(&["--db", db, "report", "assets", "records"], dir.path());
     assert_eq!(out.status.code(), Some(2), "ambiguous: a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("matches 2 engagements"));
@@ -901,4 +906,30 @@ fn a_form_that_cannot_be_written_stays_open_with_what_was_typed() {
     assert!(screen(&app).contains("Not saved: "));
     let e = engagement(&app);
     assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "active");
+}
+
+/// Assets and grants are listed with their short references (A-…, G-…) in a first column, also at 80×24; the
+/// filter takes a reference.
+#[test]
+fn assets_and_grants_show_their_references_at_80_columns() {
+    let mut app = assets_tab(demo_app(80, 24));
+    insta::assert_snapshot!("assets_refs_80", render(&app).backend());
+    let s = screen(&app);
+    assert!(s.contains("│Ref  Tag"), "{s}");
+    let (number, tag) = app.pane::<AssetPane>().selected().map(|(a, _)| (a.number, a.tag.clone())).expect("an asset");
+    assert!(s.contains(&format!("│A-{number:<3}{tag}")), "{s}");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Access);
+    insta::assert_snapshot!("access_refs_80", render(&app).backend());
+    let (number, _) = app.pane::<AssetPane>().selected_grant().map(|(g, _)| (g.number, g.id)).expect("a grant");
+    assert!(screen(&app).contains(&format!("│G-{number} ")), "{}", screen(&app));
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Assets);
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, "a-22");
+    press(&mut app, KeyCode::Enter);
+    let pane = app.pane::<AssetPane>();
+    assert_eq!(pane.visible.len(), 1, "{:?}", pane.visible);
+    assert_eq!(pane.selected().map(|(a, _)| a.number), Some(22));
 }

@@ -12,10 +12,10 @@ use ratatui::crossterm::event::KeyCode;
 fn enter_on_a_risk_reads_it_whole_and_e_edits_it() {
     let mut app = demo_app(120, 40);
     press(&mut app, KeyCode::Char('4'));
-    let (id, title, owner) = app
+    let (id, number, title, owner) = app
         .pane::<RiskPane>()
         .selected()
-        .map(|(r, _)| (r.id, r.title.clone(), r.owner.clone().unwrap_or_default()))
+        .map(|(r, _)| (r.id, r.number, r.title.clone(), r.owner.clone().unwrap_or_default()))
         .expect("a risk");
     let before = fingerprint(&app.store);
     press(&mut app, KeyCode::Enter);
@@ -26,8 +26,13 @@ fn enter_on_a_risk_reads_it_whole_and_e_edits_it() {
     for wanted in ["Title", "Inherent", "Residual", "Stands now", "Treatment", "Plan", "Owner", "Due", "Acceptance"] {
         assert!(labels.contains(&wanted), "{wanted} in {labels:?}");
     }
+    // What identifies it comes first: the reference to quote and the full UUID.
+    let uuid = assay::store::ids::of(app.store.conn(), assay::store::Table::Risk, id).expect("read").expect("uuid");
+    assert_eq!(d.lines[0], ("Reference".to_string(), format!("R-{number}")));
+    assert_eq!(d.lines[1], ("UUID".to_string(), uuid.to_string()));
     let screen = screen(&app);
-    assert!(screen.contains(&format!("Risk — {title}")), "{screen}");
+    assert!(screen.contains(&format!("Risk R-{number} — {title}")), "{screen}");
+    assert!(screen.contains(&uuid.to_string()), "the whole UUID is shown: {screen}");
     assert!(screen.contains(&owner));
     assert!(screen.contains("likelihood"), "the rating is spelled out");
     assert_eq!(fingerprint(&app.store), before, "reading writes nothing");
@@ -76,14 +81,16 @@ fn enter_on_a_provider_reads_its_certificate_ranking_and_decision() {
     let before = fingerprint(&app.store);
     press(&mut app, KeyCode::Enter);
     let Some(Overlay::Detail(d)) = &app.overlay else { panic!("the provider is shown") };
-    assert!(d.title.starts_with("Provider — "), "{}", d.title);
+    assert!(d.title.starts_with("Provider P-"), "{}", d.title);
     let value = |label: &str| d.lines.iter().find(|(l, _)| l == label).map(|(_, v)| v.clone()).expect(label);
     assert!(value("Ranking").starts_with('#'), "{}", value("Ranking"));
     assert_ne!(value("Gates"), "—", "the gates are stated: passed, or which fail");
     assert!(["yes", "no"].contains(&value("Accepts audit").as_str()));
+    assert!(d.title.starts_with(&format!("Provider {} — ", value("Reference"))), "{}", d.title);
+    assert!(uuid::Uuid::parse_str(&value("UUID")).is_ok(), "{}", value("UUID"));
     assert!(screen(&app).contains("Covers the service"));
     assert_eq!(fingerprint(&app.store), before, "reading writes nothing");
-    let name = d.title.trim_start_matches("Provider — ").to_string();
+    let name = d.title.split_once(" — ").map(|(_, n)| n.to_string()).expect("a name");
     press(&mut app, KeyCode::Char('e'));
     let Some(Overlay::Form(f)) = &app.overlay else { panic!("e edits the provider") };
     assert_eq!(f.value_of("name"), Some(name.as_str()));

@@ -14,7 +14,7 @@ fn an_interview_captured_with_j_and_ctrl_s_is_in_the_journal() {
     t.add_risk("Shared DR site", "3", "0");
 
     t.send(&["J"]);
-    t.wait_for("Journal entry — on risk “Shared DR site”");
+    t.wait_for("Journal entry — on risk R-1 “Shared DR site”");
     t.type_text("The DR site is shared with another customer");
     t.send(&["Enter"]);
     t.type_text("and failover was last tested in 2024");
@@ -31,7 +31,7 @@ fn an_interview_captured_with_j_and_ctrl_s_is_in_the_journal() {
     t.send(&["2"]);
     t.send(&["i"]);
     t.wait_for("Interview journal — 2 entries");
-    t.wait_for("Kofi Mensah  · on risk “Shared DR site”");
+    t.wait_for("Kofi Mensah  · on risk R-1 “Shared DR site”");
     t.wait_for("and failover was last tested in 2024");
     t.send(&["q"]);
     t.wait_exit();

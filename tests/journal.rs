@@ -19,10 +19,11 @@ fn j_on_a_risk_writes_linked_entries_one_after_the_other() {
     let mut app = demo_app(120, 40);
     let engagement = app.session.current_id().expect("engagement");
     press(&mut app, KeyCode::Char('4'));
-    let (risk, title) = app.pane::<RiskPane>().selected().map(|(r, _)| (r.id, r.title.clone())).expect("a risk");
+    let (risk, number, title) =
+        app.pane::<RiskPane>().selected().map(|(r, _)| (r.id, r.number, r.title.clone())).expect("a risk");
     press(&mut app, KeyCode::Char('J'));
     let Some(Overlay::Form(f)) = &app.overlay else { panic!("a new entry is open") };
-    assert_eq!(f.title, format!("Journal entry — on risk “{title}”"));
+    assert_eq!(f.title, format!("Journal entry — on risk R-{number} “{title}”"));
     assert_eq!(app.tab, Tab::Risks, "the entry is written without leaving the tab");
 
     keys(&mut app, "Backups are tested twice a year");
@@ -156,11 +157,11 @@ fn the_journal_listed() {
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('i'));
     let screen = screen(&app);
-    // The time is local: take it out of the snapshot.
+    // The time is local: take it out of the snapshot (the entry's reference stays).
     let stable: String = screen
         .lines()
-        .map(|l| match l.find("▶ ") {
-            Some(at) => format!("{}▶ <when>{}", &l[..at], &l[at + "▶ ".len() + "2026-11-23 09:00".len()..]),
+        .map(|l| match l.find("▶ J-1 ") {
+            Some(at) => format!("{}▶ J-1 <when>{}", &l[..at], &l[at + "▶ J-1 ".len() + "2026-11-23 09:00".len()..]),
             None => l.to_string(),
         })
         .collect::<Vec<_>>()
@@ -196,7 +197,7 @@ fn the_report_adds_the_journal_as_an_appendix_when_asked() {
     assert!(with.status.success(), "{}", stderr(&with));
     let md = stdout(&with);
     assert!(md.contains("Appendix: interview journal"), "{md}");
-    assert!(md.contains("### 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
+    assert!(md.contains("### J-1 · 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
     assert!(md.contains("The DR site is shared with another customer"));
     let without = assay(dir.path(), &["--db", db, "report", "1"]);
     assert!(!stdout(&without).contains("interview journal"), "only when asked");

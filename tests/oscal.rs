@@ -161,8 +161,60 @@ fn record_uuids_are_v5_and_stable_documents_are_v4_and_fresh() {
         assert_eq!(version(path), 5);
     }
     assert_eq!(ra["results"][0]["risks"], rb["results"][0]["risks"], "the same records, the same uuids");
-    assert_eq!(oscal::record_uuid(1, "risk", "7"), oscal::record_uuid(1, "risk", "7"));
-    assert_ne!(oscal::record_uuid(1, "risk", "7"), oscal::record_uuid(2, "risk", "7"));
+    let (x, y) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    assert_eq!(oscal::record_uuid(&x, ""), oscal::record_uuid(&x, ""));
+    assert_ne!(oscal::record_uuid(&x, ""), oscal::record_uuid(&y, ""));
+    assert_ne!(oscal::record_uuid(&x, ""), oscal::record_uuid(&x, "treatment"));
+}
+
+/// A record's OSCAL uuid comes from the record's own UUID, not from where its row sits in one file: the same risk
+/// has the same uuid in every export from every copy of the workspace. Each record carries its short reference.
+#[test]
+fn each_records_oscal_uuid_derives_from_its_own_uuid_and_carries_its_reference() {
+    use assay::store::{Table, checklist, ids, risks};
+    let store = demo_store_as("Ana Assessor");
+    let conn = store.conn();
+    let e = engagements::list(conn).expect("list").into_iter().find(|e| e.number == 1).expect("E-1");
+    let (a, b) = (documents(&store, e.id), documents(&store, e.id));
+    let result = &a.results["assessment-results"]["results"][0];
+    let prop = |v: &serde_json::Value, name: &str| {
+        v["props"].as_array().into_iter().flatten().find(|p| p["name"] == name).map(|p| p["value"].clone())
+    };
+    let own = |table: Table, id: i64| ids::of(conn, table, id).expect("read").expect("its UUID");
+    let engagement = own(Table::Engagement, e.id);
+    assert_eq!(engagement.to_string(), e.uuid);
+    assert_eq!(result["uuid"], oscal::record_uuid(&engagement, "").as_str());
+    assert_eq!(prop(result, "ref"), Some("E-1".into()));
+    assert_eq!(prop(result, "record-uuid"), Some(e.uuid.clone().into()));
+
+    let docs = result["risks"].as_array().expect("risks");
+    let register = risks::list(conn, e.id).expect("risks");
+    assert_eq!(docs.len(), register.len());
+    for r in &register {
+        let mine = own(Table::Risk, r.id);
+        let expected = oscal::record_uuid(&mine, "");
+        let doc = docs.iter().find(|d| d["uuid"] == expected.as_str()).expect("the risk under its derived uuid");
+        assert_eq!(uuid::Uuid::parse_str(&expected).expect("uuid").get_version_num(), 5, "OSCAL takes v4 or v5");
+        assert_eq!(prop(doc, "ref"), Some(format!("R-{}", r.number).into()));
+        assert_eq!(prop(doc, "record-uuid"), Some(mine.to_string().into()));
+    }
+    let observations = result["observations"].as_array().expect("observations");
+    for row in checklist::rows(conn, e.id).expect("checklist").values() {
+        let expected = oscal::record_uuid(&own(Table::ChecklistItem, row.id), "");
+        assert!(observations.iter().any(|o| o["uuid"] == expected.as_str()), "{}", row.catalog_ref);
+    }
+    // A plan of action item points at its risk's uuid, and a second export says the same.
+    let poam = &a.poam["plan-of-action-and-milestones"];
+    for item in poam["poam-items"].as_array().expect("items") {
+        let risk = item["related-risks"][0]["risk-uuid"].as_str().expect("risk uuid");
+        assert!(docs.iter().any(|d| d["uuid"] == risk), "{item}");
+        assert!(prop(item, "ref").is_some_and(|r| r.as_str().is_some_and(|r| r.starts_with("R-"))), "{item}");
+    }
+    let rb = &b.results["assessment-results"]["results"][0];
+    assert_eq!(result["uuid"], rb["uuid"]);
+    assert_eq!(result["risks"], rb["risks"]);
+    assert_eq!(result["observations"], rb["observations"]);
+    assert_eq!(poam["poam-items"], b.poam["plan-of-action-and-milestones"]["poam-items"]);
 }
 
 #[test]

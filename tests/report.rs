@@ -39,6 +39,66 @@ fn the_markdown_report_has_every_section() {
     insta::assert_snapshot!(md);
 }
 
+/// The JSON report names the engagement and every record its tables list by short reference and UUID, row for
+/// row; the Markdown shows the references in a column of their own.
+#[test]
+fn the_json_report_names_each_record_by_reference_and_uuid() {
+    use assay::store::ids;
+    let store = demo_store();
+    let conn = store.conn();
+    let e = resolve(conn, "E-1").expect("engagement");
+    let r = build(conn, &e, today(), "tester", false).expect("report");
+    let v: serde_json::Value = serde_json::from_str(&report::written(&r, Format::Json)).expect("json");
+    assert_eq!(v["engagement"]["ref"], "E-1");
+    let engagement_uuid = ids::of(conn, Table::Engagement, e.id).expect("read").expect("uuid").to_string();
+    assert_eq!(v["engagement"]["uuid"], engagement_uuid.as_str());
+    assert!(v["meta"].as_str().is_some_and(|m| m.contains("Engagement E-1") && m.contains(&engagement_uuid)), "{v}");
+
+    let tables: Vec<&serde_json::Value> = v["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|s| s["blocks"].as_array().into_iter().flatten())
+        .filter(|b| b["kind"] == "table")
+        .map(|b| &b["data"])
+        .collect();
+    let register = tables.iter().find(|t| t["headers"][2] == "Risk").expect("the register");
+    assert_eq!(register["headers"][0], "Ref");
+    let rows = register["rows"].as_array().expect("rows");
+    let records = register["records"].as_array().expect("records");
+    assert_eq!(rows.len(), 14);
+    assert_eq!(records.len(), rows.len(), "a record per row");
+    for (row, rec) in rows.iter().zip(records) {
+        assert_eq!(row[0], rec["ref"], "the Ref column is the record's reference");
+        let risk = risks::list(conn, e.id)
+            .expect("risks")
+            .into_iter()
+            .find(|r| row[2] == r.title.as_str())
+            .expect("the row's risk");
+        assert_eq!(rec["ref"], format!("R-{}", risk.number));
+        let uuid = ids::of(conn, Table::Risk, risk.id).expect("read").expect("uuid").to_string();
+        assert_eq!(rec["uuid"], uuid.as_str());
+    }
+    // Providers, members, assets and grants are named the same way.
+    for (column, prefix) in [("Provider", "P-"), ("Member", "M-"), ("Tag", "A-"), ("Target", "G-")] {
+        let t = tables.iter().find(|t| t["headers"][1] == column).expect(column);
+        let recs = t["records"].as_array().expect("records");
+        assert!(!recs.is_empty() && recs.len() == t["rows"].as_array().map_or(0, Vec::len), "{column}");
+        for rec in recs {
+            assert!(rec["ref"].as_str().is_some_and(|r| r.starts_with(prefix)), "{column}: {rec}");
+            assert!(rec["uuid"].as_str().is_some_and(|u| uuid::Uuid::parse_str(u).is_ok()), "{column}: {rec}");
+        }
+    }
+    // A table whose rows are not records carries no records.
+    let summary = tables.iter().find(|t| t["headers"][0] == "Measure").expect("the summary figures");
+    assert!(summary.get("records").is_none(), "{summary}");
+    // The Markdown shows the references, and a provider's P-3 is not cited as the catalog's section P-3.
+    let md = markdown(&r);
+    assert!(md.contains("| Ref | Inherent | Risk |") && md.contains("| R-9 | C 25 |"), "{md}");
+    let cited = md.split("Catalog references").nth(1).unwrap_or_default();
+    assert!(!cited.contains("| P-3 |") && !cited.contains("| G-5 |"), "{cited}");
+}
+
 #[test]
 fn html_escapes_every_value_and_stands_alone() {
     let mut store = Store::open_in_memory("tester").expect("store");
@@ -114,16 +174,16 @@ fn sensitive_check_notes_stay_out_of_the_report_unless_asked_for() {
 }
 
 #[test]
-fn engagements_are_found_by_id_or_unique_name_prefix() {
+fn engagements_are_found_by_number_or_unique_name_prefix() {
     let store = demo_store();
-    assert_eq!(resolve(store.conn(), "2").expect("id").id, 2);
-    assert_eq!(resolve(store.conn(), "PAYROLL").expect("prefix").id, 1);
+    assert_eq!(resolve(store.conn(), "2").expect("number").number, 2);
+    assert_eq!(resolve(store.conn(), "PAYROLL").expect("prefix").number, 1);
     let none = resolve(store.conn(), "nothing like it").expect_err("none").to_string();
     assert!(none.contains("no engagement matches"), "{none}");
     let mut store = store;
     engagements::create_in(&mut store, "Payroll processing — Legal").expect("second");
     let many = resolve(store.conn(), "payroll").expect_err("several").to_string();
-    assert!(many.contains("matches 2 engagements") && many.contains("Payroll processing — Finance (id 1)"), "{many}");
+    assert!(many.contains("matches 2 engagements") && many.contains("E-1 “Payroll processing — Finance”"), "{many}");
 }
 
 #[test]

@@ -413,3 +413,25 @@ fn the_overall_heat_map_labels_its_columns_as_impact_not_integrity() {
     assert!(s.contains("Imp1   Imp2   Imp3   Imp4   Imp5"), "{s}");
     assert!(!s.contains("  I1     I2"), "{s}");
 }
+
+/// The register names each risk by its short reference in a narrow first column, also at 80×24, and the find
+/// takes a reference: "R-12" is what the report and the OSCAL export call the same risk.
+#[test]
+fn the_register_names_each_risk_by_its_reference_at_80_columns() {
+    let mut app = risks_tab(80, 24);
+    insta::assert_snapshot!(render(&app).backend());
+    let s = screen(&app);
+    assert!(s.contains("│Ref  Band Risk"), "{s}");
+    let (number, title) = app.pane::<RiskPane>().selected().map(|(r, _)| (r.number, r.title.clone())).expect("a risk");
+    let first_row = s.lines().nth(3).unwrap_or_default();
+    assert!(first_row.starts_with(&format!("\"│R-{number} ")), "{first_row}");
+    assert!(first_row.contains(&title[..20]), "{first_row}");
+    // Another risk, found by its reference.
+    let other = app.pane::<RiskPane>().all.iter().find(|r| r.number == 12).map(|r| r.title.clone()).expect("R-12");
+    press(&mut app, KeyCode::Char('f'));
+    keys(&mut app, "r-12");
+    press(&mut app, KeyCode::Enter);
+    let pane = app.pane::<RiskPane>();
+    assert_eq!(pane.visible.len(), 1, "only R-12 holds “r-12”");
+    assert_eq!(pane.selected().map(|(r, _)| r.title.clone()), Some(other));
+}

@@ -104,7 +104,7 @@ fn list_prints_a_table_or_one_json_array_with_stable_fields() {
     let o = assay(d.path(), &["--db", "d.db", "list"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let table = stdout(&o);
-    assert!(table.starts_with("ID  NAME"), "{table}");
+    assert!(table.starts_with("NO  NAME"), "the engagement's number comes first: {table}");
     assert_eq!(table.lines().count(), 4, "{table}");
     assert!(table.contains("Payroll processing"), "{table}");
 
@@ -115,7 +115,9 @@ fn list_prints_a_table_or_one_json_array_with_stable_fields() {
     let rows = v.as_array().expect("an array");
     assert_eq!(rows.len(), 3);
     let want: BTreeSet<String> = [
-        "id",
+        "number",
+        "ref",
+        "uuid",
         "name",
         "phase",
         "status",
@@ -137,7 +139,9 @@ fn list_prints_a_table_or_one_json_array_with_stable_fields() {
     .collect();
     for r in rows {
         assert_eq!(keys(r), want);
-        assert!(r["id"].is_i64() && r["risks"].as_i64() == Some(14), "{r}");
+        assert!(r["number"].is_i64() && r["risks"].as_i64() == Some(14), "{r}");
+        assert_eq!(r["ref"], format!("E-{}", r["number"]), "{r}");
+        assert!(r["uuid"].as_str().is_some_and(|u| uuid::Uuid::parse_str(u).is_ok()), "{r}");
     }
 
     // An empty workspace: nothing found (3), and still one JSON document.
@@ -190,7 +194,7 @@ fn report_json_is_the_reports_data() {
     let o = assay(d.path(), &["--db", "d.db", "report", "Payroll", "-f", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
-    assert_eq!(keys(&v), ["meta", "sections", "title"].into_iter().map(String::from).collect());
+    assert_eq!(keys(&v), ["engagement", "meta", "sections", "title"].into_iter().map(String::from).collect());
     let sections = v["sections"].as_array().expect("sections");
     assert!(sections.len() > 3, "{v}");
     let kinds: BTreeSet<&str> = sections
@@ -216,6 +220,83 @@ fn report_assets_is_a_subcommand() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = assay(d.path(), &["--db", "d.db", "report", "assets", "1", "-f", "json"]);
     assert_eq!(o.status.code(), Some(2), "the asset form has no JSON form: {}", stderr(&o));
+}
+
+/// Every argument naming an engagement takes its number (never the file's row id), its reference, its UUID or a
+/// unique start of one, or the start of its name; an ambiguous one exits 2 and lists the candidates, an unknown
+/// one exits 3.
+#[test]
+fn an_engagement_is_named_by_number_reference_uuid_or_name() {
+    use assay::store::{Store, engagements};
+    let d = demo();
+    {
+        // Engagement 3 goes and a new one comes: the new row may take the freed row id, never the number 3.
+        let mut store = Store::open(&d.path().join("d.db"), "t").expect("open");
+        let third = engagements::list(store.conn()).expect("list").into_iter().find(|e| e.number == 3).expect("E-3");
+        store.write(|w| engagements::delete(w, third.id)).expect("delete");
+        engagements::create_in(&mut store, "Payroll review — Audit").expect("create");
+    }
+    let o = assay(d.path(), &["--db", "d.db", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let rows = listed.as_array().expect("rows");
+    let uuid_of = |n: i64| rows.iter().find(|r| r["number"] == n).and_then(|r| r["uuid"].as_str()).expect("uuid");
+    assert_eq!(rows.iter().find(|r| r["name"] == "Payroll review — Audit").expect("new")["number"], 4);
+    let table = stdout(&assay(d.path(), &["--db", "d.db", "list"]));
+    assert!(table.lines().any(|l| l.starts_with("4   Payroll review")), "{table}");
+
+    let title = |spec: &str| {
+        let o = assay(d.path(), &["--db", "d.db", "report", spec, "-f", "json"]);
+        assert!(o.status.success(), "report {spec}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        v["title"].as_str().expect("title").to_string()
+    };
+    assert!(title("4").ends_with("Payroll review — Audit"), "a bare number is the engagement's number");
+    assert!(title("E-4").ends_with("Payroll review — Audit"));
+    assert!(title("e 2").ends_with("Managed security operations — Group IT"));
+    assert!(title("payroll p").ends_with("Payroll processing — Finance"), "the start of a name, any case");
+    let two = uuid_of(2);
+    assert!(title(two).ends_with("Group IT"), "a whole UUID");
+    // The shortest start of its UUID that no other engagement's shares, from 4 hex digits.
+    let others: Vec<&str> = [1, 4].iter().map(|n| uuid_of(*n)).collect();
+    let start =
+        (4..two.len()).map(|n| &two[..n]).find(|p| others.iter().all(|o| !o.starts_with(p))).expect("a unique start");
+    assert!(title(start).ends_with("Group IT"), "a unique start of the UUID: {start}");
+    assert!(title(&start.to_uppercase()).ends_with("Group IT"), "in any case");
+
+    // The other commands take the same.
+    let o = assay(d.path(), &["--db", "d.db", "report", "assets", "E-1"]);
+    assert!(o.status.success() && stdout(&o).contains("Payroll processing"), "{}", stderr(&o));
+    let o = assay(d.path(), &["--db", "d.db", "export", "E-2", "-f", "csv", "-o", "regs"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("of E-2 “Managed security operations — Group IT”"),
+        "messages name E-2: {}",
+        stderr(&o)
+    );
+    let o = assay(d.path(), &["--db", "d.db", "export", "1"]);
+    let bundle: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("bundle");
+    assert_eq!(bundle["engagements"].as_array().map(Vec::len), Some(1), "{}", stderr(&o));
+
+    // Unknown: exit 3, saying what was looked for and what is accepted.
+    let fails = |spec: &str, code: i32, says: &str| {
+        let o = assay(d.path(), &["--db", "d.db", "report", spec]);
+        assert_eq!(o.status.code(), Some(code), "report {spec}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with("assay: ") && err.contains(says), "report {spec}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(stdout(&o).is_empty());
+    };
+    fails("3", 3, "no engagement has the number 3");
+    fails("E-3", 3, "no engagement has the number 3");
+    fails("Nothing like it", 3, "no engagement matches “Nothing like it”");
+    fails("R-2", 3, "“R-2” is the reference of a risk, not of an engagement");
+    fails("ffffffff-ffff-7fff-bfff-ffffffffffff", 3, "no engagement has the UUID");
+    // Ambiguous: exit 2, listing the candidates by reference and name.
+    fails("Pay", 2, "“Pay” matches 2 engagements: E-1 “Payroll processing — Finance”, E-4 “Payroll review — Audit”");
+    let common = (4..two.len()).map(|n| &two[..n]).take_while(|p| others.iter().all(|o| o.starts_with(p))).last();
+    if let Some(common) = common {
+        fails(common, 2, "matches 3 engagements");
+    }
 }
 
 /// One table of exit codes, the same for every command.

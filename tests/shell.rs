@@ -364,7 +364,7 @@ fn counts_cells_and_choices_are_worded_right() {
     let mut app = app;
     press(&mut app, KeyCode::Char('6'));
     let shown = screen(&app);
-    assert!(shown.contains("Hiroshi Lef…"), "{shown}");
+    assert!(shown.contains("Hiroshi Le…"), "{shown}");
 
     // The marks of the Refs column line up, with or without a `!`.
     press(&mut app, KeyCode::Char('5'));

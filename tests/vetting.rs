@@ -794,3 +794,34 @@ fn a_member_found_in_the_lookup_is_shown_on_the_grid_even_from_another_view() {
     assert_eq!(pane.selected().map(|r| r.member.id), Some(member));
     assert!(screen(&app).contains(&name));
 }
+
+/// Each member is named by its short reference (M-…) before the name in the checks grid, on the line under the grid
+/// (also at 80×24, where the grid's names keep their room and the column gives way), and at the head of the member
+/// shown whole with the UUID; the find takes a reference.
+#[test]
+fn members_show_their_references_in_the_grid_and_in_full() {
+    let mut app = demo_vetting(80, 24);
+    insta::assert_snapshot!("vetting_refs_80", render(&app).backend());
+    let (id, number, name) =
+        app.pane::<VettingPane>().selected().map(|r| (r.member.id, r.member.number, r.member.name.clone())).expect("m");
+    let s = screen(&app);
+    assert!(s.contains(&format!(" M-{number} {name} ")), "the line under the grid: {s}");
+    app.update(assay::app::Action::Resize(100, 30)).expect("resize");
+    let s = screen(&app);
+    assert!(s.contains("│Ref Member"), "{s}");
+    assert!(s.contains(&format!("│M-{number} {name}")), "{s}");
+    press(&mut app, KeyCode::Char('i'));
+    let uuid = assay::store::ids::of(app.store.conn(), assay::store::Table::TeamMember, id).expect("read").expect("u");
+    let s = screen(&app);
+    assert!(s.contains(&format!("┌ M-{number} {name} ")), "{s}");
+    assert!(s.contains(&format!("Reference     M-{number}")) && s.contains(&uuid.to_string()), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('F'));
+    keys(&mut app, &format!("m-{number}"));
+    press(&mut app, KeyCode::Enter);
+    let pane = app.pane::<VettingPane>();
+    assert!(
+        pane.visible.iter().all(|&i| format!("M-{}", pane.rows[i].member.number).starts_with(&format!("M-{number}")))
+    );
+    assert_eq!(pane.selected().map(|r| r.member.id), Some(id));
+}

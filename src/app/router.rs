@@ -98,6 +98,20 @@ impl App {
         }
     }
 
+    /// Heads a record shown whole with what identifies it: its short reference and its full UUID, so that an
+    /// assessor can quote either.
+    fn identify(&self, d: &mut super::Detail) {
+        let Some((table, id)) = d.record else { return };
+        let Ok(Some(ident)) = crate::store::ids::ident(self.store.conn(), table, id) else { return };
+        let mut head = Vec::with_capacity(3);
+        if let Some(number) = ident.number {
+            head.push(("Reference".to_string(), crate::store::refs::label(table, number)));
+        }
+        head.push(("UUID".to_string(), ident.uuid.to_string()));
+        head.push((String::new(), String::new()));
+        d.lines.splice(0..0, head);
+    }
+
     /// Applies the effects a pane asked for.
     fn apply(&mut self, from: Tab, effects: Vec<Effect>) -> Result<()> {
         for effect in effects {
@@ -112,7 +126,10 @@ impl App {
                 }
                 Effect::Confirm(c) => self.overlay = Some(Overlay::Confirm(c)),
                 Effect::Picker(p) => self.overlay = Some(Overlay::Picker(p)),
-                Effect::Detail(d) => self.overlay = Some(Overlay::Detail(d)),
+                Effect::Detail(mut d) => {
+                    self.identify(&mut d);
+                    self.overlay = Some(Overlay::Detail(d));
+                }
                 Effect::Show(tab) => self.goto_tab_index(tab as usize, false),
                 Effect::Open(id) => self.open_engagement(id)?,
                 Effect::Changed => self.reload_except(from)?,

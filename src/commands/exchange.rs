@@ -48,8 +48,9 @@ fn one_engagement(store: &Store, spec: Option<&str>, what: &str) -> Result<Engag
                 [one] => Ok(one.clone()),
                 [] => Err(eyre!("the workspace has no engagement")),
                 _ => Err(eyre!(
-                    "the workspace has {} engagements: name the one {what} (id or the start of its name)",
-                    all.len()
+                    "the workspace has {} engagements: name the one {what} ({})",
+                    all.len(),
+                    super::ENGAGEMENT_ARG
                 )),
             }
         }
@@ -174,9 +175,9 @@ pub fn export(
                 outln!("{}", f.display());
             }
             errln!(
-                "wrote {} CSV files of “{}”{}; {}",
+                "wrote {} CSV files of {}{}; {}",
                 files.len(),
-                e.name,
+                super::engagement_named(&e),
                 if how.template { " (headers only)" } else { "" },
                 sensitive_note(include_sensitive)
             );
@@ -193,9 +194,9 @@ pub fn export(
             crate::private_fs::write(&path, &bytes).map_err(|err| eyre!(err))?;
             outln!("{}", path.display());
             errln!(
-                "wrote {} sheets of “{}”{}; {}",
+                "wrote {} sheets of {}{}; {}",
                 sheets.len(),
-                e.name,
+                super::engagement_named(&e),
                 if how.template { " (headers only)" } else { "" },
                 sensitive_note(include_sensitive)
             );
@@ -311,9 +312,9 @@ pub fn import(
         .map_err(|err| eyre!("{err}; nothing was imported"))?;
     let kept: usize = if how.delete_missing { 0 } else { plan.sheets.iter().map(|s| s.removed.len()).sum() };
     let summary = format!(
-        "{} into “{}”: {} added, {} updated, {} removed, {} unchanged{}",
+        "{} into {}: {} added, {} updated, {} removed, {} unchanged{}",
         if list.len() == 1 { list[0].0.title() } else { format!("{} sheets", list.len()) },
-        e.name,
+        super::engagement_named(&e),
         done.added,
         done.updated,
         done.removed,

@@ -8,10 +8,15 @@ use serde::Serialize;
 use super::{Outcome, stop};
 use crate::store::{Store, engagements};
 
-/// One engagement as `assay list --json` prints it. The field names are stable (documented in the README).
+/// One engagement as `assay list --json` prints it. The field names are stable (documented in the README). The
+/// engagement is named by its number (what every command takes), its reference and its UUID; the file's own row id
+/// is not shown, so that no script passes it where a number is meant.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ListedEngagement {
-    pub id: i64,
+    pub number: i64,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub uuid: String,
     pub name: String,
     pub phase: String,
     pub status: String,
@@ -36,7 +41,9 @@ pub fn engagements_listed(store: &Store, today: &str) -> Result<Vec<ListedEngage
     for e in engagements::list(conn)? {
         let s = engagements::summary(conn, e.id, today)?;
         out.push(ListedEngagement {
-            id: e.id,
+            number: e.number,
+            reference: crate::store::refs::label(crate::store::Table::Engagement, e.number),
+            uuid: e.uuid,
             name: e.name,
             phase: e.phase.as_ref().to_string(),
             status: e.status,
@@ -80,13 +87,13 @@ pub fn run(store: &Store, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// The plain-text table of `assay list`: one line per engagement, columns aligned.
+/// The plain-text table of `assay list`: one line per engagement, its number first, columns aligned.
 pub fn table(rows: &[ListedEngagement]) -> String {
-    let head = ["ID", "NAME", "PHASE", "STATUS", "PROVIDERS", "RISKS", "MEMBERS", "ASSETS", "CHECKLIST"];
+    let head = ["NO", "NAME", "PHASE", "STATUS", "PROVIDERS", "RISKS", "MEMBERS", "ASSETS", "CHECKLIST"];
     let mut cells: Vec<Vec<String>> = vec![head.iter().map(|h| (*h).to_string()).collect()];
     for r in rows {
         cells.push(vec![
-            r.id.to_string(),
+            r.number.to_string(),
             r.name.clone(),
             r.phase.clone(),
             r.status.clone(),

@@ -221,11 +221,30 @@ fn open_workbench(db: Option<PathBuf>, encrypt_new: bool, config: &Config) -> Re
     crate::tui::start(config, path.clone(), || secure::open_locked(&path, &assessor, encrypt_new))
 }
 
-/// The engagement a command line names: its id, or a case-insensitive start of its name shared by no other.
+/// How an engagement is shown in a message: its reference and its name, `E-3 “Payroll”`.
+pub fn engagement_named(e: &Engagement) -> String {
+    format!("{} “{}”", crate::store::refs::label(crate::store::Table::Engagement, e.number), e.name)
+}
+
+/// What an engagement argument may be, for the messages that ask for one.
+pub const ENGAGEMENT_ARG: &str = "its number (3 or E-3), its UUID or the start of one, or the start of its name";
+
+/// The engagement a command line names: its number ("3" or "E-3"), its UUID or a start of it of at least 4 hex
+/// digits that only it has, or a case-insensitive start of its name. A number always means the engagement's number;
+/// a whole name or UUID wins over the starts of others. Ambiguous: exit 2, listing the candidates; unknown: exit 3.
 pub fn find_engagement(all: &[Engagement], query: &str) -> Result<Engagement> {
+    use crate::store::{Table, ids};
     let q = query.trim();
-    if let Ok(id) = q.parse::<i64>()
-        && let Some(e) = all.iter().find(|e| e.id == id)
+    if q.is_empty() {
+        return Err(stop(Outcome::Usage, format!("name the engagement: {ENGAGEMENT_ARG}")));
+    }
+    let reference = match ids::parse_ref(q) {
+        Some((Table::Engagement, n)) => Some(n),
+        Some(_) => None,
+        None => q.parse::<i64>().ok(),
+    };
+    if let Some(n) = reference
+        && let Some(e) = all.iter().find(|e| e.number == n)
     {
         return Ok(e.clone());
     }
@@ -233,19 +252,41 @@ pub fn find_engagement(all: &[Engagement], query: &str) -> Result<Engagement> {
     if let Some(e) = all.iter().find(|e| e.name.to_lowercase() == lc) {
         return Ok(e.clone());
     }
-    let hits: Vec<&Engagement> = all.iter().filter(|e| e.name.to_lowercase().starts_with(&lc)).collect();
+    if let Ok(u) = uuid::Uuid::parse_str(q) {
+        let u = u.to_string();
+        return match all.iter().find(|e| e.uuid == u) {
+            Some(e) => Ok(e.clone()),
+            None => Err(stop(Outcome::NothingFound, format!("no engagement has the UUID {u}"))),
+        };
+    }
+    // The starts of UUIDs (hyphens aside, at least 4 hex digits) and of names, together: one is the answer.
+    let hex: String = lc.chars().filter(|c| *c != '-').collect();
+    let uuid_start = hex.len() >= 4 && hex.chars().all(|c| c.is_ascii_hexdigit());
+    let mut hits: Vec<&Engagement> = all
+        .iter()
+        .filter(|e| e.name.to_lowercase().starts_with(&lc) || (uuid_start && e.uuid.replace('-', "").starts_with(&hex)))
+        .collect();
+    hits.sort_by_key(|e| e.number);
     match hits.as_slice() {
         [e] => Ok((*e).clone()),
-        [] => Err(stop(
-            Outcome::NothingFound,
-            format!("no engagement matches \"{q}\" (give its id or the start of its name)"),
-        )),
+        [] => {
+            let what = match (ids::parse_ref(q), reference) {
+                (Some((table, _)), _) if table != Table::Engagement => {
+                    let noun = table.name().replace('_', " ");
+                    let a = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                    format!("“{q}” is the reference of {a} {noun}, not of an engagement")
+                }
+                (_, Some(n)) => format!("no engagement has the number {n}"),
+                _ => format!("no engagement matches “{q}”"),
+            };
+            Err(stop(Outcome::NothingFound, format!("{what} (give {ENGAGEMENT_ARG}; assay list shows them)")))
+        }
         several => Err(stop(
             Outcome::Usage,
             format!(
-                "\"{q}\" matches {} engagements: {}{}; give more of the name or the id",
+                "“{q}” matches {} engagements: {}{}; give more of it, or the number",
                 several.len(),
-                several.iter().take(6).map(|e| format!("{} (id {})", e.name, e.id)).collect::<Vec<_>>().join(", "),
+                several.iter().take(6).map(|e| engagement_named(e)).collect::<Vec<_>>().join(", "),
                 if several.len() > 6 { ", …" } else { "" }
             ),
         )),

@@ -4,8 +4,9 @@
 //! obligations the engagement used (linked from both as a back-matter resource).
 //!
 //! The documents follow OSCAL [`OSCAL_VERSION`], the version that compliance-trestle's current release models.
-//! Every record's uuid is a version 5 uuid derived in [`record_uuid`] from the record's identity, so that
-//! exporting twice names the same things the same way; each document's own uuid is a fresh version 4.
+//! Every record's uuid is a version 5 uuid derived in [`record_uuid`] from the record's own UUID, so that exporting
+//! twice, on any machine, names the same things the same way; each document's own uuid is a fresh version 4. Each
+//! numbered record carries its short reference (`ref`, "R-12") and its UUID (`record-uuid`) as properties.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use crate::domain::Engagement;
 use crate::domain::risk::TreatmentStatus;
 use crate::domain::workflow::CheckStatus;
 use crate::report::slug;
-use crate::store::{Store, checklist, providers, risks, vetting};
+use crate::store::{Store, Table, checklist, ids, providers, risks, vetting};
 
 /// The OSCAL version the documents declare.
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -31,11 +32,30 @@ pub const NS: &str = "urn:assay:oscal";
 /// The namespace all of assay's version 5 uuids are derived in (a fixed, random uuid).
 const UUID_NAMESPACE: Uuid = Uuid::from_u128(0x6f0c_2d5e_8a41_4b7e_9d3f_1c25_a7e0_b914);
 
-/// The uuid of one record: derived from its identity, so the same record gets the same uuid in every export.
-/// Today a record is known by its engagement and its table and id; when records carry their own uuids this is
-/// the one place to change.
-pub fn record_uuid(engagement: i64, table: &str, id: &str) -> String {
-    Uuid::new_v5(&UUID_NAMESPACE, format!("assay/{engagement}/{table}/{id}").as_bytes()).to_string()
+/// The OSCAL uuid of a record, or of one of the parts OSCAL splits a record into (`part`: "" for the record
+/// itself, "treatment", "acceptance", …): a version 5 uuid derived from the record's own UUID, so the same record
+/// has the same OSCAL uuid in every export from every copy of the workspace. The record's UUID is not used as it
+/// is: OSCAL accepts only versions 4 and 5, and most records' UUIDs are version 7. What is not a record (the
+/// assessor, the catalog and its sources) is derived from the engagement's UUID and its name.
+pub fn record_uuid(record: &Uuid, part: &str) -> String {
+    let mut name = Vec::with_capacity(16 + 1 + part.len());
+    name.extend_from_slice(record.as_bytes());
+    if !part.is_empty() {
+        name.push(b'/');
+        name.extend_from_slice(part.as_bytes());
+    }
+    Uuid::new_v5(&UUID_NAMESPACE, &name).to_string()
+}
+
+/// The UUIDs of an engagement's rows of `table`, by row id; a row somehow without one falls back to a uuid derived
+/// from the engagement's and the row's place, so that the export never gives two records the same uuid.
+fn uuids(conn: &rusqlite::Connection, table: Table, engagement: (i64, Uuid)) -> Result<impl Fn(i64) -> Uuid> {
+    let found = ids::idents(conn, table, engagement.0)?;
+    let scope = engagement.1;
+    Ok(move |id: i64| match found.get(&id) {
+        Some(i) if !i.uuid.is_nil() => i.uuid,
+        _ => ids::natural(table, &[scope], &id.to_string()),
+    })
 }
 
 /// A fresh uuid for a document itself.
@@ -158,7 +178,10 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
     let now = date_time(now).ok_or_else(|| eyre!("the clock gave an unreadable time: {now}"))?;
     let (plan_file, catalog_file) = names;
     let assessor = text(store.assessor()).unwrap_or_else(|| "Assessor".into());
-    let assessor_uuid = record_uuid(e.id, "assessor", &assessor);
+    let engagement_uuid =
+        Uuid::parse_str(&e.uuid).unwrap_or_else(|_| ids::natural(Table::Engagement, &[], &e.id.to_string()));
+    let scope = (e.id, engagement_uuid);
+    let assessor_uuid = record_uuid(&engagement_uuid, &format!("assessor/{assessor}"));
     let rows: Vec<checklist::ChecklistRow> = {
         let mut v: Vec<_> = checklist::rows(conn, e.id)?.into_values().collect();
         v.sort_by(|a, b| a.catalog_ref.cmp(&b.catalog_ref));
@@ -170,7 +193,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
 
     // The catalog of the obligations used, grouped by the document they come from; each group links to the
     // document (its title, publisher and year), and the publishers are parties of the catalog.
-    let source_uuid = |src: Source| record_uuid(e.id, "source", sources::document(src).source);
+    let source_uuid = |src: Source| record_uuid(&engagement_uuid, &format!("source/{}", sources::document(src).source));
     let groups: Vec<Json> = [(Source::Policy, "policy", "Policy"), (Source::Guideline, "guideline", "Guideline")]
         .into_iter()
         .filter_map(|(src, id, title)| {
@@ -186,7 +209,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         })
         .collect();
     let documents = [Source::Policy, Source::Guideline].map(sources::document);
-    let publisher_uuid = |d: &sources::Document| record_uuid(e.id, "publisher", d.publisher);
+    let publisher_uuid = |d: &sources::Document| record_uuid(&engagement_uuid, &format!("publisher/{}", d.publisher));
     let source_resources: Vec<Json> = [Source::Policy, Source::Guideline]
         .into_iter()
         .map(|src| {
@@ -199,7 +222,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             })
         })
         .collect();
-    let catalog_uuid = record_uuid(e.id, "catalog", "obligations");
+    let catalog_uuid = record_uuid(&engagement_uuid, "catalog/obligations");
     let mut catalog_doc = json!({
         "uuid": document_uuid(),
         "metadata": metadata(
@@ -274,8 +297,10 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
     // Observations: each recorded checklist state, and each vetting check.
     let mut observations = Vec::new();
     let mut findings = Vec::new();
+    let checklist_uuid = uuids(conn, Table::ChecklistItem, scope)?;
     for r in &rows {
-        let obs_uuid = record_uuid(e.id, "checklist_item", &r.id.to_string());
+        let uuid = checklist_uuid(r.id);
+        let obs_uuid = record_uuid(&uuid, "");
         let status: &str = r.status.as_ref();
         let collected = r.done_at.as_deref().and_then(date_time).unwrap_or_else(|| now.clone());
         observations.push(json!({
@@ -283,7 +308,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             "title": format!("Checklist: {}", r.catalog_ref),
             "description": r.note.as_deref().and_then(text).unwrap_or_else(|| format!("Checklist item {} is {status}.", r.catalog_ref)),
             "props": props(vec![prop("checklist-status", status), prop("obligation", &r.catalog_ref),
-                r.done_by.as_deref().and_then(|b| prop("done-by", b))]),
+                r.done_by.as_deref().and_then(|b| prop("done-by", b)), prop("record-uuid", &uuid.to_string())]),
             "methods": ["EXAMINE"],
             "collected": collected,
         }));
@@ -296,7 +321,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
                 o.insert("reason".into(), json!("not-applicable"));
             }
             findings.push(json!({
-                "uuid": record_uuid(e.id, "finding", &r.id.to_string()),
+                "uuid": record_uuid(&uuid, "finding"),
                 "title": format!("{} ({status})", r.catalog_ref),
                 "description": format!("The checklist records {} as {status}.", r.catalog_ref),
                 "target": { "type": "objective-id", "target-id": r.catalog_ref, "status": status_obj },
@@ -308,7 +333,9 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
     let providers = providers::list(conn, e.id)?;
     let mut checks = vetting::engagement_checks(conn, e.id)?;
     checks.sort_by_key(|c| c.id);
+    let check_uuid = uuids(conn, Table::VettingCheck, scope)?;
     for c in checks {
+        let uuid = check_uuid(c.id);
         let who = members.iter().find(|m| m.id == c.member_id);
         let name = who.map_or_else(|| format!("member {}", c.member_id), |m| m.name.clone());
         let provider = who
@@ -317,13 +344,14 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             .unwrap_or_default();
         let (kind_key, status): (&str, &str) = (c.kind.map(<&str>::from).unwrap_or_default(), c.status.into());
         let kind = kind_key.replace('_', " ");
+        let member_ref = who.map(|m| crate::store::refs::label(Table::TeamMember, m.number)).unwrap_or_default();
         observations.push(json!({
-            "uuid": record_uuid(e.id, "vetting_check", &c.id.to_string()),
+            "uuid": record_uuid(&uuid, ""),
             "title": format!("Vetting: {kind} of {name}"),
             "description": format!("The {kind} check of {name} ({provider}) is {}.", status.replace('_', " ")),
             "props": props(vec![prop("vetting-check", kind_key), prop("vetting-status", status),
-                prop("team-member", &name), prop("provider", &provider),
-                c.verifier.as_deref().and_then(|v| prop("verifier", v))]),
+                prop("team-member", &name), prop("team-member-ref", &member_ref), prop("provider", &provider),
+                c.verifier.as_deref().and_then(|v| prop("verifier", v)), prop("record-uuid", &uuid.to_string())]),
             "methods": ["EXAMINE"],
             "types": ["finding"],
             "collected": c.checked_on.as_deref().and_then(date_time).unwrap_or_else(|| now.clone()),
@@ -334,8 +362,10 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
     let mut risk_docs = Vec::new();
     let mut open_risks = Vec::new();
     let mut poam_items = Vec::new();
+    let risk_uuid = uuids(conn, Table::Risk, scope)?;
     for r in &risk_list {
-        let id = r.id.to_string();
+        let uuid = risk_uuid(r.id);
+        let reference = crate::store::refs::label(Table::Risk, r.number);
         let rating = r.inherent();
         let facts = r.facts();
         let accepted = r.accepted_by.as_deref().and_then(text);
@@ -359,11 +389,12 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         }
         facets.push(json!({ "name": "residual-band", "system": NS, "value": facts.residual_band().as_ref() }));
         let mut risk = json!({
-            "uuid": record_uuid(e.id, "risk", &id),
-            "title": text(&r.title).unwrap_or_else(|| format!("Risk {id}")),
+            "uuid": record_uuid(&uuid, ""),
+            "title": text(&r.title).unwrap_or_else(|| format!("Risk {reference}")),
             "description": r.description.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
             "statement": r.description.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
-            "props": props(vec![r.catalog_ref.as_deref().and_then(|c| prop("obligation", c)),
+            "props": props(vec![prop("ref", &reference), prop("record-uuid", &uuid.to_string()),
+                r.catalog_ref.as_deref().and_then(|c| prop("obligation", c)),
                 r.owner.as_deref().and_then(|o| prop("owner", o)),
                 r.due_date.as_deref().and_then(|d| prop("due-date", d))]),
             "status": status,
@@ -379,7 +410,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
             obj.insert(
                 "remediations".into(),
                 json!([{
-                    "uuid": record_uuid(e.id, "risk_treatment", &id),
+                    "uuid": record_uuid(&uuid, "treatment"),
                     "lifecycle": lifecycle,
                     "title": format!("Treatment: {treatment}"),
                     "description": r.plan.as_deref().and_then(text).unwrap_or_else(|| format!("The risk is to be {treatment}ed.")),
@@ -390,7 +421,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         if let Some(by) = &accepted {
             let start = r.accepted_at.as_deref().and_then(date_time).unwrap_or_else(|| now.clone());
             let mut entry = json!({
-                "uuid": record_uuid(e.id, "risk_acceptance", &id),
+                "uuid": record_uuid(&uuid, "acceptance"),
                 "title": "Risk accepted",
                 "description": match r.review_date.as_deref().and_then(text) {
                     Some(d) => format!("Accepted by {by}; to be reviewed by {d}."),
@@ -406,13 +437,13 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         }
         if r.treatment.is_some() && r.status != TreatmentStatus::Done {
             let item = json!({
-                "uuid": record_uuid(e.id, "poam_item", &id),
-                "title": text(&r.title).unwrap_or_else(|| format!("Risk {id}")),
+                "uuid": record_uuid(&uuid, "poam-item"),
+                "title": text(&r.title).unwrap_or_else(|| format!("Risk {reference}")),
                 "description": r.plan.as_deref().and_then(text).unwrap_or_else(|| r.title.clone()),
-                "props": props(vec![r.owner.as_deref().and_then(|o| prop("owner", o)),
+                "props": props(vec![prop("ref", &reference), r.owner.as_deref().and_then(|o| prop("owner", o)),
                     r.due_date.as_deref().and_then(|d| prop("due-date", d)),
                     prop("treatment-status", r.status.into())]),
-                "related-risks": [{ "risk-uuid": record_uuid(e.id, "risk", &id) }],
+                "related-risks": [{ "risk-uuid": record_uuid(&uuid, "") }],
             });
             poam_items.push(item);
             open_risks.push(risk.clone());
@@ -421,12 +452,15 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
     }
 
     let start = e.start_date.as_deref().and_then(date_time).unwrap_or_else(|| now.clone());
+    let engagement_ref = crate::store::refs::label(Table::Engagement, e.number);
     let mut result = json!({
-        "uuid": record_uuid(e.id, "engagement", &e.id.to_string()),
-        "title": text(&e.name).unwrap_or_else(|| format!("Engagement {}", e.id)),
+        "uuid": record_uuid(&engagement_uuid, ""),
+        "title": text(&e.name).unwrap_or_else(|| format!("Engagement {engagement_ref}")),
         "description": description,
         "start": start,
-        "props": props(vec![prop("phase", e.phase.as_ref()), prop("engagement-status", &e.status),
+        "props": props(vec![prop("ref", &engagement_ref),
+            prop("record-uuid", &engagement_uuid.to_string()),
+            prop("phase", e.phase.as_ref()), prop("engagement-status", &e.status),
             e.business_owner.as_deref().and_then(|o| prop("business-owner", o))]),
         "reviewed-controls": reviewed,
     });
@@ -482,7 +516,10 @@ fn pretty(v: &Json) -> Result<String> {
 /// open treatments and prints its path.
 pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
     let Some(spec) = spec else {
-        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+        return Err(super::stop(
+            super::Outcome::Usage,
+            format!("name the engagement to export as OSCAL: {}", super::ENGAGEMENT_ARG),
+        ));
     };
     let e = resolve(store.conn(), spec)?;
     let path = out.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{}-poam.json", slug(&e.name))));
@@ -491,14 +528,14 @@ pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Res
     if n == 0 {
         return Err(super::stop(
             super::Outcome::NothingFound,
-            format!("“{}” has no open treatment: no plan of action and milestones to write", e.name),
+            format!("{} has no open treatment: no plan of action and milestones to write", super::engagement_named(&e)),
         ));
     }
     crate::private_fs::write(&path, pretty(&docs.poam)?.as_bytes()).map_err(|err| eyre!(err))?;
     outln!("{}", path.display());
     errln!(
-        "wrote the OSCAL {OSCAL_VERSION} plan of action and milestones of “{}”: {n} open treatment{}",
-        e.name,
+        "wrote the OSCAL {OSCAL_VERSION} plan of action and milestones of {}: {n} open treatment{}",
+        super::engagement_named(&e),
         crate::domain::plural(n)
     );
     Ok(())
@@ -507,7 +544,10 @@ pub fn export_poam(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Res
 /// `assay export ENGAGEMENT --format oscal [--out FILE]`: writes the three documents and prints their paths.
 pub fn export(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<()> {
     let Some(spec) = spec else {
-        return Err(super::stop(super::Outcome::Usage, "name the engagement to export as OSCAL (its id or name)"));
+        return Err(super::stop(
+            super::Outcome::Usage,
+            format!("name the engagement to export as OSCAL: {}", super::ENGAGEMENT_ARG),
+        ));
     };
     let e = resolve(store.conn(), spec)?;
     let results_path = out
@@ -520,8 +560,8 @@ pub fn export(store: &Store, spec: Option<&str>, out: Option<&Path>) -> Result<(
         outln!("{}", path.display());
     }
     errln!(
-        "wrote the OSCAL {OSCAL_VERSION} assessment results of “{}”, with their assessment plan and catalog",
-        e.name
+        "wrote the OSCAL {OSCAL_VERSION} assessment results of {}, with their assessment plan and catalog",
+        super::engagement_named(&e)
     );
     Ok(())
 }

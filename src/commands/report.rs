@@ -24,7 +24,7 @@ impl From<ReportFormat> for Format {
     }
 }
 
-/// Finds an engagement by id, or by a case-insensitive prefix of its name that only it has.
+/// Finds the engagement a command line names (see [`super::find_engagement`]).
 pub fn resolve(conn: &Connection, spec: &str) -> Result<Engagement> {
     super::find_engagement(&engagements::list(conn)?, spec)
 }
@@ -45,25 +45,28 @@ pub fn run(
     if with_journal {
         match report::journal_appendix(store.conn(), &e)? {
             Some(appendix) => r.sections.push(appendix),
-            None => errln!("assay: note: “{}” has no journal entry: the report has no journal appendix", e.name),
+            None => errln!(
+                "assay: note: {} has no journal entry: the report has no journal appendix",
+                super::engagement_named(&e)
+            ),
         }
     }
     let text = report::written(&r, format.into());
     match out {
         Some(p) => {
             crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
-            errln!("wrote the report of “{}” to {}", e.name, p.display());
+            errln!("wrote the report of {} to {}", super::engagement_named(&e), p.display());
         }
         None => out!("{text}"),
     }
     Ok(())
 }
 
-/// `assay report assets ENGAGEMENT`: writes the asset tracking form of the engagement named by `args` (an id or the
-/// start of its name).
+/// `assay report assets ENGAGEMENT`: writes the asset tracking form of the engagement named by `args` (see
+/// [`super::find_engagement`]).
 pub fn run_assets(path: &Path, assessor: &str, args: &[String], format: FormFormat, out: Option<&Path>) -> Result<()> {
     if args.is_empty() {
-        return Err(eyre!("name the engagement: assay report assets ENGAGEMENT (its id or the start of its name)"));
+        return Err(eyre!("name the engagement: assay report assets ENGAGEMENT ({})", super::ENGAGEMENT_ARG));
     }
     let store = super::secure::open_existing(path, assessor)?;
     let e = resolve(store.conn(), &args.join(" "))?;
@@ -76,7 +79,7 @@ pub fn run_assets(path: &Path, assessor: &str, args: &[String], format: FormForm
         Some(p) => {
             crate::private_fs::write(p, text.as_bytes()).map_err(|err| eyre!(err))?;
             let full = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-            errln!("wrote the asset form of “{}” to {}", e.name, full.display());
+            errln!("wrote the asset form of {} to {}", super::engagement_named(&e), full.display());
         }
         None => out!("{text}"),
     }
@@ -85,12 +88,14 @@ pub fn run_assets(path: &Path, assessor: &str, args: &[String], format: FormForm
 
 #[cfg(test)]
 mod tests {
-    use super::super::find_engagement;
+    use super::super::{exit_code, find_engagement};
     use crate::domain::Engagement;
 
-    fn eng(id: i64, name: &str) -> Engagement {
+    fn eng(number: i64, name: &str, uuid: &str) -> Engagement {
         Engagement {
-            id,
+            id: 10 + number,
+            number,
+            uuid: uuid.into(),
             name: name.into(),
             service: None,
             scope: None,
@@ -105,13 +110,35 @@ mod tests {
     }
 
     #[test]
-    fn engagements_are_found_by_id_or_unique_prefix() {
-        let all = [eng(1, "Payroll processing"), eng(2, "Payment gateway"), eng(3, "Help desk")];
-        assert_eq!(find_engagement(&all, "3").expect("id").name, "Help desk");
-        assert_eq!(find_engagement(&all, "payr").expect("prefix").id, 1);
-        assert_eq!(find_engagement(&all, "HELP DESK").expect("exact").id, 3);
-        let err = find_engagement(&all, "pay").expect_err("two").to_string();
-        assert!(err.contains("matches 2 engagements") && err.contains("id 2"), "{err}");
-        assert!(find_engagement(&all, "zzz").expect_err("none").to_string().contains("no engagement matches"));
+    fn engagements_are_found_by_number_reference_uuid_or_unique_start() {
+        let all = [
+            eng(1, "Payroll processing", "01970000-aaaa-7000-8000-000000000001"),
+            eng(2, "Payment gateway", "01970000-bbbb-7000-8000-000000000002"),
+            eng(3, "Help desk", "0197cafe-cccc-7000-8000-000000000003"),
+        ];
+        let name = |q: &str| find_engagement(&all, q).map(|e| e.name).map_err(|e| (exit_code(&e), e.to_string()));
+        assert_eq!(name("3"), Ok("Help desk".into()), "a bare number is the engagement's number, not its row id");
+        assert_eq!(name("E-3"), Ok("Help desk".into()));
+        assert_eq!(name("e3"), Ok("Help desk".into()));
+        assert_eq!(name("payr"), Ok("Payroll processing".into()));
+        assert_eq!(name("HELP DESK"), Ok("Help desk".into()));
+        assert_eq!(name("0197cafe-cccc-7000-8000-000000000003"), Ok("Help desk".into()));
+        assert_eq!(name("0197CAFE"), Ok("Help desk".into()), "a start of a UUID, any case");
+        assert_eq!(name("01970000-bb"), Ok("Payment gateway".into()), "hyphens are kept or left out");
+        let (code, err) = name("pay").expect_err("two");
+        assert_eq!(code, 2, "ambiguous is a usage error");
+        assert!(err.contains("matches 2 engagements") && err.contains("E-2 “Payment gateway”"), "{err}");
+        let (code, err) = name("0197").expect_err("three UUIDs");
+        assert!(code == 2 && err.contains("matches 3 engagements"), "{err}");
+        let (code, err) = name("zzz").expect_err("none");
+        assert!(code == 3 && err.contains("no engagement matches “zzz”") && err.contains("E-3"), "{err}");
+        let (code, err) = name("E-9").expect_err("no such number");
+        assert!(code == 3 && err.contains("no engagement has the number 9"), "{err}");
+        let (code, err) = name("R-3").expect_err("a risk's reference");
+        assert!(code == 3 && err.contains("reference of a risk"), "{err}");
+        let (code, err) = name("A-3").expect_err("an asset's reference");
+        assert!(code == 3 && err.contains("reference of an asset"), "{err}");
+        let (code, _) = name("  ").expect_err("blank");
+        assert_eq!(code, 2);
     }
 }

@@ -176,6 +176,8 @@ impl GrantState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Asset {
     pub id: i64,
+    /// Its short number within the engagement (A-1021).
+    pub number: i64,
     pub engagement_id: i64,
     pub tag: String,
     pub description: Option<String>,
@@ -367,6 +369,8 @@ pub fn next_tag(tag: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grant {
     pub id: i64,
+    /// Its short number within the engagement (G-5).
+    pub number: i64,
     pub engagement_id: i64,
     pub holder_id: Option<i64>,
     /// The holder as named (a team member's name, or whoever else holds it).

@@ -7,6 +7,10 @@ use super::{ENGAGEMENT_STATUSES, Phase, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Engagement {
     pub id: i64,
+    /// Its short number within the workspace ("engagement 3", E-3): never given again.
+    pub number: i64,
+    /// Its UUID, hyphenated: the same on every machine.
+    pub uuid: String,
     pub name: String,
     pub service: Option<String>,
     pub scope: Option<String>,
@@ -96,6 +100,8 @@ mod tests {
     fn sample() -> Engagement {
         Engagement {
             id: 1,
+            number: 1,
+            uuid: String::new(),
             name: "Payroll".into(),
             service: None,
             scope: None,

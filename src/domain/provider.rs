@@ -18,6 +18,8 @@ pub fn is_decision(status: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Provider {
     pub id: i64,
+    /// Its short number within the engagement (P-3).
+    pub number: i64,
     pub engagement_id: i64,
     pub name: String,
     pub status: String,
@@ -119,6 +121,8 @@ impl Provider {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Criterion {
     pub id: i64,
+    /// Its short number within the engagement (C-2).
+    pub number: i64,
     pub engagement_id: i64,
     pub catalog_ref: Option<String>,
     pub text: String,

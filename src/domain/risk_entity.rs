@@ -22,6 +22,8 @@ const RESIDUAL_KEYS: [&str; 4] = ["residual_likelihood", "residual_c", "residual
 #[derive(Debug, Clone, PartialEq)]
 pub struct Risk {
     pub id: i64,
+    /// Its short number within the engagement (R-12).
+    pub number: i64,
     pub engagement_id: i64,
     /// The catalog item the risk was taken from, if any.
     pub catalog_ref: Option<String>,
@@ -202,6 +204,7 @@ mod tests {
     fn sample() -> Risk {
         Risk {
             id: 1,
+            number: 1,
             engagement_id: 1,
             catalog_ref: Some("G-T2-C1".into()),
             title: "Leak".into(),

@@ -267,6 +267,8 @@ use super::plural as s;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMember {
     pub id: i64,
+    /// Its short number within the engagement (M-40).
+    pub number: i64,
     pub provider_id: i64,
     pub name: String,
     pub role: Option<String>,
@@ -474,6 +476,8 @@ impl TeamClearance {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoleConflict {
     pub id: i64,
+    /// Its short number within the engagement (D-2).
+    pub number: i64,
     pub engagement_id: i64,
     pub role_a: String,
     pub role_b: String,

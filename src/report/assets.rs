@@ -14,6 +14,9 @@ use crate::store::{assets, providers};
 #[derive(Debug, Clone)]
 pub struct AssetForm {
     pub engagement: String,
+    /// The engagement's short reference ("E-3") and UUID, so the signed paper names it beyond doubt.
+    pub engagement_ref: String,
+    pub engagement_uuid: String,
     pub providers: Vec<String>,
     pub printed: NaiveDate,
     pub printed_by: String,
@@ -58,6 +61,8 @@ pub fn gather(conn: &Connection, e: &Engagement, today: NaiveDate, printed_by: &
     };
     Ok(AssetForm {
         engagement: e.name.clone(),
+        engagement_ref: crate::store::refs::label(crate::store::Table::Engagement, e.number),
+        engagement_uuid: e.uuid.clone(),
         providers,
         printed: today,
         printed_by: printed_by.to_string(),
@@ -89,6 +94,7 @@ fn cells(a: &Asset, s: AssetState) -> Vec<String> {
     };
     vec![
         s.text(),
+        crate::store::refs::label(crate::store::Table::Asset, a.number),
         a.tag.clone(),
         o(&a.description).to_string(),
         a.kind.replace('_', " "),
@@ -105,8 +111,9 @@ fn cells(a: &Asset, s: AssetState) -> Vec<String> {
     ]
 }
 
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 15] = [
     "State",
+    "Ref",
     "Tag",
     "Description",
     "Kind",
@@ -140,6 +147,7 @@ pub fn markdown(form: &AssetForm) -> String {
     let mut s = String::new();
     s.push_str(&format!("# Asset tracking form — {}\n\n", md_escape(&form.engagement)));
     let providers = if form.providers.is_empty() { "—".to_string() } else { form.providers.join(", ") };
+    s.push_str(&format!("- Engagement: {} (UUID {})\n", form.engagement_ref, form.engagement_uuid));
     s.push_str(&format!("- Provider(s): {}\n", md_escape(&providers)));
     s.push_str(&format!("- Printed: {} by {}\n", form.printed, md_escape(&form.printed_by)));
     s.push_str(&format!("- History head: {}\n", form.history_head));
@@ -179,7 +187,7 @@ th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow
          hyphens: auto; -webkit-hyphens: auto; }
 th { background: #eee; font-weight: bold; text-align: left; }
 td.sign { height: 15mm; }
-col.state { width: 7%; } col.tag { width: 8%; } col.desc { width: 11%; } col.sign { width: 10%; }
+col.state { width: 7%; } col.ref { width: 5%; } col.tag { width: 8%; } col.desc { width: 11%; } col.sign { width: 10%; }
 section + section { break-before: auto; }
 @media print { section.group { break-before: page; } section.group:first-of-type { break-before: auto; } }
 "#;
@@ -194,7 +202,12 @@ pub fn html(form: &AssetForm) -> String {
     s.push_str(&format!("<h1>Asset tracking form — {}</h1>\n", e(&form.engagement)));
     let providers = if form.providers.is_empty() { "—".to_string() } else { form.providers.join(", ") };
     s.push_str("<dl class=\"meta\">\n");
-    s.push_str(&format!("<dt>Engagement</dt><dd>{}</dd>\n", e(&form.engagement)));
+    s.push_str(&format!(
+        "<dt>Engagement</dt><dd>{} {} (UUID {})</dd>\n",
+        e(&form.engagement_ref),
+        e(&form.engagement),
+        e(&form.engagement_uuid)
+    ));
     s.push_str(&format!("<dt>Provider(s)</dt><dd>{}</dd>\n", e(&providers)));
     s.push_str(&format!("<dt>Printed</dt><dd>{} by {}</dd>\n", form.printed, e(&form.printed_by)));
     s.push_str(&format!("<dt>History head</dt><dd>{}</dd>\n", e(&form.history_head)));
@@ -214,9 +227,10 @@ pub fn html(form: &AssetForm) -> String {
         for (i, _) in HEADERS.iter().enumerate() {
             let class = match i {
                 0 => " class=\"state\"",
-                1 => " class=\"tag\"",
-                2 => " class=\"desc\"",
-                8 | 13 => " class=\"sign\"",
+                1 => " class=\"ref\"",
+                2 => " class=\"tag\"",
+                3 => " class=\"desc\"",
+                9 | 14 => " class=\"sign\"",
                 _ => "",
             };
             s.push_str(&format!("<col{class}>"));
@@ -229,7 +243,7 @@ pub fn html(form: &AssetForm) -> String {
         for (a, st) in rows {
             s.push_str("<tr>");
             for (i, c) in cells(a, *st).iter().enumerate() {
-                let class = if i == 8 || i == 13 { " class=\"sign\"" } else { "" };
+                let class = if i == 9 || i == 14 { " class=\"sign\"" } else { "" };
                 s.push_str(&format!("<td{class}>{}</td>", e(c)));
             }
             s.push_str("</tr>\n");

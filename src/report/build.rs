@@ -6,13 +6,14 @@ use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use rusqlite::Connection;
 
-use super::model::{Bar, Block, Report, Section};
+use super::model::{Bar, Block, REF_HEADER, Record, Report, Section};
 use crate::catalog::{self, ItemPhase, Use};
 use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix, verdict};
 use crate::domain::vetting::{self, CheckKind, CheckOutcome, MemberChecks, TeamMember};
 use crate::domain::workflow::{CheckStatus, PHASE_ORDER, Progress, phase_label};
 use crate::domain::{Engagement, Phase};
-use crate::store::registers;
+use crate::store::ids::{self, Ident};
+use crate::store::{Table, refs, registers};
 use crate::store::{assets as store_assets, vetting as store_vetting};
 use crate::store::{checklist, criteria, engagements, notes, providers, risks, scores};
 
@@ -34,6 +35,61 @@ fn table(headers: &[&str], rows: Vec<Vec<String>>, numeric: &[usize]) -> Block {
         headers: headers.iter().map(|h| (*h).to_string()).collect(),
         rows,
         numeric: (0..headers.len()).map(|i| numeric.contains(&i)).collect(),
+        records: Vec::new(),
+    }
+}
+
+/// A table whose rows are records: each row starts with the record's short reference (a column of its own), and the
+/// JSON carries the record's reference and UUID row for row. `numeric` counts the columns after the reference.
+fn record_table(headers: &[&str], rows: Vec<(Record, Vec<String>)>, numeric: &[usize]) -> Block {
+    let mut all = vec![REF_HEADER];
+    all.extend_from_slice(headers);
+    let (records, rows): (Vec<Record>, Vec<Vec<String>>) = rows
+        .into_iter()
+        .map(|(rec, row)| {
+            let mut cells = vec![rec.reference.clone()];
+            cells.extend(row);
+            (rec, cells)
+        })
+        .unzip();
+    let numeric: Vec<usize> = numeric.iter().map(|i| i + 1).collect();
+    match table(&all, rows, &numeric) {
+        Block::Table { headers, rows, numeric, .. } => Block::Table { headers, rows, numeric, records },
+        other => other,
+    }
+}
+
+/// What identifies the engagement's records, read once per table, to name them in the report.
+struct Names(HashMap<Table, HashMap<i64, Ident>>);
+
+impl Names {
+    fn read(conn: &Connection, engagement: i64, tables: &[Table]) -> Result<Names> {
+        let mut all = HashMap::new();
+        for t in tables {
+            all.insert(*t, ids::idents(conn, *t, engagement)?);
+        }
+        Ok(Names(all))
+    }
+
+    /// A record by its table and row id: its reference (from `number`, as the record was read) and its UUID.
+    fn of(&self, table: Table, id: i64, number: i64) -> Record {
+        let uuid = self.0.get(&table).and_then(|m| m.get(&id)).map(|i| i.uuid.to_string()).unwrap_or_default();
+        Record { reference: refs::label(table, number), uuid }
+    }
+
+    /// A record by its table and row id alone.
+    fn by_id(&self, table: Table, id: i64) -> Record {
+        let number = self.0.get(&table).and_then(|m| m.get(&id)).and_then(|i| i.number).unwrap_or(0);
+        self.of(table, id, number)
+    }
+
+    /// A record by its table and short number.
+    fn by_number(&self, table: Table, number: i64) -> Record {
+        let found = self.0.get(&table).and_then(|m| m.iter().find(|(_, i)| i.number == Some(number)));
+        Record {
+            reference: refs::label(table, number),
+            uuid: found.map(|(_, i)| i.uuid.to_string()).unwrap_or_default(),
+        }
     }
 }
 
@@ -73,6 +129,19 @@ pub fn build_with(
     let mut grants = store_assets::grants(conn, e.id)?;
     grants.sort_by_key(|g| g.id);
     let checklist_rows = checklist::rows(conn, e.id)?;
+    let names = Names::read(
+        conn,
+        e.id,
+        &[
+            Table::Provider,
+            Table::Risk,
+            Table::TeamMember,
+            Table::Asset,
+            Table::AccessGrant,
+            Table::PhaseChange,
+            Table::Note,
+        ],
+    )?;
 
     let mut sections = Vec::new();
 
@@ -135,18 +204,22 @@ pub fn build_with(
                 let mut fails: Vec<String> =
                     r.failed_must_haves.iter().map(|(_, name)| format!("must-have: {name}")).collect();
                 fails.extend(r.gate_failures.iter().cloned());
-                vec![
-                    r.rank.to_string(),
-                    r.name.clone(),
-                    p.map(|p| p.status.clone()).unwrap_or_default(),
-                    format!("{:.1}", r.total),
-                    if r.passes { "✓ pass".into() } else { "✗ fail".into() },
-                    if fails.is_empty() { "—".into() } else { fails.join("; ") },
-                    p.map(|p| dash(&p.cert_expiry)).unwrap_or_default(),
-                ]
+                let rec = names.of(Table::Provider, r.provider_id, p.map_or(0, |p| p.number));
+                (
+                    rec,
+                    vec![
+                        r.rank.to_string(),
+                        r.name.clone(),
+                        p.map(|p| p.status.clone()).unwrap_or_default(),
+                        format!("{:.1}", r.total),
+                        if r.passes { "✓ pass".into() } else { "✗ fail".into() },
+                        if fails.is_empty() { "—".into() } else { fails.join("; ") },
+                        p.map(|p| dash(&p.cert_expiry)).unwrap_or_default(),
+                    ],
+                )
             })
             .collect();
-        blocks.push(table(
+        blocks.push(record_table(
             &["Rank", "Provider", "Status", "Total", "Gates", "Failed gates", "Certificate expiry"],
             rows,
             &[0, 3],
@@ -198,63 +271,73 @@ pub fn build_with(
             .iter()
             .zip(&facts)
             .map(|(r, f)| {
-                vec![
-                    format!("{} {}", f.inherent.band().letter(), f.inherent.level()),
-                    r.title.clone(),
-                    format!("{} · {}/{}/{}", r.likelihood, r.impact_c, r.impact_i, r.impact_a),
-                    r.treatment.map_or("—".into(), |t| t.label().to_string()),
-                    r.status.label().into(),
-                    dash(&r.owner),
-                    match &r.due_date {
-                        Some(d) if f.is_overdue(today) => format!("{d} ! overdue"),
-                        Some(d) => d.clone(),
-                        None => "—".into(),
-                    },
-                    format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
-                    f.acceptance(today).label().into(),
-                ]
+                (
+                    names.of(Table::Risk, r.id, r.number),
+                    vec![
+                        format!("{} {}", f.inherent.band().letter(), f.inherent.level()),
+                        r.title.clone(),
+                        format!("{} · {}/{}/{}", r.likelihood, r.impact_c, r.impact_i, r.impact_a),
+                        r.treatment.map_or("—".into(), |t| t.label().to_string()),
+                        r.status.label().into(),
+                        dash(&r.owner),
+                        match &r.due_date {
+                            Some(d) if f.is_overdue(today) => format!("{d} ! overdue"),
+                            Some(d) => d.clone(),
+                            None => "—".into(),
+                        },
+                        format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
+                        f.acceptance(today).label().into(),
+                    ],
+                )
             })
             .collect();
-        blocks.push(table(
+        blocks.push(record_table(
             &["Inherent", "Risk", "L · C/I/A", "Treatment", "Progress", "Owner", "Due", "Residual", "Acceptance"],
             rows,
             &[],
         ));
         blocks.push(Block::Heading("Treatment plans".into()));
-        let plans: Vec<Vec<String>> = register
+        let plans: Vec<(Record, Vec<String>)> = register
             .iter()
             .filter(|r| r.plan.as_deref().is_some_and(|p| !p.is_empty()))
-            .map(|r| vec![r.title.clone(), r.treatment.map_or("—".into(), |t| t.label().to_string()), s(&r.plan)])
+            .map(|r| {
+                let treatment = r.treatment.map_or("—".into(), |t| t.label().to_string());
+                let row = vec![r.title.clone(), treatment, s(&r.plan)];
+                (names.of(Table::Risk, r.id, r.number), row)
+            })
             .collect();
         if plans.is_empty() {
             blocks.push(Block::Empty("No treatment plans are recorded.".into()));
         } else {
-            blocks.push(table(&["Risk", "Treatment", "Plan"], plans, &[]));
+            blocks.push(record_table(&["Risk", "Treatment", "Plan"], plans, &[]));
         }
         blocks.push(Block::Heading("Acceptances by management".into()));
-        let acc: Vec<Vec<String>> = register
+        let acc: Vec<(Record, Vec<String>)> = register
             .iter()
             .zip(&facts)
             .filter(|(_, f)| f.is_accepted() || f.needs_acceptance())
             .map(|(r, f)| {
-                vec![
-                    r.title.clone(),
-                    format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
-                    dash(&r.accepted_by),
-                    dash(&r.accepted_at),
-                    dash(&r.review_date),
-                    match f.acceptance(today) {
-                        AcceptanceState::Unaccepted => "! unaccepted".into(),
-                        AcceptanceState::ReviewOverdue => "! review overdue".into(),
-                        other => other.label().into(),
-                    },
-                ]
+                (
+                    names.of(Table::Risk, r.id, r.number),
+                    vec![
+                        r.title.clone(),
+                        format!("{} {}", f.residual_band().letter(), f.residual_band().label()),
+                        dash(&r.accepted_by),
+                        dash(&r.accepted_at),
+                        dash(&r.review_date),
+                        match f.acceptance(today) {
+                            AcceptanceState::Unaccepted => "! unaccepted".into(),
+                            AcceptanceState::ReviewOverdue => "! review overdue".into(),
+                            other => other.label().into(),
+                        },
+                    ],
+                )
             })
             .collect();
         if acc.is_empty() {
             blocks.push(Block::Empty("No risk needs acceptance.".into()));
         } else {
-            blocks.push(table(&["Risk", "Residual", "Accepted by", "On", "Review by", "State"], acc, &[]));
+            blocks.push(record_table(&["Risk", "Residual", "Accepted by", "On", "Review by", "State"], acc, &[]));
         }
     }
     sections.push(Section { title: "Risk register, treatments and acceptances".into(), blocks });
@@ -302,7 +385,7 @@ pub fn build_with(
         CheckKind::Credit => "Credit",
         CheckKind::NdaSigned => "NDA",
     }));
-    let rows: Vec<Vec<String>> = provs
+    let rows: Vec<(Record, Vec<String>)> = provs
         .iter()
         .filter(|p| members.iter().any(|m| m.provider_id == p.id))
         .map(|p| {
@@ -311,13 +394,13 @@ pub fn build_with(
                 let (ok, all) = per.get(&(p.id, *k)).copied().unwrap_or((0, 0));
                 format!("{ok}/{all}")
             }));
-            row
+            (names.of(Table::Provider, p.id, p.number), row)
         })
         .collect();
     if rows.is_empty() {
         blocks.push(Block::Empty("No provider team members are recorded.".into()));
     } else {
-        blocks.push(table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
+        blocks.push(record_table(&headers, rows, &[1, 2, 3, 4, 5, 6, 7, 8]));
         // Cleared: every check of the member counts.
         let bars = provs
             .iter()
@@ -350,7 +433,7 @@ pub fn build_with(
         });
     }
     blocks.push(Block::Heading("Checks outstanding (pending or failed)".into()));
-    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut out: Vec<(Record, Vec<String>)> = Vec::new();
     let mut withheld = 0;
     for (m, mc) in &active {
         for kind in CheckKind::ALL {
@@ -372,13 +455,14 @@ pub fn build_with(
                 None => dash(&None),
             };
             let provider = provs.iter().find(|p| p.id == m.provider_id).map(|p| p.name.clone()).unwrap_or_default();
-            out.push(vec![m.name.clone(), provider, kind.as_ref().replace('_', " "), status, note]);
+            let row = vec![m.name.clone(), provider, kind.as_ref().replace('_', " "), status, note];
+            out.push((names.of(Table::TeamMember, m.id, m.number), row));
         }
     }
     if out.is_empty() {
         blocks.push(Block::Empty("None.".into()));
     } else {
-        blocks.push(table(&["Member", "Provider", "Check", "Status", "Note"], out, &[]));
+        blocks.push(record_table(&["Member", "Provider", "Check", "Status", "Note"], out, &[]));
     }
     if withheld > 0 {
         blocks.push(Block::Para(format!(
@@ -390,39 +474,46 @@ pub fn build_with(
 
     // 6. Assets and access.
     let mut blocks = vec![Block::Heading("Assets not yet returned or destroyed".into())];
-    let out: Vec<Vec<String>> = assets
+    let out: Vec<(Record, Vec<String>)> = assets
         .iter()
         .filter(|a| a.disposition.is_none())
         .map(|a| {
             let overdue = a.expected_return.as_deref().is_some_and(|d| d < today_s.as_str());
-            vec![
-                a.tag.clone(),
-                dash(&a.description),
-                a.kind.replace('_', " "),
-                dash(&a.classification),
-                dash(&a.holder_name),
-                match &a.expected_return {
-                    Some(d) if overdue => format!("{d} ! overdue"),
-                    other => dash(other),
-                },
-            ]
+            (
+                names.of(Table::Asset, a.id, a.number),
+                vec![
+                    a.tag.clone(),
+                    dash(&a.description),
+                    a.kind.replace('_', " "),
+                    dash(&a.classification),
+                    dash(&a.holder_name),
+                    match &a.expected_return {
+                        Some(d) if overdue => format!("{d} ! overdue"),
+                        other => dash(other),
+                    },
+                ],
+            )
         })
         .collect();
     if out.is_empty() {
         blocks.push(Block::Empty("Every asset is returned or destroyed.".into()));
     } else {
-        blocks.push(table(&["Tag", "Asset", "Kind", "Classification", "Holder", "Expected back"], out, &[]));
+        blocks.push(record_table(&["Tag", "Asset", "Kind", "Classification", "Holder", "Expected back"], out, &[]));
     }
     blocks.push(Block::Heading("Access rights still in force".into()));
-    let out: Vec<Vec<String>> = grants
+    let out: Vec<(Record, Vec<String>)> = grants
         .iter()
         .filter(|g| g.revoked_on.as_deref().is_none_or(|r| r > today_s.as_str()))
-        .map(|g| vec![g.target.clone(), g.kind.clone(), s(&g.holder_name), dash(&g.granted_on), dash(&g.revoked_on)])
+        .map(|g| {
+            let row =
+                vec![g.target.clone(), g.kind.clone(), s(&g.holder_name), dash(&g.granted_on), dash(&g.revoked_on)];
+            (names.of(Table::AccessGrant, g.id, g.number), row)
+        })
         .collect();
     if out.is_empty() {
         blocks.push(Block::Empty("No access rights are in force.".into()));
     } else {
-        blocks.push(table(&["Target", "Kind", "Holder", "Granted", "Revocation due"], out, &[]));
+        blocks.push(record_table(&["Target", "Kind", "Holder", "Granted", "Revocation due"], out, &[]));
     }
     sections.push(Section { title: "Assets and access outstanding".into(), blocks });
 
@@ -468,7 +559,7 @@ pub fn build_with(
     });
 
     // 8. Decisions and their reasons.
-    sections.push(decisions(conn, e, &provs)?);
+    sections.push(decisions(conn, e, &provs, &names)?);
 
     // 9. Open items.
     let mut blocks = Vec::new();
@@ -499,7 +590,7 @@ pub fn build_with(
         blocks.push(table(&["Item", "Obligation", "Phase"], open, &[]));
     }
     blocks.push(Block::Heading("Risks needing a decision or action".into()));
-    let actions: Vec<Vec<String>> = register
+    let actions: Vec<(Record, Vec<String>)> = register
         .iter()
         .zip(&facts)
         .filter_map(|(r, f)| {
@@ -516,24 +607,29 @@ pub fn build_with(
             if matches!(f.residual_band(), Band::High | Band::Critical) && f.is_untreated() {
                 why.push("untreated");
             }
-            (!why.is_empty())
-                .then(|| vec![format!("{} {}", f.residual_band().letter(), r.title), dash(&r.owner), why.join("; ")])
+            (!why.is_empty()).then(|| {
+                let row = vec![format!("{} {}", f.residual_band().letter(), r.title), dash(&r.owner), why.join("; ")];
+                (names.of(Table::Risk, r.id, r.number), row)
+            })
         })
         .collect();
     if actions.is_empty() {
         blocks.push(Block::Empty("None.".into()));
     } else {
-        blocks.push(table(&["Risk (residual band)", "Owner", "Why"], actions, &[]));
+        blocks.push(record_table(&["Risk (residual band)", "Owner", "Why"], actions, &[]));
     }
     sections.push(Section { title: "Open items".into(), blocks });
 
+    let engagement = Record { reference: refs::label(Table::Engagement, e.number), uuid: e.uuid.clone() };
     let mut r = Report {
         title: format!("Risk assessment report — {}", e.name),
         meta: format!(
-            "Prepared {today} by {assessor} with assay. Engagement #{}. History head {}.",
-            e.id,
+            "Prepared {today} by {assessor} with assay. Engagement {} (UUID {}). History head {}.",
+            engagement.reference,
+            engagement.uuid,
             crate::store::history::head(conn)?
         ),
+        engagement,
         sections,
     };
     r.sections.push(super::citations::report_section(&r, with_catalog_text));
@@ -542,7 +638,7 @@ pub fn build_with(
 
 /// The decisions taken in the engagement, each with the reason recorded for it: the moves between phases (with the
 /// checklist items they left open), the providers selected or rejected, and the closing and reopening.
-fn decisions(conn: &Connection, e: &Engagement, provs: &[crate::domain::Provider]) -> Result<Section> {
+fn decisions(conn: &Connection, e: &Engagement, provs: &[crate::domain::Provider], names: &Names) -> Result<Section> {
     let day = |at: &str| at.get(..10).unwrap_or(at).to_string();
     let mut blocks = vec![Block::Heading("Phase changes".into())];
     let changes = checklist::phase_changes(conn, e.id)?;
@@ -557,37 +653,50 @@ fn decisions(conn: &Connection, e: &Engagement, provs: &[crate::domain::Provider
                     0 => "none".to_string(),
                     n => format!("{n}: {}", c.open_refs.join(", ")),
                 };
-                vec![day(&c.at), format!("{} → {}", label(&c.from), label(&c.to)), c.by.clone(), open, dash(&c.reason)]
+                let row = vec![
+                    day(&c.at),
+                    format!("{} → {}", label(&c.from), label(&c.to)),
+                    c.by.clone(),
+                    open,
+                    dash(&c.reason),
+                ];
+                (names.by_number(Table::PhaseChange, c.number), row)
             })
             .collect();
-        blocks.push(table(&["Date", "Change", "By", "Items left open", "Reason"], rows, &[]));
+        blocks.push(record_table(&["Date", "Change", "By", "Items left open", "Reason"], rows, &[]));
     }
     blocks.push(Block::Heading("Provider decisions".into()));
-    let decided: Vec<Vec<String>> = provs
+    let decided: Vec<(Record, Vec<String>)> = provs
         .iter()
         .filter(|p| p.decided_at.is_some() || p.decision_reason.is_some())
         .map(|p| {
-            vec![
-                p.name.clone(),
-                p.status.clone(),
-                p.decided_at.as_deref().map(day).unwrap_or_else(|| "—".into()),
-                dash(&p.decided_by),
-                dash(&p.decision_reason),
-            ]
+            (
+                names.of(Table::Provider, p.id, p.number),
+                vec![
+                    p.name.clone(),
+                    p.status.clone(),
+                    p.decided_at.as_deref().map(day).unwrap_or_else(|| "—".into()),
+                    dash(&p.decided_by),
+                    dash(&p.decision_reason),
+                ],
+            )
         })
         .collect();
     if decided.is_empty() {
         blocks.push(Block::Empty("No provider has been selected or rejected with a recorded reason.".into()));
     } else {
-        blocks.push(table(&["Provider", "Decision", "Date", "By", "Reason"], decided, &[]));
+        blocks.push(record_table(&["Provider", "Decision", "Date", "By", "Reason"], decided, &[]));
     }
     blocks.push(Block::Heading("Closing and reopening".into()));
     let reasons = notes::status_reasons(conn, e.id)?;
     if reasons.is_empty() {
         blocks.push(Block::Empty("The engagement has not been closed.".into()));
     } else {
-        let rows = reasons.iter().map(|n| vec![day(&n.created_at), n.text.clone()]).collect();
-        blocks.push(table(&["Date", "Recorded"], rows, &[]));
+        let rows = reasons
+            .iter()
+            .map(|n| (names.by_id(Table::Note, n.id), vec![day(&n.created_at), n.text.clone()]))
+            .collect();
+        blocks.push(record_table(&["Date", "Recorded"], rows, &[]));
     }
     Ok(Section { title: "Decisions and their reasons".into(), blocks })
 }

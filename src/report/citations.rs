@@ -7,15 +7,21 @@ use crate::catalog::sources;
 use crate::domain::Value;
 use crate::store::registers::Sheet;
 
-use super::model::{Block, Report, Section};
+use super::model::{Block, REF_HEADER, Report, Section};
 
 /// The title of the report section that lists the catalog items the report refers to.
 pub const SECTION_TITLE: &str = "Catalog references";
 
-/// The report's closing section: every catalog item its tables name, cited, with its text when asked.
+/// The report's closing section: every catalog item its tables name, cited, with its text when asked. A column of
+/// records' short references is not read: a provider's P-3 is not the catalog's section P-3.
 pub fn report_section(r: &Report, with_text: bool) -> Section {
     let cells = r.sections.iter().flat_map(|s| &s.blocks).flat_map(|b| match b {
-        Block::Table { rows, .. } => rows.iter().flatten().map(String::as_str).collect::<Vec<_>>(),
+        Block::Table { headers, rows, .. } => {
+            let skip = headers.iter().position(|h| h == REF_HEADER);
+            rows.iter()
+                .flat_map(|row| row.iter().enumerate().filter(|(i, _)| Some(*i) != skip).map(|(_, c)| c.as_str()))
+                .collect::<Vec<_>>()
+        }
         _ => Vec::new(),
     });
     let items = sources::cited(cells);
@@ -39,7 +45,7 @@ pub fn report_section(r: &Report, with_text: bool) -> Section {
         })
         .collect();
     let numeric = vec![false; headers.len()];
-    blocks.push(Block::Table { headers, rows, numeric });
+    blocks.push(Block::Table { headers, rows, numeric, records: Vec::new() });
     if with_text {
         blocks.extend(sources::text_notices(&items).into_iter().map(Block::Para));
     } else {

@@ -66,7 +66,7 @@ pub fn html(r: &Report) -> String {
                     }
                     o.push_str("</dl>\n");
                 }
-                Block::Table { headers, rows, numeric } => {
+                Block::Table { headers, rows, numeric, .. } => {
                     o.push_str("<table>\n<thead><tr>");
                     for (h, num) in headers.iter().zip(numeric) {
                         o.push_str(&format!("<th{}>{}</th>", if *num { " class=\"num\"" } else { "" }, esc(h)));

@@ -47,7 +47,7 @@ pub fn markdown(r: &Report) -> String {
                         o.push_str(&format!("- **{k}:** {}\n", md_text(v)));
                     }
                 }
-                Block::Table { headers, rows, numeric } => {
+                Block::Table { headers, rows, numeric, .. } => {
                     o.push_str(&format!(
                         "| {} |\n",
                         headers.iter().map(|h| md_text(h)).collect::<Vec<_>>().join(" | ")

@@ -20,7 +20,7 @@ use rusqlite::Connection;
 pub use build::{build, build_with};
 pub use html::html;
 pub use markdown::{markdown, md_text};
-pub use model::{Bar, Block, Report, Section};
+pub use model::{Bar, Block, REF_HEADER, Record, Report, Section};
 
 use crate::domain::Engagement;
 
@@ -80,7 +80,11 @@ pub fn journal_appendix(conn: &Connection, e: &Engagement) -> Result<Option<Sect
         if entries.len() == 1 { "y" } else { "ies" }
     ))];
     for entry in &entries {
-        let mut head = entry.said_at.get(..16).unwrap_or(&entry.said_at).replace('T', " ");
+        let mut head = format!(
+            "{} · {}",
+            crate::store::refs::label(crate::store::Table::JournalEntry, entry.number),
+            entry.said_at.get(..16).unwrap_or(&entry.said_at).replace('T', " ")
+        );
         if let Some(who) = &entry.interviewed {
             head.push_str(&format!(" — {who}"));
         }

@@ -13,6 +13,10 @@ pub enum Block {
         headers: Vec<String>,
         rows: Vec<Vec<String>>,
         numeric: Vec<bool>,
+        /// When the rows are records, the record each row names (its reference and UUID), row for row; in JSON
+        /// only, and left out of tables whose rows are not records.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        records: Vec<Record>,
     },
     /// A 5×5 heat map: `cells[likelihood-1][impact-1]`, with what lies outside it.
     Heat {
@@ -43,6 +47,18 @@ pub struct Bar {
     pub mark: Option<String>,
 }
 
+/// A record as a report names it: the short reference people quote ("R-12") and its UUID, the same on every
+/// machine.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Record {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub uuid: String,
+}
+
+/// The heading of the column of a table that gives each row's short reference.
+pub const REF_HEADER: &str = "Ref";
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Section {
     pub title: String,
@@ -54,5 +70,7 @@ pub struct Section {
 pub struct Report {
     pub title: String,
     pub meta: String,
+    /// The engagement reported on.
+    pub engagement: Record,
     pub sections: Vec<Section>,
 }

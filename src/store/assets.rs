@@ -8,11 +8,12 @@ use crate::domain::assets::{Asset, Grant};
 
 const ASSET_COLUMNS: &str = "a.id, a.engagement_id, a.tag, a.description, a.kind, a.classification, a.holder_id, \
     m.name, a.handed_over, a.accepted_by, a.expected_return, a.returned_on, a.disposition, a.verified_by, \
-    a.condition, a.certificate";
+    a.condition, a.certificate, a.number";
 
 fn asset_from_row(r: &Row<'_>) -> rusqlite::Result<Asset> {
     Ok(Asset {
         id: r.get(0)?,
+        number: super::refs::number(r, 16)?,
         engagement_id: r.get(1)?,
         tag: r.get(2)?,
         description: r.get(3)?,
@@ -119,7 +120,7 @@ pub fn record_destruction(
 }
 
 const GRANT_COLUMNS: &str = "g.id, g.engagement_id, g.holder_id, coalesce(m.name, g.holder_name), g.target, g.kind, \
-    g.granted_on, g.revoked_on, g.verified_by, g.holder_name";
+    g.granted_on, g.revoked_on, g.verified_by, g.holder_name, g.number";
 
 /// The access grants of an engagement, by holder and target.
 pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>> {
@@ -130,6 +131,7 @@ pub fn grants(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Grant>
     stmt.query_map([engagement], |r| {
         Ok(Grant {
             id: r.get(0)?,
+            number: super::refs::number(r, 10)?,
             engagement_id: r.get(1)?,
             holder_id: r.get(2)?,
             holder_name: r.get(3)?,

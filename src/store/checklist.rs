@@ -112,6 +112,8 @@ pub fn set_note(w: &mut Writer<'_>, engagement: i64, catalog_ref: &str, note: Va
 /// A phase change as recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhaseChange {
+    /// Its short number within the engagement (PH-2).
+    pub number: i64,
     pub from: String,
     pub to: String,
     pub reason: Option<String>,
@@ -149,12 +151,13 @@ pub fn change_phase(
 
 pub fn phase_changes(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<PhaseChange>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT from_phase, to_phase, reason, open_items, open_refs, changed_by, created_at FROM phase_change
+        "SELECT from_phase, to_phase, reason, open_items, open_refs, changed_by, created_at, number FROM phase_change
          WHERE engagement_id = ? ORDER BY id",
     )?;
     stmt.query_map([engagement], |r| {
         let refs: Option<String> = r.get(4)?;
         Ok(PhaseChange {
+            number: super::refs::number(r, 7)?,
             from: r.get(0)?,
             to: r.get(1)?,
             reason: r.get(2)?,

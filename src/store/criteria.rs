@@ -8,11 +8,12 @@ use crate::domain::provider::{DEFAULT_MUST_HAVES, DEFAULT_WEIGHT};
 use crate::domain::scorecard::MAX_WEIGHT;
 use crate::domain::{Criterion, Value};
 
-const COLUMNS: &str = "id, engagement_id, catalog_ref, text, weight, must_have, position";
+const COLUMNS: &str = "id, engagement_id, catalog_ref, text, weight, must_have, position, number";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Criterion> {
     Ok(Criterion {
         id: r.get(0)?,
+        number: super::refs::number(r, 7)?,
         engagement_id: r.get(1)?,
         catalog_ref: r.get(2)?,
         text: r.get(3)?,

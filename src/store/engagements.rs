@@ -7,13 +7,14 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::{Table, Writer};
 use crate::domain::{Engagement, EngagementSummary, Phase, Value};
 
-const COLUMNS: &str =
-    "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, updated_at";
+const COLUMNS: &str = "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, updated_at, number, uuid";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
     let phase: String = r.get(6)?;
     Ok(Engagement {
         id: r.get(0)?,
+        number: super::refs::number(r, 11)?,
+        uuid: super::ids::read(r.get_ref(12)?).map(|u| u.to_string()).unwrap_or_default(),
         name: r.get(1)?,
         service: r.get(2)?,
         scope: r.get(3)?,

@@ -13,6 +13,8 @@ pub const LINKABLE: &[Table] = &[Table::Provider, Table::TeamMember, Table::Risk
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: i64,
+    /// Its short number within the engagement (J-7).
+    pub number: i64,
     pub said_at: String,
     pub text: String,
     pub interviewed: Option<String>,
@@ -55,7 +57,7 @@ pub fn delete(w: &mut Writer<'_>, id: i64) -> rusqlite::Result<bool> {
     w.delete(Table::JournalEntry, id)
 }
 
-const COLUMNS: &str = "id, said_at, text, interviewed, present, link_table, link_id";
+const COLUMNS: &str = "id, said_at, text, interviewed, present, link_table, link_id, number";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let table: Option<String> = r.get(5)?;
@@ -63,6 +65,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let link = table.and_then(|t| t.parse::<Table>().ok()).zip(id);
     Ok(Entry {
         id: r.get(0)?,
+        number: super::refs::number(r, 7)?,
         said_at: r.get(1)?,
         text: r.get(2)?,
         interviewed: r.get(3)?,
@@ -95,7 +98,7 @@ pub fn for_record(conn: &Connection, table: Table, id: i64) -> rusqlite::Result<
     .collect()
 }
 
-/// What a linked record is called, as the journal shows it.
+/// What a linked record is called, as the journal shows it, with its short reference ("risk R-12 “Vendor lock-in”").
 pub fn label(conn: &Connection, table: Table, id: i64) -> rusqlite::Result<String> {
     let (noun, col) = match table {
         Table::Provider => ("provider", "name"),
@@ -105,11 +108,17 @@ pub fn label(conn: &Connection, table: Table, id: i64) -> rusqlite::Result<Strin
         Table::Asset => ("asset", "tag"),
         _ => ("record", "id"),
     };
-    let name: Option<String> = conn
-        .query_row(&format!("SELECT CAST({col} AS TEXT) FROM {} WHERE id = ?1", table.name()), [id], |r| r.get(0))
+    let number = if super::ids::prefix(table).is_some() { "number" } else { "NULL" };
+    let found: Option<(Option<String>, Option<i64>)> = conn
+        .query_row(&format!("SELECT CAST({col} AS TEXT), {number} FROM {} WHERE id = ?1", table.name()), [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
-    Ok(match name {
-        Some(n) => format!("{noun} “{n}”"),
+    Ok(match found {
+        Some((name, Some(n))) if n > 0 => {
+            format!("{noun} {} “{}”", super::refs::label(table, n), name.unwrap_or_default())
+        }
+        Some((name, _)) => format!("{noun} “{}”", name.unwrap_or_default()),
         None => format!("a deleted {noun}"),
     })
 }

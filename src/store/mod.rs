@@ -15,6 +15,7 @@ pub mod migrations;
 pub mod notes;
 pub mod people;
 pub mod providers;
+pub mod refs;
 pub mod registers;
 pub mod risks;
 pub mod schema;

@@ -7,11 +7,12 @@ use crate::domain::provider::is_decision;
 use crate::domain::{Provider, Value};
 
 const COLUMNS: &str = "id, engagement_id, name, status, cert_body, cert_number, cert_expiry, cert_scope, \
-     scope_covers_service, agrees_policies, agrees_audit, focal_point, decision_reason, decided_by, decided_at";
+     scope_covers_service, agrees_policies, agrees_audit, focal_point, decision_reason, decided_by, decided_at, number";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Provider> {
     Ok(Provider {
         id: r.get(0)?,
+        number: super::refs::number(r, 15)?,
         engagement_id: r.get(1)?,
         name: r.get(2)?,
         status: r.get(3)?,

@@ -7,7 +7,7 @@ use crate::domain::{Risk, Value};
 
 const COLUMNS: &str = "id, engagement_id, catalog_ref, title, description, likelihood, impact_c, impact_i, impact_a, \
     treatment, plan, owner, due_date, residual_likelihood, residual_c, residual_i, residual_a, status, accepted_by, \
-    accepted_at, review_date, updated_at";
+    accepted_at, review_date, updated_at, number";
 
 fn small(n: i64) -> u8 {
     u8::try_from(n.clamp(0, 255)).unwrap_or(0)
@@ -19,6 +19,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
     let status: String = r.get(17)?;
     Ok(Risk {
         id: r.get(0)?,
+        number: super::refs::number(r, 22)?,
         engagement_id: r.get(1)?,
         catalog_ref: r.get(2)?,
         title: r.get(3)?,

@@ -12,6 +12,16 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// The table its records are kept in.
+    pub fn table(self) -> super::Table {
+        match self {
+            RecordKind::Provider => super::Table::Provider,
+            RecordKind::Risk => super::Table::Risk,
+            RecordKind::Member => super::Table::TeamMember,
+            RecordKind::Asset => super::Table::Asset,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             RecordKind::Provider => "Provider",
@@ -27,6 +37,8 @@ impl RecordKind {
 pub struct Record {
     pub kind: RecordKind,
     pub id: i64,
+    /// Its short reference ("R-12"), the name people quote.
+    pub reference: String,
     /// The main line (name, title, tag and description).
     pub label: String,
     /// A second line of detail.
@@ -44,6 +56,7 @@ pub fn records(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Recor
             Ok(Record {
                 kind,
                 id: r.get(0)?,
+                reference: super::refs::label(kind.table(), super::refs::number(r, 4)?),
                 label: r.get(1)?,
                 detail: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                 parent: r.get(3)?,
@@ -56,25 +69,25 @@ pub fn records(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Recor
     };
     collect(
         RecordKind::Provider,
-        "SELECT id, name, trim(status || ' · ' || coalesce(cert_body, '') || ' ' || coalesce(cert_number, '')), NULL
+        "SELECT id, name, trim(status || ' · ' || coalesce(cert_body, '') || ' ' || coalesce(cert_number, '')), NULL, number
          FROM provider WHERE engagement_id = ? ORDER BY name",
     )?;
     collect(
         RecordKind::Risk,
         "SELECT id, title, 'likelihood ' || likelihood || ' · impact C' || impact_c || ' I' || impact_i || ' A' || impact_a
-         || coalesce(' · ' || treatment, '') || coalesce(' · owner ' || owner, ''), NULL
+         || coalesce(' · ' || treatment, '') || coalesce(' · owner ' || owner, ''), NULL, number
          FROM risk WHERE engagement_id = ? ORDER BY id",
     )?;
     collect(
         RecordKind::Member,
-        "SELECT m.id, m.name, coalesce(m.role, '') || ' · ' || p.name, p.id FROM team_member m
+        "SELECT m.id, m.name, coalesce(m.role, '') || ' · ' || p.name, p.id, m.number FROM team_member m
          JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ? ORDER BY m.name",
     )?;
     collect(
         RecordKind::Asset,
         "SELECT a.id, a.tag || ' ' || coalesce(a.description, ''), a.kind || coalesce(' · ' || a.classification, '')
-         || coalesce(' · held by ' || m.name, '') || coalesce(' · ' || a.disposition, ' · not returned'), NULL
-         FROM asset a LEFT JOIN team_member m ON m.id = a.holder_id WHERE a.engagement_id = ? ORDER BY a.tag",
+         || coalesce(' · held by ' || m.name, '') || coalesce(' · ' || a.disposition, ' · not returned'), NULL,
+         a.number FROM asset a LEFT JOIN team_member m ON m.id = a.holder_id WHERE a.engagement_id = ? ORDER BY a.tag",
     )?;
     Ok(out)
 }

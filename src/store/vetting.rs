@@ -12,11 +12,12 @@ use crate::domain::vetting::{
     CheckKind, CheckStatus, Holdings, RoleConflict, RosterChange, TeamMember, VettingCheck, is_sensitive,
 };
 
-const MEMBER_COLUMNS: &str = "id, provider_id, name, role, backup_for, joined, left_on";
+const MEMBER_COLUMNS: &str = "id, provider_id, name, role, backup_for, joined, left_on, number";
 
 fn member_from_row(r: &Row<'_>) -> rusqlite::Result<TeamMember> {
     Ok(TeamMember {
         id: r.get(0)?,
+        number: super::refs::number(r, 7)?,
         provider_id: r.get(1)?,
         name: r.get(2)?,
         role: r.get(3)?,
@@ -147,11 +148,12 @@ pub fn save_check(w: &mut Writer<'_>, member: i64, kind: CheckKind, values: &[(&
 /// The role pairs of an engagement, in the order they were defined.
 pub fn role_conflicts(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<RoleConflict>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, engagement_id, role_a, role_b, reason FROM role_conflict WHERE engagement_id = ? ORDER BY id",
+        "SELECT id, engagement_id, role_a, role_b, reason, number FROM role_conflict WHERE engagement_id = ? ORDER BY id",
     )?;
     stmt.query_map([engagement], |r| {
         Ok(RoleConflict {
             id: r.get(0)?,
+            number: super::refs::number(r, 5)?,
             engagement_id: r.get(1)?,
             role_a: r.get(2)?,
             role_b: r.get(3)?,

@@ -224,7 +224,7 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
         Hit::Record(r) => {
             let rec = &l.records[r];
             lines.push(Line::styled(rec.label.clone(), t.title));
-            lines.push(Line::styled(format!("{} #{}", rec.kind.label(), rec.id), t.dim));
+            lines.push(Line::styled(format!("{} {}", rec.kind.label(), rec.reference), t.dim));
             lines.push(Line::from(""));
             lines.push(Line::from(rec.detail.clone()));
             if !d.why.is_empty() {

@@ -14,6 +14,7 @@ use super::table::TableCursor;
 use crate::theme::Theme;
 
 /// One column: its heading and width, whether it is the table's main text column, and when it gives way.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Column {
     pub title: &'static str,
     pub width: Constraint,

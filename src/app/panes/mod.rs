@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod engagements;
 pub mod overview;
+pub mod refs;
 pub mod risks;
 pub mod scorecard;
 pub mod vetting;

@@ -13,6 +13,7 @@ fn check(kind: CheckKind, status: CheckStatus) -> VettingCheck {
 fn member(id: i64, name: &str, role: &str, backup_for: Option<i64>) -> TeamMember {
     TeamMember {
         id,
+        number: id,
         provider_id: 1,
         name: name.into(),
         role: Some(role.into()),

@@ -132,7 +132,9 @@ impl AssetPane {
         if let Some(pos) = Asset::FIELDS.iter().position(|f| f.key == "holder") {
             values[pos] = self.series_values(a)[pos].clone();
         }
-        cx.open_form(format!("Edit asset — {}", a.tag), AssetForm::Edit(a.id), Asset::FIELDS, &values);
+        let title =
+            format!("Edit asset {} — {}", crate::app::panes::refs::label(crate::store::Table::Asset, a.number), a.tag);
+        cx.open_form(title, AssetForm::Edit(a.id), Asset::FIELDS, &values);
     }
 
     /// The return (or destruction) form: today filled in; the verifier is left to be named, never assumed.
@@ -183,7 +185,12 @@ impl AssetPane {
         {
             values[pos] = Value::text(assets::holder_label(&self.candidates(), i));
         }
-        cx.open_form(format!("Edit access grant — {}", g.target), AssetForm::EditGrant(g.id), Grant::FIELDS, &values);
+        let title = format!(
+            "Edit access grant {} — {}",
+            crate::app::panes::refs::label(crate::store::Table::AccessGrant, g.number),
+            g.target
+        );
+        cx.open_form(title, AssetForm::EditGrant(g.id), Grant::FIELDS, &values);
     }
 
     pub(super) fn open_revoke(&self, cx: &mut Cx) {

@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 
 use crate::app::layout::list_rows;
 use crate::app::pane::{Cx, Intent, Pane, Session, Values, View};
+use crate::app::panes::refs;
 use crate::catalog::{ItemPhase, Use, catalog};
 use crate::domain::assets::{self, Asset, AssetState, Blockers, Candidate, Grant, GrantState, OpenItem};
 use crate::keys::{Action, Context};
@@ -106,6 +107,8 @@ pub struct AssetPane {
     pub holder_left: Vec<Option<String>>,
     /// For each grant, parallel to `grants`: the day its holder left the team, if they have.
     pub grant_holder_left: Vec<Option<String>>,
+    /// The highest short numbers among the assets and among the grants, which size their reference columns.
+    pub ref_max: (i64, i64),
 }
 
 impl AssetPane {
@@ -150,6 +153,7 @@ impl AssetPane {
             }
         }
         self.overdue_count = self.overdue.iter().filter(|o| **o).count();
+        self.ref_max = (refs::max(all.iter().map(|a| a.number)), refs::max(grants.iter().map(|g| g.number)));
         self.all = all;
         self.grant_states = grants.iter().map(|g| g.state(today)).collect();
         self.grants = grants;
@@ -171,6 +175,7 @@ impl AssetPane {
             .filter(|&i| {
                 let a = &self.all[i];
                 needle.is_empty()
+                    || refs::label(Table::Asset, a.number).to_lowercase().contains(&needle)
                     || a.tag.to_lowercase().contains(&needle)
                     || hit(&a.description)
                     || hit(&a.holder_name)
@@ -196,9 +201,11 @@ impl AssetPane {
         self.grant_visible = (0..self.grants.len())
             .filter(|&i| {
                 let g = &self.grants[i];
+                let reference = refs::label(Table::AccessGrant, g.number);
                 Find::passes(
                     &words,
                     [
+                        reference.as_str(),
                         opt(&g.holder_name),
                         opt(&g.recorded_name),
                         g.target.as_str(),

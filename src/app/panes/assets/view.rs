@@ -11,14 +11,16 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use super::{ASSET_SUMMARY_LINES, AssetPane, AssetView, QuickFilter};
 use crate::app::pane::View;
+use crate::app::panes::refs;
 use crate::domain::assets::{AssetState, GrantState};
 use crate::domain::plural;
 use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable};
 
 const ASSET_COLUMNS: &[Column] = &[
-    Column::new("Tag", Constraint::Length(14)),
+    Column::new("Tag", Constraint::Length(13)),
     Column::new("Description", Constraint::Fill(2)).main(),
     Column::new("Kind", Constraint::Length(8)),
     Column::new("Class", Constraint::Length(12)).gives_way(2),
@@ -43,13 +45,15 @@ const NARROW_COLUMNS: &[Column] = &[
     Column::new("State", Constraint::Length(13)),
 ];
 
+/// The holder takes a little more than the verifier, so that a leaver's mark still shows beside the reference column,
+/// and little enough that what the access is to keeps its 24 columns at 80.
 const GRANT_COLUMNS: &[Column] = &[
-    Column::new("Holder", Constraint::Fill(1)),
-    Column::new("Access to", Constraint::Fill(2)).main(),
+    Column::new("Holder", Constraint::Fill(5)),
+    Column::new("Access to", Constraint::Fill(9)).main(),
     Column::new("Kind", Constraint::Length(8)).gives_way(3),
     Column::new("Granted", Constraint::Length(10)).gives_way(2),
     Column::new("Revoked", Constraint::Length(10)),
-    Column::new("Verified by", Constraint::Fill(1)).gives_way(1),
+    Column::new("Verified by", Constraint::Fill(4)).gives_way(1),
     Column::new("State", Constraint::Length(21)),
 ];
 
@@ -122,13 +126,17 @@ fn render_assets(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
         title.push(Span::styled(format!("· showing {} {} ", p.visible.len(), p.quick.label()), t.highlight));
     }
     let wide = area.width >= WIDE;
-    let columns = if wide { ASSET_COLUMNS } else { NARROW_COLUMNS };
+    let columns = refs::with_ref(Table::Asset, p.ref_max.0, if wide { ASSET_COLUMNS } else { NARROW_COLUMNS });
     let row = |n: usize| {
         let i = p.visible[n];
         let (a, s) = (&p.all[i], p.states[i]);
         let late = p.overdue[i];
-        let mut cells =
-            vec![Cell::from(a.tag.as_str()), Cell::from(opt(&a.description)), Cell::from(a.kind.replace('_', " "))];
+        let mut cells = vec![
+            Cell::from(Span::styled(refs::label(Table::Asset, a.number), t.dim)),
+            Cell::from(a.tag.as_str()),
+            Cell::from(opt(&a.description)),
+            Cell::from(a.kind.replace('_', " ")),
+        ];
         if wide {
             cells.push(Cell::from(opt(&a.classification)));
         }
@@ -153,7 +161,7 @@ fn render_assets(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
     };
     let filter = (p.filtering || !p.filter.value().is_empty()).then(|| {
         Line::from(vec![
-            Span::styled("Filter (tag, description, holder): ", t.dim),
+            Span::styled("Filter (reference, tag, description, holder): ", t.dim),
             Span::styled(p.filter.value(), t.highlight),
             Span::styled(if p.filtering { "▏" } else { "" }, t.highlight),
         ])
@@ -164,8 +172,16 @@ fn render_assets(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
     } else {
         format!("No asset matches the filters ({} clears them)", key(Action::Cancel))
     };
-    DataTable { title: Line::from(title), columns, cursor: &p.cursor, row, empty: &empty, filter, focused: true }
-        .render(area, frame, t);
+    DataTable {
+        title: Line::from(title),
+        columns: &columns,
+        cursor: &p.cursor,
+        row,
+        empty: &empty,
+        filter,
+        focused: true,
+    }
+    .render(area, frame, t);
 }
 
 /// The holder's name, marked (and, while the item is still out, coloured as a warning) when they have left.
@@ -199,6 +215,7 @@ fn render_grants(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
             holder_cell(t, g.holder_name.as_deref(), p.grant_holder_left.get(i).cloned().flatten(), s.is_outstanding())
         };
         Row::new(vec![
+            Cell::from(Span::styled(refs::label(Table::AccessGrant, g.number), t.dim)),
             holder,
             Cell::from(g.target.as_str()),
             Cell::from(g.kind.as_str()),
@@ -210,7 +227,7 @@ fn render_grants(p: &AssetPane, view: &View, area: Rect, frame: &mut Frame) {
     };
     DataTable {
         title: Line::from(title),
-        columns: GRANT_COLUMNS,
+        columns: &refs::with_ref(Table::AccessGrant, p.ref_max.1, GRANT_COLUMNS),
         cursor: &p.grant_cursor,
         row,
         empty: &if p.grants.is_empty() {
@@ -296,7 +313,7 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, view: &View, closed: bool) -> Vec<Li
         };
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<13} ", s.text()), asset_style(t, s)),
-            Span::raw(format!("{}  {}  ", a.tag, opt(&a.description))),
+            Span::raw(format!("{} {}  {}  ", refs::label(Table::Asset, a.number), a.tag, opt(&a.description))),
             Span::styled(
                 format!(
                     "held by {} · {why} {}",
@@ -315,7 +332,13 @@ pub fn closeout_lines<'a>(p: &'a AssetPane, view: &View, closed: bool) -> Vec<Li
         let g = &p.grants[i];
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<21} ", s.text()), grant_style(t, s)),
-            Span::raw(format!("{} — {} ({})", g.target, g.holder_name.as_deref().unwrap_or("?"), g.kind)),
+            Span::raw(format!(
+                "{} {} — {} ({})",
+                refs::label(Table::AccessGrant, g.number),
+                g.target,
+                g.holder_name.as_deref().unwrap_or("?"),
+                g.kind
+            )),
             Span::styled(
                 if g.is_outside() {
                     " · held outside the team".to_string()

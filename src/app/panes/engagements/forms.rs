@@ -81,7 +81,8 @@ pub(super) fn open_new(cx: &mut Cx) {
 pub(crate) fn open_edit(e: &Engagement, cx: &mut Cx) {
     let fields: Vec<FieldSpec> = Engagement::FIELDS.iter().filter(|f| f.key != "phase").copied().collect();
     let values: Vec<Value> = fields.iter().map(|f| e.value(f.key)).collect();
-    cx.open(form(format!("Edit engagement — {}", e.name), EngagementForm::Edit(e.id), &fields, &values));
+    let title = format!("Edit engagement {} — {}", crate::app::panes::refs::label(Table::Engagement, e.number), e.name);
+    cx.open(form(title, EngagementForm::Edit(e.id), &fields, &values));
 }
 
 pub(crate) fn open_set_phase(e: &Engagement, cx: &mut Cx) {

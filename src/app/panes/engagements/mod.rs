@@ -44,6 +44,8 @@ impl EngagementsPane {
             .enumerate()
             .filter(|(_, e)| {
                 needle.is_empty()
+                    || crate::app::panes::refs::label(crate::store::Table::Engagement, e.number).to_lowercase()
+                        == needle
                     || e.name.to_lowercase().contains(&needle)
                     || e.business_owner.as_deref().is_some_and(|o| o.to_lowercase().contains(&needle))
                     || e.phase.as_ref().contains(&needle)

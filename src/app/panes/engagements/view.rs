@@ -7,11 +7,14 @@ use ratatui::widgets::{Cell, Row};
 
 use super::EngagementsPane;
 use crate::app::pane::View;
+use crate::app::panes::refs;
 use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::widgets::table_view::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
     Column::new(" ", Constraint::Length(1)),
+    Column::new(refs::HEADER, Constraint::Length(4)),
     Column::new("Name", Constraint::Fill(3)).main(),
     Column::new("Phase", Constraint::Length(18)),
     Column::new("Status", Constraint::Length(8)),
@@ -47,6 +50,7 @@ pub fn render(list: &EngagementsPane, view: &View, area: Rect, frame: &mut Frame
         let overdue = e.is_overdue(view.today);
         Row::new(vec![
             Cell::from(if Some(e.id) == current { "●" } else { " " }),
+            Cell::from(Span::styled(refs::label(Table::Engagement, e.number), t.dim)),
             Cell::from(e.name.clone()),
             Cell::from(e.phase.label()),
             Cell::from(e.status.replace('_', " ")),
@@ -63,6 +67,9 @@ pub fn render(list: &EngagementsPane, view: &View, area: Rect, frame: &mut Frame
         ])
     };
     let empty = format!("No engagement matches the filter ({} clears it)", view.key(Context::List, &Action::Cancel));
-    DataTable { title, columns: COLUMNS, cursor: &list.cursor, row, empty: &empty, filter, focused: true }
+    // The reference column is as wide as the highest engagement number needs (E-3 is 3, E-12 is 4).
+    let mut columns = COLUMNS.to_vec();
+    columns[1].width = Constraint::Length(refs::width(Table::Engagement, refs::max(all.iter().map(|e| e.number))));
+    DataTable { title, columns: &columns, cursor: &list.cursor, row, empty: &empty, filter, focused: true }
         .render(area, frame, t);
 }

@@ -57,6 +57,7 @@ impl JournalView {
             .iter()
             .map(|e| {
                 [
+                    crate::app::panes::refs::label(Table::JournalEntry, e.number).as_str(),
                     e.text.as_str(),
                     e.interviewed.as_deref().unwrap_or(""),
                     e.present.as_deref().unwrap_or(""),

@@ -46,8 +46,9 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
             selected_line = lines.len();
         }
         let mark = if chosen { "▶ " } else { "  " };
+        let reference = crate::app::panes::refs::label(crate::store::Table::JournalEntry, e.number);
         let mut head = vec![Span::styled(
-            format!("{mark}{}", when(&e.said_at, view.dates)),
+            format!("{mark}{reference} {}", when(&e.said_at, view.dates)),
             if chosen { t.selected } else { t.key },
         )];
         if let Some(who) = &e.interviewed {

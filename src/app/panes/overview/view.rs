@@ -20,6 +20,14 @@ pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
 
     let mut lines = Vec::new();
     let text_w = usize::from(left.width.saturating_sub(2 + LABEL_W as u16)).max(10);
+    // What identifies the engagement: the number people say and the UUID that is the same on every machine.
+    let reference = crate::app::panes::refs::label(crate::store::Table::Engagement, e.number);
+    for (label, value) in [("Reference", reference.as_str()), ("UUID", e.uuid.as_str())] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:>w$}  ", w = LABEL_W - 2), t.dim),
+            Span::styled(value.to_string(), t.dim),
+        ]));
+    }
     for f in Engagement::FIELDS {
         let v = f.display(&e.value(f.key));
         let shown = match f.kind {

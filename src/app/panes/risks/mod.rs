@@ -73,6 +73,8 @@ pub struct RiskPane {
     pub unaccepted: usize,
     /// Risks whose treatment is past its due date.
     pub overdue: usize,
+    /// The highest short number in the register, which sizes the reference column.
+    pub ref_max: i64,
 }
 
 impl Default for RiskPane {
@@ -92,6 +94,7 @@ impl Default for RiskPane {
             find: Find::default(),
             unaccepted: 0,
             overdue: 0,
+            ref_max: 0,
         }
     }
 }
@@ -106,6 +109,7 @@ impl RiskPane {
     /// Replaces the register and recomputes everything derived from it.
     fn set(&mut self, all: Vec<Risk>, today: chrono::NaiveDate) {
         self.facts = all.iter().map(Risk::facts).collect();
+        self.ref_max = crate::app::panes::refs::max(all.iter().map(|r| r.number));
         self.all = all;
         let figures = risk::RegisterFigures::of(&self.facts, today);
         self.verdict = figures.verdict;
@@ -132,9 +136,11 @@ impl RiskPane {
             .filter(|&n| self.filter.is_none_or(|(l, i)| self.facts[n].in_cell(view, l, i)))
             .filter(|&n| {
                 let r = &self.all[n];
+                let reference = crate::app::panes::refs::label(Table::Risk, r.number);
                 Find::passes(
                     &words,
                     [
+                        reference.as_str(),
                         r.title.as_str(),
                         opt(&r.catalog_ref),
                         opt(&r.owner),
@@ -332,7 +338,7 @@ impl RiskPane {
         let mut lines = lines;
         lines.extend(crate::app::panes::overview::journal::linked_lines(cx, Table::Risk, r.id));
         cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
-            title: format!("Risk — {}", r.title),
+            title: format!("Risk {} — {}", crate::app::panes::refs::label(Table::Risk, r.number), r.title),
             tab: cx.tab,
             record: Some((Table::Risk, r.id)),
             lines,
@@ -391,7 +397,8 @@ impl RiskPane {
     fn open_edit(&self, cx: &mut Cx) {
         let Some((r, _)) = self.selected() else { return };
         let values: Vec<Value> = Risk::FIELDS.iter().map(|f| r.value(f.key)).collect();
-        cx.open_form(format!("Edit risk — {}", r.title), RiskForm::Edit(r.id), Risk::FIELDS, &values);
+        let title = format!("Edit risk {} — {}", crate::app::panes::refs::label(Table::Risk, r.number), r.title);
+        cx.open_form(title, RiskForm::Edit(r.id), Risk::FIELDS, &values);
     }
 
     fn open_accept(&self, cx: &mut Cx) {

@@ -12,8 +12,10 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use super::{RISK_STRIP, RiskFocus, RiskPane};
 use crate::app::pane::View;
+use crate::app::panes::refs;
 use crate::domain::risk::{self, AcceptanceState, Band, Dimension};
 use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable};
 
@@ -88,6 +90,7 @@ fn render_register(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) 
             AcceptanceState::ReviewOverdue => Span::styled("! review due", t.warn),
         };
         Row::new(vec![
+            Cell::from(Span::styled(refs::label(Table::Risk, r.number), t.dim)),
             Cell::from(Span::styled(band_text(inherent.band(), inherent.level()), t.band(inherent.band()))),
             Cell::from(r.title.as_str()),
             Cell::from(r.likelihood.to_string()),
@@ -121,9 +124,10 @@ fn render_register(pane: &RiskPane, view: &View, area: Rect, frame: &mut Frame) 
             view.key(Context::Risks, &Action::AddFromCatalog)
         )
     };
+    let columns = refs::with_ref(Table::Risk, pane.ref_max, COLUMNS);
     DataTable {
         title: Line::from(title),
-        columns: COLUMNS,
+        columns: &columns,
         cursor: &pane.cursor,
         row,
         empty: &empty,

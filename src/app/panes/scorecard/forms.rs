@@ -45,13 +45,22 @@ const OTHER_SELECTED: FieldSpec = FieldSpec::new(
 impl ScorecardPane {
     pub(super) fn open_edit_provider(&self, p: &Provider, cx: &mut Cx) {
         let values: Vec<Value> = Provider::FIELDS.iter().map(|f| p.value(f.key)).collect();
-        cx.open_form(format!("Edit provider — {}", p.name), ScoreForm::EditProvider(p.id), Provider::FIELDS, &values);
+        let title = format!(
+            "Edit provider {} — {}",
+            crate::app::panes::refs::label(crate::store::Table::Provider, p.number),
+            p.name
+        );
+        cx.open_form(title, ScoreForm::EditProvider(p.id), Provider::FIELDS, &values);
     }
 
     pub(super) fn open_edit_criterion(&self, c: &Criterion, cx: &mut Cx) {
         let values: Vec<Value> = Criterion::FIELDS.iter().map(|f| c.value(f.key)).collect();
         cx.open_form(
-            format!("Edit criterion — {}", c.text),
+            format!(
+                "Edit criterion {} — {}",
+                crate::app::panes::refs::label(crate::store::Table::Criterion, c.number),
+                c.text
+            ),
             ScoreForm::EditCriterion(c.id),
             Criterion::FIELDS,
             &values,

@@ -283,7 +283,11 @@ impl ScorecardPane {
         let mut lines = lines;
         lines.extend(crate::app::panes::overview::journal::linked_lines(cx, crate::store::Table::Provider, p.id));
         cx.push(crate::app::pane::Effect::Detail(crate::app::Detail {
-            title: format!("Provider — {}", p.name),
+            title: format!(
+                "Provider {} — {}",
+                crate::app::panes::refs::label(crate::store::Table::Provider, p.number),
+                p.name
+            ),
             tab: cx.tab,
             record: Some((crate::store::Table::Provider, p.id)),
             lines,

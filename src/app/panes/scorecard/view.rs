@@ -9,9 +9,11 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use super::{GRID_LABEL_W, RANKING_W, ScoreView, ScorecardPane};
 use crate::app::pane::View;
+use crate::app::panes::refs;
 use crate::domain::DateStyle;
 use crate::domain::scorecard::{CertStatus, MUST_HAVE_PASS, Robustness};
 use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable};
 use crate::widgets::truncate;
@@ -94,6 +96,7 @@ fn render_providers(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fra
             _ => t.base,
         };
         Row::new(vec![
+            Cell::from(Span::styled(refs::label(Table::Provider, p.number), t.dim)),
             Cell::from(p.name.clone()),
             Cell::from(Span::styled(p.status.clone(), status_style)),
             Cell::from(p.cert_body.clone().unwrap_or_default()),
@@ -118,7 +121,7 @@ fn render_providers(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fra
             ),
             area.width,
         ),
-        columns: PROVIDER_COLUMNS,
+        columns: &refs::with_ref(Table::Provider, refs::max(sc.providers.iter().map(|p| p.number)), PROVIDER_COLUMNS),
         cursor: &sc.provider_cursor,
         row,
         empty: &empty,
@@ -158,7 +161,10 @@ fn render_providers(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fra
         };
         lines.push(Line::from(vec![Span::styled("Decision         ", t.dim), Span::raw(decision)]));
     }
-    let name = sc.selected_provider().map(|p| p.name.clone()).unwrap_or_default();
+    let name = sc
+        .selected_provider()
+        .map(|p| format!("{} · {}", refs::label(Table::Provider, p.number), p.name))
+        .unwrap_or_default();
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .block(
@@ -171,7 +177,6 @@ fn render_providers(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fra
 }
 
 const CRITERION_COLUMNS: &[Column] = &[
-    Column::new("#", Constraint::Length(3)),
     Column::new("Criterion", Constraint::Fill(1)).main(),
     Column::new("Weight", Constraint::Length(6)),
     Column::new("Share", Constraint::Length(5)),
@@ -184,7 +189,7 @@ fn render_criteria(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fram
     let row = |i: usize| {
         let c = &sc.criteria[i];
         Row::new(vec![
-            Cell::from(format!("{:>2}", i + 1)),
+            Cell::from(Span::styled(refs::label(Table::Criterion, c.number), t.dim)),
             Cell::from(c.text.clone()),
             Cell::from(format!("{:>6}", c.weight)),
             Cell::from(format!("{:>3} %", sc.percentages.get(i).copied().unwrap_or(0))),
@@ -205,7 +210,7 @@ fn render_criteria(sc: &ScorecardPane, view: &View, area: Rect, frame: &mut Fram
             ),
             area.width,
         ),
-        columns: CRITERION_COLUMNS,
+        columns: &refs::with_ref(Table::Criterion, refs::max(sc.criteria.iter().map(|c| c.number)), CRITERION_COLUMNS),
         cursor: &sc.criterion_cursor,
         row,
         empty: &empty,

@@ -44,7 +44,15 @@ impl VettingPane {
                         key => m.value(key),
                     })
                     .collect();
-                (format!("Edit member — {}", m.name), VetForm::EditMember { provider, member: m.id }, values)
+                (
+                    format!(
+                        "Edit member {} — {}",
+                        crate::app::panes::refs::label(crate::store::Table::TeamMember, m.number),
+                        m.name
+                    ),
+                    VetForm::EditMember { provider, member: m.id },
+                    values,
+                )
             }
             None => (format!("New member of {}", self.provider_name()), VetForm::NewMember(provider), vec![]),
         };

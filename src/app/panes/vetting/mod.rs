@@ -75,6 +75,8 @@ pub struct VetRow {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberDetail {
     pub member: i64,
+    /// The member's UUID, read when the detail opens, to be quoted with the reference.
+    pub uuid: String,
     /// Whether the private notes are shown; forgotten when the detail closes.
     pub revealed: bool,
     pub scroll: u16,
@@ -131,7 +133,7 @@ impl VettingPane {
         self.visible = (0..self.rows.len())
             .filter(|&i| {
                 let r = &self.rows[i];
-                let id = format!("#{}", r.member.id);
+                let id = crate::app::panes::refs::label(Table::TeamMember, r.member.number);
                 let (role, backs_up) = (opt(&r.member.role), opt(&r.backs_up));
                 Find::passes(&words, [r.member.name.as_str(), role.as_str(), backs_up.as_str(), id.as_str()])
             })
@@ -263,9 +265,9 @@ impl VettingPane {
                 }
             }
             Action::Delete => self.ask_delete_member(cx),
-            Action::Detail => self.open_detail(),
+            Action::Detail => self.open_detail(cx),
             Action::Open => match self.kind() {
-                None => self.open_detail(),
+                None => self.open_detail(cx),
                 Some(kind) => self.open_check_form(kind, None, cx),
             },
             Action::MarkPassed
@@ -298,9 +300,14 @@ impl VettingPane {
         }
     }
 
-    fn open_detail(&mut self) {
+    fn open_detail(&mut self, cx: &Cx) {
         if let Some(id) = self.selected().map(|r| r.member.id) {
-            self.detail = Some(MemberDetail { member: id, revealed: false, scroll: 0 });
+            let uuid = crate::store::ids::of(cx.store.conn(), Table::TeamMember, id)
+                .ok()
+                .flatten()
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            self.detail = Some(MemberDetail { member: id, uuid, revealed: false, scroll: 0 });
         }
     }
 

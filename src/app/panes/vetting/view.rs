@@ -13,9 +13,11 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Widget, Wrap};
 
 use super::{VET_STRIP, VetRow, VetView, VettingPane};
 use crate::app::pane::View;
+use crate::app::panes::refs;
 use crate::domain::DateStyle;
 use crate::domain::vetting::{CheckKind, CheckOutcome, CheckStatus, Clearance, VettingCheck, is_sensitive};
 use crate::keys::{Action, Context};
+use crate::store::Table;
 use crate::theme::Theme;
 use crate::widgets::table_view::{Column, DataTable, DrawnRows};
 use crate::widgets::truncate;
@@ -144,17 +146,21 @@ fn clearance_span(c: Clearance, t: &Theme) -> (String, Style) {
 /// The narrowest the member column gets while the terminal is at least 80 columns wide.
 pub const MIN_NAME_W: u16 = 24;
 
-/// The member and role column widths for an inner width, and the gap between check cells. Narrow terminals give up
-/// the role column first, then the gaps, so that names keep `MIN_NAME_W` columns; wide ones give the room to both.
-fn name_widths(inner_w: u16) -> (u16, u16, u16) {
+/// The narrowest the role column is shown: enough for "Developer" less a letter.
+const MIN_ROLE_W: u16 = 8;
+
+/// The member and role column widths for an inner width, and the gap between check cells, the member column needing
+/// `least` (`MIN_NAME_W` and room for the reference). Narrow terminals give up the role column first, then the gaps,
+/// so that names keep `least` columns; wide ones give the room to both.
+fn name_widths(inner_w: u16, least: u16) -> (u16, u16, u16) {
     let checks = CheckKind::ALL.len() as u16;
     let rest = inner_w.saturating_sub((CHECK_W + 1) * checks + CLEARED_W + 2);
-    if rest >= MIN_NAME_W + 10 {
-        let name = (rest * 11 / 20).max(MIN_NAME_W);
+    if rest >= least + MIN_ROLE_W {
+        let name = (rest * 11 / 20).max(least);
         return (name, rest - name, 1);
     }
     let rest = inner_w.saturating_sub((CHECK_W + 1) * checks + CLEARED_W + 1);
-    if rest >= MIN_NAME_W {
+    if rest >= least {
         return (rest, 0, 1);
     }
     (inner_w.saturating_sub(CHECK_W * checks + CLEARED_W + 1).max(5), 0, 0)
@@ -184,7 +190,11 @@ fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
     } else {
         None
     };
-    let (name_w, role_w, gap) = name_widths(inner.width);
+    // Each member's reference before the name, in a column as wide as the longest, where the name keeps
+    // `MIN_NAME_W` beside it; on a narrower grid the reference gives way (the line under the grid still has it).
+    let full_ref = refs::width(Table::TeamMember, refs::max(pane.rows.iter().map(|r| r.member.number)));
+    let (name_w, role_w, gap) = name_widths(inner.width, MIN_NAME_W + full_ref + 1);
+    let ref_w = if name_w > MIN_NAME_W + full_ref { full_ref } else { 0 };
     let put = |buf: &mut Buffer, x: u16, y: u16, s: &str, w: u16, style: Style| {
         if y < inner.bottom() && x < inner.right() {
             let w = w.min(inner.right() - x);
@@ -192,11 +202,15 @@ fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
         }
     };
     let x_role = inner.x + name_w + 1;
+    let x_name = if ref_w > 0 { inner.x + ref_w + 1 } else { inner.x };
+    let text_w = if ref_w > 0 { name_w - ref_w - 1 } else { name_w };
     let x_checks = if role_w > 0 { x_role + role_w + 1 } else { x_role };
     let x_cleared = x_checks + (CHECK_W + gap) * CheckKind::ALL.len() as u16;
     // header
     let head_style = |col: usize| if col == pane.col && empty.is_none() { t.selected } else { t.header };
-    put(buf, inner.x, inner.y, &format!("{:<w$}", "Member", w = usize::from(name_w)), name_w, head_style(0));
+    let member_head =
+        if ref_w > 0 { format!("{:<r$} Member", refs::HEADER, r = usize::from(ref_w)) } else { "Member".to_string() };
+    put(buf, inner.x, inner.y, &format!("{member_head:<w$}", w = usize::from(name_w)), name_w, head_style(0));
     if role_w > 0 {
         put(buf, x_role, inner.y, &format!("{:<w$}", "Role", w = usize::from(role_w)), role_w, t.header);
     }
@@ -236,7 +250,12 @@ fn render_grid(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) {
             (false, _, true) => t.dim,
             _ => t.base,
         };
-        put(buf, inner.x, y, &truncate(&name, usize::from(name_w)), name_w, name_style);
+        if ref_w > 0 {
+            let reference = refs::label(Table::TeamMember, row.member.number);
+            let ref_style = if selected && pane.col == 0 { t.selected } else { t.dim };
+            put(buf, inner.x, y, &format!("{reference:<w$} ", w = usize::from(ref_w)), ref_w + 1, ref_style);
+        }
+        put(buf, x_name, y, &truncate(&name, usize::from(text_w)), text_w, name_style);
         let role = row.member.role.as_deref().unwrap_or("");
         if role_w > 0 {
             put(buf, x_role, y, &truncate(role, usize::from(role_w)), role_w, if left { t.dim } else { t.base });
@@ -271,7 +290,8 @@ fn cell_line<'a>(pane: &VettingPane, t: &Theme, dates: DateStyle, row: &VetRow) 
         if let Some(l) = &m.left_on {
             parts.push(format!("left {}", dates.show(l)));
         }
-        return Line::from(vec![Span::styled(format!(" {} ", m.name), t.title), Span::raw(parts.join(" · "))]);
+        let who = format!(" {} {} ", refs::label(Table::TeamMember, m.number), m.name);
+        return Line::from(vec![Span::styled(who, t.title), Span::raw(parts.join(" · "))]);
     };
     let check = row.checks[kind.index()].as_ref();
     let mut spans = vec![Span::styled(format!(" {} · {}: ", m.name, kind.label()), t.title)];
@@ -344,14 +364,17 @@ fn render_detail(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) 
     let Some(row) = pane.row_of(d.member) else { return };
     let m = &row.member;
     let (cleared, cleared_style) = clearance_span(row.clearance, t);
+    let reference = refs::label(Table::TeamMember, m.number);
     let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(Line::from(vec![
-        Span::styled(format!(" {} ", m.name), t.title),
+        Span::styled(format!(" {reference} {} ", m.name), t.title),
         Span::styled(format!("of {} — ", pane.provider_name()), t.dim),
         Span::styled(format!("{cleared} "), cleared_style),
     ]));
     let label = |s: &str| Span::styled(format!("{s:<14}"), t.dim);
     let or_dash = |o: &Option<String>| o.clone().unwrap_or_else(|| "—".into());
     let mut lines = vec![
+        Line::from(vec![label("Reference"), Span::raw(reference.clone())]),
+        Line::from(vec![label("UUID"), Span::raw(d.uuid.clone())]),
         Line::from(vec![label("Role"), Span::raw(or_dash(&m.role))]),
         Line::from(vec![label("Backs up"), Span::raw(or_dash(&row.backs_up))]),
     ];
@@ -491,6 +514,7 @@ fn render_conflicts(pane: &VettingPane, view: &View, area: Rect, frame: &mut Fra
     let row = |i: usize| {
         let c = &pane.conflicts[i];
         Row::new(vec![
+            Cell::from(Span::styled(refs::label(Table::RoleConflict, c.number), t.dim)),
             Cell::from(c.role_a.clone()),
             Cell::from(c.role_b.clone()),
             Cell::from(c.reason.clone().unwrap_or_default()),
@@ -498,7 +522,11 @@ fn render_conflicts(pane: &VettingPane, view: &View, area: Rect, frame: &mut Fra
     };
     DataTable {
         title: title(pane, t, area.width),
-        columns: CONFLICT_COLUMNS,
+        columns: &refs::with_ref(
+            Table::RoleConflict,
+            refs::max(pane.conflicts.iter().map(|c| c.number)),
+            CONFLICT_COLUMNS,
+        ),
         cursor: &pane.conflict_cursor,
         row,
         empty: &empty,
