@@ -908,7 +908,7 @@ fn a_form_that_cannot_be_written_stays_open_with_what_was_typed() {
     assert_eq!(engagements::get(app.store.conn(), e).expect("get").expect("e").status, "active");
 }
 
-/// Assets and grants are listed with their short references (A-…, G-…) in a first column, also at 80×24; the
+/// Assets and grants are listed with their short references (A-…, AG-…) in a first column, also at 80×24; the
 /// filter takes a reference.
 #[test]
 fn assets_and_grants_show_their_references_at_80_columns() {
@@ -922,7 +922,7 @@ fn assets_and_grants_show_their_references_at_80_columns() {
     assert_eq!(app.context(), Context::Access);
     insta::assert_snapshot!("access_refs_80", render(&app).backend());
     let (number, _) = app.pane::<AssetPane>().selected_grant().map(|(g, _)| (g.number, g.id)).expect("a grant");
-    assert!(screen(&app).contains(&format!("│G-{number} ")), "{}", screen(&app));
+    assert!(screen(&app).contains(&format!("│AG-{number} ")), "{}", screen(&app));
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Char('v'));
     assert_eq!(app.context(), Context::Assets);

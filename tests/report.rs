@@ -80,7 +80,7 @@ fn the_json_report_names_each_record_by_reference_and_uuid() {
         assert_eq!(rec["uuid"], uuid.as_str());
     }
     // Providers, members, assets and grants are named the same way.
-    for (column, prefix) in [("Provider", "P-"), ("Member", "M-"), ("Tag", "A-"), ("Target", "G-")] {
+    for (column, prefix) in [("Provider", "P-"), ("Member", "M-"), ("Tag", "A-"), ("Target", "AG-")] {
         let t = tables.iter().find(|t| t["headers"][1] == column).expect(column);
         let recs = t["records"].as_array().expect("records");
         assert!(!recs.is_empty() && recs.len() == t["rows"].as_array().map_or(0, Vec::len), "{column}");

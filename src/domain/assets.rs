@@ -369,7 +369,7 @@ pub fn next_tag(tag: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grant {
     pub id: i64,
-    /// Its short number within the engagement (G-5).
+    /// Its short number within the engagement (AG-5).
     pub number: i64,
     pub engagement_id: i64,
     pub holder_id: Option<i64>,
