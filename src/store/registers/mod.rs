@@ -28,13 +28,15 @@ mod idents;
 mod import;
 mod plan;
 
-pub use apply::{apply, import, import_many};
+pub use apply::{apply, apply_and_identify, import, import_many};
 pub use columns::{
     CHECK_KINDS, CHECK_STATUSES, Column, Named, Role, WITHHELD, choice_label, column_letter, score_column,
 };
 pub use export::{ranking, sheets};
 pub use import::plan;
-pub use plan::{Applied, CellError, Change, DateFormat, Options, Plan, RowPlan, SheetPlan, Table2};
+pub use plan::{
+    Applied, CellError, Change, DateFormat, Matched, Options, Plan, RowIdentity, RowPlan, SheetPlan, Table2,
+};
 
 use super::Table;
 use crate::domain::Value;
