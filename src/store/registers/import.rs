@@ -499,11 +499,13 @@ fn plan_sheet(
             let r = ids::parse_ref(&r).map_or(r, |(t, n)| ids::short_ref(t, n));
             fixed_cells.push((i, "ref", r));
         }
-        // Read-only cells: compared with what the workbench works out, and reported when they differ.
+        // Read-only cells: compared with what the workbench works out, and reported when they differ. A blank one
+        // says nothing, as a blank ref does: a row typed as new (and since given its id by --write-ids) has them
+        // blank, and importing it again must not report them.
         for (i, key, t) in &fixed_cells {
             let now = row_at.and_then(|n| cur_ix.get(key).map(|&ci| cur.rows[n][ci].to_string())).unwrap_or_default();
             let same_number = now.trim().parse::<f64>().ok().zip(t.parse::<f64>().ok()).is_some_and(|(a, b)| a == b);
-            if now.trim() != t && !same_number && !(row_at.is_none() && t.is_empty()) {
+            if now.trim() != t && !same_number && !t.is_empty() {
                 plan.read_only.push(format!(
                     "row {line_no}, column {} ({key}): the file says {}, the workbench has {}",
                     column_letter(i + 1),
