@@ -387,9 +387,17 @@ struct OpenRow<'a> {
 }
 
 impl OpenRow<'_> {
-    /// Inserts at `at` the new cells of the columns still pending before `column` (all of them when none), and
-    /// drops the row's `spans` (an optional hint of where its cells lie) when a new cell falls outside them.
-    fn insert_before(&mut self, column: Option<usize>, at: usize, xml: &str, edits: &mut Vec<(usize, usize, String)>) {
+    /// Inserts at `at` the new cells of the columns still pending before `column` (all of them when none), each in
+    /// the style of the nearest cell above it, and drops the row's `spans` (an optional hint of where its cells lie)
+    /// when a new cell falls outside them.
+    fn insert_before(
+        &mut self,
+        column: Option<usize>,
+        at: usize,
+        xml: &str,
+        styles: &HashMap<usize, String>,
+        edits: &mut Vec<(usize, usize, String)>,
+    ) {
         let columns: Vec<usize> = self.pending.keys().copied().filter(|c| column.is_none_or(|n| *c < n)).collect();
         if columns.is_empty() {
             return;
@@ -397,7 +405,7 @@ impl OpenRow<'_> {
         let mut new = String::new();
         for c in &columns {
             if let Some(text) = self.pending.remove(c) {
-                new.push_str(&inline_cell(&self.prefix, self.row, *c, None, text));
+                new.push_str(&inline_cell(&self.prefix, self.row, *c, styles.get(c).map(String::as_str), text));
             }
         }
         edits.push((at, at, new));
@@ -417,7 +425,8 @@ fn offset(position: u64) -> Result<usize, String> {
 }
 
 /// A worksheet's XML with `cells` written into it: an existing cell is replaced by an inline string keeping its
-/// style, a missing one is inserted in column order. Every other byte stays as it was.
+/// style, a missing one is inserted in column order with the style of the nearest cell above it in its column (a
+/// ref typed under others looks like them). Every other byte stays as it was.
 fn patch_sheet(xml: &str, part: &str, cells: &[CellText]) -> Result<String, String> {
     let mut rows: BTreeMap<usize, BTreeMap<usize, &str>> = BTreeMap::new();
     for c in cells {
@@ -430,6 +439,8 @@ fn patch_sheet(xml: &str, part: &str, cells: &[CellText]) -> Result<String, Stri
     let mut open: Option<OpenRow<'_>> = None;
     // The row and column being read, counted as a spreadsheet counts them where `r` is left out (0-based).
     let (mut row_index, mut col_index) = (0usize, 0usize);
+    // The style of the last cell read in each column.
+    let mut styles: HashMap<usize, String> = HashMap::new();
     loop {
         let from = offset(reader.buffer_position())?;
         let event = reader.read_event().map_err(|e| xml_error(part, e))?;
@@ -455,7 +466,10 @@ fn patch_sheet(xml: &str, part: &str, cells: &[CellText]) -> Result<String, Stri
                     let prefix = prefix_of(e);
                     if empty {
                         // A row without cells: it opens and closes around the new ones.
-                        let new: String = pending.iter().map(|(c, t)| inline_cell(&prefix, row, *c, None, t)).collect();
+                        let new: String = pending
+                            .iter()
+                            .map(|(c, t)| inline_cell(&prefix, row, *c, styles.get(c).map(String::as_str), t))
+                            .collect();
                         let tag = without_spans(xml[from..to].trim_end_matches('>').trim_end_matches('/'));
                         edits.push((from, to, format!("{tag}>{new}</{prefix}row>")));
                     } else {
@@ -491,17 +505,21 @@ fn patch_sheet(xml: &str, part: &str, cells: &[CellText]) -> Result<String, Stri
                     }
                     end = offset(reader.buffer_position())?;
                 }
+                let style = attribute(e, "s")?;
                 if let Some(o) = open.as_mut() {
-                    o.insert_before(Some(column), from, xml, &mut edits);
+                    o.insert_before(Some(column), from, xml, &styles, &mut edits);
                     if let Some(text) = o.pending.remove(&column) {
-                        let style = attribute(e, "s")?;
                         edits.push((from, end, inline_cell(&o.prefix, o.row, column, style.as_deref(), text)));
                     }
                 }
+                match style {
+                    Some(s) => styles.insert(column, s),
+                    None => styles.remove(&column),
+                };
             }
             (None, Event::End(e)) if e.local_name().as_ref() == "row" => {
                 if let Some(mut o) = open.take() {
-                    o.insert_before(None, from, xml, &mut edits);
+                    o.insert_before(None, from, xml, &styles, &mut edits);
                 }
                 row_index += 1;
                 col_index = 0;
@@ -625,12 +643,13 @@ mod tests {
         let xml = concat!(
             r#"<x:worksheet xmlns:x="s"><x:sheetData>"#,
             r#"<x:row r="1" spans="1:3"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1"><x:v>1</x:v></x:c></x:row>"#,
-            r#"<x:row r="2" spans="2:3"><x:c r="C2"><x:v>7</x:v></x:c></x:row>"#,
+            r#"<x:row r="2" spans="2:3"><x:c r="C2" s="9"><x:v>7</x:v></x:c></x:row>"#,
             r#"<x:row r="3"/>"#,
             r#"<x:row r="4"><x:c r="A4" s="5"/><x:c r="B4"><x:v>2</x:v></x:c></x:row>"#,
             r#"</x:sheetData></x:worksheet>"#
         );
-        let cells = [cell(2, 0, "a&b"), cell(2, 1, "R-1"), cell(3, 0, "z"), cell(4, 0, "u"), cell(4, 3, "d")];
+        let cells =
+            [cell(2, 0, "a&b"), cell(2, 1, "R-1"), cell(3, 0, "z"), cell(3, 2, "y"), cell(4, 0, "u"), cell(4, 3, "d")];
         let out = patch_sheet(xml, "sheet", &cells).expect("patched");
         let want = concat!(
             r#"<x:worksheet xmlns:x="s"><x:sheetData>"#,
@@ -638,8 +657,9 @@ mod tests {
             r#"<x:row r="2">"#,
             r#"<x:c r="A2" t="inlineStr"><x:is><x:t>a&amp;b</x:t></x:is></x:c>"#,
             r#"<x:c r="B2" t="inlineStr"><x:is><x:t>R-1</x:t></x:is></x:c>"#,
-            r#"<x:c r="C2"><x:v>7</x:v></x:c></x:row>"#,
-            r#"<x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t>z</x:t></x:is></x:c></x:row>"#,
+            r#"<x:c r="C2" s="9"><x:v>7</x:v></x:c></x:row>"#,
+            r#"<x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t>z</x:t></x:is></x:c>"#,
+            r#"<x:c r="C3" s="9" t="inlineStr"><x:is><x:t>y</x:t></x:is></x:c></x:row>"#,
             r#"<x:row r="4"><x:c r="A4" s="5" t="inlineStr"><x:is><x:t>u</x:t></x:is></x:c>"#,
             r#"<x:c r="B4"><x:v>2</x:v></x:c><x:c r="D4" t="inlineStr"><x:is><x:t>d</x:t></x:is></x:c></x:row>"#,
             r#"</x:sheetData></x:worksheet>"#
