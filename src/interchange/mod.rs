@@ -207,6 +207,7 @@ fn readme_sheet(book: &mut Workbook, sheets: &[Sheet]) -> Result<(), rust_xlsxwr
         "A row you delete is kept unless you import with --delete-missing.",
         "Preview first:  assay import FILE.xlsx --into ENGAGEMENT --dry-run",
         "Then import:    assay import FILE.xlsx --into ENGAGEMENT",
+        "To have the ids of new rows written into this workbook as well, add --write-ids (and close it first).",
         "The hidden first row of each sheet holds the stored column names; keep it (the headers may be reworded).",
         "\"withheld\" marks a sensitive value left out of this export: it leaves the stored value as it is.",
         "The catalog and history_head sheets are for reference: they are not read back.",
