@@ -363,6 +363,16 @@ pub fn import(
     let (done, identities) =
         registers::apply_and_identify(store, e.id, &plan, today, &mut |d, t| progress.update(d, t))
             .map_err(|err| eyre!("{err}; nothing was imported"))?;
+    let not_written = |why: String| {
+        stop(
+            Outcome::Partial,
+            format!(
+                "the import was applied, but the ids were NOT written back into {shown}: {why}. Once the file can be \
+                 written, run the same command again: its rows find their records by ref or natural key, nothing is \
+                 imported twice, and their ids are written then"
+            ),
+        )
+    };
     let kept: usize = if how.delete_missing { 0 } else { plan.sheets.iter().map(|s| s.removed.len()).sum() };
     let summary = format!(
         "{} into “{}”: {} added, {} updated, {} removed, {} unchanged{}",
@@ -381,6 +391,13 @@ pub fn import(
         errln!("{summary}");
         return Ok(());
     }
+    let identities = match identities {
+        Ok(rows) => rows,
+        Err(err) => {
+            errln!("{summary}");
+            return Err(not_written(err.to_string()));
+        }
+    };
     if identities.is_empty() {
         if done.is_nothing() {
             return Err(NothingChanged(format!(
@@ -400,14 +417,7 @@ pub fn import(
             errln!("{}", written_ids(&shown, &plan, &identities));
             Ok(())
         }
-        Err(why) => Err(stop(
-            Outcome::Partial,
-            format!(
-                "the import was applied, but the ids were NOT written back into {shown}: {why}. Once the file can be \
-                 written, run the same command again: its rows find their records by ref or natural key, nothing is \
-                 imported twice, and their ids are written then"
-            ),
-        )),
+        Err(why) => Err(not_written(why)),
     }
 }
 

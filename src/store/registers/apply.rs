@@ -24,24 +24,30 @@ pub fn apply(
 
 /// Applies a plan as [`apply`] does, and gives the identity of the record each row without an id now stands for
 /// (its UUID and short reference, as the write path gave them to a record it added), sheet by sheet in the order
-/// of the file's rows.
+/// of the file's rows. The outer error means nothing was written; the inner one that the plan was applied but the
+/// identities could not be read back (the message says so).
 pub fn apply_and_identify(
     store: &mut Store,
     engagement: i64,
     plan: &Plan,
     today: NaiveDate,
     progress: Progress<'_>,
-) -> Result<(Applied, Vec<RowIdentity>), CellError> {
+) -> Result<(Applied, Result<Vec<RowIdentity>, CellError>), CellError> {
     let (applied, added) = write_plan(store, engagement, plan, today, progress)?;
-    let failed = |e: rusqlite::Error| CellError {
+    Ok((applied, identify(store, engagement, plan, &added)))
+}
+
+/// The identity of the record of each row without an id, once the plan is applied; `added` holds the row ids of
+/// the records each sheet added, in order.
+fn identify(store: &Store, engagement: i64, plan: &Plan, added: &[Vec<i64>]) -> Result<Vec<RowIdentity>, CellError> {
+    let idents = Idents::load(store.conn(), engagement).map_err(|e| CellError {
         source: String::new(),
         row: None,
         column: None,
-        message: format!("the import was applied, but its records' ids could not be read back: {e}"),
-    };
-    let idents = Idents::load(store.conn(), engagement).map_err(failed)?;
+        message: format!("the records' ids could not be read back: {e}"),
+    })?;
     let mut out = Vec::new();
-    for (n, (s, added)) in plan.sheets.iter().zip(&added).enumerate() {
+    for (n, (s, added)) in plan.sheets.iter().zip(added).enumerate() {
         let table = s.register.table();
         for (line, unnamed) in &s.unnamed {
             let (id, matched) = match unnamed {
@@ -53,13 +59,13 @@ pub fn apply_and_identify(
                     source: s.source.clone(),
                     row: Some(*line),
                     column: None,
-                    message: "the import was applied, but the record of this row has no id to write back".into(),
+                    message: "the record of this row has no id to write back".into(),
                 });
             };
             out.push(RowIdentity { sheet: n, line: *line, matched, uuid, reference: idents.short(table, id) });
         }
     }
-    Ok((applied, out))
+    Ok(out)
 }
 
 /// Writes a plan in one transaction; gives what was done and, sheet by sheet, the row ids of the records added.
