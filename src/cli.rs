@@ -11,7 +11,8 @@ Exit status:
   1  failed: an error; nothing was changed
   2  usage error: an unknown option, a missing or bad argument
   3  nothing found or nothing to do: no engagement or obligation matches, an empty list
-  4  verify found a problem in the workspace";
+  4  verify found a problem in the workspace
+  5  done in part: an import was applied, but its ids could not be written back into the file";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -210,6 +211,15 @@ pub enum Command {
         /// Delete the records the file no longer lists (with what belongs to them); kept otherwise.
         #[arg(long)]
         delete_missing: bool,
+        /// Once the import is applied, write each record's id (UUID) and ref into the rows of the file that had no
+        /// id, so that importing the same file again matches every row by its id.
+        ///
+        /// The rows added and the rows matched by ref or natural key get them; nothing else of the CSV file or
+        /// workbook changes (its separator, quoting and line ends, or its formatting, other cells and sheets). Not
+        /// with --dry-run. When the file cannot be written (read-only, changed meanwhile) the import is still
+        /// applied, the message says why the ids are missing, and the exit status is 5.
+        #[arg(long)]
+        write_ids: bool,
         /// How dates are written in a CSV file: iso (YYYY-MM-DD) or dmy (DD/MM/YYYY or DD.MM.YYYY; ISO still
         /// accepted).
         #[arg(long, value_enum, default_value_t = DateOrder::Iso)]

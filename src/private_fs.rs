@@ -210,24 +210,83 @@ pub fn write_with(target: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result
     if is_link(target) {
         return Err(refuse_link(target));
     }
+    write_beside(target, None, fill).map_err(|e| format!("cannot write {shown}: {e}"))
+}
+
+/// Fills a temporary file beside `target` (private, or with `permissions`), flushes it to disk and renames it over
+/// `target`; on failure the temporary file is removed and `target` left as it was.
+fn write_beside(
+    target: &Path,
+    permissions: Option<std::fs::Permissions>,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = temp_beside(dir).map_err(|e| format!("cannot write {shown}: {e}"))?;
+    let mut tmp = temp_beside(dir)?;
     {
         let mut w = io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut w).and_then(|()| w.flush()).map_err(|e| format!("cannot write {shown}: {e}"))?;
+        fill(&mut w).and_then(|()| w.flush())?;
     }
-    tmp.as_file().sync_all().map_err(|e| format!("cannot write {shown}: {e}"))?;
-    tmp.persist(target).map_err(|e| format!("cannot write {shown}: {}", e.error))?;
+    if let Some(p) = permissions {
+        tmp.as_file().set_permissions(p)?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Replaces the user's file `target`, which held `was` when it was read, with `bytes`: whole or not at all, as
+/// [`write_with`] writes, and keeping the permissions the file had. Refused, with the reason in words, when the file
+/// is marked read-only (even for a user the system would let write it), cannot be opened for writing, is a symbolic
+/// link or no longer a plain file, or no longer holds `was` (another program saved it meanwhile).
+pub fn replace(target: &Path, was: &[u8], bytes: &[u8]) -> Result<(), String> {
+    let meta = std::fs::symlink_metadata(target).map_err(|e| format!("it cannot be found any more ({e})"))?;
+    if meta.file_type().is_symlink() {
+        return Err("it is a symbolic link, and assay writes nothing through a link it did not create".into());
+    }
+    if !meta.is_file() {
+        return Err("it is no longer a plain file".into());
+    }
+    if meta.permissions().readonly() {
+        return Err("the file is read-only".into());
+    }
+    // Whether the file may be written at all (nothing is written through this handle).
+    open_no_follow(OpenOptions::new().write(true), target)
+        .map_err(|e| format!("it cannot be opened for writing ({e})"))?;
+    let now = std::fs::read(target).map_err(|e| format!("it cannot be read again ({e})"))?;
+    if now != was {
+        return Err("it changed after it was read (saved from another program meanwhile?)".into());
+    }
+    write_beside(target, Some(meta.permissions()), |w| w.write_all(bytes))
+        .map_err(|e| format!("it cannot be replaced ({e})"))
 }
 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_users_file_is_replaced_whole_with_its_permissions_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let f = dir.path().join("risks.csv");
+        std::fs::write(&f, b"old").expect("write");
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        replace(&f, b"old", b"new").expect("replaced");
+        assert_eq!(std::fs::read(&f).expect("read"), b"new");
+        assert_eq!(std::fs::metadata(&f).expect("meta").permissions().mode() & 0o777, 0o640, "its mode kept");
+        let changed = replace(&f, b"old", b"newer").expect_err("changed meanwhile");
+        assert!(changed.contains("changed after it was read"), "{changed}");
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+        assert_eq!(replace(&f, b"new", b"newer"), Err("the file is read-only".to_string()));
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&f, &link).expect("link");
+        assert!(replace(&link, b"new", b"x").expect_err("a link").contains("symbolic link"));
+        assert_eq!(std::fs::read(&f).expect("read"), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 2, "no temporary file left");
+    }
 
     #[test]
     fn outputs_are_private_and_replace_only_on_success() {

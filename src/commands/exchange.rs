@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use color_eyre::eyre::{Result, eyre};
 
 use super::report::resolve;
+use super::{Outcome, stop};
 use crate::cli::{DateOrder, ExportFormat};
 use crate::domain::{Engagement, plural};
-use crate::interchange;
+use crate::interchange::{self, write_back, write_back::CellText};
 use crate::report::slug;
-use crate::store::registers::{self, Register};
+use crate::store::registers::{self, Matched, Register};
 use crate::store::{Store, bundle, engagements};
 
 /// Progress as a line on stderr that rewrites itself; silent when stderr is not a terminal.
@@ -84,7 +85,14 @@ pub struct ImportOptions {
     pub dry_run: bool,
     pub delete_missing: bool,
     pub date_format: DateOrder,
+    /// Once the import is applied, write each record's UUID and reference into the rows of the file that had no id.
+    pub write_ids: bool,
 }
+
+/// Why `--write-ids` and `--dry-run` do not go together, for the usage error.
+pub const WRITE_IDS_NOT_DRY: &str = "--write-ids writes the ids of the records an import added or matched back into \
+    the file, once the import is applied; a dry run applies nothing, so there is nothing to write: leave out one of \
+    the two";
 
 /// The exit status of an import that found nothing to change.
 pub const NOTHING_CHANGED: u8 = 3;
@@ -229,8 +237,19 @@ pub fn import(
     let today = chrono::Local::now().date_naive();
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let shown = path.display().to_string();
-    let tables: Vec<(Register, registers::Table2, String)> = match ext.as_str() {
+    if how.write_ids && how.dry_run {
+        return Err(stop(Outcome::Usage, WRITE_IDS_NOT_DRY));
+    }
+    // The file as read: the tables are read from these bytes, and `--write-ids` writes into these same bytes.
+    let original: Vec<u8>;
+    let tables: Vec<Read> = match ext.as_str() {
         "json" => {
+            if how.write_ids {
+                return Err(stop(
+                    Outcome::Usage,
+                    "--write-ids is for CSV and XLSX files: the rows of a bundle carry their ids already",
+                ));
+            }
             if into.is_some() {
                 return Err(eyre!("a bundle brings its own engagements; --into is for CSV and XLSX files"));
             }
@@ -273,20 +292,26 @@ pub fn import(
             let reg = Register::from_name(&name).ok_or_else(|| {
                 eyre!("which register does {shown} hold? pass --register with one of {}", Register::names())
             })?;
-            let bytes = std::fs::read(path).map_err(|err| eyre!("cannot read {shown}: {err}"))?;
-            let table = interchange::read_csv(&bytes, &shown).map_err(|err| eyre!("{err}; nothing was imported"))?;
-            vec![(reg, table, shown.clone())]
+            original = std::fs::read(path).map_err(|err| eyre!("cannot read {shown}: {err}"))?;
+            let table = interchange::read_csv(&original, &shown).map_err(|err| eyre!("{err}; nothing was imported"))?;
+            vec![Read { register: reg, table, source: shown.clone(), sheet: None }]
         }
         "xlsx" => {
             if register.is_some() {
                 return Err(eyre!("a workbook names its registers by its sheets; --register is for CSV files"));
             }
-            interchange::read_xlsx(path).map_err(|err| eyre!("{err}; nothing was imported"))?
+            original = std::fs::read(path).map_err(|err| eyre!("cannot read {shown}: {err}"))?;
+            interchange::read_xlsx_bytes(&original, &shown)
+                .map_err(|err| eyre!("{err}; nothing was imported"))?
+                .into_iter()
+                .map(|s| Read { register: s.register, table: s.table, source: s.source, sheet: Some(s.name) })
+                .collect()
         }
         _ => return Err(eyre!("{shown}: import reads .json bundles, .csv files and .xlsx workbooks")),
     };
     let e = one_engagement(store, into, "to import into (--into)")?;
-    let list: Vec<(Register, &registers::Table2, &str)> = tables.iter().map(|(r, t, s)| (*r, t, s.as_str())).collect();
+    let list: Vec<(Register, &registers::Table2, &str)> =
+        tables.iter().map(|t| (t.register, &t.table, t.source.as_str())).collect();
     let options = registers::Options {
         date_format: match how.date_format {
             DateOrder::Iso => registers::DateFormat::Iso,
@@ -305,11 +330,50 @@ pub fn import(
         );
         return Ok(());
     }
+    if how.write_ids {
+        // Everything that can be checked before the import is: a column to write each id into, and a file this can
+        // edit (the same edit, with stand-in ids), so that the import is refused rather than applied without them.
+        let stand_in: Vec<registers::RowIdentity> = plan
+            .rows_without_id()
+            .into_iter()
+            .map(|(sheet, line, matched)| registers::RowIdentity {
+                sheet,
+                line,
+                matched,
+                uuid: uuid::Uuid::nil().hyphenated().to_string(),
+                reference: Some("X-1".into()),
+            })
+            .collect();
+        for (n, sheet) in plan.sheets.iter().enumerate() {
+            if sheet.id_column.is_none() && stand_in.iter().any(|r| r.sheet == n) {
+                return Err(eyre!(
+                    "{}: --write-ids writes each record's id into the row's {} column, and the file has none: add \
+                     that column (left blank), or import without --write-ids; nothing was imported",
+                    sheet.source,
+                    if sheet.register == Register::Scores { "criterion_id" } else { "id" }
+                ));
+            }
+        }
+        with_ids(&ext, &original, &plan, &tables, &stand_in).map_err(|err| {
+            eyre!("{shown}: the ids could not be written into this file ({err}); nothing was imported")
+        })?;
+    }
     for w in &read_only {
         errln!("not imported (read-only, worked out by the workbench): {w}");
     }
-    let done = registers::apply(store, e.id, &plan, today, &mut |d, t| progress.update(d, t))
-        .map_err(|err| eyre!("{err}; nothing was imported"))?;
+    let (done, identities) =
+        registers::apply_and_identify(store, e.id, &plan, today, &mut |d, t| progress.update(d, t))
+            .map_err(|err| eyre!("{err}; nothing was imported"))?;
+    let not_written = |why: String| {
+        stop(
+            Outcome::Partial,
+            format!(
+                "the import was applied, but the ids were NOT written back into {shown}: {why}. Once the file can be \
+                 written, run the same command again: its rows find their records by ref or natural key, nothing is \
+                 imported twice, and their ids are written then"
+            ),
+        )
+    };
     let kept: usize = if how.delete_missing { 0 } else { plan.sheets.iter().map(|s| s.removed.len()).sum() };
     let summary = format!(
         "{} into {}: {} added, {} updated, {} removed, {} unchanged{}",
@@ -321,9 +385,120 @@ pub fn import(
         done.unchanged,
         if kept > 0 { format!("; {kept} not in the file kept (--delete-missing removes them)") } else { String::new() }
     );
-    if done.is_nothing() {
-        return Err(NothingChanged(format!("nothing to change: {summary}")).into());
+    if !how.write_ids {
+        if done.is_nothing() {
+            return Err(NothingChanged(format!("nothing to change: {summary}")).into());
+        }
+        errln!("{summary}");
+        return Ok(());
     }
-    errln!("{summary}");
-    Ok(())
+    let identities = match identities {
+        Ok(rows) => rows,
+        Err(err) => {
+            errln!("{summary}");
+            return Err(not_written(err.to_string()));
+        }
+    };
+    if identities.is_empty() {
+        if done.is_nothing() {
+            return Err(NothingChanged(format!(
+                "nothing to change: {summary}; every row of {shown} carries its id already"
+            ))
+            .into());
+        }
+        errln!("{summary}");
+        errln!("every row of {shown} carries its id already: nothing to write back");
+        return Ok(());
+    }
+    errln!("{}{summary}", if done.is_nothing() { "nothing to change in the workspace: " } else { "" });
+    let written = with_ids(&ext, &original, &plan, &tables, &identities)
+        .and_then(|bytes| crate::private_fs::replace(path, &original, &bytes));
+    match written {
+        Ok(()) => {
+            errln!("{}", written_ids(&shown, &plan, &identities));
+            Ok(())
+        }
+        Err(why) => Err(not_written(why)),
+    }
+}
+
+/// A table an import read: a CSV file, or one sheet of a workbook (its name as the workbook spells it).
+struct Read {
+    register: Register,
+    table: registers::Table2,
+    source: String,
+    sheet: Option<String>,
+}
+
+/// The file `original` with the ids of `rows` written into it: each row's UUID into its id column and its short
+/// reference into its ref column (where the sheet has one), every other cell as it was.
+fn with_ids(
+    ext: &str,
+    original: &[u8],
+    plan: &registers::Plan,
+    tables: &[Read],
+    rows: &[registers::RowIdentity],
+) -> std::result::Result<Vec<u8>, String> {
+    let cells: Vec<Vec<CellText>> = plan
+        .sheets
+        .iter()
+        .enumerate()
+        .map(|(n, sheet)| {
+            rows.iter()
+                .filter(|r| r.sheet == n)
+                .flat_map(|r| {
+                    let id = sheet.id_column.map(|c| CellText { row: r.line, column: c, text: r.uuid.clone() });
+                    let reference = sheet.ref_column.zip(r.reference.clone()).map(|(c, text)| CellText {
+                        row: r.line,
+                        column: c,
+                        text,
+                    });
+                    id.into_iter().chain(reference)
+                })
+                .collect()
+        })
+        .collect();
+    match ext {
+        "csv" => write_back::csv_with_cells(original, cells.first().map_or(&[][..], Vec::as_slice)),
+        _ => {
+            let sheets: Vec<(String, Vec<CellText>)> =
+                tables.iter().zip(cells).filter_map(|(t, c)| Some((t.sheet.clone()?, c))).collect();
+            write_back::xlsx_with_cells(original, &sheets)
+        }
+    }
+}
+
+/// What `--write-ids` wrote, in words: "wrote the ids and refs of 3 rows back into risks.csv (2 added, 1 matched
+/// by risk title within the engagement)".
+fn written_ids(shown: &str, plan: &registers::Plan, rows: &[registers::RowIdentity]) -> String {
+    let refs = rows.iter().any(|r| r.reference.is_some() && plan.sheets[r.sheet].ref_column.is_some());
+    let mut parts = Vec::new();
+    for (n, sheet) in plan.sheets.iter().enumerate() {
+        let count = |m: Matched| rows.iter().filter(|r| r.sheet == n && r.matched == m).count();
+        let all = rows.iter().filter(|r| r.sheet == n).count();
+        if all == 0 {
+            continue;
+        }
+        let how: Vec<String> = [
+            (count(Matched::Added), "added".to_string()),
+            (count(Matched::ByRef), "matched by their ref".to_string()),
+            (count(Matched::ByKey), format!("matched by {}", sheet.register.natural_key())),
+        ]
+        .into_iter()
+        .filter(|(k, _)| *k > 0)
+        .map(|(k, what)| format!("{k} {what}"))
+        .collect();
+        parts.push(if plan.sheets.len() > 1 {
+            format!("{} {all}: {}", sheet.register.title(), how.join(", "))
+        } else {
+            how.join(", ")
+        });
+    }
+    format!(
+        "wrote the ids{} of {} row{} back into {shown} ({})",
+        if refs { " and refs" } else { "" },
+        rows.len(),
+        plural(rows.len()),
+        parts.join("; ")
+    )
 }

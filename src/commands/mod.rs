@@ -30,6 +30,8 @@ pub enum Outcome {
     NothingFound,
     /// 4: `verify` found a problem.
     Problem,
+    /// 5: done in part: an import was applied, but its ids could not be written back into the file.
+    Partial,
 }
 
 impl Outcome {
@@ -39,6 +41,7 @@ impl Outcome {
             Outcome::Usage => 2,
             Outcome::NothingFound => 3,
             Outcome::Problem => 4,
+            Outcome::Partial => 5,
         }
     }
 }
@@ -186,10 +189,13 @@ pub fn run(cli: Cli) -> Result<()> {
             let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template };
             exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
-        Some(Command::Import { path, into, register, dry_run, delete_missing, date_format }) => {
+        Some(Command::Import { path, into, register, dry_run, delete_missing, date_format, write_ids }) => {
+            if dry_run && write_ids {
+                return Err(stop(Outcome::Usage, exchange::WRITE_IDS_NOT_DRY));
+            }
             let db = workspace_path(cli.db)?;
             let (_lock, mut store) = secure::open_locked(&db, &config.assessor(), false)?;
-            let how = exchange::ImportOptions { dry_run, delete_missing, date_format };
+            let how = exchange::ImportOptions { dry_run, delete_missing, date_format, write_ids };
             let result = exchange::import(&mut store, &path, into.as_deref(), register.as_deref(), how);
             drop(store); // before the lock
             result

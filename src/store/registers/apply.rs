@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 
 use super::Register;
+use super::idents::Idents;
 use super::import::plan;
-use super::plan::{Applied, CellError, Op, Options, Plan, Table2};
+use super::plan::{Applied, CellError, Matched, Op, Options, Plan, RowIdentity, Table2, Unnamed};
 use crate::domain::Value;
 use crate::domain::scorecard::MAX_SCORE;
 use crate::store::bundle::Progress;
@@ -18,6 +19,63 @@ pub fn apply(
     today: NaiveDate,
     progress: Progress<'_>,
 ) -> Result<Applied, CellError> {
+    write_plan(store, engagement, plan, today, progress).map(|(applied, _)| applied)
+}
+
+/// Applies a plan as [`apply`] does, and gives the identity of the record each row without an id now stands for
+/// (its UUID and short reference, as the write path gave them to a record it added), sheet by sheet in the order
+/// of the file's rows. The outer error means nothing was written; the inner one that the plan was applied but the
+/// identities could not be read back (the message says so).
+pub fn apply_and_identify(
+    store: &mut Store,
+    engagement: i64,
+    plan: &Plan,
+    today: NaiveDate,
+    progress: Progress<'_>,
+) -> Result<(Applied, Result<Vec<RowIdentity>, CellError>), CellError> {
+    let (applied, added) = write_plan(store, engagement, plan, today, progress)?;
+    Ok((applied, identify(store, engagement, plan, &added)))
+}
+
+/// The identity of the record of each row without an id, once the plan is applied; `added` holds the row ids of
+/// the records each sheet added, in order.
+fn identify(store: &Store, engagement: i64, plan: &Plan, added: &[Vec<i64>]) -> Result<Vec<RowIdentity>, CellError> {
+    let idents = Idents::load(store.conn(), engagement).map_err(|e| CellError {
+        source: String::new(),
+        row: None,
+        column: None,
+        message: format!("the records' ids could not be read back: {e}"),
+    })?;
+    let mut out = Vec::new();
+    for (n, (s, added)) in plan.sheets.iter().zip(added).enumerate() {
+        let table = s.register.table();
+        for (line, unnamed) in &s.unnamed {
+            let (id, matched) = match unnamed {
+                Unnamed::Matched(id, how) => (Some(*id), *how),
+                Unnamed::Added(k) => (added.get(*k).copied(), Matched::Added),
+            };
+            let Some((id, uuid)) = id.and_then(|id| Some((id, idents.uuid(table, id)?))) else {
+                return Err(CellError {
+                    source: s.source.clone(),
+                    row: Some(*line),
+                    column: None,
+                    message: "the record of this row has no id to write back".into(),
+                });
+            };
+            out.push(RowIdentity { sheet: n, line: *line, matched, uuid, reference: idents.short(table, id) });
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a plan in one transaction; gives what was done and, sheet by sheet, the row ids of the records added.
+fn write_plan(
+    store: &mut Store,
+    engagement: i64,
+    plan: &Plan,
+    today: NaiveDate,
+    progress: Progress<'_>,
+) -> Result<(Applied, Vec<Vec<i64>>), CellError> {
     if let Some(s) = plan.sheets.iter().find(|s| !s.ambiguous.is_empty()) {
         return Err(CellError {
             source: s.source.clone(),
@@ -30,9 +88,11 @@ pub fn apply(
     let day = today.to_string();
     let result = store.write(|w| {
         let mut applied = Applied::default();
+        let mut added = Vec::new();
         let mut done = 0;
         for s in &plan.sheets {
             let register = s.register;
+            let mut ids = Vec::new();
             applied.unchanged += s.unchanged;
             for op in &s.ops {
                 match op {
@@ -45,6 +105,7 @@ pub fn apply(
                         let id = w.insert(register.table(), &all)?;
                         set_checks(w, id, checks)?;
                         set_scores(w, id, cells)?;
+                        ids.push(id);
                         applied.added += 1;
                     }
                     Op::Update { id, values, checks, scores: cells } => {
@@ -65,8 +126,9 @@ pub fn apply(
                     progress(done, total);
                 }
             }
+            added.push(ids);
         }
-        Ok(applied)
+        Ok((applied, added))
     });
     result.map_err(|e| CellError {
         source: String::new(),

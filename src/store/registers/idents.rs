@@ -74,9 +74,14 @@ impl Idents {
         self.ident(table, id).and_then(|i| i.short(table))
     }
 
+    /// A record's UUID, hyphenated.
+    pub(super) fn uuid(&self, table: Table, id: i64) -> Option<String> {
+        self.ident(table, id).map(|i| i.uuid.hyphenated().to_string())
+    }
+
     /// A record's UUID as a cell: hyphenated text.
     pub(super) fn uuid_cell(&self, table: Table, id: i64) -> Value {
-        Value::from(self.ident(table, id).map(|i| i.uuid.hyphenated().to_string()))
+        Value::from(self.uuid(table, id))
     }
 
     /// How a record is named in a cell or a message: its short reference, or its UUID where its kind has no

@@ -12,7 +12,9 @@ use super::columns::{
 };
 use super::export::{local_score_column, local_sheets, member_teams};
 use super::idents::{Idents, noun};
-use super::plan::{CellError, Change, DateFormat, Op, Options, Plan, RowPlan, SheetPlan, Table2, shown};
+use super::plan::{
+    CellError, Change, DateFormat, Matched, Op, Options, Plan, RowPlan, SheetPlan, Table2, Unnamed, shown,
+};
 use super::{Register, Sheet};
 use crate::catalog;
 use crate::domain::assets::{Asset as AssetForm, Grant as GrantForm, resolve_holder};
@@ -272,6 +274,9 @@ fn plan_sheet(
         unchanged: 0,
         ambiguous: Vec::new(),
         read_only: Vec::new(),
+        id_column: at.get(id_key).copied(),
+        ref_column: at.get("ref").copied(),
+        unnamed: Vec::new(),
         ops: Vec::new(),
     };
     // Which file row claimed each record, and the natural keys of the rows added.
@@ -338,6 +343,7 @@ fn plan_sheet(
                 row_at = Some(n);
             }
         }
+        let had_id = row_at.is_some();
         // A row without an id is matched by its ref, when it has one.
         let mut by_reference = false;
         let ref_cell = at.get("ref").map(|&i| (i, text(i).trim().to_string()));
@@ -493,11 +499,13 @@ fn plan_sheet(
             let r = ids::parse_ref(&r).map_or(r, |(t, n)| ids::short_ref(t, n));
             fixed_cells.push((i, "ref", r));
         }
-        // Read-only cells: compared with what the workbench works out, and reported when they differ.
+        // Read-only cells: compared with what the workbench works out, and reported when they differ. A blank one
+        // says nothing, as a blank ref does: a row typed as new (and since given its id by --write-ids) has them
+        // blank, and importing it again must not report them.
         for (i, key, t) in &fixed_cells {
             let now = row_at.and_then(|n| cur_ix.get(key).map(|&ci| cur.rows[n][ci].to_string())).unwrap_or_default();
             let same_number = now.trim().parse::<f64>().ok().zip(t.parse::<f64>().ok()).is_some_and(|(a, b)| a == b);
-            if now.trim() != t && !same_number && !(row_at.is_none() && t.is_empty()) {
+            if now.trim() != t && !same_number && !t.is_empty() {
                 plan.read_only.push(format!(
                     "row {line_no}, column {} ({key}): the file says {}, the workbench has {}",
                     column_letter(i + 1),
@@ -639,6 +647,10 @@ fn plan_sheet(
         let reference = member.and_then(|id| current.idents.short(register.table(), id));
         match member.filter(|_| row_at.is_some()) {
             Some(id) => {
+                if !had_id {
+                    let how = if by_reference { Matched::ByRef } else { Matched::ByKey };
+                    plan.unnamed.push((line_no, Unnamed::Matched(id, how)));
+                }
                 if changes.is_empty() {
                     plan.unchanged += 1;
                 } else {
@@ -673,6 +685,7 @@ fn plan_sheet(
                         Change { column: (*k).to_string(), old: String::new(), new }
                     })
                     .collect();
+                plan.unnamed.push((line_no, Unnamed::Added(plan.added.len())));
                 plan.ops.push(Op::Insert { values: merged.clone(), checks: checks_write, scores: scores_write });
                 plan.added.push(RowPlan {
                     line,

@@ -13,7 +13,9 @@
 //! lists are removed only when asked. A malformed UUID, an id or reference unknown in the engagement (another
 //! engagement's, or another register's), one given twice, and a natural key that names several records are
 //! refused. Every cell is checked by its field's rules and every changed record by its form's checks; a changed
-//! read-only (worked-out) cell, the `ref` included, is reported. [`apply`] writes the plan in one transaction.
+//! read-only (worked-out) cell, the `ref` included, is reported (a blank one says nothing). [`apply`] writes the plan
+//! in one transaction; [`apply_and_identify`] also gives, for each row of the file that had no id, the UUID and
+//! reference of the record it now stands for, which `assay import --write-ids` writes back into the file.
 
 //!
 //! The module's parts: `columns` declares each sheet's columns and what an import does with them; `idents` gives
@@ -28,13 +30,15 @@ mod idents;
 mod import;
 mod plan;
 
-pub use apply::{apply, import, import_many};
+pub use apply::{apply, apply_and_identify, import, import_many};
 pub use columns::{
     CHECK_KINDS, CHECK_STATUSES, Column, Named, Role, WITHHELD, choice_label, column_letter, score_column,
 };
 pub use export::{ranking, sheets};
 pub use import::plan;
-pub use plan::{Applied, CellError, Change, DateFormat, Options, Plan, RowPlan, SheetPlan, Table2};
+pub use plan::{
+    Applied, CellError, Change, DateFormat, Matched, Options, Plan, RowIdentity, RowPlan, SheetPlan, Table2,
+};
 
 use super::Table;
 use crate::domain::Value;

@@ -169,7 +169,47 @@ pub struct SheetPlan {
     pub ambiguous: Vec<String>,
     /// Read-only cells the file changed: reported, never imported.
     pub read_only: Vec<String>,
+    /// The table's columns holding the record's UUID and its short reference, if it has them (0-based).
+    pub id_column: Option<usize>,
+    pub ref_column: Option<usize>,
+    /// The rows of the file that carry no id, and which record each one is (or will be, once added).
+    pub(super) unnamed: Vec<(usize, Unnamed)>,
     pub(super) ops: Vec<Op>,
+}
+
+/// The record a row without an id stands for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Unnamed {
+    /// A record of the engagement, matched by the row's ref or natural key (its row id).
+    Matched(i64, Matched),
+    /// The n-th record the sheet adds (counted from 0, in the order of its inserts).
+    Added(usize),
+}
+
+/// How a row that carried no id found its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matched {
+    /// The import added it.
+    Added,
+    /// By the short reference in its `ref` column.
+    ByRef,
+    /// By the register's natural key.
+    ByKey,
+}
+
+/// A row of a file that carried no id, and the identity of its record once the import is applied: what
+/// `--write-ids` writes back into the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowIdentity {
+    /// The sheet of the plan (the table of the import) it belongs to.
+    pub sheet: usize,
+    /// The row of the file, as the table numbers it.
+    pub line: usize,
+    pub matched: Matched,
+    /// The record's UUID, hyphenated.
+    pub uuid: String,
+    /// Its short reference ("R-12"), where records of its register are numbered.
+    pub reference: Option<String>,
 }
 
 /// What an import would do, sheet by sheet; nothing is written until [`apply`].
@@ -241,6 +281,22 @@ impl Plan {
             }
             for w in &s.read_only {
                 out.push_str(&format!("  ! read-only, not imported: {w}\n"));
+            }
+        }
+        out
+    }
+
+    /// The rows of the file that carry no id, as (sheet, row of the file, how it found its record): the rows
+    /// whose ids `--write-ids` writes back once the plan is applied.
+    pub fn rows_without_id(&self) -> Vec<(usize, usize, Matched)> {
+        let mut out = Vec::new();
+        for (n, s) in self.sheets.iter().enumerate() {
+            for (line, unnamed) in &s.unnamed {
+                let how = match unnamed {
+                    Unnamed::Matched(_, how) => *how,
+                    Unnamed::Added(_) => Matched::Added,
+                };
+                out.push((n, *line, how));
             }
         }
         out

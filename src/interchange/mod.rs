@@ -1,6 +1,8 @@
 //! Files in and out: the registers as CSV files or one XLSX workbook, and reading such files back as tables for
 //! the store's register import. The JSON bundle lives in `store::bundle`; the management report in
-//! `report`.
+//! `report`. [`write_back`] writes records' ids back into the file an import read.
+
+pub mod write_back;
 
 use std::path::Path;
 
@@ -205,6 +207,7 @@ fn readme_sheet(book: &mut Workbook, sheets: &[Sheet]) -> Result<(), rust_xlsxwr
         "A row you delete is kept unless you import with --delete-missing.",
         "Preview first:  assay import FILE.xlsx --into ENGAGEMENT --dry-run",
         "Then import:    assay import FILE.xlsx --into ENGAGEMENT",
+        "To have the ids of new rows written into this workbook as well, add --write-ids (and close it first).",
         "The hidden first row of each sheet holds the stored column names; keep it (the headers may be reworded).",
         "\"withheld\" marks a sensitive value left out of this export: it leaves the stored value as it is.",
         "The catalog and history_head sheets are for reference: they are not read back.",
@@ -410,8 +413,35 @@ fn too_large(rows: u64, columns: u64) -> String {
 /// a cell at XFD1048576 is refused instead of filling the memory.
 pub fn read_xlsx(path: &Path) -> Result<Vec<(Register, Table2, String)>, CellError> {
     let source = path.display().to_string();
-    let mut book: Xlsx<_> =
+    let book: Xlsx<_> =
         open_workbook(path).map_err(|e| refused(&source, None, format!("not a readable XLSX workbook: {e}")))?;
+    Ok(read_book(book, &source)?.into_iter().map(|s| (s.register, s.table, s.source)).collect())
+}
+
+/// One register sheet of a workbook, as read for an import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkbookSheet {
+    pub register: Register,
+    pub table: Table2,
+    /// The file and sheet, for messages: "pay.xlsx [sheet risks]".
+    pub source: String,
+    /// The sheet's name as the workbook spells it.
+    pub name: String,
+}
+
+/// Reads the register sheets of a workbook held in memory, as [`read_xlsx`] reads a file; `source` names the file
+/// in messages.
+pub fn read_xlsx_bytes(bytes: &[u8], source: &str) -> Result<Vec<WorkbookSheet>, CellError> {
+    let book = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| refused(source, None, format!("not a readable XLSX workbook: {e}")))?;
+    read_book(book, source)
+}
+
+fn read_book<RS: std::io::Read + std::io::Seek>(
+    mut book: Xlsx<RS>,
+    source: &str,
+) -> Result<Vec<WorkbookSheet>, CellError> {
+    let source = source.to_string();
     let mut out = Vec::new();
     for name in book.sheet_names() {
         if name.trim().eq_ignore_ascii_case(README_SHEET)
@@ -483,7 +513,7 @@ pub fn read_xlsx(path: &Path) -> Result<Vec<(Register, Table2, String)>, CellErr
                 table.rows.push((r as usize + 1, row));
             }
         }
-        out.push((register, table, here));
+        out.push(WorkbookSheet { register, table, source: here, name });
     }
     if out.is_empty() {
         return Err(refused(
