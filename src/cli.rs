@@ -191,6 +191,11 @@ pub enum Command {
         #[arg(long)]
         template: bool,
     },
+    /// Evidence files kept in the workspace: add, list, export.
+    Evidence {
+        #[command(subcommand)]
+        action: EvidenceAction,
+    },
     /// Import a JSON bundle (new engagements), or the registers of one engagement from CSV files or a workbook.
     Import {
         /// A .json bundle, a .csv file of one register, or a .xlsx workbook.
@@ -212,6 +217,47 @@ pub enum Command {
         /// accepted).
         #[arg(long, value_enum, default_value_t = DateOrder::Iso)]
         date_format: DateOrder,
+    },
+}
+
+/// What `assay evidence` does.
+#[derive(Debug, Subcommand)]
+pub enum EvidenceAction {
+    /// Store files (photos, scans, PDFs, exports) in the workspace, encrypted with it, each with its SHA-256, size,
+    /// name and media type; attached to the engagement, or with --to to one record in it. All or nothing.
+    Add {
+        /// The engagement (id or the start of its name; quote a name with spaces).
+        #[arg(value_name = "ENGAGEMENT")]
+        engagement: String,
+        /// The files to store (each at most evidence_max_mb, 50 MB unless the config says otherwise).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The record they are evidence for: a short reference (R-12, M-40), KIND:REF (risk:R-12), KIND:UUID, or a
+        /// checklist item by its obligation (checklist:G-5.5.1).
+        #[arg(long, value_name = "KIND:ID")]
+        to: Option<String>,
+        /// A caption stored with each file.
+        #[arg(long, value_name = "TEXT")]
+        caption: Option<String>,
+    },
+    /// List the evidence files of an engagement (of all without one): reference, name, size, SHA-256, the record
+    /// each is attached to, who added it and when.
+    List {
+        /// The engagement (id or the start of its name).
+        #[arg(value_name = "ENGAGEMENT")]
+        engagement: Option<String>,
+        /// Print one JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an engagement's evidence files into a folder under their original names (made safe; a name taken gets
+    /// a number), never over an existing file; each is checked against its SHA-256 as it is written.
+    Export {
+        /// The engagement (id or the start of its name).
+        #[arg(value_name = "ENGAGEMENT")]
+        engagement: String,
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
     },
 }
 

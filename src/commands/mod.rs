@@ -1,6 +1,7 @@
 //! The subcommands, and opening the workbench itself.
 
 pub mod demo;
+pub mod evidence;
 pub mod exchange;
 pub mod list;
 pub mod lookup;
@@ -186,6 +187,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template };
             exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
+        Some(Command::Evidence { action }) => evidence::run(&workspace_path(cli.db)?, &config, action),
         Some(Command::Import { path, into, register, dry_run, delete_missing, date_format }) => {
             let db = workspace_path(cli.db)?;
             let (_lock, mut store) = secure::open_locked(&db, &config.assessor(), false)?;
