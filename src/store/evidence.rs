@@ -7,17 +7,18 @@
 //! but never copied into the history (which records each row as JSON). The audited hash is what `verify` re-hashes
 //! the content against.
 //!
-//! Nothing here holds a whole file in memory: a file is read in chunks, each hashed and written into a blob that
-//! SQLite allocated at the file's size (incremental blob I/O), and read back the same way to verify or export it.
-//! A file that changes while it is read (its size or modification time, or more bytes than it had) is refused, and
-//! the transaction with it: nothing is stored.
+//! Nothing here holds a whole file in memory: a file is read in chunks, hashed, then (unless the workspace holds the
+//! same content already) read again and written chunk by chunk into a blob that SQLite allocated at the file's size
+//! (incremental blob I/O), and read back the same way to verify or export it. A file that changes while it is read
+//! (the two hashes differ, it is shorter or longer than it was, or its size or modification time changed) is
+//! refused, and the transaction with it: nothing is stored.
 //!
 //! Keyed by hash, content survives the deletion of its last record until the workspace is next opened for writing
 //! ([`prune`]): an undo within the session finds it still there.
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -35,8 +36,6 @@ pub const MAX_MB: u64 = 950;
 pub const MB: u64 = 1024 * 1024;
 /// How much of a file is read, hashed and written at a time.
 const CHUNK: usize = 256 * 1024;
-/// What a content row is keyed by until its hash is known (inside the transaction that writes it, never after).
-const PENDING: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The kinds of record a file may be attached to (the schema's CHECK list on `evidence.target_table`). None: the
 /// engagement as a whole.
@@ -256,61 +255,85 @@ pub fn add_files(
     })
 }
 
-/// Reads the whole of `src` into a new content row, hashing as it goes, and returns the SHA-256. Content already
-/// held under that hash is kept and the copy dropped.
+/// Stores the content of `src` under its SHA-256 and returns the hash. Two passes over the file, each in chunks:
+/// the first hashes it, and when the workspace holds that content already nothing more is written; otherwise the
+/// second copies it into a blob allocated at its size, hashing again. A second hash that differs from the first, a
+/// file shorter or longer than it was when opened, or a new size or modification time: it changed while read.
+///
+/// The hash is known before the content row is inserted, so that row is never updated: SQLite rewrites a whole row
+/// on update, which for a blob of many megabytes would read it all into memory and write it twice.
 fn store_content(conn: &Connection, src: &mut Source, progress: &mut dyn FnMut(u64, u64)) -> rusqlite::Result<String> {
     let size = src.size;
-    let too_large = || carried(FileError::TooLarge { path: src.path.clone(), size, limit: MAX_MB * MB });
-    let len = i32::try_from(size).map_err(|_| too_large())?;
-    let size_i64 = i64::from(len);
-    conn.prepare_cached("INSERT INTO evidence_content (sha256, size, data) VALUES (?1, ?2, zeroblob(?3))")?
-        .execute(params![PENDING, size_i64, len])?;
-    let row = conn.last_insert_rowid();
-    let mut hasher = Sha256::new();
+    let len = i32::try_from(size)
+        .map_err(|_| carried(FileError::TooLarge { path: src.path.clone(), size, limit: MAX_MB * MB }))?;
+    let all = size.saturating_mul(2);
     let mut buf = vec![0u8; CHUNK];
-    let path = src.path.clone();
-    let changed = |why| carried(FileError::Changed { path: path.clone(), why });
-    let unreadable = |e| carried(FileError::Unreadable(path.clone(), e));
-    if size > 0 {
-        let mut blob = conn.blob_open(rusqlite::MAIN_DB, "evidence_content", "data", row, false)?;
-        let mut done = 0usize;
-        let total = len as usize;
-        while done < total {
-            let want = CHUNK.min(total - done);
-            let n = read_some(&mut src.file, &mut buf[..want]).map_err(unreadable)?;
-            if n == 0 {
-                return Err(changed("it became shorter"));
-            }
-            hasher.update(&buf[..n]);
-            blob.write_at(&buf[..n], done)?;
-            done += n;
-            progress(done as u64, size);
+    let first = pass(src, &mut buf, &mut |_, done| {
+        progress(done, all);
+        Ok(())
+    })?;
+    let held: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM evidence_content WHERE sha256 = ?1)")?
+        .query_row([&first], |r| r.get(0))?;
+    if !held {
+        conn.prepare_cached("INSERT INTO evidence_content (sha256, size, data) VALUES (?1, ?2, zeroblob(?3))")?
+            .execute(params![first, i64::from(len), len])?;
+        let row = conn.last_insert_rowid();
+        let second = if size > 0 {
+            let mut blob = conn.blob_open(rusqlite::MAIN_DB, "evidence_content", "data", row, false)?;
+            pass(src, &mut buf, &mut |chunk, done| {
+                blob.write_at(chunk, (done - chunk.len() as u64) as usize)?;
+                progress(size + done, all);
+                Ok(())
+            })?
+        } else {
+            pass(src, &mut buf, &mut |_, _| Ok(()))?
+        };
+        if second != first {
+            return Err(changed(src, "its content changed"));
         }
-    } else {
-        progress(0, 0);
     }
-    // More bytes than it had when it was opened, or a new size or time: it was written to meanwhile.
-    if read_some(&mut src.file, &mut buf[..1]).map_err(unreadable)? > 0 {
-        return Err(changed("it grew"));
-    }
-    let after = src.file.metadata().map_err(unreadable)?;
+    progress(all, all);
+    let after = src.file.metadata().map_err(|e| carried(FileError::Unreadable(src.path.clone(), e)))?;
     if after.len() != size {
-        return Err(changed("its size changed"));
+        return Err(changed(src, "its size changed"));
     }
     if after.modified().ok() != src.modified {
-        return Err(changed("its modification time changed"));
+        return Err(changed(src, "its modification time changed"));
     }
-    let sha256 = hex(&hasher.finalize());
-    let held: Option<i64> = conn
-        .prepare_cached("SELECT id FROM evidence_content WHERE sha256 = ?1")?
-        .query_row([&sha256], |r| r.get(0))
-        .optional()?;
-    if held.is_some() {
-        conn.prepare_cached("DELETE FROM evidence_content WHERE id = ?1")?.execute([row])?;
-    } else {
-        conn.prepare_cached("UPDATE evidence_content SET sha256 = ?1 WHERE id = ?2")?.execute(params![sha256, row])?;
+    Ok(first)
+}
+
+fn changed(src: &Source, why: &'static str) -> rusqlite::Error {
+    carried(FileError::Changed { path: src.path.clone(), why })
+}
+
+/// Reads `src` from its start, exactly the size it had when opened, chunk by chunk: each is hashed and handed to
+/// `each` with the bytes read so far. Returns the SHA-256. Fewer bytes, or more, than that size: it changed.
+fn pass(
+    src: &mut Source,
+    buf: &mut [u8],
+    each: &mut dyn FnMut(&[u8], u64) -> rusqlite::Result<()>,
+) -> rusqlite::Result<String> {
+    let unreadable = |path: &Path, e| carried(FileError::Unreadable(path.to_path_buf(), e));
+    src.file.seek(SeekFrom::Start(0)).map_err(|e| unreadable(&src.path, e))?;
+    let mut hasher = Sha256::new();
+    let mut done = 0u64;
+    while done < src.size {
+        let want = (buf.len() as u64).min(src.size - done) as usize;
+        let n = read_some(&mut src.file, &mut buf[..want]).map_err(|e| unreadable(&src.path, e))?;
+        if n == 0 {
+            return Err(changed(src, "it became shorter"));
+        }
+        hasher.update(&buf[..n]);
+        done += n as u64;
+        each(&buf[..n], done)?;
     }
-    Ok(sha256)
+    // More bytes than it had when it was opened: it was written to meanwhile.
+    if read_some(&mut src.file, &mut buf[..1]).map_err(|e| unreadable(&src.path, e))? > 0 {
+        return Err(changed(src, "it grew"));
+    }
+    Ok(hex(&hasher.finalize()))
 }
 
 /// One read, retried when interrupted.
