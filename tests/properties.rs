@@ -219,7 +219,8 @@ proptest! {
     }
 
     /// A real bundle with bytes changed, cut short or spliced: either it still imports in full, or nothing at all is
-    /// written — the audit log and every table stay as they were.
+    /// written — the audit log and every table stay as they were. (The target holds the same demo, so a bundle that
+    /// reads the same after the damage imports as nothing to do.)
     #[test]
     fn damaged_bundles_change_nothing(cuts in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6), truncate in any::<prop::sample::Index>(), do_truncate: bool) {
         let mut bytes = sample_bundle().into_bytes();
@@ -237,6 +238,10 @@ proptest! {
         let result = assay::store::bundle::parse(&text)
             .and_then(|(engs, _)| assay::store::bundle::restore(&mut target, &engs, &mut |_, _| {}));
         match result {
+            // A change that leaves the same bundle (a space made a tab between values) imports as nothing to do.
+            Ok(done) if done.added + done.updated == 0 => {
+                prop_assert_eq!(count(&target, "SELECT count(*) FROM audit_log"), before)
+            }
             Ok(_) => prop_assert!(count(&target, "SELECT count(*) FROM audit_log") > before),
             Err(e) => {
                 prop_assert!(!e.to_string().is_empty());
