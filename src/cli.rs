@@ -223,8 +223,10 @@ pub enum Command {
 /// What `assay evidence` does.
 #[derive(Debug, Subcommand)]
 pub enum EvidenceAction {
-    /// Store files (photos, scans, PDFs, exports) in the workspace, encrypted with it, each with its SHA-256, size,
-    /// name and media type; attached to the engagement, or with --to to one record in it. All or nothing.
+    /// Store files in the workspace (encrypted with it), attached to the engagement or to one record in it.
+    ///
+    /// Photos, scans, PDFs, exports: each is stored with its SHA-256, size, name, media type, who added it and when.
+    /// Every file is checked first, and all are stored in one transaction, or none.
     Add {
         /// The engagement (id or the start of its name; quote a name with spaces).
         #[arg(value_name = "ENGAGEMENT")]
@@ -233,15 +235,16 @@ pub enum EvidenceAction {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// The record they are evidence for: a short reference (R-12, M-40), KIND:REF (risk:R-12), KIND:UUID, or a
-        /// checklist item by its obligation (checklist:G-5.5.1).
+        /// checklist item by its obligation (checklist:G-5.5-a).
         #[arg(long, value_name = "KIND:ID")]
         to: Option<String>,
         /// A caption stored with each file.
         #[arg(long, value_name = "TEXT")]
         caption: Option<String>,
     },
-    /// List the evidence files of an engagement (of all without one): reference, name, size, SHA-256, the record
-    /// each is attached to, who added it and when.
+    /// List the evidence files of an engagement, or of all.
+    ///
+    /// Reference, name, size, SHA-256, the record each is attached to, who added it and when.
     List {
         /// The engagement (id or the start of its name).
         #[arg(value_name = "ENGAGEMENT")]
@@ -250,8 +253,10 @@ pub enum EvidenceAction {
         #[arg(long)]
         json: bool,
     },
-    /// Write an engagement's evidence files into a folder under their original names (made safe; a name taken gets
-    /// a number), never over an existing file; each is checked against its SHA-256 as it is written.
+    /// Write an engagement's evidence files into a folder, under their own names.
+    ///
+    /// Names are made safe (a name taken gets a number); no existing file is overwritten; each file is checked
+    /// against its SHA-256 as it is written, and `SHA-256  PATH` lines (as `sha256sum -c` reads them) are printed.
     Export {
         /// The engagement (id or the start of its name).
         #[arg(value_name = "ENGAGEMENT")]

@@ -512,7 +512,7 @@ fn kind_named(word: &str) -> Option<Table> {
 
 /// The record of engagement `engagement` that `spec` names, for `--to`: a short reference (`R-12`), `KIND:REF` or
 /// `KIND:UUID` (`risk:R-12`, `score:0193…`), a UUID alone, or a checklist item by its obligation
-/// (`checklist:G-5.5.1`). The engagement itself (`E-2`) means no record: Ok(None).
+/// (`checklist:G-5.5-a`). The engagement itself (`E-2`) means no record: Ok(None).
 pub fn find_target(conn: &Connection, engagement: i64, spec: &str) -> Result<Option<(Table, i64)>, TargetError> {
     let spec = spec.trim();
     let kinds = || format!("{} or engagement", TARGETS.join(", "));
