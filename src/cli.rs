@@ -193,6 +193,11 @@ pub enum Command {
         #[arg(long)]
         template: bool,
     },
+    /// Evidence files kept in the workspace: add, list, export.
+    Evidence {
+        #[command(subcommand)]
+        action: EvidenceAction,
+    },
     /// Import a JSON bundle (new engagements), or the registers of one engagement from CSV files or a workbook.
     Import {
         /// A .json bundle, a .csv file of one register, or a .xlsx workbook.
@@ -224,6 +229,52 @@ pub enum Command {
         /// accepted).
         #[arg(long, value_enum, default_value_t = DateOrder::Iso)]
         date_format: DateOrder,
+    },
+}
+
+/// What `assay evidence` does.
+#[derive(Debug, Subcommand)]
+pub enum EvidenceAction {
+    /// Store files in the workspace (encrypted with it), attached to the engagement or to one record in it.
+    ///
+    /// Photos, scans, PDFs, exports: each is stored with its SHA-256, size, name, media type, who added it and when.
+    /// Every file is checked first, and all are stored in one transaction, or none.
+    Add {
+        /// The engagement (id or the start of its name; quote a name with spaces).
+        #[arg(value_name = "ENGAGEMENT")]
+        engagement: String,
+        /// The files to store (each at most evidence_max_mb, 50 MB unless the config says otherwise).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The record they are evidence for: a short reference (R-12, M-40), KIND:REF (risk:R-12), KIND:UUID, or a
+        /// checklist item by its obligation (checklist:G-5.5-a).
+        #[arg(long, value_name = "KIND:ID")]
+        to: Option<String>,
+        /// A caption stored with each file.
+        #[arg(long, value_name = "TEXT")]
+        caption: Option<String>,
+    },
+    /// List the evidence files of an engagement, or of all.
+    ///
+    /// Reference, name, size, SHA-256, the record each is attached to, who added it and when.
+    List {
+        /// The engagement (id or the start of its name).
+        #[arg(value_name = "ENGAGEMENT")]
+        engagement: Option<String>,
+        /// Print one JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an engagement's evidence files into a folder, under their own names.
+    ///
+    /// Names are made safe (a name taken gets a number); no existing file is overwritten; each file is checked
+    /// against its SHA-256 as it is written, and `SHA-256  PATH` lines (as `sha256sum -c` reads them) are printed.
+    Export {
+        /// The engagement (id or the start of its name).
+        #[arg(value_name = "ENGAGEMENT")]
+        engagement: String,
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
     },
 }
 

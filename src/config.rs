@@ -22,6 +22,8 @@ pub struct Config {
     /// How the workbench shows dates and forms take them: `"iso"` (`YYYY-MM-DD`, the default) or `"dmy"`
     /// (`DD/MM/YYYY`; ISO dates are taken too).
     pub date_format: Option<String>,
+    /// The largest evidence file `assay evidence add` stores, in MB of 1,048,576 bytes (default 50, at most 950).
+    pub evidence_max_mb: Option<u64>,
     /// Key overrides: `[keys.list] next_row = ["j", "ctrl-n"]`.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -37,6 +39,15 @@ impl Config {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// The largest evidence file to store, in bytes; an error names a limit out of range.
+    pub fn evidence_limit(&self) -> Result<u64, String> {
+        use crate::store::evidence::{DEFAULT_MAX_MB, MAX_MB, MB};
+        match self.evidence_max_mb.unwrap_or(DEFAULT_MAX_MB) {
+            mb @ 1..=MAX_MB => Ok(mb * MB),
+            mb => Err(format!("evidence_max_mb = {mb} in the config file: give a number of MB from 1 to {MAX_MB}")),
         }
     }
 
@@ -89,6 +100,17 @@ mod tests {
         std::fs::write(&p, "assesor = \"typo\"\n").expect("write");
         assert!(Config::load(&p).expect_err("unknown field").contains("unknown field"));
         assert_eq!(Config::load(&dir.path().join("none.toml")), Ok(Config::default()));
+    }
+
+    #[test]
+    fn the_evidence_limit_is_50_mb_unless_set_within_range() {
+        let mb = crate::store::evidence::MB;
+        assert_eq!(Config::default().evidence_limit(), Ok(50 * mb));
+        let set = |n| Config { evidence_max_mb: Some(n), ..Config::default() }.evidence_limit();
+        assert_eq!(set(1), Ok(mb));
+        assert_eq!(set(950), Ok(950 * mb));
+        assert!(set(0).expect_err("zero").contains("from 1 to 950"));
+        assert!(set(951).is_err());
     }
 
     /// Windows keeps the login name in `USERNAME`; reading `USER` alone left every history entry there unnamed.

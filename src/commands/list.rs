@@ -164,6 +164,7 @@ pub fn verify_result(path: &Path, report: &crate::store::verify::Report, sealed:
                     Finding::Changed { .. } => "changed",
                     Finding::Unrecorded { .. } => "unrecorded",
                     Finding::Missing { .. } => "missing",
+                    Finding::Evidence { .. } => "evidence",
                 },
                 message: f.to_string(),
             })

@@ -1,6 +1,7 @@
 //! The subcommands, and opening the workbench itself.
 
 pub mod demo;
+pub mod evidence;
 pub mod exchange;
 pub mod list;
 pub mod lookup;
@@ -189,6 +190,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template };
             exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
+        Some(Command::Evidence { action }) => evidence::run(&workspace_path(cli.db)?, &config, action),
         Some(Command::Import { path, into, register, dry_run, delete_missing, date_format, write_ids }) => {
             if dry_run && write_ids {
                 return Err(stop(Outcome::Usage, exchange::WRITE_IDS_NOT_DRY));

@@ -55,7 +55,7 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
     if report.is_clean() {
         outln!(
             "{}: intact — SQLite integrity ok; schema as assay made it; {} history entries, chain unbroken{}{}; {} \
-             rows, each as its history says",
+             rows, each as its history says{}",
             path.display(),
             report.entries,
             if store.chain_key().is_some() { ", sealed with the passphrase" } else { "" },
@@ -64,8 +64,13 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
             } else {
                 format!("; {} anchored head(s) found unchanged", heads.len())
             },
-            report.rows
+            report.rows,
+            match report.files {
+                0 => String::new(),
+                n => format!("; {n} evidence file{}, each as hashed when added", plural(n)),
+            }
         );
+        absent(&report);
         crate::outln!(
             "history head: {head} (keep it outside the file; `assay verify --head {head}` checks against it)"
         );
@@ -74,6 +79,7 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
     for f in &report.findings {
         outln!("{f}");
     }
+    absent(&report);
     crate::outln!("history head: {head}");
     Err(super::stop(
         super::Outcome::Problem,
@@ -84,6 +90,21 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
             plural(report.findings.len())
         ),
     ))
+}
+
+/// Says how many evidence records have no file in this workspace (`assay evidence list` marks them): not a
+/// problem, since a bundle carries the records of files but not the files, yet worth knowing.
+fn absent(report: &verify::Report) {
+    if report.files_absent > 0 {
+        outln!(
+            "note: {} evidence record{} without {} file in this workspace (imported from a bundle, which carries no \
+             files, or recorded without it); `assay evidence list` marks {}",
+            report.files_absent,
+            plural(report.files_absent),
+            if report.files_absent == 1 { "its" } else { "their" },
+            if report.files_absent == 1 { "it" } else { "them" },
+        );
+    }
 }
 
 /// A progress bar on stderr, shown only once the work has taken half a second, and only on a terminal.

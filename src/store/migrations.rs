@@ -306,6 +306,32 @@ CREATE TABLE short_number (
 ALTER TABLE audit_log ADD COLUMN row_uuid BLOB;
 "#;
 
+/// Step 8: evidence files kept inside the workspace (so encrypted with it). The `evidence` row, audited like any
+/// other, gains the file's original name, its media type, a caption, the record it is attached to (none: the
+/// engagement as a whole) and who added it; its `sha256` and `size` name the content. The content itself sits in
+/// `evidence_content`, one row per distinct SHA-256, outside the audited rows (the history records each row as
+/// JSON, and a file of many megabytes does not belong there); `verify` re-hashes it against the audited hash.
+/// Content no evidence row names any more is removed when a workspace is next opened for writing.
+const V8_EVIDENCE_FILES: &str = r#"
+ALTER TABLE evidence ADD COLUMN name TEXT;
+ALTER TABLE evidence ADD COLUMN media_type TEXT;
+ALTER TABLE evidence ADD COLUMN caption TEXT;
+ALTER TABLE evidence ADD COLUMN target_table TEXT CHECK (target_table IN ('provider', 'criterion', 'score', 'risk',
+    'team_member', 'vetting_check', 'asset', 'access_grant', 'checklist_item', 'phase_change', 'note',
+    'role_conflict', 'journal_entry'));
+ALTER TABLE evidence ADD COLUMN target_id INTEGER;
+ALTER TABLE evidence ADD COLUMN added_by TEXT;
+CREATE INDEX evidence_engagement ON evidence(engagement_id);
+CREATE INDEX evidence_sha256 ON evidence(sha256);
+CREATE INDEX evidence_target ON evidence(target_table, target_id);
+CREATE TABLE evidence_content (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    data BLOB NOT NULL
+);
+"#;
+
 /// The tables step 7 gives identities, parents before the rows whose UUIDs derive from them, and whether their rows
 /// are numbered. Fixed as the schema was at step 7: a later table declares its columns in its own step.
 const V7_TABLES: &[(&str, bool)] = &[
@@ -479,6 +505,7 @@ pub fn migrations() -> Migrations<'static> {
     steps.push(
         M::up_with_hook(V7_IDENTITIES, identities).comment("a stable identity and a short number for every record"),
     );
+    steps.push(M::up(V8_EVIDENCE_FILES).comment("evidence files stored in the workspace, hashed"));
     Migrations::new(steps)
 }
 
@@ -603,14 +630,14 @@ fn expected_columns(version: usize, table: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The schema version this build writes.
+/// The schema version this build writes: the SQL-only steps, then step 7 (identities) and step 8 (evidence files).
 pub fn latest_version() -> usize {
-    STEPS.len() + 1
+    STEPS.len() + 2
 }
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "5a7494f594442149df9026b82e03b28b895c2d2512b660ca70f68e944f843707";
+const LATEST_DIGEST: &str = "0a4135e9e6f9cd7700f2efa667bed59742aa987d046d1da1c50cca95126a1012";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {
@@ -632,6 +659,16 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+    }
+
+    /// `latest_version` counts the steps by hand (the SQL ones, then those appended in `migrations`): it must be the
+    /// version the whole list migrates to.
+    #[test]
+    fn the_latest_version_is_where_the_steps_end() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
+        migrations().to_latest(&mut conn).expect("migrate");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version as usize, latest_version());
     }
 
     #[test]

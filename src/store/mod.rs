@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod criteria;
 pub mod crypto;
 pub mod engagements;
+pub mod evidence;
 pub mod history;
 pub mod ids;
 pub mod journal;
@@ -302,6 +303,8 @@ impl Store {
             rusqlite_migration::Error::RusqliteError { err, .. } => PrepareError::Sqlite(err),
             other => PrepareError::Migration(other.to_string()),
         })?;
+        // Evidence content whose last record was deleted in an earlier session: no undo can bring that back now.
+        evidence::prune(c)?;
         // An encrypted workspace from before the history was sealed: seal what it holds, once.
         if let Some(k) = &self.chain_key
             && version > 0

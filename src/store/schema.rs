@@ -291,9 +291,27 @@ pub static EVIDENCE: Spec = Spec {
     table: Table::Evidence,
     key: "evidence",
     noun: "evidence file",
-    cols: cols![
-        "engagement_id": Kind::Int, "note_id": Kind::OptInt, "path": Kind::Text, "sha256": Kind::Text,
-        "size": COUNT, "seen_at": Kind::Stamp,
+    // Schema step 8 added the file's description after the identity columns of step 7, so they are listed here in
+    // the schema's order rather than through `cols!`. The content is not a column of this table (see
+    // `store/evidence.rs`): a bundle carries what describes a file, never the file.
+    cols: &[
+        c("id", ID),
+        c("engagement_id", Kind::Int),
+        c("note_id", Kind::OptInt),
+        c("path", Kind::Text),
+        c("sha256", Kind::Text),
+        c("size", COUNT),
+        c("seen_at", Kind::Stamp),
+        STAMPS[0],
+        STAMPS[1],
+        c("uuid", Kind::Uuid),
+        c("number", NUMBER),
+        c("name", Kind::OptText),
+        c("media_type", Kind::OptText),
+        c("caption", Kind::OptText),
+        c("target_table", Kind::OptEnum(super::evidence::TARGETS)),
+        c("target_id", Kind::OptInt),
+        c("added_by", Kind::OptText),
     ],
 };
 
@@ -327,11 +345,12 @@ pub static JOURNAL_ENTRY: Spec = Spec {
 };
 
 /// The columns of a row that name a row of another table named beside it (a note's target, a journal entry's
-/// link): (the column naming the table, the column naming the row).
+/// link, the record an evidence file is attached to): (the column naming the table, the column naming the row).
 pub fn named_link(table: Table) -> Option<(&'static str, &'static str)> {
     match table {
         Table::Note => Some(("target_table", "target_id")),
         Table::JournalEntry => Some(("link_table", "link_id")),
+        Table::Evidence => Some(("target_table", "target_id")),
         _ => None,
     }
 }
