@@ -245,6 +245,53 @@ fn the_cli_writes_three_documents_side_by_side() {
     }
 }
 
+/// An evidence file is an observation whose relevant evidence points at a back-matter resource naming the file with
+/// its media type and SHA-256, under uuids derived from the file's own record; the document still validates.
+#[test]
+fn evidence_files_are_relevant_evidence_with_their_hashes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| assay(dir.path(), args);
+    assert!(run(&["demo", "-o", "d.db"]).status.success());
+    std::fs::write(dir.path().join("register.jpg"), b"the visitor register, photographed").expect("file");
+    let o = run(&["--db", "d.db", "evidence", "add", "1", "register.jpg", "--to", "R-2", "--caption", "Visitor log"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sha: String =
+        Sha256::digest(b"the visitor register, photographed").iter().map(|b| format!("{b:02x}")).collect();
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(f)).expect("read")).expect("json")
+    };
+    let mut seen = Vec::new();
+    for round in 0..2 {
+        let o = run(&["--db", "d.db", "export", "1", "-f", "oscal", "-o", &format!("r{round}.json")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let doc = read(&format!("r{round}.json"));
+        assert!(schema_errors(&doc).is_empty(), "{:?}", schema_errors(&doc));
+        let results = &doc["assessment-results"];
+        let obs = results["results"][0]["observations"]
+            .as_array()
+            .expect("observations")
+            .iter()
+            .find(|o| o["title"] == "Evidence: register.jpg (F-1)")
+            .expect("the evidence observation")
+            .clone();
+        let d = obs["description"].as_str().expect("description");
+        assert!(d.starts_with("Visitor log, about risk “") && d.ends_with("(R-2)."), "{obs}");
+        let href = obs["relevant-evidence"][0]["href"].as_str().expect("href").trim_start_matches('#').to_string();
+        let resource = results["back-matter"]["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .find(|r| r["uuid"] == href.as_str())
+            .expect("the resource it points at")
+            .clone();
+        assert_eq!(resource["rlinks"][0]["hashes"][0]["algorithm"], "SHA-256");
+        assert_eq!(resource["rlinks"][0]["hashes"][0]["value"], sha.as_str());
+        assert_eq!(resource["rlinks"][0]["media-type"], "image/jpeg");
+        seen.push((obs["uuid"].clone(), href));
+    }
+    assert_eq!(seen[0], seen[1], "the same file has the same uuids in every export");
+}
+
 /// compliance-trestle, the reference OSCAL tooling, reads the three documents. It is installed into a virtual
 /// environment made for the test; without Python or the package index, the test says loudly that it skipped.
 #[test]

@@ -358,6 +358,49 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         }));
     }
 
+    // Evidence files: each a back-matter resource naming the file with its SHA-256 (the file itself stays in the
+    // workspace: `assay evidence export` writes it under the same name), and an observation pointing at it.
+    let mut evidence_resources = Vec::new();
+    for f in crate::store::evidence::list(conn, Some(e.id))? {
+        let Ok(uuid) = Uuid::parse_str(&f.uuid) else { continue };
+        let resource_uuid = record_uuid(&uuid, "resource");
+        let about = f.target.as_ref().map(|t| match &t.reference {
+            Some(r) => format!("{} ({r})", t.label),
+            None => t.label.clone(),
+        });
+        let described = f.caption.as_deref().and_then(text).unwrap_or_else(|| f.name.clone());
+        evidence_resources.push(json!({
+            "uuid": resource_uuid,
+            "title": format!("{} ({})", f.name, f.reference),
+            "description": described,
+            "props": props(vec![prop("ref", &f.reference), prop("record-uuid", &f.uuid),
+                about.as_deref().and_then(|a| prop("attached-to", a)),
+                f.added_by.as_deref().and_then(|b| prop("added-by", b))]),
+            "rlinks": [{
+                "href": f.name,
+                "media-type": f.media_type,
+                "hashes": [{ "algorithm": "SHA-256", "value": f.sha256 }],
+            }],
+        }));
+        observations.push(json!({
+            "uuid": record_uuid(&uuid, ""),
+            "title": format!("Evidence: {} ({})", f.name, f.reference),
+            "description": match &about {
+                Some(a) => format!("{described}, about {a}."),
+                None => format!("{described}."),
+            },
+            "props": props(vec![prop("ref", &f.reference), prop("record-uuid", &f.uuid),
+                prop("size-bytes", &f.size.to_string())]),
+            "methods": ["EXAMINE"],
+            "types": ["historic"],
+            "relevant-evidence": [{
+                "href": format!("#{resource_uuid}"),
+                "description": format!("{} (SHA-256 {})", f.name, f.sha256),
+            }],
+            "collected": date_time(&f.added_at).unwrap_or_else(|| now.clone()),
+        }));
+    }
+
     // Risks, with their rating, treatment and acceptance.
     let mut risk_docs = Vec::new();
     let mut open_risks = Vec::new();
@@ -481,7 +524,7 @@ pub fn build(store: &Store, e: &Engagement, now: &str, names: (&str, &str)) -> R
         "metadata": metadata(&format!("Assessment results: {}", e.name), &now, &assessor_uuid, &assessor, None),
         "import-ap": { "href": plan_file },
         "results": [result],
-        "back-matter": { "resources": [catalog_resource] },
+        "back-matter": { "resources": std::iter::once(catalog_resource).chain(evidence_resources).collect::<Vec<_>>() },
     }});
     let mut poam = json!({
         "uuid": document_uuid(),
