@@ -297,8 +297,16 @@ fn evidence_files_are_relevant_evidence_with_their_hashes() {
 #[test]
 fn compliance_trestle_reads_the_export() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = demo_store_as("Ana Assessor");
+    let mut store = demo_store_as("Ana Assessor");
+    // With an evidence file, so that its resource and relevant evidence are read too.
+    let file = dir.path().join("badge-log.pdf");
+    std::fs::write(&file, b"%PDF-1.4 badge log").expect("file");
+    let mut src = assay::store::evidence::open_source(&file, 1 << 20).expect("source");
+    let to = assay::store::evidence::Attach { engagement: 2, target: None, caption: Some("Badge log") };
+    assay::store::evidence::add_files(&mut store, std::slice::from_mut(&mut src), to, &mut |_, _, _| {})
+        .expect("evidence");
     let docs = documents(&store, 2);
+    assert!(docs.results.to_string().contains("\"relevant-evidence\""));
     for (name, doc) in [("ar.json", &docs.results), ("ap.json", &docs.plan), ("cat.json", &docs.catalog)] {
         std::fs::write(dir.path().join(name), serde_json::to_string_pretty(doc).expect("json")).expect("write");
     }
