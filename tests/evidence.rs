@@ -97,7 +97,7 @@ fn three_files_are_stored_listed_and_exported_byte_for_byte() {
         assert_eq!(f["caption"], "Site visit");
         assert_eq!(f["attached_to"]["kind"], "risk");
         assert_eq!(f["attached_to"]["ref"], "R-2");
-        assert_eq!(f["engagement_id"], 1);
+        assert_eq!(f["engagement_ref"], "E-1");
         assert_eq!(f["stored"], true);
         assert!(f["added_by"].is_string() && f["added_at"].is_string() && f["id"].is_string(), "{f}");
     }

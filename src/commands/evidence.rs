@@ -118,7 +118,8 @@ fn add(
 /// One evidence file as `assay evidence list --json` prints it. The field names are stable (README, "Evidence").
 #[derive(Debug, Serialize)]
 struct Listed {
-    engagement_id: i64,
+    /// The engagement's short reference, "E-1", and its name.
+    engagement_ref: String,
     engagement: String,
     /// The short reference, "F-3".
     r#ref: String,
@@ -150,11 +151,17 @@ fn list(store: &Store, engagement: Option<&str>, json: bool) -> Result<()> {
     let chosen = engagement.map(|q| find_engagement(&all, q)).transpose()?;
     let files = evidence::list(store.conn(), chosen.as_ref().map(|e| e.id))?;
     let name_of = |id: i64| all.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
+    let ref_of = |id: i64| {
+        all.iter()
+            .find(|e| e.id == id)
+            .map(|e| crate::store::refs::label(crate::store::Table::Engagement, e.number))
+            .unwrap_or_default()
+    };
     if json {
         let rows: Vec<Listed> = files
             .iter()
             .map(|f| Listed {
-                engagement_id: f.engagement,
+                engagement_ref: ref_of(f.engagement),
                 engagement: name_of(f.engagement),
                 r#ref: f.reference.clone(),
                 id: f.uuid.clone(),
