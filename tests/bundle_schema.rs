@@ -23,7 +23,7 @@ fn errors(schema: &serde_json::Value, doc: &serde_json::Value) -> Vec<String> {
 #[test]
 fn every_bundle_written_validates_against_the_printed_schema() {
     let schema = schema();
-    assert_eq!(schema["properties"]["version"]["const"], 2);
+    assert_eq!(schema["properties"]["format_version"]["const"], 2);
     let mut store = demo_store();
     // Rows of every kind, links and nulls included.
     store
@@ -74,7 +74,7 @@ fn the_faults_an_import_refuses_fail_the_schema() {
         ("a likelihood of 9", Box::new(|v| v["engagements"][0]["risks"][0]["likelihood"] = 9.into())),
         ("an unknown catalog item", Box::new(|v| v["engagements"][0]["risks"][0]["catalog_ref"] = "X-1".into())),
         ("an unknown column", Box::new(|v| v["engagements"][0]["risks"][0]["colour"] = "red".into())),
-        ("format 1", Box::new(|v| v["version"] = 1.into())),
+        ("format 1", Box::new(|v| v["format_version"] = 1.into())),
         (
             "a missing table",
             Box::new(|v| {

@@ -25,7 +25,8 @@ fn json_export_then_import_into_an_empty_workspace_is_identical() {
     // And the bundle holds what it says: format 2, rows by UUID, references by UUID, short references, booleans.
     let v: serde_json::Value = serde_json::from_str(&first).expect("json");
     assert_eq!(v["format"], "assay-bundle");
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["format_version"], 2);
+    assert!(v.get("version").is_none(), "format 1 named it version");
     assert_eq!(v["sensitive_included"], true);
     assert_eq!(v["engagements"].as_array().map(Vec::len), Some(3));
     assert!(v["engagements"][0]["vetting_checks"].as_array().is_some_and(|c| !c.is_empty()));
@@ -205,7 +206,7 @@ fn malformed_bundles_are_refused_with_the_place_named() {
         &["risks[1]", "duplicate id"],
     );
     refused(|v| v["engagements"][0]["risks"][0]["title"] = "x".repeat(30_000).into(), &["line ", "too long"]);
-    refused(|v| v["version"] = 7.into(), &["version 7"]);
+    refused(|v| v["format_version"] = 7.into(), &["version 7"]);
     refused(|v| v["format"] = "something-else".into(), &["not an assay bundle"]);
     refused(|v| v["engagements"][0]["notes"][0]["target_table"] = "nowhere".into(), &["unknown table"]);
     refused(

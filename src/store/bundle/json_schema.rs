@@ -58,10 +58,10 @@ pub fn bundle_schema() -> Json {
             UUID; references give the UUID of the row they name, always a row of the same engagement.",
         "type": "object",
         "additionalProperties": false,
-        "required": ["format", "version", "exported_at", "sensitive_included", "catalog_sources", "engagements"],
+        "required": ["format", "format_version", "exported_at", "sensitive_included", "catalog_sources", "engagements"],
         "properties": {
             "format": {"const": super::FORMAT},
-            "version": {"const": VERSION},
+            "format_version": {"const": VERSION},
             "exported_at": {"$ref": "#/$defs/stamp"},
             "history_head": {
                 "type": "string",

@@ -393,7 +393,11 @@ impl<'de> Deserialize<'de> for EngagementIn {
 #[serde(deny_unknown_fields)]
 struct BundleIn {
     format: String,
-    version: u32,
+    /// Format 1 named its version `version`; format 2 names it `format_version`. One of them is given.
+    #[serde(default)]
+    version: Option<u32>,
+    #[serde(default)]
+    format_version: Option<u32>,
     #[allow(dead_code)] // read for strictness; an import is stamped with its own time
     exported_at: String,
     #[allow(dead_code)] // the exporting workspace's history head, for `assay verify --head` there
@@ -414,6 +418,7 @@ struct BundleIn {
 struct Header {
     format: Option<String>,
     version: Option<u64>,
+    format_version: Option<u64>,
 }
 
 /// One engagement of a bundle, table by table in [`SPECS`] order.
@@ -456,6 +461,7 @@ impl Serialize for EngagementRows {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bundle {
     pub format: &'static str,
+    #[serde(rename = "format_version")]
     pub version: u32,
     pub exported_at: String,
     /// The head of the exporting workspace's history when it was written (`COUNT:HASH`), set by whoever writes the
@@ -650,7 +656,13 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
             });
         }
     }
-    let version = match header.version {
+    if header.version.is_some() && header.format_version.is_some() {
+        return Err(ImportError {
+            place: "format_version".into(),
+            message: "the bundle gives both \"version\" and \"format_version\": give one".into(),
+        });
+    }
+    let version = match header.format_version.or(header.version) {
         Some(v) if (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&v) => v as u32,
         Some(v) => {
             return Err(ImportError {
@@ -660,14 +672,19 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
                 ),
             });
         }
-        None => return Err(ImportError { place: "version".into(), message: "the bundle has no version".into() }),
+        None => {
+            return Err(ImportError {
+                place: "format_version".into(),
+                message: "the bundle has no format_version".into(),
+            });
+        }
     };
     READING.with(|r| r.set(version));
     let bundle = serde_json::from_str::<BundleIn>(text);
     READING.with(|r| r.set(VERSION));
     let bundle = bundle.map_err(|e| at_json(&e))?;
     debug_assert_eq!(bundle.format, FORMAT);
-    debug_assert_eq!(bundle.version, version);
+    debug_assert_eq!(bundle.format_version.or(bundle.version), Some(version));
     let mut seen: HashMap<Table, HashSet<i64>> = HashMap::new();
     let engagements: Vec<EngagementRows> = bundle
         .engagements
