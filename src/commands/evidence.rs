@@ -235,20 +235,7 @@ fn table(files: &[Evidence], engagement: Option<&dyn Fn(i64) -> String>) -> Stri
         }
         cells.push(row.into_iter().map(|c| crate::visible::visible(&c).into_owned()).collect());
     }
-    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
-    let widths: Vec<usize> =
-        (0..head.len()).map(|c| cells.iter().map(|row| width(&row[c])).max().unwrap_or(0)).collect();
-    let mut out = String::new();
-    for row in &cells {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| format!("{cell}{}", " ".repeat(widths[c].saturating_sub(width(cell)))))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    super::list::aligned(&cells)
 }
 
 /// `assay evidence export`: each file of the engagement written into `dir` under its name made safe, a taken name

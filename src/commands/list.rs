@@ -104,11 +104,18 @@ pub fn table(rows: &[ListedEngagement]) -> String {
             format!("{}/{}", r.checklist_total - r.checklist_open, r.checklist_total),
         ]);
     }
+    aligned(&cells)
+}
+
+/// Rows of cells as text, each column as wide as its widest cell (by display width), two spaces apart, no trailing
+/// space: the tables of `list` and `evidence list`.
+pub fn aligned(cells: &[Vec<String>]) -> String {
+    let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
     let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
     let widths: Vec<usize> =
-        (0..head.len()).map(|c| cells.iter().map(|row| width(&row[c])).max().unwrap_or(0)).collect();
+        (0..columns).map(|c| cells.iter().filter_map(|row| row.get(c)).map(|s| width(s)).max().unwrap_or(0)).collect();
     let mut out = String::new();
-    for row in &cells {
+    for row in cells {
         let line: Vec<String> = row
             .iter()
             .enumerate()
