@@ -309,7 +309,7 @@ pub static EVIDENCE: Spec = Spec {
         c("name", Kind::OptText),
         c("media_type", Kind::OptText),
         c("caption", Kind::OptText),
-        c("target_table", Kind::OptEnum(super::evidence::TARGETS)),
+        c("target_table", Kind::OptEnum(EVIDENCE_TARGETS)),
         c("target_id", Kind::OptInt),
         c("added_by", Kind::OptText),
     ],
@@ -343,6 +343,24 @@ pub static JOURNAL_ENTRY: Spec = Spec {
         "present": Kind::OptText, "link_table": Kind::OptText, "link_id": Kind::OptInt,
     ],
 };
+
+/// The kinds of record a file may be attached to (the CHECK list of `evidence.target_table`; see `store/evidence`). None: the
+/// engagement as a whole.
+pub const EVIDENCE_TARGETS: &[&str] = &[
+    "provider",
+    "criterion",
+    "score",
+    "risk",
+    "team_member",
+    "vetting_check",
+    "asset",
+    "access_grant",
+    "checklist_item",
+    "phase_change",
+    "note",
+    "role_conflict",
+    "journal_entry",
+];
 
 /// The columns of a row that name a row of another table named beside it (a note's target, a journal entry's
 /// link, the record an evidence file is attached to): (the column naming the table, the column naming the row).

@@ -40,23 +40,8 @@ pub const MB: u64 = 1024 * 1024;
 /// How much of a file is read, hashed and written at a time.
 const CHUNK: usize = 256 * 1024;
 
-/// The kinds of record a file may be attached to (the schema's CHECK list on `evidence.target_table`). None: the
-/// engagement as a whole.
-pub const TARGETS: &[&str] = &[
-    "provider",
-    "criterion",
-    "score",
-    "risk",
-    "team_member",
-    "vetting_check",
-    "asset",
-    "access_grant",
-    "checklist_item",
-    "phase_change",
-    "note",
-    "role_conflict",
-    "journal_entry",
-];
+/// The kinds of record a file may be attached to (declared with the schema). None: the engagement as a whole.
+pub use super::schema::EVIDENCE_TARGETS as TARGETS;
 
 /// Why a file was not stored, or stored content not read back. Each says what is wrong in one line.
 #[derive(Debug)]
