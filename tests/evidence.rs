@@ -496,3 +496,30 @@ fn storing_and_verifying_a_40_mb_file_stays_within_a_small_memory() {
     assert!(adding < 48 * 1024, "storing a 40 MB file peaked at {adding} KB");
     assert!(verifying < 48 * 1024, "verifying a 40 MB file peaked at {verifying} KB");
 }
+
+/// A file attached to a record that is then deleted stays in the engagement and stops naming the record (it used to
+/// go on pointing at a row that was gone); undoing the delete attaches it again, and the history stays whole.
+#[test]
+fn deleting_the_record_a_file_is_about_unlinks_it_and_undo_links_it_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = common::workspace::demo_store();
+    let file = dir.path().join("cctv.jpg");
+    std::fs::write(&file, b"a camera over the server-room door").expect("file");
+    let risk = count(&store, "SELECT min(id) FROM risk WHERE engagement_id = 1");
+    let mut src = evidence::open_source(&file, 1 << 20).expect("source");
+    let to = Attach { engagement: 1, target: Some((Table::Risk, risk)), caption: None };
+    evidence::add_files(&mut store, std::slice::from_mut(&mut src), to, &mut |_, _, _| {}).expect("add");
+    let target = |store: &Store| -> (Option<String>, Option<i64>) {
+        store
+            .conn()
+            .query_row("SELECT target_table, target_id FROM evidence", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("target")
+    };
+    assert_eq!(target(&store), (Some("risk".into()), Some(risk)));
+    store.write(|w| w.delete(Table::Risk, risk)).expect("delete");
+    assert_eq!(target(&store), (None, None), "the file no longer names the deleted risk");
+    assert_eq!(count(&store, "SELECT count(*) FROM evidence"), 1, "the file stays");
+    store.undo().expect("undo");
+    assert_eq!(target(&store), (Some("risk".into()), Some(risk)));
+    assert!(verify(store.conn()).expect("verify").is_clean());
+}

@@ -391,19 +391,26 @@ impl<'c> Writer<'c> {
         for (holder, h, uuid, column, was) in nulled {
             self.audit("update", holder, h, uuid, Some(column), Some(&was.to_string()), None)?;
         }
-        // A journal entry about a row that goes keeps what was said and loses its link (audited, so that undoing
-        // the delete links it again).
+        // A journal entry, note or evidence file about a row that goes stays and loses its link (audited, so that
+        // undoing the delete links it again): it must not go on naming a record that is no longer there.
+        use strum::IntoEnumIterator;
+        let holders: Vec<(Table, &str, &str)> =
+            Table::iter().filter_map(|h| super::schema::named_link(h).map(|(t, i)| (h, t, i))).collect();
         for &(t, tid) in &doomed {
-            if !super::journal::LINKABLE.contains(&t) {
-                continue;
-            }
-            let entries: Vec<i64> = self
-                .tx
-                .prepare_cached("SELECT id FROM journal_entry WHERE link_table = ?1 AND link_id = ?2 ORDER BY id")?
-                .query_map(params![t.name(), tid], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for j in entries.into_iter().filter(|j| !seen.contains(&(Table::JournalEntry, *j))) {
-                self.update(Table::JournalEntry, j, &[("link_table", Value::Null), ("link_id", Value::Null)])?;
+            for &(holder, table_col, id_col) in &holders {
+                if holder == Table::JournalEntry && !super::journal::LINKABLE.contains(&t) {
+                    continue;
+                }
+                let sql =
+                    format!("SELECT id FROM {} WHERE {table_col} = ?1 AND {id_col} = ?2 ORDER BY id", holder.name());
+                let linked: Vec<i64> = self
+                    .tx
+                    .prepare_cached(&sql)?
+                    .query_map(params![t.name(), tid], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for j in linked.into_iter().filter(|j| !seen.contains(&(holder, *j))) {
+                    self.update(holder, j, &[(table_col, Value::Null), (id_col, Value::Null)])?;
+                }
             }
         }
         Ok(true)
