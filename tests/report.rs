@@ -39,6 +39,32 @@ fn the_markdown_report_has_every_section() {
     insta::assert_snapshot!(md);
 }
 
+/// Evidence files are listed by name and SHA-256 in a section of their own, only when there are any, with the
+/// record each is about; the HTML escapes a file name like any other value.
+#[test]
+fn the_report_lists_evidence_by_name_and_hash() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let before = markdown(&build(store.conn(), &e, today(), "tester", false).expect("report"));
+    assert!(!before.contains(". Evidence\n"), "no section without evidence");
+    let file = dir.path().join("<b>visitor-register<i>.jpg");
+    std::fs::write(&file, b"visitors, 3 March").expect("file");
+    let risk: i64 =
+        store.conn().query_row("SELECT min(id) FROM risk WHERE engagement_id = 1", [], |r| r.get(0)).expect("risk");
+    let mut src = assay::store::evidence::open_source(&file, 1 << 20).expect("source");
+    let to = assay::store::evidence::Attach { engagement: 1, target: Some((Table::Risk, risk)), caption: None };
+    assay::store::evidence::add_files(&mut store, std::slice::from_mut(&mut src), to, &mut |_, _, _| {}).expect("add");
+    let r = build(store.conn(), &e, today(), "tester", false).expect("report");
+    let md = markdown(&r);
+    let stored: String = store.conn().query_row("SELECT sha256 FROM evidence", [], |r| r.get(0)).expect("sha");
+    let at = md.find(". Evidence\n").expect("an Evidence section");
+    let section = &md[at..];
+    assert!(section.contains(&stored) && section.contains("| F-1 |") && section.contains("(R-1)"), "{section}");
+    let page = html(&r);
+    assert!(page.contains("&lt;b&gt;visitor-register&lt;i&gt;.jpg") && !page.contains("<b>visitor"), "escaped");
+}
+
 /// The JSON report names the engagement and every record its tables list by short reference and UUID, row for
 /// row; the Markdown shows the references in a column of their own.
 #[test]

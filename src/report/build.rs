@@ -620,6 +620,37 @@ pub fn build_with(
     }
     sections.push(Section { title: "Open items".into(), blocks });
 
+    // 10. Evidence, when there is any: each file by name and SHA-256, so that a copy handed over can be checked.
+    let files = crate::store::evidence::list(conn, Some(e.id))?;
+    if !files.is_empty() {
+        let rows: Vec<(Record, Vec<String>)> = files
+            .iter()
+            .map(|f| {
+                let about = f.target.as_ref().map_or_else(
+                    || "the engagement".to_string(),
+                    |t| match &t.reference {
+                        Some(r) => format!("{} ({r})", t.label),
+                        None => t.label.clone(),
+                    },
+                );
+                let added = format!("{} {}", f.added_at.get(..10).unwrap_or(&f.added_at), dash(&f.added_by));
+                let row =
+                    vec![f.name.clone(), crate::store::evidence::human_size(f.size), f.sha256.clone(), about, added];
+                (Record { reference: f.reference.clone(), uuid: f.uuid.clone() }, row)
+            })
+            .collect();
+        let blocks = vec![
+            Block::Para(format!(
+                "{} file{} kept in the workspace as evidence, each with the SHA-256 of its content: `assay evidence \
+                 export` writes them out, and `sha256sum` checks a copy against this list.",
+                files.len(),
+                if files.len() == 1 { " is" } else { "s are" }
+            )),
+            record_table(&["File", "Size", "SHA-256", "About", "Added"], rows, &[1]),
+        ];
+        sections.push(Section { title: "Evidence".into(), blocks });
+    }
+
     let engagement = Record { reference: refs::label(Table::Engagement, e.number), uuid: e.uuid.clone() };
     let mut r = Report {
         title: format!("Risk assessment report — {}", e.name),
