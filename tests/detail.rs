@@ -95,3 +95,29 @@ fn enter_on_a_provider_reads_its_certificate_ranking_and_decision() {
     let Some(Overlay::Form(f)) = &app.overlay else { panic!("e edits the provider") };
     assert_eq!(f.value_of("name"), Some(name.as_str()));
 }
+
+/// A record read whole lists the files kept as evidence about it, each with its reference, size and SHA-256.
+#[test]
+fn a_risk_read_whole_lists_its_evidence() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = demo_app(160, 48);
+    press(&mut app, KeyCode::Char('4'));
+    let id = app.pane::<RiskPane>().selected().map(|(r, _)| r.id).expect("a risk");
+    let engagement: i64 = app
+        .store
+        .conn()
+        .query_row("SELECT engagement_id FROM risk WHERE id = ?1", [id], |r| r.get(0))
+        .expect("engagement");
+    let file = dir.path().join("door-log.pdf");
+    std::fs::write(&file, b"who opened the door").expect("file");
+    let mut src = assay::store::evidence::open_source(&file, 1 << 20).expect("source");
+    let to =
+        assay::store::evidence::Attach { engagement, target: Some((assay::store::Table::Risk, id)), caption: None };
+    assay::store::evidence::add_files(&mut app.store, std::slice::from_mut(&mut src), to, &mut |_, _, _| {})
+        .expect("add");
+    let sha: String = app.store.conn().query_row("SELECT sha256 FROM evidence", [], |r| r.get(0)).expect("sha");
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Detail(d)) = &app.overlay else { panic!("the risk is shown") };
+    let line = d.lines.iter().find(|(l, _)| l == "Evidence").expect("an Evidence line");
+    assert_eq!(line.1, format!("F-1 door-log.pdf (19 bytes), SHA-256 {sha}"));
+}

@@ -371,6 +371,24 @@ pub struct Target {
     pub label: String,
 }
 
+/// The evidence files attached to one record, in the order they were added: (reference, name, size, SHA-256).
+pub fn about(conn: &Connection, table: Table, id: i64) -> rusqlite::Result<Vec<(String, String, u64, String)>> {
+    conn.prepare_cached(
+        "SELECT number, coalesce(name, path), size, sha256 FROM evidence
+         WHERE target_table = ?1 AND target_id = ?2 ORDER BY id",
+    )?
+    .query_map(rusqlite::params![table.name(), id], |r| {
+        let n: Option<i64> = r.get(0)?;
+        Ok((
+            n.map(|n| ids::short_ref(Table::Evidence, n)).unwrap_or_default(),
+            r.get(1)?,
+            r.get::<_, i64>(2)?.max(0) as u64,
+            r.get(3)?,
+        ))
+    })?
+    .collect()
+}
+
 /// The evidence files of an engagement (of every engagement when None), in the order they were added.
 pub fn list(conn: &Connection, engagement: Option<i64>) -> rusqlite::Result<Vec<Evidence>> {
     let filter = if engagement.is_some() { "WHERE e.engagement_id = ?1" } else { "WHERE ?1 IS NULL" };
