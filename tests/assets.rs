@@ -257,6 +257,42 @@ fn add_an_asset_then_rapid_add_a_series() {
     assert_eq!(count_assets(&app), before + 4);
 }
 
+/// A holder may be named by the member's short reference, as exactly as by name; an unknown reference is refused
+/// with the reason and nothing is written.
+#[test]
+fn a_holder_named_by_reference_is_that_member() {
+    let mut app = assets_tab(demo_app(130, 36));
+    let e = engagement(&app);
+    let (member, name): (i64, String) = app
+        .store
+        .conn()
+        .query_row(
+            "SELECT m.id, m.name FROM team_member m JOIN provider p ON p.id = m.provider_id \
+             WHERE p.engagement_id = ?1 AND m.number = 3",
+            [e],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("M-3");
+    let before = count_assets(&app);
+    press(&mut app, KeyCode::Char('a'));
+    keys(&mut app, "KEY-9");
+    tab(&mut app, 4);
+    keys(&mut app, "M-999");
+    press(&mut app, KeyCode::Enter);
+    let err = form_error(&app, "holder").expect("an error beside the holder");
+    assert!(err.contains("no team member of this engagement is M-999"), "{err}");
+    assert_eq!(count_assets(&app), before);
+    clear_and_type(&mut app, "m-3");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none(), "saved: {:?}", app.overlay);
+    let holder: Option<i64> = app
+        .store
+        .conn()
+        .query_row("SELECT holder_id FROM asset WHERE tag = 'KEY-9'", [], |r| r.get(0))
+        .expect("the asset");
+    assert_eq!(holder, Some(member), "M-3 is {name}");
+}
+
 #[test]
 fn an_unknown_holder_keeps_the_form_open_with_the_reason() {
     let mut app = assets_tab(demo_app(130, 36));

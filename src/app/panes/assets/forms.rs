@@ -308,6 +308,15 @@ impl AssetPane {
     fn resolve_member(&self, typed: &str, cx: &Cx) -> std::result::Result<Option<Member>, String> {
         let Some(engagement) = self.engagement else { return Ok(None) };
         let members = store::members(cx.store.conn(), engagement).map_err(|e| format!("cannot read the team: {e}"))?;
+        // A member's short reference ("M-40") names them as exactly as a name does.
+        if let Some((crate::store::Table::TeamMember, _)) = crate::store::ids::parse_ref(typed) {
+            let found =
+                crate::store::ids::find_in(cx.store.conn(), crate::store::Table::TeamMember, Some(engagement), typed)?;
+            return match found.and_then(|id| members.iter().find(|m| m.id == id)) {
+                Some(m) => Ok(Some(m.clone())),
+                None => Err(format!("no team member of this engagement is {}", typed.trim().to_uppercase())),
+            };
+        }
         let i = assets::resolve_holder(&candidates(&members), typed)?;
         Ok(i.and_then(|i| members.get(i).cloned()))
     }
