@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{EngagementRows, ImportError, MAX_ID, Progress, Row, SPECS, Spec, by_uuid, check, place, references};
+use super::{EngagementRows, ImportError, MAX_ID, Progress, Row, SPECS, Spec, by_uuid, check, place};
 use crate::domain::Value;
 use crate::store::{Store, Table};
 
@@ -165,12 +165,7 @@ fn is_by_uuid(eng: &EngagementRows) -> bool {
 
 /// A row's values as the workspace stores them: references by the local ids of the rows they name.
 fn local_values(spec: &'static Spec, row: &Row, local: &HashMap<(Table, String), i64>) -> Vec<(&'static str, Value)> {
-    let link = crate::store::schema::named_link(spec.table);
-    let linked = link.and_then(|(t, id)| match row.get(t) {
-        Value::Text(t) => t.parse::<Table>().ok().map(|t| (id, t)),
-        _ => None,
-    });
-    let targets: Vec<(&str, Table)> = references(spec.table).chain(linked).collect();
+    let targets = row.targets();
     spec.cols
         .iter()
         .zip(&row.values)

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{EngagementRows, ImportError, Row, SPECS, Spec, references};
+use super::{EngagementRows, ImportError, Row, SPECS, Spec};
 use crate::domain::fields::{FieldKind, FieldSpec};
 use crate::domain::{Risk, Value};
 use crate::store::Table;
@@ -55,14 +55,8 @@ pub(super) fn by_uuid(
         }
     }
     for (spec, rows) in SPECS.iter().zip(out.tables.iter_mut()) {
-        let link = crate::store::schema::named_link(spec.table);
         for (i, row) in rows.iter_mut().enumerate() {
-            let linked = link.and_then(|(t, id)| match row.get(t) {
-                Value::Text(t) => t.parse::<Table>().ok().map(|t| (t, id)),
-                _ => None,
-            });
-            let named: Vec<(&str, Table)> = references(spec.table).chain(linked.map(|(t, c)| (c, t))).collect();
-            for (col, target) in named {
+            for (col, target) in row.targets() {
                 let Value::Int(id) = *row.get(col) else { continue };
                 let Some(uuid) = uuids.get(&(target, id)) else {
                     let what = SPECS.iter().find(|s| s.table == target).map_or("row", |s| s.noun);
@@ -152,11 +146,7 @@ pub(super) fn check(engagements: &[EngagementRows]) -> Result<(), ImportError> {
                         message: format!("unknown table \"{t}\""),
                     });
                 }
-                let linked = link.and_then(|(t, id)| match row.get(t) {
-                    Value::Text(t) => t.parse::<Table>().ok().map(|t| (id, t)),
-                    _ => None,
-                });
-                for (col, target) in references(spec.table).chain(linked) {
+                for (col, target) in row.targets() {
                     let Value::Text(uuid) = row.get(col) else { continue };
                     let what = SPECS.iter().find(|s| s.table == target).map_or("row", |s| s.noun);
                     match owner.get(&(target, uuid.clone())) {

@@ -116,6 +116,16 @@ impl Row {
         self.get("number").as_i64().map(|n| super::ids::short_ref(self.spec.table, n))
     }
 
+    /// The columns of the row that name another row, each with the table it names: the schema's references, and
+    /// the named link (a note's target, a journal entry's link) when its table column names a table.
+    pub(super) fn targets(&self) -> Vec<(&'static str, Table)> {
+        let linked = super::schema::named_link(self.spec.table).and_then(|(t, id)| match self.get(t) {
+            Value::Text(t) => t.parse::<Table>().ok().map(|t| (id, t)),
+            _ => None,
+        });
+        references(self.spec.table).chain(linked).collect()
+    }
+
     /// How messages name the row: its short reference, its UUID, or (format 1) its id.
     fn label(&self) -> String {
         match (self.short(), self.get("uuid")) {
@@ -135,18 +145,11 @@ struct RowOut<'a> {
 impl Serialize for RowOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Row { spec, values, worked_out } = self.row;
-        let link = super::schema::named_link(spec.table);
-        let linked = link.and_then(|(t, _)| match self.row.get(t) {
-            Value::Text(t) => t.parse::<Table>().ok(),
-            _ => None,
-        });
+        let targets = self.row.targets();
         let mut map = s.serialize_map(Some(values.len()))?;
         for (col, v) in spec.cols.iter().zip(values) {
             let Some((key, kind)) = column_in(VERSION, spec, col) else { continue };
-            let target = references(spec.table)
-                .find(|(c, _)| *c == col.name)
-                .map(|(_, t)| t)
-                .or(linked.filter(|_| link.is_some_and(|(_, id)| id == col.name)));
+            let target = targets.iter().find(|(c, _)| *c == col.name).map(|(_, t)| *t);
             match (col.name, kind, v) {
                 ("id", ..) => map.serialize_entry(key, &self.row.uuid())?,
                 ("number", ..) => map.serialize_entry(key, &self.row.short())?,
