@@ -312,11 +312,16 @@ impl<'c> Writer<'c> {
             .prepare_cached(&sql)?
             .query_row([id], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
         let mut changed = 0;
-        let uuid = ids::of(&self.tx, table, id)?;
+        // Read once, and only when a field does change: most saves of a form change little or nothing.
+        let mut uuid: Option<Option<Uuid>> = None;
         for ((col, new), old) in values.iter().zip(old) {
             if same(&old, new) {
                 continue;
             }
+            let uuid = match uuid {
+                Some(u) => u,
+                None => *uuid.insert(ids::of(&self.tx, table, id)?),
+            };
             let sql = format!("UPDATE {} SET {col} = ?, updated_at = ? WHERE id = ?", table.name());
             self.tx.prepare_cached(&sql)?.execute(params![Arg::of(col, new), self.now, id])?;
             self.audit("update", table, id, uuid, Some(col), as_text(&old).as_deref(), as_text(new).as_deref())?;
