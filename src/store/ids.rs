@@ -71,11 +71,6 @@ pub fn parse_ref(s: &str) -> Option<(Table, i64)> {
     Some((table, number))
 }
 
-/// Whether a table's rows are identified by a natural key (their UUIDs are derived, version 5).
-pub fn is_natural(table: Table) -> bool {
-    matches!(table, Table::Score | Table::VettingCheck | Table::ChecklistItem | Table::Setting)
-}
-
 /// A new time-ordered UUID.
 pub fn fresh() -> Uuid {
     Uuid::now_v7()
@@ -301,6 +296,39 @@ pub fn note_number(
     Ok(())
 }
 
+/// What the natural key of a table's rows is made of: the columns naming its parents, with the parents' tables,
+/// and the column holding its own key. None for a table whose rows have no natural key.
+type NaturalKey = (&'static [(&'static str, Table)], Option<&'static str>);
+
+fn natural_key(table: Table) -> Option<NaturalKey> {
+    match table {
+        Table::Score => Some((&[("provider_id", Table::Provider), ("criterion_id", Table::Criterion)], None)),
+        Table::VettingCheck => Some((&[("member_id", Table::TeamMember)], Some("kind"))),
+        Table::ChecklistItem => Some((&[("engagement_id", Table::Engagement)], Some("catalog_ref"))),
+        Table::Setting => Some((&[], Some("key"))),
+        _ => None,
+    }
+}
+
+/// The UUID of a row of `table` known by its natural key, from its parents' UUIDs (`parent` finds the UUID of the
+/// row of a table that a column names) and its key (`text` reads a column). None when the table has no natural
+/// key or a parent has no UUID.
+pub fn natural_of<E>(
+    table: Table,
+    text: impl Fn(&str) -> String,
+    mut parent: impl FnMut(Table, &str) -> Result<Option<Uuid>, E>,
+) -> Result<Option<Uuid>, E> {
+    let Some((parents, key)) = natural_key(table) else { return Ok(None) };
+    let mut found = Vec::with_capacity(parents.len());
+    for (col, t) in parents {
+        match parent(*t, col)? {
+            Some(u) => found.push(u),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(natural(table, &found, &key.map(&text).unwrap_or_default())))
+}
+
 /// The UUID a new row of `table` gets: derived from its natural key, or `fresh`.
 pub fn for_new_row(
     conn: &rusqlite::Connection,
@@ -310,26 +338,11 @@ pub fn for_new_row(
 ) -> rusqlite::Result<Uuid> {
     use crate::domain::Value;
     let get = |col: &str| values.iter().find(|(c, _)| *c == col).map(|(_, v)| v);
-    let id = |col: &str| get(col).and_then(Value::as_i64);
     let text = |col: &str| get(col).map(ToString::to_string).unwrap_or_default();
-    let parent = |t: Table, col: &str| -> rusqlite::Result<Option<Uuid>> {
-        match id(col) {
-            Some(i) => of(conn, t, i),
-            None => Ok(None),
-        }
-    };
-    let derived = match table {
-        Table::Score => match (parent(Table::Provider, "provider_id")?, parent(Table::Criterion, "criterion_id")?) {
-            (Some(p), Some(c)) => Some(natural(table, &[p, c], "")),
-            _ => None,
-        },
-        Table::VettingCheck => parent(Table::TeamMember, "member_id")?.map(|m| natural(table, &[m], &text("kind"))),
-        Table::ChecklistItem => {
-            parent(Table::Engagement, "engagement_id")?.map(|e| natural(table, &[e], &text("catalog_ref")))
-        }
-        Table::Setting => Some(natural(table, &[], &text("key"))),
-        _ => None,
-    };
+    let derived = natural_of(table, text, |t, col| match get(col).and_then(Value::as_i64) {
+        Some(i) => of(conn, t, i),
+        None => Ok(None),
+    })?;
     Ok(derived.unwrap_or_else(fresh))
 }
 

@@ -32,21 +32,14 @@ pub(super) fn by_uuid(
                         message: format!("duplicate id: another {} has id {}", spec.noun, row.id()),
                     });
                 }
-                let parent = |t: Table, col: &str| -> Option<uuid::Uuid> {
-                    row.get(col).as_i64().and_then(|id| uuids.get(&(t, id))).and_then(|u| uuid::Uuid::parse_str(u).ok())
+                let parent = |t: Table, col: &str| -> Result<Option<uuid::Uuid>, std::convert::Infallible> {
+                    Ok(row
+                        .get(col)
+                        .as_i64()
+                        .and_then(|id| uuids.get(&(t, id)))
+                        .and_then(|u| uuid::Uuid::parse_str(u).ok()))
                 };
-                let key = |col: &str| row.get(col).to_string();
-                let natural = match spec.table {
-                    Table::Score => parent(Table::Provider, "provider_id")
-                        .zip(parent(Table::Criterion, "criterion_id"))
-                        .map(|(p, c)| ids::natural(spec.table, &[p, c], "")),
-                    Table::VettingCheck => {
-                        parent(Table::TeamMember, "member_id").map(|m| ids::natural(spec.table, &[m], &key("kind")))
-                    }
-                    Table::ChecklistItem => parent(Table::Engagement, "engagement_id")
-                        .map(|g| ids::natural(spec.table, &[g], &key("catalog_ref"))),
-                    _ => None,
-                };
+                let Ok(natural) = ids::natural_of(spec.table, |col| row.get(col).to_string(), parent);
                 row.set("uuid", Value::Text(natural.unwrap_or_else(ids::fresh).to_string()));
             }
             if !row.get("id").is_null() {
