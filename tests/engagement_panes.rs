@@ -46,10 +46,10 @@ fn remapped_keys_are_named_on_the_three_panes() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.tab, Tab::Overview);
 
-    // The Overview: no notes yet, and the key that adds one.
+    // The Overview: no journal entry yet, and the key that writes one.
     let s = screen(&app);
-    assert!(s.contains("none yet — N adds one"), "{s}");
-    assert!(!s.contains("none yet — n adds one"), "{s}");
+    assert!(s.contains("none yet — N writes one here"), "{s}");
+    assert!(!s.contains("none yet — n writes one"), "{s}");
 
     // The phase form names the keys that change the phase.
     keys(&mut app, "p");

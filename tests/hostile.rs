@@ -657,7 +657,7 @@ fn a_bundle_out_of_the_forms_rules_is_refused() {
             Box::new(|v| first_of(v, "vetting_checks", |r| r["kind"] == "references")["reference_count"] = (-3).into()),
             "reference_count",
         ),
-        ("a negative id", Box::new(|v| first_of(v, "notes", |_| true)["id"] = (-5).into()), "id"),
+        ("a negative id", Box::new(|v| first_of(v, "risks", |_| true)["id"] = (-5).into()), "id"),
         ("an id near the end", Box::new(|v| first_of(v, "providers", |_| true)["id"] = i64::MAX.into()), "id"),
         (
             "a residual rating given in part",

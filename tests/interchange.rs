@@ -208,7 +208,7 @@ fn malformed_bundles_are_refused_with_the_place_named() {
     refused(|v| v["engagements"][0]["risks"][0]["title"] = "x".repeat(30_000).into(), &["line ", "too long"]);
     refused(|v| v["format_version"] = 7.into(), &["version 7"]);
     refused(|v| v["format"] = "something-else".into(), &["not an assay bundle"]);
-    refused(|v| v["engagements"][0]["notes"][0]["target_table"] = "nowhere".into(), &["unknown table"]);
+    refused(|v| v["engagements"][0]["journal_entries"][0]["link_table"] = "nowhere".into(), &["link_table"]);
     refused(
         |v| {
             v["engagements"][0].as_object_mut().expect("engagement").remove("assets");
@@ -235,7 +235,7 @@ fn a_row_naming_another_engagement_is_refused() {
     let mut v: serde_json::Value = serde_json::from_str(&export_json(&store, Some(&[1]), true)).expect("json");
     let fresh = uuid::Uuid::now_v7().to_string();
     v["engagements"][0]["engagement"]["id"] = fresh.clone().into();
-    for key in ["providers", "criteria", "risks", "assets", "access_grants", "checklist_items", "notes"] {
+    for key in ["providers", "criteria", "risks", "assets", "access_grants", "checklist_items", "journal_entries"] {
         for row in v["engagements"][0][key].as_array_mut().expect("rows") {
             row["engagement_id"] = fresh.clone().into();
         }

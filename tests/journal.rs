@@ -10,13 +10,36 @@ use common::workspace::{assert_clean, count, empty_store, export_json, import_js
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
+/// The demo workspace without the journal entries it comes with, so that a test counts its own.
+fn demo_store_without_journal() -> assay::store::Store {
+    let mut store = common::workspace::demo_store();
+    let ids: Vec<i64> = store
+        .conn()
+        .prepare("SELECT id FROM journal_entry")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("entries");
+    store
+        .write(|w| {
+            for id in ids {
+                w.delete(Table::JournalEntry, id)?;
+            }
+            Ok(())
+        })
+        .expect("cleared");
+    store
+}
+
+fn demo_without_journal(w: u16, h: u16) -> assay::app::App {
+    app_on(demo_store_without_journal(), w, h)
+}
+
 fn save(app: &mut assay::app::App) {
     press_mod(app, KeyCode::Char('s'), KeyModifiers::CONTROL);
 }
 
 #[test]
 fn j_on_a_risk_writes_linked_entries_one_after_the_other() {
-    let mut app = demo_app(120, 40);
+    let mut app = demo_without_journal(120, 40);
     let engagement = app.session.current_id().expect("engagement");
     press(&mut app, KeyCode::Char('4'));
     let (risk, number, title) =
@@ -65,7 +88,7 @@ fn toast_text(app: &assay::app::App) -> String {
 
 #[test]
 fn the_overview_lists_the_journal_to_find_edit_and_delete() {
-    let mut app = demo_app(120, 40);
+    let mut app = demo_without_journal(120, 40);
     let engagement = app.session.current_id().expect("engagement");
     for text in ["Visitor register kept at reception", "Badges are collected at the exit", "CCTV covers the racks"] {
         press(&mut app, KeyCode::Char('J'));
@@ -111,7 +134,7 @@ fn the_overview_lists_the_journal_to_find_edit_and_delete() {
 
 #[test]
 fn the_journal_travels_in_the_bundle_with_its_links() {
-    let mut app = demo_app(120, 40);
+    let mut app = demo_without_journal(120, 40);
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('J'));
     keys(&mut app, "Owner agrees the treatment date");
@@ -146,7 +169,7 @@ fn the_journal_travels_in_the_bundle_with_its_links() {
 
 #[test]
 fn the_journal_listed() {
-    let mut app = demo_app(100, 30);
+    let mut app = demo_without_journal(100, 30);
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('J'));
     keys(&mut app, "Access reviews happen quarterly; the last one is overdue");
@@ -160,8 +183,12 @@ fn the_journal_listed() {
     // The time is local: take it out of the snapshot (the entry's reference stays).
     let stable: String = screen
         .lines()
-        .map(|l| match l.find("▶ J-1 ") {
-            Some(at) => format!("{}▶ J-1 <when>{}", &l[..at], &l[at + "▶ J-1 ".len() + "2026-11-23 09:00".len()..]),
+        .map(|l| match l.find("▶ J-") {
+            Some(at) => {
+                let rest = &l[at + "▶ J-".len()..];
+                let digits = rest.chars().take_while(char::is_ascii_digit).count();
+                format!("{}▶ J-<n> <when>{}", &l[..at], &rest[digits + 1 + "2026-11-23 09:00".len()..])
+            }
             None => l.to_string(),
         })
         .collect::<Vec<_>>()
@@ -197,12 +224,23 @@ fn the_report_adds_the_journal_as_an_appendix_when_asked() {
     assert!(with.status.success(), "{}", stderr(&with));
     let md = stdout(&with);
     assert!(md.contains("Appendix: interview journal"), "{md}");
-    assert!(md.contains("### J-1 · 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
+    assert!(md.contains(" · 2026-11-20 10:15 — Kofi Mensah (present: Ana Souza)"), "{md}");
     assert!(md.contains("The DR site is shared with another customer"));
     let without = assay(dir.path(), &["--db", db, "report", "1"]);
     assert!(!stdout(&without).contains("interview journal"), "only when asked");
     // An engagement with no entry says so and writes the report without the appendix.
-    let empty = assay(dir.path(), &["--db", db, "report", "2", "--with-journal"]);
+    {
+        let mut store = assay::store::Store::open(std::path::Path::new(db), "tester").expect("open");
+        store
+            .write(|w| {
+                w.insert(
+                    Table::Engagement,
+                    &[("name", assay::domain::Value::text("Quiet one")), ("phase", assay::domain::Value::text("pre"))],
+                )
+            })
+            .expect("engagement");
+    }
+    let empty = assay(dir.path(), &["--db", db, "report", "Quiet one", "--with-journal"]);
     assert!(empty.status.success());
     assert!(stderr(&empty).contains("has no journal entry"), "{}", stderr(&empty));
 }
@@ -211,7 +249,7 @@ fn the_report_adds_the_journal_as_an_appendix_when_asked() {
 /// history, and undoing the delete links the entry again. The bundle of the engagement still imports.
 #[test]
 fn deleting_a_linked_record_keeps_the_entry_and_clears_its_link() {
-    let mut app = demo_app(120, 40);
+    let mut app = demo_without_journal(120, 40);
     let engagement = app.session.current_id().expect("engagement");
     press(&mut app, KeyCode::Char('4'));
     let risk = app.pane::<RiskPane>().selected().map(|(r, _)| r.id).expect("a risk");
@@ -237,7 +275,7 @@ fn deleting_a_linked_record_keeps_the_entry_and_clears_its_link() {
 /// A closed engagement is read-only: `J` says so instead of opening an entry that could not be saved.
 #[test]
 fn a_closed_engagement_takes_no_journal_entry_and_says_so() {
-    let mut store = common::workspace::demo_store();
+    let mut store = demo_store_without_journal();
     let id = count(&store, "SELECT min(id) FROM engagement");
     store.write(|w| assay::store::assets::close_engagement(w, id, "Closed: test")).expect("close");
     store
@@ -249,4 +287,97 @@ fn a_closed_engagement_takes_no_journal_entry_and_says_so() {
     assert!(app.overlay.is_none(), "no entry opens");
     assert!(toast_text(&app).contains("is closed and read-only"), "{}", toast_text(&app));
     assert_eq!(count(&app.store, "SELECT count(*) FROM journal_entry"), 0);
+}
+
+/// Notes written before the journal existed become its entries the next time the workspace is opened: with the
+/// time they were written, their text and what they were about, each move audited; reasons for closing or
+/// reopening stay notes; a file attached to a moved note is attached to its entry.
+#[test]
+fn notes_become_journal_entries_when_the_workspace_is_opened() {
+    use assay::domain::Value;
+    use assay::store::Store;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("old.db");
+    let (engagement, risk, note_with_file) = {
+        let mut store = Store::open(&path, "Amina").expect("open");
+        let engagement = store
+            .write(|w| w.insert(Table::Engagement, &[("name", Value::text("Payroll")), ("phase", Value::text("pre"))]))
+            .expect("engagement");
+        let risk = store
+            .write(|w| {
+                w.insert(Table::Risk, &[("engagement_id", Value::Int(engagement)), ("title", Value::text("Lock-in"))])
+            })
+            .expect("risk");
+        let note = |target: Option<(&str, i64)>, text: &str, at: &str| {
+            vec![
+                ("engagement_id", Value::Int(engagement)),
+                ("target_table", Value::from(target.map(|t| t.0))),
+                ("target_id", Value::from(target.map(|t| t.1))),
+                ("text", Value::text(text)),
+                ("created_at", Value::text(at)),
+            ]
+        };
+        let ids = store
+            .write(|w| {
+                let a =
+                    w.insert(Table::Note, &note(None, "Kick-off held with the focal point", "2026-03-02T09:15:00Z"))?;
+                let b =
+                    w.insert(Table::Note, &note(Some(("risk", risk)), "Exit plan not tested", "2026-03-03T10:00:00Z"))?;
+                w.insert(
+                    Table::Note,
+                    &note(Some(("engagement", engagement)), "Reopened: audit", "2026-03-04T11:00:00Z"),
+                )?;
+                Ok((a, b))
+            })
+            .expect("notes");
+        let file = dir.path().join("minutes.txt");
+        std::fs::write(&file, b"minutes").expect("file");
+        let mut src = assay::store::evidence::open_source(&file, 1 << 20).expect("source");
+        store
+            .write(|w| {
+                assay::store::evidence::attach(
+                    w,
+                    &mut src,
+                    assay::store::evidence::Attach { engagement, target: Some((Table::Note, ids.1)), caption: None },
+                    &mut |_, _| {},
+                )
+            })
+            .expect("attach");
+        (engagement, risk, ids.1)
+    };
+    assert!(note_with_file > 0);
+
+    let store = Store::open(&path, "Amina").expect("reopen");
+    let entries = journal::list(store.conn(), engagement).expect("journal");
+    type Seen<'a> = (&'a str, &'a str, Option<(Table, i64)>);
+    let seen: Vec<Seen> = entries.iter().map(|e| (e.said_at.as_str(), e.text.as_str(), e.link)).collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("2026-03-02T09:15:00Z", "Kick-off held with the focal point", None),
+            ("2026-03-03T10:00:00Z", "Exit plan not tested", Some((Table::Risk, risk))),
+        ]
+    );
+    // The reason for reopening stays a note, shown with the engagement's history.
+    assert_eq!(count(&store, "SELECT count(*) FROM note"), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM note WHERE text = 'Reopened: audit'"), 1);
+    // The file about the moved note is about its entry now.
+    assert_eq!(
+        count(
+            &store,
+            &format!(
+                "SELECT count(*) FROM evidence WHERE target_table = 'journal_entry' AND target_id = {}",
+                entries[1].id
+            )
+        ),
+        1
+    );
+    // Each move is in the history, and the history verifies.
+    assert_eq!(count(&store, "SELECT count(*) FROM audit_log WHERE table_name = 'note' AND action = 'delete'"), 2);
+    assert_clean(&store);
+    drop(store);
+    // Opening again moves nothing more.
+    let store = Store::open(&path, "Amina").expect("third open");
+    assert_eq!(journal::list(store.conn(), engagement).expect("journal").len(), 2);
+    assert_eq!(count(&store, "SELECT count(*) FROM audit_log WHERE table_name = 'note' AND action = 'delete'"), 2);
 }

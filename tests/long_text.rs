@@ -11,9 +11,10 @@ fn ctrl(app: &mut assay::app::App, c: char) {
     press_mod(app, KeyCode::Char(c), KeyModifiers::CONTROL);
 }
 
+/// The journal's texts, in the order they were written (`n` on the Overview writes an entry about the engagement).
 fn notes(app: &assay::app::App) -> Vec<String> {
     let conn = app.store.conn();
-    let mut st = conn.prepare("SELECT text FROM note ORDER BY id").expect("prepare");
+    let mut st = conn.prepare("SELECT text FROM journal_entry ORDER BY id").expect("prepare");
     st.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
 }
 
@@ -37,7 +38,10 @@ fn a_multi_line_note_saved_with_ctrl_s_keeps_its_lines() {
     keys(&mut app, "שלום · مرحبا 👩🏽‍💻");
     assert!(app.overlay.as_ref().is_some_and(|o| matches!(o, Overlay::Form(f) if f.changed())));
     ctrl(&mut app, 's');
-    assert!(app.overlay.is_none(), "Ctrl-S saves from the long text: {:?}", app.toast);
+    let toast = app.toast.as_ref().map(|t| t.text.clone()).unwrap_or_default();
+    assert_eq!(toast, "Entry saved; the next one is open", "Ctrl-S saves from the long text");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none(), "the untouched next entry closes with Esc");
     let all = notes(&app);
     assert_eq!(all.len(), before + 1);
     assert_eq!(all.last().map(String::as_str), Some("Met the CISO.\nBackups tested monthly\n\nשלום · مرحبا 👩🏽‍💻"));
@@ -105,7 +109,8 @@ fn the_unsaved_question_saves_a_long_text_without_adding_a_line() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.overlay, Some(Overlay::Confirm(_))), "a changed form asks first");
     press(&mut app, KeyCode::Char('s'));
-    assert!(app.overlay.is_none(), "saved from the question");
+    let Some(Overlay::Form(next)) = &app.overlay else { panic!("saved from the question; the next entry is open") };
+    assert!(!next.changed(), "the next entry is empty");
     assert_eq!(notes(&app).len(), before + 1);
     assert_eq!(notes(&app).last().map(String::as_str), Some("Visitor log kept on paper"));
 }

@@ -196,14 +196,21 @@ fn quit_asks_only_when_an_edit_is_unsaved() {
 }
 
 #[test]
-fn notes_are_added_to_the_current_engagement() {
+fn n_on_the_overview_writes_a_journal_entry_about_the_engagement() {
     let mut app = demo_app(120, 32);
-    let before = app.session.summary.notes;
+    let before = app.session.summary.journal;
     press(&mut app, KeyCode::Char('n'));
     keys(&mut app, "Provider confirmed the DR site address.");
     press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
-    assert_eq!(app.session.summary.notes, before + 1);
+    // The next entry is open for what is said next; Esc closes it, untouched.
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.session.summary.journal, before + 1);
     assert!(screen(&app).contains("Provider confirmed the DR site address."));
+    let engagement = app.session.current_id().expect("engagement");
+    let latest = assay::store::journal::recent(app.store.conn(), engagement, 1).expect("journal");
+    assert_eq!(latest[0].text, "Provider confirmed the DR site address.");
+    assert_eq!(latest[0].link, None, "about the engagement as a whole");
 }
 
 #[test]

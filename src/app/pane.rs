@@ -18,7 +18,7 @@ use super::{Confirm, Pending, Tab};
 use crate::domain::risk::RegisterFigures;
 use crate::domain::{Engagement, EngagementSummary, FieldSpec, Value};
 use crate::keys::{Action, Context, Keymap};
-use crate::store::{Store, Table, notes::Note};
+use crate::store::{Store, Table, journal::Entry};
 use crate::theme::Theme;
 use crate::widgets::form::Form;
 use crate::widgets::picker::{PickItem, Picker};
@@ -36,8 +36,10 @@ pub struct Session {
     pub engagements: Vec<Engagement>,
     pub current: Option<Engagement>,
     pub summary: EngagementSummary,
-    /// The current engagement's latest notes.
-    pub notes: Vec<Note>,
+    /// The current engagement's latest journal entries, newest first.
+    pub journal: Vec<Entry>,
+    /// The reason recorded with the current engagement's last change of status (closed, reopened), with its time.
+    pub status_reason: Option<(String, String)>,
     /// The verdict on the current engagement's risk register, with its unaccepted and overdue counts.
     pub risks: RegisterFigures,
 }
@@ -178,6 +180,8 @@ pub struct Cx<'a> {
     /// (`None` otherwise).
     pub selected: Option<(Table, i64, String)>,
     pub reports_dir: &'a Path,
+    /// The largest evidence file stored, in bytes.
+    pub evidence_limit: u64,
     /// The tab of the pane being served (the owner of the intents it makes).
     pub tab: Tab,
     /// The tab on screen.

@@ -4,7 +4,7 @@
 use color_eyre::Result;
 
 use super::{App, Tab};
-use crate::store::{engagements, notes, settings};
+use crate::store::{engagements, journal, settings};
 
 impl App {
     pub(super) fn reload_engagements(&mut self) -> Result<()> {
@@ -36,14 +36,17 @@ impl App {
         match &self.session.current {
             Some(e) => {
                 self.session.summary = engagements::summary(self.store.conn(), e.id, &self.today.to_string())?;
-                self.session.notes = notes::recent(self.store.conn(), e.id, 20)?;
+                self.session.journal = journal::recent(self.store.conn(), e.id, 20)?;
+                self.session.status_reason =
+                    crate::store::notes::status_reasons(self.store.conn(), e.id)?.pop().map(|n| (n.created_at, n.text));
                 let facts: Vec<_> =
                     crate::store::risks::list(self.store.conn(), e.id)?.iter().map(|r| r.facts()).collect();
                 self.session.risks = crate::domain::risk::RegisterFigures::of(&facts, self.today);
             }
             None => {
                 self.session.summary = Default::default();
-                self.session.notes.clear();
+                self.session.journal.clear();
+                self.session.status_reason = None;
                 self.session.risks = Default::default();
             }
         }

@@ -562,7 +562,10 @@ fn engagement(
             "Site visit: visitor register in place, CCTV coverage of the server room confirmed.",
             "Legal asked to review the exit clause against the asset register.",
         ][n % 4];
-        w.insert(Table::Note, &[("engagement_id", Value::Int(id)), ("text", Value::text(text))])?;
+        let said_at = format!("{}T09:{:02}:00Z", days(today, n as i64 - 30), n % 60);
+        let entry =
+            crate::store::journal::NewEntry { said_at: &said_at, text, interviewed: None, present: None, link: None };
+        crate::store::journal::add(w, id, &entry)?;
     }
     Ok(id)
 }

@@ -90,7 +90,8 @@ pub struct EngagementSummary {
     pub grants_active: i64,
     pub checklist_open: i64,
     pub checklist_total: i64,
-    pub notes: i64,
+    /// Entries of its interview journal.
+    pub journal: i64,
 }
 
 #[cfg(test)]

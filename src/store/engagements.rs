@@ -77,7 +77,7 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
                 AND (revoked_on IS NULL OR revoked_on > ?2)),
             (SELECT count(*) FROM checklist_item WHERE engagement_id = ?1 AND status = 'open'),
             (SELECT count(*) FROM checklist_item WHERE engagement_id = ?1),
-            (SELECT count(*) FROM note WHERE engagement_id = ?1)",
+            (SELECT count(*) FROM journal_entry WHERE engagement_id = ?1)",
         rusqlite::params![id, today],
         |r| {
             Ok(EngagementSummary {
@@ -91,7 +91,7 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
                 grants_active: r.get(7)?,
                 checklist_open: r.get(8)?,
                 checklist_total: r.get(9)?,
-                notes: r.get(10)?,
+                journal: r.get(10)?,
             })
         },
     )

@@ -89,6 +89,22 @@ pub fn list(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Entry>> 
     Ok(entries)
 }
 
+/// The latest `limit` entries of an engagement, newest first, each with what its link names.
+pub fn recent(conn: &Connection, engagement: i64, limit: usize) -> rusqlite::Result<Vec<Entry>> {
+    let mut entries: Vec<Entry> = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM journal_entry WHERE engagement_id = ?1 ORDER BY said_at DESC, id DESC LIMIT ?2"
+        ))?
+        .query_map(rusqlite::params![engagement, limit as i64], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    for e in &mut entries {
+        if let Some((table, id)) = e.link {
+            e.link_label = Some(label(conn, table, id)?);
+        }
+    }
+    Ok(entries)
+}
+
 /// The entries linked to one record, in the order they were said.
 pub fn for_record(conn: &Connection, table: Table, id: i64) -> rusqlite::Result<Vec<Entry>> {
     conn.prepare_cached(&format!(

@@ -234,6 +234,15 @@ impl Store {
             PrepareError::Migration(e) => OpenError::Migration(path.to_path_buf(), e),
             PrepareError::Sqlite(e) => OpenError::Sqlite(path.to_path_buf(), e),
         })?;
+        // Notes written before the interview journal existed become its entries, once, through the write path.
+        if mode == Mode::Write {
+            let moved = notes::any_to_move(&store.conn).and_then(|any| match any {
+                true => store.write(notes::move_to_journal).map(drop),
+                false => Ok(()),
+            });
+            moved.map_err(|e| OpenError::Sqlite(path.to_path_buf(), e))?;
+            store.steps = undo::Steps::default();
+        }
         Ok(store)
     }
 

@@ -11,7 +11,7 @@ use crate::catalog::{self, Use};
 use crate::domain::plural;
 use crate::domain::{Engagement, FieldKind, FieldSpec, Phase, Value, workflow};
 use crate::keys::{Action, Context};
-use crate::store::{Table, checklist, criteria, engagements, notes, settings};
+use crate::store::{Table, checklist, criteria, engagements, journal, notes, settings};
 use crate::widgets::form::Form;
 
 /// The one field of the phase gate.
@@ -21,7 +21,7 @@ const GATE_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Reason to go on an
 const BACK_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Why move back", FieldKind::LongText).required()];
 
 /// The one field of the note form.
-const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "Note", FieldKind::LongText).required()];
+const NOTE_FIELDS: &[FieldSpec] = &[FieldSpec::new("text", "What was said or seen", FieldKind::LongText).required()];
 
 /// The one field of the reopen form.
 const REOPEN_FIELDS: &[FieldSpec] = &[FieldSpec::new("reason", "Why reopen it", FieldKind::LongText).required()];
@@ -98,7 +98,7 @@ pub(crate) fn open_set_phase(e: &Engagement, cx: &mut Cx) {
 }
 
 pub(crate) fn open_note(e: &Engagement, cx: &mut Cx) {
-    cx.open(form(format!("Note on {}", e.name), EngagementForm::Note(e.id), NOTE_FIELDS, &[]));
+    cx.open(form(format!("Journal entry on {}", e.name), EngagementForm::Note(e.id), NOTE_FIELDS, &[]));
 }
 
 /// Reopens a closed engagement, asking why.
@@ -119,16 +119,16 @@ pub(super) fn open_reopen(e: &Engagement, cx: &mut Cx) {
 pub(super) fn ask_delete(e: &Engagement, cx: &mut Cx) -> Result<()> {
     let s = engagements::summary(cx.store.conn(), e.id, &cx.today.to_string())?;
     let held = [
-        (s.providers, "provider"),
-        (s.risks, "risk"),
-        (s.members, "team member"),
-        (s.assets, "asset"),
-        (s.checklist_total, "checklist item"),
-        (s.notes, "note"),
+        (s.providers, "provider", "providers"),
+        (s.risks, "risk", "risks"),
+        (s.members, "team member", "team members"),
+        (s.assets, "asset", "assets"),
+        (s.checklist_total, "checklist item", "checklist items"),
+        (s.journal, "journal entry", "journal entries"),
     ]
     .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}{}", plural(*n as usize)))
+    .filter(|(n, ..)| *n > 0)
+    .map(|&(n, one, many)| crate::domain::count(n as usize, one, many))
     .collect::<Vec<_>>();
     let contents =
         if held.is_empty() { "It holds no records yet.".to_string() } else { format!("It holds {}.", held.join(", ")) };
@@ -200,10 +200,14 @@ impl EngagementsPane {
                 ))
             }
             EngagementForm::Note(id) => {
+                // A note on an engagement is an entry of its interview journal, about the engagement as a whole.
                 let text = reason(values).unwrap_or_default();
-                cx.store.write(|w| notes::add(w, *id, None, &text))?;
+                let said_at = cx.store.now();
+                let entry =
+                    journal::NewEntry { said_at: &said_at, text: &text, interviewed: None, present: None, link: None };
+                cx.store.write(|w| journal::add(w, *id, &entry))?;
                 cx.changed();
-                Ok("Note added".into())
+                Ok("Journal entry added".into())
             }
             EngagementForm::Reopen(id) => {
                 let reason = reason(values).unwrap_or_default();

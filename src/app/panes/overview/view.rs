@@ -54,15 +54,35 @@ pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("  ! the planned end date has passed", t.warn)));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(format!("  Notes ({})", view.session.summary.notes), t.header)));
-    if view.session.notes.is_empty() {
-        let key = view.key(Context::Overview, &Action::Note);
-        lines.push(Line::from(Span::styled(format!("  none yet — {key} adds one"), t.dim)));
+    // Why it was closed or reopened last: the reason recorded with the change of status.
+    if let Some((at, reason)) = &view.session.status_reason {
+        lines.push(Line::from(""));
+        let when = super::journal::when(at, view.dates);
+        for (i, part) in wrap(reason, text_w).into_iter().enumerate() {
+            let lead = if i == 0 { format!("{:>w$}  ", "Status reason", w = LABEL_W - 2) } else { " ".repeat(LABEL_W) };
+            lines.push(Line::from(vec![Span::styled(lead, t.dim), Span::raw(part)]));
+        }
+        lines.push(Line::from(vec![Span::raw(" ".repeat(LABEL_W)), Span::styled(format!("recorded {when}"), t.dim)]));
     }
-    for n in &view.session.notes {
-        let stamp: String = n.created_at.replace('T', " ").chars().take(16).collect();
-        for (i, part) in wrap(&n.text, text_w).into_iter().enumerate() {
+    lines.push(Line::from(""));
+    let journal = view.key(Context::Overview, &Action::Journal);
+    lines.push(Line::from(Span::styled(
+        format!("  Latest journal entries ({} in all; {journal} lists them)", view.session.summary.journal),
+        t.header,
+    )));
+    if view.session.journal.is_empty() {
+        let key = view.key(Context::Overview, &Action::Note);
+        let anywhere = view.key(Context::Global, &Action::JournalEntry);
+        lines.push(Line::from(Span::styled(
+            format!("  none yet — {key} writes one here, {anywhere} on any tab about the record under the cursor"),
+            t.dim,
+        )));
+    }
+    for n in &view.session.journal {
+        let stamp = super::journal::when(&n.said_at, view.dates);
+        let who = n.interviewed.as_deref().map(|w| format!("{w}: ")).unwrap_or_default();
+        let on = n.link_label.as_deref().map(|l| format!(" (on {l})")).unwrap_or_default();
+        for (i, part) in wrap(&format!("{who}{}{on}", n.text), text_w).into_iter().enumerate() {
             let lead = if i == 0 { format!("{stamp:>w$}  ", w = LABEL_W - 2) } else { " ".repeat(LABEL_W) };
             lines.push(Line::from(vec![Span::styled(lead, t.dim), Span::raw(part)]));
         }
