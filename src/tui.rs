@@ -67,8 +67,10 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
         Some(f) => crate::domain::DateStyle::from_config(f).map_err(|e| eyre!("config file: {e}"))?,
         None => crate::domain::DateStyle::Iso,
     };
+    let evidence_limit = config.evidence_limit().map_err(|e| eyre!("config file: {e}"))?;
     let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
     app.dates = dates;
+    app.evidence_limit = evidence_limit;
     if let Some(dir) = &config.reports_dir {
         // A relative folder is taken from where assay was started, and shown in full.
         app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;

@@ -147,6 +147,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// How dates are shown and typed (the config's `date_format`).
     pub dates: crate::domain::DateStyle,
+    /// The largest evidence file stored, in bytes (the config's `evidence_max_mb`).
+    pub evidence_limit: u64,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -173,6 +175,7 @@ impl App {
             work: None,
             clipboard: None,
             dates: crate::domain::DateStyle::Iso,
+            evidence_limit: crate::store::evidence::DEFAULT_MAX_MB * crate::store::evidence::MB,
         };
         app.store.start_undo_session();
         app.reload_engagements()?;
@@ -488,6 +491,8 @@ impl App {
                 self.save_pane_form(form, values);
                 return Ok(None);
             }
+            // Tab in a path field completes it while the files and folders it could name agree.
+            Action::NextField if form.complete_path() => {}
             Action::NextField => form.next_field(),
             Action::PrevField => form.prev_field(),
             Action::LineDown if !form.line_down() => form.next_field(),
@@ -522,6 +527,7 @@ impl App {
         }
         if !choosing {
             form.pick = None;
+            form.refresh_paths();
         }
         self.overlay = Some(Overlay::Form(Box::new(form)));
         Ok(None)
@@ -555,18 +561,19 @@ impl App {
             Action::Tab7 => self.goto_tab_index(6, false),
             Action::NewEngagement => self.route(Tab::Engagements, Action::NewEngagement),
             Action::Undo => self.undo(false)?,
-            // A journal entry from anywhere, linked to what the cursor is on; the Overview keeps the journal.
-            Action::JournalEntry => match self.session.current.as_ref() {
+            // A journal entry or an evidence file from anywhere, about what the cursor is on; the Overview keeps
+            // both.
+            Action::JournalEntry | Action::AttachEvidence => match self.session.current.as_ref() {
                 Some(e) if e.status == closed::CLOSED => {
                     let message = self.closed_message(&e.name.clone());
                     self.toast_error(message);
                 }
                 Some(_) => {
-                    // Only this action needs the record under the cursor: it is read here, not for every pane call.
+                    // Only these actions need the record under the cursor: it is read here, not for every pane call.
                     let link = self.selected_record();
                     if let Some(Err(e)) = self.with_pane(Tab::Overview, |p, cx| {
                         cx.selected = link;
-                        p.update(Action::JournalEntry, cx)
+                        p.update(action, cx)
                     }) {
                         self.toast_error(format!("{e}"));
                     }

@@ -62,6 +62,7 @@ impl App {
             dates: self.dates,
             selected: None,
             reports_dir: &self.reports_dir,
+            evidence_limit: self.evidence_limit,
             tab,
             shown: self.tab,
             effects: Vec::new(),

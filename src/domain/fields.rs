@@ -19,6 +19,9 @@ pub enum FieldKind {
     Enum(&'static [&'static str]),
     /// Yes or no (stored as 1 or 0).
     YesNo,
+    /// The path of a file or folder on this computer: one line, with the files and folders that complete it
+    /// offered as it is typed.
+    Path,
 }
 
 impl FieldKind {
@@ -72,6 +75,14 @@ impl FieldSpec {
                     Ok(Value::text(s))
                 }
             }
+            FieldKind::Path => {
+                let n = s.chars().count();
+                if n > PATH_MAX {
+                    Err(format!("at most {PATH_MAX} characters ({n} given)"))
+                } else {
+                    Ok(Value::text(s))
+                }
+            }
             FieldKind::Date => parse_date(s, today).map(|d| Value::Text(d.to_string())),
             FieldKind::Number { min, max } => match s.parse::<i64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
@@ -114,6 +125,9 @@ impl FieldSpec {
         }
     }
 }
+
+/// The longest path a path field takes.
+pub const PATH_MAX: usize = 4_096;
 
 /// The longest text a long-text field takes: generous, but bounded so a stray paste cannot bloat a workspace.
 pub const LONG_TEXT_MAX: usize = 20_000;

@@ -202,6 +202,10 @@ pub enum Action {
     JournalEntry,
     /// Show the interview journal of the engagement.
     Journal,
+    /// Attach an evidence file to the record under the cursor.
+    AttachEvidence,
+    /// Show the evidence files of the engagement.
+    Evidence,
     /// Do again the change undone last.
     Redo,
     /// Record the return of the selected asset.

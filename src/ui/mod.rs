@@ -224,6 +224,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::History => &["scroll_down", "cancel"],
         Context::Detail => &["edit", "history", "cancel"],
         Context::Journal => &["add", "edit", "delete", "filter", "cancel"],
+        Context::Evidence => &["add", "edit", "delete", "filter", "cancel"],
         Context::LookupDetail => &["toggle_done", "cancel"],
         Context::Workflow => &["toggle_done", "toggle_na", "note", "open", "filter", "switch_view"],
         Context::Vetting => &[

@@ -147,6 +147,34 @@ impl<P> Form<P> {
         out
     }
 
+    /// Offers, under a path field with the focus, the files and folders that complete what it holds.
+    pub fn refresh_paths(&mut self) {
+        if let Some(f) = self.focused_mut()
+            && f.spec.kind == FieldKind::Path
+        {
+            f.choices = super::paths::completions(f.input.value().trim_start());
+        }
+    }
+
+    /// Tab in a path field: completes the path as far as the files and folders it could name agree, or takes the
+    /// one it names. False when that adds nothing (Tab then moves on to the next field).
+    pub fn complete_path(&mut self) -> bool {
+        let Some(f) = self.focused() else { return false };
+        if f.spec.kind != FieldKind::Path {
+            return false;
+        }
+        let typed = f.input.value().trim_start().to_string();
+        let fits: Vec<String> = super::paths::completions(&typed);
+        let longer = super::paths::common_start(&fits);
+        if fits.is_empty() || longer.chars().count() <= typed.chars().count() {
+            return false;
+        }
+        self.edit(|input| input.set(&longer));
+        self.dirty = true;
+        self.refresh_paths();
+        true
+    }
+
     /// Moves the choice down the offered names; false when none are offered (the key then moves the focus).
     pub fn pick_down(&mut self) -> bool {
         let n = self.matches().len();

@@ -19,6 +19,7 @@ fn kind_hint(kind: FieldKind, dates: crate::domain::DateStyle) -> &'static str {
         FieldKind::Enum(_) | FieldKind::YesNo => "← → or first letter to choose",
         FieldKind::Number { .. } => "a whole number",
         FieldKind::LongText => "several lines",
+        FieldKind::Path => "Tab completes, ↓ ↑ choose",
         FieldKind::Text { .. } => "",
     }
 }

@@ -7,6 +7,7 @@ pub mod find;
 pub mod form;
 pub mod form_view;
 pub mod input;
+pub mod paths;
 pub mod picker;
 pub mod picker_view;
 pub mod table;

@@ -2,6 +2,8 @@
 //! forms are the Engagements pane's; the report and the export are written by `App`. The import of a spreadsheet
 //! (its form, its preview worked out on the worker, and applying it) is the Overview's own (`import.rs`).
 
+pub mod evidence;
+mod evidence_view;
 pub mod import;
 mod import_view;
 pub mod journal;
@@ -17,6 +19,7 @@ use crate::app::panes::engagements::forms;
 use crate::domain::Value;
 use crate::keys::{Action, Context};
 use crate::store::Table;
+use evidence::{EvidenceAsk, EvidenceForm, EvidenceView};
 use import::{ImportForm, ImportState};
 use journal::{JournalAsk, JournalForm, JournalView};
 
@@ -32,6 +35,8 @@ pub struct OverviewPane {
     pub import_typed: Vec<Value>,
     /// The interview journal, when it is listed.
     pub journal: Option<JournalView>,
+    /// The evidence files, when they are listed.
+    pub evidence: Option<EvidenceView>,
     size: (u16, u16),
 }
 
@@ -45,10 +50,12 @@ impl Pane for OverviewPane {
     }
 
     fn context(&self) -> Context {
-        match (&self.import, &self.journal) {
-            (Some(ImportState::Preview(_)), _) => Context::ImportPreview,
-            (_, Some(j)) if j.find.typing => Context::Filter,
-            (_, Some(_)) => Context::Journal,
+        match (&self.import, &self.journal, &self.evidence) {
+            (Some(ImportState::Preview(_)), ..) => Context::ImportPreview,
+            (_, Some(j), _) if j.find.typing => Context::Filter,
+            (_, Some(_), _) => Context::Journal,
+            (.., Some(v)) if v.find.typing => Context::Filter,
+            (.., Some(_)) => Context::Evidence,
             _ => Context::Overview,
         }
     }
@@ -66,8 +73,10 @@ impl Pane for OverviewPane {
             // A preview is of one engagement's registers, and the journal of one engagement.
             self.import = None;
             self.journal = None;
+            self.evidence = None;
         }
-        self.load_journal(cx)
+        self.load_journal(cx)?;
+        self.load_evidence(cx)
     }
 
     fn update(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
@@ -87,14 +96,25 @@ impl Pane for OverviewPane {
             self.open_entry(cx, link, (None, None));
             return Ok(());
         }
+        // `E` from any tab: a file attached to what the cursor is on there.
+        if action == Action::AttachEvidence {
+            let target = cx.selected.clone();
+            self.open_attach(cx, target);
+            return Ok(());
+        }
         if self.journal.is_some() {
             return self.update_journal(action, cx);
         }
+        if self.evidence.is_some() {
+            return self.update_evidence(action, cx);
+        }
         match action {
             Action::Journal => self.open_journal(cx)?,
+            Action::Evidence => self.open_evidence(cx)?,
             Action::Edit => forms::open_edit(e, cx),
             Action::SetPhase => forms::open_set_phase(e, cx),
-            Action::Note => forms::open_note(e, cx),
+            // A note on the engagement is an entry of its journal, about the engagement as a whole.
+            Action::Note => self.open_entry(cx, None, (None, None)),
             Action::WriteReport => cx.push(Effect::WriteReport(e.id)),
             Action::ExportBundle => cx.push(Effect::ExportBundle(e.id)),
             Action::ImportSheet => self.open_import(cx),
@@ -108,18 +128,21 @@ impl Pane for OverviewPane {
     fn writes(&self, action: &Action) -> bool {
         // `a` starts a new engagement: nothing of this one changes.
         match action {
-            Action::Add | Action::Edit | Action::Delete if self.journal.is_some() => true,
+            Action::Add | Action::Edit | Action::Delete if self.journal.is_some() || self.evidence.is_some() => true,
             Action::Add => false,
             // Choosing a file and reading its preview write nothing; applying it does.
             Action::ImportSheet => matches!(self.import, None | Some(ImportState::Reading(_))),
             Action::ConfirmYes => matches!(self.import, Some(ImportState::Preview(_))),
-            // Listing the journal writes nothing.
-            Action::Journal => false,
+            // Listing the journal or the evidence files writes nothing.
+            Action::Journal | Action::Evidence => false,
             a => crate::app::pane::writes_by_default(a),
         }
     }
 
     fn form_rule(&self, intent: &Intent, values: &Values, cx: &Cx) -> Option<(&'static str, String)> {
+        if let Some(form) = intent.get::<EvidenceForm>() {
+            return OverviewPane::evidence_rule(form, values, cx);
+        }
         intent.get::<ImportForm>().and_then(|_| OverviewPane::import_rule(values, cx))
     }
 
@@ -131,10 +154,16 @@ impl Pane for OverviewPane {
         if let Some(form) = intent.get::<JournalForm>() {
             return self.save_journal(form, values, cx);
         }
+        if let Some(form) = intent.get::<EvidenceForm>() {
+            return self.save_evidence(form, values, cx);
+        }
         Ok(String::new())
     }
 
     fn confirmed(&mut self, intent: &Intent, cx: &mut Cx) -> Result<()> {
+        if let Some(ask) = intent.get::<EvidenceAsk>() {
+            return self.confirm_evidence(ask, cx);
+        }
         match intent.get::<JournalAsk>() {
             Some(ask) => self.confirm_journal(ask, cx),
             None => Ok(()),
@@ -156,6 +185,9 @@ impl Pane for OverviewPane {
         }
         if let Some(journal) = &self.journal {
             return journal_view::render(journal, view, area, frame.buffer_mut());
+        }
+        if let Some(files) = &self.evidence {
+            return evidence_view::render(files, view, area, frame);
         }
         view::render(self, view, area, frame.buffer_mut());
     }

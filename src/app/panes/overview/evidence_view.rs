@@ -1,0 +1,80 @@
+//! The evidence files listed on the Overview: reference, file name and caption, size, the record it is about, when
+//! and by whom it was added, and the start of its SHA-256. Only the rows on screen are drawn.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+
+use super::evidence::EvidenceView;
+use crate::app::pane::View;
+use crate::keys::{Action, Context};
+use crate::store::evidence::human_size;
+use crate::widgets::table_view::{Column, DataTable};
+
+const COLUMNS: &[Column] = &[
+    Column::new("Ref", Constraint::Length(5)),
+    Column::new("File — caption", Constraint::Fill(3)).main(),
+    Column::new("Size", Constraint::Length(9)),
+    Column::new("About", Constraint::Fill(2)).gives_way(2),
+    Column::new("Added", Constraint::Length(16)).gives_way(3),
+    Column::new("SHA-256", Constraint::Length(12)).gives_way(1),
+];
+
+pub fn render(v: &EvidenceView, view: &View, area: Rect, frame: &mut Frame) {
+    let t = view.theme;
+    let n = v.files.len();
+    let mut title =
+        vec![Span::styled(format!(" Evidence files — {n} file{} ", if n == 1 { "" } else { "s" }), t.title)];
+    title.extend(v.find.title_spans(v.visible.len(), n, &view.key(Context::Evidence, &Action::Cancel), t));
+    let filter = v.find.typing.then(|| {
+        Line::from(vec![
+            Span::styled(" find: ", t.key),
+            Span::raw(v.find.input.value().to_string()),
+            Span::styled("▏", t.key),
+        ])
+    });
+    let row = |i: usize| {
+        let f = &v.files[v.visible[i]];
+        let name = match &f.caption {
+            Some(c) => format!("{} — {}", f.name, c.replace(['\n', '\r'], " ")),
+            None => f.name.clone(),
+        };
+        let about = f.target.as_ref().map_or_else(
+            || "the engagement".to_string(),
+            |t| match &t.reference {
+                Some(r) => format!("{r} {}", t.label),
+                None => t.label.clone(),
+            },
+        );
+        let added = super::journal::when(&f.added_at, view.dates);
+        let size = if f.stored { human_size(f.size) } else { format!("{} ✗", human_size(f.size)) };
+        Row::new(vec![
+            Cell::from(Span::styled(f.reference.clone(), t.dim)),
+            Cell::from(crate::visible::visible(&name).into_owned()),
+            Cell::from(size),
+            Cell::from(crate::visible::visible(&about).into_owned()),
+            Cell::from(added),
+            Cell::from(Span::styled(f.sha256.chars().take(12).collect::<String>(), t.dim)),
+        ])
+    };
+    let empty = if n == 0 {
+        format!(
+            "No evidence file yet — {} attaches one to the engagement, {} on any tab to the record under the cursor",
+            view.key(Context::Evidence, &Action::Add),
+            view.key(Context::Global, &Action::AttachEvidence)
+        )
+    } else {
+        format!("No file holds every word of the find ({} clears it)", view.key(Context::Evidence, &Action::Cancel))
+    };
+    DataTable {
+        title: Line::from(title),
+        columns: COLUMNS,
+        cursor: &v.cursor,
+        row,
+        empty: &empty,
+        filter,
+        focused: true,
+    }
+    .render(area, frame, t);
+}
