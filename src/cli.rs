@@ -192,6 +192,10 @@ pub enum Command {
         /// The sheets with their headers and no rows: a blank workbook (or CSV files) to fill in.
         #[arg(long)]
         template: bool,
+        /// JSON only: carry the content of the evidence files too (each once, in base64), so that the bundle
+        /// brings them into another workspace. A bundle is never encrypted: it says so when it is written.
+        #[arg(long)]
+        with_evidence: bool,
     },
     /// Evidence files kept in the workspace: add, list, export.
     Evidence {

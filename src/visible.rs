@@ -75,6 +75,14 @@ pub fn print_err(text: &str) {
     let _ = e.flush();
 }
 
+/// Writes on standard output, through `fill`, bytes already safe to show: text made so by [`json`] and base64
+/// (a bundle carrying evidence files, streamed rather than built whole in memory). Returns what `fill` returns.
+pub fn write_safe_out(fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut o = std::io::stdout().lock();
+    fill(&mut o)?;
+    o.flush()
+}
+
 /// Rewrites the current line of standard error (a progress counter): a carriage return, then the text shown
 /// safely, then a newline when `done`.
 pub fn progress_line(text: &str, done: bool) {

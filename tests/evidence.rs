@@ -523,3 +523,90 @@ fn deleting_the_record_a_file_is_about_unlinks_it_and_undo_links_it_again() {
     assert_eq!(target(&store), (Some("risk".into()), Some(risk)));
     assert!(verify(store.conn()).expect("verify").is_clean());
 }
+
+/// `--with-evidence` carries the files too: imported elsewhere, each is stored and exported back byte for byte,
+/// `verify` is clean there with every file present, and the export says the bundle is not encrypted.
+#[test]
+fn a_bundle_with_evidence_carries_the_files_into_another_workspace() {
+    let (dir, db) = demo_dir();
+    let files = three_files(dir.path());
+    let paths: Vec<&str> = files.iter().map(|(p, _)| arg(p)).collect();
+    let mut args = vec!["evidence", "add", "--db", arg(&db), "1"];
+    args.extend(&paths);
+    let out = assay(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The same photo attached a second time is carried once.
+    let out = assay(dir.path(), &["evidence", "add", "--db", arg(&db), "1", paths[0], "--to", "R-2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let bundle = dir.path().join("with.json");
+    let out = assay(dir.path(), &["export", "--db", arg(&db), "1", "--with-evidence", "-o", arg(&bundle)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the content of 3 evidence files"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a bundle is not encrypted"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&bundle).expect("read");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("the bundle is JSON");
+    assert_eq!(json["evidence_content"].as_array().map(Vec::len), Some(3));
+    let schema = assay::store::bundle::bundle_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema");
+    assert!(
+        validator.is_valid(&json),
+        "{:?}",
+        validator.iter_errors(&json).map(|e| e.to_string()).take(3).collect::<Vec<_>>()
+    );
+
+    let other = dir.path().join("other.db");
+    let out = assay(dir.path(), &["import", "--db", arg(&other), arg(&bundle)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the content of 3 evidence files stored"), "{}", stderr(&out));
+    let back = dir.path().join("back");
+    let out = assay(dir.path(), &["evidence", "export", "--db", arg(&other), "1", arg(&back)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (p, bytes) in &files {
+        let name = p.file_name().expect("name");
+        assert_eq!(&std::fs::read(back.join(name)).expect("exported"), bytes, "{}", name.to_string_lossy());
+    }
+    let out = assay(dir.path(), &["verify", "--db", arg(&other)]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("without its file"), "{}", stdout(&out));
+
+    // Imported again, nothing changes: the rows are held and so is every file.
+    let out = assay(dir.path(), &["import", "--db", arg(&other), arg(&bundle)]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+/// A file altered in the bundle (its base64 no longer what its SHA-256 says) is refused, naming it, and nothing of
+/// the bundle is imported; `--with-evidence` is for JSON bundles only.
+#[test]
+fn a_bundle_whose_file_was_altered_is_refused_whole() {
+    let (dir, db) = demo_dir();
+    let file = dir.path().join("register.jpg");
+    std::fs::write(&file, noise(3000, 5)).expect("write");
+    let out = assay(dir.path(), &["evidence", "add", "--db", arg(&db), "1", arg(&file)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bundle = dir.path().join("b.json");
+    let out = assay(dir.path(), &["export", "--db", arg(&db), "1", "--with-evidence", "-o", arg(&bundle)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).expect("read")).expect("json");
+    let b64 = json["evidence_content"][0]["base64"].as_str().expect("base64").to_string();
+    let (first, rest) = b64.split_at(1);
+    let flipped = format!("{}{rest}", if first == "A" { "B" } else { "A" });
+    json["evidence_content"][0]["base64"] = serde_json::Value::String(flipped);
+    let altered = dir.path().join("altered.json");
+    std::fs::write(&altered, serde_json::to_string(&json).expect("json")).expect("write");
+
+    let other = dir.path().join("other.db");
+    let out = assay(dir.path(), &["import", "--db", arg(&other), arg(&bundle)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fingerprint(&open(&other));
+    let out = assay(dir.path(), &["import", "--db", arg(&other), arg(&altered)]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("evidence_content[0]") && stderr(&out).contains("hashes to"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was imported"), "{}", stderr(&out));
+    assert_eq!(fingerprint(&open(&other)), before);
+
+    let out = assay(dir.path(), &["export", "--db", arg(&db), "1", "--with-evidence", "--format", "csv"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--with-evidence is for JSON bundles"), "{}", stderr(&out));
+}

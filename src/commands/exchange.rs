@@ -77,6 +77,8 @@ pub struct ExportOptions {
     pub excel: bool,
     /// Headers only: a blank template.
     pub template: bool,
+    /// JSON only: the content of the evidence files too.
+    pub with_evidence: bool,
 }
 
 /// How `assay import` reads and applies a file.
@@ -109,6 +111,48 @@ impl std::fmt::Display for NothingChanged {
 
 impl std::error::Error for NothingChanged {}
 
+/// `assay export --format json --with-evidence`: the bundle with the content of its evidence files, streamed file
+/// by file into the output, and a warning that what it carries is not encrypted.
+fn export_with_evidence(
+    store: &Store,
+    b: &bundle::Bundle,
+    text: &str,
+    ids: Option<&[i64]>,
+    out: Option<&Path>,
+    include_sensitive: bool,
+) -> Result<()> {
+    let mut written = bundle::content::Written::default();
+    let mut fill = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
+        written = bundle::content::write_with_content(store.conn(), text, ids, w)?;
+        w.flush()
+    };
+    let place = match out {
+        Some(p) => {
+            crate::private_fs::write_with(p, &mut fill).map_err(|e| eyre!("{e}; nothing was written"))?;
+            p.display().to_string()
+        }
+        None => {
+            crate::visible::write_safe_out(&mut fill).map_err(|e| eyre!("cannot write the bundle: {e}"))?;
+            "standard output".to_string()
+        }
+    };
+    errln!(
+        "exported {} engagement{} ({} rows) and the content of {} evidence file{} ({}) to {place}; {}",
+        b.engagements.len(),
+        plural(b.engagements.len()),
+        b.rows(),
+        written.files,
+        plural(written.files),
+        crate::store::evidence::human_size(written.bytes),
+        sensitive_note(include_sensitive)
+    );
+    errln!(
+        "assay: note: a bundle is not encrypted, even from an encrypted workspace: anyone who has the file can read \
+         the records and the evidence files in it; keep it where the workspace itself would be kept"
+    );
+    Ok(())
+}
+
 /// `assay export`.
 pub fn export(
     store: &Store,
@@ -128,6 +172,12 @@ pub fn export(
     let today = chrono::Local::now().date_naive();
     if how.template && format == ExportFormat::Json {
         return Err(eyre!("--template writes a blank workbook or blank CSV files: add --format xlsx or --format csv"));
+    }
+    if how.with_evidence && format != ExportFormat::Json {
+        return Err(eyre!(
+            "--with-evidence is for JSON bundles (a workbook or CSV file holds the registers, not files): use \
+             --format json, or `assay evidence export` to write the files into a folder"
+        ));
     }
     if how.excel && format != ExportFormat::Csv {
         return Err(eyre!("--excel is for CSV files (a workbook needs no byte-order mark): add --format csv"));
@@ -155,6 +205,9 @@ pub fn export(
             }
             b.history_head = Some(crate::store::history::head(store.conn())?.to_string());
             let text = b.to_json();
+            if how.with_evidence {
+                return export_with_evidence(store, &b, &text, ids.as_deref(), out, include_sensitive);
+            }
             match out {
                 Some(p) => {
                     crate::private_fs::write(p, text.as_bytes()).map_err(|e| eyre!(e))?;
@@ -262,23 +315,30 @@ pub fn import(
             let text = String::from_utf8(bytes).map_err(|e| {
                 eyre!("{shown}: not UTF-8 text (byte offset {}); nothing was imported", e.utf8_error().valid_up_to())
             })?;
-            let (engs, _) = bundle::parse(&text).map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
-            let done = bundle::restore(store, &engs, &mut |d, t| progress.update(d, t))
+            let parsed = bundle::parse_with_content(&text).map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
+            let done =
+                bundle::restore_with_content(store, &parsed.engagements, &parsed.evidence_content, &mut |d, t| {
+                    progress.update(d, t)
+                })
                 .map_err(|e| eyre!("{shown}, {e}; nothing was imported"))?;
+            let files = match done.files {
+                0 => String::new(),
+                n => format!("; the content of {} evidence file{} stored", n, plural(n)),
+            };
             let renumbered = if done.renumbered > 0 {
                 format!("; {} added under a new short number (theirs was taken in this workspace)", done.renumbered)
             } else {
                 String::new()
             };
             let summary = format!(
-                "{} engagement{} from {shown}: {} rows added, {} updated, {} unchanged{renumbered}",
+                "{} engagement{} from {shown}: {} rows added, {} updated, {} unchanged{renumbered}{files}",
                 done.engagements,
                 plural(done.engagements),
                 done.added,
                 done.updated,
                 done.unchanged,
             );
-            if done.added == 0 && done.updated == 0 {
+            if done.added == 0 && done.updated == 0 && done.files == 0 {
                 return Err(NothingChanged(format!("nothing to change: {summary}")).into());
             }
             errln!("imported {summary}");

@@ -185,9 +185,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 with_journal,
             )
         }
-        Some(Command::Export { engagement, format, out, include_sensitive, with_catalog_text, excel, template }) => {
+        Some(Command::Export {
+            engagement,
+            format,
+            out,
+            include_sensitive,
+            with_catalog_text,
+            excel,
+            template,
+            with_evidence,
+        }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template };
+            let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template, with_evidence };
             exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
         Some(Command::Evidence { action }) => evidence::run(&workspace_path(cli.db)?, &config, action),

@@ -22,6 +22,8 @@ pub struct Imported {
     pub unchanged: usize,
     /// Rows added under another short number, theirs being taken in the workspace.
     pub renumbered: usize,
+    /// Evidence files whose content was stored (content the workspace held already is not counted).
+    pub files: usize,
 }
 
 /// Applies checked engagements in one transaction: a row whose UUID the workspace holds is updated, any other
@@ -30,6 +32,17 @@ pub struct Imported {
 pub fn restore(
     store: &mut Store,
     engagements: &[EngagementRows],
+    progress: Progress<'_>,
+) -> Result<Imported, ImportError> {
+    restore_with_content(store, engagements, &[], progress)
+}
+
+/// [`restore`], storing in the same transaction the content of the evidence files a bundle carries (checked by
+/// [`super::parse_with_content`]) that the workspace does not hold yet.
+pub fn restore_with_content(
+    store: &mut Store,
+    engagements: &[EngagementRows],
+    content: &[super::content::ContentIn<'_>],
     progress: Progress<'_>,
 ) -> Result<Imported, ImportError> {
     use crate::store::ids;
@@ -150,6 +163,8 @@ pub fn restore(
                 }
             }
         }
+        current = "evidence_content".to_string();
+        done.files = super::content::store(w.tx(), content)?;
         Ok(())
     });
     match result {

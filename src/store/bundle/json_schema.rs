@@ -71,6 +71,21 @@ pub fn bundle_schema() -> Json {
             "sensitive_included": {"type": "boolean"},
             "catalog_sources": {"type": "array", "items": {"type": "object"}},
             "catalog_text": {"type": "object"},
+            "evidence_content": {
+                "description": "The content of the evidence files (`assay export --with-evidence`): each file once, \
+                    under the SHA-256 its evidence rows give",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["sha256", "size", "base64"],
+                    "properties": {
+                        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        "size": {"type": "integer", "minimum": 0},
+                        "base64": {"type": "string", "contentEncoding": "base64"}
+                    }
+                }
+            },
             "engagements": {
                 "type": "array",
                 "items": {

@@ -20,9 +20,10 @@ use serde::{Deserialize, Serialize};
 
 mod apply;
 mod check;
+pub mod content;
 mod json_schema;
 
-pub use apply::{Imported, restore};
+pub use apply::{Imported, restore, restore_with_content};
 use check::{by_uuid, check, place};
 pub use json_schema::bundle_schema;
 
@@ -394,7 +395,7 @@ impl<'de> Deserialize<'de> for EngagementIn {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BundleIn {
+struct BundleIn<'a> {
     format: String,
     /// Format 1 named its version `version`; format 2 names it `format_version`. One of them is given.
     #[serde(default)]
@@ -415,6 +416,9 @@ struct BundleIn {
     #[serde(default)]
     catalog_text: Option<serde::de::IgnoredAny>,
     engagements: Vec<EngagementIn>,
+    /// The content of the evidence files, when the bundle was written with it.
+    #[serde(default, borrow)]
+    evidence_content: Vec<content::ContentIn<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -643,6 +647,20 @@ fn at_json(e: &serde_json::Error) -> ImportError {
 
 /// Parses and checks a bundle: its layout, every value, and that every reference points at a row in it.
 pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
+    parse_with_content(text).map(|p| (p.engagements, p.sensitive_included))
+}
+
+/// A bundle as read: its engagements' rows, whether sensitive notes are in it, and the content of the evidence
+/// files it carries (borrowed from its text).
+pub struct Parsed<'a> {
+    pub engagements: Vec<EngagementRows>,
+    pub sensitive_included: bool,
+    pub evidence_content: Vec<content::ContentIn<'a>>,
+}
+
+/// [`parse`], keeping the content of the evidence files the bundle carries, each checked against its SHA-256 and
+/// size and against the evidence records of the bundle.
+pub fn parse_with_content(text: &str) -> Result<Parsed<'_>, ImportError> {
     let header: Header = serde_json::from_str(text).map_err(|e| at_json(&e))?;
     match header.format.as_deref() {
         Some(FORMAT) => {}
@@ -696,7 +714,17 @@ pub fn parse(text: &str) -> Result<(Vec<EngagementRows>, bool), ImportError> {
         .map(|(e, rows)| by_uuid(e, &EngagementRows { tables: rows.0 }, &mut seen))
         .collect::<Result<_, _>>()?;
     check(&engagements)?;
-    Ok((engagements, bundle.sensitive_included))
+    let evidence = SPECS.iter().position(|s| s.table == Table::Evidence).unwrap_or(0);
+    let named: Vec<String> = engagements
+        .iter()
+        .flat_map(|e| e.tables.get(evidence).into_iter().flatten())
+        .filter_map(|r| match r.get("sha256") {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    content::check(&bundle.evidence_content, &named)?;
+    Ok(Parsed { engagements, sensitive_included: bundle.sensitive_included, evidence_content: bundle.evidence_content })
 }
 
 #[cfg(test)]
