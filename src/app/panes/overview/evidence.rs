@@ -38,12 +38,49 @@ pub enum EvidenceAsk {
     Delete(i64),
 }
 
+/// A file's cells in the list: name and caption, size, the record it is about, when it was added, the start of its
+/// SHA-256. Control characters are made visible.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shown {
+    pub name: String,
+    pub size: String,
+    pub about: String,
+    pub added: String,
+    pub sha: String,
+}
+
+impl Shown {
+    fn of(f: &Evidence, dates: crate::domain::DateStyle) -> Shown {
+        let name = match &f.caption {
+            Some(c) => format!("{} — {}", f.name, c.replace(['\n', '\r'], " ")),
+            None => f.name.clone(),
+        };
+        let about = f.target.as_ref().map_or_else(
+            || "the engagement".to_string(),
+            |t| match &t.reference {
+                Some(r) => format!("{r} {}", t.label),
+                None => t.label.clone(),
+            },
+        );
+        let size = evidence::human_size(f.size);
+        Shown {
+            name: crate::visible::visible(&name).into_owned(),
+            size: if f.stored { size } else { format!("{size} ✗") },
+            about: crate::visible::visible(&about).into_owned(),
+            added: super::journal::when(&f.added_at, dates),
+            sha: f.sha256.chars().take(12).collect(),
+        }
+    }
+}
+
 /// The evidence files as listed on the Overview.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EvidenceView {
     pub files: Vec<Evidence>,
     /// Each file's searched text (reference, name, caption, record, hash, who added it), lower-cased once when read.
     haystacks: Vec<String>,
+    /// Each file's cells as the list shows them, worked out once when read rather than at every frame.
+    pub shown: Vec<Shown>,
     /// The files passing the find, as indexes into `files`.
     pub visible: Vec<usize>,
     pub cursor: TableCursor,
@@ -55,7 +92,8 @@ impl EvidenceView {
         self.visible.get(self.cursor.selected).and_then(|&i| self.files.get(i))
     }
 
-    fn set_files(&mut self, files: Vec<Evidence>) {
+    fn set_files(&mut self, files: Vec<Evidence>, dates: crate::domain::DateStyle) {
+        self.shown = files.iter().map(|f| Shown::of(f, dates)).collect();
         self.haystacks = files
             .iter()
             .map(|f| {
@@ -91,7 +129,7 @@ impl OverviewPane {
         let Some(engagement) = self.engagement else { return Ok(()) };
         let Some(view) = self.evidence.as_mut() else { return Ok(()) };
         let keep = view.selected().map(|f| f.id);
-        view.set_files(evidence::list(cx.store.conn(), Some(engagement))?);
+        view.set_files(evidence::list(cx.store.conn(), Some(engagement))?, cx.dates);
         view.refilter();
         view.cursor.set_height(usize::from(cx.size.1.saturating_sub(9)).max(1));
         match keep.and_then(|id| view.visible.iter().position(|&i| view.files[i].id == id)) {

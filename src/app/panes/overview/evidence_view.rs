@@ -9,7 +9,6 @@ use ratatui::widgets::{Cell, Row};
 use super::evidence::EvidenceView;
 use crate::app::pane::View;
 use crate::keys::{Action, Context};
-use crate::store::evidence::human_size;
 use crate::widgets::table_view::{Column, DataTable};
 
 const COLUMNS: &[Column] = &[
@@ -35,27 +34,14 @@ pub fn render(v: &EvidenceView, view: &View, area: Rect, frame: &mut Frame) {
         ])
     });
     let row = |i: usize| {
-        let f = &v.files[v.visible[i]];
-        let name = match &f.caption {
-            Some(c) => format!("{} — {}", f.name, c.replace(['\n', '\r'], " ")),
-            None => f.name.clone(),
-        };
-        let about = f.target.as_ref().map_or_else(
-            || "the engagement".to_string(),
-            |t| match &t.reference {
-                Some(r) => format!("{r} {}", t.label),
-                None => t.label.clone(),
-            },
-        );
-        let added = super::journal::when(&f.added_at, view.dates);
-        let size = if f.stored { human_size(f.size) } else { format!("{} ✗", human_size(f.size)) };
+        let f = &v.shown[v.visible[i]];
         Row::new(vec![
-            Cell::from(Span::styled(f.reference.clone(), t.dim)),
-            Cell::from(crate::visible::visible(&name).into_owned()),
-            Cell::from(size),
-            Cell::from(crate::visible::visible(&about).into_owned()),
-            Cell::from(added),
-            Cell::from(Span::styled(f.sha256.chars().take(12).collect::<String>(), t.dim)),
+            Cell::from(Span::styled(v.files[v.visible[i]].reference.as_str(), t.dim)),
+            Cell::from(f.name.as_str()),
+            Cell::from(f.size.as_str()),
+            Cell::from(f.about.as_str()),
+            Cell::from(f.added.as_str()),
+            Cell::from(Span::styled(f.sha.as_str(), t.dim)),
         ])
     };
     let empty = if n == 0 {
