@@ -63,26 +63,9 @@ impl FieldSpec {
             };
         }
         match self.kind {
-            FieldKind::Text { max } => {
-                let n = s.chars().count();
-                if n > max { Err(format!("at most {max} characters ({n} given)")) } else { Ok(Value::text(s)) }
-            }
-            FieldKind::LongText => {
-                let n = s.chars().count();
-                if n > LONG_TEXT_MAX {
-                    Err(format!("at most {LONG_TEXT_MAX} characters ({n} given)"))
-                } else {
-                    Ok(Value::text(s))
-                }
-            }
-            FieldKind::Path => {
-                let n = s.chars().count();
-                if n > PATH_MAX {
-                    Err(format!("at most {PATH_MAX} characters ({n} given)"))
-                } else {
-                    Ok(Value::text(s))
-                }
-            }
+            FieldKind::Text { max } => at_most(s, max),
+            FieldKind::LongText => at_most(s, LONG_TEXT_MAX),
+            FieldKind::Path => at_most(s, PATH_MAX),
             FieldKind::Date => parse_date(s, today).map(|d| Value::Text(d.to_string())),
             FieldKind::Number { min, max } => match s.parse::<i64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(Value::Int(n)),
@@ -124,6 +107,12 @@ impl FieldSpec {
             (_, v) => v.to_string(),
         }
     }
+}
+
+/// The text as a value, or what is wrong when it has more than `max` characters.
+fn at_most(s: &str, max: usize) -> Result<Value, String> {
+    let n = s.chars().count();
+    if n > max { Err(format!("at most {max} characters ({n} given)")) } else { Ok(Value::text(s)) }
 }
 
 /// The longest path a path field takes.
