@@ -39,7 +39,9 @@ const DEFAULT_BACKUPS: usize = 5;
 /// Opens the workbench on the workspace at `workspace` and runs it until the user quits: the one way the command
 /// line reaches the terminal interface. `open` opens the workspace (and holds whatever guard it returns, such as
 /// the workspace lock, until the workbench ends); meanwhile the key table, with the config's overrides, and the
-/// catalog are prepared on the other core, as both are needed before the first frame.
+/// catalog are prepared on the other core, as both are needed before the first frame. The workbench reads the
+/// workspace while the key table is finished: loading reads no key (a pane reads the keys only to answer one, or to
+/// draw), and the table is in place before the first frame.
 pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Result<(L, Store)>) -> Result<()> {
     let overrides = config.keys.clone();
     let prepare = std::thread::spawn(move || {
@@ -47,28 +49,31 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
         let mut keymap = Keymap::default_map();
         keymap.apply_overrides(&overrides).map(|()| keymap)
     });
-    let opened = open();
+    let theme = Theme::choose_with(config.theme.as_deref(), config.colors.as_deref());
+    let today = chrono::Local::now().date_naive();
+    let loaded = open().map(|(lock, store)| {
+        let key = store.key().map(str::to_string);
+        let app = App::new(store, Keymap::default(), theme.as_ref().copied().unwrap_or_else(|_| Theme::plain()), today);
+        (lock, key, app)
+    });
     // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
-    // folder, bad file, the lock).
+    // folder, bad file, the lock); then the config's other settings; then anything reading the workspace met.
     let keymap = prepare
         .join()
         .map_err(|_| eyre!("the key table could not be prepared"))?
         .map_err(|e| eyre!("config file: {e}"))?;
-    let (_lock, store) = opened?;
+    let (_lock, key, app) = loaded?;
     // The automatic backup is taken after the first frame, in the background (see run_with_backup).
-    let backup = Some(BackupPlan {
-        workspace,
-        key: store.key().map(str::to_string),
-        bounds: Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)),
-    });
-    let theme =
-        Theme::choose_with(config.theme.as_deref(), config.colors.as_deref()).map_err(|e| eyre!("config file: {e}"))?;
+    let backup = Some(BackupPlan { workspace, key, bounds: Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)) });
+    let theme = theme.map_err(|e| eyre!("config file: {e}"))?;
     let dates = match &config.date_format {
         Some(f) => crate::domain::DateStyle::from_config(f).map_err(|e| eyre!("config file: {e}"))?,
         None => crate::domain::DateStyle::Iso,
     };
     let evidence_limit = config.evidence_limit().map_err(|e| eyre!("config file: {e}"))?;
-    let mut app = App::new(store, keymap, theme, chrono::Local::now().date_naive())?;
+    let mut app = app?;
+    app.keymap = keymap;
+    app.theme = theme;
     app.dates = dates;
     app.evidence_limit = evidence_limit;
     if let Some(dir) = &config.reports_dir {

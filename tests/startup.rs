@@ -40,3 +40,29 @@ fn vetting_and_assets_load_when_shown_not_at_start() {
     assert_eq!(app.pane::<AssetPane>().engagement, Some(other));
     assert!(app.pane::<AssetPane>().all.iter().all(|a| a.engagement_id == other));
 }
+
+/// The workbench reads the workspace while the key table is still being prepared, and is given the table before
+/// its first frame: what it loads must not depend on the keys, so its first frame is the one it would draw had it
+/// had the table from the start, hints included.
+#[test]
+fn the_first_frame_does_not_depend_on_the_keys_being_there_while_loading() {
+    use assay::app::{Action, App, Keymap};
+    use assay::theme::Theme;
+    let frame = |app: &mut App| {
+        app.update(Action::Resize(160, 48)).expect("resize");
+        common::render(app).backend().buffer().clone()
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("date");
+    let mut with_keys =
+        App::new(common::workspace::demo_store(), Keymap::default_map(), Theme::plain(), today).expect("app");
+    let mut keys_later =
+        App::new(common::workspace::demo_store(), Keymap::default(), Theme::plain(), today).expect("app");
+    keys_later.keymap = Keymap::default_map();
+    assert_eq!(frame(&mut keys_later), frame(&mut with_keys));
+    // Every tab, each loaded as it is shown.
+    for tab in ['1', '2', '3', '4', '5', '6', '7'] {
+        common::press(&mut with_keys, KeyCode::Char(tab));
+        common::press(&mut keys_later, KeyCode::Char(tab));
+        assert_eq!(frame(&mut keys_later), frame(&mut with_keys), "tab {tab}");
+    }
+}

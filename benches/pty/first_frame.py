@@ -10,11 +10,12 @@ usage: python3 benches/pty/first_frame.py [--runs 20] [--sizes small,large] [--w
                                            [--scaling] [--verify] [--baseline OLD_ASSAY_BINARY]
                                            [--baseline-work DIR]
 
---sizes huge generates the huge demo first (500 engagements; several minutes and about 1 GB, kept under
-target/pty-bench/). --scaling also times, on each size, switching to the busiest pane (Assets, 6) and one
-keystroke of the lookup (the last letter of "return of assets"), key to complete frame. --verify also runs
-`assay verify` on each size as a whole process (no terminal) and prints its wall time and its peak resident
-memory, as the kernel accounts them for the finished child (the figure `/usr/bin/time -v` prints).
+--sizes huge generates the huge demo first (500 engagements; several minutes and about 1.4 GB, kept under
+target/pty-bench/, or under $ASSAY_BENCH_WORK when set). --scaling also times, on each size, switching to the
+busiest pane (Assets, 6) and one keystroke of the lookup (the last letter of "return of assets"), key to
+complete frame. --verify also runs `assay verify` on each size as a whole process (no terminal) and prints its
+wall time, CPU time and peak resident memory, as the kernel accounts them for the finished child (the figures
+`/usr/bin/time -v` prints), and with --baseline the baseline's verify beside it, run for run.
 --baseline-work DIR gives the baseline demos of its own, made by the baseline binary in DIR when missing: for a
 baseline whose schema is older than this build's (this build would upgrade a shared demo, which the older one then
 refuses to open), so each side starts on the workspace its own version writes.
@@ -37,7 +38,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-WORK = os.path.join(TARGET, "pty-bench")
+WORK = os.environ.get("ASSAY_BENCH_WORK", os.path.join(TARGET, "pty-bench"))
 COLS, ROWS = 160, 48
 ENTER_ALT = b"\x1b[?1049h"
 HIDE = b"\x1b[?25l"
@@ -260,13 +261,21 @@ def main():
         print(f"\nassay verify, whole process, median of {args.runs} (peak memory: the largest run)")
         for size in sizes:
             db = os.path.join(WORK, f"demo-{size}.db")
-            runs = [whole_process([assay, "verify", "--db", db], env) for _ in range(args.runs)]
-            walls = [r[0] for r in runs]
-            codes = sorted({r[2] for r in runs})
-            print(f"{'assay verify, ' + size + ' demo':28} {statistics.median(walls):8.0f}ms (min {min(walls):.0f}, "
-                  f"max {max(walls):.0f})   CPU {statistics.median(r[3] for r in runs):8.0f}ms   "
-                  f"peak {max(r[1] for r in runs):6.1f} MB   exit {codes}")
-
+            sides = [("assay verify, " + size + " demo", assay, db)]
+            if args.baseline:
+                bdb = os.path.join(args.baseline_work, f"demo-{size}.db") if args.baseline_work else db
+                sides.append(("baseline verify, " + size + " demo", args.baseline, bdb))
+            # Round-robin, as above, so that both sides meet the same load.
+            runs = {name: [] for name, _, _ in sides}
+            for _ in range(args.runs):
+                for name, binary, path in sides:
+                    runs[name].append(whole_process([binary, "verify", "--db", path], env))
+            for name, rs in runs.items():
+                walls = [r[0] for r in rs]
+                codes = sorted({r[2] for r in rs})
+                print(f"{name:28} {statistics.median(walls):8.0f}ms (min {min(walls):.0f}, "
+                      f"max {max(walls):.0f})   CPU {statistics.median(r[3] for r in rs):8.0f}ms   "
+                      f"peak {max(r[1] for r in rs):6.1f} MB   exit {codes}")
 
 if __name__ == "__main__":
     main()

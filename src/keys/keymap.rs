@@ -206,8 +206,8 @@ struct RawBinding {
     desc: String,
 }
 
-/// The key table, by context.
-#[derive(Debug, Clone)]
+/// The key table, by context (`Keymap::default()` binds no key).
+#[derive(Debug, Clone, Default)]
 pub struct Keymap {
     contexts: BTreeMap<Context, Vec<Binding>>,
 }
