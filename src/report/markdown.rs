@@ -28,9 +28,21 @@ pub fn md_text(s: &str) -> String {
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
     let mut o = String::with_capacity(64 * 1024);
-    o.push_str(&format!("# {}\n\n_{}_\n", md_text(&r.title), md_text(&r.meta)));
+    o.push_str(&format!(
+        "**{}**\n\n# {}\n\n_{}_\n",
+        md_text(&r.classification.to_uppercase()),
+        md_text(&r.title),
+        md_text(&r.meta)
+    ));
+    // The report proper is numbered; the appendices, from the register on, are not.
+    let first_appendix =
+        r.sections.iter().position(|s| s.title == super::model::FIRST_APPENDIX).unwrap_or(r.sections.len());
     for (n, sec) in r.sections.iter().enumerate() {
-        o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
+        if n < first_appendix {
+            o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
+        } else {
+            o.push_str(&format!("\n## {}\n", sec.title));
+        }
         for b in &sec.blocks {
             // A chart's figures are in the table beside it: Markdown has the table alone.
             if matches!(b, Block::Bars { .. }) {
@@ -83,5 +95,6 @@ pub fn markdown(r: &Report) -> String {
             }
         }
     }
+    o.push_str(&format!("\n**{}**\n", md_text(&r.classification.to_uppercase())));
     o
 }
