@@ -377,10 +377,8 @@ fn obligations(conn: &Connection, d: &Data) -> Result<Section> {
             Bar { label: row[0].clone(), value: pct, shown: format!("{pct} % ({} of {})", row[1], row[2]), mark: None }
         })
         .collect();
-    let mut blocks = vec![
-        table(&["Checklist", "Done or not applicable", "Items", "Progress"], prog, &[1, 2, 3]),
-        Block::Bars { measure: "% done or not applicable".into(), max: 100.0, rows: bars },
-    ];
+    // The bars write each figure beside them (and the Markdown lists them): no table repeats them.
+    let mut blocks = vec![Block::Bars { measure: "% done or not applicable".into(), max: 100.0, rows: bars }];
     let here = crate::domain::workflow::item_phase(e.phase);
     let reached = |p: ItemPhase| match (e.phase, p) {
         (_, ItemPhase::Any) => true,

@@ -62,11 +62,8 @@ pub(super) fn executive(d: &Data, o: Options) -> Section {
         .as_deref()
         .and_then(|r| r.parse::<Band>().ok())
         .map(|b| format!("{} {}", b.letter(), b.label()));
-    let mut blocks = vec![Block::Facts(vec![
-        ("Overall rating".into(), short(&rating, "choose the overall rating", o)),
-        ("Phase".into(), e.phase.label().into()),
-        ("Provider(s)".into(), d.provider_names()),
-    ])];
+    let mut blocks =
+        vec![Block::Facts(vec![("Overall rating".into(), short(&rating, "choose the overall rating", o))])];
     blocks.push(Block::Verdict(d.verdict.text.clone()));
     blocks.push(Block::Heading("Conclusion".into()));
     blocks.extend(narrative(&e.conclusion, "the assessor's conclusion (the engagement's form)", o));

@@ -24,7 +24,7 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }
 th, td { border: 1px solid #888; padding: .15rem .35rem; text-align: left; vertical-align: top; }
 th { background: #e6e6e6; }
 td.num, th.num { text-align: right; }
-table.signoff td { height: 15mm; }
+table.signoff td { height: 12mm; }
 table.signoff td:first-child { width: 28%; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .2rem 0 .6rem; }
 dl.facts dt { font-weight: 600; }
@@ -44,6 +44,9 @@ figure.chart svg { max-width: 100%; height: auto; }
   body { max-width: none; margin: 0; padding: 0; font-size: 9pt; line-height: 1.3; }
   h2 { margin-top: 1.1rem; }
   h3 { margin: .6rem 0 .15rem; }
+  th, td { padding: 1px 4px; line-height: 1.2; }
+  dl.facts { line-height: 1.25; margin-bottom: .4rem; }
+  figure.chart figcaption { font-size: 8pt; }
   section.appendix.first { page-break-before: always; break-before: page; }
   thead { display: table-header-group; }
   tr, dl.facts, figure.chart { page-break-inside: avoid; break-inside: avoid; }

@@ -44,10 +44,6 @@ pub fn markdown(r: &Report) -> String {
             o.push_str(&format!("\n## {}\n", sec.title));
         }
         for b in &sec.blocks {
-            // A chart's figures are in the table beside it: Markdown has the table alone.
-            if matches!(b, Block::Bars { .. }) {
-                continue;
-            }
             o.push('\n');
             match b {
                 Block::Para(t) => o.push_str(&format!("{}\n", md_text(t))),
@@ -74,7 +70,14 @@ pub fn markdown(r: &Report) -> String {
                         o.push_str(" |\n");
                     }
                 }
-                Block::Bars { .. } => {}
+                // A chart as a list of its figures.
+                Block::Bars { measure, rows, .. } => {
+                    o.push_str(&format!("{}:\n\n", md_text(measure)));
+                    for bar in rows {
+                        let mark = bar.mark.as_deref().map(|m| format!(" — {}", md_text(m))).unwrap_or_default();
+                        o.push_str(&format!("- {}: {}{mark}\n", md_text(&bar.label), md_text(&bar.shown)));
+                    }
+                }
                 Block::Heat { caption, cells, outside } => {
                     o.push_str(&format!("### {}\n\n", md_text(caption)));
                     o.push_str("| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |\n|---|---|---|---|---|---|\n");

@@ -11,6 +11,8 @@ use crate::store::Table;
 
 /// The most rows a list of this section shows; the rest are counted (the workbench lists them all).
 const MAX_ROWS: usize = 10;
+/// The most members not yet cleared named per provider.
+const MAX_NAMED: usize = 6;
 
 pub(super) fn vetting_and_assets(d: &Data, include_sensitive: bool) -> Section {
     let mut recorded: HashMap<i64, MemberChecks> = HashMap::new();
@@ -117,6 +119,12 @@ pub(super) fn vetting_and_assets(d: &Data, include_sensitive: bool) -> Section {
         }
         if warnings.is_empty() && open.is_empty() {
             continue;
+        }
+        // A large team is named in part: the count says how many more the Vetting tab lists.
+        if open.len() > MAX_NAMED {
+            let more = open.len() - MAX_NAMED;
+            open.truncate(MAX_NAMED);
+            open.push(format!("and {more} more"));
         }
         let dashed = |v: Vec<String>| if v.is_empty() { "—".to_string() } else { v.join("; ") };
         rows.push((d.names.of(Table::Provider, p.id, p.number), vec![p.name.clone(), dashed(open), dashed(warnings)]));
