@@ -388,24 +388,23 @@ fn obligations(conn: &Connection, d: &Data) -> Result<Section> {
         _ => true,
     };
     blocks.push(Block::Heading("Obligations open in this and earlier phases".into()));
-    let mut any = false;
-    for phase in PHASE_ORDER.iter().copied().filter(|p| reached(*p)) {
-        let open: Vec<Vec<String>> = catalog::catalog()
-            .items
-            .iter()
-            .filter(|i| i.has_use(Use::Workflow) && i.phase == phase && status(&i.id) == CheckStatus::Open)
-            .map(|i| vec![i.id.clone(), i.title.clone()])
-            .collect();
-        if open.is_empty() {
-            continue;
-        }
-        any = true;
-        let current = if phase == here { " (current)" } else { "" };
-        blocks.push(Block::Para(format!("{}{current}: {} open.", phase_label(phase), open.len())));
-        blocks.push(table(&["Item", "Obligation"], open, &[]));
-    }
-    if !any {
+    let open: Vec<Vec<String>> = PHASE_ORDER
+        .iter()
+        .copied()
+        .filter(|p| reached(*p))
+        .flat_map(|phase| {
+            let current = if phase == here { " (current)" } else { "" };
+            catalog::catalog()
+                .items
+                .iter()
+                .filter(move |i| i.has_use(Use::Workflow) && i.phase == phase && status(&i.id) == CheckStatus::Open)
+                .map(move |i| vec![format!("{}{current}", phase_label(phase)), i.id.clone(), i.title.clone()])
+        })
+        .collect();
+    if open.is_empty() {
         blocks.push(Block::Empty("None.".into()));
+    } else {
+        blocks.push(table(&["Phase", "Item", "Obligation"], open, &[]));
     }
     blocks.extend(phase_changes(conn, e, &d.names)?);
     Ok(Section { title: "Open obligations by phase".into(), blocks })

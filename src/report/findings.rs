@@ -21,8 +21,7 @@ pub(super) fn findings(d: &Data, o: Options) -> Section {
         return Section { title: "Findings".into(), blocks };
     }
     blocks.push(Block::Para(format!(
-        "{} risk{}, worst inherent rating first. Ratings read band letter and level (likelihood × worst impact); the \
-         register in {FIRST_APPENDIX} lists them all on one table.",
+        "{} risk{}, worst first; each heading gives the inherent → standing rating (band letter and level).",
         d.register.len(),
         if d.register.len() == 1 { "" } else { "s" }
     )));

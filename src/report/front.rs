@@ -87,10 +87,7 @@ pub(super) fn executive(d: &Data, o: Options) -> Section {
     let residual = matrix(&d.facts, MatrixView::residual(Dimension::Overall));
     blocks.push(Block::Heading("Risks at a glance".into()));
     blocks.push(Block::Para(
-        "Number of risks in each cell: likelihood up the side against the worst of the confidentiality, integrity \
-         and availability impacts along the bottom; each cell carries its band letter (L low, M medium, H high, C \
-         critical) and an empty cell is left blank."
-            .into(),
+        "Risks per cell, likelihood against the worst impact; band letters L, M, H, C; an empty cell is blank.".into(),
     ));
     blocks.push(Block::Heat {
         caption: "Inherent (before treatment)".into(),
@@ -98,7 +95,7 @@ pub(super) fn executive(d: &Data, o: Options) -> Section {
         outside: inherent.outside,
     });
     blocks.push(Block::Heat {
-        caption: "Residual (after treatment; untreated risks at their inherent rating)".into(),
+        caption: "Residual (untreated risks at their inherent rating)".into(),
         cells: residual.cells,
         outside: residual.outside,
     });
@@ -260,14 +257,12 @@ pub(super) fn sign_off(d: &Data, assessor: &str) -> Section {
     let rows = vec![
         vec!["Prepared by (assessor)".into(), assessor.to_string(), String::new(), String::new()],
         vec!["Reviewed by".into(), blank(&d.e.reviewer), String::new(), String::new()],
-        vec!["Business owner".into(), blank(&d.e.business_owner), String::new(), String::new()],
-        vec!["Accepted for management".into(), String::new(), String::new(), String::new()],
-    ];
-    Section {
-        title: "Sign-off".into(),
-        blocks: vec![
-            Block::Para("Signed to record that the report was prepared, reviewed and received as stated.".into()),
-            table(&["Role", "Name", "Date", SIGNATURE_HEADER], rows, &[]),
+        vec![
+            "Accepted for management (business owner)".into(),
+            blank(&d.e.business_owner),
+            String::new(),
+            String::new(),
         ],
-    }
+    ];
+    Section { title: "Sign-off".into(), blocks: vec![table(&["Role", "Name", "Date", SIGNATURE_HEADER], rows, &[])] }
 }

@@ -25,7 +25,7 @@ th, td { border: 1px solid #888; padding: .15rem .35rem; text-align: left; verti
 th { background: #e6e6e6; }
 td.num, th.num { text-align: right; }
 table.signoff td { height: 12mm; }
-table.signoff td:first-child { width: 28%; }
+table.signoff td:first-child { width: 36%; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .2rem 0 .6rem; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
@@ -41,8 +41,8 @@ figure.chart svg { max-width: 100%; height: auto; }
 .band-C { background: #f4b6b6; }
 .empty { color: #555; font-style: italic; }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 9pt; line-height: 1.3; }
-  h2 { margin-top: 1.1rem; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 8.5pt; line-height: 1.3; }
+  h2 { margin-top: .9rem; }
   h3 { margin: .6rem 0 .15rem; }
   th, td { padding: 1px 4px; line-height: 1.2; }
   dl.facts { line-height: 1.25; margin-bottom: .4rem; }
@@ -139,7 +139,7 @@ pub fn html(r: &Report) -> String {
                     o.push_str("</tbody>\n</table>\n");
                 }
                 Block::Heat { caption, cells, outside } => {
-                    let caption = format!("{caption} · outside the map (no impact rated): {outside}");
+                    let caption = format!("{caption} · no impact rated: {outside}");
                     o.push_str(&super::charts::heat(cells, &caption));
                 }
                 Block::Bars { measure, max, rows } => o.push_str(&super::charts::bars(rows, *max, measure)),

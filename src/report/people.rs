@@ -24,12 +24,11 @@ pub(super) fn vetting_and_assets(d: &Data, include_sensitive: bool) -> Section {
     let none = MemberChecks::default();
     let checks_of = |id: i64| recorded.get(&id).unwrap_or(&none);
     let mut blocks = vec![Block::Para(format!(
-        "A member is cleared when every required background check counts (passed, or waived or not permitted with \
-         its reason); members who have left are not counted. {}",
+        "Cleared: every required check counts; leavers are not counted. {}",
         if include_sensitive {
-            "The criminal-record and credit checks are named at the author's request."
+            "Criminal-record and credit checks are named at the author's request."
         } else {
-            "Criminal-record and credit checks of named people are counted, never named (sensitive personal data)."
+            "Criminal-record and credit checks are counted, never named."
         }
     ))];
     let mut rows: Vec<(Record, Vec<String>)> = Vec::new();
