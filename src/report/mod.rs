@@ -110,7 +110,7 @@ pub fn add_appendix(r: &mut Report, appendix: Section) {
     r.sections.insert(at, appendix);
 }
 
-/// The report's data as one JSON document: title, meta, and the sections with their blocks.
+/// The report's data as one JSON document: title, meta, classification, and the sections with their blocks.
 pub fn json(r: &Report) -> String {
     let mut s = crate::visible::json(&serde_json::to_string_pretty(r).unwrap_or_default()).into_owned();
     s.push('\n');
