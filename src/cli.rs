@@ -141,6 +141,11 @@ pub enum Command {
         /// Add the interview journal as an appendix: every entry, with when, who and what it is about.
         #[arg(long)]
         with_journal: bool,
+        /// A final report: refused, with what is missing listed, while any required narrative (conclusion, overall
+        /// rating, approach, limitations, reviewer, each risk's finding, recommendation and management response) is
+        /// still to be written.
+        #[arg(long = "final")]
+        is_final: bool,
     },
     /// List the engagements of the workspace: number, name, phase, status and how much each holds.
     List {

@@ -598,10 +598,11 @@ fn report_html_is_one_printable_page_with_every_value_escaped() {
     assert!(html.contains("<td>BOX-001</td>") && html.contains("<td>✓ returned</td><td>A-2</td><td>BOX-002</td>"));
     assert!(html.contains("<dt>Engagement</dt><dd>E-1 Records archive (UUID "), "{html}");
     assert!(html.contains("Legend."));
-    // A form to sign: signature cells at least 15 mm high, words broken only where hyphenation allows (a word is
-    // cut only when it is longer than its whole column), never anywhere.
-    assert!(html.contains("td.sign { height: 15mm; }"), "signature cells 15 mm high");
-    assert!(html.contains("hyphens: auto") && !html.contains("overflow-wrap: anywhere"));
+    // A form to sign: signature cells at least 15 mm high, and no word broken inside (a column is as wide as its
+    // longest word).
+    assert!(html.contains("td.sign { height: 15mm;"), "signature cells 15 mm high");
+    assert!(html.contains("hyphens: manual") && !html.contains("overflow-wrap: anywhere"));
+    assert!(!html.contains("break-word") && !html.contains("table-layout: fixed"));
     assert!(!html.contains("<script"), "no live script");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<link"), "self-contained");

@@ -86,7 +86,7 @@ fn reports_cite_policy_items_and_carry_their_texts_only_when_asked() {
     let store = demo_store();
     let e = resolve(store.conn(), "1").expect("engagement");
     let md = report::render(store.conn(), &e, Format::Md, today(), "t", false).expect("report");
-    assert!(md.contains(&format!("## 10. {}", citations::SECTION_TITLE)), "{md}");
+    assert!(md.contains(&format!("\n## {}\n", citations::SECTION_TITLE)), "{md}");
     assert!(md.contains("ISO27k Forum") && md.contains("CyberSecurity Malaysia"), "the publishers are named once");
     let item = a_cited_policy_text(&md);
     assert!(md.contains(&format!("| {} | {} | {} |", item.id, item.title, item.citation())), "cited by id and title");

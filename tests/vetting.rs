@@ -522,8 +522,12 @@ fn members_with_nothing_recorded_count_as_pending_everywhere() {
     let e = app.session.current.clone().expect("engagement");
     let md = assay::report::markdown(&assay::report::build(app.store.conn(), &e, today(), "t", false).expect("report"));
     assert!(md.contains("| Vetting checks pending | 13 |"), "{md}");
-    assert!(md.contains("| Contoso | 2 | 0/2 | 0/2 | 0/2 | 0/2 | 1/2 | 0/2 | 0/2 |"), "{md}");
-    assert!(md.contains("| Alice Tan | Contoso | identity | … pending (nothing recorded) |"), "{md}");
+    // Per provider: on the team, cleared, cleared %, failed, checks pending; and who is not cleared, with what.
+    assert!(md.contains("| Contoso | 2 | 0 | 0 % | 0 | 13 |"), "{md}");
+    assert!(
+        md.contains("Alice Tan (References, CV accuracy, Qualifications, Identity, NDA signed, 2 withheld)"),
+        "{md}"
+    );
 
     // A failed check still has to be resolved: it stays in the count.
     vetting_tab(&mut app);

@@ -173,17 +173,11 @@ pub fn run(cli: Cli) -> Result<()> {
             include_sensitive,
             with_catalog_text,
             with_journal,
+            is_final,
         }) => {
             let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
-            report::run(
-                &store,
-                &engagement.join(" "),
-                format,
-                out.as_deref(),
-                include_sensitive,
-                with_catalog_text,
-                with_journal,
-            )
+            let how = crate::report::Options { include_sensitive, with_catalog_text, is_final };
+            report::run(&store, &engagement.join(" "), format, out.as_deref(), how, with_journal)
         }
         Some(Command::Export {
             engagement,

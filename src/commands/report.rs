@@ -35,16 +35,27 @@ pub fn run(
     spec: &str,
     format: ReportFormat,
     out: Option<&Path>,
-    include_sensitive: bool,
-    with_catalog_text: bool,
+    how: report::Options,
     with_journal: bool,
 ) -> Result<()> {
     let e = resolve(store.conn(), spec)?;
+    if how.is_final {
+        let missing = report::missing_narrative(store.conn(), &e)?;
+        if !missing.is_empty() {
+            return Err(eyre!(
+                "the final report of {} is refused: its narrative is not complete. Still to be written:\n  - {}\n\
+                 Write them in the workbench (the engagement's and each risk's form), or leave out --final for a \
+                 draft that shows what is missing.",
+                super::engagement_named(&e),
+                missing.join("\n  - ")
+            ));
+        }
+    }
     let today = chrono::Local::now().date_naive();
-    let mut r = report::build_with(store.conn(), &e, today, store.assessor(), include_sensitive, with_catalog_text)?;
+    let mut r = report::build_opts(store.conn(), &e, today, store.assessor(), how)?;
     if with_journal {
         match report::journal_appendix(store.conn(), &e)? {
-            Some(appendix) => r.sections.push(appendix),
+            Some(appendix) => report::add_appendix(&mut r, appendix),
             None => errln!(
                 "assay: note: {} has no journal entry: the report has no journal appendix",
                 super::engagement_named(&e)
@@ -106,6 +117,13 @@ mod tests {
             planned_end: None,
             status: "active".into(),
             updated_at: String::new(),
+            conclusion: None,
+            overall_rating: None,
+            approach: None,
+            limitations: None,
+            reviewer: None,
+            distribution: None,
+            classification: Default::default(),
         }
     }
 

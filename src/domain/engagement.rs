@@ -1,7 +1,50 @@
 //! An engagement: one outsourcing arrangement under assessment.
 
-use super::fields::{FieldKind, FieldSpec};
+use super::fields::{FieldKind, FieldSpec, blank_first};
 use super::{ENGAGEMENT_STATUSES, Phase, Value};
+
+/// How widely a report may be handed on, on the scale assets are classified by; marked in every page's header and
+/// footer. Confidential unless the assessor says otherwise.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, strum::AsRefStr, strum::EnumString, strum::VariantNames, strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Classification {
+    Public,
+    Internal,
+    #[default]
+    Confidential,
+    Restricted,
+}
+
+impl Classification {
+    /// The stored values, in order from the least to the most restricted.
+    pub const ALL: &'static [&'static str] = <Classification as strum::VariantNames>::VARIANTS;
+
+    /// As printed on the report ("Confidential").
+    pub fn label(self) -> &'static str {
+        match self {
+            Classification::Public => "Public",
+            Classification::Internal => "Internal",
+            Classification::Confidential => "Confidential",
+            Classification::Restricted => "Restricted",
+        }
+    }
+
+    /// A stored value, read leniently: anything unknown is the default.
+    pub fn parse(s: &str) -> Classification {
+        s.parse().unwrap_or_default()
+    }
+}
+
+/// The assessor's overall rating of an engagement, on the bands of the risk method.
+pub const OVERALL_RATINGS: &[&str] = &["low", "medium", "high", "critical"];
+/// The overall rating as the form offers it: blank first (not rated yet).
+pub const OVERALL_RATING_CHOICES: &[&str] = &blank_first::<5>(OVERALL_RATINGS);
+
+/// The keys of the fields that only the report shows (the Overview leaves them out).
+pub const REPORT_KEYS: &[&str] =
+    &["conclusion", "overall_rating", "approach", "limitations", "reviewer", "distribution", "classification"];
 
 /// One outsourcing arrangement under assessment, and the unit everything else belongs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +64,19 @@ pub struct Engagement {
     pub planned_end: Option<String>,
     pub status: String,
     pub updated_at: String,
+    /// The assessor's written conclusion, for the report's executive summary.
+    pub conclusion: Option<String>,
+    /// The overall rating (one of [`OVERALL_RATINGS`]).
+    pub overall_rating: Option<String>,
+    /// How the assessment was made: interviews, site visits, documents read.
+    pub approach: Option<String>,
+    /// What the assessment could not cover, and why.
+    pub limitations: Option<String>,
+    /// Who reviews the report before it goes out.
+    pub reviewer: Option<String>,
+    /// Who receives the report.
+    pub distribution: Option<String>,
+    pub classification: Classification,
 }
 
 impl Engagement {
@@ -35,6 +91,13 @@ impl Engagement {
         FieldSpec::new("start_date", "Start date", FieldKind::Date),
         FieldSpec::new("planned_end", "Planned end", FieldKind::Date),
         FieldSpec::new("status", "Status", FieldKind::Enum(ENGAGEMENT_STATUSES)).required(),
+        FieldSpec::new("classification", "Classification", FieldKind::Enum(Classification::ALL)).required(),
+        FieldSpec::new("overall_rating", "Overall rating", FieldKind::Enum(OVERALL_RATING_CHOICES)),
+        FieldSpec::new("conclusion", "Conclusion", FieldKind::LongText),
+        FieldSpec::new("approach", "Approach", FieldKind::LongText),
+        FieldSpec::new("limitations", "Limitations", FieldKind::LongText),
+        FieldSpec::new("reviewer", "Reviewer", FieldKind::Text { max: 120 }),
+        FieldSpec::new("distribution", "Distribution", FieldKind::LongText),
     ];
 
     /// The stored value of a field, by key, in the order of [`Self::FIELDS`].
@@ -50,6 +113,13 @@ impl Engagement {
             "start_date" => opt(&self.start_date),
             "planned_end" => opt(&self.planned_end),
             "status" => Value::text(&self.status),
+            "conclusion" => opt(&self.conclusion),
+            "overall_rating" => opt(&self.overall_rating),
+            "approach" => opt(&self.approach),
+            "limitations" => opt(&self.limitations),
+            "reviewer" => opt(&self.reviewer),
+            "distribution" => opt(&self.distribution),
+            "classification" => Value::text(self.classification.as_ref()),
             _ => Value::Null,
         }
     }
@@ -61,6 +131,7 @@ impl Engagement {
             .map(|f| match f.key {
                 "phase" => Value::text("pre"),
                 "status" => Value::text("active"),
+                "classification" => Value::text(Classification::default().as_ref()),
                 _ => Value::Null,
             })
             .collect()
@@ -113,6 +184,13 @@ mod tests {
             planned_end: Some("2026-01-31".into()),
             status: "active".into(),
             updated_at: String::new(),
+            conclusion: None,
+            overall_rating: None,
+            approach: None,
+            limitations: None,
+            reviewer: None,
+            distribution: None,
+            classification: Classification::default(),
         }
     }
 

@@ -46,6 +46,12 @@ pub struct Risk {
     pub accepted_at: Option<String>,
     pub review_date: Option<String>,
     pub updated_at: String,
+    /// What the assessor found, as the report states it.
+    pub finding: Option<String>,
+    /// What the assessor recommends doing about it.
+    pub recommendation: Option<String>,
+    /// What the organisation's management answered.
+    pub management_response: Option<String>,
 }
 
 impl Risk {
@@ -66,6 +72,9 @@ impl Risk {
         FieldSpec::new("residual_c", "Residual C 0–5", FieldKind::Number { min: 0, max: 5 }),
         FieldSpec::new("residual_i", "Residual I 0–5", FieldKind::Number { min: 0, max: 5 }),
         FieldSpec::new("residual_a", "Residual A 0–5", FieldKind::Number { min: 0, max: 5 }),
+        FieldSpec::new("finding", "Finding", FieldKind::LongText),
+        FieldSpec::new("recommendation", "Recommendation", FieldKind::LongText),
+        FieldSpec::new("management_response", "Mgmt response", FieldKind::LongText),
     ];
 
     /// The acceptance form: a named manager, the date of acceptance and the date to look at it again.
@@ -100,6 +109,9 @@ impl Risk {
             "accepted_at" => opt(&self.accepted_at),
             "review_date" => opt(&self.review_date),
             "catalog_ref" => opt(&self.catalog_ref),
+            "finding" => opt(&self.finding),
+            "recommendation" => opt(&self.recommendation),
+            "management_response" => opt(&self.management_response),
             _ => Value::Null,
         }
     }
@@ -226,6 +238,9 @@ mod tests {
             accepted_at: None,
             review_date: None,
             updated_at: String::new(),
+            finding: None,
+            recommendation: None,
+            management_response: None,
         }
     }
 

@@ -180,13 +180,13 @@ dl.meta { display: grid; grid-template-columns: max-content auto; gap: 1pt 8pt; 
 dl.meta dt { font-weight: bold; }
 dl.meta dd { margin: 0; }
 p.legend { border: 1px solid #000; padding: 3pt 5pt; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+table { width: 100%; border-collapse: collapse; table-layout: auto; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word;
-         hyphens: auto; -webkit-hyphens: auto; }
+th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: top; overflow-wrap: normal; word-break: normal;
+         hyphens: manual; -webkit-hyphens: manual; }
 th { background: #eee; font-weight: bold; text-align: left; }
-td.sign { height: 15mm; }
+td.sign { height: 15mm; min-width: 28mm; }
 col.state { width: 7%; } col.ref { width: 5%; } col.tag { width: 8%; } col.desc { width: 11%; } col.sign { width: 10%; }
 section + section { break-before: auto; }
 @media print { section.group { break-before: page; } section.group:first-of-type { break-before: auto; } }

@@ -19,7 +19,7 @@ fn band_fill(letter: char) -> &'static str {
 /// The 5×5 heat map: likelihood up the side (5 at the top), impact along the bottom, each cell in its band's
 /// colour with its letter, and the number of risks in it; an empty cell shows its band and no number.
 pub fn heat(cells: &[[u32; 5]; 5], caption: &str) -> String {
-    const CELL: u32 = 46;
+    const CELL: u32 = 38;
     const LEFT: u32 = 58;
     const TOP: u32 = 6;
     let width = LEFT + 5 * CELL + 8;
@@ -85,8 +85,8 @@ pub fn heat(cells: &[[u32; 5]; 5], caption: &str) -> String {
 pub fn bars(rows: &[Bar], max: f64, measure: &str) -> String {
     const LABEL: u32 = 220;
     const BAR: u32 = 300;
-    const ROW: u32 = 24;
-    let height = rows.len() as u32 * ROW + 26;
+    const ROW: u32 = 20;
+    let height = rows.len() as u32 * ROW + 24;
     let width = LABEL + BAR + 260;
     let mut o = format!(
         "<figure class=\"chart bars\"><svg width=\"{width}\" height=\"{height}\" \
@@ -109,12 +109,12 @@ pub fn bars(rows: &[Bar], max: f64, measure: &str) -> String {
             esc(&label)
         ));
         o.push_str(&format!(
-            "<rect x=\"{LABEL}\" y=\"{}\" width=\"{BAR}\" height=\"16\" fill=\"none\" stroke=\"#bbb\"/>\n",
-            y + 4
+            "<rect x=\"{LABEL}\" y=\"{}\" width=\"{BAR}\" height=\"14\" fill=\"none\" stroke=\"#bbb\"/>\n",
+            y + 3
         ));
         o.push_str(&format!(
-            "<rect x=\"{LABEL}\" y=\"{}\" width=\"{w}\" height=\"16\" fill=\"{fill}\" stroke=\"#555\"/>\n",
-            y + 4
+            "<rect x=\"{LABEL}\" y=\"{}\" width=\"{w}\" height=\"14\" fill=\"{fill}\" stroke=\"#555\"/>\n",
+            y + 3
         ));
         let mark = r.mark.as_deref().map(|m| format!(" — {}", esc(m))).unwrap_or_default();
         o.push_str(&format!(
@@ -126,7 +126,7 @@ pub fn bars(rows: &[Bar], max: f64, measure: &str) -> String {
     }
     o.push_str(&format!(
         "<text x=\"{LABEL}\" y=\"{}\" font-size=\"11\" fill=\"#444\">{} (a full bar: {})</text>\n",
-        rows.len() as u32 * ROW + 18,
+        rows.len() as u32 * ROW + 16,
         esc(measure),
         max
     ));

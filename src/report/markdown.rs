@@ -28,14 +28,22 @@ pub fn md_text(s: &str) -> String {
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
     let mut o = String::with_capacity(64 * 1024);
-    o.push_str(&format!("# {}\n\n_{}_\n", md_text(&r.title), md_text(&r.meta)));
+    o.push_str(&format!(
+        "**{}**\n\n# {}\n\n_{}_\n",
+        md_text(&r.classification.to_uppercase()),
+        md_text(&r.title),
+        md_text(&r.meta)
+    ));
+    // The report proper is numbered; the appendices, from the register on, are not.
+    let first_appendix =
+        r.sections.iter().position(|s| s.title == super::model::FIRST_APPENDIX).unwrap_or(r.sections.len());
     for (n, sec) in r.sections.iter().enumerate() {
-        o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
+        if n < first_appendix {
+            o.push_str(&format!("\n## {}. {}\n", n + 1, sec.title));
+        } else {
+            o.push_str(&format!("\n## {}\n", sec.title));
+        }
         for b in &sec.blocks {
-            // A chart's figures are in the table beside it: Markdown has the table alone.
-            if matches!(b, Block::Bars { .. }) {
-                continue;
-            }
             o.push('\n');
             match b {
                 Block::Para(t) => o.push_str(&format!("{}\n", md_text(t))),
@@ -62,7 +70,14 @@ pub fn markdown(r: &Report) -> String {
                         o.push_str(" |\n");
                     }
                 }
-                Block::Bars { .. } => {}
+                // A chart as a list of its figures.
+                Block::Bars { measure, rows, .. } => {
+                    o.push_str(&format!("{}:\n\n", md_text(measure)));
+                    for bar in rows {
+                        let mark = bar.mark.as_deref().map(|m| format!(" — {}", md_text(m))).unwrap_or_default();
+                        o.push_str(&format!("- {}: {}{mark}\n", md_text(&bar.label), md_text(&bar.shown)));
+                    }
+                }
                 Block::Heat { caption, cells, outside } => {
                     o.push_str(&format!("### {}\n\n", md_text(caption)));
                     o.push_str("| Likelihood \\ Impact | 1 | 2 | 3 | 4 | 5 |\n|---|---|---|---|---|---|\n");
@@ -83,5 +98,6 @@ pub fn markdown(r: &Report) -> String {
             }
         }
     }
+    o.push_str(&format!("\n**{}**\n", md_text(&r.classification.to_uppercase())));
     o
 }

@@ -7,9 +7,12 @@ mod build;
 mod charts;
 pub mod citations;
 mod escape;
+mod findings;
+mod front;
 pub mod html;
 mod markdown;
 mod model;
+mod people;
 
 use std::path::{Path, PathBuf};
 
@@ -17,10 +20,10 @@ use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
 use rusqlite::Connection;
 
-pub use build::{build, build_with};
+pub use build::{Options, build, build_opts, build_with, missing_narrative};
 pub use html::html;
 pub use markdown::{markdown, md_text};
-pub use model::{Bar, Block, REF_HEADER, Record, Report, Section};
+pub use model::{Bar, Block, FIRST_APPENDIX, REF_HEADER, Record, Report, SIGNATURE_HEADER, Section, TO_WRITE};
 
 use crate::domain::Engagement;
 
@@ -100,7 +103,14 @@ pub fn journal_appendix(conn: &Connection, e: &Engagement) -> Result<Option<Sect
     Ok(Some(Section { title: "Appendix: interview journal".into(), blocks }))
 }
 
-/// The report's data as one JSON document: title, meta, and the sections with their blocks.
+/// Adds an appendix after the register's (the first), so that the appendices keep their order: register,
+/// journal, evidence, verification, catalog references.
+pub fn add_appendix(r: &mut Report, appendix: Section) {
+    let at = r.sections.iter().position(|s| s.title == FIRST_APPENDIX).map_or(r.sections.len(), |i| i + 1);
+    r.sections.insert(at, appendix);
+}
+
+/// The report's data as one JSON document: title, meta, classification, and the sections with their blocks.
 pub fn json(r: &Report) -> String {
     let mut s = crate::visible::json(&serde_json::to_string_pretty(r).unwrap_or_default()).into_owned();
     s.push('\n');

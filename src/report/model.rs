@@ -65,11 +65,22 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
+/// The heading of a table column left blank for a signature: the HTML gives its cells room to sign in.
+pub const SIGNATURE_HEADER: &str = "Signature";
+
+/// How a draft's missing narrative starts: shown in place of what is still to be written, so that it cannot be
+/// missed (a final report has none; `--final` refuses while any is missing).
+pub const TO_WRITE: &str = "To be written:";
+
+/// The title of the first appendix: everything from it on is reference material, after the report proper.
+pub const FIRST_APPENDIX: &str = "Appendix: risk register";
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Report {
     pub title: String,
     pub meta: String,
+    pub classification: String,
     /// The engagement reported on.
     pub engagement: Record,
     pub sections: Vec<Section>,

@@ -5,9 +5,11 @@ use std::str::FromStr;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Table, Writer};
+use crate::domain::engagement::Classification;
 use crate::domain::{Engagement, EngagementSummary, Phase, Value};
 
-const COLUMNS: &str = "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, updated_at, number, uuid";
+const COLUMNS: &str = "id, name, service, scope, objective, business_owner, phase, start_date, planned_end, status, \
+    updated_at, number, uuid, conclusion, overall_rating, approach, limitations, classification, reviewer, distribution";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
     let phase: String = r.get(6)?;
@@ -25,6 +27,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
         planned_end: r.get(8)?,
         status: r.get(9)?,
         updated_at: r.get(10)?,
+        conclusion: r.get(13)?,
+        overall_rating: r.get(14)?,
+        approach: r.get(15)?,
+        limitations: r.get(16)?,
+        classification: Classification::parse(&r.get::<_, String>(17)?),
+        reviewer: r.get(18)?,
+        distribution: r.get(19)?,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct Entry {
     pub link: Option<(Table, i64)>,
     /// What the linked record is called ("risk “Vendor lock-in”"), or that it was deleted.
     pub link_label: Option<String>,
+    /// Marked by the assessor to be quoted in the report.
+    pub for_report: bool,
 }
 
 /// A new entry's fields.
@@ -57,7 +59,7 @@ pub fn delete(w: &mut Writer<'_>, id: i64) -> rusqlite::Result<bool> {
     w.delete(Table::JournalEntry, id)
 }
 
-const COLUMNS: &str = "id, said_at, text, interviewed, present, link_table, link_id, number";
+const COLUMNS: &str = "id, said_at, text, interviewed, present, link_table, link_id, number, for_report";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let table: Option<String> = r.get(5)?;
@@ -72,6 +74,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
         present: r.get(4)?,
         link,
         link_label: None,
+        for_report: r.get::<_, i64>(8)? != 0,
     })
 }
 

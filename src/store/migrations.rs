@@ -496,6 +496,24 @@ impl Conversion {
     }
 }
 
+/// Step 9: what the management report says in the assessor's own words: the engagement's conclusion, overall rating,
+/// approach, limitations and classification marking; each risk's finding, recommendation and management response;
+/// and which journal entries the report quotes.
+const V9_REPORT_NARRATIVE: &str = r#"
+ALTER TABLE engagement ADD COLUMN conclusion TEXT;
+ALTER TABLE engagement ADD COLUMN overall_rating TEXT CHECK (overall_rating IN ('low', 'medium', 'high', 'critical'));
+ALTER TABLE engagement ADD COLUMN approach TEXT;
+ALTER TABLE engagement ADD COLUMN limitations TEXT;
+ALTER TABLE engagement ADD COLUMN reviewer TEXT;
+ALTER TABLE engagement ADD COLUMN distribution TEXT;
+ALTER TABLE engagement ADD COLUMN classification TEXT NOT NULL DEFAULT 'confidential'
+    CHECK (classification IN ('public', 'internal', 'confidential', 'restricted'));
+ALTER TABLE risk ADD COLUMN finding TEXT;
+ALTER TABLE risk ADD COLUMN recommendation TEXT;
+ALTER TABLE risk ADD COLUMN management_response TEXT;
+ALTER TABLE journal_entry ADD COLUMN for_report INTEGER NOT NULL DEFAULT 0 CHECK (for_report IN (0, 1));
+"#;
+
 /// The schema version from which the history carries seals.
 pub const SEALED_HISTORY: usize = 5;
 
@@ -506,6 +524,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V7_IDENTITIES, identities).comment("a stable identity and a short number for every record"),
     );
     steps.push(M::up(V8_EVIDENCE_FILES).comment("evidence files stored in the workspace, hashed"));
+    steps.push(M::up(V9_REPORT_NARRATIVE).comment("the report's narrative: conclusion, findings, classification"));
     Migrations::new(steps)
 }
 
@@ -630,14 +649,15 @@ fn expected_columns(version: usize, table: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The schema version this build writes: the SQL-only steps, then step 7 (identities) and step 8 (evidence files).
+/// The schema version this build writes: the SQL-only steps, then step 7 (identities), step 8 (evidence files) and
+/// step 9 (the report's narrative).
 pub fn latest_version() -> usize {
-    STEPS.len() + 2
+    STEPS.len() + 3
 }
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "0a4135e9e6f9cd7700f2efa667bed59742aa987d046d1da1c50cca95126a1012";
+const LATEST_DIGEST: &str = "47b5f00431563f2d18a7e5e10a738d7da8e2f13f6cb6fc0de3a8490dbdfad1d1";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {

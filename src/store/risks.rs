@@ -7,7 +7,7 @@ use crate::domain::{Risk, Value};
 
 const COLUMNS: &str = "id, engagement_id, catalog_ref, title, description, likelihood, impact_c, impact_i, impact_a, \
     treatment, plan, owner, due_date, residual_likelihood, residual_c, residual_i, residual_a, status, accepted_by, \
-    accepted_at, review_date, updated_at, number";
+    accepted_at, review_date, updated_at, number, finding, recommendation, management_response";
 
 fn small(n: i64) -> u8 {
     u8::try_from(n.clamp(0, 255)).unwrap_or(0)
@@ -41,6 +41,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
         accepted_at: r.get(19)?,
         review_date: r.get(20)?,
         updated_at: r.get(21)?,
+        finding: r.get(23)?,
+        recommendation: r.get(24)?,
+        management_response: r.get(25)?,
     })
 }
 

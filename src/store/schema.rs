@@ -6,6 +6,7 @@ use strum::VariantNames;
 
 use super::{CASCADES, SET_NULLS, Table};
 use crate::domain::assets::{ASSET_KINDS, Disposition, GRANT_KINDS};
+use crate::domain::engagement::{Classification, OVERALL_RATINGS};
 use crate::domain::fields::{LONG_TEXT_MAX, is_iso_date};
 use crate::domain::provider::PROVIDER_STATUSES;
 use crate::domain::risk::Treatment;
@@ -153,6 +154,15 @@ macro_rules! cols {
     };
 }
 
+/// The columns of a numbered record whose table grew after step 7 (which put the identity columns last): as
+/// [`cols!`], then the later columns, after `;`.
+macro_rules! cols_then {
+    ($($name:literal : $kind:expr),* ; $($later:literal : $lkind:expr),* $(,)?) => {
+        &[c("id", ID), $(c($name, $kind),)* STAMPS[0], STAMPS[1], c("uuid", Kind::Uuid), c("number", NUMBER),
+          $(c($later, $lkind),)*]
+    };
+}
+
 /// The columns of a row identified by a natural key: as [`cols!`], without a short number.
 macro_rules! natural_cols {
     ($($name:literal : $kind:expr),* $(,)?) => {
@@ -164,10 +174,13 @@ pub static ENGAGEMENT: Spec = Spec {
     table: Table::Engagement,
     key: "engagement",
     noun: "engagement",
-    cols: cols![
+    cols: cols_then![
         "name": Kind::Text, "service": Kind::OptText, "scope": Kind::OptText, "objective": Kind::OptText,
         "business_owner": Kind::OptText, "phase": Kind::Enum(PHASES), "start_date": Kind::OptDate,
-        "planned_end": Kind::OptDate, "status": Kind::Enum(ENGAGEMENT_STATUSES),
+        "planned_end": Kind::OptDate, "status": Kind::Enum(ENGAGEMENT_STATUSES);
+        "conclusion": Kind::OptText, "overall_rating": Kind::OptEnum(OVERALL_RATINGS), "approach": Kind::OptText,
+        "limitations": Kind::OptText, "reviewer": Kind::OptText, "distribution": Kind::OptText,
+        "classification": Kind::Enum(Classification::ALL),
     ],
 };
 
@@ -208,7 +221,7 @@ pub static RISK: Spec = Spec {
     table: Table::Risk,
     key: "risks",
     noun: "risk",
-    cols: cols![
+    cols: cols_then![
         "engagement_id": Kind::Int, "catalog_ref": Kind::OptCatalogRef, "title": Kind::Text, "description": Kind::OptText,
         "likelihood": Kind::Range(1, 5), "impact_c": Kind::Range(0, 5), "impact_i": Kind::Range(0, 5),
         "impact_a": Kind::Range(0, 5), "treatment": Kind::OptEnum(<Treatment as VariantNames>::VARIANTS),
@@ -216,7 +229,8 @@ pub static RISK: Spec = Spec {
         "residual_likelihood": Kind::OptRange(1, 5), "residual_c": Kind::OptRange(0, 5),
         "residual_i": Kind::OptRange(0, 5), "residual_a": Kind::OptRange(0, 5),
         "status": Kind::Enum(TREATMENT_STATUSES), "accepted_by": Kind::OptText,
-        "accepted_at": Kind::OptDate, "review_date": Kind::OptDate,
+        "accepted_at": Kind::OptDate, "review_date": Kind::OptDate;
+        "finding": Kind::OptText, "recommendation": Kind::OptText, "management_response": Kind::OptText,
     ],
 };
 
@@ -338,9 +352,10 @@ pub static JOURNAL_ENTRY: Spec = Spec {
     table: Table::JournalEntry,
     key: "journal_entries",
     noun: "journal entry",
-    cols: cols![
+    cols: cols_then![
         "engagement_id": Kind::Int, "said_at": Kind::Text, "text": Kind::Text, "interviewed": Kind::OptText,
-        "present": Kind::OptText, "link_table": Kind::OptText, "link_id": Kind::OptInt,
+        "present": Kind::OptText, "link_table": Kind::OptText, "link_id": Kind::OptInt;
+        "for_report": Kind::Flag,
     ],
 };
 
@@ -369,6 +384,21 @@ pub fn named_link(table: Table) -> Option<(&'static str, &'static str)> {
         Table::Note => Some(("target_table", "target_id")),
         Table::JournalEntry => Some(("link_table", "link_id")),
         Table::Evidence => Some(("target_table", "target_id")),
+        _ => None,
+    }
+}
+
+/// The value a column takes when a bundle leaves it out because it was written before the column existed (the
+/// report's narrative, schema step 9); `None` for a column every bundle must give.
+pub fn added_later(table: Table, col: &str) -> Option<Value> {
+    match (table, col) {
+        (
+            Table::Engagement,
+            "conclusion" | "overall_rating" | "approach" | "limitations" | "reviewer" | "distribution",
+        ) => Some(Value::Null),
+        (Table::Engagement, "classification") => Some(Value::text(Classification::default().as_ref())),
+        (Table::Risk, "finding" | "recommendation" | "management_response") => Some(Value::Null),
+        (Table::JournalEntry, "for_report") => Some(Value::Int(0)),
         _ => None,
     }
 }

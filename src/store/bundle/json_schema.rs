@@ -118,7 +118,8 @@ fn row_schema(spec: &Spec) -> Json {
         };
         if key == "id" {
             p = json!({"$ref": "#/$defs/uuid", "description": format!("The {}'s UUID", spec.noun)});
-        } else if key != "ref" {
+        } else if key != "ref" && crate::store::schema::added_later(spec.table, col.name).is_none() {
+            // A column added later may be left out (a bundle written before it): it then takes its default.
             required.push(key);
         }
         if let Some((_, t)) = crate::store::schema::references(spec.table).find(|(c, _)| *c == col.name) {

@@ -285,6 +285,14 @@ impl<'de> Visitor<'de> for RowVisitor {
             };
             values[i] = Some(v);
         }
+        // A column added after the bundle was written takes its default.
+        for (i, col) in spec.cols.iter().enumerate() {
+            if values[i].is_none()
+                && let Some(v) = super::schema::added_later(spec.table, col.name)
+            {
+                values[i] = Some(v);
+            }
+        }
         let missing: Vec<&str> = layout
             .iter()
             .zip(&values)

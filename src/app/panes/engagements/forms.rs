@@ -8,6 +8,7 @@ use crate::app::Tab;
 use crate::app::closed::CLOSED;
 use crate::app::pane::{Cx, Effect, Intent, Session, Values};
 use crate::catalog::{self, Use};
+use crate::domain::engagement::REPORT_KEYS;
 use crate::domain::plural;
 use crate::domain::{Engagement, FieldKind, FieldSpec, Phase, Value, workflow};
 use crate::keys::{Action, Context};
@@ -73,8 +74,16 @@ fn form(title: impl Into<String>, data: EngagementForm, specs: &[FieldSpec], val
     Form::new(title, Intent::new(Tab::Engagements, data), specs, values)
 }
 
+/// A new engagement's form: the report's narrative is written later, from the edit form (the classification starts
+/// as Confidential).
 pub(super) fn open_new(cx: &mut Cx) {
-    cx.open(form("New engagement", EngagementForm::New, Engagement::FIELDS, &Engagement::defaults()));
+    let (fields, values): (Vec<FieldSpec>, Vec<Value>) = Engagement::FIELDS
+        .iter()
+        .zip(Engagement::defaults())
+        .filter(|(f, _)| !REPORT_KEYS.contains(&f.key))
+        .map(|(f, v)| (*f, v))
+        .unzip();
+    cx.open(form("New engagement", EngagementForm::New, &fields, &values));
 }
 
 /// Edits every field but the phase, which moves only through the phase gate.

@@ -21,6 +21,14 @@ pub const JOURNAL_FIELDS: &[FieldSpec] = &[
     FieldSpec::new("present", "Present", FieldKind::Text { max: 300 }),
 ];
 
+/// The fields of an entry being edited: those of a new one, and whether the report quotes it.
+pub const JOURNAL_EDIT_FIELDS: &[FieldSpec] = &[
+    JOURNAL_FIELDS[0],
+    JOURNAL_FIELDS[1],
+    JOURNAL_FIELDS[2],
+    FieldSpec::new("for_report", "Quote in the report", FieldKind::YesNo),
+];
+
 /// A journal form, as the Overview's intent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JournalForm {
@@ -149,10 +157,14 @@ impl OverviewPane {
             }
             Action::Edit | Action::Open => {
                 if let Some(e) = view.selected() {
-                    let values =
-                        [Value::text(&e.text), Value::from(e.interviewed.clone()), Value::from(e.present.clone())];
+                    let values = [
+                        Value::text(&e.text),
+                        Value::from(e.interviewed.clone()),
+                        Value::from(e.present.clone()),
+                        Value::Int(i64::from(e.for_report)),
+                    ];
                     let title = format!("Journal entry of {}", when(&e.said_at, cx.dates));
-                    cx.open_form(title, JournalForm::Edit(e.id), JOURNAL_FIELDS, &values);
+                    cx.open_form(title, JournalForm::Edit(e.id), JOURNAL_EDIT_FIELDS, &values);
                 }
             }
             Action::Delete => {
@@ -207,6 +219,12 @@ impl OverviewPane {
                     ("text", Value::from(text("text"))),
                     ("interviewed", Value::from(text("interviewed"))),
                     ("present", Value::from(text("present"))),
+                    (
+                        "for_report",
+                        Value::Int(
+                            values.iter().find(|(k, _)| *k == "for_report").and_then(|(_, v)| v.as_i64()).unwrap_or(0),
+                        ),
+                    ),
                 ];
                 let n = cx.store.write(|w| journal::update(w, *id, &cols))?;
                 cx.changed();

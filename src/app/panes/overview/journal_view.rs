@@ -60,6 +60,9 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
         if let Some(link) = &e.link_label {
             head.push(Span::styled(format!("  · on {link}"), t.dim));
         }
+        if e.for_report {
+            head.push(Span::styled("  [report]", t.key));
+        }
         lines.push(Line::from(head));
         for para in e.text.lines() {
             for part in crate::text::wrap(para, width) {

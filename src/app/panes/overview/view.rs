@@ -28,7 +28,8 @@ pub fn render(pane: &OverviewPane, view: &View, area: Rect, buf: &mut Buffer) {
             Span::styled(value.to_string(), t.dim),
         ]));
     }
-    for f in Engagement::FIELDS {
+    // The report's narrative is read in the report and edited in the engagement's form.
+    for f in Engagement::FIELDS.iter().filter(|f| !crate::domain::engagement::REPORT_KEYS.contains(&f.key)) {
         let v = f.display(&e.value(f.key));
         let shown = match f.kind {
             _ if f.key == "phase" => e.phase.label().to_string(),

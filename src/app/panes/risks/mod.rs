@@ -333,6 +333,10 @@ impl RiskPane {
             ("Status".into(), r.status.label().to_string()),
             ("Acceptance".into(), acceptance),
             (String::new(), String::new()),
+            ("Finding".into(), dash(&r.finding)),
+            ("Recommendation".into(), dash(&r.recommendation)),
+            ("Mgmt response".into(), dash(&r.management_response)),
+            (String::new(), String::new()),
             ("History".into(), format!("{changes} recorded change{}", plural(changes))),
         ];
         let mut lines = lines;
