@@ -660,6 +660,7 @@ pub fn build_with(
             engagement.uuid,
             crate::store::history::head(conn)?
         ),
+        classification: "Confidential".into(),
         engagement,
         sections,
     };

@@ -10,6 +10,7 @@ mod escape;
 pub mod html;
 mod markdown;
 mod model;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,9 @@ pub enum Format {
     Md,
     Html,
     Json,
+    /// A PDF, written by [`pdf::report`]; as text ([`written`]), its pages as plain text (what a text extractor
+    /// reads from it).
+    Pdf,
 }
 
 /// Renders the report of an engagement in the given format.
@@ -64,6 +68,7 @@ pub fn written(r: &Report, format: Format) -> String {
         Format::Md => markdown(r),
         Format::Html => html(r),
         Format::Json => json(r),
+        Format::Pdf => pdf::report_text(r),
     }
 }
 

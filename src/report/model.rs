@@ -70,6 +70,7 @@ pub struct Section {
 pub struct Report {
     pub title: String,
     pub meta: String,
+    pub classification: String,
     /// The engagement reported on.
     pub engagement: Record,
     pub sections: Vec<Section>,
