@@ -322,3 +322,39 @@ fn the_report_key_writes_the_pdf_too() {
     let screen = common::screen(&app);
     assert!(screen.contains("Report written") && screen.contains("PDF pages"), "{screen}");
 }
+
+/// A cell longer than a page goes on over the next pages, under the header row again, losing nothing; a header
+/// taller than a page does not keep making pages.
+#[test]
+fn a_row_longer_than_a_page_goes_on_over_the_next() {
+    let long: String = (1..=2500).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+    let r = report_of(
+        "Long cell",
+        vec![Section {
+            title: "Notes".into(),
+            blocks: vec![
+                Block::Table {
+                    headers: vec!["Ref".into(), "Note".into()],
+                    rows: vec![vec!["N-1".into(), long.clone()], vec!["N-2".into(), "short".into()]],
+                    numeric: vec![false, false],
+                    records: vec![],
+                },
+                Block::Table {
+                    headers: vec![long.clone(), "B".into()],
+                    rows: vec![vec!["x".into(), "y".into()]],
+                    numeric: vec![false, false],
+                    records: vec![],
+                },
+            ],
+        }],
+    );
+    let pdf = report::pdf::report(&r).expect("pdf");
+    let text = pages(&pdf.bytes);
+    assert!(pdf.pages >= 3 && pdf.pages < 40, "{}", pdf.pages);
+    let words: std::collections::HashSet<String> =
+        text.iter().flat_map(|p| p.split_whitespace().map(str::to_string).collect::<Vec<_>>()).collect();
+    for i in [1, 600, 1250, 2500] {
+        assert!(words.contains(&format!("w{i}")), "w{i} is in the PDF");
+    }
+    assert!(words.contains("short"));
+}

@@ -299,19 +299,22 @@ impl<'f> Layout<'f> {
         self.row(&head, &widths, t.numeric, head_h, Style::Bold, Some((228, 228, 228)), size, pad, vpad);
         for r in &rows {
             let mut cells = wrap_row(self.fonts, r, Style::Regular);
+            // Whether this row has just been moved to a new page: it is not moved again.
+            let mut fresh = false;
             loop {
                 let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
                 let h = (lines as f32 * lh + 2.0 * vpad).max(min_row);
-                if self.y + h <= self.bottom() {
+                let fit = ((self.bottom() - self.y - 2.0 * vpad) / lh).floor();
+                if self.y + h <= self.bottom() || (fresh && fit < 1.0) {
                     self.row(&cells, &widths, t.numeric, h, Style::Regular, None, size, pad, vpad);
                     break;
                 }
                 // Not all of it fits: a row that would fit on a page of its own starts on the next one; a longer
                 // one fills this page and goes on on the next.
-                let fit = ((self.bottom() - self.y - 2.0 * vpad) / lh).floor();
-                if h <= self.body() - head_h || fit < 1.0 {
+                if !fresh && (h <= self.body() - head_h || fit < 1.0) {
                     self.new_page();
                     self.row(&head, &widths, t.numeric, head_h, Style::Bold, Some((228, 228, 228)), size, pad, vpad);
+                    fresh = true;
                     continue;
                 }
                 let fit = fit as usize;
@@ -319,8 +322,12 @@ impl<'f> Layout<'f> {
                     cells.iter_mut().map(|c| c.drain(..fit.min(c.len())).collect::<Vec<String>>()).collect();
                 let h = self.bottom() - self.y;
                 self.row(&now, &widths, t.numeric, h, Style::Regular, None, size, pad, vpad);
+                if cells.iter().all(Vec::is_empty) {
+                    break;
+                }
                 self.new_page();
                 self.row(&head, &widths, t.numeric, head_h, Style::Bold, Some((228, 228, 228)), size, pad, vpad);
+                fresh = true;
             }
         }
         self.y += size;
