@@ -194,7 +194,10 @@ fn report_json_is_the_reports_data() {
     let o = assay(d.path(), &["--db", "d.db", "report", "Payroll", "-f", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
-    assert_eq!(keys(&v), ["engagement", "meta", "sections", "title"].into_iter().map(String::from).collect());
+    assert_eq!(
+        keys(&v),
+        ["classification", "engagement", "meta", "sections", "title"].into_iter().map(String::from).collect()
+    );
     let sections = v["sections"].as_array().expect("sections");
     assert!(sections.len() > 3, "{v}");
     let kinds: BTreeSet<&str> = sections
