@@ -66,6 +66,10 @@ fn the_pdf_report_of_the_demo_has_its_sections_contents_and_marking_on_every_pag
         let h = media[3].as_float().expect("h") - media[1].as_float().expect("y");
         assert!((w - 595.3).abs() < 0.5 && (h - 841.9).abs() < 0.5, "A4: {w} × {h}");
     }
+    // Each section is a bookmark in the viewer's side panel.
+    let outlines = doc.catalog().and_then(|c| c.get(b"Outlines")).and_then(|o| o.as_reference()).expect("bookmarks");
+    let outlines = doc.get_object(outlines).and_then(|o| o.as_dict()).expect("outline dictionary");
+    assert_eq!(outlines.get(b"Count").and_then(|c| c.as_i64()).expect("count"), r.sections.len() as i64);
     // `Format::Pdf` as text is the same pages as laid out.
     assert_eq!(report::written(&r, Format::Pdf).split('\u{c}').count(), pdf.pages);
 }

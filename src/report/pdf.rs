@@ -194,6 +194,14 @@ fn draw(p: &Pages, fonts: &mut Fonts, title: &str) -> Result<Pdf> {
         s.finish();
         page.finish();
     }
+    if !p.outline.is_empty() {
+        let mut outline = krilla::outline::Outline::new();
+        for (title, page, top) in &p.outline {
+            let to = krilla::destination::XyzDestination::new(*page, Point::from_xy(0.0, *top));
+            outline.push_child(krilla::outline::OutlineNode::new(title.clone(), to));
+        }
+        doc.set_outline(outline);
+    }
     let bytes = doc.finish().map_err(|err| eyre!("the PDF could not be written: {err:?}"))?;
     Ok(Pdf { bytes, pages: total, missing: fonts.missing.iter().copied().collect() })
 }

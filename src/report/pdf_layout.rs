@@ -47,6 +47,8 @@ pub(super) struct Pages {
     pub(super) pages: Vec<Vec<Op>>,
     /// The page (from 0) each contents entry points to.
     pub(super) entries: Vec<usize>,
+    /// The bookmarks of a PDF viewer's side panel: each section's title, page (from 0) and top.
+    pub(super) outline: Vec<(String, usize, f32)>,
 }
 
 impl Pages {
@@ -111,6 +113,7 @@ impl<'f> Layout<'f> {
             running: clean(running),
             pages: vec![Vec::new()],
             entries: Vec::new(),
+            outline: Vec::new(),
         };
         Layout { fonts, y: margin.0, pages, beside: None }
     }
@@ -515,9 +518,13 @@ pub(super) fn report_pages(r: &Report, fonts: &mut Fonts) -> Pages {
         if n == 0 {
             l.new_page();
         }
+        let (top, before) = (l.y, l.pages.pages.len());
         l.heading(&format!("{}. {}", n + 1, sec.title), 13.0);
         let page = l.pages.pages.len() - 1;
         l.pages.entries.push(page);
+        // A heading moved to a new page starts at its top.
+        let top = if l.pages.pages.len() == before { top } else { l.pages.margin.0 };
+        l.pages.outline.push((clean(&format!("{}. {}", n + 1, sec.title)), page, top));
         for b in &sec.blocks {
             l.block(b);
         }
