@@ -306,4 +306,45 @@ mod tests {
         assert!(fonts.missing.is_empty(), "{:?}", fonts.missing);
         assert_eq!(fonts.faces.len(), 3, "no system font was needed");
     }
+
+    /// The asset form's rows are at least 15 mm high, so that the signature and date cells can be signed, and the
+    /// signature columns keep their set width; across pages the header row comes again.
+    #[test]
+    fn rows_can_be_given_room_to_sign_and_set_widths() {
+        let mut fonts = Fonts::new();
+        let mut l =
+            layout::Layout::new(&mut fonts, (A4.1, A4.0), (18.0 * MM, 10.0 * MM, 16.0 * MM, 10.0 * MM), "C", "F");
+        let headers: Vec<String> =
+            ["Tag", "Holder", "Hand-over signature & date"].iter().map(|h| h.to_string()).collect();
+        let rows: Vec<Vec<String>> = (0..30).map(|i| vec![format!("AST-{i}"), "Nurul".into(), String::new()]).collect();
+        let fixed = [None, None, Some(27.0 * MM)];
+        l.table(&layout::Table {
+            headers: &headers,
+            rows: &rows,
+            numeric: &[false; 3],
+            fixed: &fixed,
+            min_row: Some(15.0 * MM),
+            size: 7.5,
+        });
+        let pages = l.pages;
+        assert!(pages.pages.len() >= 2, "30 rows of 15 mm take more than a landscape page");
+        let mut body_rows = 0;
+        for ops in &pages.pages {
+            let mut header = false;
+            for op in ops {
+                if let Op::Rect { w, h, fill, .. } = op {
+                    if fill.is_some() {
+                        header = true;
+                    } else {
+                        assert!(*h >= 15.0 * MM - 0.01, "a row is {h} pt high");
+                        if (*w - 27.0 * MM).abs() < 0.01 {
+                            body_rows += 1;
+                        }
+                    }
+                }
+            }
+            assert!(header, "every page has the header row");
+        }
+        assert_eq!(body_rows, 30, "each row has its signature cell at the set width");
+    }
 }
