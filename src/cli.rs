@@ -116,8 +116,8 @@ pub enum Command {
         #[arg(long, conflicts_with = "brief")]
         json: bool,
     },
-    /// Write the risk assessment report of an engagement for senior management (Markdown, HTML or its data as
-    /// JSON); `assay report assets ENGAGEMENT` writes the asset tracking form instead.
+    /// Write the risk assessment report of an engagement for senior management (Markdown, HTML, PDF or its data
+    /// as JSON); `assay report assets ENGAGEMENT` writes the asset tracking form instead.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Report {
         #[command(subcommand)]
@@ -125,7 +125,8 @@ pub enum Command {
         /// The engagement: its number (3 or E-3), its UUID or the start of one, or the start of its name.
         #[arg(required = true, value_name = "ENGAGEMENT")]
         engagement: Vec<String>,
-        /// md (Markdown), html (one self-contained page that prints on A4) or json (the report's data).
+        /// md (Markdown), html (one self-contained page that prints on A4), pdf (A4, fonts embedded; needs --out
+        /// unless the output goes to a pipe) or json (the report's data).
         #[arg(short, long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
         /// Write to this file instead of printing.
@@ -290,13 +291,14 @@ pub enum EvidenceAction {
 /// What `assay report` can write besides the risk assessment report.
 #[derive(Debug, Subcommand)]
 pub enum ReportKind {
-    /// The asset tracking form of an engagement, for hand-over and return (Markdown or HTML).
+    /// The asset tracking form of an engagement, for hand-over and return (Markdown, HTML or PDF).
     #[command(alias = "form")]
     Assets {
         /// The engagement: its number (3 or E-3), its UUID or the start of one, or the start of its name.
         #[arg(required = true, value_name = "ENGAGEMENT")]
         engagement: Vec<String>,
-        /// md (Markdown) or html (one page that prints on A4, with room for signatures).
+        /// md (Markdown), html (one page that prints on A4, with room for signatures) or pdf (A4 landscape; needs
+        /// --out unless the output goes to a pipe).
         #[arg(short, long, value_enum, default_value_t = FormFormat::Md)]
         format: FormFormat,
         /// Write to this file instead of printing.
@@ -310,6 +312,7 @@ pub enum ReportKind {
 pub enum FormFormat {
     Md,
     Html,
+    Pdf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -325,6 +328,7 @@ pub enum ReportFormat {
     Md,
     Html,
     Json,
+    Pdf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -126,6 +126,14 @@ macro_rules! errln {
     ($($arg:tt)*) => { $crate::visible::print_err(&format!("{}\n", format_args!($($arg)*))) };
 }
 
+/// Writes bytes that are not text (a PDF) on standard output. The caller has made sure it is not a terminal, which
+/// would take them for control sequences; text never goes this way.
+pub fn write_binary_out(bytes: &[u8]) -> std::io::Result<()> {
+    let mut o = std::io::stdout().lock();
+    o.write_all(bytes)?;
+    o.flush()
+}
+
 /// Cleans a drawn frame: any cell whose symbol holds a control or bidirectional character loses it (ratatui
 /// already skips C0 controls; the bidirectional ones and C1 controls it would pass on). Called once at the end
 /// of every render.

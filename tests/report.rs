@@ -354,12 +354,12 @@ fn esc_stops_the_report_and_leaves_nothing_half_written() {
     common::finish_work(&mut app);
     let toast = app.toast.clone().expect("message");
     let files = written(dir.path());
-    // The task checks between its steps; had it ended before the first check, both files are there, whole.
+    // The task checks between its steps; had it ended before the first check, the three files are there, whole.
     if toast.text.contains("stopped") {
         assert_eq!(toast.text, "Writing report stopped; nothing was written");
         assert!(files.is_empty(), "{files:?}");
     } else {
-        assert!(toast.text.contains("Report written") && files.len() == 2, "{toast:?} {files:?}");
+        assert!(toast.text.contains("Report written") && files.len() == 3, "{toast:?} {files:?}");
     }
 }
 
@@ -376,7 +376,7 @@ fn the_report_key_reads_an_encrypted_workspace_on_its_own_connection() {
     common::finish_work(&mut app);
     let toast = app.toast.clone().expect("message");
     assert!(!toast.error && toast.text.contains("Report written"), "{toast:?}");
-    assert_eq!(written(dir.path()).len(), 2);
+    assert_eq!(written(dir.path()).len(), 3, "Markdown, HTML and PDF");
 }
 
 #[test]

@@ -282,7 +282,7 @@ fn the_report_toast_shows_the_full_path_clear_of_the_foot_of_the_pane() {
     let toast = app.toast.clone().expect("a message");
     assert!(!toast.error, "{}", toast.text);
     let written: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("entry").path()).collect();
-    assert_eq!(written.len(), 2, "Markdown and HTML in the reports folder");
+    assert_eq!(written.len(), 3, "Markdown, HTML and PDF in the reports folder");
     for p in &written {
         assert!(toast.text.contains(&p.display().to_string()), "the full path {} in {}", p.display(), toast.text);
     }

@@ -1,4 +1,4 @@
-//! The Overview's report and export keys: the management report (Markdown and HTML) and the JSON bundle of the
+//! The Overview's report and export keys: the management report (Markdown, HTML and PDF) and the JSON bundle of the
 //! current engagement, written to the reports folder (`reports_dir` in the config; by default the folder assay was
 //! started from), with the full paths shown in a message.
 //!
@@ -37,10 +37,14 @@ impl App {
                 c.progress(fraction, word);
                 !c.cancelled()
             };
-            match report::write_both_steps(conn, &e, &dir, today, &assessor, step) {
-                Ok(Some(paths)) => {
-                    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                    Finished::Done(format!("Report written: {}", shown.join(" and ")))
+            match report::pdf::write_all_steps(conn, &e, &dir, today, &assessor, step) {
+                Ok(Some(written)) => {
+                    let shown: Vec<String> = written.paths.iter().map(|p| p.display().to_string()).collect();
+                    let said = format!("Report written ({} PDF pages): {}", written.pages, shown.join(", "));
+                    match written.warning {
+                        Some(warning) => Finished::Failed(format!("{said} — but {warning}")),
+                        None => Finished::Done(said),
+                    }
                 }
                 Ok(None) => Finished::Cancelled,
                 Err(err) => Finished::Failed(format!("Report not written: {err}")),

@@ -159,8 +159,9 @@ pub fn run(cli: Cli) -> Result<()> {
             let format = match format {
                 crate::cli::ReportFormat::Md => crate::cli::FormFormat::Md,
                 crate::cli::ReportFormat::Html => crate::cli::FormFormat::Html,
+                crate::cli::ReportFormat::Pdf => crate::cli::FormFormat::Pdf,
                 crate::cli::ReportFormat::Json => {
-                    return Err(stop(Outcome::Usage, "the asset form is written as md or html, not json"));
+                    return Err(stop(Outcome::Usage, "the asset form is written as md, html or pdf, not json"));
                 }
             };
             report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())

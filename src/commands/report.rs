@@ -1,6 +1,7 @@
 //! `assay report ENGAGEMENT` and `assay report assets ENGAGEMENT`: the command-line entries. The reports
 //! themselves are built in [`crate::report`], which the workbench's report key uses too.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use color_eyre::eyre::{Result, eyre};
@@ -20,6 +21,7 @@ impl From<ReportFormat> for Format {
             ReportFormat::Md => Format::Md,
             ReportFormat::Html => Format::Html,
             ReportFormat::Json => Format::Json,
+            ReportFormat::Pdf => Format::Pdf,
         }
     }
 }
@@ -39,6 +41,9 @@ pub fn run(
     with_journal: bool,
 ) -> Result<()> {
     let e = resolve(store.conn(), spec)?;
+    if format == ReportFormat::Pdf {
+        refuse_pdf_to_terminal(out)?;
+    }
     if how.is_final {
         let missing = report::missing_narrative(store.conn(), &e)?;
         if !missing.is_empty() {
@@ -62,6 +67,10 @@ pub fn run(
             ),
         }
     }
+    if format == ReportFormat::Pdf {
+        let pdf = report::pdf::report(&r)?;
+        return write_pdf(&pdf, out, &format!("the report of {}", super::engagement_named(&e)));
+    }
     let text = report::written(&r, format.into());
     match out {
         Some(p) => {
@@ -79,12 +88,19 @@ pub fn run_assets(path: &Path, assessor: &str, args: &[String], format: FormForm
     if args.is_empty() {
         return Err(eyre!("name the engagement: assay report assets ENGAGEMENT ({})", super::ENGAGEMENT_ARG));
     }
+    if format == FormFormat::Pdf {
+        refuse_pdf_to_terminal(out)?;
+    }
     let store = super::secure::open_existing(path, assessor)?;
     let e = resolve(store.conn(), &args.join(" "))?;
     let form = assets::gather(store.conn(), &e, chrono::Local::now().date_naive(), assessor)?;
     let text = match format {
         FormFormat::Md => assets::markdown(&form),
         FormFormat::Html => assets::html(&form),
+        FormFormat::Pdf => {
+            let pdf = report::pdf::asset_form(&form)?;
+            return write_pdf(&pdf, out, &format!("the asset form of {}", super::engagement_named(&e)));
+        }
     };
     match out {
         Some(p) => {
@@ -93,6 +109,34 @@ pub fn run_assets(path: &Path, assessor: &str, args: &[String], format: FormForm
             errln!("wrote the asset form of {} to {}", super::engagement_named(&e), full.display());
         }
         None => out!("{text}"),
+    }
+    Ok(())
+}
+
+/// A PDF is bytes, which a terminal would show as noise: without `--out` it goes only to a pipe or a file.
+fn refuse_pdf_to_terminal(out: Option<&Path>) -> Result<()> {
+    if out.is_none() && std::io::stdout().is_terminal() {
+        return Err(super::stop(
+            super::Outcome::Usage,
+            "a PDF is not printed on a terminal: name the file to write with --out FILE (or send the output to a pipe)",
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a PDF to `out` (owner-only, all at once) or to standard output, and says which characters no font could
+/// draw.
+fn write_pdf(pdf: &report::pdf::Pdf, out: Option<&Path>, what: &str) -> Result<()> {
+    if let Some(warning) = pdf.warning() {
+        errln!("assay: warning: {warning}");
+    }
+    match out {
+        Some(p) => {
+            crate::private_fs::write(p, &pdf.bytes).map_err(|err| eyre!(err))?;
+            let full = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            errln!("wrote {what} to {} ({} pages)", full.display(), pdf.pages);
+        }
+        None => crate::visible::write_binary_out(&pdf.bytes)?,
     }
     Ok(())
 }

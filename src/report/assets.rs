@@ -35,7 +35,7 @@ const GROUPS: [AssetState; 6] = [
     AssetState::Destroyed,
 ];
 
-fn group_title(s: AssetState) -> &'static str {
+pub(super) fn group_title(s: AssetState) -> &'static str {
     match s {
         AssetState::Overdue => "Overdue: past the expected return",
         AssetState::Unaccounted => "Unaccounted: holder, acceptance, verifier or certificate missing",
@@ -46,7 +46,7 @@ fn group_title(s: AssetState) -> &'static str {
     }
 }
 
-const LEGEND: &str = "! overdue · ? unaccounted (no holder, no acceptance, no verifier, or destroyed without a \
+pub(super) const LEGEND: &str = "! overdue · ? unaccounted (no holder, no acceptance, no verifier, or destroyed without a \
     certificate) · → with holder · · not issued · ✓ returned · ✗ destroyed";
 
 /// Gathers the form of an engagement as of `today`: the chosen providers (or, before a choice, every one not
@@ -82,7 +82,7 @@ fn o(s: &Option<String>) -> &str {
 }
 
 /// The cells of one asset row, plain text, in column order (the signature columns are left blank).
-fn cells(a: &Asset, s: AssetState) -> Vec<String> {
+pub(super) fn cells(a: &Asset, s: AssetState) -> Vec<String> {
     let back = match a.disposition.as_deref() {
         Some("destroyed") => format!("destroyed {}", o(&a.returned_on)),
         Some(_) => o(&a.returned_on).to_string(),
@@ -111,7 +111,7 @@ fn cells(a: &Asset, s: AssetState) -> Vec<String> {
     ]
 }
 
-const HEADERS: [&str; 15] = [
+pub(super) const HEADERS: [&str; 15] = [
     "State",
     "Ref",
     "Tag",
@@ -129,7 +129,7 @@ const HEADERS: [&str; 15] = [
     "Return signature & date",
 ];
 
-fn groups(form: &AssetForm) -> Vec<(AssetState, Vec<&(Asset, AssetState)>)> {
+pub(super) fn groups(form: &AssetForm) -> Vec<(AssetState, Vec<&(Asset, AssetState)>)> {
     GROUPS
         .iter()
         .map(|g| (*g, form.assets.iter().filter(|(_, s)| s == g).collect::<Vec<_>>()))

@@ -12,6 +12,7 @@ mod front;
 pub mod html;
 mod markdown;
 mod model;
+pub mod pdf;
 mod people;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ pub enum Format {
     Md,
     Html,
     Json,
+    /// A PDF, written by [`pdf::report`]; as text ([`written`]), its pages as plain text (what a text extractor
+    /// reads from it).
+    Pdf,
 }
 
 /// Renders the report of an engagement in the given format.
@@ -67,6 +71,7 @@ pub fn written(r: &Report, format: Format) -> String {
         Format::Md => markdown(r),
         Format::Html => html(r),
         Format::Json => json(r),
+        Format::Pdf => pdf::report_text(r),
     }
 }
 
