@@ -44,7 +44,13 @@ fn the_pdf_report_of_the_demo_has_its_sections_contents_and_marking_on_every_pag
     assert!(first.contains("Contents"), "{first}");
     for (n, s) in r.sections.iter().enumerate() {
         let heading = squeeze(&format!("{}. {}", n + 1, s.title));
-        let page = text.iter().skip(1).position(|p| squeeze(p).contains(&heading)).expect("section found") + 2;
+        // The first page names every section in its contents; a section starting there names itself again.
+        let page = text
+            .iter()
+            .enumerate()
+            .position(|(i, p)| squeeze(p).matches(&heading).count() > usize::from(i == 0))
+            .expect("section found")
+            + 1;
         assert!(
             first.contains(&format!("{} {page}", squeeze(&s.title))),
             "the contents give page {page} for {:?}: {first}",

@@ -469,13 +469,13 @@ impl<'f> Layout<'f> {
     /// One block of the report. Every kind is drawn here, the charts included.
     pub(super) fn block(&mut self, b: &Block) {
         match b {
-            Block::Para(t) => self.para(t, Style::Regular, 10.0, 5.0),
-            Block::Verdict(t) => self.boxed("Verdict:", t, 10.0),
-            Block::Heading(t) => self.heading(t, 10.5),
-            Block::Empty(t) => self.para(t, Style::Italic, 10.0, 5.0),
-            Block::Facts(kv) => self.facts(kv, 9.5),
+            Block::Para(t) => self.para(t, Style::Regular, 9.0, 4.0),
+            Block::Verdict(t) => self.boxed("Verdict:", t, 9.0),
+            Block::Heading(t) => self.heading(t, 10.0),
+            Block::Empty(t) => self.para(t, Style::Italic, 9.0, 4.0),
+            Block::Facts(kv) => self.facts(kv, 9.0),
             Block::Table { headers, rows, numeric, .. } => {
-                self.table(&Table { headers, rows, numeric, fixed: &[], min_row: None, size: 8.5 })
+                self.table(&Table { headers, rows, numeric, fixed: &[], min_row: None, size: 8.0 })
             }
             Block::Heat { caption, cells, outside } => self.heat(caption, cells, *outside),
             Block::Bars { measure, max, rows } => self.bars(measure, *max, rows),
@@ -495,7 +495,7 @@ pub(super) struct Table<'a> {
 
 /// The report laid out: title, classification and contents on the first page, then the sections.
 pub(super) fn report_pages(r: &Report, fonts: &mut Fonts) -> Pages {
-    let mut l = Layout::new(fonts, A4, (24.0 * MM, 18.0 * MM, 22.0 * MM, 18.0 * MM), &r.classification, &r.title);
+    let mut l = Layout::new(fonts, A4, (20.0 * MM, 15.0 * MM, 20.0 * MM, 15.0 * MM), &r.classification, &r.title);
     l.para(&r.title, Style::Bold, 18.0, 4.0);
     l.para(&r.meta, Style::Regular, 9.0, 4.0);
     l.para(&format!("Classification: {}", r.classification), Style::Bold, 9.0, 10.0);
@@ -515,8 +515,9 @@ pub(super) fn report_pages(r: &Report, fonts: &mut Fonts) -> Pages {
         l.y += 2.0;
     }
     for (n, sec) in r.sections.iter().enumerate() {
+        // The report starts below its contents, with a gap, rather than on a page of its own.
         if n == 0 {
-            l.new_page();
+            l.y += 14.0;
         }
         let (top, before) = (l.y, l.pages.pages.len());
         l.heading(&format!("{}. {}", n + 1, sec.title), 13.0);
