@@ -41,6 +41,24 @@ fn the_markdown_report_has_every_section() {
     insta::assert_snapshot!(md);
 }
 
+/// The HTML report of the same engagement, whole: its print CSS (the classification in the page margins, page
+/// numbers, repeated table headers), the contents, every section and the inline SVG charts. The style sheet is
+/// snapshot once; the body of the page below it.
+#[test]
+fn the_html_report_has_every_section_and_its_print_rules() {
+    let store = demo_store();
+    let e = resolve(store.conn(), "1").expect("engagement");
+    let page = html(&build(store.conn(), &e, today(), "tester", false).expect("report"));
+    for rule in ["@page", "Page \"", "thead { display: table-header-group", "<svg"] {
+        assert!(page.contains(rule), "the page has {rule}");
+    }
+    let (style, body) = page.split_once("</style>").expect("an inline style sheet");
+    insta::assert_snapshot!("html_report_style", style);
+    // One element per line, so that a change shows as the lines it changes.
+    let body = body.replace("><", ">\n<");
+    insta::assert_snapshot!("html_report_body", body);
+}
+
 /// Evidence files are listed by name and SHA-256 in a section of their own, only when there are any, with the
 /// record each is about; the HTML escapes a file name like any other value.
 #[test]
