@@ -1,7 +1,7 @@
 //! The findings (each risk in full, once), the journal entries marked for the report, and the appendices: the
 //! register as one compact table, the evidence files with their hashes, and what verifies the report.
 
-use super::build::{Data, Options, dash, record_table};
+use super::data::{Data, Options, dash, record_table};
 use super::front::short;
 use super::model::{Block, FIRST_APPENDIX, Record, Section};
 use crate::domain::risk::AcceptanceState;

@@ -1,7 +1,7 @@
 //! The report's front matter and closing: document control, the executive summary, scope and approach with the
 //! rating scales, the key counts, the limitations and the sign-off.
 
-use super::build::{Data, Options, dash, record_table, table};
+use super::data::{Data, Options, dash, record_table, table};
 use super::model::{Block, Record, SIGNATURE_HEADER, Section, TO_WRITE};
 use crate::domain::risk::{AcceptanceState, Band, Dimension, MatrixView, matrix};
 use crate::store::Table;

@@ -6,6 +6,7 @@ pub mod assets;
 mod build;
 mod charts;
 pub mod citations;
+mod data;
 mod escape;
 mod findings;
 mod front;
@@ -21,7 +22,8 @@ use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
 use rusqlite::Connection;
 
-pub use build::{Options, build, build_opts, build_with, missing_narrative};
+pub use build::{build, build_opts, build_with, missing_narrative};
+pub use data::Options;
 pub use html::html;
 pub use markdown::{markdown, md_text};
 pub use model::{Bar, Block, FIRST_APPENDIX, REF_HEADER, Record, Report, SIGNATURE_HEADER, Section, TO_WRITE};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::build::{Data, dash, record_table, table};
+use super::data::{Data, dash, record_table, table};
 use super::model::{Bar, Block, Record, Section};
 use crate::domain::assets::AssetState;
 use crate::domain::vetting::{self, Clearance, MemberChecks, TeamClearance};
