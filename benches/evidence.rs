@@ -106,7 +106,7 @@ fn app_with_files() -> App {
     for _ in 0..LISTED / 2 {
         app.update(Action::PrevRow).expect("move");
     }
-    assert_eq!(app.pane::<OverviewPane>().evidence.as_ref().map(|v| v.files.len()), Some(LISTED));
+    assert_eq!(app.pane::<OverviewPane>().evidence.as_ref().map(|v| v.items.len()), Some(LISTED));
     app
 }
 

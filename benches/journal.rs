@@ -56,7 +56,7 @@ fn app_with_journal() -> App {
     for _ in 0..ENTRIES / 2 {
         app.update(Action::PrevRow).expect("move");
     }
-    assert_eq!(app.pane::<OverviewPane>().journal.as_ref().map(|j| j.entries.len()), Some(ENTRIES));
+    assert_eq!(app.pane::<OverviewPane>().journal.as_ref().map(|j| j.items.len()), Some(ENTRIES));
     app
 }
 

@@ -3,6 +3,8 @@
 //! and delete. Every change goes through the write path, so it is audited and undoable; the content is stored in
 //! the workspace, hashed (see `store::evidence`).
 
+use std::borrow::Cow;
+
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
 
@@ -12,9 +14,8 @@ use crate::domain::{FieldKind, FieldSpec, Value};
 use crate::keys::{Action, Context};
 use crate::store::Table;
 use crate::store::evidence::{self, Attach, Evidence};
-use crate::widgets::find::{Find, FindKey};
+use crate::widgets::find::Found;
 use crate::widgets::paths;
-use crate::widgets::table::TableCursor;
 
 /// The fields of a file being attached.
 pub const ATTACH_FIELDS: &[FieldSpec] = &[
@@ -73,54 +74,33 @@ impl Shown {
     }
 }
 
-/// The evidence files as listed on the Overview.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EvidenceView {
-    pub files: Vec<Evidence>,
-    /// Each file's searched text (reference, name, caption, record, hash, who added it), lower-cased once when read.
-    haystacks: Vec<String>,
-    /// Each file's cells as the list shows them, worked out once when read rather than at every frame.
-    pub shown: Vec<Shown>,
-    /// The files passing the find, as indexes into `files`.
-    pub visible: Vec<usize>,
-    pub cursor: TableCursor,
-    pub find: Find,
+/// A file as listed: the file, and its cells worked out once when read rather than at every frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub file: Evidence,
+    pub shown: Shown,
 }
 
-impl EvidenceView {
-    pub fn selected(&self) -> Option<&Evidence> {
-        self.visible.get(self.cursor.selected).and_then(|&i| self.files.get(i))
-    }
+/// The evidence files as listed on the Overview, narrowed by a find over reference, name, caption, record, hash,
+/// media type and who added them.
+pub type EvidenceView = Found<Listed>;
 
-    fn set_files(&mut self, files: Vec<Evidence>, dates: crate::domain::DateStyle) {
-        self.shown = files.iter().map(|f| Shown::of(f, dates)).collect();
-        self.haystacks = files
-            .iter()
-            .map(|f| {
-                let target = f.target.as_ref();
-                [
-                    f.reference.as_str(),
-                    f.name.as_str(),
-                    f.caption.as_deref().unwrap_or(""),
-                    target.and_then(|t| t.reference.as_deref()).unwrap_or(""),
-                    target.map_or("engagement", |t| t.label.as_str()),
-                    f.sha256.as_str(),
-                    f.media_type.as_str(),
-                    f.added_by.as_deref().unwrap_or(""),
-                ]
-                .join("\u{1f}")
-                .to_lowercase()
-            })
-            .collect();
-        self.files = files;
-    }
-
-    fn refilter(&mut self) {
-        let words = self.find.words();
-        self.visible =
-            (0..self.files.len()).filter(|&i| words.iter().all(|w| self.haystacks[i].contains(w.as_str()))).collect();
-        self.cursor.set_len(self.visible.len());
-    }
+fn searched(l: &Listed) -> Vec<Cow<'_, str>> {
+    let f = &l.file;
+    let target = f.target.as_ref();
+    [
+        f.reference.as_str(),
+        f.name.as_str(),
+        f.caption.as_deref().unwrap_or(""),
+        target.and_then(|t| t.reference.as_deref()).unwrap_or(""),
+        target.map_or("engagement", |t| t.label.as_str()),
+        f.sha256.as_str(),
+        f.media_type.as_str(),
+        f.added_by.as_deref().unwrap_or(""),
+    ]
+    .into_iter()
+    .map(Cow::Borrowed)
+    .collect()
 }
 
 impl OverviewPane {
@@ -128,14 +108,9 @@ impl OverviewPane {
     pub(super) fn load_evidence(&mut self, cx: &Cx) -> Result<()> {
         let Some(engagement) = self.engagement else { return Ok(()) };
         let Some(view) = self.evidence.as_mut() else { return Ok(()) };
-        let keep = view.selected().map(|f| f.id);
-        view.set_files(evidence::list(cx.store.conn(), Some(engagement))?, cx.dates);
-        view.refilter();
-        view.cursor.set_height(usize::from(cx.size.1.saturating_sub(9)).max(1));
-        match keep.and_then(|id| view.visible.iter().position(|&i| view.files[i].id == id)) {
-            Some(at) => view.cursor.select(at),
-            None => view.cursor.select(view.visible.len().saturating_sub(1)),
-        }
+        let files = evidence::list(cx.store.conn(), Some(engagement))?;
+        let listed = files.into_iter().map(|file| Listed { shown: Shown::of(&file, cx.dates), file }).collect();
+        view.reload(listed, |l| l.file.id, searched, usize::from(cx.size.1.saturating_sub(9)));
         Ok(())
     }
 
@@ -169,30 +144,20 @@ impl OverviewPane {
 
     pub(super) fn update_evidence(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         let Some(view) = self.evidence.as_mut() else { return Ok(()) };
-        if view.find.typing {
-            if view.find.update(&action) == FindKey::Changed {
-                view.refilter();
-                view.cursor.select(0);
-            }
+        if view.update(&action) {
             return Ok(());
         }
         match action {
-            ref a if view.cursor.navigate(a) => {}
-            Action::Filter => view.find.start(),
-            Action::Cancel if view.find.narrows() => {
-                view.find.clear();
-                view.refilter();
-            }
             Action::Cancel | Action::Evidence => self.evidence = None,
             Action::Add => self.open_attach(cx, None),
             Action::Edit | Action::Open => {
-                if let Some(f) = view.selected() {
+                if let Some(Listed { file: f, .. }) = view.selected() {
                     let title = format!("Caption of {} {}", f.reference, f.name);
                     cx.open_form(title, EvidenceForm::Caption(f.id), CAPTION_FIELDS, &[Value::from(f.caption.clone())]);
                 }
             }
             Action::Delete => {
-                if let Some(f) = view.selected() {
+                if let Some(Listed { file: f, .. }) = view.selected() {
                     cx.confirm(
                         "Delete evidence file",
                         format!(

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 
-use super::evidence::EvidenceView;
+use super::evidence::{EvidenceView, Listed};
 use crate::app::pane::View;
 use crate::keys::{Action, Context};
 use crate::widgets::table_view::{Column, DataTable};
@@ -22,7 +22,7 @@ const COLUMNS: &[Column] = &[
 
 pub fn render(v: &EvidenceView, view: &View, area: Rect, frame: &mut Frame) {
     let t = view.theme;
-    let n = v.files.len();
+    let n = v.items.len();
     let mut title =
         vec![Span::styled(format!(" Evidence files — {n} file{} ", if n == 1 { "" } else { "s" }), t.title)];
     title.extend(v.find.title_spans(v.visible.len(), n, &view.key(Context::Evidence, &Action::Cancel), t));
@@ -34,9 +34,9 @@ pub fn render(v: &EvidenceView, view: &View, area: Rect, frame: &mut Frame) {
         ])
     });
     let row = |i: usize| {
-        let f = &v.shown[v.visible[i]];
+        let Listed { file, shown: f } = &v.items[v.visible[i]];
         Row::new(vec![
-            Cell::from(Span::styled(v.files[v.visible[i]].reference.as_str(), t.dim)),
+            Cell::from(Span::styled(file.reference.as_str(), t.dim)),
             Cell::from(f.name.as_str()),
             Cell::from(f.size.as_str()),
             Cell::from(f.about.as_str()),

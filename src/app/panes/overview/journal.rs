@@ -3,6 +3,8 @@
 //! it and leaves the next one open, with the same people and link, for rapid capture. `i` on the Overview lists the
 //! journal in order, to read, find in, edit and delete (every change audited, and undoable).
 
+use std::borrow::Cow;
+
 use color_eyre::Result;
 
 use super::OverviewPane;
@@ -11,8 +13,7 @@ use crate::domain::{FieldKind, FieldSpec, Value};
 use crate::keys::{Action, Context};
 use crate::store::Table;
 use crate::store::journal::{self, Entry, NewEntry};
-use crate::widgets::find::{Find, FindKey};
-use crate::widgets::table::TableCursor;
+use crate::widgets::find::Found;
 
 /// The fields of a journal entry.
 pub const JOURNAL_FIELDS: &[FieldSpec] = &[
@@ -42,48 +43,18 @@ pub enum JournalAsk {
     Delete(i64),
 }
 
-/// The journal as listed on the Overview.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct JournalView {
-    pub entries: Vec<Entry>,
-    /// Each entry's searched text (what was said, the names, the link), lower-cased once when read.
-    haystacks: Vec<String>,
-    /// The entries passing the find, as indexes into `entries`.
-    pub visible: Vec<usize>,
-    pub cursor: TableCursor,
-    pub find: Find,
-}
+/// The journal as listed on the Overview, narrowed by a find over what was said, the names and the link.
+pub type JournalView = Found<Entry>;
 
-impl JournalView {
-    pub fn selected(&self) -> Option<&Entry> {
-        self.visible.get(self.cursor.selected).and_then(|&i| self.entries.get(i))
-    }
-
-    /// Takes the entries read, and works out what the find searches in each.
-    fn set_entries(&mut self, entries: Vec<Entry>) {
-        self.haystacks = entries
-            .iter()
-            .map(|e| {
-                [
-                    crate::app::panes::refs::label(Table::JournalEntry, e.number).as_str(),
-                    e.text.as_str(),
-                    e.interviewed.as_deref().unwrap_or(""),
-                    e.present.as_deref().unwrap_or(""),
-                    e.link_label.as_deref().unwrap_or(""),
-                ]
-                .join("\u{1f}")
-                .to_lowercase()
-            })
-            .collect();
-        self.entries = entries;
-    }
-
-    fn refilter(&mut self) {
-        let words = self.find.words();
-        self.visible =
-            (0..self.entries.len()).filter(|&i| words.iter().all(|w| self.haystacks[i].contains(w.as_str()))).collect();
-        self.cursor.set_len(self.visible.len());
-    }
+/// The fields of an entry a find looks in.
+fn searched(e: &Entry) -> Vec<Cow<'_, str>> {
+    vec![
+        crate::app::panes::refs::label(Table::JournalEntry, e.number).into(),
+        e.text.as_str().into(),
+        e.interviewed.as_deref().unwrap_or("").into(),
+        e.present.as_deref().unwrap_or("").into(),
+        e.link_label.as_deref().unwrap_or("").into(),
+    ]
 }
 
 impl OverviewPane {
@@ -91,14 +62,8 @@ impl OverviewPane {
     pub(super) fn load_journal(&mut self, cx: &Cx) -> Result<()> {
         let Some(engagement) = self.engagement else { return Ok(()) };
         let Some(view) = self.journal.as_mut() else { return Ok(()) };
-        let keep = view.selected().map(|e| e.id);
-        view.set_entries(journal::list(cx.store.conn(), engagement)?);
-        view.refilter();
-        view.cursor.set_height(usize::from(cx.size.1.saturating_sub(8)).max(1));
-        match keep.and_then(|id| view.visible.iter().position(|&i| view.entries[i].id == id)) {
-            Some(at) => view.cursor.select(at),
-            None => view.cursor.select(view.visible.len().saturating_sub(1)),
-        }
+        let entries = journal::list(cx.store.conn(), engagement)?;
+        view.reload(entries, |e| e.id, searched, usize::from(cx.size.1.saturating_sub(8)));
         Ok(())
     }
 
@@ -135,20 +100,10 @@ impl OverviewPane {
 
     pub(super) fn update_journal(&mut self, action: Action, cx: &mut Cx) -> Result<()> {
         let Some(view) = self.journal.as_mut() else { return Ok(()) };
-        if view.find.typing {
-            if view.find.update(&action) == FindKey::Changed {
-                view.refilter();
-                view.cursor.select(0);
-            }
+        if view.update(&action) {
             return Ok(());
         }
         match action {
-            ref a if view.cursor.navigate(a) => {}
-            Action::Filter => view.find.start(),
-            Action::Cancel if view.find.narrows() => {
-                view.find.clear();
-                view.refilter();
-            }
             Action::Cancel | Action::Journal => self.journal = None,
             Action::Add => {
                 let link = view.selected().and_then(|e| e.link.map(|(t, id)| (t, id, String::new())));

@@ -12,10 +12,10 @@ use crate::keys::{Action, Context};
 
 pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
     let t = view.theme;
-    let n = j.entries.len();
+    let n = j.items.len();
     let mut title =
         vec![Span::styled(format!(" Interview journal — {n} entr{} ", if n == 1 { "y" } else { "ies" }), t.title)];
-    title.extend(j.find.title_spans(j.visible.len(), j.entries.len(), &view.key(Context::Journal, &Action::Cancel), t));
+    title.extend(j.find.title_spans(j.visible.len(), j.items.len(), &view.key(Context::Journal, &Action::Cancel), t));
     let block = Block::default().borders(Borders::ALL).border_style(t.border_focus).title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -26,7 +26,7 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
     let height = usize::from(inner.height);
     let mut lines: Vec<Line> = Vec::new();
     let mut selected_line = 0;
-    if j.entries.is_empty() {
+    if j.items.is_empty() {
         let key = view.key(Context::Global, &Action::JournalEntry);
         lines.push(Line::styled(
             format!("No entries yet — {key} on any tab writes one, linked to the record the cursor is on"),
@@ -40,7 +40,7 @@ pub fn render(j: &JournalView, view: &View, area: Rect, buf: &mut Buffer) {
     let first = j.cursor.selected.saturating_sub(height / 2);
     let last = (j.cursor.selected + height).min(j.visible.len());
     for (row, &i) in j.visible.iter().enumerate().take(last).skip(first) {
-        let e = &j.entries[i];
+        let e = &j.items[i];
         let chosen = row == j.cursor.selected;
         if chosen {
             selected_line = lines.len();
