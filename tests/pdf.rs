@@ -42,6 +42,7 @@ fn the_pdf_report_of_the_demo_has_its_sections_contents_and_marking_on_every_pag
     // The contents, on the first page, give each section's page.
     let first = squeeze(&text[0]);
     assert!(first.contains("Contents"), "{first}");
+    let mut starts = Vec::new();
     for (n, s) in r.sections.iter().enumerate() {
         let heading = squeeze(&format!("{}. {}", n + 1, s.title));
         // The first page names every section in its contents; a section starting there names itself again.
@@ -56,7 +57,12 @@ fn the_pdf_report_of_the_demo_has_its_sections_contents_and_marking_on_every_pag
             "the contents give page {page} for {:?}: {first}",
             s.title
         );
+        starts.push((s.title.clone(), page));
     }
+    // The report proper, to its sign-off, takes at most six A4 pages; the appendices follow it.
+    let page_of = |title: &str| starts.iter().find(|(t, _)| t == title).map(|(_, p)| *p).expect(title);
+    assert!(page_of("Sign-off") <= 6, "the report proper ends on page {}: {starts:?}", page_of("Sign-off"));
+    assert!(page_of(report::FIRST_APPENDIX) > page_of("Sign-off"), "{starts:?}");
     // The running header and footer: the classification and the page number on every page.
     assert_eq!(r.classification, "Confidential");
     for (i, p) in text.iter().enumerate() {

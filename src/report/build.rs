@@ -42,6 +42,7 @@ pub fn build_with(
 /// limitations and sign-off; then the appendices (register, evidence, verification, catalog references).
 pub fn build_opts(conn: &Connection, e: &Engagement, today: NaiveDate, assessor: &str, o: Options) -> Result<Report> {
     let d = Data::read(conn, e, today)?;
+    let (obligations, open_appendix) = obligations(conn, &d)?;
     let mut sections = vec![
         super::front::control(&d, assessor, o),
         super::front::executive(&d, o),
@@ -49,13 +50,14 @@ pub fn build_opts(conn: &Connection, e: &Engagement, today: NaiveDate, assessor:
         selection(&d),
         super::findings::findings(&d, o),
         super::people::vetting_and_assets(&d, o.include_sensitive),
-        obligations(conn, &d)?,
+        obligations,
         super::findings::marked_journal(&d),
         super::front::key_counts(&d),
         super::front::limitations(&d, o),
         super::front::sign_off(&d, assessor),
         super::findings::register_appendix(&d),
     ];
+    sections.extend(open_appendix);
     if let Some(files) = super::findings::evidence_appendix(&d) {
         sections.push(files);
     }
@@ -166,9 +168,14 @@ fn selection(d: &Data) -> Section {
     Section { title: "Provider selection".into(), blocks }
 }
 
-/// Open obligations by phase: the checklist's progress, the items still open in this and earlier phases, the moves
-/// between phases with what they left open, and the closing and reopening.
-fn obligations(conn: &Connection, d: &Data) -> Result<Section> {
+/// The most open obligations the report proper lists; more are counted by phase there and listed in an appendix, so
+/// that an engagement early in its checklist does not fill pages of the part a manager reads.
+const MAX_OPEN_LISTED: usize = 12;
+
+/// Open obligations by phase: the checklist's progress, the items still open in this and earlier phases (counted by
+/// phase, and listed in an appendix, when there are many), the moves between phases with what they left open, and
+/// the closing and reopening.
+fn obligations(conn: &Connection, d: &Data) -> Result<(Section, Option<Section>)> {
     let e = d.e;
     let status = |id: &str| d.checklist.get(id).map_or(CheckStatus::Open, |r| r.status);
     let mut by_phase: HashMap<ItemPhase, Progress> = HashMap::new();
@@ -226,14 +233,36 @@ fn obligations(conn: &Connection, d: &Data) -> Result<Section> {
                 .map(move |i| vec![format!("{}{current}", phase_label(phase)), i.id.clone(), i.title.clone()])
         })
         .collect();
+    let mut appendix = None;
     if open.is_empty() {
         blocks.push(Block::Empty("None.".into()));
-    } else {
+    } else if open.len() <= MAX_OPEN_LISTED {
         blocks.push(table(&["Phase", "Item", "Obligation"], open, &[]));
+    } else {
+        let mut counted: Vec<(String, usize)> = Vec::new();
+        for row in &open {
+            match counted.last_mut() {
+                Some((phase, n)) if *phase == row[0] => *n += 1,
+                _ => counted.push((row[0].clone(), 1)),
+            }
+        }
+        let counts: Vec<String> = counted.iter().map(|(phase, n)| format!("{n} {}", phase.to_lowercase())).collect();
+        blocks.push(Block::Para(format!(
+            "{} obligations are open: {}; the appendix on open obligations lists each one.",
+            open.len(),
+            counts.join(", ")
+        )));
+        appendix = Some(Section {
+            title: OPEN_APPENDIX.into(),
+            blocks: vec![table(&["Phase", "Item", "Obligation"], open, &[])],
+        });
     }
     blocks.extend(phase_changes(conn, e, &d.names)?);
-    Ok(Section { title: "Open obligations by phase".into(), blocks })
+    Ok((Section { title: "Open obligations by phase".into(), blocks }, appendix))
 }
+
+/// The appendix listing the open obligations when the report proper only counts them.
+pub const OPEN_APPENDIX: &str = "Appendix: open obligations";
 
 /// The moves between phases, with the checklist items each left open and why, and the closing and reopening of
 /// the engagement.
