@@ -240,6 +240,7 @@ fn the_progress_strip_and_the_close_out_count_the_same_post_items() {
             .map(|(_, p)| *p)
             .expect("post phase")
     };
+    press(&mut app, KeyCode::Char('7')); // the Workflow tab loads when first shown
     let p = post(&app);
     let open = p.total - p.closed;
     press(&mut app, KeyCode::Char('6')); // the Assets tab (and its close-out) loads when first shown

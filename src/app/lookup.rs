@@ -157,6 +157,8 @@ impl App {
 
     /// Ticks a checklist item from its detail: the Workflow pane writes it and reloads.
     fn toggle_check(&mut self, catalog_idx: usize, target: CheckStatus) -> Result<()> {
+        // The Workflow pane loads when first shown; it may not have been yet.
+        self.load_if_stale(Tab::Workflow);
         let ticked = self.with_pane(Tab::Workflow, |p, cx| {
             let any: &mut dyn std::any::Any = p;
             match any.downcast_mut::<super::WorkflowPane>() {
