@@ -202,7 +202,7 @@ fn blank(s: &Option<String>) -> bool {
 }
 
 fn day(s: Option<&str>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    s.and_then(super::fields::iso_day)
 }
 
 impl Asset {

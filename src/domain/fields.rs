@@ -230,6 +230,20 @@ impl DateStyle {
     }
 }
 
+/// A stored date (`YYYY-MM-DD`) as a date, or none. The stored form is read directly, without chrono's format
+/// parser: the overview's counts read every asset's and check's dates before the first frame. Anything else takes
+/// chrono's `%Y-%m-%d`, so the result is the same for every text.
+pub fn iso_day(s: &str) -> Option<NaiveDate> {
+    if let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s.as_bytes()
+        && [y0, y1, y2, y3, m0, m1, d0, d1].iter().all(u8::is_ascii_digit)
+    {
+        let n = |bytes: &[u8]| bytes.iter().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+        let year = i32::try_from(n(&[y0, y1, y2, y3])).ok()?;
+        return NaiveDate::from_ymd_opt(year, n(&[m0, m1]), n(&[d0, d1]));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
 /// Parses `YYYY-MM-DD`, or `t`/`today`, or a day offset like `+30` or `-7` from today.
 pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let s = s.trim();
@@ -284,6 +298,13 @@ pub fn choices(options: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_stored_date_reads_as_chrono_reads_it(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9+ -]{0,12}|[0-9]{1,5}-[0-9]{1,2}-[0-9]{1,3}") {
+            proptest::prop_assert_eq!(iso_day(&s), NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok(), "{}", s);
+        }
+    }
 
     #[test]
     fn formula_guard_round_trips() {

@@ -85,7 +85,7 @@ impl Provider {
 
     /// The certificate's expiry as a date (an unreadable date counts as none).
     pub fn expiry(&self) -> Option<NaiveDate> {
-        self.cert_expiry.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        self.cert_expiry.as_deref().and_then(super::fields::iso_day)
     }
 
     /// How the ISMS certificate stands on `today`.

@@ -205,7 +205,7 @@ impl Risk {
 }
 
 fn parse_day(s: Option<&str>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    s.and_then(super::fields::iso_day)
 }
 
 #[cfg(test)]

@@ -332,7 +332,7 @@ impl TeamMember {
 }
 
 fn day(s: Option<&str>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+    s.and_then(|s| super::fields::iso_day(s.trim()))
 }
 
 /// Splits a role text into the roles it names, on commas, semicolons, `+` and `&`; trimmed, lower-cased for
