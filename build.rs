@@ -1,6 +1,7 @@
-//! Converts the catalog's TOML files into one JSON document at build time. Every start of assay needs the
-//! catalog, and parsing JSON takes a fraction of the time TOML does; the TOML files stay the source of truth
-//! (the tests parse them directly and check that both give the same catalog).
+//! Converts the catalog's TOML files into one JSON document, and the default key table into another, at build
+//! time. Every start of assay needs both before its first frame, and parsing JSON takes a fraction of the time TOML
+//! does; the TOML files stay the source of truth (the tests parse them directly and check that both give the same
+//! catalog and the same key table).
 
 use std::path::Path;
 
@@ -22,5 +23,13 @@ fn main() {
     }
     let json = serde_json::to_string(&serde_json::json!({ "item": items })).expect("the catalog converts to JSON");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog.json");
+    std::fs::write(&out, json).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+
+    let keymap = Path::new("assets/keymap.toml");
+    println!("cargo::rerun-if-changed={}", keymap.display());
+    let text = std::fs::read_to_string(keymap).unwrap_or_else(|e| panic!("{}: {e}", keymap.display()));
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", keymap.display()));
+    let json = serde_json::to_string(&table).expect("the key table converts to JSON");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("keymap.json");
     std::fs::write(&out, json).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }

@@ -215,15 +215,25 @@ pub struct Keymap {
 /// The default key table, embedded in the binary.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
+/// The default key table as JSON, converted from `DEFAULT_KEYMAP` at build time (see build.rs): read at every start,
+/// before the first frame, where parsing the TOML took as long as reading the workspace.
+const COMPILED_KEYMAP: &str = include_str!(concat!(env!("OUT_DIR"), "/keymap.json"));
+
 impl Keymap {
     /// The default table.
     pub fn default_map() -> Keymap {
         // The embedded table is checked by a test, so this cannot fail in a released build.
-        Keymap::parse(DEFAULT_KEYMAP).unwrap_or_else(|_| Keymap { contexts: BTreeMap::new() })
+        serde_json::from_str(COMPILED_KEYMAP)
+            .map_err(|e| e.to_string())
+            .and_then(Keymap::from_raw)
+            .unwrap_or_else(|_| Keymap { contexts: BTreeMap::new() })
     }
 
     pub fn parse(text: &str) -> Result<Keymap, String> {
-        let raw: BTreeMap<String, Vec<RawBinding>> = toml::from_str(text).map_err(|e| e.to_string())?;
+        Keymap::from_raw(toml::from_str(text).map_err(|e| e.to_string())?)
+    }
+
+    fn from_raw(raw: BTreeMap<String, Vec<RawBinding>>) -> Result<Keymap, String> {
         let mut contexts = BTreeMap::new();
         for (name, bindings) in raw {
             let ctx: Context = name.parse().map_err(|_| format!("unknown key context \"{name}\""))?;
@@ -317,6 +327,15 @@ mod tests {
         let km = Keymap::parse(DEFAULT_KEYMAP).expect("default keymap parses");
         for ctx in Context::iter() {
             assert!(!km.bindings(ctx).is_empty(), "{ctx:?} has no bindings");
+        }
+    }
+
+    #[test]
+    fn the_compiled_key_table_is_the_toml_one() {
+        let (compiled, parsed) = (Keymap::default_map(), Keymap::parse(DEFAULT_KEYMAP).expect("parses"));
+        for ctx in Context::iter() {
+            assert!(!compiled.bindings(ctx).is_empty(), "{ctx:?}");
+            assert_eq!(compiled.bindings(ctx), parsed.bindings(ctx), "{ctx:?}");
         }
     }
 
