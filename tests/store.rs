@@ -368,7 +368,7 @@ fn the_overviews_pending_checks_count_as_the_vetting_pane_does() {
         let checks = store::vetting::engagement_checks(conn, e.id).expect("checks");
         // Today, and far ahead, when the members with a leaving date have left.
         for today in [common::today(), chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date")] {
-            let full = assay::domain::vetting::pending_count(&members, &checks, today);
+            let full = assay::domain::vetting::pending_count(&members, checks.clone(), today);
             let counted = engagements::pending_checks(conn, e.id, &today.to_string()).expect("count");
             assert_eq!(counted, i64::try_from(full).expect("fits"), "engagement {}", e.name);
             pending_somewhere |= full > 0;

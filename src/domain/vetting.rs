@@ -430,11 +430,12 @@ pub fn pending_kinds(member: &TeamMember, checks: &MemberChecks, today: NaiveDat
 }
 
 /// How many required checks are pending over every member still on the team, recorded or not.
-pub fn pending_count(members: &[TeamMember], checks: &[VettingCheck], today: NaiveDate) -> usize {
-    let mut by_member: HashMap<i64, MemberChecks> = HashMap::new();
+pub fn pending_count(members: &[TeamMember], checks: Vec<VettingCheck>, today: NaiveDate) -> usize {
+    let mut by_member: HashMap<i64, MemberChecks> = HashMap::with_capacity(members.len());
     for c in checks {
         if let Some(kind) = c.kind {
-            by_member.entry(c.member_id).or_default()[kind.index()] = Some(c.clone());
+            let member = c.member_id;
+            by_member.entry(member).or_default()[kind.index()] = Some(c);
         }
     }
     let none = MemberChecks::default();
