@@ -106,6 +106,53 @@ fn refuses_a_truncated_database() {
     refused(&ragged, "truncated");
 }
 
+/// A crash in the middle of a checkpoint leaves the file's first page (with the new page count) written, the pages
+/// after the old end not yet, and every page still in the write-ahead log. SQLite recovers that from the log; the
+/// check of the header must not call it truncated. Failed before the fix: the next start refused the workspace.
+#[test]
+fn a_checkpoint_cut_short_by_a_crash_is_recovered_not_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("w.db");
+    drop(Store::open(&path, "tester").expect("create"));
+    let small = std::fs::metadata(&path).expect("meta").len();
+    // Grow the database in the log only, and copy the files as a crash would leave them, the writer still open.
+    let writer = rusqlite::Connection::open(&path).expect("raw open");
+    writer
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO setting (uuid, key, value, created_at, updated_at)
+             SELECT randomblob(16), 'filler-' || i, hex(randomblob(200)), '2026-01-01', '2026-01-01'
+             FROM n;",
+        )
+        .expect("grow");
+    let crashed = dir.path().join("crashed.db");
+    std::fs::copy(&path, &crashed).expect("copy");
+    let wal = std::fs::read(dir.path().join("w.db-wal")).expect("wal");
+    std::fs::write(dir.path().join("crashed.db-wal"), &wal).expect("copy wal");
+    drop(writer);
+    // The checkpoint had written the log's last copy of page 1 into the file, and nothing after it.
+    let page = u32::from_be_bytes([wal[8], wal[9], wal[10], wal[11]]) as usize;
+    let frame = 24 + page;
+    let last_first_page = (32..wal.len())
+        .step_by(frame)
+        .filter(|at| at + frame <= wal.len() && wal[*at..at + 4] == [0, 0, 0, 1])
+        .last()
+        .expect("page 1 is in the log");
+    let mut db = std::fs::read(&crashed).expect("read");
+    db[..page].copy_from_slice(&wal[last_first_page + 24..last_first_page + frame]);
+    std::fs::write(&crashed, &db).expect("write page 1");
+    let claimed = u64::from(u32::from_be_bytes([db[28], db[29], db[30], db[31]])) * page as u64;
+    assert!(claimed > small && db.len() as u64 == small, "the file is shorter than its header says: {claimed}");
+
+    let store = Store::open(&crashed, "tester").expect("a crashed checkpoint opens");
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM setting WHERE key LIKE 'filler-%'", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 2000, "every row written before the crash is there");
+}
+
 #[test]
 fn refuses_a_workspace_from_a_newer_version() {
     let dir = tempfile::tempdir().expect("tempdir");
