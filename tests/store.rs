@@ -136,8 +136,7 @@ fn a_checkpoint_cut_short_by_a_crash_is_recovered_not_refused() {
     let frame = 24 + page;
     let last_first_page = (32..wal.len())
         .step_by(frame)
-        .filter(|at| at + frame <= wal.len() && wal[*at..at + 4] == [0, 0, 0, 1])
-        .last()
+        .rfind(|at| at + frame <= wal.len() && wal[*at..at + 4] == [0, 0, 0, 1])
         .expect("page 1 is in the log");
     let mut db = std::fs::read(&crashed).expect("read");
     db[..page].copy_from_slice(&wal[last_first_page + 24..last_first_page + frame]);
