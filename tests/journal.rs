@@ -381,3 +381,41 @@ fn notes_become_journal_entries_when_the_workspace_is_opened() {
     assert_eq!(journal::list(store.conn(), engagement).expect("journal").len(), 2);
     assert_eq!(count(&store, "SELECT count(*) FROM audit_log WHERE table_name = 'note' AND action = 'delete'"), 2);
 }
+
+/// Each kind of record an entry links to shows its entries where the record is read: a team member's detail, an
+/// asset's form, a checklist item's detail (a risk's and a provider's views are tested above and in detail.rs).
+#[test]
+fn a_member_an_asset_and_a_checklist_item_show_the_entries_linked_to_them() {
+    let mut app = demo_without_journal(140, 60);
+    let write = |app: &mut assay::app::App, text: &str| {
+        press(app, KeyCode::Char('J'));
+        keys(app, text);
+        save(app);
+        press(app, KeyCode::Esc);
+        assert!(app.overlay.is_none(), "{text}");
+    };
+    // A team member: `i` on the Vetting tab reads them whole.
+    press(&mut app, KeyCode::Char('5'));
+    write(&mut app, "Badge returned on the last day");
+    press(&mut app, KeyCode::Char('i'));
+    let member = screen(&app);
+    assert!(member.contains("Journal") && member.contains("Badge returned on the last day"), "{member}");
+    press(&mut app, KeyCode::Esc);
+
+    // An asset: its form (Enter) says what was said about it.
+    press(&mut app, KeyCode::Char('6'));
+    write(&mut app, "Laptop seen in the locked cabinet");
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Form(f)) = &app.overlay else { panic!("the asset's form") };
+    assert!(f.intro.iter().any(|l| l.starts_with("Journal: 1 entry on it")), "{:?}", f.intro);
+    assert!(f.intro.iter().any(|l| l.ends_with("Laptop seen in the locked cabinet")), "{:?}", f.intro);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+
+    // A checklist item: its detail (Enter on the Workflow tab) lists the entries under the checklist's state.
+    press(&mut app, KeyCode::Char('7'));
+    write(&mut app, "Plan signed off by the steering board");
+    press(&mut app, KeyCode::Enter);
+    let item = screen(&app);
+    assert!(item.contains("journal") && item.contains("Plan signed off by the steering board"), "{item}");
+}

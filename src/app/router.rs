@@ -112,16 +112,7 @@ impl App {
         head.push((String::new(), String::new()));
         d.lines.splice(0..0, head);
         // The files kept as evidence about it, each with what checks a copy.
-        if let Ok(files) = crate::store::evidence::about(self.store.conn(), table, id)
-            && !files.is_empty()
-        {
-            d.lines.push((String::new(), String::new()));
-            for (i, (reference, name, size, sha256)) in files.into_iter().enumerate() {
-                let label = if i == 0 { "Evidence".to_string() } else { String::new() };
-                let size = crate::store::evidence::human_size(size);
-                d.lines.push((label, format!("{reference} {name} ({size}), SHA-256 {sha256}")));
-            }
-        }
+        d.lines.extend(crate::app::panes::overview::evidence::about_lines(self.store.conn(), table, id));
     }
 
     /// Applies the effects a pane asked for.

@@ -178,6 +178,8 @@ pub struct Usage {
     pub criteria: Vec<(String, i64, bool)>,
     /// (title, likelihood, highest impact)
     pub risks: Vec<(String, i64, i64)>,
+    /// The journal entries linked to the engagement's checklist item, in the order they were said.
+    pub journal: Vec<super::journal::Entry>,
 }
 
 pub fn usage(conn: &Connection, engagement: i64, catalog_ref: &str) -> rusqlite::Result<Usage> {
@@ -194,5 +196,10 @@ pub fn usage(conn: &Connection, engagement: i64, catalog_ref: &str) -> rusqlite:
         )?
         .query_map(rusqlite::params![engagement, catalog_ref], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Usage { checklist: row(conn, engagement, catalog_ref)?, criteria, risks })
+    let checklist = row(conn, engagement, catalog_ref)?;
+    let journal = match &checklist {
+        Some(r) => super::journal::for_record(conn, Table::ChecklistItem, r.id)?,
+        None => Vec::new(),
+    };
+    Ok(Usage { checklist, criteria, risks, journal })
 }

@@ -206,6 +206,14 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
                         if let Some(note) = u.checklist.as_ref().and_then(|r| r.note.as_deref()) {
                             lines.push(Line::from(format!("      note: {note}")));
                         }
+                        for j in &u.journal {
+                            let who = j.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
+                            let when = crate::app::panes::overview::journal::when(&j.said_at, app.dates);
+                            lines.push(Line::from(vec![
+                                Span::styled(format!("      journal {when}{who} "), t.dim),
+                                Span::raw(crate::visible::visible(&j.text.replace(['\n', '\r'], " ")).into_owned()),
+                            ]));
+                        }
                     }
                     for (text, weight, must) in &u.criteria {
                         let must = if *must { ", must-have" } else { "" };

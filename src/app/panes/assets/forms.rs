@@ -134,7 +134,10 @@ impl AssetPane {
         }
         let title =
             format!("Edit asset {} — {}", crate::app::panes::refs::label(crate::store::Table::Asset, a.number), a.tag);
-        cx.open_form(title, AssetForm::Edit(a.id), Asset::FIELDS, &values);
+        let mut form = cx.form(title, AssetForm::Edit(a.id), Asset::FIELDS, &values);
+        // What was said about it in interviews, so that the asset's form shows its journal as a risk's view does.
+        form.intro.extend(crate::app::panes::overview::journal::linked_brief(cx, crate::store::Table::Asset, a.id, 3));
+        cx.open(form);
     }
 
     /// The return (or destruction) form: today filled in; the verifier is left to be named, never assumed.

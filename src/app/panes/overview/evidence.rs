@@ -239,3 +239,22 @@ fn text(values: &Values, key: &str) -> Option<String> {
         _ => None,
     })
 }
+
+/// The files kept as evidence about a record, as lines of its read-only view: reference, name, size and the SHA-256
+/// that checks a copy. Empty when there is none.
+pub fn about_lines(conn: &rusqlite::Connection, table: Table, id: i64) -> Vec<(String, String)> {
+    let files = evidence::about(conn, table, id).unwrap_or_default();
+    let mut out = Vec::new();
+    if !files.is_empty() {
+        out.push((String::new(), String::new()));
+    }
+    for (i, (reference, name, size, sha256)) in files.into_iter().enumerate() {
+        let label = if i == 0 { "Evidence".to_string() } else { String::new() };
+        let size = evidence::human_size(size);
+        out.push((
+            label,
+            crate::visible::visible(&format!("{reference} {name} ({size}), SHA-256 {sha256}")).into_owned(),
+        ));
+    }
+    out
+}

@@ -214,6 +214,29 @@ pub fn linked_lines(cx: &Cx, table: Table, id: i64) -> Vec<(String, String)> {
     out
 }
 
+/// The journal entries linked to a record, for the intro of its form: how many, and the latest `max`, one line each
+/// (when, who, the start of what was said). Empty when there is none.
+pub fn linked_brief(cx: &Cx, table: Table, id: i64, max: usize) -> Vec<String> {
+    let entries = journal::for_record(cx.store.conn(), table, id).unwrap_or_default();
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let n = entries.len();
+    let list = cx.key(Context::Overview, &Action::Journal);
+    let mut out = vec![format!(
+        "Journal: {n} entr{} on it ({list} on the Overview lists the journal){}",
+        if n == 1 { "y" } else { "ies" },
+        if n > max { format!("; the latest {max}:") } else { ":".into() }
+    )];
+    for e in entries.iter().skip(n.saturating_sub(max)) {
+        let who = e.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
+        let text: String = e.text.replace(['\n', '\r'], " ").chars().take(90).collect();
+        let more = if e.text.chars().count() > 90 { "…" } else { "" };
+        out.push(format!("  {}{who} {text}{more}", when(&e.said_at, cx.dates)));
+    }
+    out
+}
+
 /// `said_at` (RFC 3339) as the journal shows it: the local date in `style` and the local time to the minute.
 pub fn when(said_at: &str, style: crate::domain::DateStyle) -> String {
     match chrono::DateTime::parse_from_rfc3339(said_at) {

@@ -80,6 +80,8 @@ pub struct MemberDetail {
     /// Whether the private notes are shown; forgotten when the detail closes.
     pub revealed: bool,
     pub scroll: u16,
+    /// The journal entries linked to the member and the evidence files about them, read when the detail opens.
+    pub about: Vec<(String, String)>,
 }
 
 /// State of the Vetting tab.
@@ -307,7 +309,9 @@ impl VettingPane {
                 .flatten()
                 .map(|u| u.to_string())
                 .unwrap_or_default();
-            self.detail = Some(MemberDetail { member: id, uuid, revealed: false, scroll: 0 });
+            let mut about = crate::app::panes::overview::journal::linked_lines(cx, Table::TeamMember, id);
+            about.extend(crate::app::panes::overview::evidence::about_lines(cx.store.conn(), Table::TeamMember, id));
+            self.detail = Some(MemberDetail { member: id, uuid, revealed: false, scroll: 0, about });
         }
     }
 

@@ -458,6 +458,9 @@ fn render_detail(pane: &VettingPane, view: &View, area: Rect, buf: &mut Buffer) 
     if !any {
         lines.push(Line::styled("no recorded changes", t.dim));
     }
+    for (name, text) in &d.about {
+        lines.push(Line::from(vec![label(name), Span::raw(text.clone())]));
+    }
     Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll, 0)).block(block).render(area, buf);
 }
 
