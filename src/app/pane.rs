@@ -309,9 +309,10 @@ pub trait Pane: Any {
         true
     }
 
-    /// Whether the pane is loaded only when shown (a costly pane), rather than with the engagement.
+    /// Whether the pane is loaded only when shown, rather than with the engagement: every tab is, so that the first
+    /// frame waits for no tab it does not show, but those the first frame shows (the Overview, the Engagements list).
     fn lazy(&self) -> bool {
-        false
+        true
     }
 
     /// Where keys go while the pane is shown with nothing over it.

@@ -392,11 +392,6 @@ impl Pane for AssetPane {
         "Assets"
     }
 
-    /// The assets, the grants and the close-out are the costliest to read: they load when the tab is shown.
-    fn lazy(&self) -> bool {
-        true
-    }
-
     fn context(&self) -> Context {
         let typing = match self.view {
             AssetView::Assets => self.filtering,

@@ -101,6 +101,11 @@ impl Pane for EngagementsPane {
         "Engmts"
     }
 
+    /// Loaded with the engagement list, which the first frame may show.
+    fn lazy(&self) -> bool {
+        false
+    }
+
     fn needs_engagement(&self) -> bool {
         false
     }

@@ -49,6 +49,11 @@ impl Pane for OverviewPane {
         "Overview"
     }
 
+    /// Loaded with the engagement: the first frame shows it.
+    fn lazy(&self) -> bool {
+        false
+    }
+
     fn context(&self) -> Context {
         match (&self.import, &self.journal, &self.evidence) {
             (Some(ImportState::Preview(_)), ..) => Context::ImportPreview,

@@ -437,11 +437,6 @@ impl Pane for RiskPane {
         "Risks"
     }
 
-    /// Loaded when first shown: the first frame shows the Overview, and waits for no other tab.
-    fn lazy(&self) -> bool {
-        true
-    }
-
     fn context(&self) -> Context {
         match self.focus {
             _ if self.find.typing => Context::Filter,

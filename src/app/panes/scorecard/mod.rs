@@ -423,11 +423,6 @@ impl Pane for ScorecardPane {
         "Score"
     }
 
-    /// Loaded when first shown: the first frame shows the Overview, and waits for no other tab.
-    fn lazy(&self) -> bool {
-        true
-    }
-
     fn context(&self) -> Context {
         match self.view {
             ScoreView::Providers => Context::Providers,

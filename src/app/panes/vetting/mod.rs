@@ -359,10 +359,6 @@ impl Pane for VettingPane {
         "Vet"
     }
 
-    fn lazy(&self) -> bool {
-        true
-    }
-
     fn context(&self) -> Context {
         if self.detail.is_some() {
             return Context::VettingMember;

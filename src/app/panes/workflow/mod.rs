@@ -308,11 +308,6 @@ impl Pane for WorkflowPane {
         "Flow"
     }
 
-    /// Loaded when first shown: the first frame shows the Overview, and waits for no other tab.
-    fn lazy(&self) -> bool {
-        true
-    }
-
     fn context(&self) -> Context {
         if self.find.typing { Context::Filter } else { Context::Workflow }
     }
