@@ -207,10 +207,9 @@ fn render_detail(app: &App, l: &Lookup, d: &Detail, area: Rect, buf: &mut Buffer
                             lines.push(Line::from(format!("      note: {note}")));
                         }
                         for j in &u.journal {
-                            let who = j.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
-                            let when = crate::app::panes::overview::journal::when(&j.said_at, app.dates);
+                            let said = crate::app::panes::overview::journal::said(j, app.dates);
                             lines.push(Line::from(vec![
-                                Span::styled(format!("      journal {when}{who} "), t.dim),
+                                Span::styled(format!("      journal {said} "), t.dim),
                                 Span::raw(crate::visible::visible(&j.text.replace(['\n', '\r'], " ")).into_owned()),
                             ]));
                         }

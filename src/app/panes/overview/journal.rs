@@ -207,11 +207,15 @@ pub fn linked_lines(cx: &Cx, table: Table, id: i64) -> Vec<(String, String)> {
         out.push(("Journal".into(), "— (no entry linked; J writes one)".into()));
     }
     for (n, e) in entries.iter().enumerate() {
-        let who = e.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
-        let when = when(&e.said_at, cx.dates);
-        out.push((if n == 0 { "Journal".into() } else { String::new() }, format!("{when}{who} {}", e.text)));
+        out.push((if n == 0 { "Journal".into() } else { String::new() }, format!("{} {}", said(e, cx.dates), e.text)));
     }
     out
+}
+
+/// When an entry was said and by whom, as a line about it starts: "2026-11-30 10:02 Kofi Mensah:".
+pub fn said(e: &Entry, style: crate::domain::DateStyle) -> String {
+    let who = e.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
+    format!("{}{who}", when(&e.said_at, style))
 }
 
 /// The journal entries linked to a record, for the intro of its form: how many, and the latest `max`, one line each
@@ -229,10 +233,9 @@ pub fn linked_brief(cx: &Cx, table: Table, id: i64, max: usize) -> Vec<String> {
         if n > max { format!("; the latest {max}:") } else { ":".into() }
     )];
     for e in entries.iter().skip(n.saturating_sub(max)) {
-        let who = e.interviewed.as_deref().map(|w| format!(" {w}:")).unwrap_or_default();
         let text: String = e.text.replace(['\n', '\r'], " ").chars().take(90).collect();
         let more = if e.text.chars().count() > 90 { "…" } else { "" };
-        out.push(format!("  {}{who} {text}{more}", when(&e.said_at, cx.dates)));
+        out.push(format!("  {} {text}{more}", said(e, cx.dates)));
     }
     out
 }
