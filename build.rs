@@ -13,23 +13,26 @@ fn main() {
     let mut items = Vec::new();
     for name in FILES {
         let path = dir.join(name);
-        println!("cargo::rerun-if-changed={}", path.display());
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let file: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        match file.get("item") {
+        match read_toml(&path).get("item") {
             Some(toml::Value::Array(list)) => items.extend(list.iter().cloned()),
             _ => panic!("{}: no [[item]] entries", path.display()),
         }
     }
-    let json = serde_json::to_string(&serde_json::json!({ "item": items })).expect("the catalog converts to JSON");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog.json");
-    std::fs::write(&out, json).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    write_json("catalog.json", &serde_json::json!({ "item": items }));
+    let keymap = read_toml(Path::new("assets/keymap.toml"));
+    write_json("keymap.json", &serde_json::to_value(keymap).expect("the key table converts to JSON"));
+}
 
-    let keymap = Path::new("assets/keymap.toml");
-    println!("cargo::rerun-if-changed={}", keymap.display());
-    let text = std::fs::read_to_string(keymap).unwrap_or_else(|e| panic!("{}: {e}", keymap.display()));
-    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", keymap.display()));
-    let json = serde_json::to_string(&table).expect("the key table converts to JSON");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("keymap.json");
+/// A TOML file of the source tree, which the build then follows.
+fn read_toml(path: &Path) -> toml::Table {
+    println!("cargo::rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Writes `value` as JSON into the build's output folder, where `include_str!` takes it.
+fn write_json(name: &str, value: &serde_json::Value) {
+    let json = value.to_string();
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join(name);
     std::fs::write(&out, json).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }
