@@ -39,7 +39,8 @@ pub fn build_with(
 
 /// The report, in the order a reader takes it: document control, executive summary, scope and approach, provider
 /// selection, findings, vetting and assets, open obligations, the journal entries marked for it, the key counts,
-/// limitations and sign-off; then the appendices (register, evidence, verification, catalog references).
+/// limitations and sign-off; then the appendices (register, the open obligations when there are more than the report
+/// proper lists, evidence, verification, catalog references).
 pub fn build_opts(conn: &Connection, e: &Engagement, today: NaiveDate, assessor: &str, o: Options) -> Result<Report> {
     let d = Data::read(conn, e, today)?;
     let (obligations, open_appendix) = obligations(conn, &d)?;
