@@ -39,8 +39,7 @@ impl App {
                 self.session.journal = journal::recent(self.store.conn(), e.id, 20)?;
                 self.session.status_reason =
                     crate::store::notes::status_reasons(self.store.conn(), e.id)?.pop().map(|n| (n.created_at, n.text));
-                let facts: Vec<_> =
-                    crate::store::risks::list(self.store.conn(), e.id)?.iter().map(|r| r.facts()).collect();
+                let facts = crate::store::risks::facts(self.store.conn(), e.id)?;
                 self.session.risks = crate::domain::risk::RegisterFigures::of(&facts, self.today);
             }
             None => {

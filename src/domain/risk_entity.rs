@@ -19,7 +19,7 @@ pub const TREATMENT_STATUSES: &[&str] = <TreatmentStatus as VariantNames>::VARIA
 const RESIDUAL_KEYS: [&str; 4] = ["residual_likelihood", "residual_c", "residual_i", "residual_a"];
 
 /// One risk of an engagement's register.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Risk {
     pub id: i64,
     /// Its short number within the engagement.

@@ -210,28 +210,39 @@ impl VettingCheck {
 
     /// How this check counts, as a check of `kind`.
     pub fn outcome(&self, kind: CheckKind) -> CheckOutcome {
+        match self.standing(kind) {
+            Standing::Satisfied => CheckOutcome::Satisfied,
+            Standing::Failed => CheckOutcome::Failed,
+            Standing::Open(gap) => CheckOutcome::Open(gap.words(kind)),
+        }
+    }
+
+    /// Whether this check, as a check of `kind`, counts: [`Self::outcome`] is `Satisfied`, worked out without
+    /// writing why not (the overview counts this over every check of an engagement before its first frame).
+    pub fn is_satisfied(&self, kind: CheckKind) -> bool {
+        self.standing(kind) == Standing::Satisfied
+    }
+
+    /// The rule itself: how this check counts, as a check of `kind`, and what it lacks when it does not.
+    fn standing(&self, kind: CheckKind) -> Standing {
         match self.status {
-            CheckStatus::Pending => CheckOutcome::Open("pending".into()),
-            CheckStatus::Failed => CheckOutcome::Failed,
+            CheckStatus::Pending => Standing::Open(Gap::Pending),
+            CheckStatus::Failed => Standing::Failed,
             CheckStatus::Passed => {
                 let refs = self.reference_count.unwrap_or(0);
                 if kind == CheckKind::References && refs < MIN_REFERENCES {
-                    CheckOutcome::Open(format!("passed on {refs} reference{}; {MIN_REFERENCES} needed", s(refs)))
+                    Standing::Open(Gap::References(refs))
                 } else if kind == CheckKind::NdaSigned && blank(&self.checked_on) {
-                    CheckOutcome::Open("NDA passed without the date it was signed".into())
+                    Standing::Open(Gap::NdaUndated)
                 } else {
-                    CheckOutcome::Satisfied
+                    Standing::Satisfied
                 }
             }
-            CheckStatus::Waived if blank(&self.note) => CheckOutcome::Open("waived without a reason".into()),
-            CheckStatus::Waived => CheckOutcome::Satisfied,
-            CheckStatus::NotPermitted if !kind.may_be_forbidden() => {
-                CheckOutcome::Open(format!("“not permitted” does not apply to {}", kind.label().to_lowercase()))
-            }
-            CheckStatus::NotPermitted if blank(&self.note) => {
-                CheckOutcome::Open("not permitted, but no note on the law".into())
-            }
-            CheckStatus::NotPermitted => CheckOutcome::Satisfied,
+            CheckStatus::Waived if blank(&self.note) => Standing::Open(Gap::WaivedWithoutReason),
+            CheckStatus::Waived => Standing::Satisfied,
+            CheckStatus::NotPermitted if !kind.may_be_forbidden() => Standing::Open(Gap::NotForbiddable),
+            CheckStatus::NotPermitted if blank(&self.note) => Standing::Open(Gap::NoLawNamed),
+            CheckStatus::NotPermitted => Standing::Satisfied,
         }
     }
 
@@ -419,27 +430,8 @@ pub fn member_clearance(member: &TeamMember, checks: &MemberChecks, today: Naive
 /// failed (a failed check still has to be resolved, by a new check or by replacing the member). A member who has
 /// left has nothing pending.
 pub fn pending_kinds(member: &TeamMember, checks: &MemberChecks, today: NaiveDate) -> Vec<CheckKind> {
-    if member.has_left(today) {
-        return Vec::new();
-    }
-    CheckKind::ALL
-        .into_iter()
-        .filter(|k| k.is_required())
-        .filter(|k| checks[k.index()].as_ref().map(|c| c.outcome(*k)) != Some(CheckOutcome::Satisfied))
-        .collect()
-}
-
-/// How many required checks are pending over every member still on the team, recorded or not.
-pub fn pending_count(members: &[TeamMember], checks: Vec<VettingCheck>, today: NaiveDate) -> usize {
-    let mut by_member: HashMap<i64, MemberChecks> = HashMap::with_capacity(members.len());
-    for c in checks {
-        if let Some(kind) = c.kind {
-            let member = c.member_id;
-            by_member.entry(member).or_default()[kind.index()] = Some(c);
-        }
-    }
-    let none = MemberChecks::default();
-    members.iter().map(|m| pending_kinds(m, by_member.get(&m.id).unwrap_or(&none), today).len()).sum()
+    let satisfied = |k: CheckKind| checks[k.index()].as_ref().is_some_and(|c| c.is_satisfied(k));
+    still_to_count(member, today, satisfied).collect()
 }
 
 /// A provider's team as a whole: how many of the members still on it are cleared.
@@ -792,6 +784,10 @@ fn json_field(json: Option<&str>, key: &str) -> Option<String> {
         other => Some(other.to_string()),
     }
 }
+
+mod standing;
+pub use standing::PendingTally;
+use standing::{Gap, Standing, still_to_count};
 
 #[cfg(test)]
 mod tests;

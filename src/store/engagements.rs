@@ -73,15 +73,11 @@ pub fn delete(w: &mut Writer<'_>, id: i64) -> rusqlite::Result<bool> {
 
 /// The figures the overview shows for one engagement, in one query.
 pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<EngagementSummary> {
-    conn.query_row(
+    let mut s = conn.query_row(
         "SELECT
             (SELECT count(*) FROM provider WHERE engagement_id = ?1),
             (SELECT count(*) FROM criterion WHERE engagement_id = ?1),
             (SELECT count(*) FROM risk WHERE engagement_id = ?1),
-            (SELECT count(*) FROM team_member m JOIN provider p ON p.id = m.provider_id WHERE p.engagement_id = ?1),
-            0,
-            (SELECT count(*) FROM asset WHERE engagement_id = ?1),
-            (SELECT count(*) FROM asset WHERE engagement_id = ?1 AND disposition IS NULL),
             (SELECT count(*) FROM access_grant WHERE engagement_id = ?1
                 AND (revoked_on IS NULL OR revoked_on > ?2)),
             (SELECT count(*) FROM checklist_item WHERE engagement_id = ?1 AND status = 'open'),
@@ -93,28 +89,29 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
                 providers: r.get(0)?,
                 criteria: r.get(1)?,
                 risks: r.get(2)?,
-                members: r.get(3)?,
-                checks_pending: r.get(4)?,
-                assets: r.get(5)?,
-                assets_out: r.get(6)?,
-                grants_active: r.get(7)?,
-                checklist_open: r.get(8)?,
-                checklist_total: r.get(9)?,
-                journal: r.get(10)?,
+                grants_active: r.get(3)?,
+                checklist_open: r.get(4)?,
+                checklist_total: r.get(5)?,
+                journal: r.get(6)?,
+                ..Default::default()
             })
         },
-    )
-    .and_then(|mut s| {
-        s.checks_pending = pending_checks(conn, id, today)?;
-        s.assets_out = assets_outstanding(conn, id, today)?;
-        Ok(s)
-    })
+    )?;
+    // The members and the assets are counted as they are read for what depends on their state.
+    (s.members, s.checks_pending) = team_and_pending_checks(conn, id, today)?;
+    (s.assets, s.assets_out) = assets_and_outstanding(conn, id, today)?;
+    Ok(s)
 }
 
 /// Assets that block the close, by the same rule as the close-out: handed over and not yet returned or destroyed
 /// with a verifier (an asset never handed over is not out; one returned without a verifier is not accounted for).
 pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
-    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
+    assets_and_outstanding(conn, id, today).map(|(_, out)| out)
+}
+
+/// The engagement's assets, and how many of them are outstanding ([`assets_outstanding`]).
+fn assets_and_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<(i64, i64)> {
+    let today = crate::domain::fields::iso_day(today).unwrap_or_default();
     // Only the fields an asset's state depends on, unsorted and without the holder's name: the overview, and so
     // the first frame, waits for this count.
     let mut stmt = conn.prepare_cached(
@@ -122,7 +119,7 @@ pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::
          FROM asset WHERE engagement_id = ?",
     )?;
     let mut rows = stmt.query([id])?;
-    let mut n: i64 = 0;
+    let (mut all, mut out) = (0, 0);
     while let Some(r) = rows.next()? {
         let asset = crate::domain::assets::Asset {
             holder_id: r.get(0)?,
@@ -134,20 +131,27 @@ pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::
             certificate: r.get(6)?,
             ..Default::default()
         };
+        all += 1;
         if asset.state(today).is_outstanding() {
-            n += 1;
+            out += 1;
         }
     }
-    Ok(n)
+    Ok((all, out))
 }
 
 /// Required checks not counting yet, over every member still on the team, whether recorded or not (a member with
 /// no check recorded has all of them pending).
 pub fn pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
-    use crate::domain::vetting::{CheckKind, CheckStatus, TeamMember, VettingCheck};
-    let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap_or_default();
-    // Only what the count depends on (who is still on the team, and each recorded check's outcome), unsorted: the
-    // overview, and so the first frame, waits for it.
+    team_and_pending_checks(conn, id, today).map(|(_, pending)| pending)
+}
+
+/// The engagement's team members (those who left included), and the checks pending over them
+/// ([`pending_checks`]).
+fn team_and_pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<(i64, i64)> {
+    use crate::domain::vetting::{CheckKind, CheckStatus, PendingTally, TeamMember, VettingCheck};
+    let today = crate::domain::fields::iso_day(today).unwrap_or_default();
+    // Only what the count depends on (who is still on the team, and each recorded check's outcome), unsorted, and
+    // of each check only whether it counts: the overview, and so the first frame, waits for it.
     let members = conn
         .prepare_cached(
             "SELECT m.id, m.left_on FROM team_member m JOIN provider p ON p.id = m.provider_id
@@ -155,26 +159,28 @@ pub fn pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite::Resu
         )?
         .query_map([id], |r| Ok(TeamMember { id: r.get(0)?, left_on: r.get(1)?, ..Default::default() }))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let checks = conn
-        .prepare_cached(
-            "SELECT c.member_id, c.kind, c.status, c.checked_on, c.reference_count, c.note
-             FROM vetting_check c JOIN team_member m ON m.id = c.member_id JOIN provider p ON p.id = m.provider_id
-             WHERE p.engagement_id = ?",
-        )?
-        .query_map([id], |r| {
-            // Read in place: the kind and status as their enums, and of the note only whether there is one (all
-            // the count asks of it), so that no text is copied for 1,400 checks.
-            let text = |i: usize| r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten());
-            Ok(VettingCheck {
-                member_id: r.get(0)?,
-                kind: text(1)?.and_then(|k| CheckKind::from_str(k).ok()),
-                status: CheckStatus::parse(text(2)?.unwrap_or_default()),
-                checked_on: r.get(3)?,
-                reference_count: r.get(4)?,
-                note: text(5)?.filter(|n| !n.trim().is_empty()).map(|_| String::from("…")),
-                ..Default::default()
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(i64::try_from(crate::domain::vetting::pending_count(&members, checks, today)).unwrap_or(i64::MAX))
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.member_id, c.kind, c.status, c.checked_on, c.reference_count, c.note
+         FROM vetting_check c JOIN team_member m ON m.id = c.member_id JOIN provider p ON p.id = m.provider_id
+         WHERE p.engagement_id = ?",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut tally = PendingTally::default();
+    while let Some(r) = rows.next()? {
+        // Read in place: the kind and status as their enums, and of the date and the note only whether there is
+        // one (all the rule asks of them), so that no text is copied.
+        let text = |i: usize| r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten());
+        let given = |i: usize| text(i).map(|t| t.filter(|t| !t.trim().is_empty()).map(|_| String::from("…")));
+        tally.record(&VettingCheck {
+            member_id: r.get(0)?,
+            kind: text(1)?.and_then(|k| CheckKind::from_str(k).ok()),
+            status: CheckStatus::parse(text(2)?.unwrap_or_default()),
+            checked_on: given(3)?,
+            reference_count: r.get(4)?,
+            note: given(5)?,
+            ..Default::default()
+        });
+    }
+    let pending = tally.over(&members, today);
+    Ok((i64::try_from(members.len()).unwrap_or(i64::MAX), i64::try_from(pending).unwrap_or(i64::MAX)))
 }

@@ -56,6 +56,39 @@ pub fn list(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<Risk>> {
     stmt.query_map([engagement], from_row)?.collect()
 }
 
+/// What the rating rules need of each risk of an engagement ([`Risk::facts`]), unsorted and without the texts:
+/// the overview's figures, and so the first frame, wait for them.
+pub fn facts(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<crate::domain::risk::RiskFacts>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT likelihood, impact_c, impact_i, impact_a, treatment, due_date, residual_likelihood, residual_c,
+                residual_i, residual_a, status, accepted_by, accepted_at, review_date
+         FROM risk WHERE engagement_id = ?",
+    )?;
+    stmt.query_map([engagement], |r| {
+        let opt_small = |i: usize| r.get::<_, Option<i64>>(i).map(|o| o.map(small));
+        let text = |i: usize| r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten());
+        let risk = Risk {
+            likelihood: small(r.get(0)?),
+            impact_c: small(r.get(1)?),
+            impact_i: small(r.get(2)?),
+            impact_a: small(r.get(3)?),
+            treatment: Risk::treatment_from(text(4)?),
+            due_date: r.get(5)?,
+            residual_likelihood: opt_small(6)?,
+            residual_c: opt_small(7)?,
+            residual_i: opt_small(8)?,
+            residual_a: opt_small(9)?,
+            status: Risk::status_from(text(10)?.unwrap_or_default()),
+            accepted_by: r.get(11)?,
+            accepted_at: r.get(12)?,
+            review_date: r.get(13)?,
+            ..Default::default()
+        };
+        Ok(risk.facts())
+    })?
+    .collect()
+}
+
 pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Risk>> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM risk WHERE id = ?"), [id], from_row).optional()
 }

@@ -311,3 +311,63 @@ fn roster_events_from_the_audit_log() {
     assert_eq!(ev[3].late_by, Some(15), "reported 15 days after leaving");
     assert_eq!(ev[1].late_by, None);
 }
+
+#[test]
+fn whether_a_check_counts_is_what_its_outcome_says() {
+    use strum::IntoEnumIterator;
+    let texts = [None, Some(String::new()), Some("  ".to_string()), Some("2026-03-01".to_string())];
+    let mut satisfied = 0;
+    for kind in CheckKind::ALL {
+        for status in CheckStatus::iter() {
+            for refs in [None, Some(0), Some(1), Some(MIN_REFERENCES), Some(5)] {
+                for checked_on in &texts {
+                    for note in &texts {
+                        let c = VettingCheck {
+                            kind: Some(kind),
+                            status,
+                            reference_count: refs,
+                            checked_on: checked_on.clone(),
+                            note: note.clone(),
+                            ..Default::default()
+                        };
+                        let counts = c.outcome(kind) == CheckOutcome::Satisfied;
+                        assert_eq!(c.is_satisfied(kind), counts, "{c:?}");
+                        satisfied += usize::from(counts);
+                    }
+                }
+            }
+        }
+    }
+    assert!(satisfied > 0, "some of them count");
+}
+
+#[test]
+fn the_tally_counts_what_pending_kinds_lists() {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
+    let members = [
+        TeamMember { id: 1, ..Default::default() },
+        TeamMember { id: 2, left_on: Some("2026-05-01".into()), ..Default::default() },
+        TeamMember { id: 3, left_on: Some("2026-07-01".into()), ..Default::default() },
+    ];
+    let check = |member_id, kind, status| VettingCheck { member_id, kind: Some(kind), status, ..Default::default() };
+    let checks = [
+        check(1, CheckKind::Identity, CheckStatus::Passed),
+        check(1, CheckKind::References, CheckStatus::Passed), // too few references: still pending
+        check(2, CheckKind::Identity, CheckStatus::Failed),
+        check(3, CheckKind::CvAccuracy, CheckStatus::Passed),
+    ];
+    let mut tally = PendingTally::default();
+    checks.iter().for_each(|c| tally.record(c));
+    let listed: usize = members
+        .iter()
+        .map(|m| {
+            let mut theirs = MemberChecks::default();
+            for c in checks.iter().filter(|c| c.member_id == m.id) {
+                theirs[c.kind.expect("kind").index()] = Some(c.clone());
+            }
+            pending_kinds(m, &theirs, today).len()
+        })
+        .sum();
+    assert_eq!(tally.over(&members, today), listed);
+    assert_eq!(listed, 6 + 6, "member 1 lacks six, member 2 has left, member 3 lacks six");
+}
