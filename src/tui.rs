@@ -38,10 +38,11 @@ const DEFAULT_BACKUPS: usize = 5;
 
 /// Opens the workbench on the workspace at `workspace` and runs it until the user quits: the one way the command
 /// line reaches the terminal interface. `open` opens the workspace (and holds whatever guard it returns, such as
-/// the workspace lock, until the workbench ends); meanwhile the key table, with the config's overrides, and the
-/// catalog are prepared on the other core, as both are needed before the first frame. The workbench reads the
-/// workspace while the key table is finished: loading reads no key (a pane reads the keys only to answer one, or to
-/// draw), and the table is in place before the first frame.
+/// the workspace lock, until the workbench ends). What the first frame waits for is shared between the two cores:
+/// - while the workspace opens, the other core prepares the catalog and the key table with the config's overrides;
+/// - while the workbench reads the workspace, the other core takes the terminal (raw mode, the alternate screen,
+///   the screen buffers). It is taken only once the workspace is open and the config found sound, so that a
+///   passphrase prompt, a refusal or a config mistake is written on the shell's screen as before.
 pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Result<(L, Store)>) -> Result<()> {
     let overrides = config.keys.clone();
     let prepare = std::thread::spawn(move || {
@@ -51,19 +52,16 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
     });
     let theme = Theme::choose_with(config.theme.as_deref(), config.colors.as_deref());
     let today = chrono::Local::now().date_naive();
-    let loaded = open().map(|(lock, store)| {
-        let key = store.key().map(str::to_string);
-        let app = App::new(store, Keymap::default(), theme.as_ref().copied().unwrap_or_else(|_| Theme::plain()), today);
-        (lock, key, app)
-    });
+    let opened = open();
     // A mistake in the config's keys is named first, as before; then the store's refusals (missing or read-only
     // folder, bad file, the lock); then the config's other settings; then anything reading the workspace met.
     let keymap = prepare
         .join()
         .map_err(|_| eyre!("the key table could not be prepared"))?
         .map_err(|e| eyre!("config file: {e}"))?;
-    let (_lock, key, app) = loaded?;
-    // The automatic backup is taken after the first frame, in the background (see run_with_backup).
+    let (_lock, store) = opened?;
+    let key = store.key().map(str::to_string);
+    // The automatic backup is taken after the first frame, in the background (see run_in).
     let backup = Some(BackupPlan { workspace, key, bounds: Bounds::new(config.backups.unwrap_or(DEFAULT_BACKUPS)) });
     let theme = theme.map_err(|e| eyre!("config file: {e}"))?;
     let dates = match &config.date_format {
@@ -71,27 +69,39 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
         None => crate::domain::DateStyle::Iso,
     };
     let evidence_limit = config.evidence_limit().map_err(|e| eyre!("config file: {e}"))?;
-    let mut app = app?;
-    app.keymap = keymap;
-    app.theme = theme;
+    // A relative folder is taken from where assay was started, and shown in full.
+    let reports_dir = match &config.reports_dir {
+        Some(dir) => Some(std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?),
+        None => None,
+    };
+    let (signals, terminal) = take_terminal()?;
+    let terminal = std::thread::spawn(terminal);
+    // A panic while reading waits for the terminal to be taken, so that the hand-back comes after it.
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| App::new(store, keymap, theme, today)));
+    let terminal = terminal.join().map_err(|_| eyre!("the terminal could not be set up")).and_then(|t| t);
+    let loaded = loaded.unwrap_or_else(|panic| {
+        restore();
+        std::panic::resume_unwind(panic)
+    });
+    let (mut app, terminal) = match (loaded, terminal) {
+        (Ok(app), Ok(terminal)) => (app, terminal),
+        (loaded, terminal) => {
+            restore();
+            return Err(terminal.err().or(loaded.err()).unwrap_or_else(|| eyre!("the workbench could not start")));
+        }
+    };
     app.dates = dates;
     app.evidence_limit = evidence_limit;
-    if let Some(dir) = &config.reports_dir {
-        // A relative folder is taken from where assay was started, and shown in full.
-        app.reports_dir = std::path::absolute(dir).map_err(|e| eyre!("config file: reports_dir: {e}"))?;
+    if let Some(dir) = reports_dir {
+        app.reports_dir = dir;
     }
-    run_with_backup(app, backup)
+    run_in(terminal, &signals, app, backup)
 }
 
-/// Runs the workbench until the user quits. The terminal is restored on every way out, a panic included.
-pub fn run(app: App) -> Result<()> {
-    run_with_backup(app, None)
-}
-
-/// As [`run`], taking the automatic backup in the background after the first frame (only if the workspace changed
-/// since its newest backup), and again at quit if the work since start-up changed it. A failed backup is shown in
-/// the workbench and never blocks work.
-pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
+/// What taking the terminal needs first, in order: a terminal on both ends, the signals watched (so that one
+/// arriving from now on hands the terminal back), the panic hook. Returns the watch and the step that takes the
+/// terminal, which may run on another thread: raw mode, the alternate screen, mouse reporting and paste.
+fn take_terminal() -> Result<(Signals, impl FnOnce() -> Result<DefaultTerminal> + Send + 'static)> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(color_eyre::eyre::eyre!(
@@ -100,19 +110,30 @@ pub fn run_with_backup(mut app: App, backup: Option<BackupPlan>) -> Result<()> {
     }
     let signals = Signals::register()?;
     install_panic_hook();
-    let mut terminal = match ratatui::try_init() {
-        Ok(t) => t,
+    Ok((signals, || match ratatui::try_init() {
+        Ok(t) => {
+            let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+            Ok(t)
+        }
         Err(e) => {
             restore();
-            return Err(e.into());
+            Err(e.into())
         }
-    };
-    let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    }))
+}
+
+/// Runs the workbench until the user quits, taking the automatic backup in the background after the first frame
+/// (only if the workspace changed since its newest backup), and again at quit if the work since start-up changed
+/// it. A failed backup is shown in the workbench and never blocks work. The terminal is restored on every way out,
+/// a panic included.
+fn run_in(mut terminal: DefaultTerminal, signals: &Signals, mut app: App, backup: Option<BackupPlan>) -> Result<()> {
     let mut running: Option<Job<Outcome>> = None;
     let mut outcome: Option<Outcome> = None;
-    // Whether anything was written while the workbench ran: the history's last entry, before and after.
-    let start_tip = crate::store::history::tip(app.store.conn()).ok();
-    let result = event_loop(&mut terminal, &mut app, &signals, backup.as_ref(), &mut running, &mut outcome);
+    // Whether anything was written while the workbench ran: the history's last entry once the first frame is on
+    // screen (before any key is handled), and at quit.
+    let mut start_tip = None;
+    let result =
+        event_loop(&mut terminal, &mut app, signals, backup.as_ref(), &mut running, &mut outcome, &mut start_tip);
     restore();
     if let (Ok(()), Some(signal)) = (&result, signals.stopped_by()) {
         // Ended by a signal: the terminal is back; every edit was committed when it was made, so exit at once, as
@@ -259,6 +280,7 @@ fn event_loop(
     backup: Option<&BackupPlan>,
     running: &mut Option<Job<Outcome>>,
     outcome: &mut Option<Outcome>,
+    start_tip: &mut Option<Option<(i64, String)>>,
 ) -> Result<()> {
     let size = terminal.size()?;
     dispatch(app, Action::Resize(size.width, size.height))?;
@@ -279,10 +301,12 @@ fn event_loop(
         if app.should_quit || signals.stopped_by().is_some() {
             return Ok(());
         }
-        // The first frame is on screen: now the backup, on its own thread and connection.
+        // The first frame is on screen: now the history's last entry, and the backup, on its own thread and
+        // connection.
         if running.is_none()
             && let Some(plan) = backup
         {
+            *start_tip = crate::store::history::tip(app.store.conn()).ok();
             *running = Some(spawn_backup(plan));
         }
         if outcome.is_none()
