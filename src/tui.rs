@@ -207,6 +207,10 @@ struct Signals {
     /// One flag per ending signal, with its number.
     end: Vec<(i32, Arc<AtomicBool>)>,
     suspend: Arc<AtomicBool>,
+    /// The terminal's size changed (SIGWINCH): crossterm has the new size for the next look. (Windows tells of a
+    /// resize through the console's input, which crossterm's own wait watches.)
+    #[cfg_attr(not(unix), allow(dead_code))]
+    resized: Arc<AtomicBool>,
 }
 
 impl Signals {
@@ -221,7 +225,9 @@ impl Signals {
         }
         let suspend = Arc::new(AtomicBool::new(false));
         signal_hook::flag::register(SIGTSTP, Arc::clone(&suspend))?;
-        Ok(Signals { end, suspend })
+        let resized = Arc::new(AtomicBool::new(false));
+        signal_hook::flag::register(signal_hook::consts::SIGWINCH, Arc::clone(&resized))?;
+        Ok(Signals { end, suspend, resized })
     }
 
     /// Windows has no signals: the console's control events (Ctrl-Break, its window closed, log-off, shutdown)
@@ -236,12 +242,12 @@ impl Signals {
         let raised = Arc::clone(&flag);
         ctrlc::set_handler(move || raised.store(true, Ordering::Relaxed))
             .map_err(|e| eyre!("cannot watch the console's close event: {e}"))?;
-        Ok(Signals { end: vec![(CONSOLE_CLOSED, flag)], suspend: Arc::new(AtomicBool::new(false)) })
+        Ok(Signals { end: vec![(CONSOLE_CLOSED, flag)], suspend: Arc::default(), resized: Arc::default() })
     }
 
     #[cfg(not(any(unix, windows)))]
     fn register() -> Result<Signals> {
-        Ok(Signals { end: Vec::new(), suspend: Arc::new(AtomicBool::new(false)) })
+        Ok(Signals { end: Vec::new(), suspend: Arc::default(), resized: Arc::default() })
     }
 
     /// The ending signal received, if any.
@@ -252,6 +258,39 @@ impl Signals {
     fn take_suspend(&self) -> bool {
         self.suspend.swap(false, Ordering::Relaxed)
     }
+
+    #[cfg(unix)]
+    fn take_resized(&self) -> bool {
+        self.resized.swap(false, Ordering::Relaxed)
+    }
+}
+
+/// Whether an event (a key, a paste, a click, a resize) is there to read, waiting up to `timeout` for one.
+///
+/// crossterm's own wait, through its terminal-device source, asks poll(2) for whole milliseconds and then asks
+/// again, with no wait at all, for the part of a millisecond it rounded away: about a millisecond of spinning at
+/// each wait, twenty times a second in an idle workbench (2 % of a core, and a processor that never sleeps). So the
+/// wait is our own poll(2) of the terminal, and crossterm is asked only when something came: input, a signal (a
+/// resize among them), or more events read with the last one (`after_event`), which only crossterm knows of.
+#[cfg(unix)]
+fn event_ready(timeout: Duration, after_event: bool, signals: &Signals) -> Result<bool> {
+    use rustix::event::{PollFd, PollFlags, Timespec};
+    if !after_event && !signals.take_resized() {
+        let stdin = rustix::stdio::stdin();
+        let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+        let limit = Timespec::try_from(timeout).map_err(|e| eyre!("wait: {e}"))?;
+        match rustix::event::poll(&mut fds, Some(&limit)) {
+            Ok(0) if !signals.take_resized() => return Ok(false),
+            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(std::io::Error::from(e).into()),
+        }
+    }
+    Ok(event::poll(Duration::from_millis(1))?)
+}
+
+#[cfg(not(unix))]
+fn event_ready(timeout: Duration, _after_event: bool, _signals: &Signals) -> Result<bool> {
+    Ok(event::poll(timeout)?)
 }
 
 /// Suspends to the shell: the terminal is handed back, the process stops as for a plain Ctrl-Z, and on `fg`
@@ -287,6 +326,9 @@ fn event_loop(
     let tick = Duration::from_millis(250);
     let mut last_tick = Instant::now();
     let mut redraw = true;
+    let mut after_event = false;
+    // crossterm sets up its reader, and its watch of resizes, at its first look: now, not at the first key.
+    let _ = event::poll(Duration::ZERO)?;
     loop {
         if redraw {
             terminal.draw(|f| crate::ui::render(app, f))?;
@@ -336,8 +378,11 @@ fn event_loop(
             redraw = true;
             continue;
         }
-        let timeout = tick.saturating_sub(last_tick.elapsed()).min(SIGNAL_CHECK);
-        if event::poll(timeout)? {
+        // Never less than a millisecond: a wait that rounds down to nothing would spin until the tick is due.
+        let timeout = tick.saturating_sub(last_tick.elapsed()).clamp(Duration::from_millis(1), SIGNAL_CHECK);
+        let ready = event_ready(timeout, after_event, signals)?;
+        after_event = ready;
+        if ready {
             redraw = true;
             match event::read()? {
                 Event::Key(k)
@@ -367,9 +412,12 @@ fn event_loop(
             }
         }
         if last_tick.elapsed() >= tick {
+            let toast = app.toast.is_some();
             dispatch(app, Action::Tick)?;
             last_tick = Instant::now();
-            redraw = true;
+            // Time alone changes the screen only by taking a message away: otherwise an idle workbench draws
+            // nothing, and the processor sleeps.
+            redraw |= toast != app.toast.is_some();
         }
     }
 }

@@ -142,3 +142,38 @@ fn a_terminal_that_disappears_ends_the_workbench() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// An idle workbench sleeps: with nothing typed and nothing running, it writes nothing to the terminal (it redrew
+/// the whole screen four times a second, waking the processor of a laptop on battery for nothing).
+#[test]
+fn an_idle_workbench_writes_nothing_to_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start("idle", &dir.path().join("w.db"), dir.path());
+    t.wait_for("no engagement yet");
+    // Past the start-up backup and its message, if any.
+    std::thread::sleep(Duration::from_millis(1500));
+    let out = dir.path().join("written");
+    t.tmux(&["pipe-pane", "-o", &format!("cat > '{}'", out.display())]);
+    std::thread::sleep(Duration::from_millis(2000));
+    t.tmux(&["pipe-pane"]);
+    std::thread::sleep(Duration::from_millis(200));
+    let written = std::fs::read(&out).unwrap_or_default();
+    assert!(written.is_empty(), "{} bytes written while idle: {:?}", written.len(), String::from_utf8_lossy(&written));
+    // It still answers at once.
+    t.send(&["?"]);
+    t.wait_for("Keys");
+}
+
+/// A resize while the workbench waits for a key is drawn at once, the wait being its own.
+#[test]
+fn a_resize_while_idle_is_drawn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = Tmux::start("resize", &dir.path().join("w.db"), dir.path());
+    t.wait_for("no engagement yet");
+    std::thread::sleep(Duration::from_millis(500));
+    t.tmux(&["resize-window", "-x", "40", "-y", "10"]);
+    t.wait_for("Terminal too small");
+    t.tmux(&["resize-window", "-x", "120", "-y", "40"]);
+    t.wait_for("no engagement yet");
+    t.wait_gone("Terminal too small");
+}
