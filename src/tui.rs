@@ -327,13 +327,18 @@ fn event_loop(
     let mut last_tick = Instant::now();
     let mut redraw = true;
     let mut after_event = false;
-    // crossterm sets up its reader, and its watch of resizes, at its first look: now, not at the first key.
-    let _ = event::poll(Duration::ZERO)?;
+    let mut reader = false;
     loop {
         if redraw {
             terminal.draw(|f| crate::ui::render(app, f))?;
             app.note_drawn();
             redraw = false;
+        }
+        // crossterm sets up its reader, and its watch of resizes, at its first look: once the first frame is on
+        // screen, not at the first key.
+        if !reader {
+            event::poll(Duration::ZERO)?;
+            reader = true;
         }
         // Lets the end-to-end tests check that a panic hands the terminal back (debug builds only).
         #[cfg(debug_assertions)]
