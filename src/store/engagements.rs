@@ -71,7 +71,8 @@ pub fn delete(w: &mut Writer<'_>, id: i64) -> rusqlite::Result<bool> {
     w.delete(Table::Engagement, id)
 }
 
-/// The figures the overview shows for one engagement, in one query.
+/// The figures the overview shows for one engagement: the counts in one query, then the members and their checks,
+/// and the assets, each read once.
 pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<EngagementSummary> {
     let mut s = conn.query_row(
         "SELECT
@@ -169,7 +170,7 @@ fn team_and_pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite:
     while let Some(r) = rows.next()? {
         // Read in place: the kind and status as their enums, and of the date and the note only whether there is
         // one (all the rule asks of them), so that no text is copied.
-        let text = |i: usize| r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten());
+        let text = |i: usize| super::text_in_place(r, i);
         let given = |i: usize| text(i).map(|t| t.filter(|t| !t.trim().is_empty()).map(|_| String::from("…")));
         tally.record(&VettingCheck {
             member_id: r.get(0)?,

@@ -550,6 +550,12 @@ fn check_header(path: &Path) -> Result<Header, OpenError> {
     Ok(Header::Plain)
 }
 
+/// The text of column `i` of a row, read in place (borrowed from SQLite, not copied); none when it is null or not
+/// text. For the reads the first frame waits for, over every record of an engagement.
+pub(crate) fn text_in_place<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten())
+}
+
 /// Keys a connection (SQLCipher), first silencing its logging, which would otherwise write over the screen.
 pub fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");

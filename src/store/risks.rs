@@ -13,8 +13,12 @@ fn small(n: i64) -> u8 {
     u8::try_from(n.clamp(0, 255)).unwrap_or(0)
 }
 
+/// An optional rating of column `i`, within a byte.
+fn opt_small(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<u8>> {
+    r.get::<_, Option<i64>>(i).map(|o| o.map(small))
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
-    let opt_small = |i: usize| r.get::<_, Option<i64>>(i).map(|o| o.map(small));
     let treatment: Option<String> = r.get(9)?;
     let status: String = r.get(17)?;
     Ok(Risk {
@@ -32,10 +36,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Risk> {
         plan: r.get(10)?,
         owner: r.get(11)?,
         due_date: r.get(12)?,
-        residual_likelihood: opt_small(13)?,
-        residual_c: opt_small(14)?,
-        residual_i: opt_small(15)?,
-        residual_a: opt_small(16)?,
+        residual_likelihood: opt_small(r, 13)?,
+        residual_c: opt_small(r, 14)?,
+        residual_i: opt_small(r, 15)?,
+        residual_a: opt_small(r, 16)?,
         status: Risk::status_from(&status),
         accepted_by: r.get(18)?,
         accepted_at: r.get(19)?,
@@ -65,8 +69,7 @@ pub fn facts(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<crate::
          FROM risk WHERE engagement_id = ?",
     )?;
     stmt.query_map([engagement], |r| {
-        let opt_small = |i: usize| r.get::<_, Option<i64>>(i).map(|o| o.map(small));
-        let text = |i: usize| r.get_ref(i).map(|v| v.as_str_or_null().ok().flatten());
+        let text = |i: usize| super::text_in_place(r, i);
         let risk = Risk {
             likelihood: small(r.get(0)?),
             impact_c: small(r.get(1)?),
@@ -74,10 +77,10 @@ pub fn facts(conn: &Connection, engagement: i64) -> rusqlite::Result<Vec<crate::
             impact_a: small(r.get(3)?),
             treatment: Risk::treatment_from(text(4)?),
             due_date: r.get(5)?,
-            residual_likelihood: opt_small(6)?,
-            residual_c: opt_small(7)?,
-            residual_i: opt_small(8)?,
-            residual_a: opt_small(9)?,
+            residual_likelihood: opt_small(r, 6)?,
+            residual_c: opt_small(r, 7)?,
+            residual_i: opt_small(r, 8)?,
+            residual_a: opt_small(r, 9)?,
             status: Risk::status_from(text(10)?.unwrap_or_default()),
             accepted_by: r.get(11)?,
             accepted_at: r.get(12)?,
