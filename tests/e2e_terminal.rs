@@ -147,8 +147,7 @@ fn a_terminal_that_disappears_ends_the_workbench() {
 /// the whole screen four times a second, waking the processor of a laptop on battery for nothing).
 #[test]
 fn an_idle_workbench_writes_nothing_to_the_terminal() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start("idle", &dir.path().join("w.db"), dir.path());
+    let (dir, _db, t) = Tmux::start_fresh("idle");
     t.wait_for("no engagement yet");
     // Past the start-up backup and its message, if any.
     std::thread::sleep(Duration::from_millis(1500));
@@ -167,8 +166,7 @@ fn an_idle_workbench_writes_nothing_to_the_terminal() {
 /// A resize while the workbench waits for a key is drawn at once, the wait being its own.
 #[test]
 fn a_resize_while_idle_is_drawn() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let t = Tmux::start("resize", &dir.path().join("w.db"), dir.path());
+    let (_dir, _db, t) = Tmux::start_fresh("resize");
     t.wait_for("no engagement yet");
     std::thread::sleep(Duration::from_millis(500));
     t.tmux(&["resize-window", "-x", "40", "-y", "10"]);
