@@ -203,6 +203,15 @@ pub enum Command {
         #[arg(long)]
         with_evidence: bool,
     },
+    /// Work as a team through a shared git repository (a folder on a file share, or a git server): start one, join
+    /// one, list its members and admit new ones, review the conflicts merges resolved.
+    Team {
+        #[command(subcommand)]
+        action: TeamAction,
+    },
+    /// Share this laptop's changes with the team and bring the team's in: commit what changed here, fetch, merge
+    /// record by record and field by field, push. Works offline as far as it can (commits here) and says so.
+    Sync,
     /// Evidence files kept in the workspace: add, list, export.
     Evidence {
         #[command(subcommand)]
@@ -240,6 +249,53 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DateOrder::Iso)]
         date_format: DateOrder,
     },
+}
+
+/// What `assay team` does.
+#[derive(Debug, Subcommand)]
+pub enum TeamAction {
+    /// Start a team: make the shared repository at REMOTE (a folder that is empty or does not exist yet) with this
+    /// workspace's records, encrypted to this member, and bind the workspace to it.
+    Init {
+        /// The team repository: a folder on a share, or a git URL.
+        remote: String,
+        /// The member's name as the team sees it (default: the assessor's name from the config).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Join a team: bind this workspace to the repository at REMOTE and ask to be admitted; after a member has run
+    /// `assay team members --admit DEVICE`, `assay sync` brings the team's records in and shares this workspace's.
+    Join {
+        remote: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the members and the laptops asking to join; admit or remove one (every record is encrypted again to
+    /// the members then listed).
+    Members {
+        /// Admit the laptop whose device id starts with this.
+        #[arg(long, value_name = "DEVICE", conflicts_with = "remove")]
+        admit: Option<String>,
+        /// Remove the member whose device id starts with this.
+        #[arg(long, value_name = "DEVICE")]
+        remove: Option<String>,
+    },
+    /// List the conflicts merges resolved that are not reviewed yet; flip one to the value set aside, or mark it
+    /// reviewed.
+    Conflicts {
+        /// The reviewed ones too.
+        #[arg(long)]
+        all: bool,
+        /// Take the value the merge set aside instead (shared at the next sync) and mark the conflict reviewed.
+        #[arg(long, value_name = "ID", conflicts_with = "reviewed")]
+        flip: Option<i64>,
+        /// Keep what the merge chose and mark the conflict reviewed.
+        #[arg(long, value_name = "ID")]
+        reviewed: Option<i64>,
+    },
+    /// Where this laptop stands: the team repository, the device, the last sync and what it said, the changes not
+    /// yet shared.
+    Status,
 }
 
 /// What `assay evidence` does.

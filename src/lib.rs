@@ -15,6 +15,7 @@ pub mod keys;
 pub mod private_fs;
 pub mod report;
 pub mod store;
+pub mod team;
 pub mod text;
 pub mod theme;
 pub mod tui;

@@ -17,6 +17,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("text", &["store", "app", "ui", "commands", "tui", "widgets"]),
     ("widgets", &["store", "app", "ui", "commands", "tui", "report"]),
     ("report", &["app", "ui", "commands", "tui", "widgets"]),
+    ("team", &["app", "ui", "commands", "tui", "widgets", "keys", "theme", "report"]),
     ("app", &["ui", "commands", "tui"]),
     ("ui", &["store", "commands", "tui"]),
 ];

@@ -8,6 +8,7 @@ pub mod lookup;
 pub mod oscal;
 pub mod report;
 pub mod secure;
+pub mod team;
 pub mod verify;
 
 // The report's citation and HTML helpers, at the paths they had before they moved to `crate::report`.
@@ -194,6 +195,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template, with_evidence };
             exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
+        Some(Command::Team { action }) => team::run(&workspace_path(cli.db)?, &config, action),
+        Some(Command::Sync) => team::sync(&workspace_path(cli.db)?, &config),
         Some(Command::Evidence { action }) => evidence::run(&workspace_path(cli.db)?, &config, action),
         Some(Command::Import { path, into, register, dry_run, delete_missing, date_format, write_ids }) => {
             if dry_run && write_ids {

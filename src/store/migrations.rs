@@ -514,6 +514,39 @@ ALTER TABLE risk ADD COLUMN management_response TEXT;
 ALTER TABLE journal_entry ADD COLUMN for_report INTEGER NOT NULL DEFAULT 0 CHECK (for_report IN (0, 1));
 "#;
 
+/// Step 10: team work (see `team/`). The binding of this workspace to a team repository, with this member's keys,
+/// and the conflicts merges resolved for the assessor to review. Local to this laptop: neither table is a record
+/// (not audited, not exported, never sent to the team), and both sit inside the workspace so that an encrypted
+/// workspace keeps the keys and the conflicting values encrypted.
+const V10_TEAM: &str = r#"
+CREATE TABLE team_binding (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    remote TEXT NOT NULL,
+    device TEXT NOT NULL,
+    member TEXT NOT NULL,
+    age_identity TEXT NOT NULL,
+    ssh_key TEXT NOT NULL,
+    synced_through INTEGER NOT NULL DEFAULT 0,
+    synced_commit TEXT,
+    last_sync TEXT,
+    last_outcome TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE team_conflict (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('field', 'kept_deleted', 'orphan', 'renumbered')),
+    table_name TEXT NOT NULL,
+    row_uuid BLOB NOT NULL,
+    field TEXT,
+    kept TEXT,
+    other TEXT,
+    kept_from TEXT NOT NULL,
+    other_from TEXT NOT NULL,
+    reviewed INTEGER NOT NULL DEFAULT 0 CHECK (reviewed IN (0, 1))
+);
+"#;
+
 /// The schema version from which the history carries seals.
 pub const SEALED_HISTORY: usize = 5;
 
@@ -525,6 +558,7 @@ pub fn migrations() -> Migrations<'static> {
     );
     steps.push(M::up(V8_EVIDENCE_FILES).comment("evidence files stored in the workspace, hashed"));
     steps.push(M::up(V9_REPORT_NARRATIVE).comment("the report's narrative: conclusion, findings, classification"));
+    steps.push(M::up(V10_TEAM).comment("the binding to a team repository and the conflicts its merges resolved"));
     Migrations::new(steps)
 }
 
@@ -650,9 +684,9 @@ fn expected_columns(version: usize, table: &str) -> Vec<String> {
 }
 
 /// The schema version this build writes: the SQL-only steps, then step 7 (identities), step 8 (evidence files) and
-/// step 9 (the report's narrative).
+/// step 9 (the report's narrative), step 10 (team work).
 pub fn latest_version() -> usize {
-    STEPS.len() + 3
+    STEPS.len() + 4
 }
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the

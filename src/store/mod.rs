@@ -23,6 +23,7 @@ pub mod schema;
 pub mod scores;
 pub mod search;
 pub mod settings;
+pub mod team;
 mod undo;
 pub mod verify;
 pub mod vetting;

@@ -429,7 +429,7 @@ pub static SPECS: [&Spec; 15] = [
 
 /// The columns of a row that name another row: (column, the table it names), from the write path's record of the
 /// schema's foreign keys (`CASCADES`, `SET_NULLS`).
-pub(super) fn references(table: Table) -> impl Iterator<Item = (&'static str, Table)> {
+pub(crate) fn references(table: Table) -> impl Iterator<Item = (&'static str, Table)> {
     let owned = CASCADES.iter().filter(move |(_, child, _)| *child == table).map(|(parent, _, col)| (*col, *parent));
     let held = SET_NULLS.iter().filter(move |(_, holder, _)| *holder == table).map(|(target, _, col)| (*col, *target));
     owned.chain(held)

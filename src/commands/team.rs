@@ -1,0 +1,175 @@
+//! `assay team …` and `assay sync`: team work through a shared git repository (see `crate::team`).
+
+use std::path::Path;
+
+use color_eyre::eyre::{Result, eyre};
+
+use super::{Outcome, secure, stop};
+use crate::cli::TeamAction;
+use crate::config::Config;
+use crate::store::Store;
+use crate::store::team as st;
+use crate::team;
+
+/// One line on standard output, shown safely (names and values come from other laptops).
+fn say(line: &str) {
+    crate::visible::print_out(line);
+    println!();
+}
+
+fn print(report: &team::Report) {
+    for line in &report.lines {
+        say(line);
+    }
+}
+
+fn opened(db: &Path, config: &Config) -> Result<(crate::store::lock::WorkspaceLock, Store)> {
+    if !db.exists() {
+        return Err(eyre!("{}: no such workspace", db.display()));
+    }
+    secure::open_locked(db, &config.assessor(), false)
+}
+
+pub fn sync(db: &Path, config: &Config) -> Result<()> {
+    let (_lock, mut store) = opened(db, config)?;
+    let report = team::sync(&mut store, db).map_err(|e| eyre!(e))?;
+    print(&report);
+    if report.shared { Ok(()) } else { Err(stop(Outcome::Partial, "committed here; not shared with the team yet")) }
+}
+
+pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
+    let (_lock, mut store) = opened(db, config)?;
+    match action {
+        TeamAction::Init { remote, name } => {
+            let name = name.unwrap_or_else(|| config.assessor());
+            print(&team::init(&mut store, db, &remote, &name).map_err(|e| eyre!(e))?);
+        }
+        TeamAction::Join { remote, name } => {
+            let name = name.unwrap_or_else(|| config.assessor());
+            print(&team::join(&mut store, db, &remote, &name).map_err(|e| eyre!(e))?);
+        }
+        TeamAction::Members { admit: Some(d), .. } => {
+            print(&team::admit(&mut store, db, &d, true).map_err(|e| eyre!(e))?);
+        }
+        TeamAction::Members { remove: Some(d), .. } => {
+            print(&team::admit(&mut store, db, &d, false).map_err(|e| eyre!(e))?);
+        }
+        TeamAction::Members { .. } => {
+            for a in team::members(&store, db).map_err(|e| eyre!(e))? {
+                let fp = team::keys::fingerprint(&a.member.ssh).unwrap_or_default();
+                let state = match (a.admitted, a.me) {
+                    (true, true) => "member (this laptop)",
+                    (true, false) => "member",
+                    (false, true) => "asks to join (this laptop)",
+                    (false, false) => "asks to join",
+                };
+                let line = format!(
+                    "{}  {:<28} {state:<28} {fp}",
+                    &a.member.device[..8.min(a.member.device.len())],
+                    a.member.name
+                );
+                say(&line);
+            }
+        }
+        TeamAction::Conflicts { flip: Some(id), .. } => flip(&mut store, id)?,
+        TeamAction::Conflicts { reviewed: Some(id), .. } => {
+            if !st::mark_reviewed(store.conn(), id)? {
+                return Err(stop(
+                    Outcome::NothingFound,
+                    format!("no conflict {id} (assay team conflicts --all lists them)"),
+                ));
+            }
+            println!("conflict {id} marked reviewed");
+        }
+        TeamAction::Conflicts { all, .. } => {
+            let list = st::conflicts(store.conn(), all)?;
+            if list.is_empty() {
+                return Err(stop(Outcome::NothingFound, "no conflicts to review"));
+            }
+            for c in list {
+                say(&describe(&store, &c));
+            }
+        }
+        TeamAction::Status => {
+            let Some(b) = st::binding(store.conn())? else {
+                return Err(stop(Outcome::NothingFound, "this workspace is not part of a team"));
+            };
+            let (pending, _) = st::changed_since(store.conn(), b.synced_through)?;
+            say(&format!("team repository: {}", b.remote));
+            say(&format!("this laptop: device {} ({})", &b.device[..8.min(b.device.len())], b.member));
+            println!("last sync: {}", b.last_sync.as_deref().unwrap_or("never"));
+            say(&format!("it said: {}", b.last_outcome.as_deref().unwrap_or("-")));
+            println!("changed here, not yet committed for the team: {} records", pending.len());
+            println!("conflicts to review: {}", st::conflicts(store.conn(), false)?.len());
+        }
+    }
+    Ok(())
+}
+
+/// How a conflict reads: its id, the record (short reference when it has one), what happened, the values.
+fn describe(store: &Store, c: &st::Conflict) -> String {
+    let record = match crate::store::ids::row_of(store.conn(), c.table, &c.uuid).ok().flatten() {
+        Some(id) => crate::store::ids::ident(store.conn(), c.table, id)
+            .ok()
+            .flatten()
+            .and_then(|i| i.short(c.table))
+            .unwrap_or_else(|| format!("{} {}", c.table.name(), c.uuid)),
+        None => format!("{} {} (no longer here)", c.table.name(), c.uuid),
+    };
+    let mark = if c.reviewed { " (reviewed)" } else { "" };
+    match c.kind.as_str() {
+        "field" => format!(
+            "{:>4}  {record} {}: kept {} ({}), set aside {} ({}){mark}",
+            c.id,
+            c.field.as_deref().unwrap_or(""),
+            c.kept.as_deref().unwrap_or("null"),
+            c.kept_from,
+            c.other.as_deref().unwrap_or("null"),
+            c.other_from
+        ),
+        "kept_deleted" => {
+            format!("{:>4}  {record}: deleted by {}, changed by {}: kept{mark}", c.id, c.other_from, c.kept_from)
+        }
+        "orphan" => format!(
+            "{:>4}  {record}: deleted on one side, kept because a record under it is new or changed on the other{mark}",
+            c.id
+        ),
+        "renumbered" => format!(
+            "{:>4}  {record}: was {} like another new record, now {}{mark}",
+            c.id,
+            c.other.as_deref().unwrap_or("").trim_matches('"'),
+            c.kept.as_deref().unwrap_or("").trim_matches('"')
+        ),
+        other => format!("{:>4}  {record}: {other}{mark}", c.id),
+    }
+}
+
+fn flip(store: &mut Store, id: i64) -> Result<()> {
+    let all = st::conflicts(store.conn(), true)?;
+    let Some(c) = all.into_iter().find(|c| c.id == id) else {
+        return Err(stop(Outcome::NothingFound, format!("no conflict {id} (assay team conflicts --all lists them)")));
+    };
+    let (Some(field), Some(other)) = (c.field.clone(), c.other.clone()) else {
+        return Err(stop(Outcome::Usage, format!("conflict {id} has no value set aside to flip to")));
+    };
+    if c.kind != "field" {
+        return Err(stop(Outcome::Usage, format!("conflict {id} is not about a field's value")));
+    }
+    let mut failed: Option<st::ApplyError> = None;
+    let done = store.write(|w| match st::set_field(w, c.table, &c.uuid, &field, &other) {
+        Ok(done) => Ok(done),
+        Err(e) => {
+            failed = Some(e);
+            Err(rusqlite::Error::InvalidQuery)
+        }
+    });
+    if let Some(e) = failed {
+        return Err(eyre!("conflict {id}: {e}"));
+    }
+    if !done? {
+        return Err(stop(Outcome::NothingFound, format!("conflict {id}: the record is no longer here")));
+    }
+    st::mark_reviewed(store.conn(), id)?;
+    say(&format!("conflict {id}: {field} is now {other}; shared at the next sync"));
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Team work: several laptops' workspaces merged through one git repository on a file share (or any git server
+//! the firm runs). The workspace stays the working store; the team repository is how the work travels, with its
+//! history and its merges.
+//!
+//! - Every shared record is one file, `records/<table>/<xx>/<uuid>.age` (`xx`: the UUID's last two hex digits,
+//!   so that no folder grows past a few hundred files), holding the record's columns as JSON, encrypted with age to
+//!   every member. An evidence file's content travels beside its record, `evidence/<xx>/<uuid>.age`. Paths carry
+//!   nothing but table names and UUIDs.
+//! - `members/<device>.json` lists who reads the records and whose signatures count; `requests/<device>.json` is
+//!   a laptop asking to join; `assay-team.json` names the repository's format.
+//! - Every commit is signed with its member's SSH key; a sync refuses a commit not signed by a member.
+//! - The local branch always holds what the workspace holds: a sync commits the records changed here since the
+//!   last one (found from the history), fetches, merges record by record and field by field (see [`merge`]), writes
+//!   the result into the workspace through the write path (audited) and pushes.
+
+pub mod keys;
+pub mod merge;
+pub mod repo;
+mod sync;
+
+pub use sync::{Admission, Report, admit, init, join, members, sync};
+
+use std::path::{Path, PathBuf};
+
+use uuid::Uuid;
+
+use crate::store::Table;
+
+/// The repository's format: the file naming it, and the version this build writes and reads.
+pub const FORMAT_FILE: &str = "assay-team.json";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The folder beside the workspace that holds this laptop's clone of the team repository.
+pub fn clone_dir(workspace: &Path) -> PathBuf {
+    let mut name = workspace.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".team");
+    workspace.with_file_name(name)
+}
+
+fn fan(uuid: &Uuid) -> String {
+    let hex = uuid.simple().to_string();
+    hex[hex.len() - 2..].to_string()
+}
+
+/// Where a record lives in the team repository.
+pub fn record_path(table: Table, uuid: &Uuid) -> String {
+    format!("records/{}/{}/{}.age", table.name(), fan(uuid), uuid.hyphenated())
+}
+
+/// Where the content of an evidence file travels, beside its record.
+pub fn content_path(uuid: &Uuid) -> String {
+    format!("evidence/{}/{}.age", fan(uuid), uuid.hyphenated())
+}
+
+/// The record a path of the team repository holds, if it holds one.
+pub fn record_at(path: &str) -> Option<(Table, Uuid)> {
+    let rest = path.strip_prefix("records/")?;
+    let mut parts = rest.split('/');
+    let table: Table = parts.next()?.parse().ok()?;
+    let _fan = parts.next()?;
+    let uuid = Uuid::parse_str(parts.next()?.strip_suffix(".age")?).ok()?;
+    (parts.next().is_none() && crate::store::team::shared(table)).then_some((table, uuid))
+}
+
+/// An error of team work, in words the assessor can act on.
+#[derive(Debug)]
+pub struct TeamError(pub String);
+
+impl std::fmt::Display for TeamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TeamError {}
+
+impl From<rusqlite::Error> for TeamError {
+    fn from(e: rusqlite::Error) -> Self {
+        TeamError(format!("the workspace: {e}"))
+    }
+}
+
+impl From<repo::RepoError> for TeamError {
+    fn from(e: repo::RepoError) -> Self {
+        TeamError(e.to_string())
+    }
+}
+
+impl From<crate::store::team::ApplyError> for TeamError {
+    fn from(e: crate::store::team::ApplyError) -> Self {
+        TeamError(format!("a record from the team: {e}"))
+    }
+}
+
+impl From<String> for TeamError {
+    fn from(e: String) -> Self {
+        TeamError(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_records_path_names_it_and_nothing_else() {
+        let u = Uuid::parse_str("0193b2c4-1111-7000-8000-0000000000ab").expect("uuid");
+        let p = record_path(Table::Risk, &u);
+        assert_eq!(p, "records/risk/ab/0193b2c4-1111-7000-8000-0000000000ab.age");
+        assert_eq!(record_at(&p), Some((Table::Risk, u)));
+        assert_eq!(record_at("records/setting/ab/0193b2c4-1111-7000-8000-0000000000ab.age"), None);
+        assert_eq!(record_at("members/x.json"), None);
+        assert_eq!(record_at("records/risk/ab/not-a-uuid.age"), None);
+    }
+}
