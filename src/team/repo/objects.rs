@@ -1,0 +1,287 @@
+//! The repository's files and objects below the API: making repositories, naming remotes, building trees,
+//! and packing (see the module documentation of `repo`).
+
+use super::*;
+
+/// Creates (or reopens) a bare repository whose HEAD names main.
+pub(super) fn init_bare(path: &Path) -> Result<Repository, RepoError> {
+    let mut options = RepositoryInitOptions::new();
+    options.bare(true).mkpath(true).initial_head("main");
+    Repository::init_opts(path, &options).map_err(|source| RepoError::Open { path: path.into(), source })
+}
+
+/// The id a ref points to, `None` when the ref does not exist.
+pub(super) fn ref_id(repo: &Repository, name: &str) -> Result<Option<Oid>, RepoError> {
+    match repo.refname_to_id(name) {
+        Ok(id) => Ok(Some(id)),
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+        Err(source) => Err(RepoError::Git { what: format!("cannot read {name}"), source }),
+    }
+}
+
+/// The URL to store for `remote`: URLs unchanged, folder paths made absolute.
+pub(super) fn remote_url(remote: &str) -> Result<String, RepoError> {
+    if local_path(remote).is_none() || remote.starts_with("file://") {
+        return Ok(remote.to_string());
+    }
+    let absolute = std::path::absolute(remote).ctx(|| format!("cannot resolve the folder {remote}"))?;
+    absolute.to_str().map(str::to_string).ok_or_else(|| RepoError::Unreachable {
+        remote: remote.into(),
+        reason: "the folder path is not valid UTF-8".into(),
+    })
+}
+
+/// The folder a remote URL designates, when it is a plain path or a file:// URL; `None` for
+/// network URLs (`scheme://...`) and scp-like `host:path` forms.
+pub(super) fn local_path(url: &str) -> Option<PathBuf> {
+    if let Some(rest) = url.strip_prefix("file://") {
+        return Some(PathBuf::from(rest));
+    }
+    if url.contains("://") {
+        return None;
+    }
+    if let Some(colon) = url.find(':') {
+        let before = &url[..colon];
+        let is_drive = before.len() == 1 && before.chars().all(|c| c.is_ascii_alphabetic());
+        if !is_drive && !before.contains('/') && !before.contains('\\') {
+            return None;
+        }
+    }
+    Some(PathBuf::from(url))
+}
+
+/// Whether a per-ref push refusal means "somebody else pushed first", which fetch-merge-push fixes.
+pub(super) fn is_race(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    ["non-fast-forward", "fetch first", "stale info", "failed to lock", "cannot lock"]
+        .iter()
+        .any(|m| message.contains(m))
+}
+
+/// Refuses paths that cannot be stored as nested tree entries.
+pub(super) fn check_path(path: &str) -> Result<(), RepoError> {
+    let invalid = |reason| Err(RepoError::InvalidPath { path: path.into(), reason });
+    if path.is_empty() {
+        return invalid("it is empty");
+    }
+    if path.contains('\0') || path.contains('\\') {
+        return invalid("it contains a NUL or backslash character");
+    }
+    for part in path.split('/') {
+        match part {
+            "" => return invalid("it has an empty component (leading, trailing or double slash)"),
+            "." | ".." => return invalid("it has a \".\" or \"..\" component"),
+            _ if part.eq_ignore_ascii_case(".git") => return invalid("it has a \".git\" component"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// One edit during tree building: the path left to walk, the full path (for messages), the edit.
+type PendingEdit<'a> = (&'a str, &'a str, &'a Edit);
+
+/// Applies `edits` (paths relative to this directory) to `base` and writes the result; `None` when
+/// the directory ends up empty. Ids of everything written are appended to `written`.
+pub(super) fn build_tree(
+    repo: &Repository,
+    base: Option<&Tree<'_>>,
+    edits: &[PendingEdit<'_>],
+    written: &mut Vec<Oid>,
+) -> Result<Option<Oid>, RepoError> {
+    let mut builder: TreeBuilder<'_> = repo.treebuilder(base).ctx(|| "cannot start a tree".into())?;
+    let mut subdirs: BTreeMap<&str, Vec<PendingEdit<'_>>> = BTreeMap::new();
+    let mut put_files = HashSet::new();
+    for &(rest, full, edit) in edits {
+        match rest.split_once('/') {
+            Some((dir, below)) => subdirs.entry(dir).or_default().push((below, full, edit)),
+            None => match edit {
+                Edit::Put(data) => {
+                    let id = repo.blob(data).ctx(|| format!("cannot store the record {full}"))?;
+                    written.push(id);
+                    builder.insert(rest, id, MODE_BLOB).ctx(|| format!("cannot place the record {full}"))?;
+                    put_files.insert(rest);
+                }
+                Edit::Remove => {
+                    if builder.get(rest).ctx(|| format!("cannot look up {full}"))?.is_some() {
+                        builder.remove(rest).ctx(|| format!("cannot remove {full}"))?;
+                    }
+                }
+            },
+        }
+    }
+    for (dir, below) in subdirs {
+        if put_files.contains(dir) {
+            let full = below.first().map_or(dir, |e| e.1);
+            return Err(RepoError::InvalidPath {
+                path: full.into(),
+                reason: "a record with the same name as a folder",
+            });
+        }
+        let (existing_tree, existing_other) = match builder.get(dir).ctx(|| format!("cannot look up {dir}"))? {
+            Some(entry) if entry.kind() == Some(ObjectType::Tree) => {
+                (Some(repo.find_tree(entry.id()).ctx(|| format!("cannot read the folder {dir}"))?), false)
+            }
+            Some(_) => (None, true),
+            None => (None, false),
+        };
+        match build_tree(repo, existing_tree.as_ref(), &below, written)? {
+            Some(id) => {
+                builder.insert(dir, id, MODE_TREE).ctx(|| format!("cannot place the folder {dir}"))?;
+            }
+            // Only a folder that existed is removed; a record of that name is left alone.
+            None if existing_tree.is_some() && !existing_other => {
+                builder.remove(dir).ctx(|| format!("cannot remove the folder {dir}"))?;
+            }
+            None => {}
+        }
+    }
+    if builder.is_empty() {
+        return Ok(None);
+    }
+    let id = builder.write().ctx(|| "cannot write a tree".into())?;
+    written.push(id);
+    Ok(Some(id))
+}
+
+/// The objects folder of a repository.
+pub(super) fn objects_dir(repo: &Repository) -> PathBuf {
+    repo.path().join("objects")
+}
+
+/// Loose object files under `objects`: their ids and paths.
+pub(super) fn loose_files(objects: &Path) -> Result<Vec<(Oid, PathBuf)>, RepoError> {
+    let mut out = Vec::new();
+    let entries = fs::read_dir(objects).ctx(|| format!("cannot list {}", objects.display()))?;
+    for dir in entries {
+        let dir = dir.ctx(|| format!("cannot list {}", objects.display()))?;
+        let dir_name = dir.file_name();
+        let Some(prefix) = dir_name.to_str().filter(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+        else {
+            continue;
+        };
+        let files = fs::read_dir(dir.path()).ctx(|| format!("cannot list {}", dir.path().display()))?;
+        for file in files {
+            let file = file.ctx(|| format!("cannot list {}", dir.path().display()))?;
+            let file_name = file.file_name();
+            let Some(rest) = file_name.to_str().filter(|n| n.len() == 38 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+            else {
+                continue;
+            };
+            if let Ok(id) = Oid::from_str(&format!("{prefix}{rest}")) {
+                out.push((id, file.path()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Names ("pack-<hash>") of the complete packs (both .pack and .idx present) in `pack_dir`.
+pub(super) fn pack_names(pack_dir: &Path) -> Result<Vec<String>, RepoError> {
+    let mut out = Vec::new();
+    let entries = match fs::read_dir(pack_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Err(source) => return Err(RepoError::Io { what: format!("cannot list {}", pack_dir.display()), source }),
+    };
+    for entry in entries {
+        let entry = entry.ctx(|| format!("cannot list {}", pack_dir.display()))?;
+        let name = entry.file_name();
+        if let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".idx"))
+            && stem.starts_with("pack-")
+            && pack_dir.join(format!("{stem}.pack")).exists()
+        {
+            out.push(stem.to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The object ids listed in a version-2 pack index.
+pub(super) fn read_idx(path: &Path) -> Result<HashSet<Oid>, RepoError> {
+    let data = fs::read(path).ctx(|| format!("cannot read {}", path.display()))?;
+    let corrupt = || RepoError::Corrupt(format!("{} is not a pack index this program can read", path.display()));
+    if data.get(..8) != Some(&[0xff, b't', b'O', b'c', 0, 0, 0, 2][..]) {
+        return Err(corrupt());
+    }
+    let count_at = 8 + 255 * 4;
+    let count_bytes: [u8; 4] = data.get(count_at..count_at + 4).and_then(|b| b.try_into().ok()).ok_or_else(corrupt)?;
+    let count = u32::from_be_bytes(count_bytes) as usize;
+    let names = data.get(8 + 256 * 4..8 + 256 * 4 + count * 20).ok_or_else(corrupt)?;
+    names.chunks_exact(20).map(|raw| Oid::from_bytes(raw).map_err(|_| corrupt())).collect()
+}
+
+/// Flushes a freshly written pack and its index (and the folder entry naming them) to disk.
+/// Best effort: some file systems (and Windows folders) refuse, and the data is then only as safe as
+/// the operating system makes it.
+pub(super) fn sync_pack(pack_dir: &Path, stem: &str) {
+    for ext in ["pack", "idx"] {
+        if let Ok(file) = fs::File::open(pack_dir.join(format!("{stem}.{ext}"))) {
+            let _ = file.sync_all();
+        }
+    }
+    if let Ok(dir) = fs::File::open(pack_dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+/// Writes every object of `repo` into one new pack, then removes the loose objects and old packs
+/// that the new pack's index proves it contains. Nothing is removed before the new pack is complete
+/// and flushed; anything that appears meanwhile is left alone.
+pub(super) fn repack(repo: &Repository) -> Result<(), RepoError> {
+    let objects = objects_dir(repo);
+    let pack_dir = objects.join("pack");
+    let where_ = || format!("cannot pack the repository at {}", repo.path().display());
+    let loose = loose_files(&objects)?;
+    let old_packs = pack_names(&pack_dir)?;
+    if loose.is_empty() && old_packs.len() <= 1 {
+        return Ok(());
+    }
+
+    let odb: Odb<'_> = repo.odb().ctx(where_)?;
+    let mut ids = Vec::new();
+    odb.foreach(|id| {
+        ids.push(*id);
+        true
+    })
+    .ctx(where_)?;
+    let mut builder = repo.packbuilder().ctx(where_)?;
+    builder.set_threads(0);
+    for id in &ids {
+        builder.insert_object(*id, None).ctx(where_)?;
+    }
+    fs::create_dir_all(&pack_dir).ctx(where_)?;
+    builder.write(&pack_dir, 0).ctx(where_)?;
+    let name = builder.name().ctx(where_)?.ok_or_else(|| RepoError::Corrupt("the new pack has no name".into()))?;
+    let stem = format!("pack-{name}");
+    sync_pack(&pack_dir, &stem);
+
+    let contained = read_idx(&pack_dir.join(format!("{stem}.idx")))?;
+    if let Some(missing) = ids.iter().find(|id| !contained.contains(id)) {
+        return Err(RepoError::Corrupt(format!("the new pack lacks object {missing}; nothing was removed")));
+    }
+    // Removal is best effort: a file another process still holds open (Windows) stays for next time.
+    for (id, path) in &loose {
+        if contained.contains(id) {
+            let _ = fs::remove_file(path);
+            if let Some(parent) = path.parent() {
+                let _ = fs::remove_dir(parent); // only succeeds once the folder is empty
+            }
+        }
+    }
+    for old in old_packs.iter().filter(|old| **old != stem) {
+        if pack_dir.join(format!("{old}.keep")).exists() {
+            continue;
+        }
+        let Ok(old_ids) = read_idx(&pack_dir.join(format!("{old}.idx"))) else { continue };
+        if old_ids.iter().all(|id| contained.contains(id)) {
+            // The index first: without it the pack is invisible, so a crash leaves no half pack in use.
+            for ext in ["idx", "pack", "rev", "bitmap", "mtimes", "promisor"] {
+                let _ = fs::remove_file(pack_dir.join(format!("{old}.{ext}")));
+            }
+        }
+    }
+    odb.refresh().ctx(where_)?;
+    Ok(())
+}
