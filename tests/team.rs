@@ -9,6 +9,8 @@ use assay::store::team as st;
 use assay::store::{Store, Table, ids};
 use assay::team;
 
+mod common;
+
 struct Laptop {
     path: PathBuf,
     store: Store,
@@ -236,4 +238,97 @@ fn check_signatures_with_git(share: &Path, laptops: &[&Laptop]) {
             .expect("verify-commit");
         assert!(out.status.success(), "git verify-commit {c}: {}", String::from_utf8_lossy(&out.stderr));
     }
+}
+
+/// A commit on the share signed by a key that is not a member's (somebody with write access to the share, not to
+/// the team) is refused: nothing of it reaches the workspace.
+#[test]
+fn a_commit_not_signed_by_a_member_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let share = dir.path().join("share.git");
+    let share_arg = share.to_string_lossy().to_string();
+    let mut ana = Laptop::new(dir.path(), "ana");
+    ana.insert(Table::Engagement, &[("name", text("Payroll outsourcing"))]);
+    team::init(&mut ana.store, &ana.path, &share_arg, "Ana").expect("init");
+    let before = ana.records();
+
+    // The stranger encrypts a record to the team (the recipients are public) and signs with their own key.
+    let shared = team::repo::Repo::open(&share).expect("open share");
+    let tip = shared.head().expect("head").expect("tip");
+    let roster = shared.list(shared.tree_of(tip).expect("tree"), "members").expect("members");
+    let member = team::keys::Member::parse(&shared.blob(roster[0].1).expect("blob")).expect("member");
+    let to = vec![member.age.parse().expect("recipient")];
+    let u = uuid::Uuid::now_v7();
+    let planted = serde_json::json!({ "uuid": u.to_string(), "name": "Planted", "created_at": "2026-01-01T00:00:00Z" });
+    let mut edits = std::collections::BTreeMap::new();
+    edits.insert(
+        team::record_path(Table::Engagement, &u),
+        team::repo::Edit::Put(team::keys::encrypt(&to, planted.to_string().as_bytes()).expect("sealed")),
+    );
+    let stranger = team::keys::Keys::generate("Mallory").expect("keys");
+    let sign = |d: &[u8]| stranger.sign(d);
+    let c = shared
+        .commit(Some(shared.tree_of(tip).expect("tree")), &edits, &[tip], "planted", "Mallory", "m@x", &sign)
+        .expect("commit");
+    shared.set_head(c).expect("move main");
+
+    let refused = team::sync(&mut ana.store, &ana.path).expect_err("refused");
+    assert!(refused.0.contains("not a member's"), "{refused}");
+    assert_eq!(ana.records(), before);
+}
+
+/// The commands as an assessor types them: start, ask to join, admit, sync, review, and the exit codes of a plain
+/// workspace, a laptop not admitted yet and a share out of reach.
+#[test]
+fn the_team_commands_work_from_the_shell() {
+    use common::bin::{assay_with_passphrase, stderr, stdout};
+    let dir = tempfile::tempdir().expect("dir");
+    let pass = "field audit passphrase 2026";
+    let a = dir.path().join("a.db");
+    let out = assay_with_passphrase(dir.path(), &["demo", "--out", "a.db"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plain = assay_with_passphrase(dir.path(), &["--db", "a.db", "team", "init", "share"], None);
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(stderr(&plain).contains("needs an encrypted workspace"), "{}", stderr(&plain));
+    let out = assay_with_passphrase(dir.path(), &["--db", "a.db", "encrypt"], Some(pass));
+    assert!(out.status.success(), "{}", stderr(&out));
+    drop(Store::open_with_key(&dir.path().join("b.db"), "Ben", Some(pass)).expect("b"));
+
+    let run = |args: &[&str]| assay_with_passphrase(dir.path(), args, Some(pass));
+    let init = run(&["--db", "a.db", "team", "init", "share", "--name", "Ana"]);
+    assert!(init.status.success(), "{}", stderr(&init));
+    assert!(stdout(&init).contains("started the team repository at share"), "{}", stdout(&init));
+    let join = run(&["--db", "b.db", "team", "join", "share", "--name", "Ben"]);
+    assert!(join.status.success(), "{}", stderr(&join));
+    let waiting = run(&["--db", "b.db", "sync"]);
+    assert_eq!(waiting.status.code(), Some(1));
+    assert!(stderr(&waiting).contains("not admitted yet"), "{}", stderr(&waiting));
+
+    let members = run(&["--db", "a.db", "team", "members"]);
+    let text = stdout(&members);
+    assert!(text.contains("member (this laptop)") && text.contains("asks to join"), "{text}");
+    let ben = text.lines().find(|l| l.contains("Ben")).expect("Ben listed");
+    let device = ben.split_whitespace().next().expect("device");
+    let admit = run(&["--db", "a.db", "team", "members", "--admit", device]);
+    assert!(admit.status.success(), "{}", stderr(&admit));
+    assert!(stdout(&admit).contains("admitted Ben"), "{}", stdout(&admit));
+
+    let got = run(&["--db", "b.db", "sync"]);
+    assert!(got.status.success(), "{}", stderr(&got));
+    assert!(stdout(&got).contains("received"), "{}", stdout(&got));
+    let none = run(&["--db", "b.db", "team", "conflicts"]);
+    assert_eq!(none.status.code(), Some(3), "{}", stdout(&none));
+    let status = run(&["--db", "b.db", "team", "status"]);
+    assert!(stdout(&status).contains("last sync: 20"), "{}", stdout(&status));
+    for db in ["a.db", "b.db"] {
+        let v = run(&["--db", db, "verify"]);
+        assert!(v.status.success(), "{db}: {}{}", stdout(&v), stderr(&v));
+    }
+
+    // The share out of reach: exit 5, and said.
+    std::fs::rename(dir.path().join("share"), dir.path().join("share-away")).expect("unplug");
+    let away = run(&["--db", "a.db", "sync"]);
+    assert_eq!(away.status.code(), Some(5), "{}{}", stdout(&away), stderr(&away));
+    assert!(stdout(&away).contains("out of reach"), "{}", stdout(&away));
+    let _ = a;
 }

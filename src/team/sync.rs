@@ -210,7 +210,7 @@ pub fn init(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> 
             "{remote}: somebody else started a team there meanwhile: assay team join {remote}"
         )));
     }
-    repo.pack()?;
+    repo.pack_if_due()?;
     binding.synced_commit = Some(c.to_string());
     binding.last_sync = Some(store.now());
     binding.last_outcome = Some(format!("started the team with {} records", all.len()));
@@ -329,7 +329,7 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
                     format!("not shared: the team repository is out of reach ({why}); kept here for the next sync");
                 report.lines.push(text.clone());
                 st::note_outcome(store.conn(), &store.now(), &text)?;
-                repo.pack()?;
+                repo.pack_if_due()?;
                 return Ok(report);
             }
             Ok(tip) => *tip,
@@ -365,7 +365,7 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
             }
         }
     }
-    repo.pack()?;
+    repo.pack_if_due()?;
     report.shared = true;
     let summary =
         format!("synced: {} sent, {} received, {} conflicts resolved", report.sent, report.received, report.conflicts);
@@ -655,11 +655,16 @@ pub struct Admission {
     pub me: bool,
 }
 
-/// The team's members and the laptops asking to join, as this laptop's last sync knows them.
+/// The team's members and the laptops asking to join, as the team repository lists them now (as this laptop last
+/// saw it, when the repository is out of reach).
 pub fn members(store: &Store, workspace: &Path) -> Result<Vec<Admission>, TeamError> {
     let me = Me::read(store)?;
     let repo = Repo::open(&clone_dir(workspace))?;
-    let at = repo.head()?.or(repo.remote_tip()?);
+    // The team's tip when it can be reached (requests to join arrive there), else what this laptop last saw.
+    let at = match repo.fetch() {
+        Ok(Some(tip)) => Some(tip),
+        _ => repo.remote_tip()?.or(repo.head()?),
+    };
     let t = tree(&repo, at)?;
     let mut out: Vec<Admission> = listed(&repo, t, "members")?
         .into_iter()

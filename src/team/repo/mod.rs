@@ -61,6 +61,8 @@ const PUSH_SPEC: &str = "refs/heads/main:refs/heads/main";
 const MODE_BLOB: i32 = 0o100_644;
 /// File mode of a directory in a tree.
 const MODE_TREE: i32 = 0o040_000;
+/// How many packs a store may gather (each commit, fetch and push adds one) before a sync packs them into one.
+const PACKS_DUE: usize = 16;
 /// Priority of the memory backend: above libgit2's disk backends (1 and 2), so new objects go there.
 const MEMPACK_PRIORITY: i32 = 1000;
 
@@ -654,6 +656,23 @@ impl Repo {
         repack(&self.repo)?;
         if let Some(remote) = self.open_folder_remote()? {
             repack(&remote)?;
+        }
+        Ok(())
+    }
+
+    /// Packs each side whose small packs have piled up (more than [`PACKS_DUE`], or any loose object), and leaves
+    /// alone a side that is already tidy, or a share out of reach: what a sync calls at its end, so that a sync
+    /// with nothing to do does not rewrite the whole store.
+    pub fn pack_if_due(&self) -> Result<(), RepoError> {
+        let local = objects_dir(&self.repo);
+        if !loose_files(&local)?.is_empty() || pack_names(&local.join("pack"))?.len() > PACKS_DUE {
+            repack(&self.repo)?;
+        }
+        if let Ok(Some(remote)) = self.open_folder_remote() {
+            let dir = objects_dir(&remote);
+            if !loose_files(&dir)?.is_empty() || pack_names(&dir.join("pack"))?.len() > PACKS_DUE {
+                repack(&remote)?;
+            }
         }
         Ok(())
     }
