@@ -87,7 +87,7 @@ pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
                 return Err(stop(Outcome::NothingFound, "no conflicts to review"));
             }
             for c in list {
-                say(&describe(&store, &c));
+                say(&team::describe(store.conn(), &c));
             }
         }
         TeamAction::Status => {
@@ -106,70 +106,21 @@ pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
     Ok(())
 }
 
-/// How a conflict reads: its id, the record (short reference when it has one), what happened, the values.
-fn describe(store: &Store, c: &st::Conflict) -> String {
-    let record = match crate::store::ids::row_of(store.conn(), c.table, &c.uuid).ok().flatten() {
-        Some(id) => crate::store::ids::ident(store.conn(), c.table, id)
-            .ok()
-            .flatten()
-            .and_then(|i| i.short(c.table))
-            .unwrap_or_else(|| format!("{} {}", c.table.name(), c.uuid)),
-        None => format!("{} {} (no longer here)", c.table.name(), c.uuid),
-    };
-    let mark = if c.reviewed { " (reviewed)" } else { "" };
-    match c.kind.as_str() {
-        "field" => format!(
-            "{:>4}  {record} {}: kept {} ({}), set aside {} ({}){mark}",
-            c.id,
-            c.field.as_deref().unwrap_or(""),
-            c.kept.as_deref().unwrap_or("null"),
-            c.kept_from,
-            c.other.as_deref().unwrap_or("null"),
-            c.other_from
-        ),
-        "kept_deleted" => {
-            format!("{:>4}  {record}: deleted by {}, changed by {}: kept{mark}", c.id, c.other_from, c.kept_from)
-        }
-        "orphan" => format!(
-            "{:>4}  {record}: deleted on one side, kept because a record under it is new or changed on the other{mark}",
-            c.id
-        ),
-        "renumbered" => format!(
-            "{:>4}  {record}: was {} like another new record, now {}{mark}",
-            c.id,
-            c.other.as_deref().unwrap_or("").trim_matches('"'),
-            c.kept.as_deref().unwrap_or("").trim_matches('"')
-        ),
-        other => format!("{:>4}  {record}: {other}{mark}", c.id),
-    }
-}
-
 fn flip(store: &mut Store, id: i64) -> Result<()> {
-    let all = st::conflicts(store.conn(), true)?;
-    let Some(c) = all.into_iter().find(|c| c.id == id) else {
-        return Err(stop(Outcome::NothingFound, format!("no conflict {id} (assay team conflicts --all lists them)")));
-    };
-    let (Some(field), Some(other)) = (c.field.clone(), c.other.clone()) else {
-        return Err(stop(Outcome::Usage, format!("conflict {id} has no value set aside to flip to")));
-    };
-    if c.kind != "field" {
-        return Err(stop(Outcome::Usage, format!("conflict {id} is not about a field's value")));
-    }
-    let mut failed: Option<st::ApplyError> = None;
-    let done = store.write(|w| match st::set_field(w, c.table, &c.uuid, &field, &other) {
-        Ok(done) => Ok(done),
-        Err(e) => {
-            failed = Some(e);
-            Err(rusqlite::Error::InvalidQuery)
+    match team::flip(store, id) {
+        Ok(said) => {
+            say(&said);
+            Ok(())
         }
-    });
-    if let Some(e) = failed {
-        return Err(eyre!("conflict {id}: {e}"));
+        Err(team::FlipError::NoSuch) => {
+            Err(stop(Outcome::NothingFound, format!("no conflict {id} (assay team conflicts --all lists them)")))
+        }
+        Err(team::FlipError::NotAField) => {
+            Err(stop(Outcome::Usage, format!("conflict {id} is not about a field's value: nothing to flip to")))
+        }
+        Err(team::FlipError::Gone) => {
+            Err(stop(Outcome::NothingFound, format!("conflict {id}: the record is no longer here")))
+        }
+        Err(team::FlipError::Failed(e)) => Err(eyre!("conflict {id}: {e}")),
     }
-    if !done? {
-        return Err(stop(Outcome::NothingFound, format!("conflict {id}: the record is no longer here")));
-    }
-    st::mark_reviewed(store.conn(), id)?;
-    say(&format!("conflict {id}: {field} is now {other}; shared at the next sync"));
-    Ok(())
 }

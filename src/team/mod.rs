@@ -98,6 +98,84 @@ impl From<String> for TeamError {
     }
 }
 
+/// How a conflict reads: its id, the record (short reference when it has one), what happened, the values.
+pub fn describe(conn: &rusqlite::Connection, c: &crate::store::team::Conflict) -> String {
+    let record = match crate::store::ids::row_of(conn, c.table, &c.uuid).ok().flatten() {
+        Some(id) => crate::store::ids::ident(conn, c.table, id)
+            .ok()
+            .flatten()
+            .and_then(|i| i.short(c.table))
+            .unwrap_or_else(|| format!("{} {}", c.table.name(), c.uuid)),
+        None => format!("{} {} (no longer here)", c.table.name(), c.uuid),
+    };
+    let mark = if c.reviewed { " (reviewed)" } else { "" };
+    match c.kind.as_str() {
+        "field" => format!(
+            "{:>4}  {record} {}: kept {} ({}), set aside {} ({}){mark}",
+            c.id,
+            c.field.as_deref().unwrap_or(""),
+            c.kept.as_deref().unwrap_or("null"),
+            c.kept_from,
+            c.other.as_deref().unwrap_or("null"),
+            c.other_from
+        ),
+        "kept_deleted" => {
+            format!("{:>4}  {record}: deleted by {}, changed by {}: kept{mark}", c.id, c.other_from, c.kept_from)
+        }
+        "orphan" => format!(
+            "{:>4}  {record}: deleted on one side, kept because a record under it is new or changed on the other{mark}",
+            c.id
+        ),
+        "renumbered" => format!(
+            "{:>4}  {record}: was {} like another new record, now {}{mark}",
+            c.id,
+            c.other.as_deref().unwrap_or("").trim_matches('"'),
+            c.kept.as_deref().unwrap_or("").trim_matches('"')
+        ),
+        other => format!("{:>4}  {record}: {other}{mark}", c.id),
+    }
+}
+
+/// Why a conflict could not be flipped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlipError {
+    /// No conflict has that id.
+    NoSuch,
+    /// The conflict is not about one field's value (a kept record, a new number).
+    NotAField,
+    /// The record is no longer in the workspace.
+    Gone,
+    Failed(String),
+}
+
+/// Takes the value a merge set aside for conflict `id` instead of the one it kept (through the write path, so
+/// audited and shared at the next sync), and marks the conflict reviewed. Returns what was done, in a line.
+pub fn flip(store: &mut crate::store::Store, id: i64) -> Result<String, FlipError> {
+    use crate::store::team as st;
+    let fail = |e: rusqlite::Error| FlipError::Failed(e.to_string());
+    let all = st::conflicts(store.conn(), true).map_err(fail)?;
+    let c = all.into_iter().find(|c| c.id == id).ok_or(FlipError::NoSuch)?;
+    let (Some(field), Some(other), "field") = (c.field.clone(), c.other.clone(), c.kind.as_str()) else {
+        return Err(FlipError::NotAField);
+    };
+    let mut failed: Option<st::ApplyError> = None;
+    let done = store.write(|w| match st::set_field(w, c.table, &c.uuid, &field, &other) {
+        Ok(done) => Ok(done),
+        Err(e) => {
+            failed = Some(e);
+            Err(rusqlite::Error::InvalidQuery)
+        }
+    });
+    if let Some(e) = failed {
+        return Err(FlipError::Failed(e.to_string()));
+    }
+    if !done.map_err(fail)? {
+        return Err(FlipError::Gone);
+    }
+    st::mark_reviewed(store.conn(), id).map_err(fail)?;
+    Ok(format!("conflict {id}: {field} is now {other}; shared at the next sync"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
