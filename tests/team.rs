@@ -166,7 +166,13 @@ fn three_laptops_merge_into_one_register_with_every_conflict_listed() {
     ana.at("2026-11-03T08:02:00Z").sync();
     ben.at("2026-11-03T08:03:00Z").sync();
     carla.at("2026-11-03T08:04:00Z").sync();
-    let quiet = ana.at("2026-11-03T08:05:00Z").sync();
+    // Records settle at once; the history each sync wrote travels with the next, so two more rounds settle it.
+    for minute in 5..11 {
+        for l in [&mut ana, &mut ben, &mut carla] {
+            l.at(&format!("2026-11-03T08:{minute:02}:00Z")).sync();
+        }
+    }
+    let quiet = ana.at("2026-11-03T09:00:00Z").sync();
     assert_eq!((quiet.sent, quiet.received), (0, 0), "{quiet:?}");
 
     // One register.
@@ -196,6 +202,21 @@ fn three_laptops_merge_into_one_register_with_every_conflict_listed() {
     assert_eq!(of("kept_deleted", &r2), 1, "{all:#?}");
     assert_eq!(of("orphan", &p2), 1, "{all:#?}");
     assert_eq!(of("renumbered", &new_a) + of("renumbered", &new_b), 1, "{all:#?}");
+
+    // Each laptop's history chain travels with the work: every laptop checks all three, finds the same heads, and
+    // each head is an entry of that laptop's own history, unchanged.
+    let checks: Vec<team::TeamCheck> = [&ana, &ben, &carla]
+        .iter()
+        .map(|l| team::check_team(&l.store, &l.path).expect("check").expect("bound"))
+        .collect();
+    assert_eq!(checks[0].heads.len(), 3, "{:?}", checks[0].heads);
+    assert!(checks.iter().all(|c| c.heads == checks[0].heads));
+    for l in [&ana, &ben, &carla] {
+        let device = l.device();
+        let (_, head) = checks[0].heads.iter().find(|(_, h)| device.starts_with(&h.chain)).expect("own chain");
+        let id = i64::try_from(head.count).expect("count");
+        assert_eq!(st::entry_at(l.store.conn(), id).expect("entry").map(|(_, h)| h), Some(head.hash.clone()));
+    }
 
     // Every commit of the share is signed by a member, and git itself agrees when it is installed.
     check_signatures_with_git(&share, &[&ana, &ben, &carla]);
@@ -273,8 +294,11 @@ fn a_commit_not_signed_by_a_member_is_refused() {
     shared.set_head(c).expect("move main");
 
     let refused = team::sync(&mut ana.store, &ana.path).expect_err("refused");
-    assert!(refused.0.contains("not a member's"), "{refused}");
+    assert!(refused.0.contains("not a member's") && refused.0.contains("nothing was merged"), "{refused}");
     assert_eq!(ana.records(), before);
+    // verify names it too, from the laptop's clone (which fetched the planted commit).
+    let checked = team::check_team(&ana.store, &ana.path).expect_err("verify refuses");
+    assert!(checked.0.contains("not a member's"), "{checked}");
 }
 
 /// The commands as an assessor types them: start, ask to join, admit, sync, review, and the exit codes of a plain
@@ -323,7 +347,17 @@ fn the_team_commands_work_from_the_shell() {
     for db in ["a.db", "b.db"] {
         let v = run(&["--db", db, "verify"]);
         assert!(v.status.success(), "{db}: {}{}", stdout(&v), stderr(&v));
+        assert!(stdout(&v).contains("each signed by a member of the team"), "{}", stdout(&v));
     }
+    // Ana's chain as the team holds it, checked from Ben's laptop; a changed hash is caught.
+    let v = stdout(&run(&["--db", "b.db", "verify"]));
+    let line = v.lines().find(|l| l.starts_with("history head of Ana's laptop")).unwrap_or_else(|| panic!("{v}"));
+    let head = line.rsplit(' ').next().expect("head").to_string();
+    let ok = run(&["--db", "b.db", "verify", "--head", &head]);
+    assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
+    let forged = format!("{}{}", &head[..head.len() - 1], if head.ends_with('0') { '1' } else { '0' });
+    let caught = run(&["--db", "b.db", "verify", "--head", &forged]);
+    assert_eq!(caught.status.code(), Some(4), "{}{}", stdout(&caught), stderr(&caught));
 
     // The share out of reach: exit 5, and said.
     std::fs::rename(dir.path().join("share"), dir.path().join("share-away")).expect("unplug");
@@ -331,4 +365,56 @@ fn the_team_commands_work_from_the_shell() {
     assert_eq!(away.status.code(), Some(5), "{}{}", stdout(&away), stderr(&away));
     assert!(stdout(&away).contains("out of reach"), "{}", stdout(&away));
     let _ = a;
+}
+
+/// A record from the team repository is checked column by column before anything is written: an unknown field, a
+/// value its column does not allow, or a reference that is not a UUID changes nothing.
+#[test]
+fn a_damaged_or_hostile_record_changes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut ana = Laptop::new(dir.path(), "ana");
+    let eng = ana.insert(Table::Engagement, &[("name", text("Payroll outsourcing"))]);
+    let e = ana.id(Table::Engagement, &eng).expect("e");
+    let risk = ana.insert(Table::Risk, &[("engagement_id", Value::Int(e)), ("title", text("Data leak"))]);
+    let good = st::export(ana.store.conn(), Table::Risk, &risk).expect("export").expect("risk");
+    let before = ana.records();
+    let bad = |field: &str, v: serde_json::Value| {
+        let mut r = good.clone();
+        r.insert(field.to_string(), v);
+        r
+    };
+    for (what, rec) in [
+        ("unknown field", bad("salary", "1".into())),
+        ("likelihood out of range", bad("likelihood", 9.into())),
+        ("treatment not one of the list", bad("treatment", "ignore".into())),
+        ("engagement not a UUID", bad("engagement_id", "E-1".into())),
+        ("title of the wrong type", bad("title", serde_json::json!(["a"]))),
+    ] {
+        let mut err = None;
+        let _ = ana.store.write(|w| match st::apply(w, Table::Risk, &rec) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                err = Some(e);
+                Err(rusqlite::Error::InvalidQuery)
+            }
+        });
+        assert!(matches!(err, Some(st::ApplyError::Invalid(_))), "{what}: {err:?}");
+        assert_eq!(ana.records(), before, "{what}");
+    }
+    // The good record goes in unchanged: applying what was exported is no change at all.
+    ana.store.write(|w| st::apply(w, Table::Risk, &good).map_err(|_| rusqlite::Error::InvalidQuery)).expect("apply");
+    assert_eq!(ana.records(), before);
+}
+
+/// The clone of the team repository beside the workspace is readable by this account alone.
+#[cfg(unix)]
+#[test]
+fn the_clone_beside_the_workspace_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut ana = Laptop::new(dir.path(), "ana");
+    let share = dir.path().join("share.git").to_string_lossy().to_string();
+    team::init(&mut ana.store, &ana.path, &share, "Ana").expect("init");
+    let mode = std::fs::metadata(team::clone_dir(&ana.path)).expect("clone").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
 }

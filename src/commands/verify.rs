@@ -22,6 +22,13 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
         .collect::<Result<_, _>>()
         .map_err(|e| super::stop(super::Outcome::Usage, e))?;
     let store = super::secure::open_read(path, assessor, true)?;
+    // The team repository's history, when the workspace is part of a team: every commit signed by a member, every
+    // laptop's chain whole. Heads of those chains (`DEVICE@COUNT:HASH`) are checked against it.
+    let team = crate::team::check_team(&store, path);
+    let (device_heads, heads): (Vec<Head>, Vec<Head>) = match &team {
+        Ok(Some(_)) => heads.into_iter().partition(|h| !h.chain.is_empty()),
+        _ => (Vec::new(), heads),
+    };
     let started = Instant::now();
     let mut bar = Progress { started, shown: false, last: Instant::now() };
     let mut tell = |done: u64, total: u64| bar.show(done, total);
@@ -35,6 +42,24 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
         },
     )?;
     bar.clear();
+    let team = match team {
+        Ok(t) => t,
+        Err(e) => {
+            if !json {
+                outln!("team repository: {e}");
+            }
+            return Err(super::stop(super::Outcome::Problem, format!("{} failed verification: {e}", path.display())));
+        }
+    };
+    if let Some(t) = &team
+        && let Some(h) = device_heads.iter().find(|h| !t.holds(h))
+    {
+        let why = format!("history head {h}: the team repository's chain of device {} does not hold it", h.chain);
+        if !json {
+            outln!("{why}");
+        }
+        return Err(super::stop(super::Outcome::Problem, format!("{} failed verification: {why}", path.display())));
+    }
     if json {
         let result = super::list::verify_result(path, &report, store.chain_key().is_some());
         crate::out!("{}", super::list::json_text(&result)?);
@@ -71,6 +96,12 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
             }
         );
         absent(&report);
+        if let Some(t) = &team {
+            outln!("team repository: {} commit{}, each signed by a member of the team", t.commits, plural(t.commits));
+            for (name, h) in &t.heads {
+                outln!("history head of {name}'s laptop, as the team holds it: {h}");
+            }
+        }
         crate::outln!(
             "history head: {head} (keep it outside the file; `assay verify --head {head}` checks against it)"
         );

@@ -527,6 +527,7 @@ CREATE TABLE team_binding (
     age_identity TEXT NOT NULL,
     ssh_key TEXT NOT NULL,
     synced_through INTEGER NOT NULL DEFAULT 0,
+    history_through INTEGER NOT NULL DEFAULT 0,
     synced_commit TEXT,
     last_sync TEXT,
     last_outcome TEXT,

@@ -365,6 +365,8 @@ pub struct Binding {
     pub ssh_key: String,
     /// The last history entry whose change the team repository holds.
     pub synced_through: i64,
+    /// The last history entry the team repository holds as an entry of this laptop's chain.
+    pub history_through: i64,
     /// The commit whose records the workspace holds, merged, if any yet.
     pub synced_commit: Option<String>,
     pub last_sync: Option<String>,
@@ -375,7 +377,7 @@ pub struct Binding {
 pub fn binding(conn: &Connection) -> rusqlite::Result<Option<Binding>> {
     conn.query_row(
         "SELECT remote, device, member, age_identity, ssh_key, synced_through, synced_commit, last_sync, \
-         last_outcome FROM team_binding WHERE id = 1",
+         last_outcome, history_through FROM team_binding WHERE id = 1",
         [],
         |r| {
             Ok(Binding {
@@ -388,6 +390,7 @@ pub fn binding(conn: &Connection) -> rusqlite::Result<Option<Binding>> {
                 synced_commit: r.get(6)?,
                 last_sync: r.get(7)?,
                 last_outcome: r.get(8)?,
+                history_through: r.get(9)?,
             })
         },
     )
@@ -397,7 +400,8 @@ pub fn binding(conn: &Connection) -> rusqlite::Result<Option<Binding>> {
 pub fn bind(conn: &Connection, b: &Binding, now: &str) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO team_binding (id, remote, device, member, age_identity, ssh_key, synced_through, \
-         synced_commit, last_sync, last_outcome, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         synced_commit, last_sync, last_outcome, created_at, history_through) \
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             b.remote,
             b.device,
@@ -408,7 +412,8 @@ pub fn bind(conn: &Connection, b: &Binding, now: &str) -> rusqlite::Result<()> {
             b.synced_commit,
             b.last_sync,
             b.last_outcome,
-            now
+            now,
+            b.history_through
         ],
     )?;
     Ok(())
@@ -513,4 +518,78 @@ pub fn set_field(w: &mut Writer<'_>, table: Table, uuid: &Uuid, field: &str, val
     rec.insert(field.to_string(), v);
     apply(w, table, &rec)?;
     Ok(true)
+}
+
+/// One entry of this laptop's history as the team repository carries it (one JSON line each), so that any member
+/// can check the chain: every field the entry's hash covers, and the hash.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedEntry {
+    pub id: i64,
+    pub at: String,
+    pub assessor: String,
+    pub action: String,
+    pub table: String,
+    pub row: i64,
+    pub uuid: Option<String>,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub prev: String,
+    pub hash: String,
+}
+
+impl SharedEntry {
+    /// Whether the entry's hash is that of its fields and `prev`.
+    pub fn holds(&self) -> bool {
+        let uuid = self.uuid.as_deref().and_then(|u| Uuid::parse_str(u).ok());
+        let hash = super::entry_hash(
+            &self.prev,
+            &self.at,
+            &self.assessor,
+            &self.action,
+            &self.table,
+            super::EntryRow { id: self.row, uuid: uuid.as_ref() },
+            self.field.as_deref(),
+            self.old.as_deref(),
+            self.new.as_deref(),
+        );
+        hash == self.hash
+    }
+}
+
+/// The history entries after `after`, oldest first.
+pub fn entries_since(conn: &Connection, after: i64) -> rusqlite::Result<Vec<SharedEntry>> {
+    conn.prepare(
+        "SELECT id, at, assessor, action, table_name, row_id, row_uuid, field, old_value, new_value, prev_hash, hash \
+         FROM audit_log WHERE id > ?1 ORDER BY id",
+    )?
+    .query_map([after], |r| {
+        Ok(SharedEntry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            assessor: r.get(2)?,
+            action: r.get(3)?,
+            table: r.get(4)?,
+            row: r.get(5)?,
+            uuid: ids::read(r.get_ref(6)?).map(|u| u.hyphenated().to_string()),
+            field: r.get(7)?,
+            old: r.get(8)?,
+            new: r.get(9)?,
+            prev: r.get(10)?,
+            hash: r.get(11)?,
+        })
+    })?
+    .collect()
+}
+
+/// The id and hash of history entry `id` (the anchor a device's shared chain starts from), if there is one.
+pub fn entry_at(conn: &Connection, id: i64) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row("SELECT id, hash FROM audit_log WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+}
+
+/// Records how far this laptop's history chain is in the team repository.
+pub fn mark_history(conn: &Connection, through: i64) -> rusqlite::Result<()> {
+    conn.execute("UPDATE team_binding SET history_through = ?1 WHERE id = 1", [through])?;
+    Ok(())
 }

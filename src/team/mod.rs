@@ -18,7 +18,7 @@ pub mod merge;
 pub mod repo;
 mod sync;
 
-pub use sync::{Admission, Report, admit, init, join, members, sync};
+pub use sync::{Admission, Report, TeamCheck, admit, check_team, init, join, members, sync};
 
 use std::path::{Path, PathBuf};
 

@@ -81,15 +81,24 @@ fn tree(repo: &Repo, commit: Option<Oid>) -> Result<Option<Oid>, TeamError> {
 /// as its own tree does, for the first commit). A laptop's request to join, which adds only its own request file,
 /// may be signed by the key that file names.
 fn check_history(repo: &Repo, tip: Oid, known: Option<Oid>) -> Result<(), TeamError> {
+    // The team's first commit, as this laptop knows it: no other commit may start a history of its own (its
+    // roster would vouch for itself).
+    let genesis = match known {
+        Some(k) => repo.new_commits(k, None)?.first().copied(),
+        None => None,
+    };
     for c in repo.new_commits(tip, known)? {
         let label = c.to_string()[..8].to_string();
+        if genesis.is_some() && repo.parents(c)?.is_empty() && Some(c) != genesis {
+            return Err(TeamError(format!(
+                "commit {label} of the team repository starts a history of its own, not the team's"
+            )));
+        }
         let Some((armored, data)) = repo.signature_of(c)? else {
-            return Err(TeamError(format!("commit {label} of the team repository is not signed: nothing was merged")));
+            return Err(TeamError(format!("commit {label} of the team repository is not signed")));
         };
         let fp = keys::check_signature(&data, &armored).ok_or_else(|| {
-            TeamError(format!(
-                "commit {label} of the team repository has a signature that does not check: nothing was merged"
-            ))
+            TeamError(format!("commit {label} of the team repository has a signature that does not check"))
         })?;
         let parent = repo.parents(c)?.first().copied();
         let roster = listed(repo, tree(repo, Some(parent.unwrap_or(c)))?, "members")?;
@@ -107,11 +116,122 @@ fn check_history(repo: &Repo, tip: Oid, known: Option<Oid>) -> Result<(), TeamEr
         };
         if !own_request {
             return Err(TeamError(format!(
-                "commit {label} of the team repository is signed by a key that is not a member's ({fp}): nothing was merged"
+                "commit {label} of the team repository is signed by a key that is not a member's ({fp})"
             )));
         }
     }
     Ok(())
+}
+
+/// This laptop's history chain since the part the team repository holds, as one file
+/// `history/<device>/<first entry>.age`: where it starts (the id and hash of the entry before it; for the first
+/// file, the history as it stood when the laptop joined) and the entries. Empty when there is nothing new.
+fn history_file(store: &Store, me: &Me, to: &[age::x25519::Recipient]) -> Result<BTreeMap<String, Edit>, TeamError> {
+    let after = me.binding.history_through;
+    let entries = st::entries_since(store.conn(), after)?;
+    let mut out = BTreeMap::new();
+    // The laptop's first commit anchors its chain even when nothing was written since it joined.
+    if entries.is_empty() && me.binding.synced_commit.is_some() {
+        return Ok(out);
+    }
+    let prev = match st::entry_at(store.conn(), after)? {
+        Some((_, hash)) => hash,
+        None => crate::store::GENESIS_HASH.to_string(),
+    };
+    let part = HistoryPart { device: me.binding.device.clone(), after, prev, entries };
+    let json = serde_json::to_vec(&part).map_err(|e| TeamError(e.to_string()))?;
+    out.insert(format!("history/{}/{:012}.age", me.binding.device, after + 1), Edit::Put(keys::encrypt(to, &json)?));
+    Ok(out)
+}
+
+/// One part of a laptop's history chain in the team repository.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryPart {
+    device: String,
+    /// The id of the entry before the first of this part, and its hash.
+    after: i64,
+    prev: String,
+    entries: Vec<st::SharedEntry>,
+}
+
+/// What `assay verify` found of the team repository: how many commits it checked, and the head of each laptop's
+/// history chain as the repository holds it (`DEVICE@COUNT:HASH`, DEVICE the first 8 digits of its id), with the
+/// member's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamCheck {
+    pub commits: usize,
+    pub heads: Vec<(String, crate::store::history::Head)>,
+    /// Every entry of every chain: (chain, id, hash), for heads kept earlier.
+    pub entries: Vec<(String, i64, String)>,
+}
+
+impl TeamCheck {
+    /// Whether a head kept earlier (`DEVICE@COUNT:HASH`) is still an entry of that laptop's chain, unchanged.
+    pub fn holds(&self, head: &crate::store::history::Head) -> bool {
+        self.entries.iter().any(|(chain, id, hash)| {
+            chain.starts_with(&head.chain) && u64::try_from(*id).ok() == Some(head.count) && *hash == head.hash
+        })
+    }
+}
+
+/// The history chains of every laptop in `tree`: each part decrypted, each entry's hash recomputed, each entry
+/// linked to the one before, parts following each other with no gap.
+type Chains = (Vec<(String, crate::store::history::Head)>, Vec<(String, i64, String)>);
+
+fn chains(repo: &Repo, me: &Me, tree: Oid) -> Result<Chains, TeamError> {
+    let roster = listed(repo, Some(tree), "members")?;
+    let mut out = Vec::new();
+    let mut all = Vec::new();
+    for m in &roster {
+        let dir = format!("history/{}", m.device);
+        let mut files = repo.list(tree, &dir)?;
+        files.sort();
+        let mut last: Option<(i64, String)> = None;
+        for (name, blob) in files {
+            let path = format!("{dir}/{name}");
+            let plain =
+                keys::decrypt(&me.keys.age, &repo.blob(blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
+            let part: HistoryPart =
+                serde_json::from_slice(&plain).map_err(|e| TeamError(format!("{path} is damaged: {e}")))?;
+            let broken =
+                |why: &str| TeamError(format!("the history of {} ({}): {why} in {path}", m.name, short(&m.device)));
+            if part.device != m.device {
+                return Err(broken("a part that names another laptop"));
+            }
+            if let Some((id, hash)) = &last
+                && (part.after != *id || part.prev != *hash)
+            {
+                return Err(broken("a gap or a change between two parts"));
+            }
+            let (mut id, mut hash) = (part.after, part.prev.clone());
+            // Where the part starts is an entry of the chain too (for the first part, the laptop's history as it
+            // stood when it joined).
+            all.push((m.device.clone(), id, hash.clone()));
+            for e in &part.entries {
+                if e.id != id + 1 || e.prev != hash || !e.holds() {
+                    return Err(broken(&format!("entry {} does not follow from the one before", e.id)));
+                }
+                (id, hash) = (e.id, e.hash.clone());
+                all.push((m.device.clone(), e.id, e.hash.clone()));
+            }
+            last = Some((id, hash));
+        }
+        if let Some((id, hash)) = last {
+            let head = crate::store::history::Head {
+                chain: short(&m.device).to_string(),
+                count: u64::try_from(id).unwrap_or(0),
+                hash,
+            };
+            out.push((m.name.clone(), head));
+        }
+    }
+    Ok((out, all))
+}
+
+/// A refused history, as the sync reports it.
+fn unmerged(e: TeamError) -> TeamError {
+    TeamError(format!("{e}: nothing was merged"))
 }
 
 /// The files that carry `records` as the workspace holds them now: each encrypted to `to`, or removed when the
@@ -163,13 +283,21 @@ fn refuse_plain(store: &Store) -> Result<(), TeamError> {
 /// Starts a fresh clone beside the workspace; one left by an init or join that did not finish is ours to remove.
 fn fresh_clone(workspace: &Path, remote: &str) -> Result<Repo, TeamError> {
     let dir = clone_dir(workspace);
-    if dir.exists() {
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
         std::fs::remove_dir_all(&dir).map_err(|e| TeamError(format!("{}: {e}", dir.display())))?;
     }
+    // Readable by this account alone, as the workspace's other folders are.
+    crate::private_fs::folder(&dir).map_err(TeamError)?;
     Ok(Repo::init(&dir, remote)?)
 }
 
-fn new_binding(remote: &str, member: &str, keys: &Keys, synced_through: i64) -> Result<Binding, TeamError> {
+fn new_binding(
+    remote: &str,
+    member: &str,
+    keys: &Keys,
+    synced_through: i64,
+    history_through: i64,
+) -> Result<Binding, TeamError> {
     Ok(Binding {
         remote: remote.to_string(),
         device: Uuid::new_v4().hyphenated().to_string(),
@@ -177,6 +305,7 @@ fn new_binding(remote: &str, member: &str, keys: &Keys, synced_through: i64) -> 
         age_identity: keys.age_secret(),
         ssh_key: keys.ssh_secret()?,
         synced_through,
+        history_through,
         synced_commit: None,
         last_sync: None,
         last_outcome: None,
@@ -196,13 +325,14 @@ pub fn init(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> 
     }
     let keys = Keys::generate(member)?;
     let (all, through) = (st::all_records(store.conn())?, st::history_tip(store.conn())?);
-    let mut binding = new_binding(remote, member, &keys, through)?;
+    let mut binding = new_binding(remote, member, &keys, through, through)?;
     let me_member = Member::of(&binding.device, member, &keys)?;
     let mut edits = edits_for(store, &all, &[keys.age.to_public()])?;
     let format = serde_json::json!({ "format": "assay-team", "version": FORMAT_VERSION });
     edits.insert(FORMAT_FILE.into(), Edit::Put(format!("{format:#}\n").into_bytes()));
     edits.insert(format!("members/{}.json", binding.device), Edit::Put(me_member.to_json()));
     let me = Me { binding: binding.clone(), keys };
+    edits.extend(history_file(store, &me, &[me.keys.age.to_public()])?);
     let c = me.commit(&repo, None, &edits, &[], &format!("team started by {member}: {} records", all.len()))?;
     repo.set_head(c)?;
     if repo.push()? != Pushed::Done {
@@ -233,7 +363,7 @@ pub fn join(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> 
     refuse_plain(store)?;
     let repo = fresh_clone(workspace, remote)?;
     let keys = Keys::generate(member)?;
-    let binding = new_binding(remote, member, &keys, 0)?;
+    let binding = new_binding(remote, member, &keys, 0, st::history_tip(store.conn())?)?;
     let request = Member::of(&binding.device, member, &keys)?;
     let me = Me { binding: binding.clone(), keys };
     for _ in 0..5 {
@@ -285,6 +415,14 @@ fn check_format(repo: &Repo, tip: Oid) -> Result<(), TeamError> {
 pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
     let me = Me::read(store)?;
     let repo = Repo::open(&clone_dir(workspace))?;
+    // A sync killed after the workspace took a merge in and before the branch moved to it: the branch moves now
+    // (forward only), so that the merge is not made a second time.
+    if let Some(done) = me.binding.synced_commit.as_deref().and_then(|c| Oid::from_str(c).ok()) {
+        let head = repo.head()?;
+        if head != Some(done) && repo.tree_of(done).is_ok() && head.map_or(Ok(true), |h| repo.is_ancestor(h, done))? {
+            repo.set_head(done)?;
+        }
+    }
     let mut report = Report::default();
     let mut remote = match repo.fetch() {
         Ok(tip) => Ok(tip),
@@ -292,7 +430,7 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
     };
     if let Ok(Some(tip)) = remote {
         check_format(&repo, tip)?;
-        check_history(&repo, tip, repo.head()?)?;
+        check_history(&repo, tip, repo.head()?).map_err(unmerged)?;
     }
     let roster_at = match &remote {
         Ok(Some(tip)) => Some(*tip),
@@ -308,19 +446,37 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
         return Err(TeamError(text));
     }
     let to = keys::recipients(&roster)?;
+    let (changed, mut through) = st::changed_since(store.conn(), me.binding.synced_through)?;
+    // A laptop that joined brings the team's register in first, and lays its own work over it: its first commit
+    // follows the team's history instead of starting one of its own.
+    if repo.head()?.is_none()
+        && let Ok(Some(tip)) = remote
+    {
+        let (new_head, got) = bring_in(store, &repo, &me, None, tip, &to, true)?;
+        repo.set_head(new_head)?;
+        report.received += got.received;
+        report.conflicts += got.conflicts;
+        report.lines.extend(got.lines);
+        through = st::history_tip(store.conn())?;
+    }
     // 1. What changed here, committed.
-    let (changed, through) = st::changed_since(store.conn(), me.binding.synced_through)?;
-    if !changed.is_empty() {
+    let history = history_file(store, &me, &to)?;
+    if !changed.is_empty() || !history.is_empty() {
         let head = repo.head()?;
-        let edits = edits_for(store, &changed, &to)?;
+        let mut edits = edits_for(store, &changed, &to)?;
+        edits.extend(history);
         let msg = format!("{} records from {}", changed.len(), me.binding.member);
         let c = me.commit(&repo, tree(&repo, head)?, &edits, head.as_slice(), &msg)?;
         repo.set_head(c)?;
         st::mark_synced(store.conn(), through, None, &store.now(), &format!("committed {} records", changed.len()))?;
+        st::mark_history(store.conn(), through)?;
         report.sent = changed.len();
-        report.lines.push(format!("committed {} changed records", changed.len()));
+        if !changed.is_empty() {
+            report.lines.push(format!("committed {} changed records", changed.len()));
+        }
     }
     // 2. The team's work, merged, and ours pushed.
+    let mut pushed = false;
     for _ in 0..8 {
         let head = repo.head()?;
         let tip = match &remote {
@@ -353,19 +509,29 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
             }
         };
         if !needs_push {
+            pushed = true;
             break;
         }
         match repo.push()? {
-            Pushed::Done => break,
+            Pushed::Done => {
+                pushed = true;
+                break;
+            }
             Pushed::Rejected => {
                 remote = Ok(repo.fetch()?);
                 if let Ok(Some(t)) = remote {
-                    check_history(&repo, t, repo.head()?)?;
+                    check_history(&repo, t, repo.head()?).map_err(unmerged)?;
                 }
             }
         }
     }
     repo.pack_if_due()?;
+    if !pushed {
+        let text = "not shared: the team repository kept moving while this sync merged; run assay sync again";
+        st::note_outcome(store.conn(), &store.now(), text)?;
+        report.lines.push(text.to_string());
+        return Ok(report);
+    }
     report.shared = true;
     let summary =
         format!("synced: {} sent, {} received, {} conflicts resolved", report.sent, report.received, report.conflicts);
@@ -712,7 +878,7 @@ pub fn admit(store: &mut Store, workspace: &Path, device: &str, admit: bool) -> 
     let to = keys::recipients(&roster)?;
     let files = repo.files(head_tree)?;
     for (path, blob) in &files {
-        if path.starts_with("records/") || path.starts_with("evidence/") {
+        if ["records/", "evidence/", "history/"].iter().any(|p| path.starts_with(p)) {
             let plain =
                 keys::decrypt(&me.keys.age, &repo.blob(*blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
             edits.insert(path.clone(), Edit::Put(keys::encrypt(&to, &plain)?));
@@ -727,4 +893,33 @@ pub fn admit(store: &mut Store, workspace: &Path, device: &str, admit: bool) -> 
     let after = sync(store, workspace)?;
     report.lines.extend(after.lines);
     Ok(report)
+}
+
+/// For `assay verify`: checks every commit of this laptop's clone of the team repository (when the workspace is
+/// part of a team): each must be signed by a member as the roster before it lists them; then every laptop's
+/// history chain the repository holds. None when the workspace is not part of a team.
+pub fn check_team(store: &Store, workspace: &Path) -> Result<Option<TeamCheck>, TeamError> {
+    let dir = clone_dir(workspace);
+    if !dir.is_dir() || st::binding(store.conn())?.is_none() {
+        return Ok(None);
+    }
+    let me = Me::read(store)?;
+    let repo = Repo::open(&dir)?;
+    let head = repo.head()?;
+    let mut commits = 0;
+    if let Some(h) = head {
+        check_history(&repo, h, None)?;
+        commits += repo.new_commits(h, None)?.len();
+    }
+    // What the last fetch brought and no sync merged (a refused commit stays there).
+    let tip = repo.remote_tip()?;
+    if let Some(t) = tip {
+        check_history(&repo, t, head)?;
+        commits += repo.new_commits(t, head)?.len();
+    }
+    let (heads, entries) = match head.or(tip) {
+        Some(c) => chains(&repo, &me, repo.tree_of(c)?)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(Some(TeamCheck { commits, heads, entries }))
 }

@@ -34,6 +34,16 @@
 //!   index lists are removed, the index of an old pack before its data. Packs and loose objects that
 //!   appear while `pack` runs (a teammate pushing to the share) are never touched.
 //!
+//! # Crashes
+//!
+//! A sync killed at any point leaves nothing that stops the next one. Objects are only ever added as whole packs:
+//! libgit2 writes a pack and its index under temporary names (`pack_git2_<random>`, `…idx.lock`) and renames the
+//! index, then the pack, into place, so a kill leaves at worst temporary files, or an index without its pack, which
+//! libgit2 and git ignore and which never block a later write (the temporary names are random); a repack removes
+//! them once they are an hour old. Refs are the one exception: libgit2 takes `<ref>.lock` with O_EXCL and never
+//! removes a lock it did not make, so every ref update here goes through `past_stale_lock`, which removes a lock
+//! that stays in place, unchanged, for a few seconds.
+//!
 //! Nothing in this module prints; every failure is a [`RepoError`] whose text a user can read.
 
 use std::collections::{BTreeMap, HashSet};
@@ -41,6 +51,7 @@ use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use git2::{
     Direction, ErrorCode, FetchOptions, ObjectType, Odb, OdbLookupFlags, Oid, PushOptions, RemoteCallbacks, Repository,
@@ -290,7 +301,7 @@ impl Repo {
     /// Moves refs/heads/main to `commit` (forced: the caller decides what main is).
     pub fn set_head(&self, commit: Oid) -> Result<(), RepoError> {
         self.repo.find_commit(commit).ctx(|| format!("commit {commit} does not exist"))?;
-        self.repo.reference(MAIN, commit, true, "team sync").ctx(|| format!("cannot move main to {commit}"))?;
+        set_ref(&self.repo, MAIN, commit, "team sync").ctx(|| format!("cannot move main to {commit}"))?;
         Ok(())
     }
 
@@ -401,9 +412,7 @@ impl Repo {
         let tip = remote.list().map_err(unreachable)?.iter().find(|h| h.name() == MAIN).map(|h| h.oid());
         let Some(tip) = tip else {
             remote.disconnect().map_err(unreachable)?;
-            if let Ok(mut stale) = self.repo.find_reference(ORIGIN_MAIN) {
-                stale.delete().ctx(|| "cannot forget the remote's former main".into())?;
-            }
+            delete_ref(&self.repo, ORIGIN_MAIN).ctx(|| "cannot forget the remote's former main".into())?;
             return Ok(None);
         };
         if !self.repo.odb().ctx(|| "cannot open the object database".into())?.exists(tip) {
@@ -412,8 +421,7 @@ impl Repo {
             remote.download(&[FETCH_SPEC], Some(&mut options)).map_err(unreachable)?;
         }
         remote.disconnect().map_err(unreachable)?;
-        self.repo
-            .reference(ORIGIN_MAIN, tip, true, "team sync: fetch")
+        set_ref(&self.repo, ORIGIN_MAIN, tip, "team sync: fetch")
             .ctx(|| format!("cannot record the fetched commit {tip}"))?;
         Ok(Some(tip))
     }
@@ -462,9 +470,7 @@ impl Repo {
                 Err(RepoError::PushRefused { remote: url.into(), message })
             };
         }
-        self.repo
-            .reference(ORIGIN_MAIN, local, true, "team sync: push")
-            .ctx(|| "cannot record the pushed commit".into())?;
+        set_ref(&self.repo, ORIGIN_MAIN, local, "team sync: push").ctx(|| "cannot record the pushed commit".into())?;
         Ok(Pushed::Done)
     }
 
@@ -476,7 +482,7 @@ impl Repo {
             .map_err(|e| RepoError::Unreachable { remote: url.into(), reason: e.message().into() })?;
         let old = ref_id(&remote, MAIN)?;
         if old == Some(local) {
-            self.repo.reference(ORIGIN_MAIN, local, true, "team sync: push").ctx(|| "cannot record the push".into())?;
+            set_ref(&self.repo, ORIGIN_MAIN, local, "team sync: push").ctx(|| "cannot record the push".into())?;
             return Ok(Pushed::Done);
         }
         if let Some(old) = old {
@@ -503,10 +509,10 @@ impl Repo {
             }
         }
 
-        let moved = match old {
-            Some(old) => remote.reference_matching(MAIN, local, true, old, "team sync: push"),
-            None => remote.reference(MAIN, local, false, "team sync: push"),
-        };
+        let moved = past_stale_lock(&remote, MAIN, || match old {
+            Some(old) => remote.reference_matching(MAIN, local, true, old, "team sync: push").map(drop),
+            None => remote.reference(MAIN, local, false, "team sync: push").map(drop),
+        });
         match moved {
             Ok(_) => {}
             Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists | ErrorCode::Locked) => {
@@ -514,7 +520,7 @@ impl Repo {
             }
             Err(e) => return Err(RepoError::PushRefused { remote: url.into(), message: e.message().into() }),
         }
-        self.repo.reference(ORIGIN_MAIN, local, true, "team sync: push").ctx(|| "cannot record the push".into())?;
+        set_ref(&self.repo, ORIGIN_MAIN, local, "team sync: push").ctx(|| "cannot record the push".into())?;
         Ok(Pushed::Done)
     }
 
@@ -736,10 +742,7 @@ impl Repo {
     /// Leaves refs/heads/main unset: the local branch holds nothing (a laptop that asked to join and has not
     /// brought the team's records in yet).
     pub fn clear_head(&self) -> Result<(), RepoError> {
-        match self.repo.find_reference(MAIN) {
-            Ok(mut r) => r.delete().ctx(|| "cannot reset the local branch".into()),
-            Err(_) => Ok(()),
-        }
+        delete_ref(&self.repo, MAIN).ctx(|| "cannot reset the local branch".into())
     }
 
     /// The team's tip as the last fetch saw it.

@@ -19,6 +19,86 @@ pub(super) fn ref_id(repo: &Repository, name: &str) -> Result<Option<Oid>, RepoE
     }
 }
 
+/// How long a ref's lock file must stay in place, unchanged, before it counts as left by a process that died.
+/// libgit2 (and git) hold a ref lock for the instant it takes to write 41 bytes and rename them over the ref.
+pub(super) const STALE_LOCK: Duration = Duration::from_secs(3);
+/// How often a lock in the way is looked at again.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// Points ref `name` of `repo` at `id` (forced), getting past a lock a killed process left (see [`past_stale_lock`]).
+pub(super) fn set_ref(repo: &Repository, name: &str, id: Oid, log: &str) -> Result<(), git2::Error> {
+    past_stale_lock(repo, name, || repo.reference(name, id, true, log).map(drop))
+}
+
+/// Deletes ref `name` of `repo` when it exists, getting past a lock a killed process left.
+pub(super) fn delete_ref(repo: &Repository, name: &str) -> Result<(), git2::Error> {
+    past_stale_lock(repo, name, || match repo.find_reference(name) {
+        Ok(mut r) => r.delete(),
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(()),
+        Err(e) => Err(e),
+    })
+}
+
+/// Runs `op`, which updates or deletes ref `name` of `repo`. libgit2 takes `<ref>.lock` (and `packed-refs.lock` to
+/// delete) with O_EXCL and never removes a lock it did not make, so a process killed while holding one would stop
+/// every later update of the ref for good. When `op` fails on a lock, the locks are watched: one that goes away was
+/// a live writer's; one that stays, unchanged, for [`STALE_LOCK`] was left by a process that died, and is removed.
+/// Then `op` runs once more (a compare-and-swap then sees whatever the live writer did).
+///
+/// Age is judged by watching, not by the lock's modification time: on a share that time comes from another
+/// machine's clock (or the file server's), and a lock holds no process id (a process on another laptop could not be
+/// checked anyway).
+pub(super) fn past_stale_lock<T>(
+    repo: &Repository,
+    name: &str,
+    mut op: impl FnMut() -> Result<T, git2::Error>,
+) -> Result<T, git2::Error> {
+    match op() {
+        Err(e) if e.code() == ErrorCode::Locked => {
+            let locks = [repo.path().join(format!("{name}.lock")), repo.path().join("packed-refs.lock")];
+            if clear_stale_locks(&locks) { op() } else { Err(e) }
+        }
+        other => other,
+    }
+}
+
+/// Waits until none of `locks` is in the way: each one either goes away, or stays unchanged (same size and
+/// modification time) for [`STALE_LOCK`] and is removed. False when a lock kept changing for three times that long
+/// (a live writer that holds on), or could not be removed.
+fn clear_stale_locks(locks: &[PathBuf]) -> bool {
+    let start = Instant::now();
+    let stamp = |p: &Path| fs::symlink_metadata(p).ok().map(|m| (m.len(), m.modified().ok()));
+    let mut watched: Vec<_> = locks.iter().map(|p| (p, stamp(p), start)).collect();
+    loop {
+        let now = Instant::now();
+        let mut waiting = false;
+        for (path, seen, since) in &mut watched {
+            let current = stamp(path);
+            if current.is_none() {
+                *seen = None;
+            } else if current != *seen {
+                (*seen, *since) = (current, now);
+                waiting = true;
+            } else if now.duration_since(*since) >= STALE_LOCK {
+                match fs::remove_file(path) {
+                    Ok(()) => *seen = None,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => *seen = None,
+                    Err(_) => return false,
+                }
+            } else {
+                waiting = true;
+            }
+        }
+        if !waiting {
+            return true;
+        }
+        if now.duration_since(start) >= 3 * STALE_LOCK {
+            return false;
+        }
+        std::thread::sleep(LOCK_POLL);
+    }
+}
+
 /// The URL to store for `remote`: URLs unchanged, folder paths made absolute.
 pub(super) fn remote_url(remote: &str) -> Result<String, RepoError> {
     if local_path(remote).is_none() || remote.starts_with("file://") {
@@ -226,6 +306,39 @@ pub(super) fn sync_pack(pack_dir: &Path, stem: &str) {
     }
 }
 
+/// How old a temporary pack file, or half of a pack, must be before [`sweep_leftovers`] removes it: long past any
+/// pack write still going on (a live writer keeps its files' modification time fresh), and past any difference
+/// between this laptop's clock and a file server's.
+pub(super) const LEFTOVER_AGE: Duration = Duration::from_secs(3600);
+
+/// Removes from `pack_dir` what killed writers left: libgit2's temporary packs and index locks (`pack_git2_*`),
+/// git's temporary files (`tmp_pack_*`, `tmp_idx_*`, …), and an index without its pack or a pack without its index;
+/// only files older than [`LEFTOVER_AGE`]. None of them is ever read (libgit2 and git skip a pack without both
+/// halves), so this only gives the space back. Best effort.
+pub(super) fn sweep_leftovers(pack_dir: &Path) {
+    let Ok(entries) = fs::read_dir(pack_dir) else { return };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let half = |own: &str, other: &str| {
+            name.strip_suffix(own)
+                .is_some_and(|stem| stem.starts_with("pack-") && !pack_dir.join(format!("{stem}{other}")).exists())
+        };
+        let leftover = name.starts_with("pack_git2_")
+            || name.starts_with("tmp_")
+            || half(".idx", ".pack")
+            || half(".pack", ".idx");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age >= LEFTOVER_AGE));
+        if leftover && old && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes every object of `repo` into one new pack, then removes the loose objects and old packs
 /// that the new pack's index proves it contains. Nothing is removed before the new pack is complete
 /// and flushed; anything that appears meanwhile is left alone.
@@ -233,6 +346,7 @@ pub(super) fn repack(repo: &Repository) -> Result<(), RepoError> {
     let objects = objects_dir(repo);
     let pack_dir = objects.join("pack");
     let where_ = || format!("cannot pack the repository at {}", repo.path().display());
+    sweep_leftovers(&pack_dir);
     let loose = loose_files(&objects)?;
     let old_packs = pack_names(&pack_dir)?;
     if loose.is_empty() && old_packs.len() <= 1 {
