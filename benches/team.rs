@@ -20,7 +20,8 @@ use assay::store::{Store, Table};
 
 const PASS: &str = "bench team passphrase 2026";
 
-fn assay(dir: &Path, args: &[&str]) -> Duration {
+/// Runs `assay ARGS` in `dir` as the assessor would, and waits for it: how long it took, and what it printed.
+fn run(dir: &Path, args: &[&str]) -> (Duration, String) {
     let t = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_assay"))
         .args(args)
@@ -30,24 +31,13 @@ fn assay(dir: &Path, args: &[&str]) -> Duration {
         .output()
         .expect("run assay");
     let took = t.elapsed();
-    assert!(
-        out.status.success(),
-        "assay {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    took
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "assay {args:?}: {text}{}", String::from_utf8_lossy(&out.stderr));
+    (took, text)
 }
 
-fn output(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_assay"))
-        .args(args)
-        .current_dir(dir)
-        .env("ASSAY_PASSPHRASE", PASS)
-        .env("ASSAY_CONFIG", dir.join("no-config.toml"))
-        .output()
-        .expect("run assay");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+fn assay(dir: &Path, args: &[&str]) -> Duration {
+    run(dir, args).0
 }
 
 fn ms(d: Duration) -> String {
@@ -113,7 +103,7 @@ fn main() {
     let init = assay(d, &["--db", "a.db", "team", "init", "share", "--name", "A"]);
     let (first_push, _, _) = size_of(&d.join("share"));
     assay(d, &["--db", "b.db", "team", "join", "share", "--name", "B"]);
-    let members = output(d, &["--db", "a.db", "team", "members"]);
+    let (_, members) = run(d, &["--db", "a.db", "team", "members"]);
     let device = members.lines().find(|l| l.contains(" B ")).and_then(|l| l.split_whitespace().next()).expect("B");
     let admit = assay(d, &["--db", "a.db", "team", "members", "--admit", device]);
     let first_sync = assay(d, &["--db", "b.db", "sync"]);

@@ -10,18 +10,8 @@ use std::time::{Duration, Instant};
 use common::workspace::rows;
 use tmux::Tmux;
 
-/// A small generator for the kill times; the seed is printed so that a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+// The kill times come from a small generator; the seed is printed so that a failure can be replayed.
+use common::Rng;
 
 #[test]
 fn edits_reported_saved_survive_sigkill() {

@@ -59,21 +59,8 @@ impl Laptop {
         self.store.write(|w| w.delete(table, id)).expect("delete");
     }
 
-    /// Every shared record, stamps of the last change aside (each laptop stamps what it writes with its own
-    /// clock), as sorted JSON lines.
     fn records(&self) -> Vec<String> {
-        let conn = self.store.conn();
-        let mut out: Vec<String> = st::all_records(conn)
-            .expect("records")
-            .into_iter()
-            .map(|(t, u)| {
-                let mut r = st::export(conn, t, &u).expect("export").expect("present");
-                r.remove("updated_at");
-                format!("{} {}", t.name(), serde_json::to_string(&r).expect("json"))
-            })
-            .collect();
-        out.sort();
-        out
+        common::workspace::team_records(&self.store)
     }
 
     fn verify_clean(&self) {

@@ -29,23 +29,8 @@ use uuid::Uuid;
 
 const PASS: &str = "field audit passphrase 2026";
 
-/// splitmix64, for the kill delays: a fixed seed, so that a failure replays (ASSAY_TEAM_CRASH_SEED overrides it).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+// The kill delays come from a fixed seed, so that a failure replays (ASSAY_TEAM_CRASH_SEED overrides it).
+use common::Rng;
 
 /// `n` points in [0, 1), one in each n-th, shuffled: every part of a sync gets a kill, in no particular order.
 fn kill_points(rng: &mut Rng, n: usize) -> Vec<f64> {
@@ -186,20 +171,8 @@ fn update(store: &mut Store, table: Table, uuid: &Uuid, values: &[(&str, Value)]
     store.write(|w| w.update(table, id, values)).expect("update");
 }
 
-/// Every shared record, the stamp of the last change left out (each laptop stamps with its own clock), sorted.
 fn records(store: &Store) -> Vec<String> {
-    let conn = store.conn();
-    let mut out: Vec<String> = st::all_records(conn)
-        .expect("records")
-        .into_iter()
-        .map(|(t, u)| {
-            let mut r = st::export(conn, t, &u).expect("export").expect("present");
-            r.remove("updated_at");
-            format!("{} {}", t.name(), serde_json::to_string(&r).expect("json"))
-        })
-        .collect();
-    out.sort();
-    out
+    common::workspace::team_records(store)
 }
 
 fn field(store: &Store, table: Table, uuid: &Uuid, name: &str) -> serde_json::Value {

@@ -96,3 +96,21 @@ pub fn rows<T>(
     let mut stmt = conn.prepare(sql).expect("prepare");
     stmt.query_map([], row).expect("query").collect::<Result<_, _>>().expect("rows")
 }
+
+/// Every record a team shares, as sorted JSON lines, the stamp of the last change left out (each laptop stamps
+/// what it writes with its own clock): two laptops that merged their work compare equal.
+pub fn team_records(store: &Store) -> Vec<String> {
+    use assay::store::team as st;
+    let conn = store.conn();
+    let mut out: Vec<String> = st::all_records(conn)
+        .expect("records")
+        .into_iter()
+        .map(|(t, u)| {
+            let mut r = st::export(conn, t, &u).expect("export").expect("present");
+            r.remove("updated_at");
+            format!("{} {}", t.name(), serde_json::to_string(&r).expect("json"))
+        })
+        .collect();
+    out.sort();
+    out
+}
