@@ -348,6 +348,12 @@ fn event_loop(
         if app.should_quit || signals.stopped_by().is_some() {
             return Ok(());
         }
+        // The sync key was pressed and the frame that says "Syncing with the team…" is on screen: the sync runs on
+        // the workbench's own connection, holding the loop until it ends, then its outcome is drawn.
+        if app.run_pending_sync() {
+            redraw = true;
+            continue;
+        }
         // The first frame is on screen: now the history's last entry, and the backup, on its own thread and
         // connection.
         if running.is_none()

@@ -190,8 +190,36 @@ fn three_laptops_merge_into_one_register_with_every_conflict_listed() {
     assert_eq!(of("orphan", &p2), 1, "{all:#?}");
     assert_eq!(of("renumbered", &new_a) + of("renumbered", &new_b), 1, "{all:#?}");
 
+    // The assessor who holds the field conflict flips it: Ben's value, set aside, is taken; the conflict now says
+    // so, and the next syncs carry it to everyone.
+    let holder = [&mut ana, &mut ben, &mut carla]
+        .into_iter()
+        .find(|l| st::conflicts(l.store.conn(), true).expect("list").iter().any(|c| c.kind == "field"))
+        .expect("a laptop lists the field conflict");
+    let id =
+        st::conflicts(holder.store.conn(), true).expect("list").into_iter().find(|c| c.kind == "field").expect("c").id;
+    holder.at("2026-11-04T08:00:00Z");
+    let said = team::flip(&mut holder.store, id).expect("flip");
+    assert!(said.contains("likelihood is now 3"), "{said}");
+    let after = st::conflicts(holder.store.conn(), true).expect("list").into_iter().find(|c| c.id == id).expect("c");
+    assert_eq!((after.kept.as_deref(), after.other.as_deref(), after.reviewed), (Some("3"), Some("4"), true));
+    assert!(st::conflicts(holder.store.conn(), false).expect("list").iter().all(|c| c.id != id));
+    assert_eq!(team::flip(&mut holder.store, 9999), Err(team::FlipError::NoSuch));
+    for minute in 1..4 {
+        for l in [&mut ana, &mut ben, &mut carla] {
+            l.at(&format!("2026-11-04T09:{minute:02}:00Z")).sync();
+        }
+    }
+    for l in [&ana, &ben, &carla] {
+        assert_eq!(l.field(Table::Risk, &r1, "likelihood"), 3);
+    }
+    assert_eq!(ben.records(), ana.records());
+    assert_eq!(carla.records(), ana.records());
+
     // Each laptop's history chain travels with the work: every laptop checks all three, finds the same heads, and
     // each head is an entry of that laptop's own history, unchanged.
+    ana.at("2026-11-04T10:00:00Z").sync();
+    ben.at("2026-11-04T10:01:00Z").sync();
     let checks: Vec<team::TeamCheck> = [&ana, &ben, &carla]
         .iter()
         .map(|l| team::check_team(&l.store, &l.path).expect("check").expect("bound"))

@@ -71,6 +71,22 @@ pub fn history_text_width(size: (u16, u16)) -> usize {
     usize::from(size.0.min(HISTORY_WIDTH).saturating_sub(2)).saturating_sub(HISTORY_PREFIX).max(10)
 }
 
+/// The columns before a conflict's description in the Conflicts view: the cursor's mark (2), when the merge made
+/// it (16) and a gap (2).
+pub const CONFLICT_PREFIX: usize = 20;
+
+/// How wide a conflict's description is drawn in a terminal of `size` (wrapped to it, a column short of the
+/// border); the view is as wide as the history.
+pub fn conflict_text_width(size: (u16, u16)) -> usize {
+    usize::from(size.0.min(HISTORY_WIDTH).saturating_sub(3)).saturating_sub(CONFLICT_PREFIX).max(10)
+}
+
+/// How many lines of conflicts the Conflicts view shows in a terminal of `size` while a message takes `message`
+/// lines: the screen less the tab bar, the status line, the message, the view's borders and its footer.
+pub fn conflict_rows(size: (u16, u16), message: usize) -> usize {
+    usize::from(size.1).saturating_sub(5 + message).max(1)
+}
+
 /// The width of a record's label column in its read-only view.
 pub const DETAIL_LABEL_W: usize = 18;
 

@@ -9,6 +9,7 @@ pub mod panes;
 mod reports;
 mod router;
 mod session;
+mod team;
 mod undo;
 pub use panes::{Tab, scorecard, workflow};
 
@@ -30,6 +31,7 @@ pub use panes::vetting::{VetView, VettingPane};
 pub use panes::{engagements::EngagementsPane, overview::OverviewPane, workflow::WorkflowPane};
 pub use picker::Picker;
 pub use reports::Outcome;
+pub use team::{ConflictRow, Conflicts, NOT_A_TEAM};
 
 use crate::store::{Store, Table};
 use crate::theme::Theme;
@@ -68,6 +70,7 @@ pub enum Overlay {
     History(History),
     Detail(Detail),
     Picker(Picker<Intent>),
+    Conflicts(Conflicts),
 }
 
 /// A record shown whole, read only: its fields as (label, value) pairs. `e` edits it on its tab, `H` shows its
@@ -149,6 +152,12 @@ pub struct App {
     pub dates: crate::domain::DateStyle,
     /// The largest evidence file stored, in bytes (the config's `evidence_max_mb`).
     pub evidence_limit: u64,
+    /// The team's state for the status line, None when the workspace is not part of a team (see `team.rs`).
+    pub team: Option<crate::store::team_status::TeamStatus>,
+    /// The store's commits when the team's state was last read.
+    team_seen: u64,
+    /// The sync key was pressed: the sync runs once a frame says so.
+    sync_pending: bool,
 }
 
 /// How long a message stays, in ticks of a quarter second.
@@ -176,6 +185,9 @@ impl App {
             clipboard: None,
             dates: crate::domain::DateStyle::Iso,
             evidence_limit: crate::store::evidence::DEFAULT_MAX_MB * crate::store::evidence::MB,
+            team: None,
+            team_seen: 0,
+            sync_pending: false,
         };
         app.store.start_undo_session();
         app.reload_engagements()?;
@@ -189,6 +201,7 @@ impl App {
             app.tab = Tab::Overview;
         }
         app.resize(app.size.0, app.size.1);
+        app.refresh_team();
         Ok(app)
     }
 
@@ -201,6 +214,7 @@ impl App {
             Some(Overlay::Lookup(l)) if l.detail.is_some() => Context::LookupDetail,
             Some(Overlay::Lookup(_)) => Context::Lookup,
             Some(Overlay::History(_)) => Context::History,
+            Some(Overlay::Conflicts(_)) => Context::Conflicts,
             Some(Overlay::Detail(_)) => Context::Detail,
             Some(Overlay::Picker(_)) => Context::Picker,
             None if self.session.engagements.is_empty() => Context::Start,
@@ -236,6 +250,12 @@ impl App {
     /// Applies an action. Returns a follow-up action, if any. Store failures become error messages on screen; the
     /// form that caused them stays open so nothing typed is lost.
     pub fn update(&mut self, action: Action) -> color_eyre::Result<Option<Action>> {
+        let next = self.update_inner(action);
+        self.note_writes();
+        next
+    }
+
+    fn update_inner(&mut self, action: Action) -> color_eyre::Result<Option<Action>> {
         match action {
             Action::Tick => {
                 if let Some(t) = &mut self.toast {
@@ -290,10 +310,27 @@ impl App {
                     Some(Overlay::Confirm(c)) => self.overlay = Some(Overlay::Confirm(c)),
                     Some(Overlay::Form(f)) => self.open_lookup(Some(Overlay::Form(f)))?,
                     Some(Overlay::Picker(p)) => self.open_lookup(Some(Overlay::Picker(p)))?,
+                    Some(Overlay::Help { .. } | Overlay::History(_) | Overlay::Detail(_) | Overlay::Conflicts(_))
+                    | None => self.open_lookup(None)?,
+                }
+                return Ok(None);
+            }
+            // The team's conflicts and the sync, from anywhere (the start screen too: a laptop that just joined has
+            // no engagement before its first sync).
+            Action::Conflicts => {
+                match self.overlay.take() {
+                    Some(Overlay::Conflicts(_)) => {}
+                    Some(o @ (Overlay::Form(_) | Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Picker(_))) => {
+                        self.overlay = Some(o)
+                    }
                     Some(Overlay::Help { .. } | Overlay::History(_) | Overlay::Detail(_)) | None => {
-                        self.open_lookup(None)?
+                        self.open_conflicts()?
                     }
                 }
+                return Ok(None);
+            }
+            Action::Sync => {
+                self.request_sync();
                 return Ok(None);
             }
             _ => {}
@@ -332,6 +369,7 @@ impl App {
             }
             Some(Overlay::Picker(p)) => self.update_picker(p, action).map(|()| None),
             Some(Overlay::Detail(d)) => self.update_detail(d, action),
+            Some(Overlay::Conflicts(c)) => self.update_conflicts(c, action),
             None => self.update_pane(action),
         }
     }
@@ -397,6 +435,11 @@ impl App {
     /// Shows an error in the corner; it stays twice as long.
     pub fn toast_error(&mut self, text: impl Into<String>) {
         self.toast = Some(Toast { text: text.into(), error: true, ticks_left: TOAST_TICKS * 2 });
+    }
+
+    /// Shows a message (an error when `error`) for `ticks` quarter seconds.
+    fn toast_for(&mut self, text: impl Into<String>, error: bool, ticks: u16) {
+        self.toast = Some(Toast { text: text.into(), error, ticks_left: ticks });
     }
 
     /// Notes that an edit was committed.

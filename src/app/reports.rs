@@ -185,8 +185,12 @@ impl App {
         }
     }
 
-    /// The status-line segment of the running task: what it is doing, how far it has come and how to stop it.
+    /// The status-line segment of the running task (or of the sync about to run): what it is doing, how far it has
+    /// come and how to stop it.
     pub fn work_status(&self) -> Option<String> {
+        if self.sync_pending() {
+            return Some("⟳ Syncing with the team…".into());
+        }
         let job = self.work.as_ref()?;
         let p = job.progress();
         if job.is_cancelled() {

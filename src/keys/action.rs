@@ -218,6 +218,16 @@ pub enum Action {
     CloseEngagement,
     /// Reopen a closed engagement, which is read-only until then (asks for the reason).
     Reopen,
+    /// Show the conflicts the team's merges resolved, to review them.
+    Conflicts,
+    /// Sync with the team: send what changed here, bring in the others' work.
+    Sync,
+    /// Take the value the merge set aside instead of the one it kept.
+    FlipConflict,
+    /// Mark the conflict reviewed.
+    MarkReviewed,
+    /// Show the reviewed conflicts too, or only those to review.
+    ShowReviewed,
     /// Type a character into the focused input.
     #[strum(serialize = "char")]
     Char(char),

@@ -24,6 +24,7 @@ pub mod scores;
 pub mod search;
 pub mod settings;
 pub mod team;
+pub mod team_status;
 mod undo;
 pub mod verify;
 pub mod vetting;

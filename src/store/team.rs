@@ -510,6 +510,16 @@ pub fn mark_reviewed(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
     Ok(conn.execute("UPDATE team_conflict SET reviewed = 1 WHERE id = ?1", [id])? > 0)
 }
 
+/// Records that conflict `id` was flipped: the value set aside is now the one kept (and its author), and the
+/// conflict is reviewed.
+pub fn mark_flipped(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE team_conflict SET kept = other, other = kept, kept_from = other_from, other_from = kept_from, \
+         reviewed = 1 WHERE id = ?1",
+        [id],
+    )? > 0)
+}
+
 /// Sets one field of a record to a value given as JSON (flipping a conflict), through the write path.
 pub fn set_field(w: &mut Writer<'_>, table: Table, uuid: &Uuid, field: &str, value: &str) -> Result<bool, ApplyError> {
     let Some(mut rec) = export(w.tx(), table, uuid)? else { return Ok(false) };

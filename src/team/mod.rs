@@ -13,12 +13,16 @@
 //!   last one (found from the history), fetches, merges record by record and field by field (see [`merge`]), writes
 //!   the result into the workspace through the write path (audited) and pushes.
 
+mod history;
 pub mod keys;
+mod members;
 pub mod merge;
 pub mod repo;
 mod sync;
 
-pub use sync::{Admission, Report, TeamCheck, admit, check_team, init, join, members, sync};
+pub use history::{TeamCheck, check_team};
+pub use members::{Admission, admit, members};
+pub use sync::{Report, init, join, sync};
 
 use std::path::{Path, PathBuf};
 
@@ -172,7 +176,7 @@ pub fn flip(store: &mut crate::store::Store, id: i64) -> Result<String, FlipErro
     if !done.map_err(fail)? {
         return Err(FlipError::Gone);
     }
-    st::mark_reviewed(store.conn(), id).map_err(fail)?;
+    st::mark_flipped(store.conn(), id).map_err(fail)?;
     Ok(format!("conflict {id}: {field} is now {other}; shared at the next sync"))
 }
 

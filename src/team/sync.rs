@@ -6,6 +6,7 @@ use std::path::Path;
 use git2::Oid;
 use uuid::Uuid;
 
+use super::history::history_file;
 use super::keys::{self, Keys, Member};
 use super::repo::{Change, Edit, Pushed, Repo};
 use super::{FORMAT_FILE, FORMAT_VERSION, TeamError, clone_dir, content_path, merge, record_at, record_path};
@@ -30,18 +31,18 @@ fn email(device: &str) -> String {
     format!("{device}@assay.invalid")
 }
 
-fn short(device: &str) -> &str {
+pub(super) fn short(device: &str) -> &str {
     device.get(..8).unwrap_or(device)
 }
 
 /// The member's keys and names, from the binding.
-struct Me {
-    binding: Binding,
-    keys: Keys,
+pub(super) struct Me {
+    pub(super) binding: Binding,
+    pub(super) keys: Keys,
 }
 
 impl Me {
-    fn read(store: &Store) -> Result<Me, TeamError> {
+    pub(super) fn read(store: &Store) -> Result<Me, TeamError> {
         let binding = st::binding(store.conn())?.ok_or_else(|| {
             TeamError("this workspace is not part of a team: assay team init REMOTE, or assay team join REMOTE".into())
         })?;
@@ -49,7 +50,7 @@ impl Me {
         Ok(Me { binding, keys })
     }
 
-    fn commit(
+    pub(super) fn commit(
         &self,
         repo: &Repo,
         base: Option<Oid>,
@@ -63,7 +64,7 @@ impl Me {
 }
 
 /// The members a tree lists (`members/*.json`), or the pending requests (`requests/*.json`).
-fn listed(repo: &Repo, tree: Option<Oid>, dir: &str) -> Result<Vec<Member>, TeamError> {
+pub(super) fn listed(repo: &Repo, tree: Option<Oid>, dir: &str) -> Result<Vec<Member>, TeamError> {
     let Some(tree) = tree else { return Ok(Vec::new()) };
     let mut out = Vec::new();
     for (name, blob) in repo.list(tree, dir)? {
@@ -73,14 +74,14 @@ fn listed(repo: &Repo, tree: Option<Oid>, dir: &str) -> Result<Vec<Member>, Team
     Ok(out)
 }
 
-fn tree(repo: &Repo, commit: Option<Oid>) -> Result<Option<Oid>, TeamError> {
+pub(super) fn tree(repo: &Repo, commit: Option<Oid>) -> Result<Option<Oid>, TeamError> {
     commit.map(|c| repo.tree_of(c)).transpose().map_err(TeamError::from)
 }
 
 /// Refuses a history that holds a commit not signed by a member of the team as its parent commit lists them (or
 /// as its own tree does, for the first commit). A laptop's request to join, which adds only its own request file,
 /// may be signed by the key that file names.
-fn check_history(repo: &Repo, tip: Oid, known: Option<Oid>) -> Result<(), TeamError> {
+pub(super) fn check_history(repo: &Repo, tip: Oid, known: Option<Oid>) -> Result<(), TeamError> {
     // The team's first commit, as this laptop knows it: no other commit may start a history of its own (its
     // roster would vouch for itself).
     let genesis = match known {
@@ -121,112 +122,6 @@ fn check_history(repo: &Repo, tip: Oid, known: Option<Oid>) -> Result<(), TeamEr
         }
     }
     Ok(())
-}
-
-/// This laptop's history chain since the part the team repository holds, as one file
-/// `history/<device>/<first entry>.age`: where it starts (the id and hash of the entry before it; for the first
-/// file, the history as it stood when the laptop joined) and the entries. Empty when there is nothing new.
-fn history_file(store: &Store, me: &Me, to: &[age::x25519::Recipient]) -> Result<BTreeMap<String, Edit>, TeamError> {
-    let after = me.binding.history_through;
-    let entries = st::entries_since(store.conn(), after)?;
-    let mut out = BTreeMap::new();
-    // The laptop's first commit anchors its chain even when nothing was written since it joined.
-    if entries.is_empty() && me.binding.synced_commit.is_some() {
-        return Ok(out);
-    }
-    let prev = match st::entry_at(store.conn(), after)? {
-        Some((_, hash)) => hash,
-        None => crate::store::GENESIS_HASH.to_string(),
-    };
-    let part = HistoryPart { device: me.binding.device.clone(), after, prev, entries };
-    let json = serde_json::to_vec(&part).map_err(|e| TeamError(e.to_string()))?;
-    out.insert(format!("history/{}/{:012}.age", me.binding.device, after + 1), Edit::Put(keys::encrypt(to, &json)?));
-    Ok(out)
-}
-
-/// One part of a laptop's history chain in the team repository.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HistoryPart {
-    device: String,
-    /// The id of the entry before the first of this part, and its hash.
-    after: i64,
-    prev: String,
-    entries: Vec<st::SharedEntry>,
-}
-
-/// What `assay verify` found of the team repository: how many commits it checked, and the head of each laptop's
-/// history chain as the repository holds it (`DEVICE@COUNT:HASH`, DEVICE the first 8 digits of its id), with the
-/// member's name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamCheck {
-    pub commits: usize,
-    pub heads: Vec<(String, crate::store::history::Head)>,
-    /// Every entry of every chain: (chain, id, hash), for heads kept earlier.
-    pub entries: Vec<(String, i64, String)>,
-}
-
-impl TeamCheck {
-    /// Whether a head kept earlier (`DEVICE@COUNT:HASH`) is still an entry of that laptop's chain, unchanged.
-    pub fn holds(&self, head: &crate::store::history::Head) -> bool {
-        self.entries.iter().any(|(chain, id, hash)| {
-            chain.starts_with(&head.chain) && u64::try_from(*id).ok() == Some(head.count) && *hash == head.hash
-        })
-    }
-}
-
-/// The history chains of every laptop in `tree`: each part decrypted, each entry's hash recomputed, each entry
-/// linked to the one before, parts following each other with no gap.
-type Chains = (Vec<(String, crate::store::history::Head)>, Vec<(String, i64, String)>);
-
-fn chains(repo: &Repo, me: &Me, tree: Oid) -> Result<Chains, TeamError> {
-    let roster = listed(repo, Some(tree), "members")?;
-    let mut out = Vec::new();
-    let mut all = Vec::new();
-    for m in &roster {
-        let dir = format!("history/{}", m.device);
-        let mut files = repo.list(tree, &dir)?;
-        files.sort();
-        let mut last: Option<(i64, String)> = None;
-        for (name, blob) in files {
-            let path = format!("{dir}/{name}");
-            let plain =
-                keys::decrypt(&me.keys.age, &repo.blob(blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
-            let part: HistoryPart =
-                serde_json::from_slice(&plain).map_err(|e| TeamError(format!("{path} is damaged: {e}")))?;
-            let broken =
-                |why: &str| TeamError(format!("the history of {} ({}): {why} in {path}", m.name, short(&m.device)));
-            if part.device != m.device {
-                return Err(broken("a part that names another laptop"));
-            }
-            if let Some((id, hash)) = &last
-                && (part.after != *id || part.prev != *hash)
-            {
-                return Err(broken("a gap or a change between two parts"));
-            }
-            let (mut id, mut hash) = (part.after, part.prev.clone());
-            // Where the part starts is an entry of the chain too (for the first part, the laptop's history as it
-            // stood when it joined).
-            all.push((m.device.clone(), id, hash.clone()));
-            for e in &part.entries {
-                if e.id != id + 1 || e.prev != hash || !e.holds() {
-                    return Err(broken(&format!("entry {} does not follow from the one before", e.id)));
-                }
-                (id, hash) = (e.id, e.hash.clone());
-                all.push((m.device.clone(), e.id, e.hash.clone()));
-            }
-            last = Some((id, hash));
-        }
-        if let Some((id, hash)) = last {
-            let head = crate::store::history::Head {
-                chain: short(&m.device).to_string(),
-                count: u64::try_from(id).unwrap_or(0),
-                hash,
-            };
-            out.push((m.name.clone(), head));
-        }
-    }
-    Ok((out, all))
 }
 
 /// A refused history, as the sync reports it.
@@ -811,115 +706,4 @@ impl StoreView<'_> {
         }
         Ok(edits)
     }
-}
-
-/// One member, or a laptop asking to join, as `assay team members` lists them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Admission {
-    pub member: Member,
-    pub admitted: bool,
-    pub me: bool,
-}
-
-/// The team's members and the laptops asking to join, as the team repository lists them now (as this laptop last
-/// saw it, when the repository is out of reach).
-pub fn members(store: &Store, workspace: &Path) -> Result<Vec<Admission>, TeamError> {
-    let me = Me::read(store)?;
-    let repo = Repo::open(&clone_dir(workspace))?;
-    // The team's tip when it can be reached (requests to join arrive there), else what this laptop last saw.
-    let at = match repo.fetch() {
-        Ok(Some(tip)) => Some(tip),
-        _ => repo.remote_tip()?.or(repo.head()?),
-    };
-    let t = tree(&repo, at)?;
-    let mut out: Vec<Admission> = listed(&repo, t, "members")?
-        .into_iter()
-        .map(|m| Admission { me: m.device == me.binding.device, member: m, admitted: true })
-        .collect();
-    out.extend(listed(&repo, t, "requests")?.into_iter().map(|m| Admission {
-        me: m.device == me.binding.device,
-        member: m,
-        admitted: false,
-    }));
-    Ok(out)
-}
-
-/// `assay team members --admit DEVICE` (admit) or `--remove DEVICE` (not admit): changes the roster after a sync,
-/// re-encrypts every record and evidence file to the members it now lists, and pushes. A removed member keeps what
-/// they had already fetched; they can open nothing written after.
-pub fn admit(store: &mut Store, workspace: &Path, device: &str, admit: bool) -> Result<Report, TeamError> {
-    let mut report = sync(store, workspace)?;
-    let me = Me::read(store)?;
-    let repo = Repo::open(&clone_dir(workspace))?;
-    let head = repo.head()?.ok_or_else(|| TeamError("nothing synced yet".into()))?;
-    let head_tree = repo.tree_of(head)?;
-    let dir = if admit { "requests" } else { "members" };
-    let found: Vec<Member> =
-        listed(&repo, Some(head_tree), dir)?.into_iter().filter(|m| m.device.starts_with(device)).collect();
-    let who = match found.as_slice() {
-        [m] => m.clone(),
-        [] if admit => return Err(TeamError(format!("no laptop whose device starts with {device} asks to join"))),
-        [] => return Err(TeamError(format!("no member's device starts with {device}"))),
-        _ => return Err(TeamError(format!("several devices start with {device}: give more of it"))),
-    };
-    if !admit && who.device == me.binding.device {
-        return Err(TeamError("a member cannot remove themselves; another member can".into()));
-    }
-    let mut roster = listed(&repo, Some(head_tree), "members")?;
-    let mut edits: BTreeMap<String, Edit> = BTreeMap::new();
-    if admit {
-        edits.insert(format!("requests/{}.json", who.device), Edit::Remove);
-        edits.insert(format!("members/{}.json", who.device), Edit::Put(who.to_json()));
-        roster.push(who.clone());
-    } else {
-        edits.insert(format!("members/{}.json", who.device), Edit::Remove);
-        roster.retain(|m| m.device != who.device);
-    }
-    let to = keys::recipients(&roster)?;
-    let files = repo.files(head_tree)?;
-    for (path, blob) in &files {
-        if ["records/", "evidence/", "history/"].iter().any(|p| path.starts_with(p)) {
-            let plain =
-                keys::decrypt(&me.keys.age, &repo.blob(*blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
-            edits.insert(path.clone(), Edit::Put(keys::encrypt(&to, &plain)?));
-        }
-    }
-    let verb = if admit { "admitted" } else { "removed" };
-    let msg = format!("{} {verb} {} ({})", me.binding.member, who.name, short(&who.device));
-    let c = me.commit(&repo, Some(head_tree), &edits, &[head], &msg)?;
-    repo.set_head(c)?;
-    let line = format!("{verb} {} ({}); {} files encrypted again", who.name, short(&who.device), files.len());
-    report.lines.push(line);
-    let after = sync(store, workspace)?;
-    report.lines.extend(after.lines);
-    Ok(report)
-}
-
-/// For `assay verify`: checks every commit of this laptop's clone of the team repository (when the workspace is
-/// part of a team): each must be signed by a member as the roster before it lists them; then every laptop's
-/// history chain the repository holds. None when the workspace is not part of a team.
-pub fn check_team(store: &Store, workspace: &Path) -> Result<Option<TeamCheck>, TeamError> {
-    let dir = clone_dir(workspace);
-    if !dir.is_dir() || st::binding(store.conn())?.is_none() {
-        return Ok(None);
-    }
-    let me = Me::read(store)?;
-    let repo = Repo::open(&dir)?;
-    let head = repo.head()?;
-    let mut commits = 0;
-    if let Some(h) = head {
-        check_history(&repo, h, None)?;
-        commits += repo.new_commits(h, None)?.len();
-    }
-    // What the last fetch brought and no sync merged (a refused commit stays there).
-    let tip = repo.remote_tip()?;
-    if let Some(t) = tip {
-        check_history(&repo, t, head)?;
-        commits += repo.new_commits(t, head)?.len();
-    }
-    let (heads, entries) = match head.or(tip) {
-        Some(c) => chains(&repo, &me, repo.tree_of(c)?)?,
-        None => (Vec::new(), Vec::new()),
-    };
-    Ok(Some(TeamCheck { commits, heads, entries }))
 }

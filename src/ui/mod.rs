@@ -1,5 +1,6 @@
 //! Rendering: draws `&App` into a frame. Never changes state, never touches the store.
 
+mod conflicts;
 mod detail;
 mod help;
 mod history;
@@ -83,6 +84,7 @@ fn render_screen(app: &App, frame: &mut Frame) {
         Some(Overlay::Lookup(l)) => lookup::render(app, l, frame.buffer_mut()),
         Some(Overlay::History(h)) => history::render(app, h, body, frame.buffer_mut()),
         Some(Overlay::Detail(d)) => detail::render(app, d, body, frame.buffer_mut()),
+        Some(Overlay::Conflicts(c)) => conflicts::render(app, c, body, frame.buffer_mut()),
         Some(Overlay::Picker(p)) => {
             let key = |a: &crate::app::Action| {
                 app.keymap.key_for(Context::Picker, a).map(|k| k.to_string()).unwrap_or_else(|| "?".into())
@@ -173,8 +175,23 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     // The help hint always shows: the engagement's name gives way to it on a narrow terminal.
     let help = key_hints(app, &[], &[(Context::Global, "help")], usize::MAX);
     let help_w = Line::from(help).width() as u16;
-    let mut left = Line::from(left);
     let room = area.width.saturating_sub(help_w + 1);
+    // The team's state, on a workspace bound to a team: whole where it fits, then its first part, beside the
+    // engagement's whole name; then the same with the name cut to a few words; else nothing.
+    if let Some((long, short)) = app.team_line() {
+        let name_w = left.first().map_or(0, |s| s.width());
+        let slack = name_w.saturating_sub(TEAM_NAME_KEEPS.min(name_w));
+        let used = Line::from(left.clone()).width();
+        let width = |s: &String| unicode_width::UnicodeWidthStr::width(s.as_str());
+        let tries = [(&long, 0), (&short, 0), (&long, slack), (&short, slack)];
+        let fits = tries.into_iter().find(|(s, cut)| used + width(s) <= usize::from(room) + cut);
+        if let Some((text, _)) = fits {
+            let text = text.clone();
+            let style = if app.team.as_ref().is_some_and(|t| t.conflicts > 0) { t.warn } else { t.dim };
+            left.push(Span::styled(text, style));
+        }
+    }
+    let mut left = Line::from(left);
     let total = left.width();
     if total > usize::from(room)
         && let Some(first) = left.spans.first_mut()
@@ -189,6 +206,9 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let hints = hints(app, usize::from(hint_area.width));
     Line::from(hints).alignment(Alignment::Right).render(hint_area, buf);
 }
+
+/// The columns the engagement's name keeps in the status line before the team's state gives way.
+const TEAM_NAME_KEEPS: usize = 16;
 
 /// The status-line hints: the main bindings of the current context, then lookup, help and quit; all from the
 /// keymap itself. Context hints are dropped from the end until the line fits `room` columns.
@@ -222,6 +242,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
         Context::Global => &[],
         Context::Lookup => &["open", "cancel"],
         Context::History => &["scroll_down", "cancel"],
+        Context::Conflicts => &["flip_conflict", "mark_reviewed", "show_reviewed", "cancel"],
         Context::Detail => &["edit", "history", "cancel"],
         Context::Journal => &["add", "edit", "delete", "filter", "cancel"],
         Context::Evidence => &["add", "edit", "delete", "filter", "cancel"],
@@ -257,6 +278,7 @@ fn hints(app: &App, room: usize) -> Vec<Span<'static>> {
             | Context::Lookup
             | Context::LookupDetail
             | Context::History
+            | Context::Conflicts
             | Context::Picker
     ) {
         &[]
