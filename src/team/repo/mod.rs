@@ -672,12 +672,12 @@ impl Repo {
     pub fn pack_if_due(&self) -> Result<(), RepoError> {
         let local = objects_dir(&self.repo);
         if !loose_files(&local)?.is_empty() || pack_names(&local.join("pack"))?.len() > PACKS_DUE {
-            repack(&self.repo)?;
+            repack_small(&self.repo)?;
         }
         if let Ok(Some(remote)) = self.open_folder_remote() {
             let dir = objects_dir(&remote);
             if !loose_files(&dir)?.is_empty() || pack_names(&dir.join("pack"))?.len() > PACKS_DUE {
-                repack(&remote)?;
+                repack_small(&remote)?;
             }
         }
         Ok(())

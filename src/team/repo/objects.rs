@@ -343,6 +343,17 @@ pub(super) fn sweep_leftovers(pack_dir: &Path) {
 /// that the new pack's index proves it contains. Nothing is removed before the new pack is complete
 /// and flushed; anything that appears meanwhile is left alone.
 pub(super) fn repack(repo: &Repository) -> Result<(), RepoError> {
+    repack_with(repo, false)
+}
+
+/// As [`repack`], leaving the largest pack as it is: the loose objects and the other packs (the small ones each
+/// commit, fetch and push adds) become one. What a sync does, so that its cost follows what was added since, not
+/// the size of the whole repository (a full repack of a large register rewrites hundreds of megabytes).
+pub(super) fn repack_small(repo: &Repository) -> Result<(), RepoError> {
+    repack_with(repo, true)
+}
+
+fn repack_with(repo: &Repository, keep_largest: bool) -> Result<(), RepoError> {
     let objects = objects_dir(repo);
     let pack_dir = objects.join("pack");
     let where_ = || format!("cannot pack the repository at {}", repo.path().display());
@@ -352,14 +363,46 @@ pub(super) fn repack(repo: &Repository) -> Result<(), RepoError> {
     if loose.is_empty() && old_packs.len() <= 1 {
         return Ok(());
     }
+    let largest = if keep_largest {
+        old_packs
+            .iter()
+            .max_by_key(|p| fs::metadata(pack_dir.join(format!("{p}.pack"))).map_or(0, |m| m.len()))
+            .cloned()
+    } else {
+        None
+    };
+    if largest.is_some() && loose.is_empty() && old_packs.len() <= 2 {
+        return Ok(());
+    }
 
     let odb: Odb<'_> = repo.odb().ctx(where_)?;
     let mut ids = Vec::new();
-    odb.foreach(|id| {
-        ids.push(*id);
-        true
-    })
-    .ctx(where_)?;
+    match &largest {
+        None => odb
+            .foreach(|id| {
+                ids.push(*id);
+                true
+            })
+            .ctx(where_)?,
+        Some(big) => {
+            let kept = read_idx(&pack_dir.join(format!("{big}.idx")))?;
+            let mut seen: HashSet<Oid> = HashSet::new();
+            // Loose objects all go in (one the largest pack holds already is merely written twice), so that none
+            // stays loose.
+            for (id, _) in &loose {
+                if seen.insert(*id) {
+                    ids.push(*id);
+                }
+            }
+            for p in old_packs.iter().filter(|p| Some(*p) != largest.as_ref()) {
+                for id in read_idx(&pack_dir.join(format!("{p}.idx")))? {
+                    if !kept.contains(&id) && seen.insert(id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        }
+    }
     let mut builder = repo.packbuilder().ctx(where_)?;
     builder.set_threads(0);
     for id in &ids {

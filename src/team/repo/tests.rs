@@ -292,13 +292,32 @@ fn pack_consolidates_both_sides() {
     assert_eq!(a.files(tree.expect("tree")).expect("files").len(), 100);
     a.pack().expect("second pack is a no-op");
 
+    // What a sync does: the small packs of 20 more commits become one beside the large one, which stays as it was.
+    let big = after;
+    let mut head = Some(head);
+    for i in 100..120 {
+        let edits = put(&[(&format!("risk/{:02x}/{i}.age", i % 7), &format!("record {i}"))]);
+        let parents: Vec<Oid> = head.into_iter().collect();
+        let c = commit_with(&a, &key, tree, &edits, &parents);
+        a.set_head(c).expect("head");
+        assert_eq!(a.push().expect("push"), Pushed::Done);
+        head = Some(c);
+        tree = Some(a.tree_of(c).expect("tree"));
+    }
+    a.pack_if_due().expect("pack the small ones");
+    let now = a.object_stats().expect("stats");
+    assert_eq!((now.local_loose, now.local_packs), (0, big.local_packs + 1), "{now:?}");
+    assert_eq!((now.remote_loose, now.remote_packs), (Some(0), Some(2)), "{now:?}");
+    assert_eq!(a.files(tree.expect("tree")).expect("files").len(), 120);
+    let head = head.expect("head");
+
     if git_present() {
         let fsck = Command::new("git").arg("-C").arg(&shared).args(["fsck", "--full"]).output().expect("git");
         assert!(fsck.status.success(), "fsck: {}", String::from_utf8_lossy(&fsck.stderr));
         let log =
             Command::new("git").arg("-C").arg(&shared).args(["log", "--format=%H", "main"]).output().expect("git");
         assert!(log.status.success());
-        assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 100);
+        assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 120);
     } else {
         println!("git is not installed: the fsck and log checks were skipped");
     }
