@@ -309,7 +309,7 @@ fn pack_consolidates_both_sides() {
     assert_eq!((now.local_loose, now.local_packs), (0, big.local_packs + 1), "{now:?}");
     assert_eq!((now.remote_loose, now.remote_packs), (Some(0), Some(2)), "{now:?}");
     assert_eq!(a.files(tree.expect("tree")).expect("files").len(), 120);
-    let head = head.expect("head");
+    assert_eq!(a.commits(head.expect("head")).expect("commits").len(), 120);
 
     if git_present() {
         let fsck = Command::new("git").arg("-C").arg(&shared).args(["fsck", "--full"]).output().expect("git");
