@@ -346,8 +346,8 @@ pub(super) fn repack(repo: &Repository) -> Result<(), RepoError> {
     repack_with(repo, false)
 }
 
-/// As [`repack`], leaving the largest pack as it is: the loose objects and the other packs (the small ones each
-/// commit, fetch and push adds) become one. What a sync does, so that its cost follows what was added since, not
+/// As [`repack`], leaving the large packs as they are: the loose objects and the small packs (each commit, fetch
+/// and push adds one) become one. What a sync does, so that its cost follows what was added since, not
 /// the size of the whole repository (a full repack of a large register rewrites hundreds of megabytes).
 pub(super) fn repack_small(repo: &Repository) -> Result<(), RepoError> {
     repack_with(repo, true)
@@ -363,40 +363,55 @@ fn repack_with(repo: &Repository, keep_largest: bool) -> Result<(), RepoError> {
     if loose.is_empty() && old_packs.len() <= 1 {
         return Ok(());
     }
-    let largest = if keep_largest {
-        old_packs
+    // Geometric: the packs from the smallest up are joined for as long as the next is less than twice the sum
+    // of those below it, so a large pack is rewritten only once the small ones add up to half its size.
+    let small: Option<Vec<String>> = if keep_largest {
+        let mut sized: Vec<(u64, String)> = old_packs
             .iter()
-            .max_by_key(|p| fs::metadata(pack_dir.join(format!("{p}.pack"))).map_or(0, |m| m.len()))
-            .cloned()
+            .map(|p| (fs::metadata(pack_dir.join(format!("{p}.pack"))).map_or(0, |m| m.len()), p.clone()))
+            .collect();
+        sized.sort();
+        let mut sum = 0u64;
+        let mut take = 0;
+        for (size, _) in &sized {
+            if take > 0 && *size >= 2 * sum {
+                break;
+            }
+            sum += size;
+            take += 1;
+        }
+        Some(sized.into_iter().take(take).map(|(_, p)| p).collect())
     } else {
         None
     };
-    if largest.is_some() && loose.is_empty() && old_packs.len() <= 2 {
+    if let Some(small) = &small
+        && loose.is_empty()
+        && small.len() <= 1
+    {
         return Ok(());
     }
 
     let odb: Odb<'_> = repo.odb().ctx(where_)?;
     let mut ids = Vec::new();
-    match &largest {
+    match &small {
         None => odb
             .foreach(|id| {
                 ids.push(*id);
                 true
             })
             .ctx(where_)?,
-        Some(big) => {
-            let kept = read_idx(&pack_dir.join(format!("{big}.idx")))?;
+        Some(small) => {
             let mut seen: HashSet<Oid> = HashSet::new();
-            // Loose objects all go in (one the largest pack holds already is merely written twice), so that none
+            // Loose objects all go in (one a large pack holds already is merely written twice), so that none
             // stays loose.
             for (id, _) in &loose {
                 if seen.insert(*id) {
                     ids.push(*id);
                 }
             }
-            for p in old_packs.iter().filter(|p| Some(*p) != largest.as_ref()) {
+            for p in small {
                 for id in read_idx(&pack_dir.join(format!("{p}.idx")))? {
-                    if !kept.contains(&id) && seen.insert(id) {
+                    if seen.insert(id) {
                         ids.push(id);
                     }
                 }
