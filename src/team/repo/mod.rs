@@ -256,6 +256,8 @@ impl Repo {
     /// Opens a repository made by [`Repo::init`].
     pub fn open(path: &Path) -> Result<Repo, RepoError> {
         let repo = Repository::open_bare(path).map_err(|source| RepoError::Open { path: path.into(), source })?;
+        // Clones made before the setting existed get it too.
+        no_deltas(&repo)?;
         Ok(Repo { path: repo.path().to_path_buf(), repo })
     }
 
@@ -647,6 +649,8 @@ impl Repo {
         };
         // An unreachable share is not an error here: its counts are simply unknown.
         if let Ok(Some(remote)) = self.open_folder_remote() {
+            // A share made before the setting existed gets it too (best effort: a read-only share still syncs).
+            let _ = no_deltas(&remote);
             let dir = objects_dir(&remote);
             stats.remote_loose = Some(loose_files(&dir)?.len());
             stats.remote_packs = Some(pack_names(&dir.join("pack"))?.len());

@@ -7,7 +7,24 @@ use super::*;
 pub(super) fn init_bare(path: &Path) -> Result<Repository, RepoError> {
     let mut options = RepositoryInitOptions::new();
     options.bare(true).mkpath(true).initial_head("main");
-    Repository::init_opts(path, &options).map_err(|source| RepoError::Open { path: path.into(), source })
+    let repo = Repository::init_opts(path, &options).map_err(|source| RepoError::Open { path: path.into(), source })?;
+    no_deltas(&repo)?;
+    Ok(repo)
+}
+
+/// Tells the pack writer not to look for deltas. Every record is ciphertext, which has none to find, and the search
+/// took four fifths of the time of the first push of a large register (libgit2 tries each object against the ten
+/// before it). libgit2 1.9 reads the size above which it does not try from `pack.deltaCacheSize` (where git reads
+/// `pack.bigFileThreshold`), so both are set: 1 byte, nothing is tried.
+pub(super) fn no_deltas(repo: &Repository) -> Result<(), RepoError> {
+    let what = || format!("cannot configure {}", repo.path().display());
+    let mut config = repo.config().ctx(what)?;
+    for key in ["pack.deltaCacheSize", "pack.bigFileThreshold"] {
+        if config.get_i64(key).ok() != Some(1) {
+            config.set_i64(key, 1).ctx(what)?;
+        }
+    }
+    Ok(())
 }
 
 /// The id a ref points to, `None` when the ref does not exist.
