@@ -123,6 +123,29 @@ pub fn encrypt(recipients: &[age::x25519::Recipient], data: &[u8]) -> Result<Vec
     Ok(out)
 }
 
+/// `f` over every item, on as many threads as the machine has cores (each takes a run of items), in order. Age's
+/// key agreement (one X25519 multiplication per member and file) is what the first push of a large register and
+/// an admission spend their time on, and files are independent.
+pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U, String> + Sync) -> Result<Vec<U>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads <= 1 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let run = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let workers: Vec<_> = items
+            .chunks(run)
+            .map(|c| scope.spawn(move || c.iter().map(f).collect::<Result<Vec<U>, String>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for w in workers {
+            out.extend(w.join().map_err(|_| "a worker thread stopped".to_string())??);
+        }
+        Ok(out)
+    })
+}
+
 /// The plaintext of an age file encrypted to this identity.
 pub fn decrypt(identity: &age::x25519::Identity, data: &[u8]) -> Result<Vec<u8>, String> {
     age::decrypt(identity, data).map_err(|e| e.to_string())
@@ -146,6 +169,15 @@ mod tests {
         let fp = check_signature(b"tree 1234\n", &sig).expect("valid");
         assert_eq!(Some(fp), fingerprint(&keys.ssh_public().expect("public")));
         assert_eq!(check_signature(b"tree 1235\n", &sig), None, "a changed commit fails");
+    }
+
+    #[test]
+    fn work_spread_over_the_cores_comes_back_in_order_and_stops_at_an_error() {
+        let items: Vec<u32> = (0..1000).collect();
+        let doubled = par_map(&items, |i| Ok(i * 2)).expect("all");
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        let failed = par_map(&items, |i| if *i == 777 { Err(format!("item {i}")) } else { Ok(*i) });
+        assert_eq!(failed, Err("item 777".to_string()));
     }
 
     #[test]

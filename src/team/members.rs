@@ -73,13 +73,19 @@ pub fn admit(store: &mut Store, workspace: &Path, device: &str, admit: bool) -> 
     }
     let to = keys::recipients(&roster)?;
     let files = repo.files(head_tree)?;
+    let mut sealed: Vec<(String, Vec<u8>)> = Vec::new();
     for (path, blob) in &files {
         if ["records/", "evidence/", "history/"].iter().any(|p| path.starts_with(p)) {
-            let plain =
-                keys::decrypt(&me.keys.age, &repo.blob(*blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
-            edits.insert(path.clone(), Edit::Put(keys::encrypt(&to, &plain)?));
+            sealed.push((path.clone(), repo.blob(*blob)?));
         }
     }
+    // Opened and sealed again on every core.
+    let again = keys::par_map(&sealed, |(path, data)| {
+        let plain = keys::decrypt(&me.keys.age, data).map_err(|e| format!("{path}: {e}"))?;
+        Ok((path.clone(), keys::encrypt(&to, &plain)?))
+    })?;
+    drop(sealed);
+    edits.extend(again.into_iter().map(|(path, data)| (path, Edit::Put(data))));
     let verb = if admit { "admitted" } else { "removed" };
     let msg = format!("{} {verb} {} ({})", me.binding.member, who.name, short(&who.device));
     let c = me.commit(&repo, Some(head_tree), &edits, &[head], &msg)?;

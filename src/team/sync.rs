@@ -138,16 +138,18 @@ fn edits_for(
 ) -> Result<BTreeMap<String, Edit>, TeamError> {
     let conn = store.conn();
     let mut edits = BTreeMap::new();
+    // Read first (one connection), then encrypted on every core.
+    let mut plain: Vec<(String, Vec<u8>)> = Vec::new();
     for (table, uuid) in records {
         match st::export(conn, *table, uuid)? {
             Some(rec) => {
                 let json = serde_json::to_vec(&rec).map_err(|e| TeamError(e.to_string()))?;
-                edits.insert(record_path(*table, uuid), Edit::Put(keys::encrypt(to, &json)?));
+                plain.push((record_path(*table, uuid), json));
                 if *table == Table::Evidence
                     && let Some(sha) = rec.get("sha256").and_then(|v| v.as_str())
                     && let Some(data) = st::evidence_content(conn, sha)?
                 {
-                    edits.insert(content_path(uuid), Edit::Put(keys::encrypt(to, &data)?));
+                    plain.push((content_path(uuid), data));
                 }
             }
             None => {
@@ -158,6 +160,8 @@ fn edits_for(
             }
         }
     }
+    let sealed = keys::par_map(&plain, |(path, data)| Ok((path.clone(), keys::encrypt(to, data)?)))?;
+    edits.extend(sealed.into_iter().map(|(path, data)| (path, Edit::Put(data))));
     Ok(edits)
 }
 
