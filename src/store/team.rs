@@ -289,31 +289,50 @@ pub fn keep_evidence_content(w: &Writer<'_>, sha256: &str, data: &[u8]) -> rusql
 }
 
 /// Rows of numbered kinds that share a short number with another row of the same engagement (two laptops' new
-/// R-13s after a merge): for each pair, the row that keeps the number (created first; UUID order on a tie) is
-/// left out and the others are listed, with their number.
-pub fn duplicate_numbers(conn: &Connection) -> rusqlite::Result<Vec<(Table, Uuid, i64)>> {
-    let mut out = Vec::new();
-    for spec in SPECS {
-        let table = spec.table;
-        if ids::prefix(table).is_none() {
+/// R-13s after a merge), within the engagements of the rows `among`: for each number, the row that keeps it
+/// (created first; UUID order on a tie) is left out and the others are listed, with their number. Only the
+/// engagements a merge wrote into are read (through their index), so the check costs what the merge touched, not
+/// the size of the register.
+pub fn duplicate_numbers(conn: &Connection, among: &[(Table, Uuid)]) -> rusqlite::Result<Vec<(Table, Uuid, i64)>> {
+    // The (table, engagement) groups to look at; an engagement's own number is the workspace's.
+    let mut groups: Vec<(Table, Option<i64>)> = Vec::new();
+    for (table, uuid) in among {
+        if ids::prefix(*table).is_none() {
             continue;
         }
-        let scope = match table {
-            Table::Engagement => "0",
-            Table::TeamMember => "(SELECT p.engagement_id FROM provider p WHERE p.id = t.provider_id)",
-            _ => "t.engagement_id",
+        let engagement = match table {
+            Table::Engagement => None,
+            Table::TeamMember => conn
+                .prepare_cached(
+                    "SELECT p.engagement_id FROM team_member m JOIN provider p ON p.id = m.provider_id \
+                     WHERE m.uuid = ?1",
+                )?
+                .query_row([uuid.as_bytes().as_slice()], |r| r.get(0))
+                .optional()?,
+            _ => conn
+                .prepare_cached(&format!("SELECT engagement_id FROM {} WHERE uuid = ?1", table.name()))?
+                .query_row([uuid.as_bytes().as_slice()], |r| r.get(0))
+                .optional()?,
+        };
+        if !groups.contains(&(*table, engagement)) {
+            groups.push((*table, engagement));
+        }
+    }
+    let mut out = Vec::new();
+    for (table, engagement) in groups {
+        let filter = match engagement {
+            None => "?1 IS NULL".to_string(),
+            Some(_) => ids::in_engagement(table).to_string(),
         };
         let sql = format!(
-            "SELECT t.uuid, t.number FROM {name} t JOIN (
-                 SELECT {scope} AS s, number FROM {name} t WHERE number IS NOT NULL GROUP BY s, number
-                 HAVING count(*) > 1
-             ) d ON d.number = t.number AND d.s = {scope}
-             ORDER BY d.s, t.number, t.created_at, t.uuid",
+            "SELECT uuid, number FROM {name} WHERE {filter} AND number IN (
+                 SELECT number FROM {name} WHERE {filter} AND number IS NOT NULL GROUP BY number HAVING count(*) > 1
+             ) ORDER BY number, created_at, uuid",
             name = table.name()
         );
         let rows: Vec<(Option<Uuid>, i64)> = conn
-            .prepare(&sql)?
-            .query_map([], |r| Ok((ids::read(r.get_ref(0)?), r.get(1)?)))?
+            .prepare_cached(&sql)?
+            .query_map([engagement], |r| Ok((ids::read(r.get_ref(0)?), r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut last: Option<i64> = None;
         for (u, n) in rows {

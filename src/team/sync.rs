@@ -576,6 +576,7 @@ fn bring_in(
             }
         }
         // New and changed records, parents first; a record whose parent was deleted here brings it back.
+        let mut written: Vec<(Table, Uuid)> = Vec::new();
         upserts.sort_by_key(|(t, ..)| order(*t));
         for (table, rec, _) in &upserts {
             let mut pending = vec![(*table, rec.clone())];
@@ -604,7 +605,12 @@ fn bring_in(
                     }
                 }
                 match st::apply(w, t, &r) {
-                    Ok(_) => got.received += 1,
+                    Ok(_) => {
+                        got.received += 1;
+                        if let Some(u) = st::uuid_of(&r) {
+                            written.push((t, u));
+                        }
+                    }
                     Err(st::ApplyError::MissingParent(pt, pu)) => {
                         let path = record_path(pt, &pu);
                         let found = [Some(their_tree), head_tree, base_tree]
@@ -630,7 +636,7 @@ fn bring_in(
             }
         }
         // Two laptops' new records with one short number: the later one takes the next number.
-        for (table, uuid, n) in st::duplicate_numbers(w.tx())? {
+        for (table, uuid, n) in st::duplicate_numbers(w.tx(), &written)? {
             if let Some(new) = st::renumber(w, table, &uuid)? {
                 let refs = |n: i64| crate::store::ids::short_ref(table, n);
                 conflicts.push(conflict(
