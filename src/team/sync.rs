@@ -312,7 +312,7 @@ fn check_format(repo: &Repo, tip: Oid) -> Result<(), TeamError> {
 /// merged records here and pushes; again when somebody pushed meanwhile. With the team repository out of reach, the
 /// commit is kept here and the report says so.
 pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
-    let me = Me::read(store)?;
+    let mut me = Me::read(store)?;
     let repo = Repo::open(&clone_dir(workspace))?;
     // A sync killed after the workspace took a merge in and before the branch moved to it: the branch moves now
     // (forward only), so that the merge is not made a second time.
@@ -357,6 +357,11 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
         report.conflicts += got.conflicts;
         report.lines.extend(got.lines);
         through = st::history_tip(store.conn())?;
+        // The laptop's chain, as the team holds it, starts once it has the team's register: the entries of taking
+        // it in are copies of what the team has already (the whole register of a large team, at a few hundred
+        // bytes each), not work of its own.
+        st::mark_history(store.conn(), through)?;
+        me.binding.history_through = through;
     }
     // 1. What changed here, committed.
     let history = history_file(store, &me, &to)?;

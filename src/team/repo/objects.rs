@@ -397,6 +397,8 @@ fn repack_with(repo: &Repository, keep_largest: bool) -> Result<(), RepoError> {
             sum += size;
             take += 1;
         }
+        // However the sizes fall, enough of the smallest are joined that the count drops well below the mark.
+        let take = take.max(sized.len().saturating_sub(8));
         Some(sized.into_iter().take(take).map(|(_, p)| p).collect())
     } else {
         None
