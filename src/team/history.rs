@@ -7,7 +7,7 @@ use git2::Oid;
 
 use super::keys;
 use super::repo::{Edit, Repo};
-use super::sync::{Me, check_history, listed, short};
+use super::shared::{Me, check_history, listed, short};
 use super::{TeamError, clone_dir};
 use crate::store::Store;
 use crate::store::team as st;

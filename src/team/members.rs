@@ -5,7 +5,8 @@ use std::path::Path;
 
 use super::keys::{self, Member};
 use super::repo::{Edit, Repo};
-use super::sync::{Me, Report, listed, short, sync, tree};
+use super::shared::{Me, listed, short, tree};
+use super::sync::{Report, sync};
 use super::{TeamError, clone_dir};
 use crate::store::Store;
 

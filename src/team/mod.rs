@@ -18,6 +18,7 @@ pub mod keys;
 mod members;
 pub mod merge;
 pub mod repo;
+mod shared;
 mod sync;
 
 pub use history::{TeamCheck, check_team};
