@@ -13,8 +13,7 @@ use crate::team;
 
 /// One line on standard output, shown safely (names and values come from other laptops).
 fn say(line: &str) {
-    crate::visible::print_out(line);
-    println!();
+    crate::outln!("{line}");
 }
 
 fn print(report: &team::Report) {
@@ -79,7 +78,7 @@ pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
                     format!("no conflict {id} (assay team conflicts --all lists them)"),
                 ));
             }
-            println!("conflict {id} marked reviewed");
+            crate::outln!("conflict {id} marked reviewed");
         }
         TeamAction::Conflicts { all, .. } => {
             let list = st::conflicts(store.conn(), all)?;
@@ -97,10 +96,10 @@ pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
             let (pending, _) = st::changed_since(store.conn(), b.synced_through)?;
             say(&format!("team repository: {}", b.remote));
             say(&format!("this laptop: device {} ({})", &b.device[..8.min(b.device.len())], b.member));
-            println!("last sync: {}", b.last_sync.as_deref().unwrap_or("never"));
+            crate::outln!("last sync: {}", b.last_sync.as_deref().unwrap_or("never"));
             say(&format!("it said: {}", b.last_outcome.as_deref().unwrap_or("-")));
-            println!("changed here, not yet committed for the team: {} records", pending.len());
-            println!("conflicts to review: {}", st::conflicts(store.conn(), false)?.len());
+            crate::outln!("changed here, not yet committed for the team: {} records", pending.len());
+            crate::outln!("conflicts to review: {}", st::conflicts(store.conn(), false)?.len());
         }
     }
     Ok(())
