@@ -26,13 +26,9 @@ fn spec(table: Table) -> Option<&'static Spec> {
     SPECS.iter().copied().find(|s| s.table == table)
 }
 
+/// A value as JSON, the way the history writes a row's columns (`Value`'s own serialisation).
 fn json_of(v: Value) -> serde_json::Value {
-    match v {
-        Value::Null => serde_json::Value::Null,
-        Value::Int(i) => i.into(),
-        Value::Real(r) => serde_json::Number::from_f64(r).map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::Text(t) => t.into(),
-    }
+    serde_json::to_value(v).unwrap_or_default()
 }
 
 fn value_of(v: &serde_json::Value) -> Option<Value> {
@@ -258,7 +254,7 @@ pub fn changed_since(conn: &Connection, after: i64) -> rusqlite::Result<(Vec<(Ta
 
 /// The id of the history's last entry (0 when it has none).
 pub fn history_tip(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))
+    Ok(super::history::tip(conn)?.map_or(0, |(id, _)| id))
 }
 
 /// Every shared record of the workspace, parents' tables first.

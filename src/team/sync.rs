@@ -36,11 +36,10 @@ fn unmerged(e: TeamError) -> TeamError {
 /// The files that carry `records` as the workspace holds them now: each encrypted to `to`, or removed when the
 /// workspace no longer has it; an evidence file's content beside its record.
 fn edits_for(
-    store: &Store,
+    conn: &rusqlite::Connection,
     records: &[(Table, Uuid)],
     to: &[age::x25519::Recipient],
 ) -> Result<BTreeMap<String, Edit>, TeamError> {
-    let conn = store.conn();
     let mut edits = BTreeMap::new();
     // Read first (one connection), then encrypted on every core.
     let mut plain: Vec<(String, Vec<u8>)> = Vec::new();
@@ -130,7 +129,7 @@ pub fn init(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> 
     let (all, through) = (st::all_records(store.conn())?, st::history_tip(store.conn())?);
     let mut binding = new_binding(remote, member, &keys, through, through)?;
     let me_member = Member::of(&binding.device, member, &keys)?;
-    let mut edits = edits_for(store, &all, &[keys.age.to_public()])?;
+    let mut edits = edits_for(store.conn(), &all, &[keys.age.to_public()])?;
     let format = serde_json::json!({ "format": "assay-team", "version": FORMAT_VERSION });
     edits.insert(FORMAT_FILE.into(), Edit::Put(format!("{format:#}\n").into_bytes()));
     edits.insert(format!("members/{}.json", binding.device), Edit::Put(me_member.to_json()));
@@ -271,7 +270,7 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
     let history = history_file(store, &me, &to)?;
     if !changed.is_empty() || !history.is_empty() {
         let head = repo.head()?;
-        let mut edits = edits_for(store, &changed, &to)?;
+        let mut edits = edits_for(store.conn(), &changed, &to)?;
         edits.extend(history);
         let msg = format!("{} records from {}", changed.len(), me.binding.member);
         let c = me.commit(&repo, tree(&repo, head)?, &edits, head.as_slice(), &msg)?;
@@ -583,8 +582,7 @@ fn bring_in(
             }
             let mut touched: Vec<(Table, Uuid)> = touched.into_iter().collect();
             touched.sort_by_key(|(t, u)| record_path(*t, u));
-            let store_view = StoreView(w.tx());
-            edits.extend(store_view.edits(&touched, to).map_err(to_sql)?);
+            edits.extend(edits_for(w.tx(), &touched, to).map_err(to_sql)?);
             let parents: Vec<Oid> = if ff { vec![theirs] } else { head.into_iter().chain([theirs]).collect() };
             let msg = format!("merged {} records from {} ({} conflicts)", got.received, other, got.conflicts);
             me.commit(repo, Some(their_tree), &edits, &parents, &msg).map_err(to_sql)?
@@ -600,29 +598,4 @@ fn bring_in(
         Ok((new_head, got))
     });
     result.map_err(from_sql)
-}
-
-/// The workspace as seen inside the merge's transaction, for the files of the records the merge wrote.
-struct StoreView<'a>(&'a rusqlite::Connection);
-
-impl StoreView<'_> {
-    fn edits(
-        &self,
-        records: &[(Table, Uuid)],
-        to: &[age::x25519::Recipient],
-    ) -> Result<BTreeMap<String, Edit>, TeamError> {
-        let mut edits = BTreeMap::new();
-        for (table, uuid) in records {
-            match st::export(self.0, *table, uuid)? {
-                Some(rec) => {
-                    let json = serde_json::to_vec(&rec).map_err(|e| TeamError(e.to_string()))?;
-                    edits.insert(record_path(*table, uuid), Edit::Put(keys::encrypt(to, &json)?));
-                }
-                None => {
-                    edits.insert(record_path(*table, uuid), Edit::Remove);
-                }
-            }
-        }
-        Ok(edits)
-    }
 }
