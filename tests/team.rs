@@ -374,6 +374,34 @@ fn the_team_commands_work_from_the_shell() {
     let caught = run(&["--db", "b.db", "verify", "--head", &forged]);
     assert_eq!(caught.status.code(), Some(4), "{}{}", stdout(&caught), stderr(&caught));
 
+    // A report names each laptop's head as the team held it at the last sync, the one verify prints among them;
+    // each such head checks on the other laptop too. The asset form carries them as well.
+    let report = run(&["--db", "b.db", "report", "1"]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let md = stdout(&report);
+    let heads_in = |text: &str, name: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("Team head: {name}'s laptop")))
+            .unwrap_or_else(|| panic!("no head of {name}'s laptop in the report:\n{text}"));
+        line.split(|c: char| c.is_whitespace() || c == '|' || c == '*')
+            .find(|w| w.contains('@'))
+            .expect("a DEVICE@COUNT:HASH")
+            .to_string()
+    };
+    assert_eq!(heads_in(&md, "Ana"), head, "{md}");
+    assert!(md.contains("Team history heads at the sync of 20"), "{md}");
+    let bens = heads_in(&md, "Ben");
+    assert!(run(&["--db", "a.db", "sync"]).status.success());
+    for db in ["a.db", "b.db"] {
+        let ok = run(&["--db", db, "verify", "--head", &bens]);
+        assert!(ok.status.success(), "{db}: {}{}", stdout(&ok), stderr(&ok));
+    }
+    let form = stdout(&run(&["--db", "b.db", "report", "assets", "1"]));
+    assert!(form.contains(&format!("Team history heads: Ana {head}; Ben {bens} (at the sync of 20")), "{form}");
+    let status = stdout(&run(&["--db", "b.db", "team", "status"]));
+    assert!(status.contains(&format!("history head of Ana's laptop at the last sync: {head}")), "{status}");
+
     // The share out of reach: exit 5, and said.
     std::fs::rename(dir.path().join("share"), dir.path().join("share-away")).expect("unplug");
     let away = run(&["--db", "a.db", "sync"]);

@@ -100,6 +100,11 @@ pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
             say(&format!("it said: {}", b.last_outcome.as_deref().unwrap_or("-")));
             crate::outln!("changed here, not yet committed for the team: {} records", pending.len());
             crate::outln!("conflicts to review: {}", st::conflicts(store.conn(), false)?.len());
+            if let Some(t) = crate::store::team_status::heads(store.conn())? {
+                for (name, head) in &t.heads {
+                    say(&format!("history head of {name}'s laptop at the last sync: {head}"));
+                }
+            }
         }
     }
     Ok(())

@@ -22,6 +22,9 @@ pub struct AssetForm {
     pub printed_by: String,
     /// The workspace's history head when printed (`COUNT:HASH`).
     pub history_head: String,
+    /// The heads of the team's history chains at the last sync, in one line with its time, when the workspace is
+    /// part of a team.
+    pub team_heads: Option<String>,
     pub assets: Vec<(Asset, AssetState)>,
 }
 
@@ -67,6 +70,8 @@ pub fn gather(conn: &Connection, e: &Engagement, today: NaiveDate, printed_by: &
         printed: today,
         printed_by: printed_by.to_string(),
         history_head: crate::store::history::head(conn)?.to_string(),
+        team_heads: crate::store::team_status::heads(conn)?
+            .map(|t| format!("{} (at the sync of {})", t.line(), super::findings::when(&t.at))),
         assets: assets::list(conn, e.id)?
             .into_iter()
             .map(|a| {
@@ -151,6 +156,9 @@ pub fn markdown(form: &AssetForm) -> String {
     s.push_str(&format!("- Provider(s): {}\n", md_escape(&providers)));
     s.push_str(&format!("- Printed: {} by {}\n", form.printed, md_escape(&form.printed_by)));
     s.push_str(&format!("- History head: {}\n", form.history_head));
+    if let Some(t) = &form.team_heads {
+        s.push_str(&format!("- Team history heads: {}\n", md_escape(t)));
+    }
     s.push_str(&format!("- Assets: {}\n", form.assets.len()));
     s.push_str(&format!("- Legend: {LEGEND}\n\n"));
     s.push_str(
@@ -211,6 +219,9 @@ pub fn html(form: &AssetForm) -> String {
     s.push_str(&format!("<dt>Provider(s)</dt><dd>{}</dd>\n", e(&providers)));
     s.push_str(&format!("<dt>Printed</dt><dd>{} by {}</dd>\n", form.printed, e(&form.printed_by)));
     s.push_str(&format!("<dt>History head</dt><dd>{}</dd>\n", e(&form.history_head)));
+    if let Some(t) = &form.team_heads {
+        s.push_str(&format!("<dt>Team history heads</dt><dd>{}</dd>\n", e(t)));
+    }
     s.push_str(&format!("<dt>Assets</dt><dd>{}</dd>\n</dl>\n", form.assets.len()));
     s.push_str(&format!(
         "<p class=\"legend\"><strong>Legend.</strong> {}. Hand-over signature: the provider's person accepting \

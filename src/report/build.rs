@@ -67,11 +67,16 @@ pub fn build_opts(conn: &Connection, e: &Engagement, today: NaiveDate, assessor:
     let mut r = Report {
         title: format!("Risk assessment report — {}", e.name),
         meta: format!(
-            "{} prepared {today} by {assessor} with assay. Engagement {} (UUID {}). History head {}.",
+            "{} prepared {today} by {assessor} with assay. Engagement {} (UUID {}). History head {}.{}",
             if o.is_final { "Final report" } else { "Draft" },
             engagement.reference,
             engagement.uuid,
-            d.head
+            d.head,
+            match &d.team {
+                Some(t) =>
+                    format!(" Team history heads at the sync of {}: {}.", super::findings::when(&t.at), t.line()),
+                None => String::new(),
+            }
         ),
         classification: e.classification.label().to_string(),
         engagement,

@@ -118,6 +118,8 @@ pub(super) struct Data<'a> {
     pub files: Vec<crate::store::evidence::Evidence>,
     pub journal: Vec<crate::store::journal::Entry>,
     pub head: String,
+    /// The heads of the team's history chains at the last sync, when the workspace is part of a team.
+    pub team: Option<crate::store::team_status::TeamHeads>,
     pub names: Names,
 }
 
@@ -170,6 +172,7 @@ impl<'a> Data<'a> {
             files: crate::store::evidence::list(conn, Some(e.id))?,
             journal: crate::store::journal::list(conn, e.id)?,
             head: crate::store::history::head(conn)?.to_string(),
+            team: crate::store::team_status::heads(conn)?,
             names,
             provs,
             register,

@@ -200,23 +200,40 @@ pub(super) fn evidence_appendix(d: &Data) -> Option<Section> {
 
 /// What ties the report to the workspace it came from: the history head and the engagement's identity.
 pub(super) fn verification_appendix(d: &Data) -> Section {
-    Section {
-        title: "Appendix: verification".into(),
-        blocks: vec![
-            Block::Facts(vec![
-                ("History head".into(), d.head.clone()),
-                (
-                    "Engagement".into(),
-                    format!("{} (UUID {})", crate::store::refs::label(Table::Engagement, d.e.number), d.e.uuid),
-                ),
-                ("Prepared".into(), d.today.to_string()),
-            ]),
-            Block::Para(
-                "The history head counts every recorded change and carries the hash of the last one. `assay verify` \
-                 on the workspace prints its head: a head that continues this one shows that the records behind the \
-                 report were not altered afterwards."
-                    .into(),
-            ),
-        ],
+    let mut facts = vec![("History head".into(), d.head.clone())];
+    if let Some(t) = &d.team {
+        facts.extend(t.heads.iter().map(|(name, head)| (format!("Team head: {name}'s laptop"), head.clone())));
+        facts.push(("Team heads read".into(), format!("at the sync of {}", when(&t.at))));
+    }
+    facts.push((
+        "Engagement".into(),
+        format!("{} (UUID {})", crate::store::refs::label(Table::Engagement, d.e.number), d.e.uuid),
+    ));
+    facts.push(("Prepared".into(), d.today.to_string()));
+    let mut blocks = vec![
+        Block::Facts(facts),
+        Block::Para(
+            "The history head counts every recorded change and carries the hash of the last one. `assay verify` \
+             on the workspace prints its head: a head that continues this one shows that the records behind the \
+             report were not altered afterwards."
+                .into(),
+        ),
+    ];
+    if d.team.is_some() {
+        blocks.push(Block::Para(
+            "The workspace is part of a team. Each team head (DEVICE@COUNT:HASH) is the last entry of one laptop's \
+             history chain as the team repository held it at the last sync. `assay verify --head` with that head, \
+             on any member's laptop, shows whether the team's history still holds that entry unchanged."
+                .into(),
+        ));
+    }
+    Section { title: "Appendix: verification".into(), blocks }
+}
+
+/// A stored time (RFC 3339, UTC) as a report shows it: "2026-12-01 14:05 UTC"; other text as it is.
+pub(super) fn when(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => t.with_timezone(&chrono::Utc).format("%Y-%m-%d %H:%M UTC").to_string(),
+        Err(_) => at.to_string(),
     }
 }

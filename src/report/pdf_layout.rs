@@ -542,7 +542,7 @@ pub(super) fn form_pages(form: &AssetForm, fonts: &mut Fonts) -> Pages {
         Layout::new(fonts, (A4.1, A4.0), (18.0 * MM, 10.0 * MM, 16.0 * MM, 10.0 * MM), super::FORM_MARKING, &running);
     l.para(&title, Style::Bold, 15.0, 4.0);
     let providers = if form.providers.is_empty() { "—".to_string() } else { form.providers.join(", ") };
-    let facts = vec![
+    let mut facts = vec![
         (
             "Engagement".to_string(),
             format!("{} {} (UUID {})", form.engagement_ref, form.engagement, form.engagement_uuid),
@@ -550,8 +550,11 @@ pub(super) fn form_pages(form: &AssetForm, fonts: &mut Fonts) -> Pages {
         ("Provider(s)".to_string(), providers),
         ("Printed".to_string(), format!("{} by {}", form.printed, form.printed_by)),
         ("History head".to_string(), form.history_head.clone()),
-        ("Assets".to_string(), form.assets.len().to_string()),
     ];
+    if let Some(t) = &form.team_heads {
+        facts.push(("Team history heads".to_string(), t.clone()));
+    }
+    facts.push(("Assets".to_string(), form.assets.len().to_string()));
     l.facts(&facts, 8.5);
     l.boxed(
         "Legend.",

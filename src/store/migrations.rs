@@ -548,6 +548,10 @@ CREATE TABLE team_conflict (
 );
 "#;
 
+/// Step 11: the heads of the team's history chains as the last sync left them (JSON; see `store::team::TeamHeads`),
+/// so that a report names each laptop's head without opening the team repository.
+const V11_TEAM_HEADS: &str = "ALTER TABLE team_binding ADD COLUMN heads TEXT;";
+
 /// The schema version from which the history carries seals.
 pub const SEALED_HISTORY: usize = 5;
 
@@ -560,6 +564,7 @@ pub fn migrations() -> Migrations<'static> {
     steps.push(M::up(V8_EVIDENCE_FILES).comment("evidence files stored in the workspace, hashed"));
     steps.push(M::up(V9_REPORT_NARRATIVE).comment("the report's narrative: conclusion, findings, classification"));
     steps.push(M::up(V10_TEAM).comment("the binding to a team repository and the conflicts its merges resolved"));
+    steps.push(M::up(V11_TEAM_HEADS).comment("the heads of the team's history chains at the last sync"));
     Migrations::new(steps)
 }
 
@@ -685,14 +690,14 @@ fn expected_columns(version: usize, table: &str) -> Vec<String> {
 }
 
 /// The schema version this build writes: the SQL-only steps, then step 7 (identities), step 8 (evidence files) and
-/// step 9 (the report's narrative), step 10 (team work).
+/// step 9 (the report's narrative), step 10 (team work), step 11 (the team's heads).
 pub fn latest_version() -> usize {
-    STEPS.len() + 4
+    STEPS.len() + 5
 }
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "7797f5f8cb1831dc4fb690a8cd58b4aefcfda7cfe39793a39097456110f26df9";
+const LATEST_DIGEST: &str = "becea32298a51460e1aa561351090b0f2110d2259c4c5c8112a849ca32372afb";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {

@@ -39,3 +39,43 @@ pub fn status(conn: &Connection) -> rusqlite::Result<Option<TeamStatus>> {
         })
         .optional()
 }
+
+/// The heads of the team's history chains, as the last sync left them: what a report names beside the workspace's
+/// own head, so that `assay verify --head DEVICE@COUNT:HASH` on any member's laptop can check it later.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TeamHeads {
+    /// The team commit they were read from.
+    pub commit: String,
+    /// When that sync ran (RFC 3339, UTC).
+    pub at: String,
+    /// Each laptop's head: the member's name and `DEVICE@COUNT:HASH`.
+    pub heads: Vec<(String, String)>,
+}
+
+impl TeamHeads {
+    /// The heads in one line: "Ann a1b2c3d4@12:…; Ben …".
+    pub fn line(&self) -> String {
+        self.heads.iter().map(|(name, head)| format!("{name} {head}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// The team's heads as the last sync left them; None when the workspace is not part of a team or no sync has
+/// recorded them yet (a value that does not read is taken as none: it is rewritten at the next sync).
+pub fn heads(conn: &Connection) -> rusqlite::Result<Option<TeamHeads>> {
+    let text: Option<Option<String>> =
+        conn.query_row("SELECT heads FROM team_binding WHERE id = 1", [], |r| r.get(0)).optional()?;
+    Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+/// Records the team's heads after a sync.
+pub fn set_heads(conn: &Connection, heads: &TeamHeads) -> rusqlite::Result<()> {
+    let text = serde_json::to_string(heads).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.execute("UPDATE team_binding SET heads = ?1 WHERE id = 1", [text])?;
+    Ok(())
+}
+
+/// Forgets the team's heads (they could not be read at the last sync).
+pub fn clear_heads(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("UPDATE team_binding SET heads = NULL WHERE id = 1", [])?;
+    Ok(())
+}

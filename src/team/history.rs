@@ -150,3 +150,36 @@ pub fn check_team(store: &Store, workspace: &Path) -> Result<Option<TeamCheck>, 
     };
     Ok(Some(TeamCheck { commits, heads, entries }))
 }
+
+/// The head of each laptop's chain in the tree of commit `at` (the last entry of its newest part), recorded in the
+/// workspace for reports to name, by member name; nothing is read when the heads recorded already come from that commit. The
+/// chains are read, not checked: `assay verify` checks them whole.
+pub(super) fn record_heads(store: &Store, repo: &Repo, me: &Me, at: Oid) -> Result<(), TeamError> {
+    use crate::store::team_status as ts;
+    let commit = at.to_string();
+    if ts::heads(store.conn())?.is_some_and(|h| h.commit == commit) {
+        return Ok(());
+    }
+    let tree = repo.tree_of(at)?;
+    let mut heads = Vec::new();
+    for m in listed(repo, Some(tree), "members")? {
+        let dir = format!("history/{}", m.device);
+        let Some((name, blob)) = repo.list(tree, &dir)?.into_iter().max_by(|a, b| a.0.cmp(&b.0)) else {
+            continue;
+        };
+        let path = format!("{dir}/{name}");
+        let plain = keys::decrypt(&me.keys.age, &repo.blob(blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
+        let part: HistoryPart =
+            serde_json::from_slice(&plain).map_err(|e| TeamError(format!("{path} is damaged: {e}")))?;
+        let (id, hash) = part.entries.last().map_or((part.after, part.prev.clone()), |e| (e.id, e.hash.clone()));
+        let head = crate::store::history::Head {
+            chain: short(&m.device).to_string(),
+            count: u64::try_from(id).unwrap_or(0),
+            hash,
+        };
+        heads.push((m.name.clone(), head.to_string()));
+    }
+    heads.sort();
+    ts::set_heads(store.conn(), &ts::TeamHeads { commit, at: store.now(), heads })?;
+    Ok(())
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use git2::Oid;
 use uuid::Uuid;
 
-use super::history::history_file;
+use super::history::{history_file, record_heads};
 use super::keys::{self, Keys, Member};
 use super::repo::{Change, Edit, Pushed, Repo};
 use super::shared::{Me, check_history, listed, short, tree};
@@ -147,7 +147,7 @@ pub fn init(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> 
     binding.last_sync = Some(store.now());
     binding.last_outcome = Some(format!("started the team with {} records", all.len()));
     st::bind(store.conn(), &binding, &store.now())?;
-    Ok(Report {
+    let mut report = Report {
         lines: vec![
             format!("started the team repository at {remote} with {} records", all.len()),
             format!("this laptop is device {} ({member})", short(&binding.device)),
@@ -155,7 +155,9 @@ pub fn init(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> 
         sent: all.len(),
         shared: true,
         ..Report::default()
-    })
+    };
+    heads_after_sync(store, &repo, &me, c, &mut report)?;
+    Ok(report)
 }
 
 /// `assay team join REMOTE`: binds the workspace to an existing team and asks to be admitted (a file
@@ -340,12 +342,25 @@ pub fn sync(store: &mut Store, workspace: &Path) -> Result<Report, TeamError> {
         return Ok(report);
     }
     report.shared = true;
+    if let Some(h) = repo.head()? {
+        heads_after_sync(store, &repo, &me, h, &mut report)?;
+    }
     let summary =
         format!("synced: {} sent, {} received, {} conflicts resolved", report.sent, report.received, report.conflicts);
     report.lines.push(summary.clone());
     let at = store.now();
     st::note_outcome(store.conn(), &at, &summary)?;
     Ok(report)
+}
+
+/// Records the heads of the team's chains in commit `at` for reports. A part that does not read leaves no heads
+/// recorded (a report then names none rather than old ones), and the sync says so; `assay verify` names the fault.
+fn heads_after_sync(store: &Store, repo: &Repo, me: &Me, at: Oid, report: &mut Report) -> Result<(), TeamError> {
+    if let Err(e) = record_heads(store, repo, me, at) {
+        crate::store::team_status::clear_heads(store.conn())?;
+        report.lines.push(format!("the team's history heads could not be read ({e}): assay verify checks them"));
+    }
+    Ok(())
 }
 
 /// What bringing the team's work in did.
