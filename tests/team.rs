@@ -316,6 +316,64 @@ fn a_commit_not_signed_by_a_member_is_refused() {
     assert!(checked.0.contains("not a member's"), "{checked}");
 }
 
+/// A stranger cannot bring a roster of their own: a commit with no parent, signed by a key its own tree lists as a
+/// member, reached through a merge with the team's tip, is refused as a history beside the team's.
+#[test]
+fn a_history_of_its_own_beside_the_teams_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let share = dir.path().join("share.git");
+    let share_arg = share.to_string_lossy().to_string();
+    let mut ana = Laptop::new(dir.path(), "ana");
+    ana.insert(Table::Engagement, &[("name", text("Payroll outsourcing"))]);
+    team::init(&mut ana.store, &ana.path, &share_arg, "Ana").expect("init");
+    let before = ana.records();
+
+    let shared = team::repo::Repo::open(&share).expect("open share");
+    let tip = shared.head().expect("head").expect("tip");
+    let stranger = team::keys::Keys::generate("Mallory").expect("keys");
+    let me = team::keys::Member::of("0193f0aa-0000-7000-8000-00000000beef", "Mallory", &stranger).expect("member");
+    let u = uuid::Uuid::now_v7();
+    let planted = serde_json::json!({ "uuid": u.to_string(), "name": "Planted", "created_at": "2026-01-01T00:00:00Z" });
+    let mut to = vec![stranger.recipient().parse().expect("recipient")];
+    let mut edits = std::collections::BTreeMap::new();
+    // The team's members are listed too, so that without the check the planted record would simply be merged.
+    for (name, blob) in shared.list(shared.tree_of(tip).expect("tree"), "members").expect("members") {
+        let bytes = shared.blob(blob).expect("blob");
+        to.push(team::keys::Member::parse(&bytes).expect("member").age.parse().expect("recipient"));
+        edits.insert(format!("members/{name}"), team::repo::Edit::Put(bytes));
+    }
+    edits.insert(
+        team::FORMAT_FILE.to_string(),
+        team::repo::Edit::Put(br#"{"format":"assay-team","version":1}"#.to_vec()),
+    );
+    edits.insert(
+        format!("members/{}.json", "0193f0aa-0000-7000-8000-00000000beef"),
+        team::repo::Edit::Put(me.to_json()),
+    );
+    edits.insert(
+        team::record_path(Table::Engagement, &u),
+        team::repo::Edit::Put(team::keys::encrypt(&to, planted.to_string().as_bytes()).expect("sealed")),
+    );
+    let sign = |d: &[u8]| stranger.sign(d);
+    let root = shared.commit(None, &edits, &[], "a team of one", "Mallory", "m@x", &sign).expect("root");
+    let merge = shared
+        .commit(
+            Some(shared.tree_of(root).expect("tree")),
+            &Default::default(),
+            &[root, tip],
+            "joined",
+            "Mallory",
+            "m@x",
+            &sign,
+        )
+        .expect("merge");
+    shared.set_head(merge).expect("move main");
+
+    let refused = team::sync(&mut ana.store, &ana.path).expect_err("refused");
+    assert!(refused.0.contains("starts a history of its own"), "{refused}");
+    assert_eq!(ana.records(), before);
+}
+
 /// The commands as an assessor types them: start, ask to join, admit, sync, review, and the exit codes of a plain
 /// workspace, a laptop not admitted yet and a share out of reach.
 #[test]

@@ -67,17 +67,23 @@ pub(super) fn tree(repo: &Repo, commit: Option<Oid>) -> Result<Option<Oid>, Team
 /// may be signed by the key that file names.
 pub(super) fn check_history(repo: &Repo, tip: Oid, known: Option<Oid>) -> Result<(), TeamError> {
     // The team's first commit, as this laptop knows it: no other commit may start a history of its own (its
-    // roster would vouch for itself).
-    let genesis = match known {
-        Some(k) => repo.new_commits(k, None)?.first().copied(),
-        None => None,
-    };
+    // roster would vouch for itself). It is looked for, through the whole history known, only when a new commit
+    // has no parent, so that an ordinary sync does not walk every commit the team ever made.
+    let mut genesis: Option<Option<Oid>> = None;
     for c in repo.new_commits(tip, known)? {
         let label = c.to_string()[..8].to_string();
-        if genesis.is_some() && repo.parents(c)?.is_empty() && Some(c) != genesis {
-            return Err(TeamError(format!(
-                "commit {label} of the team repository starts a history of its own, not the team's"
-            )));
+        if let Some(k) = known
+            && repo.parents(c)?.is_empty()
+        {
+            let first = match genesis {
+                Some(g) => g,
+                None => *genesis.insert(repo.new_commits(k, None)?.first().copied()),
+            };
+            if Some(c) != first {
+                return Err(TeamError(format!(
+                    "commit {label} of the team repository starts a history of its own, not the team's"
+                )));
+            }
         }
         let Some((armored, data)) = repo.signature_of(c)? else {
             return Err(TeamError(format!("commit {label} of the team repository is not signed")));
