@@ -119,3 +119,30 @@ fn the_report_key_writes_in_the_background_and_the_message_says_where() {
     t.send(&["q"]);
     t.wait_exit();
 }
+
+/// Team work on a terminal shows how far it is on stderr (a bar per step, here from the first moment), and takes
+/// the bar off before it says what it did: the screen ends with the result, and no half-drawn bar.
+#[test]
+fn team_work_shows_its_progress_and_clears_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pass = "field audit passphrase 2026";
+    let made = common::bin::assay_with_passphrase(dir.path(), &["demo", "--out", "a.db"], None);
+    assert!(made.status.success(), "{}", common::bin::stderr(&made));
+    let enc = common::bin::assay_with_passphrase(dir.path(), &["--db", "a.db", "encrypt"], Some(pass));
+    assert!(enc.status.success(), "{}", common::bin::stderr(&enc));
+    let t = Tmux::start_shell("team-progress", dir.path());
+    t.wait_for("bash-");
+    let log = dir.path().join("pane.log");
+    t.tmux(&["pipe-pane", "-o", &format!("cat >> '{}'", log.display())]);
+    t.type_text(&format!(
+        "ASSAY_PASSPHRASE='{pass}' ASSAY_PROGRESS_AFTER_MS=0 {} --db a.db team init share --name Ana; echo DONE-$?",
+        env!("CARGO_BIN_EXE_assay")
+    ));
+    t.send(&["Enter"]);
+    let screen = t.wait_until("the command to end", |s| s.lines().any(|l| l.starts_with("DONE-")));
+    assert!(screen.contains("DONE-0") && screen.contains("started the team repository at share"), "{screen}");
+    assert!(!screen.contains("encrypting records"), "the bar is taken off:\n{screen}");
+    let drawn = String::from_utf8_lossy(&std::fs::read(&log).expect("pane log")).into_owned();
+    assert!(drawn.contains("encrypting records [") && drawn.contains("100%"), "{drawn}");
+    assert!(drawn.contains("sending to the team repository"), "{drawn}");
+}

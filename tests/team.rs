@@ -395,6 +395,7 @@ fn the_team_commands_work_from_the_shell() {
     let init = run(&["--db", "a.db", "team", "init", "share", "--name", "Ana"]);
     assert!(init.status.success(), "{}", stderr(&init));
     assert!(stdout(&init).contains("started the team repository at share"), "{}", stdout(&init));
+    assert!(!stderr(&init).contains('\r'), "no progress bar into a pipe: {:?}", stderr(&init));
     let join = run(&["--db", "b.db", "team", "join", "share", "--name", "Ben"]);
     assert!(join.status.success(), "{}", stderr(&join));
     let waiting = run(&["--db", "b.db", "sync"]);

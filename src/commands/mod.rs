@@ -6,6 +6,7 @@ pub mod exchange;
 pub mod list;
 pub mod lookup;
 pub mod oscal;
+pub mod progress;
 pub mod report;
 pub mod secure;
 pub mod team;

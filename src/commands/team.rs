@@ -22,6 +22,15 @@ fn print(report: &team::Report) {
     }
 }
 
+/// Runs a team step that can take a while on a large register with its progress drawn on stderr (see
+/// `commands::progress`); the bar is taken off before anything is printed, the result or the error.
+fn with_bar<T>(step: impl FnOnce() -> Result<T, team::TeamError>) -> Result<T> {
+    team::report_progress_to(super::progress::team_step);
+    let out = step();
+    super::progress::team_done();
+    out.map_err(|e| eyre!(e))
+}
+
 fn opened(db: &Path, config: &Config) -> Result<(crate::store::lock::WorkspaceLock, Store)> {
     if !db.exists() {
         return Err(eyre!("{}: no such workspace", db.display()));
@@ -31,7 +40,7 @@ fn opened(db: &Path, config: &Config) -> Result<(crate::store::lock::WorkspaceLo
 
 pub fn sync(db: &Path, config: &Config) -> Result<()> {
     let (_lock, mut store) = opened(db, config)?;
-    let report = team::sync(&mut store, db).map_err(|e| eyre!(e))?;
+    let report = with_bar(|| team::sync(&mut store, db))?;
     print(&report);
     if report.shared { Ok(()) } else { Err(stop(Outcome::Partial, "committed here; not shared with the team yet")) }
 }
@@ -41,17 +50,17 @@ pub fn run(db: &Path, config: &Config, action: TeamAction) -> Result<()> {
     match action {
         TeamAction::Init { remote, name } => {
             let name = name.unwrap_or_else(|| config.assessor());
-            print(&team::init(&mut store, db, &remote, &name).map_err(|e| eyre!(e))?);
+            print(&with_bar(|| team::init(&mut store, db, &remote, &name))?);
         }
         TeamAction::Join { remote, name } => {
             let name = name.unwrap_or_else(|| config.assessor());
             print(&team::join(&mut store, db, &remote, &name).map_err(|e| eyre!(e))?);
         }
         TeamAction::Members { admit: Some(d), .. } => {
-            print(&team::admit(&mut store, db, &d, true).map_err(|e| eyre!(e))?);
+            print(&with_bar(|| team::admit(&mut store, db, &d, true))?);
         }
         TeamAction::Members { remove: Some(d), .. } => {
-            print(&team::admit(&mut store, db, &d, false).map_err(|e| eyre!(e))?);
+            print(&with_bar(|| team::admit(&mut store, db, &d, false))?);
         }
         TeamAction::Members { .. } => {
             for a in team::members(&store, db).map_err(|e| eyre!(e))? {

@@ -1,9 +1,7 @@
 //! `assay verify`: SQLite's integrity, the schema, the history's chain and its anchored heads, and every row against
 //! its history; prints the head to keep outside the file, names every problem, and fails when there is one.
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use color_eyre::eyre::Result;
 
@@ -29,9 +27,8 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
         Ok(Some(_)) => heads.into_iter().partition(|h| !h.chain.is_empty()),
         _ => (Vec::new(), heads),
     };
-    let started = Instant::now();
-    let mut bar = Progress { started, shown: false, last: Instant::now() };
-    let mut tell = |done: u64, total: u64| bar.show(done, total);
+    let mut bar = super::progress::Bar::new();
+    let mut tell = |done: u64, total: u64| bar.show("verifying", done, total);
     let report = verify::verify_with(
         store.conn(),
         Options {
@@ -135,41 +132,5 @@ fn absent(report: &verify::Report) {
             if report.files_absent == 1 { "its" } else { "their" },
             if report.files_absent == 1 { "it" } else { "them" },
         );
-    }
-}
-
-/// A progress bar on stderr, shown only once the work has taken half a second, and only on a terminal.
-struct Progress {
-    started: Instant,
-    shown: bool,
-    last: Instant,
-}
-
-impl Progress {
-    fn show(&mut self, done: u64, total: u64) {
-        if total == 0 || self.started.elapsed() < Duration::from_millis(500) || !std::io::stderr().is_terminal() {
-            return;
-        }
-        if self.shown && self.last.elapsed() < Duration::from_millis(100) && done < total {
-            return;
-        }
-        self.shown = true;
-        self.last = Instant::now();
-        let width = 30u64;
-        let filled = (done.min(total) * width / total) as usize;
-        crate::out_err!(
-            "\rverifying [{}{}] {:>3}%",
-            "#".repeat(filled),
-            " ".repeat(width as usize - filled),
-            done.min(total) * 100 / total
-        );
-        let _ = std::io::stderr().flush();
-    }
-
-    fn clear(&self) {
-        if self.shown {
-            crate::out_err!("\r{}\r", " ".repeat(50));
-            let _ = std::io::stderr().flush();
-        }
     }
 }

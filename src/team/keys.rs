@@ -126,8 +126,23 @@ pub fn encrypt(recipients: &[age::x25519::Recipient], data: &[u8]) -> Result<Vec
 /// `f` over every item, on as many threads as the machine has cores (each takes a run of items), in order. Age's
 /// key agreement (one X25519 multiplication per member and file) is what the first push of a large register and
 /// an admission spend their time on, and files are independent.
-pub fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U, String> + Sync) -> Result<Vec<U>, String> {
+/// `what` names the step for the progress it reports (see [`super::progress`]).
+pub fn par_map<T: Sync, U: Send>(
+    what: &str,
+    items: &[T],
+    f: impl Fn(&T) -> Result<U, String> + Sync,
+) -> Result<Vec<U>, String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = items.len();
+    let f = |item: &T| {
+        let out = f(item);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if n.is_multiple_of(256) || n == total {
+            super::progress(what, n, total);
+        }
+        out
+    };
     if threads <= 1 || items.len() < 64 {
         return items.iter().map(&f).collect();
     }
@@ -174,9 +189,9 @@ mod tests {
     #[test]
     fn work_spread_over_the_cores_comes_back_in_order_and_stops_at_an_error() {
         let items: Vec<u32> = (0..1000).collect();
-        let doubled = par_map(&items, |i| Ok(i * 2)).expect("all");
+        let doubled = par_map("doubling", &items, |i| Ok(i * 2)).expect("all");
         assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
-        let failed = par_map(&items, |i| if *i == 777 { Err(format!("item {i}")) } else { Ok(*i) });
+        let failed = par_map("failing", &items, |i| if *i == 777 { Err(format!("item {i}")) } else { Ok(*i) });
         assert_eq!(failed, Err("item 777".to_string()));
     }
 

@@ -81,7 +81,7 @@ pub fn admit(store: &mut Store, workspace: &Path, device: &str, admit: bool) -> 
         }
     }
     // Opened and sealed again on every core.
-    let again = keys::par_map(&sealed, |(path, data)| {
+    let again = keys::par_map("encrypting every file again", &sealed, |(path, data)| {
         let plain = keys::decrypt(&me.keys.age, data).map_err(|e| format!("{path}: {e}"))?;
         Ok((path.clone(), keys::encrypt(&to, &plain)?))
     })?;

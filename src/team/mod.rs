@@ -35,6 +35,23 @@ use crate::store::Table;
 pub const FORMAT_FILE: &str = "assay-team.json";
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Where long steps (reading, encrypting and writing a register's records) say how far they are: set once by the
+/// command line, which draws a bar on stderr. The workbench and the tests leave it unset, and nothing is said.
+static PROGRESS: std::sync::OnceLock<fn(&str, usize, usize)> = std::sync::OnceLock::new();
+
+/// Sends the progress of long team steps to `f` (what is being done, how many done, of how many; 0 of 0 for a
+/// step without a count) for the rest of the process.
+pub fn report_progress_to(f: fn(&str, usize, usize)) {
+    let _ = PROGRESS.set(f);
+}
+
+/// Says how far a long step is (see [`report_progress_to`]).
+pub(crate) fn progress(what: &str, done: usize, total: usize) {
+    if let Some(f) = PROGRESS.get() {
+        f(what, done, total);
+    }
+}
+
 /// The folder beside the workspace that holds this laptop's clone of the team repository.
 pub fn clone_dir(workspace: &Path) -> PathBuf {
     let mut name = workspace.file_name().map(|n| n.to_os_string()).unwrap_or_default();

@@ -43,7 +43,10 @@ fn edits_for(
     let mut edits = BTreeMap::new();
     // Read first (one connection), then encrypted on every core.
     let mut plain: Vec<(String, Vec<u8>)> = Vec::new();
-    for (table, uuid) in records {
+    for (i, (table, uuid)) in records.iter().enumerate() {
+        if i.is_multiple_of(256) {
+            super::progress("reading records", i, records.len());
+        }
         match st::export(conn, *table, uuid)? {
             Some(rec) => {
                 let json = serde_json::to_vec(&rec).map_err(|e| TeamError(e.to_string()))?;
@@ -63,7 +66,8 @@ fn edits_for(
             }
         }
     }
-    let sealed = keys::par_map(&plain, |(path, data)| Ok((path.clone(), keys::encrypt(to, data)?)))?;
+    let sealed =
+        keys::par_map("encrypting records", &plain, |(path, data)| Ok((path.clone(), keys::encrypt(to, data)?)))?;
     edits.extend(sealed.into_iter().map(|(path, data)| (path, Edit::Put(data))));
     Ok(edits)
 }
@@ -446,7 +450,10 @@ fn bring_in(
             other_from: if kept_here { other.clone() } else { me.binding.member.clone() },
             reviewed: false,
         };
-        for c in &their_changes {
+        for (i, c) in their_changes.iter().enumerate() {
+            if i.is_multiple_of(256) {
+                super::progress("reading the team's records", i, their_changes.len());
+            }
             let Some((table, uuid)) = record_at(&c.path) else { continue };
             match (ours.get(&c.path), c.new) {
                 (None, Some(blob)) => upserts.push((table, decode(repo, me, blob, &c.path).map_err(to_sql)?, "theirs")),
@@ -501,7 +508,10 @@ fn bring_in(
         // New and changed records, parents first; a record whose parent was deleted here brings it back.
         let mut written: Vec<(Table, Uuid)> = Vec::new();
         upserts.sort_by_key(|(t, ..)| order(*t));
-        for (table, rec, _) in &upserts {
+        for (i, (table, rec, _)) in upserts.iter().enumerate() {
+            if i.is_multiple_of(256) {
+                super::progress("writing records", i, upserts.len());
+            }
             let mut pending = vec![(*table, rec.clone())];
             let mut guard = 0;
             while let Some((t, r)) = pending.pop() {

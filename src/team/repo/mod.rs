@@ -331,6 +331,7 @@ impl Repo {
         email: &str,
         sign: &dyn Fn(&[u8]) -> Result<String, String>,
     ) -> Result<Oid, RepoError> {
+        super::progress("writing the commit", 0, 0);
         let mut parsed = Vec::with_capacity(edits.len());
         for (path, edit) in edits {
             check_path(path)?;
@@ -406,6 +407,7 @@ impl Repo {
     /// the remote has no main yet; an error when the remote cannot be reached (the caller then says
     /// "committed locally, not shared").
     pub fn fetch(&self) -> Result<Option<Oid>, RepoError> {
+        super::progress("fetching from the team repository", 0, 0);
         let url = self.remote_url()?;
         let unreachable = |e: git2::Error| RepoError::Unreachable { remote: url.clone(), reason: e.message().into() };
         let mut remote =
@@ -432,6 +434,7 @@ impl Repo {
     /// (non-fast-forward, or a push racing ours), the answer is `Ok(Pushed::Rejected)`, not an error.
     /// On success refs/remotes/origin/main is moved too.
     pub fn push(&self) -> Result<Pushed, RepoError> {
+        super::progress("sending to the team repository", 0, 0);
         let url = self.remote_url()?;
         match local_path(&url) {
             Some(folder) => self.push_to_folder(&url, &folder),
@@ -676,6 +679,7 @@ impl Repo {
     pub fn pack_if_due(&self) -> Result<(), RepoError> {
         let local = objects_dir(&self.repo);
         if !loose_files(&local)?.is_empty() || pack_names(&local.join("pack"))?.len() > PACKS_DUE {
+            super::progress("packing the repository", 0, 0);
             repack_small(&self.repo)?;
         }
         if let Ok(Some(remote)) = self.open_folder_remote() {
