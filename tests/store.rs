@@ -18,6 +18,51 @@ fn new_engagement(store: &mut Store, name: &str) -> i64 {
         .expect("create engagement")
 }
 
+/// A new plain workspace, and one decrypted, is made of 16 KiB pages (fewer reads for `verify`); an encrypted one
+/// keeps SQLCipher's 4 KiB pages; one made with 4 KiB pages keeps them and opens as before.
+#[test]
+fn new_plain_workspaces_are_made_of_16_kib_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page_size = |path: &Path| -> i64 {
+        let raw = rusqlite::Connection::open(path).expect("raw");
+        raw.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("page size")
+    };
+    let plain = dir.path().join("plain.db");
+    let mut store = Store::open(&plain, "tester").expect("open");
+    new_engagement(&mut store, "Payroll");
+    drop(store);
+    assert_eq!(page_size(&plain), i64::from(store::PLAIN_PAGE_SIZE));
+
+    let old = dir.path().join("old.db");
+    {
+        let raw = rusqlite::Connection::open(&old).expect("raw");
+        raw.execute_batch("PRAGMA page_size = 4096; VACUUM;").expect("4 KiB");
+    }
+    let mut store = Store::open(&old, "tester").expect("open old");
+    new_engagement(&mut store, "Payroll");
+    drop(store);
+    assert_eq!(page_size(&old), 4096);
+    let raw = rusqlite::Connection::open(&old).expect("raw");
+    let names = common::workspace::rows(&raw, "SELECT name FROM engagement", |r| r.get::<_, String>(0));
+    assert_eq!(names, vec!["Payroll".to_string()]);
+
+    let pass = "page size passphrase 2026";
+    let sealed = dir.path().join("sealed.db");
+    let mut store = Store::open_with_key(&sealed, "tester", Some(pass)).expect("encrypted");
+    new_engagement(&mut store, "Hosting");
+    drop(store);
+    let head = std::fs::read(&sealed).expect("read");
+    assert_ne!(&head[..16], b"SQLite format 3\0", "encrypted from the first page");
+    assert_eq!(std::fs::metadata(&sealed).expect("meta").len() % 4096, 0);
+    let store = Store::open_with_key(&sealed, "tester", Some(pass)).expect("reopened");
+    // Decrypted, it is made like a new plain workspace.
+    let plain_again = store::crypto::rekey(store, None).expect("decrypt");
+    assert_eq!(page_size(&plain_again), i64::from(store::PLAIN_PAGE_SIZE));
+    let store = Store::open(&plain_again, "tester").expect("open decrypted");
+    let v = store::verify::verify_with(store.conn(), Default::default()).expect("verify");
+    assert!(v.is_clean(), "{:?}", v.findings);
+}
+
 #[test]
 fn creates_a_private_wal_workspace_with_the_whole_schema() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -167,6 +167,10 @@ pub fn rekey(store: Store, key: Option<&str>) -> Result<PathBuf, String> {
             rusqlite::params![tmp.to_string_lossy(), key.unwrap_or("")],
         )
         .map_err(fail)?;
+        if key.is_none() {
+            // A decrypted workspace is made like a new plain one (see `Store::prepare`).
+            conn.execute_batch(&format!("PRAGMA target.page_size = {};", super::PLAIN_PAGE_SIZE)).map_err(fail)?;
+        }
         conn.query_row("SELECT sqlcipher_export('target')", [], |_| Ok(())).map_err(fail)?;
         conn.execute_batch(&format!(
             "PRAGMA target.user_version = {}; PRAGMA target.application_id = {APPLICATION_ID}; DETACH DATABASE target;",

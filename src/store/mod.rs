@@ -46,6 +46,9 @@ use crate::domain::Value;
 /// Marks a SQLite file as an assay workspace (`PRAGMA application_id`): "ASSY".
 pub const APPLICATION_ID: i32 = 0x4153_5359;
 
+/// The page size of a new plain workspace (see `Store::prepare`).
+pub const PLAIN_PAGE_SIZE: u32 = 16_384;
+
 /// Why a workspace could not be opened. Each says what is wrong in one line; the file is left as it was.
 #[derive(Debug)]
 pub enum OpenError {
@@ -271,6 +274,7 @@ impl Store {
     }
 
     fn prepare(&mut self, mode: Mode) -> Result<(), PrepareError> {
+        let plain = self.key.is_none();
         let c = &mut self.conn;
         // SQLCipher would otherwise log to stderr, over the screen.
         let _ = c.execute_batch("PRAGMA cipher_log_level = NONE;");
@@ -303,6 +307,13 @@ impl Store {
             }
             c.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")?;
             return Ok(());
+        }
+        if tables == 0 && plain {
+            // A new plain workspace is made of 16 KiB pages rather than SQLite's 4 KiB: a quarter of the reads for
+            // the same file, and a shallower tree, so that `verify` (which reads every page, twice) takes about a
+            // quarter less on a large workspace. An encrypted one keeps SQLCipher's 4 KiB pages, which every open
+            // assumes. The size is set before the first write; a workspace made earlier keeps its own.
+            c.execute_batch(&format!("PRAGMA page_size = {PLAIN_PAGE_SIZE};"))?;
         }
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
