@@ -276,21 +276,26 @@ fn check_signatures_with_git(share: &Path, laptops: &[&Laptop]) {
     }
 }
 
+/// A team of one (Ana, one engagement) on a share in `dir`, and the share opened as whoever can write to it.
+fn team_of_one(dir: &Path) -> (Laptop, team::repo::Repo, git2::Oid) {
+    let share = dir.join("share.git");
+    let mut ana = Laptop::new(dir, "ana");
+    ana.insert(Table::Engagement, &[("name", text("Payroll outsourcing"))]);
+    team::init(&mut ana.store, &ana.path, &share.to_string_lossy(), "Ana").expect("init");
+    let shared = team::repo::Repo::open(&share).expect("open share");
+    let tip = shared.head().expect("head").expect("tip");
+    (ana, shared, tip)
+}
+
 /// A commit on the share signed by a key that is not a member's (somebody with write access to the share, not to
 /// the team) is refused: nothing of it reaches the workspace.
 #[test]
 fn a_commit_not_signed_by_a_member_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
-    let share = dir.path().join("share.git");
-    let share_arg = share.to_string_lossy().to_string();
-    let mut ana = Laptop::new(dir.path(), "ana");
-    ana.insert(Table::Engagement, &[("name", text("Payroll outsourcing"))]);
-    team::init(&mut ana.store, &ana.path, &share_arg, "Ana").expect("init");
+    let (mut ana, shared, tip) = team_of_one(dir.path());
     let before = ana.records();
 
     // The stranger encrypts a record to the team (the recipients are public) and signs with their own key.
-    let shared = team::repo::Repo::open(&share).expect("open share");
-    let tip = shared.head().expect("head").expect("tip");
     let roster = shared.list(shared.tree_of(tip).expect("tree"), "members").expect("members");
     let member = team::keys::Member::parse(&shared.blob(roster[0].1).expect("blob")).expect("member");
     let to = vec![member.age.parse().expect("recipient")];
@@ -321,15 +326,9 @@ fn a_commit_not_signed_by_a_member_is_refused() {
 #[test]
 fn a_history_of_its_own_beside_the_teams_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
-    let share = dir.path().join("share.git");
-    let share_arg = share.to_string_lossy().to_string();
-    let mut ana = Laptop::new(dir.path(), "ana");
-    ana.insert(Table::Engagement, &[("name", text("Payroll outsourcing"))]);
-    team::init(&mut ana.store, &ana.path, &share_arg, "Ana").expect("init");
+    let (mut ana, shared, tip) = team_of_one(dir.path());
     let before = ana.records();
 
-    let shared = team::repo::Repo::open(&share).expect("open share");
-    let tip = shared.head().expect("head").expect("tip");
     let stranger = team::keys::Keys::generate("Mallory").expect("keys");
     let me = team::keys::Member::of("0193f0aa-0000-7000-8000-00000000beef", "Mallory", &stranger).expect("member");
     let u = uuid::Uuid::now_v7();
