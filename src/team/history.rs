@@ -152,8 +152,8 @@ pub fn check_team(store: &Store, workspace: &Path) -> Result<Option<TeamCheck>, 
 }
 
 /// The head of each laptop's chain in the tree of commit `at` (the last entry of its newest part), recorded in the
-/// workspace for reports to name, by member name; nothing is read when the heads recorded already come from that commit. The
-/// chains are read, not checked: `assay verify` checks them whole.
+/// workspace, by member name, for reports to name; nothing is read when the heads recorded already come from that
+/// commit. The chains are read, not checked: `assay verify` checks them whole.
 pub(super) fn record_heads(store: &Store, repo: &Repo, me: &Me, at: Oid) -> Result<(), TeamError> {
     use crate::store::team_status as ts;
     let commit = at.to_string();
