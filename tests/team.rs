@@ -391,6 +391,13 @@ fn the_team_commands_work_from_the_shell() {
     drop(Store::open_with_key(&dir.path().join("b.db"), "Ben", Some(pass)).expect("b"));
 
     let run = |args: &[&str]| assay_with_passphrase(dir.path(), args, Some(pass));
+    // A server this build cannot speak to is named before anything is made beside the workspace.
+    for remote in ["https://git.example.com/acme/team.git", "ssh://git@example.com/team.git", "git@example.com:team"] {
+        let refused = run(&["--db", "a.db", "team", "init", remote, "--name", "Ana"]);
+        assert_eq!(refused.status.code(), Some(1), "{remote}");
+        assert!(stderr(&refused).contains("HTTPS and SSH are not built in"), "{}", stderr(&refused));
+        assert!(!dir.path().join("a.db.team").exists(), "{remote}: nothing made");
+    }
     let init = run(&["--db", "a.db", "team", "init", "share", "--name", "Ana"]);
     assert!(init.status.success(), "{}", stderr(&init));
     assert!(stdout(&init).contains("started the team repository at share"), "{}", stdout(&init));

@@ -86,8 +86,20 @@ fn refuse_plain(store: &Store) -> Result<(), TeamError> {
     Ok(())
 }
 
+/// Refuses, before anything is made, a team repository this build cannot reach (see [`Repo::reachable`]).
+fn refuse_transport(remote: &str) -> Result<(), TeamError> {
+    if Repo::reachable(remote) {
+        return Ok(());
+    }
+    Err(TeamError(format!(
+        "{remote}: this build reaches a team repository as a folder (a mounted share, or file://) or over git://; \
+         HTTPS and SSH are not built in: mount the share, or serve the repository with git daemon"
+    )))
+}
+
 /// Starts a fresh clone beside the workspace; one left by an init or join that did not finish is ours to remove.
 fn fresh_clone(workspace: &Path, remote: &str) -> Result<Repo, TeamError> {
+    refuse_transport(remote)?;
     let dir = clone_dir(workspace);
     if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
         std::fs::remove_dir_all(&dir).map_err(|e| TeamError(format!("{}: {e}", dir.display())))?;
@@ -122,6 +134,7 @@ fn new_binding(
 /// or an empty repository on a server) with this workspace's records and this member, and binds the workspace.
 pub fn init(store: &mut Store, workspace: &Path, remote: &str, member: &str) -> Result<Report, TeamError> {
     refuse_plain(store)?;
+    refuse_transport(remote)?;
     if !remote.contains("://") {
         Repo::create_shared(Path::new(remote))?;
     }
