@@ -256,22 +256,33 @@ fn git_verify_commit_accepts_signature() {
     assert!(fsck.status.success(), "fsck: {}", String::from_utf8_lossy(&fsck.stderr));
 }
 
-#[test]
-fn pack_consolidates_both_sides() {
-    let dir = TempDir::new().expect("tmp");
-    let (shared, a, _b) = setup(&dir);
-    let key = key();
-    let mut head = None;
-    let mut tree = None;
-    for i in 0..100 {
+/// One commit per number in `range`, each adding one record on top of `head` and pushed at once (one pack each, as
+/// a sync writes them): the new head and its tree.
+fn commit_and_push(
+    a: &Repo,
+    key: &ssh_key::PrivateKey,
+    range: std::ops::Range<usize>,
+    mut head: Option<Oid>,
+    mut tree: Option<Oid>,
+) -> (Option<Oid>, Option<Oid>) {
+    for i in range {
         let edits = put(&[(&format!("risk/{:02x}/{i}.age", i % 7), &format!("record {i}"))]);
         let parents: Vec<Oid> = head.into_iter().collect();
-        let c = commit_with(&a, &key, tree, &edits, &parents);
+        let c = commit_with(a, key, tree, &edits, &parents);
         a.set_head(c).expect("head");
         assert_eq!(a.push().expect("push"), Pushed::Done);
         head = Some(c);
         tree = Some(a.tree_of(c).expect("tree"));
     }
+    (head, tree)
+}
+
+#[test]
+fn pack_consolidates_both_sides() {
+    let dir = TempDir::new().expect("tmp");
+    let (shared, a, _b) = setup(&dir);
+    let key = key();
+    let (head, tree) = commit_and_push(&a, &key, 0..100, None, None);
     // Loose objects from another tool (git itself writes loose objects).
     let other = Repository::open_bare(&shared).expect("open");
     let loose_blob = other.blob(b"written loose by someone else").expect("blob");
@@ -294,16 +305,7 @@ fn pack_consolidates_both_sides() {
 
     // What a sync does: the small packs of 20 more commits become one beside the large one, which stays as it was.
     let big = after;
-    let mut head = Some(head);
-    for i in 100..120 {
-        let edits = put(&[(&format!("risk/{:02x}/{i}.age", i % 7), &format!("record {i}"))]);
-        let parents: Vec<Oid> = head.into_iter().collect();
-        let c = commit_with(&a, &key, tree, &edits, &parents);
-        a.set_head(c).expect("head");
-        assert_eq!(a.push().expect("push"), Pushed::Done);
-        head = Some(c);
-        tree = Some(a.tree_of(c).expect("tree"));
-    }
+    let (head, tree) = commit_and_push(&a, &key, 100..120, Some(head), tree);
     a.pack_if_due().expect("pack the small ones");
     let now = a.object_stats().expect("stats");
     assert_eq!((now.local_loose, now.local_packs), (0, big.local_packs + 1), "{now:?}");
