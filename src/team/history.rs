@@ -48,6 +48,17 @@ struct HistoryPart {
     entries: Vec<st::SharedEntry>,
 }
 
+/// One part of a laptop's chain, opened and read (`path` names it in what goes wrong).
+fn read_part(repo: &Repo, me: &Me, blob: Oid, path: &str) -> Result<HistoryPart, TeamError> {
+    let plain = keys::decrypt(&me.keys.age, &repo.blob(blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
+    serde_json::from_slice(&plain).map_err(|e| TeamError(format!("{path} is damaged: {e}")))
+}
+
+/// The head of a laptop's chain at entry `id` with `hash`, as `DEVICE@COUNT:HASH` names it.
+fn device_head(device: &str, id: i64, hash: String) -> crate::store::history::Head {
+    crate::store::history::Head { chain: short(device).to_string(), count: u64::try_from(id).unwrap_or(0), hash }
+}
+
 /// What `assay verify` found of the team repository: how many commits it checked, and the head of each laptop's
 /// history chain as the repository holds it (`DEVICE@COUNT:HASH`, DEVICE the first 8 digits of its id), with the
 /// member's name.
@@ -83,10 +94,7 @@ fn chains(repo: &Repo, me: &Me, tree: Oid) -> Result<Chains, TeamError> {
         let mut last: Option<(i64, String)> = None;
         for (name, blob) in files {
             let path = format!("{dir}/{name}");
-            let plain =
-                keys::decrypt(&me.keys.age, &repo.blob(blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
-            let part: HistoryPart =
-                serde_json::from_slice(&plain).map_err(|e| TeamError(format!("{path} is damaged: {e}")))?;
+            let part = read_part(repo, me, blob, &path)?;
             let broken =
                 |why: &str| TeamError(format!("the history of {} ({}): {why} in {path}", m.name, short(&m.device)));
             if part.device != m.device {
@@ -111,12 +119,7 @@ fn chains(repo: &Repo, me: &Me, tree: Oid) -> Result<Chains, TeamError> {
             last = Some((id, hash));
         }
         if let Some((id, hash)) = last {
-            let head = crate::store::history::Head {
-                chain: short(&m.device).to_string(),
-                count: u64::try_from(id).unwrap_or(0),
-                hash,
-            };
-            out.push((m.name.clone(), head));
+            out.push((m.name.clone(), device_head(&m.device, id, hash)));
         }
     }
     Ok((out, all))
@@ -167,17 +170,9 @@ pub(super) fn record_heads(store: &Store, repo: &Repo, me: &Me, at: Oid) -> Resu
         let Some((name, blob)) = repo.list(tree, &dir)?.into_iter().max_by(|a, b| a.0.cmp(&b.0)) else {
             continue;
         };
-        let path = format!("{dir}/{name}");
-        let plain = keys::decrypt(&me.keys.age, &repo.blob(blob)?).map_err(|e| TeamError(format!("{path}: {e}")))?;
-        let part: HistoryPart =
-            serde_json::from_slice(&plain).map_err(|e| TeamError(format!("{path} is damaged: {e}")))?;
+        let part = read_part(repo, me, blob, &format!("{dir}/{name}"))?;
         let (id, hash) = part.entries.last().map_or((part.after, part.prev.clone()), |e| (e.id, e.hash.clone()));
-        let head = crate::store::history::Head {
-            chain: short(&m.device).to_string(),
-            count: u64::try_from(id).unwrap_or(0),
-            hash,
-        };
-        heads.push((m.name.clone(), head.to_string()));
+        heads.push((m.name.clone(), device_head(&m.device, id, hash).to_string()));
     }
     heads.sort();
     ts::set_heads(store.conn(), &ts::TeamHeads { commit, at: store.now(), heads })?;

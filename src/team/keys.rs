@@ -137,10 +137,7 @@ pub fn par_map<T: Sync, U: Send>(
     let total = items.len();
     let f = |item: &T| {
         let out = f(item);
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if n.is_multiple_of(256) || n == total {
-            super::progress(what, n, total);
-        }
+        super::progress_at(what, done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
         out
     };
     if threads <= 1 || items.len() < 64 {

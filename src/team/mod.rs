@@ -52,6 +52,13 @@ pub(crate) fn progress(what: &str, done: usize, total: usize) {
     }
 }
 
+/// Says how far a step over `total` items is, at every 256th item and the last (a bar needs no more).
+pub(crate) fn progress_at(what: &str, done: usize, total: usize) {
+    if done.is_multiple_of(256) || done == total {
+        progress(what, done, total);
+    }
+}
+
 /// The folder beside the workspace that holds this laptop's clone of the team repository.
 pub fn clone_dir(workspace: &Path) -> PathBuf {
     let mut name = workspace.file_name().map(|n| n.to_os_string()).unwrap_or_default();

@@ -44,9 +44,7 @@ fn edits_for(
     // Read first (one connection), then encrypted on every core.
     let mut plain: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, (table, uuid)) in records.iter().enumerate() {
-        if i.is_multiple_of(256) {
-            super::progress("reading records", i, records.len());
-        }
+        super::progress_at("reading records", i, records.len());
         match st::export(conn, *table, uuid)? {
             Some(rec) => {
                 let json = serde_json::to_vec(&rec).map_err(|e| TeamError(e.to_string()))?;
@@ -464,9 +462,7 @@ fn bring_in(
             reviewed: false,
         };
         for (i, c) in their_changes.iter().enumerate() {
-            if i.is_multiple_of(256) {
-                super::progress("reading the team's records", i, their_changes.len());
-            }
+            super::progress_at("reading the team's records", i, their_changes.len());
             let Some((table, uuid)) = record_at(&c.path) else { continue };
             match (ours.get(&c.path), c.new) {
                 (None, Some(blob)) => upserts.push((table, decode(repo, me, blob, &c.path).map_err(to_sql)?, "theirs")),
@@ -522,9 +518,7 @@ fn bring_in(
         let mut written: Vec<(Table, Uuid)> = Vec::new();
         upserts.sort_by_key(|(t, ..)| order(*t));
         for (i, (table, rec, _)) in upserts.iter().enumerate() {
-            if i.is_multiple_of(256) {
-                super::progress("writing records", i, upserts.len());
-            }
+            super::progress_at("writing records", i, upserts.len());
             let mut pending = vec![(*table, rec.clone())];
             let mut guard = 0;
             while let Some((t, r)) = pending.pop() {
