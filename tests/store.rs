@@ -505,3 +505,13 @@ fn the_overviews_figures_count_what_the_lists_hold() {
         assert!(!listed.is_empty(), "{} has risks to read", e.name);
     }
 }
+
+/// SQLite is built (by `.cargo/config.toml`) so that connections on different threads do not wait on each other: each
+/// has its own page cache, and no lock is taken at every allocation for memory statistics nothing reads.
+#[test]
+fn sqlite_is_built_without_locks_shared_between_connections() {
+    let store = Store::open_in_memory("tester").expect("store");
+    let options = common::workspace::rows(store.conn(), "PRAGMA compile_options", |r| r.get::<_, String>(0));
+    assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+}
