@@ -232,3 +232,71 @@ fn a_second_workbench_on_the_same_workspace_is_refused() {
     drop(first);
     assert!(assay::store::lock::acquire(&path).is_ok(), "free again once the first is gone");
 }
+
+/// With the workspace's path, `verify` shares its work between three connections on their own threads; what it finds,
+/// and in what order, is what one connection finds alone, and its progress only moves forward, to the end.
+#[test]
+fn verify_shared_between_connections_finds_what_one_connection_finds() {
+    let (_dir, path, store) = demo_store();
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute_batch(
+        "UPDATE risk SET likelihood = CASE likelihood WHEN 5 THEN 4 ELSE likelihood + 1 END WHERE id = 3;
+         UPDATE asset SET description = 'swapped' WHERE id = 5;
+         UPDATE vetting_check SET note = 'rewritten' WHERE id = 7;
+         UPDATE engagement SET name = 'renamed' WHERE id = 2;
+         DELETE FROM score WHERE id = 4;
+         INSERT INTO note (engagement_id, text, created_at, updated_at, uuid)
+             VALUES (1, 'forged', 'x', 'x', randomblob(16));
+         UPDATE audit_log SET assessor = 'someone else' WHERE id = 60;",
+    )
+    .expect("tamper");
+    drop(raw);
+    let store = Store::open(&path, "tester").expect("open");
+    let alone = verify(store.conn()).expect("verify alone");
+    let mut told: Vec<(u64, u64)> = Vec::new();
+    let mut tell = |done: u64, total: u64| told.push((done, total));
+    let shared = assay::store::verify::verify_with(
+        store.conn(),
+        assay::store::verify::Options {
+            progress: Some(&mut tell),
+            beside: Some((path.clone(), None)),
+            ..Default::default()
+        },
+    )
+    .expect("verify shared");
+    assert_eq!(shared, alone);
+    for table in ["risk", "asset", "vetting_check", "engagement"] {
+        assert!(
+            shared.findings.iter().any(|f| matches!(f, Finding::Changed { table: t, .. } if *t == table)),
+            "{table}: {:?}",
+            shared.findings
+        );
+    }
+    assert!(shared.findings.iter().any(|f| matches!(f, Finding::Missing { table: "score", row: 4 })));
+    assert!(matches!(shared.findings.first(), Some(Finding::BrokenChain { entry: 60, .. })), "{:?}", shared.findings);
+    let (last, total) = *told.last().expect("progress told");
+    assert_eq!(last, total, "{told:?}");
+    assert!(told.windows(2).all(|w| w[0].0 <= w[1].0 && w[1].0 <= total), "{told:?}");
+}
+
+/// A value against the schema's own rules, written behind assay's back, is named with its row, its field and what
+/// its history says, by the replay (the integrity check, read-only, leaves those rules to it).
+#[test]
+fn a_value_against_the_schemas_rules_is_named_by_the_replay() {
+    let (dir, path, store) = demo_store();
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute_batch("PRAGMA ignore_check_constraints = ON; UPDATE risk SET likelihood = 9 WHERE id = 3;")
+        .expect("tamper");
+    let broken: i64 = raw
+        .query_row("SELECT count(*) FROM risk WHERE likelihood NOT BETWEEN 1 AND 5", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(broken, 1, "the value breaks the rule");
+    drop(raw);
+    let out = assay(dir.path(), &["verify", "--db", arg(&path)]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("risk #3: likelihood is “9” but its history says"), "{text}");
+    assert!(text.contains("changed outside assay"), "{text}");
+}

@@ -35,7 +35,7 @@ pub fn run(path: &Path, assessor: &str, heads: &[String], json: bool) -> Result<
             chain_key: store.chain_key().copied(),
             heads: heads.clone(),
             progress: Some(&mut tell),
-            integrity_beside: store.path().map(|p| (p.to_path_buf(), store.key().map(str::to_string))),
+            beside: store.path().map(|p| (p.to_path_buf(), store.key().map(str::to_string))),
         },
     )?;
     bar.clear();

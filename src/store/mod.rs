@@ -16,6 +16,7 @@ pub mod migrations;
 pub mod notes;
 pub mod people;
 pub mod providers;
+mod recorded;
 pub mod refs;
 pub mod registers;
 pub mod risks;
@@ -588,6 +589,21 @@ pub fn open_reader(path: &Path, key: Option<&str>) -> rusqlite::Result<Connectio
         apply_key(&conn, k)?;
     }
     conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}
+
+/// A connection to the workspace at `path` opened read-only (keyed with `key` when it is encrypted), for SQLite's
+/// integrity check beside a store that keeps the workspace open, whose closing removes the `-wal` and `-shm`
+/// files (see [`open_reader`]). SQLite leaves out the tables' CHECK rules when it reads the schema for a
+/// connection that cannot write, so the integrity check on it does not evaluate them again for every row.
+pub fn open_checker(path: &Path, key: Option<&str>) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    if let Some(k) = key {
+        apply_key(&conn, k)?;
+    }
     Ok(conn)
 }
 

@@ -3,18 +3,22 @@
 //! replay of the audit log against the rows as they stand, which reveals any row changed, added or removed behind
 //! assay's back.
 //!
-//! The replay streams: the chain is read once in order, then each table's rows are walked beside their history
-//! (both in row order, through the index on the history), so memory stays that of one row whatever the size.
+//! The replay streams: the chain is read once in order, and each table's rows are walked beside their history (both
+//! in row order, through the index on the history), so memory stays that of one row whatever the size. On a file,
+//! the work is shared between three connections on their own threads: the integrity check; the chain, then tables;
+//! tables.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
 use strum::IntoEnumIterator;
 
 use super::history::Head;
+use super::recorded::{reads_as, recorded, text_of};
 use super::write::{ChainKey, GENESIS_HASH, Row as EntryRow, SET_NULLS, Table, entry_hash};
 use crate::domain::Value;
 
@@ -101,25 +105,23 @@ pub struct Options<'a> {
     pub heads: Vec<Head>,
     /// Told how far the work has got: (done, total), in entries and rows.
     pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
-    /// Run SQLite's integrity check on a connection of its own to this file (opened with this passphrase), on
-    /// another thread alongside the rest, instead of first on `conn`.
-    pub integrity_beside: Option<(std::path::PathBuf, Option<String>)>,
+    /// The workspace's file (and passphrase): SQLite's integrity check then runs on a connection of its own to it,
+    /// on another thread, instead of first on `conn`, and a third connection checks the chain and replays a share of
+    /// the tables beside `conn`.
+    pub beside: Option<(std::path::PathBuf, Option<String>)>,
 }
 
-/// The page caches (KiB) of the two connections while the integrity check runs beside the rest. SQLite, as built
-/// here (with its memory management), keeps the pages of all connections in one pool, and a connection that has
-/// filled its own share takes the oldest page of the pool, whoever uses it: with equal shares, the replay's scan of
-/// the history took the integrity check's index pages as fast as it read them back, and the two together read the
-/// file seven times over (1.0 million reads on the large demo, against 145,000 one after the other). With the
-/// replay's share the larger, the scan recycles its own pages and the check keeps its own.
+/// The page cache (KiB) of each connection that replays the history: the history's index leads the replay back and
+/// forth over the history's pages, a table at a time, and a larger cache reads fewer of them twice.
 const REPLAY_CACHE_KIB: i64 = 8192;
-const INTEGRITY_CACHE_KIB: i64 = 2000;
 
-/// SQLite's integrity check on a connection of its own that only reads.
+/// SQLite's integrity check on a connection of its own that only reads. Read-only, SQLite checks the file's
+/// structure, every index against its table, NOT NULL and the column types, but not the tables' CHECK rules (it
+/// leaves them out of a read-only schema), which cost as much again as all the rest on the large demo. The replay
+/// finds what those rules would: it compares every column of every row with its audited history, and every
+/// value assay wrote was held to those rules as it was written.
 fn integrity_on(path: &std::path::Path, key: Option<&str>) -> rusqlite::Result<Vec<String>> {
-    let conn = super::open_reader(path, key)?;
-    conn.execute_batch(&format!("PRAGMA cache_size = -{INTEGRITY_CACHE_KIB};"))?;
-    integrity(&conn)
+    integrity(&super::open_checker(path, key)?)
 }
 
 fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
@@ -129,193 +131,30 @@ fn integrity(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// Columns the write path stamps itself and never audits; the stamps are checked apart.
 const STAMPS: &[&str] = &["id", "created_at", "updated_at"];
 
-fn text_of(v: &Value) -> Option<String> {
-    (!v.is_null()).then(|| v.to_string())
-}
-
-fn json_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// One value of a recorded row, read straight from the history's JSON as the text the row would show, borrowed
-/// from the JSON when it holds no escapes: without building a JSON tree or a map first (the replay reads every
-/// insert of the workspace).
-struct Cell<'a>(Option<Cow<'a, str>>);
-
-impl<'de> serde::Deserialize<'de> for Cell<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cell<'de>, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Cell<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_unit<E>(self) -> Result<Cell<'de>, E> {
-                Ok(Cell(None))
-            }
-            fn visit_none<E>(self) -> Result<Cell<'de>, E> {
-                Ok(Cell(None))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cell<'de>, E> {
-                Ok(Cell(Some(Cow::Borrowed(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Cell<'de>, E> {
-                Ok(Cell(Some(Cow::Owned(v.to_string()))))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Cell<'de>, E> {
-                Ok(Cell(Some(Cow::Owned(v))))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Cell<'de>, E> {
-                Ok(Cell(Some(Cow::Owned(v.to_string()))))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Cell<'de>, E> {
-                Ok(Cell(Some(Cow::Owned(v.to_string()))))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Cell<'de>, E> {
-                Ok(Cell(Some(Cow::Owned(v.to_string()))))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Cell<'de>, E> {
-                Ok(Cell(json_text(&serde_json::Value::from(v)).map(Cow::Owned)))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, a: A) -> Result<Cell<'de>, A::Error> {
-                let v: serde_json::Value =
-                    serde::Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(a))?;
-                Ok(Cell(json_text(&v).map(Cow::Owned)))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> Result<Cell<'de>, A::Error> {
-                let v: serde_json::Value =
-                    serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(a))?;
-                Ok(Cell(json_text(&v).map(Cow::Owned)))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A key of a recorded row's JSON, borrowed when it holds no escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// The values a recorded row's JSON gives the table's columns, by column: `None` for a column it does not mention
-/// (which then holds the schema's default), `Some(None)` for null. Fields that are not columns are skipped; JSON
-/// that is not an object of fields mentions none.
-type Recorded<'a> = Vec<Option<Option<Cow<'a, str>>>>;
-
-fn recorded<'a>(json: &'a str, cols: &[String]) -> Recorded<'a> {
-    struct Fields<'c>(&'c [String]);
-    impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_> {
-        type Value = Recorded<'de>;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Recorded<'de>, D::Error> {
-            struct V<'c>(&'c [String]);
-            impl<'de> serde::de::Visitor<'de> for V<'_> {
-                type Value = Recorded<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an object of fields")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Recorded<'de>, A::Error> {
-                    let mut out: Recorded<'de> = vec![None; self.0.len()];
-                    while let Some(Key(k)) = a.next_key()? {
-                        match self.0.iter().position(|c| *c == k) {
-                            // A field given twice keeps its last value, as a map of the JSON would.
-                            Some(i) => out[i] = Some(a.next_value::<Cell<'de>>()?.0),
-                            None => {
-                                a.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                    }
-                    Ok(out)
-                }
-            }
-            d.deserialize_map(V(self.0))
-        }
-    }
-    let mut de = serde_json::Deserializer::from_str(json);
-    match serde::de::DeserializeSeed::deserialize(Fields(cols), &mut de).and_then(|out| de.end().map(|()| out)) {
-        Ok(out) => out,
-        Err(_) => vec![None; cols.len()],
-    }
-}
-
-/// Whether a stored value reads as `expected`, the text the history gives it (`None`: null), compared without
-/// building the stored value's text: the same answer as comparing `text_of` of the value read as a [`Value`].
-fn reads_as(v: ValueRef<'_>, expected: Option<&str>, buf: &mut String) -> bool {
-    use std::fmt::Write;
-    let Some(e) = expected else { return matches!(v, ValueRef::Null) };
-    match v {
-        ValueRef::Null => false,
-        ValueRef::Integer(i) => {
-            buf.clear();
-            let _ = write!(buf, "{i}");
-            buf == e
-        }
-        ValueRef::Real(r) => {
-            buf.clear();
-            let _ = write!(buf, "{}", Value::Real(r));
-            buf == e
-        }
-        // A row's UUID (16 bytes) reads as its usual text form.
-        ValueRef::Blob(b) if b.len() == 16 => {
-            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-            uuid::Uuid::from_slice(b).is_ok_and(|u| u.hyphenated().encode_lower(&mut text) == e)
-        }
-        ValueRef::Text(t) | ValueRef::Blob(t) => match std::str::from_utf8(t) {
-            Ok(s) => s == e,
-            Err(_) => String::from_utf8_lossy(t) == e,
-        },
-    }
-}
-
 /// Verifies the workspace (an unencrypted one, or without checking seals); never changes it.
 pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
     verify_with(conn, Options::default())
 }
 
-/// Verifies the workspace with the given options; never changes it.
+/// Verifies the workspace with the given options; never changes it. With `beside`, the work is shared between
+/// three connections on their own threads: the integrity check on one, the chain and then tables on a second,
+/// tables on this one.
 pub fn verify_with(conn: &Connection, mut opts: Options<'_>) -> rusqlite::Result<Report> {
-    let beside =
-        opts.integrity_beside.take().map(|(path, key)| std::thread::spawn(move || integrity_on(&path, key.as_deref())));
-    if beside.is_none() {
+    let beside = opts.beside.take();
+    let integrity_beside =
+        beside.clone().map(|(path, key)| std::thread::spawn(move || integrity_on(&path, key.as_deref())));
+    if integrity_beside.is_none() {
         let found = integrity(conn)?;
         if found != ["ok"] {
             return Ok(Report { findings: found.into_iter().map(Finding::Integrity).collect(), ..Report::default() });
         }
     }
-    let rest = if beside.is_some() {
-        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        conn.execute_batch(&format!("PRAGMA cache_size = -{REPLAY_CACHE_KIB};"))?;
-        let rest = verify_rest(conn, opts);
-        conn.execute_batch(&format!("PRAGMA cache_size = {cache};"))?;
-        rest
-    } else {
-        verify_rest(conn, opts)
-    };
+    let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA cache_size = -{REPLAY_CACHE_KIB};"))?;
+    let rest = verify_rest(conn, opts, beside);
+    conn.execute_batch(&format!("PRAGMA cache_size = {cache};"))?;
     // A damaged file makes the rest meaningless (or fail): then the integrity check's findings are the report.
-    if let Some(handle) = beside {
+    if let Some(handle) = integrity_beside {
         let found = match handle.join() {
             Ok(found) => found?,
             Err(_) => integrity(conn)?,
@@ -327,40 +166,155 @@ pub fn verify_with(conn: &Connection, mut opts: Options<'_>) -> rusqlite::Result
     rest
 }
 
-/// Everything after SQLite's integrity check.
-fn verify_rest(conn: &Connection, mut opts: Options<'_>) -> rusqlite::Result<Report> {
+/// What the chain's check found: its findings, how many entries it read, and the head.
+#[derive(Default)]
+struct ChainFound {
+    findings: Vec<Finding>,
+    entries: usize,
+    head: Option<Head>,
+}
+
+/// What one table's replay found, and how many rows it read.
+type Replayed = (Vec<Finding>, usize);
+
+/// The tables to replay, shared by the connections that replay them: each takes the next table not yet taken
+/// (the largest first, so that the last to finish is a small one), and counts what it has done for the progress.
+struct Tables {
+    order: Vec<Table>,
+    next: std::sync::atomic::AtomicUsize,
+    results: std::sync::Mutex<Vec<Option<Replayed>>>,
+    done: AtomicU64,
+}
+
+impl Tables {
+    /// Replays tables on `conn` until none is left to take, calling `tick` now and then with the count of all
+    /// that is done.
+    fn replay(&self, conn: &Connection, tick: &mut dyn FnMut(u64)) -> rusqlite::Result<()> {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&table) = self.order.get(i) else { return Ok(()) };
+            let mut told = 0;
+            let mut found = Vec::new();
+            let mut rows = 0;
+            replay_table(conn, table, &mut found, &mut rows, &mut |n| {
+                if n.is_multiple_of(1024) {
+                    let step = n - told;
+                    told = n;
+                    tick(self.done.fetch_add(step, Ordering::Relaxed) + step);
+                }
+            })?;
+            self.done.fetch_add(u64::try_from(rows).unwrap_or(0).saturating_sub(told), Ordering::Relaxed);
+            self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some((found, rows));
+        }
+    }
+}
+
+/// Everything after SQLite's integrity check. With `beside` (the workspace's path and passphrase), a second
+/// connection checks the chain and then replays tables beside this one.
+fn verify_rest(
+    conn: &Connection,
+    mut opts: Options<'_>,
+    beside: Option<(std::path::PathBuf, Option<String>)>,
+) -> rusqlite::Result<Report> {
     let mut report = Report::default();
     report.findings.extend(super::migrations::schema_differences(conn)?.into_iter().map(Finding::Schema));
 
     let entries: u64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))?.max(0) as u64;
-    let mut rows_total = 0u64;
+    let mut sized = Vec::new();
     for t in Table::iter() {
-        rows_total +=
-            conn.query_row(&format!("SELECT count(*) FROM {}", t.name()), [], |r| r.get::<_, i64>(0))?.max(0) as u64;
+        let n = conn.query_row(&format!("SELECT count(*) FROM {}", t.name()), [], |r| r.get::<_, i64>(0))?.max(0);
+        sized.push((t, n as u64));
     }
+    let rows_total: u64 = sized.iter().map(|(_, n)| n).sum();
     let files = evidence_count(conn)?;
     let total = entries + rows_total + files;
-    let mut done = 0u64;
+    sized.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let tables = Arc::new(Tables {
+        order: sized.iter().map(|(t, _)| *t).collect(),
+        next: Default::default(),
+        results: std::sync::Mutex::new(vec![None; sized.len()]),
+        done: AtomicU64::new(0),
+    });
     let mut tell = |done: u64| {
-        if done.is_multiple_of(4096)
-            && let Some(p) = opts.progress.as_mut()
-        {
-            p(done, total);
+        if let Some(p) = opts.progress.as_mut() {
+            p(done.min(total), total);
         }
     };
 
-    check_chain(conn, &opts.chain_key, &opts.heads, &mut report, &mut |d| tell(d))?;
-    done += entries;
-    for table in Table::iter() {
-        done += replay_table(conn, table, &mut report, &mut |n| tell(done + n))?;
+    let helper = beside.map(|(path, key)| {
+        let (chain_key, heads, shared) = (opts.chain_key, opts.heads.clone(), Arc::clone(&tables));
+        std::thread::spawn(move || -> rusqlite::Result<ChainFound> {
+            let conn = super::open_reader(&path, key.as_deref())?;
+            conn.execute_batch(&format!("PRAGMA cache_size = -{REPLAY_CACHE_KIB};"))?;
+            let mut found = ChainFound::default();
+            let mut told = 0;
+            check_chain(&conn, &chain_key, &heads, &mut found, &mut |n| {
+                if n.is_multiple_of(1024) {
+                    shared.done.fetch_add(n - told, Ordering::Relaxed);
+                    told = n;
+                }
+            })?;
+            shared.done.fetch_add((found.entries as u64).saturating_sub(told), Ordering::Relaxed);
+            shared.replay(&conn, &mut |_| {})?;
+            Ok(found)
+        })
+    });
+    let mut chain = ChainFound::default();
+    if helper.is_none() {
+        check_chain(conn, &opts.chain_key, &opts.heads, &mut chain, &mut |n| {
+            if n.is_multiple_of(4096) {
+                tell(n);
+            }
+        })?;
+        tables.done.fetch_add(entries, Ordering::Relaxed);
+    }
+    tables.replay(conn, &mut |done| tell(done))?;
+    if let Some(helper) = helper {
+        while !helper.is_finished() {
+            tell(tables.done.load(Ordering::Relaxed));
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        // Should the other thread panic, the chain is checked again here, and any table it had taken is replayed
+        // again below.
+        chain = match helper.join() {
+            Ok(Ok(found)) => found,
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                let mut found = ChainFound::default();
+                check_chain(conn, &opts.chain_key, &opts.heads, &mut found, &mut |_| {})?;
+                found
+            }
+        };
+    }
+    let results = std::mem::take(&mut *tables.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    // Findings in the order of the tables, whichever connection replayed them.
+    let mut by_table: Vec<(Table, Replayed)> = Vec::new();
+    for (i, result) in results.into_iter().enumerate() {
+        let table = tables.order[i];
+        let replayed = match result {
+            Some(r) => r,
+            None => {
+                let (mut found, mut rows) = (Vec::new(), 0);
+                replay_table(conn, table, &mut found, &mut rows, &mut |_| {})?;
+                (found, rows)
+            }
+        };
+        by_table.push((table, replayed));
+    }
+    by_table.sort_by_key(|(t, _)| Table::iter().position(|x| x == *t));
+    for (_, (mut found, rows)) in by_table {
+        report.rows += rows;
+        report.findings.append(&mut found);
     }
     // On a schema assay did not make (already a finding) the evidence tables may not be what the check reads.
     if files > 0 && !report.findings.iter().any(|f| matches!(f, Finding::Schema(_))) {
-        check_evidence(conn, &mut report, &mut |n| tell(done + n))?;
+        let base = entries + rows_total;
+        check_evidence(conn, &mut report, &mut |n| tell(base + n))?;
     }
-    if let Some(p) = opts.progress.as_mut() {
-        p(total, total);
-    }
+    report.entries = chain.entries;
+    report.head = chain.head;
+    report.findings.append(&mut chain.findings);
+    tell(total);
     report.findings.sort_by_key(|f| match f {
         Finding::Integrity(_) => 0,
         Finding::Schema(_) => 1,
@@ -377,7 +331,7 @@ fn check_chain(
     conn: &Connection,
     key: &Option<ChainKey>,
     heads: &[Head],
-    report: &mut Report,
+    report: &mut ChainFound,
     tell: &mut dyn FnMut(u64),
 ) -> rusqlite::Result<()> {
     let sealed: bool =
@@ -540,7 +494,8 @@ impl Gathered {
 fn replay_table(
     conn: &Connection,
     table: Table,
-    report: &mut Report,
+    findings: &mut Vec<Finding>,
+    rows_seen: &mut usize,
     tell: &mut dyn FnMut(u64),
 ) -> rusqlite::Result<u64> {
     let name = table.name();
@@ -587,16 +542,16 @@ fn replay_table(
                 break;
             }
             if g.live == Some(true) {
-                report.findings.push(Finding::Missing { table: name, row: rid });
+                findings.push(Finding::Missing { table: name, row: rid });
             }
             g.clear();
         }
         let (Some(r), Some(id)) = (row, id) else { break };
         n += 1;
         tell(n);
-        report.rows += 1;
+        *rows_seen += 1;
         if g.live != Some(true) {
-            report.findings.push(Finding::Unrecorded { table: name, row: id });
+            findings.push(Finding::Unrecorded { table: name, row: id });
             continue;
         }
         let mut history = recorded(&g.insert, &cols);
@@ -611,7 +566,7 @@ fn replay_table(
                 "updated_at" if updated.clone().next().is_some() => {
                     let stored = r.get_ref(i)?;
                     if !updated.clone().any(|u| reads_as(stored, Some(u), &mut buf)) {
-                        report.findings.push(Finding::Changed {
+                        findings.push(Finding::Changed {
                             table: name,
                             row: id,
                             field: col.clone(),
@@ -627,7 +582,7 @@ fn replay_table(
             // A column the history never mentions holds the schema's default.
             let Some(expected) = &history[i] else { continue };
             if !reads_as(r.get_ref(i)?, expected.as_deref(), &mut buf) {
-                report.findings.push(Finding::Changed {
+                findings.push(Finding::Changed {
                     table: name,
                     row: id,
                     field: col.clone(),
@@ -714,74 +669,4 @@ fn check_evidence(conn: &Connection, report: &mut Report, tell: &mut dyn FnMut(u
         });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rusqlite::types::FromSql;
-
-    /// The replay compares stored values without building their text; the answer must be the one the text gives.
-    #[test]
-    fn a_stored_value_reads_as_its_text() {
-        let uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
-        let values: Vec<ValueRef<'_>> = vec![
-            ValueRef::Null,
-            ValueRef::Integer(42),
-            ValueRef::Integer(-7),
-            ValueRef::Real(2.5),
-            ValueRef::Real(3.0),
-            ValueRef::Text(b""),
-            ValueRef::Text(b"plain"),
-            ValueRef::Text(b"caf\xc3\xa9"),
-            ValueRef::Text(b"bad \xff byte"),
-            ValueRef::Blob(uuid.as_bytes()),
-            ValueRef::Blob(b"short"),
-        ];
-        let expected = [
-            None,
-            Some("42"),
-            Some("-7"),
-            Some("2.5"),
-            Some("3"),
-            Some(""),
-            Some("plain"),
-            Some("café"),
-            Some("bad \u{fffd} byte"),
-            Some("01234567-89ab-cdef-0123-456789abcdef"),
-            Some("short"),
-            Some("042"),
-            Some("3.0"),
-        ];
-        let mut buf = String::new();
-        for v in &values {
-            let text = text_of(&Value::column_result(*v).expect("value"));
-            for e in expected {
-                assert_eq!(reads_as(*v, e, &mut buf), text.as_deref() == e, "{v:?} against {e:?}");
-            }
-        }
-    }
-
-    /// The fields of a recorded row, read without a map: the same values a map of the JSON gives, by column.
-    #[test]
-    fn recorded_fields_by_column() {
-        let cols: Vec<String> = ["id", "name", "size", "note", "flag", "tags"].iter().map(|s| s.to_string()).collect();
-        let got = recorded(
-            r#"{"name":"a \"quoted\" name","size":12,"note":null,"other":[1,2],"flag":true,"tags":["x"],"size":13}"#,
-            &cols,
-        );
-        let want: Vec<Option<Option<&str>>> = vec![
-            None,
-            Some(Some(r#"a "quoted" name"#)),
-            Some(Some("13")),
-            Some(None),
-            Some(Some("true")),
-            Some(Some(r#"["x"]"#)),
-        ];
-        assert_eq!(got.iter().map(|v| v.as_ref().map(|v| v.as_deref())).collect::<Vec<_>>(), want);
-        // Not an object of fields, or not JSON at all: nothing is recorded (every column keeps its default).
-        for bad in ["", "[1]", "{\"name\":", "{\"name\":\"a\"} trailing"] {
-            assert!(recorded(bad, &cols).iter().all(Option::is_none), "{bad}");
-        }
-    }
 }
