@@ -581,13 +581,7 @@ pub fn apply_key(conn: &Connection, key: &str) -> rusqlite::Result<()> {
 /// connection to a WAL database would leave `-wal` and `-shm` files behind it, which the last read-write one
 /// removes as it closes.
 pub fn open_reader(path: &Path, key: Option<&str>) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    if let Some(k) = key {
-        apply_key(&conn, k)?;
-    }
+    let conn = connect(path, key, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     conn.execute_batch("PRAGMA query_only = ON;")?;
     Ok(conn)
 }
@@ -597,10 +591,11 @@ pub fn open_reader(path: &Path, key: Option<&str>) -> rusqlite::Result<Connectio
 /// files (see [`open_reader`]). SQLite leaves out the tables' CHECK rules when it reads the schema for a
 /// connection that cannot write, so the integrity check on it does not evaluate them again for every row.
 pub fn open_checker(path: &Path, key: Option<&str>) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    connect(path, key, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+}
+
+fn connect(path: &Path, key: Option<&str>, mode: rusqlite::OpenFlags) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, mode | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     if let Some(k) = key {
         apply_key(&conn, k)?;
     }
