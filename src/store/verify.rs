@@ -236,9 +236,12 @@ fn verify_rest(
         }
     };
 
+    // The other thread's end (or its panic) drops the sender, which wakes this one at once.
+    let (ended, end) = std::sync::mpsc::channel::<()>();
     let helper = beside.map(|(path, key)| {
         let (chain_key, heads, shared) = (opts.chain_key, opts.heads.clone(), Arc::clone(&tables));
         std::thread::spawn(move || -> rusqlite::Result<ChainFound> {
+            let _ended = ended;
             let conn = super::open_reader(&path, key.as_deref())?;
             let mut found = ChainFound::default();
             let mut told = 0;
@@ -264,9 +267,10 @@ fn verify_rest(
     }
     tables.replay(conn, &mut |done| tell(done))?;
     if let Some(helper) = helper {
-        while !helper.is_finished() {
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            end.recv_timeout(std::time::Duration::from_millis(50))
+        {
             tell(tables.done.load(Ordering::Relaxed));
-            std::thread::sleep(std::time::Duration::from_millis(25));
         }
         // Should the other thread panic, the chain is checked again here, and any table it had taken is replayed
         // again below.
