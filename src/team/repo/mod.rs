@@ -42,7 +42,8 @@
 //! libgit2 and git ignore and which never block a later write (the temporary names are random); a repack removes
 //! them once they are an hour old. Refs are the one exception: libgit2 takes `<ref>.lock` with O_EXCL and never
 //! removes a lock it did not make, so every ref update here goes through `past_stale_lock`, which removes a lock
-//! that stays in place, unchanged, for a few seconds.
+//! that stays in place, unchanged, for a few seconds. The same goes for `shallow.lock`, which libgit2 takes in the
+//! local repository while a fetch downloads.
 //!
 //! Nothing in this module prints; every failure is a [`RepoError`] whose text a user can read.
 
@@ -426,9 +427,24 @@ impl Repo {
             return Ok(None);
         };
         if !self.repo.odb().ctx(|| "cannot open the object database".into())?.exists(tip) {
-            let mut options = FetchOptions::new();
-            options.download_tags(git2::AutotagOption::None).update_fetchhead(false);
-            remote.download(&[FETCH_SPEC], Some(&mut options)).map_err(unreachable)?;
+            let download = |remote: &mut git2::Remote<'_>| {
+                let mut options = FetchOptions::new();
+                options.download_tags(git2::AutotagOption::None).update_fetchhead(false);
+                remote.download(&[FETCH_SPEC], Some(&mut options))
+            };
+            // libgit2 takes `shallow.lock` while it downloads and never removes a lock it did not make: one that a
+            // killed sync left is cleared as a stale ref lock is (see `past_stale_lock`), and the download tried
+            // again on a new connection.
+            match download(&mut remote) {
+                Err(e)
+                    if e.code() == ErrorCode::Locked && clear_stale_locks(&[self.repo.path().join("shallow.lock")]) =>
+                {
+                    let _ = remote.disconnect();
+                    remote.connect(Direction::Fetch).map_err(unreachable)?;
+                    download(&mut remote).map_err(unreachable)?;
+                }
+                other => other.map_err(unreachable)?,
+            }
         }
         remote.disconnect().map_err(unreachable)?;
         set_ref(&self.repo, ORIGIN_MAIN, tip, "team sync: fetch")

@@ -82,7 +82,7 @@ pub(super) fn past_stale_lock<T>(
 /// Waits until none of `locks` is in the way: each one either goes away, or stays unchanged (same size and
 /// modification time) for [`STALE_LOCK`] and is removed. False when a lock kept changing for three times that long
 /// (a live writer that holds on), or could not be removed.
-fn clear_stale_locks(locks: &[PathBuf]) -> bool {
+pub(super) fn clear_stale_locks(locks: &[PathBuf]) -> bool {
     let start = Instant::now();
     let stamp = |p: &Path| fs::symlink_metadata(p).ok().map(|m| (m.len(), m.modified().ok()));
     let mut watched: Vec<_> = locks.iter().map(|p| (p, stamp(p), start)).collect();

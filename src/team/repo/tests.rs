@@ -384,3 +384,21 @@ pub fn verify_ssh(key: &ssh_key::PublicKey, data: &[u8], armored: &str) -> bool 
         Err(_) => false,
     }
 }
+
+/// libgit2 takes `shallow.lock` in the local repository while it downloads, and never removes a lock it did not
+/// make: a sync killed while fetching left one that made every later fetch fail ("failed to lock file …
+/// shallow.lock"), so that the team seemed out of reach for good. A lock left that way is cleared like a stale ref
+/// lock, and the fetch goes on.
+#[test]
+fn a_fetch_goes_past_the_lock_a_killed_fetch_left() {
+    let dir = TempDir::new().expect("tmp");
+    let (_shared, a, b) = setup(&dir);
+    let key = key();
+    let c = commit_with(&a, &key, None, &put(&[("x.age", "x")]), &[]);
+    a.set_head(c).expect("head");
+    assert_eq!(a.push().expect("push"), Pushed::Done);
+    let lock = b.repo.path().join("shallow.lock");
+    fs::write(&lock, b"").expect("a lock left by a killed fetch");
+    assert_eq!(b.fetch().expect("fetch past the stale lock"), Some(c));
+    assert!(!lock.exists(), "the stale lock is gone");
+}
