@@ -214,11 +214,17 @@ fn verify_rest(
     let mut report = Report::default();
     report.findings.extend(super::migrations::schema_differences(conn)?.into_iter().map(Finding::Schema));
 
-    let entries: u64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))?.max(0) as u64;
+    // Sizes from each table's largest rowid, found at once: counting the rows read every table's smallest index
+    // (0.3-0.6 s on the huge demo) before the second connection could start. They order the tables and size the
+    // progress, which is told its total at the end however many rows there were.
+    let size = |table: &str| -> rusqlite::Result<u64> {
+        let n: i64 = conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    };
+    let entries = size("audit_log")?;
     let mut sized = Vec::new();
     for t in Table::iter() {
-        let n = conn.query_row(&format!("SELECT count(*) FROM {}", t.name()), [], |r| r.get::<_, i64>(0))?.max(0);
-        sized.push((t, n as u64));
+        sized.push((t, size(t.name())?));
     }
     let rows_total: u64 = sized.iter().map(|(_, n)| n).sum();
     let files = evidence_count(conn)?;
