@@ -254,13 +254,13 @@ impl Repo {
         Ok(Repo { path: repo.path().to_path_buf(), repo })
     }
 
-    /// Opens a repository made by [`Repo::init`].
     /// Whether this build can reach a repository at `url`: a folder (a path, or `file://`) or `git://`. HTTPS and
     /// SSH are not built in (libgit2 is built without OpenSSL or libssh2).
     pub fn reachable(url: &str) -> bool {
         local_path(url).is_some() || url.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("git://"))
     }
 
+    /// Opens a repository made by [`Repo::init`].
     pub fn open(path: &Path) -> Result<Repo, RepoError> {
         let repo = Repository::open_bare(path).map_err(|source| RepoError::Open { path: path.into(), source })?;
         // Clones made before the setting existed get it too.
