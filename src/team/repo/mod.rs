@@ -427,24 +427,19 @@ impl Repo {
             return Ok(None);
         };
         if !self.repo.odb().ctx(|| "cannot open the object database".into())?.exists(tip) {
-            let download = |remote: &mut git2::Remote<'_>| {
+            // libgit2 takes `shallow.lock` while it downloads and never removes a lock it did not make: one that a
+            // killed sync left is cleared as a stale ref lock is, and the download tried again on a new connection.
+            let mut again = false;
+            past_stale_locks(&[self.repo.path().join("shallow.lock")], || {
+                if std::mem::replace(&mut again, true) {
+                    let _ = remote.disconnect();
+                    remote.connect(Direction::Fetch)?;
+                }
                 let mut options = FetchOptions::new();
                 options.download_tags(git2::AutotagOption::None).update_fetchhead(false);
                 remote.download(&[FETCH_SPEC], Some(&mut options))
-            };
-            // libgit2 takes `shallow.lock` while it downloads and never removes a lock it did not make: one that a
-            // killed sync left is cleared as a stale ref lock is (see `past_stale_lock`), and the download tried
-            // again on a new connection.
-            match download(&mut remote) {
-                Err(e)
-                    if e.code() == ErrorCode::Locked && clear_stale_locks(&[self.repo.path().join("shallow.lock")]) =>
-                {
-                    let _ = remote.disconnect();
-                    remote.connect(Direction::Fetch).map_err(unreachable)?;
-                    download(&mut remote).map_err(unreachable)?;
-                }
-                other => other.map_err(unreachable)?,
-            }
+            })
+            .map_err(unreachable)?;
         }
         remote.disconnect().map_err(unreachable)?;
         set_ref(&self.repo, ORIGIN_MAIN, tip, "team sync: fetch")

@@ -68,13 +68,19 @@ pub(super) fn delete_ref(repo: &Repository, name: &str) -> Result<(), git2::Erro
 pub(super) fn past_stale_lock<T>(
     repo: &Repository,
     name: &str,
+    op: impl FnMut() -> Result<T, git2::Error>,
+) -> Result<T, git2::Error> {
+    past_stale_locks(&[repo.path().join(format!("{name}.lock")), repo.path().join("packed-refs.lock")], op)
+}
+
+/// Runs `op`, which may take any of `locks`; when it fails on a lock, runs it once more once the locks are out of
+/// the way (see [`past_stale_lock`]).
+pub(super) fn past_stale_locks<T>(
+    locks: &[PathBuf],
     mut op: impl FnMut() -> Result<T, git2::Error>,
 ) -> Result<T, git2::Error> {
     match op() {
-        Err(e) if e.code() == ErrorCode::Locked => {
-            let locks = [repo.path().join(format!("{name}.lock")), repo.path().join("packed-refs.lock")];
-            if clear_stale_locks(&locks) { op() } else { Err(e) }
-        }
+        Err(e) if e.code() == ErrorCode::Locked && clear_stale_locks(locks) => op(),
         other => other,
     }
 }
@@ -82,7 +88,7 @@ pub(super) fn past_stale_lock<T>(
 /// Waits until none of `locks` is in the way: each one either goes away, or stays unchanged (same size and
 /// modification time) for [`STALE_LOCK`] and is removed. False when a lock kept changing for three times that long
 /// (a live writer that holds on), or could not be removed.
-pub(super) fn clear_stale_locks(locks: &[PathBuf]) -> bool {
+fn clear_stale_locks(locks: &[PathBuf]) -> bool {
     let start = Instant::now();
     let stamp = |p: &Path| fs::symlink_metadata(p).ok().map(|m| (m.len(), m.modified().ok()));
     let mut watched: Vec<_> = locks.iter().map(|p| (p, stamp(p), start)).collect();
