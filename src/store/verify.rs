@@ -192,15 +192,28 @@ impl Tables {
             let mut found = Vec::new();
             let mut rows = 0;
             replay_table(conn, table, &mut found, &mut rows, &mut |n| {
-                if n.is_multiple_of(1024) {
-                    let step = n - told;
-                    told = n;
-                    tick(self.done.fetch_add(step, Ordering::Relaxed) + step);
+                if let Some(done) = self.count(&mut told, n) {
+                    tick(done);
                 }
             })?;
-            self.done.fetch_add(u64::try_from(rows).unwrap_or(0).saturating_sub(told), Ordering::Relaxed);
+            self.counted(told, rows as u64);
             self.results.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some((found, rows));
         }
+    }
+
+    /// At every 1024th item of a step, adds what the step did since it last told (`told`, then moved to `n`) to the
+    /// count of all that is done, and returns that count.
+    fn count(&self, told: &mut u64, n: u64) -> Option<u64> {
+        if !n.is_multiple_of(1024) {
+            return None;
+        }
+        let step = n - std::mem::replace(told, n);
+        Some(self.done.fetch_add(step, Ordering::Relaxed) + step)
+    }
+
+    /// At the end of a step of `all` items, adds what it did since it last told.
+    fn counted(&self, told: u64, all: u64) {
+        self.done.fetch_add(all.saturating_sub(told), Ordering::Relaxed);
     }
 }
 
@@ -252,12 +265,9 @@ fn verify_rest(
             let mut found = ChainFound::default();
             let mut told = 0;
             check_chain(&conn, &chain_key, &heads, &mut found, &mut |n| {
-                if n.is_multiple_of(1024) {
-                    shared.done.fetch_add(n - told, Ordering::Relaxed);
-                    told = n;
-                }
+                shared.count(&mut told, n);
             })?;
-            shared.done.fetch_add((found.entries as u64).saturating_sub(told), Ordering::Relaxed);
+            shared.counted(told, found.entries as u64);
             shared.replay(&conn, &mut |_| {})?;
             Ok(found)
         })
