@@ -1,5 +1,6 @@
-//! The in-process part of start-up: open the large workspace, check migrations, load the first engagement, draw
-//! the first frame into a test backend. It leaves out the process start, the terminal set-up and whatever
+//! The in-process part of start-up: open the large workspace, check migrations, load the first engagement (what
+//! `App::opening` reads: the list of engagements is read after the first frame), draw the first frame into a test
+//! backend. It leaves out the process start, the terminal set-up and whatever
 //! commands::open_workbench does around these steps, so it is a component figure; what the user waits for is
 //! measured by benches/pty/first_frame.py.
 
@@ -17,7 +18,7 @@ fn startup(c: &mut Criterion) {
     c.bench_function("startup_in_process_large_first_frame_160x48", |b| {
         b.iter(|| {
             let store = Store::open(&path, "bench").expect("open");
-            let mut app = App::new(store, Keymap::default_map(), Theme::colored(), common::today()).expect("app");
+            let mut app = App::opening(store, Keymap::default_map(), Theme::colored(), common::today()).expect("app");
             app.update(Action::Resize(160, 48)).expect("resize");
             let mut t = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
             t.draw(|f| assay::ui::render(&app, f)).expect("draw");

@@ -77,7 +77,7 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
     let (signals, terminal) = take_terminal()?;
     let terminal = std::thread::spawn(terminal);
     // A panic while reading waits for the terminal to be taken, so that the hand-back comes after it.
-    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| App::new(store, keymap, theme, today)));
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| App::opening(store, keymap, theme, today)));
     let terminal = terminal.join().map_err(|_| eyre!("the terminal could not be set up")).and_then(|t| t);
     let loaded = loaded.unwrap_or_else(|panic| {
         restore();
@@ -327,18 +327,23 @@ fn event_loop(
     let mut last_tick = Instant::now();
     let mut redraw = true;
     let mut after_event = false;
-    let mut reader = false;
+    let mut started = false;
     loop {
         if redraw {
             terminal.draw(|f| crate::ui::render(app, f))?;
             app.note_drawn();
             redraw = false;
         }
-        // crossterm sets up its reader, and its watch of resizes, at its first look: once the first frame is on
-        // screen, not at the first key.
-        if !reader {
+        // The first frame is on screen: the rest of what the workbench reads (the list of engagements), before any
+        // key is handled, then drawn again (the same frame, so no cell is written again unless what was read changed
+        // it); and crossterm sets up its reader, and its watch of resizes, at its first look: now, not at the first
+        // key.
+        if !started {
+            app.finish_opening()?;
             event::poll(Duration::ZERO)?;
-            reader = true;
+            started = true;
+            redraw = true;
+            continue;
         }
         // Lets the end-to-end tests check that a panic hands the terminal back (debug builds only).
         #[cfg(debug_assertions)]

@@ -146,3 +146,29 @@ fn team_work_shows_its_progress_and_clears_it() {
     assert!(drawn.contains("encrypting records [") && drawn.contains("100%"), "{drawn}");
     assert!(drawn.contains("sending to the team repository"), "{drawn}");
 }
+
+/// The workbench opens on one engagement and reads the list of all of them just after its first frame, before it
+/// handles any key: the list, asked for the moment the first frame is on screen, holds every engagement.
+#[test]
+fn the_list_asked_for_at_the_first_frame_holds_every_engagement() {
+    use assay::cli::DemoSize;
+    use assay::commands::demo::{self, Shape};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let all = {
+        let mut store = assay::store::Store::open(&db, "tester").expect("store");
+        demo::generate(&mut store, Shape::of(DemoSize::Small), chrono::Local::now().date_naive()).expect("demo");
+        assay::store::engagements::list(store.conn()).expect("list")
+    };
+    assert!(all.len() > 1, "the demo holds several engagements");
+    let t = Tmux::start("list-after-first-frame", &db, dir.path());
+    t.wait_for("In this engagement");
+    t.send(&["1"]);
+    t.wait_for(&format!("Engagements {}", all.len()));
+    let screen = t.capture();
+    for e in &all {
+        assert!(screen.contains(&format!("E-{} ", e.number)), "E-{} is listed:\n{screen}", e.number);
+    }
+    t.send(&["q"]);
+    t.wait_exit();
+}

@@ -164,7 +164,19 @@ pub struct App {
 const TOAST_TICKS: u16 = 16;
 
 impl App {
+    /// The workbench over `store`, everything read: [`App::opening`], then [`App::finish_opening`].
     pub fn new(store: Store, keymap: Keymap, theme: Theme, today: NaiveDate) -> color_eyre::Result<App> {
+        let mut app = App::opening(store, keymap, theme, today)?;
+        app.finish_opening()?;
+        Ok(app)
+    }
+
+    /// The workbench over `store` with what its first frame shows read: the engagement it opens on (the one last
+    /// open while it exists, else the one changed last) and its overview. The list of engagements then holds that one
+    /// alone, so that the first frame waits on no more than one engagement whatever the workspace holds (the list is
+    /// not drawn on the Overview); [`App::finish_opening`] reads the rest of it, and must come before any key is
+    /// handled.
+    pub fn opening(store: Store, keymap: Keymap, theme: Theme, today: NaiveDate) -> color_eyre::Result<App> {
         let mut app = App {
             store,
             keymap,
@@ -190,19 +202,19 @@ impl App {
             sync_pending: false,
         };
         app.store.start_undo_session();
-        app.reload_engagements()?;
-        let remembered = crate::store::settings::get(app.store.conn(), crate::store::settings::CURRENT_ENGAGEMENT)?
-            .and_then(|s| s.parse::<i64>().ok());
-        let first = remembered
-            .filter(|id| app.session.engagements.iter().any(|e| e.id == *id))
-            .or_else(|| app.session.engagements.first().map(|e| e.id));
-        if let Some(id) = first {
+        if let Some(id) = crate::store::engagements::shown_first(app.store.conn())? {
             app.load_current(id)?;
+            app.session.engagements.extend(app.session.current.clone());
             app.tab = Tab::Overview;
         }
         app.resize(app.size.0, app.size.1);
         app.refresh_team();
         Ok(app)
+    }
+
+    /// Reads the whole list of engagements, after [`App::opening`] (the Engagements pane lists them again).
+    pub fn finish_opening(&mut self) -> color_eyre::Result<()> {
+        self.reload_engagements()
     }
 
     /// Where keys go now.

@@ -104,6 +104,19 @@ pub fn summary(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<Enga
     Ok(s)
 }
 
+/// The engagement the workbench opens on: the one last open while it exists, else the one changed last (the first
+/// of [`list`]).
+pub fn shown_first(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    let remembered =
+        super::settings::get(conn, super::settings::CURRENT_ENGAGEMENT)?.and_then(|s| s.parse::<i64>().ok());
+    if let Some(id) = remembered
+        && conn.query_row("SELECT EXISTS (SELECT 1 FROM engagement WHERE id = ?)", [id], |r| r.get::<_, bool>(0))?
+    {
+        return Ok(Some(id));
+    }
+    conn.query_row("SELECT id FROM engagement ORDER BY updated_at DESC, id DESC LIMIT 1", [], |r| r.get(0)).optional()
+}
+
 /// Assets that block the close, by the same rule as the close-out: handed over and not yet returned or destroyed
 /// with a verifier (an asset never handed over is not out; one returned without a verifier is not accounted for).
 pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<i64> {
@@ -184,4 +197,30 @@ fn team_and_pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite:
     }
     let pending = tally.over(&members, today);
     Ok((i64::try_from(members.len()).unwrap_or(i64::MAX), i64::try_from(pending).unwrap_or(i64::MAX)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, settings};
+
+    #[test]
+    fn the_workbench_opens_on_the_engagement_last_open_while_it_exists_else_on_the_one_changed_last() {
+        let mut store = Store::open_in_memory("t").expect("store");
+        assert_eq!(shown_first(store.conn()).expect("read"), None, "no engagement, none to open on");
+        let a = create_in(&mut store, "A").expect("A");
+        let b = create_in(&mut store, "B").expect("B");
+        let first_listed = list(store.conn()).expect("list")[0].id;
+        assert_eq!(shown_first(store.conn()).expect("read"), Some(first_listed), "none remembered: the first listed");
+        let remember = |store: &mut Store, v: String| {
+            store.write(|w| settings::set(w, settings::CURRENT_ENGAGEMENT, &v)).expect("remembered");
+        };
+        let other = if first_listed == a { b } else { a };
+        remember(&mut store, other.to_string());
+        assert_eq!(shown_first(store.conn()).expect("read"), Some(other), "the one remembered");
+        store.write(|w| delete(w, other)).expect("deleted");
+        assert_eq!(shown_first(store.conn()).expect("read"), Some(first_listed), "the remembered one is gone");
+        remember(&mut store, "not a number".into());
+        assert_eq!(shown_first(store.conn()).expect("read"), Some(first_listed), "what is remembered is no id");
+    }
 }
