@@ -189,9 +189,7 @@ impl Tables {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(&table) = self.order.get(i) else { return Ok(()) };
             let mut told = 0;
-            let mut found = Vec::new();
-            let mut rows = 0;
-            replay_table(conn, table, &mut found, &mut rows, &mut |n| {
+            let (found, rows) = replayed(conn, table, &mut |n| {
                 if let Some(done) = self.count(&mut told, n) {
                     tick(done);
                 }
@@ -215,6 +213,13 @@ impl Tables {
     fn counted(&self, told: u64, all: u64) {
         self.done.fetch_add(all.saturating_sub(told), Ordering::Relaxed);
     }
+}
+
+/// Replays one table: what it found, and how many rows it read.
+fn replayed(conn: &Connection, table: Table, tell: &mut dyn FnMut(u64)) -> rusqlite::Result<Replayed> {
+    let mut found = Vec::new();
+    let rows = replay_table(conn, table, &mut found, tell)?;
+    Ok((found, usize::try_from(rows).unwrap_or(usize::MAX)))
 }
 
 /// Everything after SQLite's integrity check. With `beside` (the workspace's path and passphrase), a second
@@ -307,11 +312,7 @@ fn verify_rest(
         let table = tables.order[i];
         let replayed = match result {
             Some(r) => r,
-            None => {
-                let (mut found, mut rows) = (Vec::new(), 0);
-                replay_table(conn, table, &mut found, &mut rows, &mut |_| {})?;
-                (found, rows)
-            }
+            None => replayed(conn, table, &mut |_| {})?,
         };
         by_table.push((table, replayed));
     }
@@ -504,12 +505,11 @@ impl Gathered {
     }
 }
 
-/// One table's rows against their history, both walked in row order.
+/// One table's rows against their history, both walked in row order; returns how many rows it read.
 fn replay_table(
     conn: &Connection,
     table: Table,
     findings: &mut Vec<Finding>,
-    rows_seen: &mut usize,
     tell: &mut dyn FnMut(u64),
 ) -> rusqlite::Result<u64> {
     let name = table.name();
@@ -563,7 +563,6 @@ fn replay_table(
         let (Some(r), Some(id)) = (row, id) else { break };
         n += 1;
         tell(n);
-        *rows_seen += 1;
         if g.live != Some(true) {
             findings.push(Finding::Unrecorded { table: name, row: id });
             continue;
