@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use color_eyre::Result;
 use color_eyre::eyre::eyre;
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyCode,
     KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -25,6 +26,14 @@ use crate::store::Store;
 use crate::store::backup::{Bounds, Outcome};
 use crate::theme::Theme;
 use crate::worker::{Job, Poll};
+
+/// The workbench's terminal. Its output is buffered whole, so that a frame reaches the terminal in one write at
+/// its end (ratatui flushes the backend after each frame) rather than in pieces of the standard output's 1 KiB
+/// line buffer: a first frame of the large demo took nine writes, each one a wake-up of the terminal's reader.
+type Term = Terminal<CrosstermBackend<std::io::BufWriter<std::io::Stdout>>>;
+
+/// Room for a whole frame of a large terminal (a frame of 160×48 cells, colours included, takes about 9 KiB).
+const FRAME_BUFFER: usize = 64 * 1024;
 
 /// The automatic backup the workbench takes once its first frame is on screen.
 pub struct BackupPlan {
@@ -101,7 +110,7 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
 /// What taking the terminal needs first, in order: a terminal on both ends, the signals watched (so that one
 /// arriving from now on hands the terminal back), the panic hook. Returns the watch and the step that takes the
 /// terminal, which may run on another thread: raw mode, the alternate screen, mouse reporting and paste.
-fn take_terminal() -> Result<(Signals, impl FnOnce() -> Result<DefaultTerminal> + Send + 'static)> {
+fn take_terminal() -> Result<(Signals, impl FnOnce() -> Result<Term> + Send + 'static)> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(color_eyre::eyre::eyre!(
@@ -110,15 +119,14 @@ fn take_terminal() -> Result<(Signals, impl FnOnce() -> Result<DefaultTerminal> 
     }
     let signals = Signals::register()?;
     install_panic_hook();
-    Ok((signals, || match ratatui::try_init() {
-        Ok(t) => {
-            let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-            Ok(t)
-        }
-        Err(e) => {
+    Ok((signals, || {
+        let taken = enter().and_then(|()| {
+            Terminal::new(CrosstermBackend::new(std::io::BufWriter::with_capacity(FRAME_BUFFER, std::io::stdout())))
+        });
+        taken.map_err(|e| {
             restore();
-            Err(e.into())
-        }
+            e.into()
+        })
     }))
 }
 
@@ -126,7 +134,7 @@ fn take_terminal() -> Result<(Signals, impl FnOnce() -> Result<DefaultTerminal> 
 /// (only if the workspace changed since its newest backup), and again at quit if the work since start-up changed
 /// it. A failed backup is shown in the workbench and never blocks work. The terminal is restored on every way out,
 /// a panic included.
-fn run_in(mut terminal: DefaultTerminal, signals: &Signals, mut app: App, backup: Option<BackupPlan>) -> Result<()> {
+fn run_in(mut terminal: Term, signals: &Signals, mut app: App, backup: Option<BackupPlan>) -> Result<()> {
     let mut running: Option<Job<Outcome>> = None;
     let mut outcome: Option<Outcome> = None;
     // Whether anything was written while the workbench ran: the history's last entry once the first frame is on
@@ -176,12 +184,22 @@ pub fn restore() {
     let _ = ratatui::crossterm::execute!(out, LeaveAlternateScreen, ratatui::crossterm::cursor::Show);
 }
 
+/// Takes the terminal: raw mode, then the alternate screen, mouse reporting and paste, sent in one write. Mouse
+/// reporting and paste are asked for; a console that refuses them still gets the workbench.
+fn enter() -> std::io::Result<()> {
+    use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+    use std::io::Write;
+    enable_raw_mode()?;
+    let mut out = std::io::stdout().lock();
+    ratatui::crossterm::queue!(out, EnterAlternateScreen)?;
+    let _ = ratatui::crossterm::queue!(out, EnableMouseCapture, EnableBracketedPaste);
+    out.flush()
+}
+
 /// Takes the terminal back after a suspension: raw mode, the alternate screen, mouse reporting and paste.
 #[cfg(unix)]
-fn resume(terminal: &mut DefaultTerminal) -> Result<()> {
-    use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
-    enable_raw_mode()?;
-    ratatui::crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
+fn resume(terminal: &mut Term) -> Result<()> {
+    enter()?;
     // The screen was the shell's meanwhile: forget what was drawn so the next frame is drawn whole.
     terminal.clear()?;
     Ok(())
@@ -296,14 +314,14 @@ fn event_ready(timeout: Duration, _after_event: bool, _signals: &Signals) -> Res
 /// Suspends to the shell: the terminal is handed back, the process stops as for a plain Ctrl-Z, and on `fg`
 /// the screen is taken back and redrawn.
 #[cfg(unix)]
-fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
+fn suspend(terminal: &mut Term) -> Result<()> {
     restore();
     signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)?;
     resume(terminal)
 }
 
 #[cfg(not(unix))]
-fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
+fn suspend(terminal: &mut Term) -> Result<()> {
     // No job control: nothing to suspend to; just redraw.
     terminal.clear()?;
     Ok(())
@@ -313,7 +331,7 @@ fn suspend(terminal: &mut DefaultTerminal) -> Result<()> {
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
 fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Term,
     app: &mut App,
     signals: &Signals,
     backup: Option<&BackupPlan>,
