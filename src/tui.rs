@@ -47,15 +47,17 @@ const DEFAULT_BACKUPS: usize = 5;
 
 /// Opens the workbench on the workspace at `workspace` and runs it until the user quits: the one way the command
 /// line reaches the terminal interface. `open` opens the workspace (and holds whatever guard it returns, such as
-/// the workspace lock, until the workbench ends). What the first frame waits for is shared between the two cores:
-/// - while the workspace opens, the other core prepares the catalog and the key table with the config's overrides;
+/// the workspace lock, until the workbench ends). What the first frame waits for is shared between two cores (each
+/// helper thread asks for a CPU other than the main thread's, see [`crate::worker::spawn_beside`]):
+/// - while the workspace opens, the other core prepares the key table with the config's overrides;
 /// - while the workbench reads the workspace, the other core takes the terminal (raw mode, the alternate screen,
 ///   the screen buffers). It is taken only once the workspace is open and the config found sound, so that a
 ///   passphrase prompt, a refusal or a config mistake is written on the shell's screen as before.
+///
+/// The catalog, which the first frame does not show, is read just after it, before any key.
 pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Result<(L, Store)>) -> Result<()> {
     let overrides = config.keys.clone();
-    let prepare = std::thread::spawn(move || {
-        crate::catalog::catalog();
+    let prepare = crate::worker::spawn_beside(move || {
         let mut keymap = Keymap::default_map();
         keymap.apply_overrides(&overrides).map(|()| keymap)
     });
@@ -84,7 +86,7 @@ pub fn start<L>(config: &Config, workspace: PathBuf, open: impl FnOnce() -> Resu
         None => None,
     };
     let (signals, terminal) = take_terminal()?;
-    let terminal = std::thread::spawn(terminal);
+    let terminal = crate::worker::spawn_beside(terminal);
     // A panic while reading waits for the terminal to be taken, so that the hand-back comes after it.
     let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| App::opening(store, keymap, theme, today)));
     let terminal = terminal.join().map_err(|_| eyre!("the terminal could not be set up")).and_then(|t| t);
@@ -358,6 +360,7 @@ fn event_loop(
         // key.
         if !started {
             app.finish_opening()?;
+            crate::catalog::catalog();
             event::poll(Duration::ZERO)?;
             started = true;
             redraw = true;
