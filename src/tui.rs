@@ -35,6 +35,11 @@ type Term = Terminal<CrosstermBackend<std::io::BufWriter<std::io::Stdout>>>;
 /// Room for a whole frame of a large terminal (a frame of 160×48 cells, colours included, takes about 9 KiB).
 const FRAME_BUFFER: usize = 64 * 1024;
 
+/// Where the terminal backend writes the frames `ui::render` draws (each cell cleaned by `visible::scrub_buffer`).
+fn frames() -> std::io::BufWriter<std::io::Stdout> {
+    std::io::BufWriter::with_capacity(FRAME_BUFFER, std::io::stdout())
+}
+
 /// The automatic backup the workbench takes once its first frame is on screen.
 pub struct BackupPlan {
     pub workspace: std::path::PathBuf,
@@ -122,9 +127,7 @@ fn take_terminal() -> Result<(Signals, impl FnOnce() -> Result<Term> + Send + 's
     let signals = Signals::register()?;
     install_panic_hook();
     Ok((signals, || {
-        let taken = enter().and_then(|()| {
-            Terminal::new(CrosstermBackend::new(std::io::BufWriter::with_capacity(FRAME_BUFFER, std::io::stdout())))
-        });
+        let taken = enter().and_then(|()| Terminal::new(CrosstermBackend::new(frames())));
         taken.map_err(|e| {
             restore();
             e.into()
@@ -192,7 +195,7 @@ fn enter() -> std::io::Result<()> {
     use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
     use std::io::Write;
     enable_raw_mode()?;
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::stdout();
     ratatui::crossterm::queue!(out, EnterAlternateScreen)?;
     let _ = ratatui::crossterm::queue!(out, EnableMouseCapture, EnableBracketedPaste);
     out.flush()
