@@ -38,9 +38,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
 }
 
 /// All engagements, most recently changed first.
+/// The order engagements are listed in: the one changed last first.
+const LISTED: &str = "ORDER BY updated_at DESC, id DESC";
+
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Engagement>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM engagement ORDER BY updated_at DESC, id DESC"))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM engagement {LISTED}"))?;
     stmt.query_map([], from_row)?.collect()
 }
 
@@ -114,7 +116,7 @@ pub fn shown_first(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     {
         return Ok(Some(id));
     }
-    conn.query_row("SELECT id FROM engagement ORDER BY updated_at DESC, id DESC LIMIT 1", [], |r| r.get(0)).optional()
+    conn.query_row(&format!("SELECT id FROM engagement {LISTED} LIMIT 1"), [], |r| r.get(0)).optional()
 }
 
 /// Assets that block the close, by the same rule as the close-out: handed over and not yet returned or destroyed
