@@ -21,6 +21,17 @@ fn main() {
     write_json("catalog.json", &serde_json::json!({ "item": items }));
     let keymap = read_toml(Path::new("assets/keymap.toml"));
     write_json("keymap.json", &serde_json::to_value(keymap).expect("the key table converts to JSON"));
+    lean_openssl();
+}
+
+/// Builds `src/native/crypto_init.c` (OpenSSL set up without its error texts and legacy name table, before
+/// `main`: see that file) against the headers of the OpenSSL SQLCipher is built with, and links it whole into every
+/// program of the crate: nothing calls it, so it would otherwise be left out of the link.
+fn lean_openssl() {
+    let source = "src/native/crypto_init.c";
+    println!("cargo::rerun-if-changed={source}");
+    let include = std::env::var("DEP_OPENSSL_INCLUDE").expect("openssl-sys gives its headers' folder");
+    cc::Build::new().file(source).include(include).link_lib_modifier("+whole-archive").compile("assay_native");
 }
 
 /// A TOML file of the source tree, which the build then follows.
