@@ -22,6 +22,16 @@ Exit status:
     after_help = EXIT_CODES
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub globals: Globals,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The options given before any subcommand: all the workbench takes, and what every command shares.
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
+pub struct Globals {
     /// The workspace file (default: assay.db in the user's data folder).
     #[arg(long, env = "ASSAY_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -38,9 +48,17 @@ pub struct Cli {
     /// Only for opening the workbench: `assay --encrypt`.
     #[arg(long)]
     pub encrypt: bool,
+}
 
-    #[command(subcommand)]
-    pub command: Option<Command>,
+/// The command line that opens the workbench: the global options alone, without the subcommands, whose
+/// definitions (with their help) take a quarter of a millisecond to build at every start. Only what it parses
+/// whole is taken from it; anything else (a subcommand, `--help`, `--version`, a mistake) is parsed again by
+/// [`Cli`], whose messages and help are the ones users see.
+#[derive(Debug, Parser)]
+#[command(name = "assay", disable_help_flag = true, disable_version_flag = true)]
+struct Workbench {
+    #[command(flatten)]
+    globals: Globals,
 }
 
 /// The files `assay schema` describes.
@@ -416,19 +434,37 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        match Cli::workbench(&args) {
+            Some(globals) => Ok(Cli { globals, command: None }),
+            None => Cli::parse_whole(args),
+        }
+    }
+
+    /// The global options, when the command line holds nothing else (it opens the workbench).
+    fn workbench(args: &[std::ffi::OsString]) -> Option<Globals> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Workbench::command().try_get_matches_from(args).ok()?;
+        let mut globals = Globals::from_arg_matches(&matches).ok()?;
+        globals.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
+        Some(globals)
+    }
+
+    /// Parses the command line against the whole definition.
+    fn parse_whole(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         use clap::FromArgMatches;
         let matches = Cli::definition().try_get_matches_from(args)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
-        cli.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
+        cli.globals.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
         // A global option given after a subcommand's name wins over one given before it.
         let mut m = &matches;
         while let Some((_, sub)) = m.subcommand() {
             if let Ok(Some(p)) = sub.try_get_one::<PathBuf>("db") {
-                cli.db = Some(p.clone());
+                cli.globals.db = Some(p.clone());
             }
             if let Ok(Some(p)) = sub.try_get_one::<PathBuf>("config") {
-                cli.config = Some(p.clone());
-                cli.config_named = true;
+                cli.globals.config = Some(p.clone());
+                cli.globals.config_named = true;
             }
             m = sub;
         }
@@ -466,4 +502,56 @@ fn hide_globals(cmd: clap::Command) -> clap::Command {
             hide_globals(sub.after_help(EXIT_CODES))
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn argv(line: &[&str]) -> Vec<OsString> {
+        std::iter::once("assay").chain(line.iter().copied()).map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_workbench_command_line_parses_as_the_whole_definition_parses_it() {
+        let plain: &[&[&str]] = &[
+            &[],
+            &["--db", "w.db"],
+            &["--db=w.db"],
+            &["--db", "ünï cödé.db", "--config", "c.toml"],
+            &["--config=c.toml", "--encrypt"],
+            &["--encrypt", "--db", "w.db"],
+            &["--"],
+        ];
+        for line in plain {
+            let fast = Cli::workbench(&argv(line)).unwrap_or_else(|| panic!("{line:?} takes the short way"));
+            let whole = Cli::parse_whole(argv(line)).expect("the whole definition parses it");
+            assert!(whole.command.is_none(), "{line:?}: no subcommand");
+            assert_eq!(fast, whole.globals, "{line:?}");
+        }
+        assert!(Cli::workbench(&argv(&["--config", "c.toml"])).is_some_and(|g| g.config_named), "named on the line");
+        // Everything else goes to the whole definition, whose messages, help and subcommands users see.
+        let other: &[&[&str]] = &[
+            &["list"],
+            &["--db", "w.db", "verify"],
+            &["--help"],
+            &["-h"],
+            &["--version"],
+            &["-V"],
+            &["--db"],
+            &["--dbb", "w.db"],
+            &["--db", "a.db", "--db", "b.db"],
+            &["--encrypt=yes"],
+            &["lsit"],
+            &["--", "list"],
+        ];
+        for line in other {
+            assert_eq!(Cli::workbench(&argv(line)), None, "{line:?} is left to the whole definition");
+        }
+        let typo = Cli::try_parse_from_args(argv(&["lsit"])).expect_err("a typo is refused");
+        assert!(typo.to_string().contains("list"), "the whole definition suggests the subcommand: {typo}");
+        let sub = Cli::try_parse_from_args(argv(&["--db", "w.db", "list"])).expect("a subcommand");
+        assert!(matches!(sub.command, Some(Command::List { .. })), "{sub:?}");
+    }
 }

@@ -79,28 +79,30 @@ pub fn exit_code(e: &color_eyre::eyre::Report) -> u8 {
 
 /// Runs what the command line asks for.
 pub fn run(cli: Cli) -> Result<()> {
-    if cli.config_named
-        && let Some(p) = &cli.config
+    if cli.globals.config_named
+        && let Some(p) = &cli.globals.config
         && !p.exists()
     {
         return Err(eyre!("config file {}: no such file (--config must name an existing file)", p.display()));
     }
-    if cli.encrypt && cli.command.is_some() {
+    if cli.globals.encrypt && cli.command.is_some() {
         return Err(stop(
             Outcome::Usage,
             "--encrypt only applies when opening the workbench (assay --encrypt); to encrypt a workspace: assay encrypt",
         ));
     }
-    let config = match cli.config.clone().or_else(config::default_config_path) {
+    let config = match cli.globals.config.clone().or_else(config::default_config_path) {
         Some(p) => Config::load(&p).map_err(|e| eyre!("config file {e}"))?,
         None => Config::default(),
     };
     match cli.command {
-        None => open_workbench(cli.db, cli.encrypt, &config),
+        None => open_workbench(cli.globals.db, cli.globals.encrypt, &config),
         Some(Command::Demo { size, out, force }) => demo::run(size, out, force, &config.assessor()),
-        Some(Command::Verify { head, json }) => verify::run(&workspace_path(cli.db)?, &config.assessor(), &head, json),
+        Some(Command::Verify { head, json }) => {
+            verify::run(&workspace_path(cli.globals.db)?, &config.assessor(), &head, json)
+        }
         Some(Command::Upgrade) => {
-            let db = workspace_path(cli.db)?;
+            let db = workspace_path(cli.globals.db)?;
             if std::fs::symlink_metadata(&db).is_err() {
                 return Err(stop(Outcome::NothingFound, format!("no workspace at {}", db.display())));
             }
@@ -122,7 +124,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::List { json }) => {
-            let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
+            let store = secure::open_existing(&workspace_path(cli.globals.db)?, &config.assessor())?;
             list::run(&store, json)
         }
         Some(Command::Schema { of: crate::cli::SchemaOf::Bundle }) => {
@@ -132,15 +134,17 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Completions { shell }) => list::completions(shell),
         Some(Command::Man { dir }) => list::man(dir.as_deref()),
-        Some(Command::Backup { dest }) => secure::backup_to(&workspace_path(cli.db)?, &dest, &config.assessor()),
+        Some(Command::Backup { dest }) => {
+            secure::backup_to(&workspace_path(cli.globals.db)?, &dest, &config.assessor())
+        }
         Some(Command::Encrypt { remove_outputs }) => {
             // The workbench writes reports where the config says, or where it was started: look in both.
             let mut folders: Vec<PathBuf> =
                 config.reports_dir.iter().filter_map(|d| std::path::absolute(d).ok()).collect();
             folders.extend(std::env::current_dir().ok());
-            secure::encrypt(&workspace_path(cli.db)?, &config.assessor(), remove_outputs, &folders)
+            secure::encrypt(&workspace_path(cli.globals.db)?, &config.assessor(), remove_outputs, &folders)
         }
-        Some(Command::Decrypt) => secure::decrypt(&workspace_path(cli.db)?, &config.assessor()),
+        Some(Command::Decrypt) => secure::decrypt(&workspace_path(cli.globals.db)?, &config.assessor()),
         Some(Command::Lookup { query, phase, party, topic, limit, brief, json }) => {
             let f = lookup::filters(phase.as_deref(), party.as_deref(), topic.as_deref())?;
             let format = match (json, brief) {
@@ -150,9 +154,13 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             lookup::run(&query, f, limit, format)
         }
-        Some(Command::Report { form: Some(ReportKind::Assets { engagement, format, out }), .. }) => {
-            report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement, format, out.as_deref())
-        }
+        Some(Command::Report { form: Some(ReportKind::Assets { engagement, format, out }), .. }) => report::run_assets(
+            &workspace_path(cli.globals.db)?,
+            &config.assessor(),
+            &engagement,
+            format,
+            out.as_deref(),
+        ),
         Some(Command::Report { form: None, engagement, format, out, .. })
             if matches!(engagement.first().map(String::as_str), Some("assets" | "form")) && engagement.len() > 1 =>
         {
@@ -166,7 +174,13 @@ pub fn run(cli: Cli) -> Result<()> {
                     return Err(stop(Outcome::Usage, "the asset form is written as md, html or pdf, not json"));
                 }
             };
-            report::run_assets(&workspace_path(cli.db)?, &config.assessor(), &engagement[1..], format, out.as_deref())
+            report::run_assets(
+                &workspace_path(cli.globals.db)?,
+                &config.assessor(),
+                &engagement[1..],
+                format,
+                out.as_deref(),
+            )
         }
         Some(Command::Report {
             form: None,
@@ -178,7 +192,7 @@ pub fn run(cli: Cli) -> Result<()> {
             with_journal,
             is_final,
         }) => {
-            let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
+            let store = secure::open_existing(&workspace_path(cli.globals.db)?, &config.assessor())?;
             let how = crate::report::Options { include_sensitive, with_catalog_text, is_final };
             report::run(&store, &engagement.join(" "), format, out.as_deref(), how, with_journal)
         }
@@ -192,18 +206,18 @@ pub fn run(cli: Cli) -> Result<()> {
             template,
             with_evidence,
         }) => {
-            let store = secure::open_existing(&workspace_path(cli.db)?, &config.assessor())?;
+            let store = secure::open_existing(&workspace_path(cli.globals.db)?, &config.assessor())?;
             let how = exchange::ExportOptions { include_sensitive, with_catalog_text, excel, template, with_evidence };
             exchange::export(&store, engagement.as_deref(), format, out.as_deref(), how)
         }
-        Some(Command::Team { action }) => team::run(&workspace_path(cli.db)?, &config, action),
-        Some(Command::Sync) => team::sync(&workspace_path(cli.db)?, &config),
-        Some(Command::Evidence { action }) => evidence::run(&workspace_path(cli.db)?, &config, action),
+        Some(Command::Team { action }) => team::run(&workspace_path(cli.globals.db)?, &config, action),
+        Some(Command::Sync) => team::sync(&workspace_path(cli.globals.db)?, &config),
+        Some(Command::Evidence { action }) => evidence::run(&workspace_path(cli.globals.db)?, &config, action),
         Some(Command::Import { path, into, register, dry_run, delete_missing, date_format, write_ids }) => {
             if dry_run && write_ids {
                 return Err(stop(Outcome::Usage, exchange::WRITE_IDS_NOT_DRY));
             }
-            let db = workspace_path(cli.db)?;
+            let db = workspace_path(cli.globals.db)?;
             let (_lock, mut store) = secure::open_locked(&db, &config.assessor(), false)?;
             let how = exchange::ImportOptions { dry_run, delete_missing, date_format, write_ids };
             let result = exchange::import(&mut store, &path, into.as_deref(), register.as_deref(), how);
