@@ -450,6 +450,26 @@ fn the_overviews_outstanding_assets_count_as_the_asset_list_does() {
 }
 
 #[test]
+fn an_assets_field_that_holds_no_text_is_refused_by_the_overview_as_by_the_asset_list() {
+    let store = demo_store();
+    let conn = store.conn();
+    let e = engagements::list(conn).expect("list").remove(0);
+    let today = common::today().to_string();
+    engagements::summary(conn, e.id, &today).expect("sound figures");
+    // The overview reads the assets in place, without copying their text: a value that is not text (a blob, from a
+    // tool other than assay) is still an error, as it is for the asset list, and never taken for a blank field.
+    let changed = conn
+        .execute(
+            "UPDATE asset SET accepted_by = x'00ff' WHERE id = (SELECT min(id) FROM asset WHERE engagement_id = ?)",
+            [e.id],
+        )
+        .expect("changed");
+    assert_eq!(changed, 1);
+    assert!(store::assets::list(conn, e.id).is_err(), "the asset list refuses it");
+    assert!(engagements::summary(conn, e.id, &today).is_err(), "and so does the overview");
+}
+
+#[test]
 fn the_overviews_pending_checks_count_as_the_vetting_pane_does() {
     let store = demo_store();
     let conn = store.conn();

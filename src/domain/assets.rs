@@ -198,7 +198,52 @@ pub struct Asset {
 }
 
 fn blank(s: &Option<String>) -> bool {
-    s.as_deref().is_none_or(|s| s.trim().is_empty())
+    blank_text(s.as_deref())
+}
+
+fn blank_text(s: Option<&str>) -> bool {
+    s.is_none_or(|s| s.trim().is_empty())
+}
+
+/// What an asset's state depends on, borrowed: from an [`Asset`], or from a row of the workspace read in place
+/// (the overview counts an engagement's outstanding assets without copying their text).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StateFacts<'a> {
+    pub disposition: Option<&'a str>,
+    pub handed_over: Option<&'a str>,
+    pub has_holder: bool,
+    pub accepted_by: Option<&'a str>,
+    pub expected_return: Option<&'a str>,
+    pub verified_by: Option<&'a str>,
+    pub certificate: Option<&'a str>,
+}
+
+impl StateFacts<'_> {
+    /// Whether the asset was handed over.
+    pub fn is_issued(&self) -> bool {
+        !blank_text(self.handed_over)
+    }
+
+    /// The asset's state on `today` (see the module documentation).
+    pub fn state(&self, today: NaiveDate) -> AssetState {
+        match self.disposition {
+            Some("returned") if blank_text(self.verified_by) => AssetState::Unaccounted,
+            Some("returned") => AssetState::Returned,
+            Some("destroyed") if blank_text(self.verified_by) || blank_text(self.certificate) => {
+                AssetState::Unaccounted
+            }
+            Some("destroyed") => AssetState::Destroyed,
+            _ if !self.is_issued() => AssetState::NotIssued,
+            _ if !self.has_holder || blank_text(self.accepted_by) => AssetState::Unaccounted,
+            _ if self.is_overdue(today) => AssetState::Overdue,
+            _ => AssetState::WithHolder,
+        }
+    }
+
+    /// Out with the provider and past its expected return date (whatever else is wrong with it).
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.disposition.is_none() && self.is_issued() && day(self.expected_return).is_some_and(|d| d < today)
+    }
 }
 
 fn day(s: Option<&str>) -> Option<NaiveDate> {
@@ -275,28 +320,30 @@ impl Asset {
 
     /// Whether the asset was handed over.
     pub fn is_issued(&self) -> bool {
-        !blank(&self.handed_over)
+        self.facts().is_issued()
     }
 
     /// The asset's state on `today` (see the module documentation).
     pub fn state(&self, today: NaiveDate) -> AssetState {
-        match self.disposition.as_deref() {
-            Some("returned") if blank(&self.verified_by) => AssetState::Unaccounted,
-            Some("returned") => AssetState::Returned,
-            Some("destroyed") if blank(&self.verified_by) || blank(&self.certificate) => AssetState::Unaccounted,
-            Some("destroyed") => AssetState::Destroyed,
-            _ if !self.is_issued() => AssetState::NotIssued,
-            _ if self.holder_id.is_none() || blank(&self.accepted_by) => AssetState::Unaccounted,
-            _ if self.is_overdue(today) => AssetState::Overdue,
-            _ => AssetState::WithHolder,
-        }
+        self.facts().state(today)
     }
 
     /// Out with the provider and past its expected return date (whatever else is wrong with it).
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.disposition.is_none()
-            && self.is_issued()
-            && day(self.expected_return.as_deref()).is_some_and(|d| d < today)
+        self.facts().is_overdue(today)
+    }
+
+    /// What its state depends on.
+    pub fn facts(&self) -> StateFacts<'_> {
+        StateFacts {
+            disposition: self.disposition.as_deref(),
+            handed_over: self.handed_over.as_deref(),
+            has_holder: self.holder_id.is_some(),
+            accepted_by: self.accepted_by.as_deref(),
+            expected_return: self.expected_return.as_deref(),
+            verified_by: self.verified_by.as_deref(),
+            certificate: self.certificate.as_deref(),
+        }
     }
 
     /// What is wrong with an unaccounted asset, in words.

@@ -137,18 +137,20 @@ fn assets_and_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::
     let mut rows = stmt.query([id])?;
     let (mut all, mut out) = (0, 0);
     while let Some(r) = rows.next()? {
-        let asset = crate::domain::assets::Asset {
-            holder_id: r.get(0)?,
-            handed_over: r.get(1)?,
-            accepted_by: r.get(2)?,
-            expected_return: r.get(3)?,
-            disposition: r.get(4)?,
-            verified_by: r.get(5)?,
-            certificate: r.get(6)?,
-            ..Default::default()
+        // Read in place (the rule asks of the text fields only whether they are blank, and the two dates), and
+        // refused, as a copy would be, when a field holds anything but text.
+        let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str_or_null().map_err(Into::into));
+        let facts = crate::domain::assets::StateFacts {
+            has_holder: r.get_ref(0)?.as_i64_or_null()?.is_some(),
+            handed_over: text(1)?,
+            accepted_by: text(2)?,
+            expected_return: text(3)?,
+            disposition: text(4)?,
+            verified_by: text(5)?,
+            certificate: text(6)?,
         };
         all += 1;
-        if asset.state(today).is_outstanding() {
+        if facts.state(today).is_outstanding() {
             out += 1;
         }
     }
