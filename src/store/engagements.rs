@@ -125,15 +125,22 @@ pub fn assets_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::
     assets_and_outstanding(conn, id, today).map(|(_, out)| out)
 }
 
+/// What the outstanding assets are counted from, all of it in the index `asset_state` (schema step 12), so that the
+/// count reads the index alone.
+const ASSET_STATES: &str = "SELECT holder_id, handed_over, accepted_by, expected_return, disposition, verified_by,
+    certificate FROM asset WHERE engagement_id = ?";
+
+/// What the pending checks are counted from, all of it in the index `vetting_check_standing` (schema step 12).
+const CHECK_STANDINGS: &str = "SELECT c.member_id, c.kind, c.status, c.checked_on, c.reference_count, c.note
+    FROM vetting_check c JOIN team_member m ON m.id = c.member_id JOIN provider p ON p.id = m.provider_id
+    WHERE p.engagement_id = ?";
+
 /// The engagement's assets, and how many of them are outstanding ([`assets_outstanding`]).
 fn assets_and_outstanding(conn: &Connection, id: i64, today: &str) -> rusqlite::Result<(i64, i64)> {
     let today = crate::domain::fields::iso_day(today).unwrap_or_default();
     // Only the fields an asset's state depends on, unsorted and without the holder's name: the overview, and so
     // the first frame, waits for this count.
-    let mut stmt = conn.prepare_cached(
-        "SELECT holder_id, handed_over, accepted_by, expected_return, disposition, verified_by, certificate
-         FROM asset WHERE engagement_id = ?",
-    )?;
+    let mut stmt = conn.prepare_cached(ASSET_STATES)?;
     let mut rows = stmt.query([id])?;
     let (mut all, mut out) = (0, 0);
     while let Some(r) = rows.next()? {
@@ -177,11 +184,7 @@ fn team_and_pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite:
         )?
         .query_map([id], |r| Ok(TeamMember { id: r.get(0)?, left_on: r.get(1)?, ..Default::default() }))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.member_id, c.kind, c.status, c.checked_on, c.reference_count, c.note
-         FROM vetting_check c JOIN team_member m ON m.id = c.member_id JOIN provider p ON p.id = m.provider_id
-         WHERE p.engagement_id = ?",
-    )?;
+    let mut stmt = conn.prepare_cached(CHECK_STANDINGS)?;
     let mut rows = stmt.query([id])?;
     let mut tally = PendingTally::default();
     while let Some(r) = rows.next()? {
@@ -207,6 +210,22 @@ fn team_and_pending_checks(conn: &Connection, id: i64, today: &str) -> rusqlite:
 mod tests {
     use super::*;
     use crate::store::{Store, settings};
+
+    #[test]
+    fn the_overviews_counts_of_assets_and_checks_read_their_indexes_alone() {
+        let store = Store::open_in_memory("t").expect("store");
+        for (sql, index) in [(ASSET_STATES, "asset_state"), (CHECK_STANDINGS, "vetting_check_standing")] {
+            let plan: Vec<String> = store
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .and_then(|mut s| s.query_map([1], |r| r.get::<_, String>(3))?.collect())
+                .expect("plan");
+            assert!(
+                plan.iter().any(|step| step.contains(&format!("USING COVERING INDEX {index}"))),
+                "{index} covers what is read: {plan:?}"
+            );
+        }
+    }
 
     #[test]
     fn the_workbench_opens_on_the_engagement_last_open_while_it_exists_else_on_the_one_changed_last() {

@@ -552,6 +552,17 @@ CREATE TABLE team_conflict (
 /// so that a report names each laptop's head without opening the team repository.
 const V11_TEAM_HEADS: &str = "ALTER TABLE team_binding ADD COLUMN heads TEXT;";
 
+/// Step 12: indexes that hold everything the overview reads of each vetting check and each asset to count what is
+/// pending and what is outstanding, so that those counts, which every start waits for, are read from the index
+/// alone: one look-up fewer per check and per asset (on the large demo, 0.4 ms less for 1,400 checks and 0.1 ms
+/// for 1,000 assets, about 4 % more file).
+const V12_OVERVIEW_INDEXES: &str = r#"
+CREATE INDEX vetting_check_standing ON vetting_check(member_id, kind, status, reference_count, checked_on, note);
+CREATE INDEX asset_state ON asset(
+    engagement_id, holder_id, handed_over, accepted_by, expected_return, disposition, verified_by, certificate
+);
+"#;
+
 /// The schema version from which the history carries seals.
 pub const SEALED_HISTORY: usize = 5;
 
@@ -565,6 +576,7 @@ pub fn migrations() -> Migrations<'static> {
     steps.push(M::up(V9_REPORT_NARRATIVE).comment("the report's narrative: conclusion, findings, classification"));
     steps.push(M::up(V10_TEAM).comment("the binding to a team repository and the conflicts its merges resolved"));
     steps.push(M::up(V11_TEAM_HEADS).comment("the heads of the team's history chains at the last sync"));
+    steps.push(M::up(V12_OVERVIEW_INDEXES).comment("indexes the overview's counts of checks and assets read alone"));
     Migrations::new(steps)
 }
 
@@ -690,14 +702,15 @@ fn expected_columns(version: usize, table: &str) -> Vec<String> {
 }
 
 /// The schema version this build writes: the SQL-only steps, then step 7 (identities), step 8 (evidence files) and
-/// step 9 (the report's narrative), step 10 (team work), step 11 (the team's heads).
+/// step 9 (the report's narrative), step 10 (team work), step 11 (the team's heads), step 12 (the overview's
+/// indexes).
 pub fn latest_version() -> usize {
-    STEPS.len() + 5
+    STEPS.len() + 6
 }
 
 /// The digest (see [`digest`]) of the schema objects the latest version defines. Appending a step changes it: the
 /// test `the_latest_digest_is_that_of_the_steps` then fails and prints the new one to put here.
-const LATEST_DIGEST: &str = "becea32298a51460e1aa561351090b0f2110d2259c4c5c8112a849ca32372afb";
+const LATEST_DIGEST: &str = "944f2719db317f1d31d67e728230d52b48f6bae8d634503373c1355cd38e1d71";
 
 /// A SHA-256 over the schema objects, each field length-prefixed, so that no two different schemas share one.
 fn digest(objects: &[Object]) -> String {
