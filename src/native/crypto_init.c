@@ -13,10 +13,16 @@
  * - OpenSSL's error texts would only ever appear in SQLCipher's log, which assay turns off (it would write over
  *   the screen); an error still has its number, which `openssl errstr` turns into its text.
  *
+ * The generator itself is OpenSSL's Hash DRBG over SHA-256 rather than its default, the CTR DRBG over AES-256: two
+ * of the generators of NIST SP 800-90A, of the same 256-bit strength, but setting up the CTR one builds OpenSSL's
+ * table of every cipher it has (the Hash one, its table of digests, a third as long), and a start of assay on a
+ * workspace that is not encrypted uses no cipher at all: the first call took 0.17 ms instead of 0.34.
+ *
  * The same options apply to every program built from this crate (the workbench, the commands, the tests), so the
  * encrypted workspaces the tests open are opened as a user's are.
  */
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((constructor)) static void assay_openssl_lean(void) {
@@ -25,5 +31,8 @@ __attribute__((constructor)) static void assay_openssl_lean(void) {
     (void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ADD_ALL_CIPHERS
                                   | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
                               NULL);
+    /* Before the first random bytes are asked for, which is when the generator is made; if refused, OpenSSL makes
+       its default one. */
+    (void)RAND_set_DRBG_type(NULL, "HASH-DRBG", NULL, NULL, "SHA2-256");
 }
 #endif
