@@ -446,7 +446,7 @@ impl Cli {
         use clap::{CommandFactory, FromArgMatches};
         let matches = Workbench::command().try_get_matches_from(args).ok()?;
         let mut globals = Globals::from_arg_matches(&matches).ok()?;
-        globals.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
+        globals.config_named = config_named(&matches);
         Some(globals)
     }
 
@@ -455,7 +455,7 @@ impl Cli {
         use clap::FromArgMatches;
         let matches = Cli::definition().try_get_matches_from(args)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
-        cli.globals.config_named = matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine);
+        cli.globals.config_named = config_named(&matches);
         // A global option given after a subcommand's name wins over one given before it.
         let mut m = &matches;
         while let Some((_, sub)) = m.subcommand() {
@@ -470,6 +470,11 @@ impl Cli {
         }
         Ok(cli)
     }
+}
+
+/// Whether `--config` was given on the command line itself (not taken from ASSAY_CONFIG).
+fn config_named(matches: &clap::ArgMatches) -> bool {
+    matches.value_source("config") == Some(clap::parser::ValueSource::CommandLine)
 }
 
 /// How dates are written in an imported file.

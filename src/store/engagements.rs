@@ -37,10 +37,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Engagement> {
     })
 }
 
-/// All engagements, most recently changed first.
 /// The order engagements are listed in: the one changed last first.
 const LISTED: &str = "ORDER BY updated_at DESC, id DESC";
 
+/// All engagements, most recently changed first.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Engagement>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM engagement {LISTED}"))?;
     stmt.query_map([], from_row)?.collect()
